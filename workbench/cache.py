@@ -1,0 +1,88 @@
+"""Parquet cache for parsed articles and derived tables.
+
+Layout under ``CACHE_DIR/<corpus key>/``: ``units.parquet`` (each unit's file signature),
+``articles.parquet`` and ``problems.parquet`` (rows tagged with their unit), ``meta.json`` (code
+fingerprint) and ``tables/<name>.parquet`` for derived tables. Every write goes to a temporary file
+that is renamed into place, so two processes loading the same corpus never see half a file. A
+corrupt or stale cache is rebuilt with a warning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import warnings
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from workbench.config import PACKAGE_DIR
+
+
+@lru_cache(maxsize=None)
+def code_fingerprint(*parts: str) -> str:
+    """Hash of the package's source and data files under ``parts`` (all of them when empty).
+
+    Cached tables carry it, so any change to a reader or extractor (or its word lists) rebuilds them.
+    """
+    digest = hashlib.blake2b(digest_size=8)
+    roots = [PACKAGE_DIR / p for p in parts] if parts else [PACKAGE_DIR]
+    for root in roots:
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.suffix in (".py", ".csv", ".txt", ".json"))
+        for file in files:
+            digest.update(str(file.relative_to(PACKAGE_DIR)).encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def corpus_key(root: Path, format: str, options: dict) -> str:
+    """Cache folder name for a corpus path, format and reader options."""
+    text = json.dumps([str(root.resolve()), format, options], sort_keys=True, default=str)
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+def write_atomic(path: Path, write) -> None:
+    """Call ``write(tmp_path)`` then rename the temporary file onto ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_frame(path: Path, frame: pd.DataFrame) -> None:
+    write_atomic(path, lambda tmp: frame.to_parquet(tmp, index=False))
+
+
+def write_json(path: Path, data: dict) -> None:
+    write_atomic(path, lambda tmp: tmp.write_text(json.dumps(data, indent=1, default=str)))
+
+
+def read_json(path: Path) -> dict | None:
+    try:
+        return json.loads(path.read_text())
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        warnings.warn(f"cache file {path} is unreadable ({exc}); rebuilding it", stacklevel=3)
+        return None
+
+
+def read_table(path: Path) -> pa.Table | None:
+    """A cached Arrow table, or None when missing; a corrupt file is reported and ignored."""
+    if not path.exists():
+        return None
+    try:
+        return pq.read_table(path)
+    except Exception as exc:
+        warnings.warn(f"cache file {path} is corrupt ({type(exc).__name__}: {exc}); rebuilding it", stacklevel=3)
+        return None

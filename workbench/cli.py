@@ -1,0 +1,89 @@
+"""The ``workbench`` command. Each command parses options, calls the library, and turns a
+:class:`~workbench.errors.WorkbenchError` into a clean message and exit code (2)."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+
+import click
+
+from workbench import __version__
+from workbench.corpus import load_corpus
+from workbench.errors import WorkbenchError
+
+
+def corpus_options(func):
+    """Options shared by every command that loads a corpus."""
+
+    @click.argument("path", required=False, type=click.Path(path_type=str))
+    @click.option("--format", "format_", default="auto", show_default=True, help="Corpus format: auto, seed, table, manifest, timeml.")
+    @click.option("--no-cache", is_flag=True, help="Parse every file again instead of reusing the cache.")
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        return func(*args, **kwargs)
+
+    return wrapper
+
+
+def clean_errors(func):
+    """Print a WorkbenchError as one line on stderr and exit 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except WorkbenchError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(2)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="workbench")
+def main() -> None:
+    """News Workbench: entities, attributions and timelines of a corpus of news articles."""
+
+
+@main.command()
+@corpus_options
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@clean_errors
+def ingest(path, format_, no_cache, as_json):
+    """Load PATH (default: the configured corpus, seeds/) into the cache and print a summary."""
+    corpus = load_corpus(path, format=format_, cache=not no_cache, progress=None)
+    summary = corpus.summary()
+    if as_json:
+        click.echo(json.dumps(summary, default=str, indent=1))
+        return
+    first, last = summary["first"], summary["last"]
+    span = f"{first:%Y-%m-%d} .. {last:%Y-%m-%d}" if summary["articles"] and first == first else "unknown"
+    click.echo(f"corpus     {summary['root']}")
+    click.echo(f"articles   {summary['articles']:,} ({summary['words']:,} words, {summary['duplicates']} duplicates)")
+    click.echo(f"outlets    {summary['outlets']}")
+    click.echo(f"dates      {span}")
+    click.echo(f"problems   {summary['errors']} errors, {summary['warnings']} warnings")
+    for reason, count in sorted(summary["problems_by_reason"].items()):
+        click.echo(f"  {reason:<16}{count}")
+    click.echo(f"seconds    {summary['seconds']:.2f}")
+
+
+@main.command()
+@corpus_options
+@clean_errors
+def check(path, format_, no_cache):
+    """List every problem in PATH; exit 1 when any is an error (warnings alone exit 0)."""
+    corpus = load_corpus(path, format=format_, cache=not no_cache)
+    errors = corpus.errors
+    for row in errors.itertuples():
+        where = f"{row.path}:{row.line}" if row.line is not None and row.line == row.line else row.path
+        click.echo(f"{where}: {row.severity}: {row.reason}: {row.detail}")
+    n_errors = int((errors["severity"] == "error").sum())
+    click.echo(f"{len(corpus)} articles loaded; {n_errors} errors, {len(errors) - n_errors} warnings", err=True)
+    sys.exit(1 if n_errors else 0)
+
+
+if __name__ == "__main__":
+    main()

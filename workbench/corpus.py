@@ -1,0 +1,491 @@
+"""The Corpus: articles as DataFrames, their problems, derived tables and filtering.
+
+``load_corpus`` reads a folder or file through the registered readers (``workbench.readers``),
+caches the parsed articles as Parquet so that only new or changed files are read again, and returns
+a :class:`Corpus`. Derived tables (``sentences``, ``mentions``, ``attributions``, ``dates``) are
+computed on first access by pure extractor functions and cached per article the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import os
+import sys
+import time
+import warnings
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from workbench import cache as cachestore
+from workbench import config, readers
+from workbench.errors import CorpusError, Problem, WorkbenchError, problems_frame
+from workbench.text import count_words
+
+ARTICLE_COLUMNS = [
+    "article_id", "published", "outlet", "via", "title", "lead", "text", "sections",
+    "path", "format", "n_words", "duplicate_of", "credit", "url", "content_hash",
+]  # fmt: skip
+_STRING_COLUMNS = ["article_id", "outlet", "title", "lead", "text", "path", "format", "duplicate_of", "credit", "url", "content_hash"]
+
+
+@dataclass(frozen=True, slots=True)
+class TableSpec:
+    """A derived table: ``function(articles, **needs) -> DataFrame`` with an ``article_id`` column."""
+
+    function: str  # "module:function", imported on first use
+    needs: tuple[str, ...] = ()
+    #: keyword options the Corpus passes to the function (e.g. the NER backend)
+    options: tuple[str, ...] = ()
+
+
+#: Derived tables by name. Extractors register here so the Corpus never branches on them.
+TABLES: dict[str, TableSpec] = {
+    "sentences": TableSpec("workbench.sentences:sentences"),
+    "mentions": TableSpec("workbench.entities:mentions", needs=("sentences",), options=("backend",)),
+    "attributions": TableSpec("workbench.attribution:attributions", needs=("sentences", "mentions")),
+    "dates": TableSpec("workbench.dates:dates", needs=("sentences",)),
+}
+
+
+def register_table(name: str, function: str, *, needs: Iterable[str] = (), options: Iterable[str] = ()) -> None:
+    """Register a derived table, available as ``corpus.table(name)``."""
+    TABLES[name] = TableSpec(function, tuple(needs), tuple(options))
+
+
+def _resolve(function: str) -> Callable[..., pd.DataFrame]:
+    module, _, name = function.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def _compute_chunk(function: str, articles: pd.DataFrame, needs: dict[str, pd.DataFrame], options: dict) -> pd.DataFrame:
+    return _resolve(function)(articles, **needs, **options)
+
+
+class Corpus:
+    """Articles, problems and derived tables, all restricted consistently by :meth:`filter`.
+
+    Attributes:
+        articles: one row per article (see ``ARTICLE_COLUMNS``).
+        errors: one row per problem: ``path, line, severity, reason, detail``.
+        root: the path the corpus was loaded from.
+        seconds: how long loading took.
+    """
+
+    def __init__(
+        self,
+        articles: pd.DataFrame,
+        errors: pd.DataFrame,
+        *,
+        root: Path | None = None,
+        cache_dir: Path | None = None,
+        tables: dict[str, pd.DataFrame] | None = None,
+        options: dict[str, Any] | None = None,
+        filters: dict[str, Any] | None = None,
+        seconds: float = 0.0,
+    ):
+        self.articles = articles
+        self.errors = errors
+        self.root = root
+        self.cache_dir = cache_dir
+        self.options: dict[str, Any] = {"backend": "rules", "n_jobs": 1, **(options or {})}
+        self.filters: dict[str, Any] = filters or {}
+        self.seconds = seconds
+        self._tables: dict[str, pd.DataFrame] = dict(tables or {})
+
+    # -- derived tables -------------------------------------------------------------------
+    def table(self, name: str) -> pd.DataFrame:
+        """A derived table, computed on first access and cached per article."""
+        if name in self._tables:
+            return self._tables[name]
+        try:
+            spec = TABLES[name]
+        except KeyError:
+            raise WorkbenchError(f"unknown table {name!r}; known tables: {', '.join(TABLES)}") from None
+        frame = self._compute(name, spec)
+        self._tables[name] = frame
+        return frame
+
+    @property
+    def sentences(self) -> pd.DataFrame:
+        """``article_id, sentence, start, end`` for every sentence of every article."""
+        return self.table("sentences")
+
+    @property
+    def mentions(self) -> pd.DataFrame:
+        """Entity mentions (see ``workbench.entities``)."""
+        return self.table("mentions")
+
+    @property
+    def attributions(self) -> pd.DataFrame:
+        """Who is credited or quoted (see ``workbench.attribution``)."""
+        return self.table("attributions")
+
+    @property
+    def dates(self) -> pd.DataFrame:
+        """Dates mentioned in the text and each article's publication date (see ``workbench.dates``)."""
+        return self.table("dates")
+
+    def _compute(self, name: str, spec: TableSpec) -> pd.DataFrame:
+        needs = {need: self.table(need) for need in spec.needs}
+        options = {key: self.options[key] for key in spec.options if key in self.options}
+        keys = _row_keys(self.articles)
+        store = self._table_store(name, options)
+        cached = _read_cached_table(store) if store else None
+        todo = self.articles
+        parts = []
+        if cached is not None:
+            done_frame, coverage = cached
+            have = set(coverage)
+            hit = [k in have for k in keys]
+            todo = self.articles[[not h for h in hit]]
+            hit_ids = self.articles["article_id"][hit]
+            if len(hit_ids):
+                wanted = pd.DataFrame({"article_id": hit_ids.astype(str), "_key": pd.Series(keys)[hit].values})
+                part = done_frame.merge(wanted, on=["article_id", "_key"]).drop(columns="_key")
+                parts.append(part)
+        if len(todo):
+            computed = self._run(spec, todo, needs, options)
+            parts.append(computed)
+            if store:
+                todo_keys = pd.Series(keys, index=self.articles.index)[todo.index]
+                key_of = dict(zip(todo["article_id"], todo_keys, strict=True))
+                stored = computed.assign(_key=computed["article_id"].map(key_of).astype("string"))
+                if cached is not None:
+                    stored = pd.concat([cached[0][~cached[0]["_key"].isin(set(todo_keys))], stored], ignore_index=True)
+                coverage = sorted(set(cached[1] if cached else ()) | set(todo_keys))
+                try:
+                    cachestore.write_frame(store, stored)
+                    cachestore.write_frame(store.with_suffix(".coverage.parquet"), pd.DataFrame({"_key": coverage}))
+                except OSError as exc:
+                    warnings.warn(f"cannot write table cache {store}: {exc}", stacklevel=3)
+        if not parts:
+            return self._run(spec, self.articles.iloc[:0], needs, options)
+        frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
+        order = {a: i for i, a in enumerate(self.articles["article_id"])}
+        sort_cols = [c for c in ("sentence", "start") if c in frame.columns]
+        frame = frame.assign(_order=frame["article_id"].map(order)).sort_values(["_order", *sort_cols], kind="stable")
+        return frame.drop(columns="_order").reset_index(drop=True)
+
+    def _run(self, spec: TableSpec, articles: pd.DataFrame, needs: dict, options: dict) -> pd.DataFrame:
+        n_jobs = int(self.options.get("n_jobs") or 1)
+        if n_jobs <= 1 or len(articles) < 2000:
+            return _compute_chunk(spec.function, articles, _subset(needs, articles), options)
+        chunks = [articles.iloc[i : i + 1000] for i in range(0, len(articles), 1000)]
+        with ProcessPoolExecutor(n_jobs) as pool:
+            futures = [pool.submit(_compute_chunk, spec.function, c, _subset(needs, c), options) for c in chunks]
+            return pd.concat([f.result() for f in futures], ignore_index=True)
+
+    def _table_store(self, name: str, options: dict) -> Path | None:
+        if self.cache_dir is None:
+            return None
+        tag = cachestore.code_fingerprint() + "".join(f"-{k}={v}" for k, v in sorted(options.items()))
+        safe = "".join(ch if ch.isalnum() or ch in "-=_." else "_" for ch in tag)
+        return self.cache_dir / "tables" / f"{name}-{safe}.parquet"
+
+    # -- filtering ------------------------------------------------------------------------
+    def filter(
+        self,
+        *,
+        start: str | pd.Timestamp | None = None,
+        end: str | pd.Timestamp | None = None,
+        outlets: str | Iterable[str] | None = None,
+        entities: str | Iterable[str] | None = None,
+    ) -> Corpus:
+        """A corpus with only the matching articles; every table is restricted the same way.
+
+        Args:
+            start: first publication day kept (inclusive); articles with no date are dropped.
+            end: last publication day kept (inclusive).
+            outlets: outlet names (any alias in ``outlets.csv``); case-insensitive.
+            entities: keep articles mentioning any of these canonical entities.
+
+        >>> corpus = load_corpus(cache=False)
+        >>> len(corpus.filter(start="2024-11-15"))
+        0
+        """
+        from workbench.lexicon import outlet_name
+
+        keep = pd.Series(True, index=self.articles.index)
+        published = self.articles["published"]
+        if start is not None and not (isinstance(start, str) and not start.strip()):
+            keep &= published >= _day(start, "start")
+        if end is not None and not (isinstance(end, str) and not end.strip()):
+            keep &= published < _day(end, "end") + pd.Timedelta(days=1)
+        if outlets:
+            wanted = {(outlet_name(o) or "").casefold() for o in _as_list(outlets)}
+            keep &= self.articles["outlet"].fillna("").str.casefold().isin(wanted)
+        if entities:
+            mentions = self.mentions
+            wanted_entities = {e.casefold() for e in _as_list(entities)}
+            hit = mentions.loc[mentions["entity"].str.casefold().isin(wanted_entities), "article_id"]
+            keep &= self.articles["article_id"].isin(set(hit))
+        articles = self.articles[keep].reset_index(drop=True)
+        ids = set(articles["article_id"])
+        tables = {name: t[t["article_id"].isin(ids)].reset_index(drop=True) for name, t in self._tables.items()}
+        filters = {**self.filters, **{k: v for k, v in dict(start=start, end=end, outlets=outlets, entities=entities).items() if v}}
+        return Corpus(
+            articles, self.errors, root=self.root, cache_dir=self.cache_dir, tables=tables,
+            options=self.options, filters=filters, seconds=self.seconds,
+        )  # fmt: skip
+
+    # -- summaries ------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self.articles)
+
+    def __repr__(self) -> str:
+        s = self.summary()
+        span = f"{s['first']:%Y-%m-%d}..{s['last']:%Y-%m-%d}" if s["articles"] and pd.notna(s["first"]) else "no dates"
+        return f"<Corpus {s['articles']} articles, {s['outlets']} outlets, {span}, {s['errors']} errors, {s['warnings']} warnings from {self.root}>"
+
+    def summary(self) -> dict[str, Any]:
+        """Counts for a report header or the CLI: articles, outlets, date range, problems."""
+        errors = self.errors
+        return {
+            "root": str(self.root) if self.root else None,
+            "articles": len(self.articles),
+            "outlets": int(self.articles["outlet"].nunique()),
+            "first": self.articles["published"].min(),
+            "last": self.articles["published"].max(),
+            "words": int(self.articles["n_words"].sum()),
+            "duplicates": int(self.articles["duplicate_of"].notna().sum()),
+            "errors": int((errors["severity"] == "error").sum()),
+            "warnings": int((errors["severity"] == "warning").sum()),
+            "problems_by_reason": errors.groupby("reason").size().to_dict() if len(errors) else {},
+            "fingerprint": self.fingerprint,
+            "seconds": round(self.seconds, 3),
+            "filters": self.filters,
+        }
+
+    @property
+    def fingerprint(self) -> str:
+        """A content hash of the articles (text and header data): equal corpora, equal hashes."""
+        digest = hashlib.blake2b(digest_size=8)
+        for key in sorted(_row_keys(self.articles)):
+            digest.update(key.encode())
+        return digest.hexdigest()
+
+
+def load_corpus(
+    path: str | os.PathLike | None = None,
+    *,
+    format: str = "auto",
+    cache: bool = True,
+    progress: bool | None = None,
+    strict: bool = False,
+    columns: dict[str, str] | None = None,
+    backend: str = "rules",
+    n_jobs: int = 1,
+) -> Corpus:
+    """Load a folder or file of news articles.
+
+    Args:
+        path: a folder or file; ``None`` means ``config.DEFAULT_CORPUS`` (``seeds/``, or
+            ``$WORKBENCH_CORPUS``).
+        format: ``"auto"`` (by suffix and folder layout) or a registered reader name
+            (``seed``, ``table``, ``manifest``, ``timeml``).
+        cache: reuse parsed files from ``config.CACHE_DIR``; only new or changed files are read.
+        progress: show a progress bar (default: for large loads in an interactive session).
+        strict: raise :class:`CorpusError` on the first error instead of recording it.
+        columns: for tables, ``{"their column": "article column"}`` overrides.
+        backend: the entity backend used for ``mentions`` (``rules`` or ``spacy:<name>``).
+        n_jobs: processes used for derived tables on large corpora.
+
+    Returns:
+        A :class:`Corpus`. Problems with individual files are rows of ``corpus.errors``.
+
+    Raises:
+        WorkbenchError: the path does not exist or the format is unknown.
+
+    >>> corpus = load_corpus(cache=False)
+    >>> corpus.articles.loc[0, ["outlet", "via"]].tolist()
+    ['European Pravda', ['Voice of America']]
+    """
+    started = time.perf_counter()
+    root = Path(path).expanduser() if path is not None else config.DEFAULT_CORPUS
+    if not root.exists():
+        raise WorkbenchError(f"corpus path does not exist: {root}")
+    options = {"columns": columns} if columns else {}
+    units, problems = readers.discover(root, format=format, options=options)
+    cache_dir = config.CACHE_DIR / cachestore.corpus_key(root, format, options) if cache else None
+    articles, errors = _read_units(units, problems, cache_dir, progress)
+    if strict and (errors["severity"] == "error").any():
+        first = errors[errors["severity"] == "error"].iloc[0]
+        raise CorpusError(f"{first['path']}: {first['reason']}: {first['detail']}")
+    return Corpus(
+        articles, errors, root=root, cache_dir=cache_dir, options={"backend": backend, "n_jobs": n_jobs},
+        seconds=time.perf_counter() - started,
+    )  # fmt: skip
+
+
+# -- reading with the cache ---------------------------------------------------------------
+
+
+def _signature(unit: readers.Unit) -> str:
+    parts = []
+    for file in unit.files():
+        try:
+            st = file.stat()
+            parts.append(f"{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            parts.append("missing")
+    text = "|".join(parts)
+    return text if len(parts) == 1 else hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
+def _read_units(units, problems, cache_dir, progress) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Articles and problems of all units: unchanged units from the cache, the rest read now."""
+    signatures = {u.key: f"{u.reader}:{_signature(u)}" for u in units}
+    fingerprint = cachestore.code_fingerprint("readers") + cachestore.code_fingerprint("text.py")
+    cached_articles = cached_problems = None
+    old: dict[str, str] = {}
+    if cache_dir is not None:
+        meta = cachestore.read_json(cache_dir / "meta.json")
+        if meta is not None and meta.get("code") == fingerprint:
+            cached_articles = cachestore.read_table(cache_dir / "articles.parquet")
+            cached_problems = cachestore.read_table(cache_dir / "problems.parquet")
+            if cached_articles is not None and cached_problems is not None:
+                old = meta.get("units", {})
+    fresh = [k for k, sig in signatures.items() if old.get(k) == sig]
+    todo = [u for u in units if old.get(u.key) != signatures[u.key]]
+
+    records: list[dict] = []
+    unit_problems: list[Problem] = []
+    problem_units: list[str] = []
+    show = progress if progress is not None else (len(todo) > 2000 and _interactive())
+    iterator = todo
+    if show:
+        from tqdm.auto import tqdm
+
+        iterator = tqdm(todo, desc="reading articles", unit="file")
+    for unit in iterator:
+        result = readers.read_unit(unit)
+        for record in result.records:
+            record["_unit"] = unit.key
+            record["format"] = unit.reader
+        records.extend(result.records)
+        unit_problems.extend(result.problems)
+        problem_units.extend([unit.key] * len(result.problems))
+    articles = _records_frame(records)
+    errors = problems_frame(unit_problems).assign(_unit=pd.Series(problem_units, dtype="string"))
+    if fresh:
+        keep = pa.array(fresh)
+        old_articles = _restore(cached_articles.filter(pc.is_in(cached_articles["_unit"], value_set=keep)).to_pandas())
+        old_errors = cached_problems.filter(pc.is_in(cached_problems["_unit"], value_set=keep)).to_pandas()
+        articles = pd.concat([old_articles, articles], ignore_index=True) if len(articles) else old_articles
+        errors = pd.concat([old_errors.astype(errors.dtypes.to_dict()), errors], ignore_index=True) if len(errors) else old_errors
+    if cache_dir is not None and (todo or set(old) != set(signatures)):
+        try:
+            cachestore.write_frame(cache_dir / "articles.parquet", _storable(articles))
+            cachestore.write_frame(cache_dir / "problems.parquet", errors)
+            cachestore.write_json(cache_dir / "meta.json", {"code": fingerprint, "units": signatures})
+        except OSError as exc:
+            warnings.warn(f"cannot write the corpus cache in {cache_dir}: {exc}", stacklevel=3)
+    walk_problems = problems_frame(problems)
+    errors = errors.drop(columns="_unit").astype(walk_problems.dtypes.to_dict())
+    errors = pd.concat([walk_problems, errors], ignore_index=True) if len(walk_problems) else errors
+    articles, id_problems = _finish(articles.drop(columns="_unit"))
+    if id_problems:
+        errors = pd.concat([errors, problems_frame(id_problems)], ignore_index=True)
+    return articles, errors.reset_index(drop=True)
+
+
+def _records_frame(records: list[dict]) -> pd.DataFrame:
+    """Reader records -> a frame with every article column (computed ones filled here)."""
+    frame = pd.DataFrame.from_records(records, columns=[*ARTICLE_COLUMNS, "_unit"]) if records else pd.DataFrame(columns=[*ARTICLE_COLUMNS, "_unit"])
+    texts = frame["text"].tolist()
+    frame["n_words"] = pd.Series([count_words(t) for t in texts], dtype="int64")
+    frame["content_hash"] = [hashlib.blake2b(t.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest() for t in texts]
+    frame["published"] = pd.to_datetime(frame["published"]).astype("datetime64[ns]")
+    frame["via"] = [v if isinstance(v, list) else [] for v in frame["via"]]
+    frame["sections"] = [[tuple(s) for s in v] if v is not None else [] for v in frame["sections"]]
+    for column in _STRING_COLUMNS:
+        if column != "duplicate_of":
+            frame[column] = frame[column].astype("string")
+    frame["_unit"] = frame["_unit"].astype("string")
+    return frame
+
+
+def _storable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Section tuples become structs, which Parquet can store."""
+    sections = [[{"name": n, "start": s, "end": e} for n, s, e in v] for v in frame["sections"]]
+    return frame.assign(sections=sections)
+
+
+def _restore(frame: pd.DataFrame) -> pd.DataFrame:
+    """Undo :func:`_storable` and Parquet's arrays: lists of tuples and lists of strings again."""
+    frame["via"] = [list(v) if v is not None else [] for v in frame["via"]]
+    frame["sections"] = [[(s["name"], s["start"], s["end"]) for s in v] if v is not None else [] for v in frame["sections"]]
+    for column in _STRING_COLUMNS:
+        frame[column] = frame[column].astype("string")
+    return frame
+
+
+def _finish(articles: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
+    """Order by date then path, make ids unique, flag duplicate texts."""
+    problems = []
+    articles = articles.sort_values(["published", "path"], na_position="last", kind="stable").reset_index(drop=True)
+    ids = articles["article_id"]
+    clash = ids.duplicated(keep="first")
+    if clash.any():
+        seen: dict[str, int] = {}
+        new_ids = []
+        for article_id, is_clash, path in zip(ids, clash, articles["path"], strict=True):
+            if is_clash:
+                seen[article_id] = seen.get(article_id, 1) + 1
+                new_id = f"{article_id}~{seen[article_id]}"
+                problems.append(Problem(path, "duplicate_id", f"id {article_id!r} is taken by an earlier article; renamed {new_id!r}", "warning"))
+                new_ids.append(new_id)
+            else:
+                new_ids.append(article_id)
+        articles["article_id"] = pd.Series(new_ids, dtype="string")
+    first = articles.drop_duplicates("content_hash").set_index("content_hash")["article_id"]
+    duplicate = articles["content_hash"].duplicated(keep="first")
+    articles["duplicate_of"] = articles["content_hash"].map(first).where(duplicate).astype("string")
+    return articles[ARTICLE_COLUMNS], problems
+
+
+def _row_keys(articles: pd.DataFrame) -> list[str]:
+    """Per-article cache keys: the text hash plus the header data extractors read."""
+    return [
+        hashlib.blake2b(f"{a}|{h}|{p}|{o}|{v}|{c}".encode(), digest_size=8).hexdigest()
+        for a, h, p, o, v, c in zip(
+            articles["article_id"], articles["content_hash"], articles["published"], articles["outlet"],
+            articles["via"], articles["credit"], strict=True,
+        )  # fmt: skip
+    ]
+
+
+def _read_cached_table(store: Path) -> tuple[pd.DataFrame, list[str]] | None:
+    table = cachestore.read_table(store)
+    coverage = cachestore.read_table(store.with_suffix(".coverage.parquet"))
+    if table is None or coverage is None:
+        return None
+    return table.to_pandas(), coverage.column("_key").to_pylist()
+
+
+def _subset(tables: dict[str, pd.DataFrame], articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    ids = set(articles["article_id"])
+    return {name: t[t["article_id"].isin(ids)] for name, t in tables.items()}
+
+
+def _day(value: str | pd.Timestamp, name: str) -> pd.Timestamp:
+    try:
+        return pd.Timestamp(value).normalize()
+    except (ValueError, TypeError):
+        raise WorkbenchError(f"{name}={value!r} is not a date; use YYYY-MM-DD") from None
+
+
+def _as_list(value: str | Iterable[str]) -> list[str]:
+    return [value] if isinstance(value, str) else [v for v in value if v]
+
+
+def _interactive() -> bool:
+    return "ipykernel" in sys.modules or sys.stderr.isatty()

@@ -1,0 +1,197 @@
+"""Corpus formats: one reader per format, registered under a name.
+
+A reader turns one *unit* (a file, or a manifest with its text files) into article records and
+problems. Callers never branch on the format: :func:`discover` finds the units under a path and
+picks each one's reader, and :func:`read_unit` runs it and turns any crash into a problem row.
+
+To add a format, write a module with a ``read(unit) -> Result`` function and register it::
+
+    register(Reader("myformat", suffixes=(".xml",), read=read))
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from workbench.errors import Problem, WorkbenchError
+
+
+@dataclass(slots=True)
+class Unit:
+    """What one reader call reads: a file, or a manifest plus the text files it names."""
+
+    path: Path
+    reader: str
+    members: tuple[Path, ...] = ()
+    options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return str(self.path)
+
+    def files(self) -> tuple[Path, ...]:
+        return (self.path, *self.members)
+
+
+@dataclass(slots=True)
+class Result:
+    """What a reader returns: article records (dicts of article columns) and problems."""
+
+    records: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Reader:
+    name: str
+    suffixes: tuple[str, ...]
+    read: Callable[[Unit], Result]
+    #: For folder formats: given a folder, return its units (or None when it is not that format).
+    claim_folder: Callable[[Path, list[Path]], list[Unit] | None] | None = None
+    #: In auto mode, drop this reader's units when the corpus has units of these readers
+    #: (a TimeML corpus's ``.txt`` files are its documentation, not seed articles).
+    yields_to: tuple[str, ...] = ()
+
+
+READERS: dict[str, Reader] = {}
+#: File names (lower case, without suffix) that are documentation, never articles, in auto mode.
+NOT_ARTICLES = frozenset({"readme", "license", "licence", "changelog", "changes", "notice", "copying", "authors"})
+
+
+def register(reader: Reader) -> Reader:
+    """Add a reader (a later registration under the same name replaces the earlier one)."""
+    READERS[reader.name] = reader
+    return reader
+
+
+def get(name: str) -> Reader:
+    _load_builtin()
+    try:
+        return READERS[name]
+    except KeyError:
+        raise WorkbenchError(f"unknown corpus format {name!r}; known formats: {', '.join(sorted(READERS))}") from None
+
+
+def names() -> list[str]:
+    _load_builtin()
+    return sorted(READERS)
+
+
+def _load_builtin() -> None:
+    if not READERS:
+        from workbench.readers import manifest, seed, table, timeml  # noqa: F401  (they register)
+
+
+def _walk(root: Path, problems: list[Problem]) -> Iterator[tuple[Path, list[Path]]]:
+    """Yield (folder, files) top-down, following folder links once, reporting loops."""
+    seen: set[tuple[int, int]] = set()
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            st = folder.stat()
+        except OSError as exc:
+            problems.append(Problem(str(folder), "unreadable", f"cannot open folder: {exc.strerror or exc}"))
+            continue
+        if (st.st_dev, st.st_ino) in seen:
+            problems.append(Problem(str(folder), "link_loop", "folder link points back into the corpus; skipped", "warning"))
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        files, subfolders = [], []
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            problems.append(Problem(str(folder), "unreadable", f"cannot list folder: {exc.strerror or exc}"))
+            continue
+        for entry in entries:
+            if entry.name.startswith((".", "_", "~")) and entry.name != "_":
+                continue
+            path = Path(entry.path)
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                subfolders.append(path)
+            else:
+                files.append(path)
+        yield folder, files
+        stack.extend(reversed(subfolders))
+
+
+def discover(path: Path, *, format: str = "auto", options: dict[str, Any] | None = None) -> tuple[list[Unit], list[Problem]]:
+    """Find the units to read under ``path`` and the reader for each.
+
+    Folder formats (a manifest beside text files) claim their whole folder first; remaining files
+    go to the reader registered for their suffix. Files of unknown type are left alone.
+    """
+    _load_builtin()
+    options = options or {}
+    problems: list[Problem] = []
+    if not path.exists() and not path.is_symlink():
+        raise WorkbenchError(f"corpus path does not exist: {path}")
+    if format != "auto":
+        get(format)
+    if path.is_file() or (path.is_symlink() and not path.is_dir()):
+        reader = READERS[format] if format != "auto" else _by_suffix(path)
+        if reader is None:
+            raise WorkbenchError(
+                f"{path}: no reader for files ending {path.suffix or '(no suffix)'}; "
+                f"pass format= one of {', '.join(names())}"
+            )
+        return [Unit(path, reader.name, options=options)], problems
+    units: list[Unit] = []
+    claimed: list[Path] = []
+    for folder, files in _walk(path, problems):
+        if any(folder.is_relative_to(c) for c in claimed):
+            continue
+        folder_units = None
+        for reader in READERS.values():
+            if reader.claim_folder and format in ("auto", reader.name):
+                folder_units = reader.claim_folder(folder, files)
+                if folder_units is not None:
+                    break
+        if folder_units is not None:
+            for unit in folder_units:
+                unit.options = options
+            units.extend(folder_units)
+            claimed.append(folder)
+            continue
+        for file in files:
+            if format == "auto" and file.stem.lower() in NOT_ARTICLES:
+                continue
+            reader = READERS.get(format) if format != "auto" else _by_suffix(file)
+            if reader is not None and (format == "auto" or file.suffix.lower() in reader.suffixes):
+                units.append(Unit(file, reader.name, options=options))
+    if format == "auto":
+        present = {u.reader for u in units}
+        units = [u for u in units if not set(READERS[u.reader].yields_to) & present]
+    return units, problems
+
+
+def _by_suffix(path: Path) -> Reader | None:
+    suffix = path.suffix.lower()
+    for reader in READERS.values():
+        if suffix in reader.suffixes:
+            return reader
+    return None
+
+
+def read_unit(unit: Unit) -> Result:
+    """Run the unit's reader; a reader crash becomes an error row, never an exception."""
+    try:
+        return READERS[unit.reader].read(unit)
+    except OSError as exc:
+        reason = "link_loop" if exc.errno == 40 else "unreadable"
+        return Result(problems=[Problem(unit.key, reason, f"cannot read: {exc.strerror or exc}")])
+    except Exception as exc:  # a reader bug must not lose the rest of the corpus
+        return Result(problems=[Problem(unit.key, "reader_failed", f"{unit.reader} reader failed: {type(exc).__name__}: {exc}")])
+
+
+def read_bytes(path: Path) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()

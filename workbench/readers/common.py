@@ -1,0 +1,74 @@
+"""Helpers shared by readers: publication dates and text assembly."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pandas as pd
+from dateutil import parser as dateutil_parser
+
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?$")
+_DOTTED = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")
+_DASHED_DMY = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$")
+
+
+class DateProblem(ValueError):
+    def __init__(self, reason: str, detail: str):
+        super().__init__(detail)
+        self.reason = reason
+        self.detail = detail
+
+
+def parse_published(value: str) -> tuple[pd.Timestamp, str | None]:
+    """Parse a publication date written in a header or a table cell.
+
+    ISO ``YYYY-MM-DD`` (optionally with a time) is the expected form. Other common forms
+    (``14.11.2024``, ``November 14, 2024``, ``14 November 2024``, ``03-02-2009``) are parsed day
+    first where ambiguous, and a warning says which form was assumed.
+
+    Returns:
+        ``(timestamp at midnight, warning or None)``.
+
+    Raises:
+        DateProblem: ``bad_date`` for impossible dates (``2024-13-45``) or text that is no date.
+
+    >>> parse_published("2024-11-14")
+    (Timestamp('2024-11-14 00:00:00'), None)
+    >>> parse_published("14.11.2024")[0]
+    Timestamp('2024-11-14 00:00:00')
+    """
+    text = str(value).strip()
+    if m := _ISO.match(text):
+        return _make(text, int(m[1]), int(m[2]), int(m[3])), None
+    for pattern in (_DOTTED, _DASHED_DMY):
+        if m := pattern.match(text):
+            first, second, year = int(m[1]), int(m[2]), int(m[3])
+            day, month = (first, second) if first > 12 or second <= 12 else (second, first)
+            order = "day-month-year" if (day, month) == (first, second) else "month-day-year"
+            return _make(text, year, month, day), f"date {text!r} is not ISO (YYYY-MM-DD); read as {order}"
+    if any(ch.isalpha() for ch in text) and any(ch.isdigit() for ch in text):
+        try:
+            parsed = dateutil_parser.parse(text, dayfirst=True, fuzzy=False, default=_NO_DEFAULT)
+        except (ValueError, OverflowError) as exc:
+            raise DateProblem("bad_date", f"cannot read {text!r} as a date ({exc})") from None
+        return pd.Timestamp(parsed.date()), f"date {text!r} is not ISO (YYYY-MM-DD); read as {parsed.date().isoformat()}"
+    raise DateProblem("bad_date", f"cannot read {text!r} as a date; expected YYYY-MM-DD")
+
+
+_NO_DEFAULT = pd.Timestamp("1900-01-01").to_pydatetime()
+
+
+def _make(text: str, year: int, month: int, day: int) -> pd.Timestamp:
+    try:
+        return pd.Timestamp(date(year, month, day))
+    except ValueError as exc:
+        raise DateProblem("bad_date", f"impossible date {text!r}: {exc}") from None
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each blank-line separated paragraph, white space trimmed."""
+    spans = []
+    for m in re.finditer(r"\S(?:.*?\S)?(?=\s*\n\s*\n|\s*\Z)", text, re.DOTALL):
+        spans.append((m.start(), m.end()))
+    return spans

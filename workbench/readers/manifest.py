@@ -1,0 +1,85 @@
+"""A metadata table beside a folder of text files (PolNeAR's layout).
+
+A folder holding ``metadata.tsv`` / ``metadata.csv`` / ``manifest.*`` with a ``filename`` (or
+``file``, ``path``) column is one unit: each row names a text file found anywhere below the folder
+(``*/text/<filename>.txt``), and the row gives its date, outlet, title and wire. The text files are
+read through the manifest only, never as seed-format files; other files there (PolNeAR's ``.ann``
+annotations) are left alone. The text is kept exactly as in the file (only a BOM and CR line ends
+are dropped) so that character offsets of annotations made on the file still apply.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from workbench.errors import Problem
+from workbench.readers import Reader, Result, Unit, read_bytes, register
+from workbench.readers.common import paragraphs
+from workbench.readers.table import match_columns, read_frame, row_record
+from workbench.text import DecodeProblem, decode, normalize_newlines
+
+MANIFEST_NAMES = ("metadata.tsv", "metadata.csv", "manifest.tsv", "manifest.csv", "manifest.jsonl", "metadata.jsonl")
+FILE_COLUMNS = ("filename", "file", "path", "file_name")
+TEXT_SUFFIXES = (".txt", ".text", "")
+
+
+def claim_folder(folder: Path, files: list[Path]) -> list[Unit] | None:
+    names = {f.name.lower(): f for f in files}
+    for candidate in MANIFEST_NAMES:
+        if candidate in names:
+            manifest = names[candidate]
+            try:
+                header = read_bytes(manifest)[:4096].decode("utf-8", "replace").split("\n", 1)[0].lower()
+            except OSError:
+                return None
+            if any(col in header.replace("\t", ",").split(",") for col in FILE_COLUMNS) or manifest.suffix == ".jsonl":
+                members = tuple(sorted(p for p in folder.rglob("*.txt") if p.is_file()))
+                return [Unit(manifest, "manifest", members=members)]
+    return None
+
+
+def read(unit: Unit) -> Result:
+    result = Result()
+    frame = read_frame(unit.path)
+    columns = match_columns(frame, unit.options.get("columns"))
+    file_col = next((c for c in frame.columns if str(c).lower() in FILE_COLUMNS), None)
+    if file_col is None:
+        result.problems.append(Problem(str(unit.path), "no_file_column", f"manifest has none of the columns {FILE_COLUMNS}"))
+        return result
+    by_name: dict[str, list[Path]] = {}
+    for member in unit.members:
+        by_name.setdefault(member.name, []).append(member)
+        by_name.setdefault(member.stem, []).append(member)
+    for row_number, row in enumerate(frame.to_dict("records"), start=1):
+        line = row_number + 1
+        name = str(row[file_col]).strip()
+        matches = by_name.get(name) or by_name.get(Path(name).name) or []
+        where = f"{unit.path}#row={row_number}"
+        if not matches:
+            result.problems.append(Problem(where, "missing_file", f"no text file named {name!r} below {unit.path.parent}", "error", line))
+            continue
+        text_path = matches[0]
+        try:
+            raw, warning = decode(read_bytes(text_path))
+        except DecodeProblem as exc:
+            result.problems.append(Problem(str(text_path), exc.reason, exc.detail))
+            continue
+        if warning:
+            result.problems.append(Problem(str(text_path), "encoding", warning, "warning"))
+        text = normalize_newlines(raw)
+        record = row_record({**row, "__text": text}, {**columns, "text": "__text"}, str(text_path), None, result)
+        if record is None:
+            continue
+        spans = paragraphs(text)
+        title = record.get("title")
+        if spans and title and text[spans[0][0] : spans[0][1]].strip(" .") == title.strip(" ."):
+            body = spans[1:] or spans
+            record["sections"] = [("title", *spans[0]), ("body", body[0][0], len(text))]
+            record["lead"] = text[body[0][0] : body[0][1]]
+        record["article_id"] = Path(name).stem
+        record["path"] = str(text_path)
+        result.records.append(record)
+    return result
+
+
+register(Reader("manifest", suffixes=(), read=read, claim_folder=claim_folder))
