@@ -10,4 +10,4 @@ from workbench.errors import CorpusError, WorkbenchError
 
 __version__ = "0.1.0"
 
-__all__ = ["Corpus", "CorpusError", "WorkbenchError", "load_corpus", "register_table", "__version__"]
+__all__ = ["Corpus", "CorpusError", "WorkbenchError", "__version__", "load_corpus", "register_table"]

@@ -14,7 +14,7 @@ import json
 import os
 import tempfile
 import warnings
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 from workbench.config import PACKAGE_DIR
 
 
-@lru_cache(maxsize=None)
+@cache
 def code_fingerprint(*parts: str) -> str:
     """Hash of the package's source and data files under ``parts`` (all of them when empty).
 

@@ -1,0 +1,78 @@
+"""Plotly figures from tidy tables. One module per analysis (``charts.cooccurrence``,
+``charts.attribution``, ``charts.timeline``); helpers shared by all of them live here.
+
+Article text is untrusted: plotly renders a subset of HTML in labels and hover text (``<a href>``,
+``<b>``...), so every string that comes from an article goes through :func:`safe` first.
+A chart never knows where it is published; notebooks pass figures to ``workbench.display.show``.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+TEMPLATE = "plotly_white"
+
+
+def safe(value: Any, *, limit: int | None = None) -> Any:
+    """Escape one string (or every string of a Series/list) for plotly labels and hover text.
+
+    >>> safe('<img src=x onerror=alert(1)>')
+    '&lt;img src=x onerror=alert(1)&gt;'
+    """
+    if isinstance(value, pd.Series):
+        return value.map(lambda v: safe(v, limit=limit))
+    if isinstance(value, list | tuple):
+        return [safe(v, limit=limit) for v in value]
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return ""
+    text = str(value)
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return html.escape(text, quote=True)
+
+
+def describe_filters(filters: dict[str, Any] | None) -> str:
+    """``"2024-11-01 to 2024-11-30 · outlets: European Pravda"`` (escaped), or ``"all articles"``."""
+    if not filters:
+        return "all articles"
+    parts = []
+    start, end = filters.get("start"), filters.get("end")
+    if start or end:
+        parts.append(f"{start or '…'} to {end or '…'}")
+    for key in ("outlets", "entities", "types", "kinds"):
+        value = filters.get(key)
+        if value:
+            values = [value] if isinstance(value, str) else list(value)
+            parts.append(f"{key}: {', '.join(map(str, values))}")
+    return safe(" · ".join(parts)) if parts else "all articles"
+
+
+def titled(fig: go.Figure, title: str, subtitle: str | None = None) -> go.Figure:
+    """Apply the house style: a title saying what is counted, a subtitle with the filters."""
+    text = f"{title}<br><sup>{subtitle}</sup>" if subtitle else title
+    fig.update_layout(template=TEMPLATE, title={"text": text, "x": 0.01, "xanchor": "left"}, margin={"t": 80})
+    return fig
+
+
+def empty_figure(message: str) -> go.Figure:
+    """A figure that says plainly why there is nothing to draw (instead of empty axes)."""
+    fig = go.Figure()
+    fig.add_annotation(text=safe(message), showarrow=False, font={"size": 16}, x=0.5, y=0.5, xref="paper", yref="paper")
+    fig.update_layout(template=TEMPLATE, xaxis={"visible": False}, yaxis={"visible": False}, height=240)
+    return fig
+
+
+def top(values: Iterable[Any], n: int) -> list[Any]:
+    """The first ``n`` distinct values, in order."""
+    out: list[Any] = []
+    for v in values:
+        if v not in out:
+            out.append(v)
+            if len(out) == n:
+                break
+    return out
