@@ -234,7 +234,7 @@ class Corpus:
         return Corpus(
             articles, self.errors, root=self.root, cache_dir=self.cache_dir, tables=tables,
             options=self.options, filters=filters, seconds=self.seconds,
-        )  # fmt: skip
+        )
 
     # -- summaries ------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -459,7 +459,7 @@ def _row_keys(articles: pd.DataFrame) -> list[str]:
         for a, h, p, o, v, c in zip(
             articles["article_id"], articles["content_hash"], articles["published"], articles["outlet"],
             articles["via"], articles["credit"], strict=True,
-        )  # fmt: skip
+        )
     ]
 
 

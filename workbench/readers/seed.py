@@ -82,7 +82,7 @@ def read(unit: Unit) -> Result:
 
     credit_line = None
     parts: list[tuple[str, list[str]]] = [("lead", [lead_first] if lead_first else [])]
-    for number, line in enumerate(lines[body_from:], start=body_from + 1):
+    for line in lines[body_from:]:
         if credit_line is None and (m := _SOURCE_LINE.match(line)):
             credit_line = m.group("credit")
             continue

@@ -30,7 +30,7 @@ def detokenize(tokens: str) -> str:
     """Undo PTB-style tokenisation.
 
     >>> detokenize("Ford Motors Co. , the firm 's profit ( US$ 2.7 billion ) .")
-    "Ford Motors Co., the firm's profit (US$ 2.7 billion)."
+    "Ford Motors Co., the firm's profit (US$2.7 billion)."
     """
     text = " ".join(tokens.split())
     for pattern, replacement in _DETOKENIZE:
