@@ -8,6 +8,7 @@ import json
 import sys
 
 import click
+import pandas as pd
 
 from workbench import __version__
 from workbench.corpus import load_corpus
@@ -59,7 +60,7 @@ def ingest(path, format_, no_cache, as_json):
         click.echo(json.dumps(summary, default=str, indent=1))
         return
     first, last = summary["first"], summary["last"]
-    span = f"{first:%Y-%m-%d} .. {last:%Y-%m-%d}" if summary["articles"] and first == first else "unknown"
+    span = f"{first:%Y-%m-%d} .. {last:%Y-%m-%d}" if pd.notna(first) else "unknown"
     click.echo(f"corpus     {summary['root']}")
     click.echo(f"articles   {summary['articles']:,} ({summary['words']:,} words, {summary['duplicates']} duplicates)")
     click.echo(f"outlets    {summary['outlets']}")
@@ -78,7 +79,7 @@ def check(path, format_, no_cache):
     corpus = load_corpus(path, format=format_, cache=not no_cache)
     errors = corpus.errors
     for row in errors.itertuples():
-        where = f"{row.path}:{row.line}" if row.line is not None and row.line == row.line else row.path
+        where = row.path if pd.isna(row.line) else f"{row.path}:{row.line}"
         click.echo(f"{where}: {row.severity}: {row.reason}: {row.detail}")
     n_errors = int((errors["severity"] == "error").sum())
     click.echo(f"{len(corpus)} articles loaded; {n_errors} errors, {len(errors) - n_errors} warnings", err=True)

@@ -148,7 +148,8 @@ class Corpus:
             todo = self.articles[[not h for h in hit]]
             hit_ids = self.articles["article_id"][hit]
             if len(hit_ids):
-                wanted = pd.DataFrame({"article_id": hit_ids.astype(str), "_key": pd.Series(keys)[hit].values})
+                wanted = pd.DataFrame({"article_id": hit_ids.astype("string").values, "_key": pd.array(pd.Series(keys)[hit], dtype="string")})
+                done_frame = done_frame.astype({"article_id": "string", "_key": "string"})
                 part = done_frame.merge(wanted, on=["article_id", "_key"]).drop(columns="_key")
                 parts.append(part)
         if len(todo):
