@@ -119,7 +119,7 @@ def test_two_processes_loading_at_once(folder, cache_dir, monkeypatch):
 
 def test_strict_raises_on_first_error(folder):
     (folder / "broken.txt").write_text("")
-    with pytest.raises(CorpusError, match="broken.txt: empty"):
+    with pytest.raises(CorpusError, match=r"broken\.txt: empty"):
         load_corpus(folder, cache=False, strict=True)
 
 

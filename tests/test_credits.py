@@ -13,7 +13,12 @@ from workbench.credits import parse_credit
         ("European Pravda; White House statement", "European Pravda", ";", ["White House statement"]),
         ("Ukrainska Pravda with reference to Reuters and CNN", "Ukrainska Pravda", "with reference to", ["Reuters", "CNN"]),
         ("Reuters", "Reuters", None, []),
-        ("European Pravda with reference to AP, AFP and Reuters", "European Pravda", "with reference to", ["Associated Press", "Agence France-Presse", "Reuters"]),
+        (
+            "European Pravda with reference to AP, AFP and Reuters",
+            "European Pravda",
+            "with reference to",
+            ["Associated Press", "Agence France-Presse", "Reuters"],
+        ),
         ("Kyiv Independent citing NYT", "Kyiv Independent", "citing", ["The New York Times"]),
         ("European Pravda with reference to VOA.", "European Pravda", "with reference to", ["Voice of America"]),
         ("", None, None, []),

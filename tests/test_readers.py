@@ -16,7 +16,8 @@ TIMEML = """<?xml version='1.0' encoding='utf-8'?>
 <TimeML><DOCID>{docid}</DOCID>
 <DCT><TIMEX3 functionInDocument="CREATION_TIME" tid="t0" type="DATE" value="{dct}">{dct}</TIMEX3></DCT>
 <EXTRAINFO>Velmora ferry wins award</EXTRAINFO>
-<TEXT><s id="0">Velmora ferry wins award</s><s id="1">February 3 , 2031</s><s id="2">The Velmora ferry , a fictional boat , has won an award for `` best service '' .</s></TEXT>
+<TEXT><s id="0">Velmora ferry wins award</s><s id="1">February 3 , 2031</s>\
+<s id="2">The Velmora ferry , a fictional boat , has won an award for `` best service '' .</s></TEXT>
 </TimeML>
 """
 
