@@ -86,5 +86,56 @@ def check(path, format_, no_cache):
     sys.exit(1 if n_errors else 0)
 
 
+@main.command()
+@click.argument("notebooks", nargs=-1)
+@click.option("--corpus", type=click.Path(path_type=str), help="Corpus folder or file (sets the notebooks' corpus parameter).")
+@click.option("--from", "start", metavar="DATE", help="First publication day analysed (sets start).")
+@click.option("--to", "end", metavar="DATE", help="Last publication day analysed (sets end).")
+@click.option(
+    "-p",
+    "--parameter",
+    "params",
+    nargs=2,
+    multiple=True,
+    metavar="NAME VALUE",
+    help="Set a notebook parameter (YAML value); NOTEBOOK:NAME sets it for one notebook.",
+)
+@click.option("-f", "--parameters-file", type=click.Path(dir_okay=False, path_type=str), help="YAML file of parameters.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=str), help="Reports folder (default: reports/).")
+@click.option("--if-changed", is_flag=True, help="Skip when corpus content, parameters, notebooks and code equal the latest successful run's.")
+@click.option("--fail-fast", is_flag=True, help="Stop starting notebooks after the first failure.")
+@click.option("--jobs", type=click.IntRange(1), default=2, show_default=True, help="Notebooks executed at once.")
+@click.option(
+    "--wait",
+    "wait_seconds",
+    type=click.FloatRange(0),
+    default=0,
+    show_default=True,
+    help="Seconds to wait when another run holds the lock (default: exit at once).",
+)
+@clean_errors
+def report(notebooks, corpus, start, end, params, parameters_file, out, if_changed, fail_fast, jobs, wait_seconds):
+    """Run NOTEBOOKS (default: every report notebook in notebooks/) and write offline HTML reports.
+
+    Each run goes to reports/<run-id>/ (renamed into place when complete); reports/index.html lists
+    the runs and reports/latest points at the newest successful one. Exits 1 when a notebook fails.
+    """
+    from workbench import reports
+
+    common, per_notebook = reports.parameters_from_options(params, file=parameters_file, corpus=corpus, start=start, end=end)
+    result = reports.run_reports(
+        notebooks, out=out, parameters=common, notebook_overrides=per_notebook, if_changed=if_changed,
+        fail_fast=fail_fast, jobs=jobs, wait_seconds=wait_seconds, echo=click.echo,
+    )  # fmt: skip
+    if result.status == "skipped":
+        return
+    folder = result.folder
+    if result.failed:
+        names = ", ".join(n.name for n in result.failed)
+        click.echo(f"run {result.run_id} FAILED ({names}); kept in {folder}; earlier runs and latest untouched", err=True)
+        sys.exit(1)
+    click.echo(f"run {result.run_id}: {len(result.notebooks)} reports in {folder} ({result.seconds:.1f} s); index: {folder.parent / 'index.html'}")
+
+
 if __name__ == "__main__":
     main()
