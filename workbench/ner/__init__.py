@@ -1,0 +1,1 @@
+"""Named-entity backends and the canonicalisation they share (see ``workbench.entities``)."""

@@ -1,0 +1,291 @@
+"""Canonicalisation shared by every backend: one name per entity, whoever found the mention.
+
+Rules, in the order they apply to a mention found by any backend:
+
+1. **spans are trimmed**: a leading lower-case "the", a possessive ("Russia's", "Russia’s") and
+   trailing punctuation are left out of the span;
+2. **titles are stripped** ("US President Joe Biden" -> Joe Biden, title President), whether the
+   title is inside the span or written right before it ("said spokesman John Kirby");
+3. **aliases and abbreviations** map to one name ("U.S.", "America", "the United States" ->
+   United States; "NYT" -> The New York Times), through the lists in ``workbench/data``;
+4. **demonyms** link to their country ("North Korean", "Chinese" -> North Korea, China); the surface
+   keeps the word as written;
+5. **compounds are split** ("US-China", "Russia/Ukraine" -> United States, China);
+6. **short names** resolve within an article to a longer person name seen in it ("Biden" -> Joe
+   Biden, "Xi" -> Xi Jinping), and close spellings of a person's name ("Zelenskyy", "Zelensky") are
+   joined with rapidfuzz.
+
+:func:`canonical` exposes rules 1-4 for a free string, for code that meets names outside the text
+(attribution cues, user input).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from workbench.ner.gazetteer import Entry, Gazetteer, gazetteer
+
+
+class Raw(NamedTuple):
+    """A mention as a backend found it, before canonicalisation (``entity`` None when unknown)."""
+
+    start: int
+    end: int
+    type: str | None
+    how: str
+    entity: str | None = None
+    country: str | None = None
+    title: str | None = None
+
+
+class Mention(NamedTuple):
+    """A canonical mention: what :func:`resolve` returns."""
+
+    start: int
+    end: int
+    surface: str
+    entity: str
+    type: str
+    country: str | None
+    title: str | None
+    how: str
+
+
+_POSSESSIVE = re.compile(r"(?:['’]s?)$")
+_TRAILING = re.compile(r"[\s,.;:!?\"'“”’‘()\[\]-]+$")
+_LEADING = re.compile(r"^(?:the\s+|[\s\"'“”’‘(\[-]+)")
+_WORDS = re.compile(r"\S+")
+_COMPOUND = re.compile(r"\s*[-/–]\s*")
+_TITLE_BEFORE = re.compile(r"([A-Za-z][\w.-]*(?:\s+[A-Za-z][\w.-]*){0,2})\s+$")
+
+
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Offsets without a leading "the", quotes, a possessive or trailing punctuation.
+
+    >>> text = "the Kremlin's view"
+    >>> s, e = trim(text, 0, 13)
+    >>> text[s:e]
+    'Kremlin'
+    """
+    piece = text[start:end]
+    lead = _LEADING.match(piece)
+    if lead:
+        start += lead.end()
+        piece = piece[lead.end() :]
+    for pattern in (_TRAILING, _POSSESSIVE, _TRAILING):
+        tail = pattern.search(piece)
+        if tail and tail.start() > 0:
+            # keep the full stop of an abbreviation such as "U.S." or "Jr."
+            if pattern is _TRAILING and tail.group(0).startswith(".") and re.search(r"(?:\b[A-Z]|\b[A-Z][a-z]{0,2})$", piece[: tail.start()]):
+                cut = tail.start() + 1
+                end = start + cut
+                piece = piece[:cut]
+                continue
+            end = start + tail.start()
+            piece = piece[: tail.start()]
+    return start, end
+
+
+def strip_title(surface: str, gaz: Gazetteer | None = None) -> tuple[str, str | None, int]:
+    """Split a leading title (and a country or demonym before it) off a name.
+
+    Returns:
+        ``(name, title or None, characters removed from the start)``.
+
+    >>> strip_title("US President Joe Biden")
+    ('Joe Biden', 'President', 13)
+    >>> strip_title("Chinese President Xi Jinping")
+    ('Xi Jinping', 'President', 18)
+    >>> strip_title("Joe Biden")
+    ('Joe Biden', None, 0)
+    """
+    gaz = gaz or gazetteer()
+    words = [(m.start(), m.end()) for m in _WORDS.finditer(surface)]
+    title = None
+    cut = 0
+    i = 0
+    while i < len(words) - 1:
+        best = None
+        for j in range(min(len(words) - 1, i + 4), i, -1):  # longest title first, a name must remain
+            phrase = surface[words[i][0] : words[j - 1][1]]
+            entry = gaz.phrases.get(phrase)
+            if entry and entry.kind == "title":
+                best = (j, entry)
+                break
+            if entry and entry.kind in ("demonym", "entity") and entry.type == "GPE" and title is None:
+                nxt = _title_at(surface, words, j, gaz)
+                if nxt:
+                    best = (j, None)
+                    break
+        if not best:
+            break
+        j, entry = best
+        if entry is not None:
+            title = entry.entity
+        cut = words[j][0]
+        i = j
+    return surface[cut:], title, cut
+
+
+def _title_at(surface: str, words: list[tuple[int, int]], i: int, gaz: Gazetteer) -> bool:
+    for j in range(min(len(words) - 1, i + 4), i, -1):
+        entry = gaz.phrases.get(surface[words[i][0] : words[j - 1][1]])
+        if entry and entry.kind == "title":
+            return True
+    return False
+
+
+def lookup(surface: str, gaz: Gazetteer | None = None) -> Entry | None:
+    """The list entry for a phrase: exact spelling first, then ignoring case."""
+    gaz = gaz or gazetteer()
+    entry = gaz.phrases.get(surface)
+    if entry is None and (surface.isupper() or surface.islower() or len(surface) > 4):
+        entry = gaz.folded.get(surface.casefold())
+    return entry
+
+
+def classify(words: list[str], gaz: Gazetteer) -> tuple[str, str] | None:
+    """Type and rule for an unknown name from its words alone, or None when nothing says."""
+    first, last = words[0], words[-1]
+    if gaz.role(last, "org_suffix") or (len(words) > 1 and gaz.role(first, "org_head")):
+        return "ORG", "rule:org_word"
+    if gaz.role(last, "loc_suffix") or (len(words) > 1 and gaz.role(first, "loc_head")):
+        return "LOC", "rule:loc_word"
+    if len(words) > 1 and gaz.role(last, "gpe_suffix"):
+        return "GPE", "rule:gpe_word"
+    if len(words) > 1 and first in gaz.first_names:
+        return "PERSON", "rule:first_name"
+    if len(words) > 1 and not any(w.lower() in gaz.common_words for w in words if w[:1].isupper()):
+        return "PERSON", "rule:name"
+    return None
+
+
+def canonical(surface: str) -> tuple[str, str] | None:
+    """The canonical entity and type for a free string, or None when it names nothing known.
+
+    Applies the trimming, title, alias and demonym rules, then the name rules (first names,
+    organisation and place words). Use it to link names met outside the article text (e.g. the
+    source of an attribution) to the entities of ``corpus.mentions``.
+
+    Args:
+        surface: a name as written, e.g. ``"the U.S."`` or ``"US President Joe Biden"``.
+
+    Returns:
+        ``(entity, type)`` with type PERSON, ORG, GPE or LOC; None when the string is not a name.
+
+    >>> canonical("the U.S.")
+    ('United States', 'GPE')
+    >>> canonical("US President Joe Biden")
+    ('Joe Biden', 'PERSON')
+    >>> canonical("North Korean")
+    ('North Korea', 'GPE')
+    >>> canonical("NYT")
+    ('The New York Times', 'ORG')
+    >>> canonical("Russia's")
+    ('Russia', 'GPE')
+    >>> canonical("the weather") is None
+    True
+    """
+    gaz = gazetteer()
+    text = " ".join(str(surface).split())
+    start, end = trim(text, 0, len(text))
+    text = text[start:end]
+    if not text:
+        return None
+    entry = lookup(text, gaz)
+    if entry is None:
+        name, _title, _cut = strip_title(text, gaz)
+        text = name
+        entry = lookup(text, gaz)
+    if entry is not None:
+        return (entry.entity, entry.type) if entry.kind != "title" else None
+    words = text.split()
+    if not words[0][:1].isupper():
+        return None
+    found = classify(words, gaz)
+    return (text, found[0]) if found else None
+
+
+def resolve(text: str, raws: list[Raw], gaz: Gazetteer | None = None) -> list[Mention]:
+    """Canonical mentions of one article from a backend's raw mentions (all rules above)."""
+    gaz = gaz or gazetteer()
+    out: list[Mention] = []
+    for raw in raws:
+        start, end = trim(text, raw.start, raw.end)
+        if end <= start:
+            continue
+        surface = text[start:end]
+        if raw.entity is not None:
+            out.append(Mention(start, end, surface, raw.entity, raw.type or "ORG", raw.country, raw.title, raw.how))
+            continue
+        out.extend(_resolve_unknown(text, start, end, raw, gaz))
+    return _short_names(out)
+
+
+def _resolve_unknown(text: str, start: int, end: int, raw: Raw, gaz: Gazetteer) -> list[Mention]:
+    surface = text[start:end]
+    entry = lookup(surface, gaz)
+    title = raw.title
+    if entry is None:
+        _name, stripped, cut = strip_title(surface, gaz)
+        if cut:
+            title = stripped or title
+            prefix = surface[:cut].split()
+            out = []
+            if prefix:  # "US President Joe Biden": the country before the title is a mention too
+                pre = lookup(prefix[0], gaz)
+                if pre is not None and pre.kind in ("entity", "demonym") and pre.type == "GPE":
+                    n = len(prefix[0])
+                    out.append(Mention(start, start + n, prefix[0], pre.entity, "GPE", pre.country, None, f"{raw.how}+{pre.how}"))
+            return out + _resolve_unknown(text, start + cut, end, raw._replace(title=title), gaz)
+    if title is None and raw.type == "PERSON":
+        before = _TITLE_BEFORE.search(text, max(0, start - 40), start)
+        if before:
+            found = gaz.phrases.get(before.group(1))
+            if found and found.kind == "title":
+                title = found.entity
+    if entry is not None and entry.kind != "title":
+        return [Mention(start, end, surface, entry.entity, entry.type, entry.country, title, f"{raw.how}+{entry.how}")]
+    parts = _COMPOUND.split(surface)
+    if len(parts) > 1:
+        entries = [lookup(p, gaz) for p in parts]
+        if all(e is not None and e.kind in ("entity", "demonym") for e in entries):
+            out, pos = [], start
+            for part, e in zip(parts, entries, strict=True):
+                s = text.index(part, pos)
+                out.append(Mention(s, s + len(part), part, e.entity, e.type, e.country, None, f"{raw.how}+compound"))
+                pos = s + len(part)
+            return out
+    if not raw.type or raw.type == "TITLE":
+        return []
+    return [Mention(start, end, surface, " ".join(surface.split()), raw.type, raw.country, title, raw.how)]
+
+
+def _short_names(mentions: list[Mention]) -> list[Mention]:
+    """Single-word names -> the longer person name of the same article containing that word."""
+    full: dict[str, str] = {}
+    persons = [m.entity for m in mentions if m.type == "PERSON" and " " in m.entity]
+    country = {m.entity: m.country for m in mentions if m.type == "PERSON" and m.country is not None}
+    for name in persons:  # last word first ("Biden"), then first word ("Xi"), earlier names win
+        full.setdefault(name.split()[-1], name)
+    for name in persons:
+        full.setdefault(name.split()[0], name)
+    if not full:
+        return [m for m in mentions if m.type != "UNKNOWN"]
+    from rapidfuzz import fuzz, process
+
+    out = []
+    surnames = {name.split()[-1]: name for name in persons}
+    for m in mentions:
+        single = " " not in m.entity
+        if single and (m.type in ("PERSON", "UNKNOWN") or (m.type in ("ORG", "GPE") and m.how.startswith("rule:"))):
+            name = full.get(m.entity)
+            if name is None and m.type in ("PERSON", "UNKNOWN") and len(m.entity) > 5:
+                close = process.extractOne(m.entity, list(surnames), scorer=fuzz.ratio, score_cutoff=85)
+                name = surnames[close[0]] if close else None
+            if name is not None:
+                m = m._replace(entity=name, type="PERSON", country=country.get(name), how=f"{m.how}+short_name")
+        if m.type != "UNKNOWN":
+            out.append(m)
+    return out

@@ -1,0 +1,270 @@
+"""The ``rules`` backend: spaCy's tokenizer and PhraseMatcher over name lists, plus name rules.
+
+No model is needed. Per article:
+
+1. the text is tokenised by ``spacy.blank("en")`` (with one more infix so that "U.S.-China" splits)
+   and a PhraseMatcher finds every phrase of the gazetteer (:mod:`workbench.ner.gazetteer`):
+   people, organisations, outlets, places, countries, subdivisions, cities, demonyms and titles;
+   sentences written all in capitals (headlines) are matched ignoring case;
+2. a regular expression finds capitalised name sequences ("Xi Jinping", "Bank of England");
+   list matches inside a sequence split it ("US President Joe Biden" -> US | President | Joe Biden);
+3. the parts no list knows are typed by the name rules (:func:`workbench.ner.canonical.classify`):
+   organisation and place words, first names, a title before the name, "X said", acronyms;
+   a sentence's first word is dropped when it is a common English word ("Additionally").
+
+Matchers are built once per process (``lru_cache``) from immutable data.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from functools import lru_cache
+
+from workbench.ner.canonical import Raw, classify
+from workbench.ner.gazetteer import Entry, Gazetteer, gazetteer
+
+_UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽ"
+_WORD = rf"[{_UPPER}][\w'’.&-]*"
+_CONNECT = r"(?:of|the|for|and|de|del|della|di|da|dos|du|des|la|le|van|von|der|den|al|el|bin|ibn)"
+#: a capitalised name sequence: capitalised words, possibly joined by a few lower-case connectors
+CANDIDATE = re.compile(rf"(?<![\w'’.-]){_WORD}(?:[ \t]+(?:{_CONNECT}[ \t]+){{0,2}}{_WORD})*")
+_WORDS = re.compile(r"[^\s]+")
+_SAID_AFTER = re.compile(r"[ \t]*,?[ \t]*(?:said|says|told|added|wrote|tweeted|stated|explained|argued|noted|insisted|warned|claimed|asked|replied)\b")
+_SAID_BEFORE = re.compile(r"\b(?:said|says|told|added|according to)[ \t]+$")
+_OPENERS = "\"'“‘([-–—*• \t"
+_SPLIT_WORDS = frozenset({"and", "&"})
+
+
+@lru_cache(maxsize=1)
+def _pipeline():
+    """Tokenizer plus two PhraseMatchers (exact spelling, and lower case for all-capitals text)."""
+    import spacy
+    from spacy.matcher import PhraseMatcher
+    from spacy.util import compile_infix_regex
+
+    nlp = spacy.blank("en")
+    infixes = [*nlp.Defaults.infixes, r"(?<=[A-Za-z]\.)-(?=[A-Z])", r"(?<=[A-Za-z])/(?=[A-Z])"]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    gaz = gazetteer()
+    exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+    folded = PhraseMatcher(nlp.vocab, attr="LOWER")
+    phrases = list(gaz.phrases)
+    docs = list(nlp.tokenizer.pipe(phrases, batch_size=1000))
+    exact.add("GAZ", docs)
+    folded.add("GAZ", [d for p, d in zip(phrases, docs, strict=True) if gaz.phrases[p].kind == "entity" and len(p) > 3])
+    return nlp, exact, folded
+
+
+def _longest(spans: list[tuple[int, int, Entry]]) -> list[tuple[int, int, Entry]]:
+    """Non-overlapping spans, longest first, in text order."""
+    spans.sort(key=lambda s: (s[0] - s[1], s[0]))
+    taken: list[tuple[int, int, Entry]] = []
+    starts: list[int] = []
+    for span in spans:
+        i = bisect.bisect_right(starts, span[0])
+        if (i and taken[i - 1][1] > span[0]) or (i < len(taken) and taken[i][0] < span[1]):
+            continue
+        starts.insert(i, span[0])
+        taken.insert(i, span)
+    return taken
+
+
+def _is_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) > 8 and all(c.isupper() for c in letters)
+
+
+def extract(text: str, sentence_starts: list[int], sentence_ends: list[int]) -> list[Raw]:
+    """Raw mentions of one article (offsets into ``text``), in text order."""
+    nlp, exact, folded = _pipeline()
+    gaz = gazetteer()
+    doc = nlp.make_doc(text)
+    phrases = gaz.phrases
+    spans: list[tuple[int, int, Entry]] = []
+    for _key, s, e in exact(doc):
+        first, last = doc[s], doc[e - 1]
+        start, end = first.idx, last.idx + len(last.text)
+        spans.append((start, end, phrases[text[start:end]]))
+    caps = [(s, e) for s, e in zip(sentence_starts, sentence_ends, strict=True) if _is_caps(text[s:e])]
+    if caps:
+        caps_spans = []
+        for s, e in caps:
+            span = doc.char_span(s, e, alignment_mode="expand")
+            if span is None:
+                continue
+            for _key, ms, me in folded(span):
+                first, last = span[ms], span[me - 1]
+                start, end = first.idx, last.idx + len(last.text)
+                entry = gaz.folded.get(text[start:end].casefold())
+                if entry is not None:
+                    caps_spans.append((start, end, entry))
+        spans = [sp for sp in spans if not any(s <= sp[0] < e for s, e in caps)] + caps_spans
+    matches = _longest(spans)
+    match_starts = [m[0] for m in matches]
+    raws: list[Raw] = []
+    caps_starts = [s for s, _ in caps]
+    for found in CANDIDATE.finditer(text):
+        cs, ce = found.span()
+        if caps:
+            i = bisect.bisect_right(caps_starts, cs) - 1
+            if i >= 0 and cs < caps[i][1]:
+                continue
+        initial = _initial(text, cs, sentence_starts)
+        _candidate(text, cs, ce, initial, matches, match_starts, gaz, raws)
+    # list matches outside every candidate: all-capitals sentences
+    if caps:
+        for start, end, entry in matches:
+            i = bisect.bisect_right(caps_starts, start) - 1
+            if i >= 0 and start < caps[i][1] and entry.kind == "entity":
+                raws.append(Raw(start, end, entry.type, entry.how, entry.entity, entry.country))
+        raws.sort(key=lambda r: r.start)
+    return raws
+
+
+def _initial(text: str, pos: int, sentence_starts: list[int]) -> bool:
+    i = bisect.bisect_right(sentence_starts, pos) - 1
+    begin = sentence_starts[i] if i >= 0 else 0
+    return not text[begin:pos].strip(_OPENERS) or text[max(begin, pos - 2) : pos].rstrip(" \t").endswith((":", "\"", "“", "\n"))
+
+
+def _candidate(text, cs, ce, initial, matches, match_starts, gaz: Gazetteer, raws: list[Raw]) -> None:
+    """Split one capitalised sequence into list matches and unknown names, and type them."""
+    i = bisect.bisect_left(match_starts, cs)
+    # a list match may begin before the sequence ("the" of an alias is dropped, so it never does)
+    inside = []
+    while i < len(matches) and matches[i][0] < ce:
+        if matches[i][1] <= ce:
+            inside.append(matches[i])
+        i += 1
+    pieces: list[tuple[int, int, Entry | None]] = []
+    pos = cs
+    for ms, me, entry in inside:
+        if ms > pos:
+            pieces.append((pos, ms, None))
+        pieces.append((ms, me, entry))
+        pos = me
+    if pos < ce:
+        pieces.append((pos, ce, None))
+    if initial and pieces:
+        pieces = _drop_opener(text, pieces, gaz)
+    pieces = _merge_first_names(text, pieces, gaz)
+    title: str | None = None
+    if pieces and pieces[0][2] is None:
+        title = _title_before(text, cs, matches, match_starts)
+    for n, (ps, pe, entry) in enumerate(pieces):
+        if entry is not None:
+            if entry.kind == "title":
+                title = entry.entity
+            else:
+                raws.append(Raw(ps, pe, entry.type, entry.how, entry.entity, entry.country, title if entry.type == "PERSON" else None))
+                title = None
+            continue
+        for ws, we in _names(text, ps, pe, gaz):
+            raw = _unknown(text, ws, we, title, n == len(pieces) - 1, gaz)
+            if raw is not None:
+                raws.append(raw)
+            title = None
+
+
+def _drop_opener(text, pieces, gaz: Gazetteer):
+    """Drop a sentence's first word when it is a common word ("Additionally", "Last")."""
+    ps, pe, entry = pieces[0]
+    if entry is not None:
+        return pieces
+    word = _WORDS.match(text, ps)
+    if not word:
+        return pieces
+    first = word.group(0).rstrip(",.;:")
+    if first.lower() in gaz.common_words or gaz.role(first, "not_name"):
+        nxt = re.compile(r"\S").search(text, word.end())
+        if nxt and nxt.start() < pe:
+            return [(nxt.start(), pe, None), *pieces[1:]]
+        return pieces[1:]
+    return pieces
+
+
+def _merge_first_names(text, pieces, gaz: Gazetteer):
+    """"George Washington", "Jordan Henderson": a first name next to a place name is one person."""
+    if len(pieces) < 2:
+        return pieces
+    out = list(pieces)
+    k = 0
+    while k < len(out) - 1:
+        (a_s, a_e, a), (b_s, b_e, b) = out[k], out[k + 1]
+        a_words = text[a_s:a_e].split()
+        if a is None and _place_word(b, text[b_s:b_e]) and a_words and a_words[0] in gaz.first_names and a_words[-1] not in ("of", "and"):
+            out[k : k + 2] = [(a_s, b_e, None)]
+            continue
+        if b is None and _place_word(a, text[a_s:a_e]) and text[a_s:a_e] in gaz.first_names and text[b_s:b_e].strip()[:1].isupper():
+            out[k : k + 2] = [(a_s, b_e, None)]
+            continue
+        k += 1
+    return out
+
+
+def _place_word(entry: Entry | None, surface: str) -> bool:
+    return entry is not None and entry.kind == "entity" and entry.type == "GPE" and " " not in surface
+
+
+def _title_before(text, cs, matches, match_starts) -> str | None:
+    i = bisect.bisect_left(match_starts, cs) - 1
+    if i >= 0:
+        _ms, me, entry = matches[i]
+        if entry.kind == "title" and not text[me:cs].strip():
+            return entry.entity
+    return None
+
+
+def _names(text: str, ps: int, pe: int, gaz: Gazetteer):
+    """Word runs of an unknown piece, split at "and"/"&", not-a-name words, and cut of connectors."""
+    run: list[tuple[int, int]] = []
+    for m in _WORDS.finditer(text, ps, pe):
+        word = m.group(0)
+        if word in _SPLIT_WORDS or gaz.role(word.rstrip(",.;:"), "not_name") or word in ("-", "–"):
+            if run:
+                yield from _trimmed(text, run, gaz)
+            run = []
+            continue
+        run.append(m.span())
+    if run:
+        yield from _trimmed(text, run, gaz)
+
+
+def _trimmed(text, run, gaz: Gazetteer):
+    while run and not text[run[0][0]].isupper():
+        run = run[1:]
+    while run and not text[run[-1][0]].isupper():
+        run = run[:-1]
+    if run:
+        yield run[0][0], run[-1][1]
+
+
+def _unknown(text: str, ws: int, we: int, title: str | None, last_piece: bool, gaz: Gazetteer) -> Raw | None:
+    surface = text[ws:we].rstrip(",.;:!?")
+    if surface.endswith(("'s", "’s")):
+        surface = surface[:-2]
+    we = ws + len(surface)
+    words = surface.split()
+    if not words:
+        return None
+    found = classify(words, gaz)
+    if found is not None:
+        kind, how = found
+        if title is not None and kind == "PERSON":
+            how = "rule:title"
+        return Raw(ws, we, kind, how, None, None, title if kind == "PERSON" else None)
+    if title is not None:
+        return Raw(ws, we, "PERSON", "rule:title", None, None, title)
+    if len(words) == 1:
+        word = words[0]
+        if word.lower() in gaz.common_words or gaz.role(word, "not_name"):
+            return None
+        if _SAID_AFTER.match(text, we) or _SAID_BEFORE.search(text, max(0, ws - 20), ws):
+            return Raw(ws, we, "PERSON", "rule:said", None, None, None)
+        if word.isupper() and 2 <= len(word.replace(".", "")) <= 6 and word.replace(".", "").isalpha():
+            return Raw(ws, we, "ORG", "rule:acronym", None, None, None)
+        if word in gaz.surnames:
+            return Raw(ws, we, "PERSON", "rule:surname", None, None, None)
+        return Raw(ws, we, "UNKNOWN", "rule:unknown", None, None, None)
+    return None
