@@ -284,6 +284,7 @@ def load_corpus(
     columns: dict[str, str] | None = None,
     backend: str = "rules",
     n_jobs: int = 1,
+    read_jobs: int | None = None,
 ) -> Corpus:
     """Load a folder or file of news articles.
 
@@ -298,6 +299,8 @@ def load_corpus(
         columns: for tables, ``{"their column": "article column"}`` overrides.
         backend: the entity backend used for ``mentions`` (``rules`` or ``spacy:<name>``).
         n_jobs: processes used for derived tables on large corpora.
+        read_jobs: processes used to parse files when more than ``PARALLEL_MIN_FILES`` are new
+            or changed (default: one per core).
 
     Returns:
         A :class:`Corpus`. Problems with individual files are rows of ``corpus.errors``.
@@ -316,7 +319,7 @@ def load_corpus(
     options = {"columns": columns} if columns else {}
     units, problems = readers.discover(root, format=format, options=options)
     cache_dir = config.CACHE_DIR / cachestore.corpus_key(root, format, options) if cache else None
-    articles, errors = _read_units(units, problems, cache_dir, progress)
+    articles, errors = _read_units(units, problems, cache_dir, progress, read_jobs)
     if strict and (errors["severity"] == "error").any():
         first = errors[errors["severity"] == "error"].iloc[0]
         raise CorpusError(f"{first['path']}: {first['reason']}: {first['detail']}")
@@ -329,21 +332,62 @@ def load_corpus(
 # -- reading with the cache ---------------------------------------------------------------
 
 
-def _signature(unit: readers.Unit) -> str:
-    parts = []
-    for file in unit.files():
-        try:
-            st = file.stat()
-            parts.append(f"{st.st_size}:{st.st_mtime_ns}")
-        except OSError:
-            parts.append("missing")
-    text = "|".join(parts)
-    return text if len(parts) == 1 else hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+def _read_batch(units: list[readers.Unit]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read units into an articles frame and an errors frame, both tagged with ``_unit``."""
+    records: list[dict] = []
+    unit_problems: list[Problem] = []
+    problem_units: list[str] = []
+    for unit in units:
+        result = readers.read_unit(unit)
+        for record in result.records:
+            record["_unit"] = unit.key
+            record["format"] = unit.reader
+        records.extend(result.records)
+        unit_problems.extend(result.problems)
+        problem_units.extend([unit.key] * len(result.problems))
+    errors = problems_frame(unit_problems).assign(_unit=pd.Series(problem_units, dtype="string"))
+    return _records_frame(records), errors
 
 
-def _read_units(units, problems, cache_dir, progress) -> tuple[pd.DataFrame, pd.DataFrame]:
+#: Below this many files a second process costs more (start-up, imports) than it saves.
+PARALLEL_MIN_FILES = 3000
+
+
+def _read_parallel(units: list[readers.Unit], progress: bool | None, n_jobs: int | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read units in batches, across processes for large loads, with an optional progress bar."""
+    jobs = n_jobs if n_jobs is not None else (os.cpu_count() or 1)
+    batch = 500
+    batches = [units[i : i + batch] for i in range(0, len(units), batch)] or [[]]
+    show = progress if progress is not None else (len(units) > 2000 and _interactive())
+    bar = None
+    if show:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(units), desc="reading articles", unit="file")
+    results = []
+    if jobs > 1 and len(units) >= PARALLEL_MIN_FILES:
+        import multiprocessing
+
+        with ProcessPoolExecutor(min(jobs, len(batches)), mp_context=multiprocessing.get_context("forkserver")) as pool:
+            for (articles, errors), size in zip(pool.map(_read_batch, batches), map(len, batches), strict=True):
+                results.append((articles, errors))
+                if bar is not None:
+                    bar.update(size)
+    else:
+        for units_batch in batches:
+            results.append(_read_batch(units_batch))
+            if bar is not None:
+                bar.update(len(units_batch))
+    if bar is not None:
+        bar.close()
+    articles = pd.concat([a for a, _ in results], ignore_index=True) if len(results) > 1 else results[0][0]
+    errors = pd.concat([e for _, e in results], ignore_index=True) if len(results) > 1 else results[0][1]
+    return articles, errors
+
+
+def _read_units(units, problems, cache_dir, progress, n_jobs=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Articles and problems of all units: unchanged units from the cache, the rest read now."""
-    signatures = {u.key: f"{u.reader}:{_signature(u)}" for u in units}
+    signatures = {u.key: u.fingerprint() for u in units}
     fingerprint = cachestore.code_fingerprint("readers") + cachestore.code_fingerprint("text.py")
     cached_articles = cached_problems = None
     old: dict[str, str] = {}
@@ -357,25 +401,7 @@ def _read_units(units, problems, cache_dir, progress) -> tuple[pd.DataFrame, pd.
     fresh = [k for k, sig in signatures.items() if old.get(k) == sig]
     todo = [u for u in units if old.get(u.key) != signatures[u.key]]
 
-    records: list[dict] = []
-    unit_problems: list[Problem] = []
-    problem_units: list[str] = []
-    show = progress if progress is not None else (len(todo) > 2000 and _interactive())
-    iterator = todo
-    if show:
-        from tqdm.auto import tqdm
-
-        iterator = tqdm(todo, desc="reading articles", unit="file")
-    for unit in iterator:
-        result = readers.read_unit(unit)
-        for record in result.records:
-            record["_unit"] = unit.key
-            record["format"] = unit.reader
-        records.extend(result.records)
-        unit_problems.extend(result.problems)
-        problem_units.extend([unit.key] * len(result.problems))
-    articles = _records_frame(records)
-    errors = problems_frame(unit_problems).assign(_unit=pd.Series(problem_units, dtype="string"))
+    articles, errors = _read_parallel(todo, progress, n_jobs)
     if fresh:
         keep = pa.array(fresh)
         old_articles = _restore(cached_articles.filter(pc.is_in(cached_articles["_unit"], value_set=keep)).to_pandas())

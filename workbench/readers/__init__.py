@@ -11,6 +11,7 @@ To add a format, write a module with a ``read(unit) -> Result`` function and reg
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -22,19 +23,38 @@ from workbench.errors import Problem, WorkbenchError
 
 @dataclass(slots=True)
 class Unit:
-    """What one reader call reads: a file, or a manifest plus the text files it names."""
+    """What one reader call reads: a file, or a manifest plus the text files it names.
 
-    path: Path
+    ``key`` is the file path as a string and ``signature`` its size and modification time, taken
+    while walking the folder (one ``stat`` per file), so that a warm load touches no file content.
+    """
+
+    key: str
     reader: str
     members: tuple[Path, ...] = ()
     options: dict[str, Any] = field(default_factory=dict)
+    signature: str | None = None
 
     @property
-    def key(self) -> str:
-        return str(self.path)
+    def path(self) -> Path:
+        return Path(self.key)
 
     def files(self) -> tuple[Path, ...]:
         return (self.path, *self.members)
+
+    def fingerprint(self) -> str:
+        """``reader:size:mtime`` of the file (a hash over all files for a manifest)."""
+        if self.signature is None:
+            parts = []
+            for file in self.files():
+                try:
+                    st = os.stat(file)
+                    parts.append(f"{st.st_size}:{st.st_mtime_ns}")
+                except OSError:
+                    parts.append("missing")
+            text = "|".join(parts)
+            self.signature = text if len(parts) == 1 else hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+        return f"{self.reader}:{self.signature}"
 
 
 @dataclass(slots=True)
@@ -62,9 +82,14 @@ READERS: dict[str, Reader] = {}
 NOT_ARTICLES = frozenset({"readme", "license", "licence", "changelog", "changes", "notice", "copying", "authors"})
 
 
+_SUFFIXES: dict[str, Reader] = {}
+
+
 def register(reader: Reader) -> Reader:
     """Add a reader (a later registration under the same name replaces the earlier one)."""
     READERS[reader.name] = reader
+    for suffix in reader.suffixes:
+        _SUFFIXES[suffix] = reader
     return reader
 
 
@@ -86,41 +111,45 @@ def _load_builtin() -> None:
         from workbench.readers import manifest, seed, table, timeml  # noqa: F401  (they register)
 
 
-def _walk(root: Path, problems: list[Problem]) -> Iterator[tuple[Path, list[Path]]]:
-    """Yield (folder, files) top-down, following folder links once, reporting loops."""
+def _walk(root: Path, problems: list[Problem]) -> Iterator[tuple[Path, list[os.DirEntry]]]:
+    """Yield (folder, file entries) top-down, following folder links once, reporting loops."""
     seen: set[tuple[int, int]] = set()
-    stack = [root]
+    stack = [str(root)]
     while stack:
         folder = stack.pop()
         try:
-            st = folder.stat()
+            st = os.stat(folder)
         except OSError as exc:
-            problems.append(Problem(str(folder), "unreadable", f"cannot open folder: {exc.strerror or exc}"))
+            problems.append(Problem(folder, "unreadable", f"cannot open folder: {exc.strerror or exc}"))
             continue
         if (st.st_dev, st.st_ino) in seen:
-            problems.append(Problem(str(folder), "link_loop", "folder link points back into the corpus; skipped", "warning"))
+            problems.append(Problem(folder, "link_loop", "folder link points back into the corpus; skipped", "warning"))
             continue
         seen.add((st.st_dev, st.st_ino))
         files, subfolders = [], []
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
-            problems.append(Problem(str(folder), "unreadable", f"cannot list folder: {exc.strerror or exc}"))
+            problems.append(Problem(folder, "unreadable", f"cannot list folder: {exc.strerror or exc}"))
             continue
         for entry in entries:
-            if entry.name.startswith((".", "_", "~")) and entry.name != "_":
+            if entry.name.startswith((".", "~")):
                 continue
-            path = Path(entry.path)
             try:
                 is_dir = entry.is_dir()
             except OSError:
                 is_dir = False
-            if is_dir:
-                subfolders.append(path)
-            else:
-                files.append(path)
-        yield folder, files
+            (subfolders if is_dir else files).append(entry if not is_dir else entry.path)
+        yield Path(folder), files
         stack.extend(reversed(subfolders))
+
+
+def _entry_signature(entry: os.DirEntry) -> str | None:
+    try:
+        st = entry.stat()
+    except OSError:
+        return None  # a broken link or a loop: reading it will say what is wrong
+    return f"{st.st_size}:{st.st_mtime_ns}"
 
 
 def discover(path: Path, *, format: str = "auto", options: dict[str, Any] | None = None) -> tuple[list[Unit], list[Problem]]:
@@ -143,16 +172,17 @@ def discover(path: Path, *, format: str = "auto", options: dict[str, Any] | None
                 f"{path}: no reader for files ending {path.suffix or '(no suffix)'}; "
                 f"pass format= one of {', '.join(names())}"
             )
-        return [Unit(path, reader.name, options=options)], problems
+        return [Unit(str(path), reader.name, options=options)], problems
     units: list[Unit] = []
     claimed: list[Path] = []
-    for folder, files in _walk(path, problems):
+    forced = READERS.get(format)
+    for folder, entries in _walk(path, problems):
         if any(folder.is_relative_to(c) for c in claimed):
             continue
         folder_units = None
         for reader in READERS.values():
             if reader.claim_folder and format in ("auto", reader.name):
-                folder_units = reader.claim_folder(folder, files)
+                folder_units = reader.claim_folder(folder, [Path(e.path) for e in entries])
                 if folder_units is not None:
                     break
         if folder_units is not None:
@@ -161,12 +191,18 @@ def discover(path: Path, *, format: str = "auto", options: dict[str, Any] | None
             units.extend(folder_units)
             claimed.append(folder)
             continue
-        for file in files:
-            if format == "auto" and file.stem.lower() in NOT_ARTICLES:
-                continue
-            reader = READERS.get(format) if format != "auto" else _by_suffix(file)
-            if reader is not None and (format == "auto" or file.suffix.lower() in reader.suffixes):
-                units.append(Unit(file, reader.name, options=options))
+        for entry in entries:
+            name = entry.name
+            dot = name.rfind(".")
+            suffix = name[dot:].lower() if dot > 0 else ""
+            if forced is None:
+                if (name[:dot] if dot > 0 else name).lower() in NOT_ARTICLES:
+                    continue
+                reader = _SUFFIXES.get(suffix)
+            else:
+                reader = forced if suffix in forced.suffixes else None
+            if reader is not None:
+                units.append(Unit(entry.path, reader.name, options=options, signature=_entry_signature(entry)))
     if format == "auto":
         present = {u.reader for u in units}
         units = [u for u in units if not set(READERS[u.reader].yields_to) & present]
@@ -174,17 +210,13 @@ def discover(path: Path, *, format: str = "auto", options: dict[str, Any] | None
 
 
 def _by_suffix(path: Path) -> Reader | None:
-    suffix = path.suffix.lower()
-    for reader in READERS.values():
-        if suffix in reader.suffixes:
-            return reader
-    return None
+    return _SUFFIXES.get(path.suffix.lower())
 
 
 def read_unit(unit: Unit) -> Result:
     """Run the unit's reader; a reader crash becomes an error row, never an exception."""
     try:
-        return READERS[unit.reader].read(unit)
+        return get(unit.reader).read(unit)
     except OSError as exc:
         reason = "link_loop" if exc.errno == 40 else "unreadable"
         return Result(problems=[Problem(unit.key, reason, f"cannot read: {exc.strerror or exc}")])

@@ -34,7 +34,7 @@ def claim_folder(folder: Path, files: list[Path]) -> list[Unit] | None:
                 return None
             if any(col in header.replace("\t", ",").split(",") for col in FILE_COLUMNS) or manifest.suffix == ".jsonl":
                 members = tuple(sorted(p for p in folder.rglob("*.txt") if p.is_file()))
-                return [Unit(manifest, "manifest", members=members)]
+                return [Unit(str(manifest), "manifest", members=members)]
     return None
 
 

@@ -38,6 +38,7 @@ _DATE_TOKEN = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _SOURCE_LINE = re.compile(r"^\s*Source\s*:\s*(?P<credit>.*?)\s*$", re.IGNORECASE)
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _SECTION = re.compile(r"^\s*(?P<name>[A-Z][a-z]+(?: [a-z]+)?):[ \t]*(?P<rest>.*)$")
 
 
@@ -83,6 +84,9 @@ def read(unit: Unit) -> Result:
     credit_line = None
     parts: list[tuple[str, list[str]]] = [("lead", [lead_first] if lead_first else [])]
     for line in lines[body_from:]:
+        if ":" not in line[:40]:  # cheap test first: most lines are neither header nor label
+            parts[-1][1].append(line)
+            continue
         if credit_line is None and (m := _SOURCE_LINE.match(line)):
             credit_line = m.group("credit")
             continue
@@ -122,13 +126,21 @@ def read(unit: Unit) -> Result:
     return result
 
 
+def _tidy(paragraph: str) -> str:
+    """Fold a paragraph's line breaks and runs of white space into single spaces."""
+    if "\n" in paragraph or "  " in paragraph or "\t" in paragraph or "\xa0" in paragraph:
+        return " ".join(paragraph.split())
+    return paragraph.strip()
+
+
 def _assemble(parts: list[tuple[str, list[str]]]) -> tuple[str, list[tuple[str, int, int]]]:
     """Join each part's paragraphs with blank lines; return the text and (name, start, end) spans."""
     chunks: list[str] = []
     spans: list[tuple[str, int, int]] = []
     pos = 0
     for name, lines in parts:
-        paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", "\n".join(lines)) if p.strip()]
+        paragraphs = [_tidy(p) for p in _PARAGRAPH_BREAK.split("\n".join(lines))]
+        paragraphs = [p for p in paragraphs if p]
         if not paragraphs:
             continue
         body = "\n\n".join(paragraphs)

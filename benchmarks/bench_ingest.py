@@ -1,0 +1,158 @@
+"""Ingest speed: cold and warm loads of N synthetic seed-format articles.
+
+Prints the I/O floor (reading every file's bytes), the cold load rate and its ratio to the floor,
+the warm (cached) load time, the time to pick up 1% new files, and each phase's peak memory. Every
+phase runs in a fresh process so that its peak memory and timing are its own.
+
+    .venv/bin/python benchmarks/bench_ingest.py --n 100000
+
+Targets at N = 100,000: cold load within 3x the I/O floor, warm load under 2 s, 1,000 new files
+picked up in under 5 s, peak memory under 2 GB. The text is clearly fictional (invented towns and
+people), about 400 words an article.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TOWNS = ["Velmora", "Ostrava Nova", "Quillby", "Marrowfen", "Tessaly", "Duncrag", "Brightwater", "Kelsing"]
+PEOPLE = ["Ada Quill", "Boris Fenn", "Cora Lint", "Dmitri Vale", "Edda Stroud", "Faro Min", "Gil Petrov", "Hana Roe"]
+OUTLETS = ["Velmora Courier", "Northwind Wire", "Quillby Post", "Marrowfen Times"]
+WORDS = [
+    "council",
+    "budget",
+    "bridge",
+    "harbour",
+    "market",
+    "school",
+    "festival",
+    "road",
+    "river",
+    "election",
+    "vote",
+    "minister",
+    "talks",
+    "plan",
+    "report",
+    "officials",
+    "residents",
+    "agreed",
+    "announced",
+    "expected",
+    "confirmed",
+    "delayed",
+    "opened",
+    "closed",
+    "funding",
+    "project",
+    "week",
+    "month",
+    "year",
+]
+
+
+def sentence(rng: random.Random) -> str:
+    words = rng.choices(WORDS, k=rng.randint(12, 22))
+    words[rng.randrange(len(words))] = rng.choice(TOWNS)
+    words[rng.randrange(len(words))] = rng.choice(PEOPLE)
+    return " ".join(words).capitalize() + "."
+
+
+def article(rng: random.Random, day: int) -> str:
+    lead = sentence(rng)
+    details = "\n\n".join(" ".join(sentence(rng) for _ in range(4)) for _ in range(4))
+    background = " ".join(sentence(rng) for _ in range(3))
+    date = f"2031-{1 + day // 28 % 12:02d}-{1 + day % 28:02d}"
+    via = rng.choice(OUTLETS)
+    return f"date {date} {lead}\n\nSource: {rng.choice(OUTLETS)} with reference to {via}\n\nDetails: {details}\n\nBackground:\n\n{background}\n"
+
+
+def generate(folder: Path, start: int, n: int, seed: int = 7) -> None:
+    rng = random.Random(seed + start)
+    for i in range(start, start + n):
+        sub = folder / f"{i // 1000:03d}"
+        sub.mkdir(parents=True, exist_ok=True)
+        (sub / f"a{i:07d}.txt").write_text(article(rng, i))
+
+
+def _io_floor(folder: str) -> int:
+    total = 0
+    for root, _, files in os.walk(folder):
+        for name in files:
+            with open(os.path.join(root, name), "rb") as handle:
+                total += len(handle.read())
+    return total
+
+
+def _load(folder: str) -> int:
+    from workbench import load_corpus  # imports count: a fresh session pays them too
+
+    return len(load_corpus(folder, progress=False))
+
+
+PHASES = {"floor": _io_floor, "load": _load}
+
+
+def _phase(name: str, folder: str) -> tuple[float, int, float]:
+    """Run one phase in a fresh interpreter; return (seconds, result, peak MB of it and its workers)."""
+    out = subprocess.run([sys.executable, __file__, "--phase", name, folder], check=True, capture_output=True, text=True)
+    seconds, result, peak = json.loads(out.stdout.strip().splitlines()[-1])
+    return seconds, result, peak
+
+
+def _run_phase(name: str, folder: str) -> None:
+    started = time.perf_counter()
+    result = PHASES[name](folder)
+    seconds = time.perf_counter() - started
+    peak = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
+    print(json.dumps([seconds, result, peak]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=100_000, help="articles to generate (default 100,000)")
+    parser.add_argument("--dir", type=Path, help="where to generate (default: a temporary folder, removed after)")
+    parser.add_argument("--phase", nargs=2, metavar=("NAME", "FOLDER"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.phase:
+        _run_phase(*args.phase)
+        return
+    base = args.dir or Path(tempfile.mkdtemp(prefix="bench-ingest-"))
+    corpus, cache = base / "corpus", base / "cache"
+    os.environ["WORKBENCH_CACHE"] = str(cache)
+    shutil.rmtree(cache, ignore_errors=True)
+    try:
+        if not corpus.exists():
+            started = time.perf_counter()
+            generate(corpus, 0, args.n)
+            print(f"generated {args.n:,} articles in {time.perf_counter() - started:.1f} s")
+        new = max(1, args.n // 100)
+        floor, size, floor_mb = _phase("floor", str(corpus))
+        cold, count, cold_mb = _phase("load", str(corpus))
+        warm, _, warm_mb = _phase("load", str(corpus))
+        generate(corpus, args.n, new, seed=11)
+        inc, count2, inc_mb = _phase("load", str(corpus))
+        print(f"corpus              {count:,} articles, {size / 1e6:,.0f} MB")
+        print(f"I/O floor           {floor:6.2f} s  ({count / floor:,.0f} files/s)  peak {floor_mb:,.0f} MB")
+        print(f"cold load           {cold:6.2f} s  ({count / cold:,.0f} articles/s)  peak {cold_mb:,.0f} MB")
+        print(f"cold / I/O floor    {cold / floor:6.2f} x   (target <= 3)")
+        print(f"warm load           {warm:6.2f} s   (target < 2 s)  peak {warm_mb:,.0f} MB")
+        print(f"+{new:,} new files     {inc:6.2f} s   (target < 5 s for 1,000)  peak {inc_mb:,.0f} MB  -> {count2:,} articles")
+        print(f"peak memory         {max(cold_mb, warm_mb, inc_mb):,.0f} MB (target < 2,048 MB)")
+    finally:
+        if args.dir is None:
+            shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
