@@ -404,7 +404,7 @@ def _read_units(units, problems, cache_dir, progress, n_jobs=None) -> tuple[pd.D
     articles, errors = _read_parallel(todo, progress, n_jobs)
     if fresh:
         keep = pa.array(fresh)
-        old_articles = _restore(cached_articles.filter(pc.is_in(cached_articles["_unit"], value_set=keep)).to_pandas())
+        old_articles = _restore(cached_articles.filter(pc.is_in(cached_articles["_unit"], value_set=keep)))
         old_errors = cached_problems.filter(pc.is_in(cached_problems["_unit"], value_set=keep)).to_pandas()
         articles = pd.concat([old_articles, articles], ignore_index=True) if len(articles) else old_articles
         errors = pd.concat([old_errors.astype(errors.dtypes.to_dict()), errors], ignore_index=True) if len(errors) else old_errors
@@ -446,10 +446,15 @@ def _storable(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(sections=sections)
 
 
-def _restore(frame: pd.DataFrame) -> pd.DataFrame:
-    """Undo :func:`_storable` and Parquet's arrays: lists of tuples and lists of strings again."""
+def _restore(table: pa.Table) -> pd.DataFrame:
+    """Cached Arrow articles -> the articles frame (section structs back to tuples, in bulk)."""
+    sections = table.column("sections").combine_chunks()
+    frame = table.drop_columns(["sections"]).to_pandas()
+    flat = sections.flatten()
+    triples = list(zip(flat.field("name").to_pylist(), flat.field("start").to_pylist(), flat.field("end").to_pylist(), strict=True))
+    offsets = sections.offsets.to_pylist()
+    frame["sections"] = [triples[offsets[i] : offsets[i + 1]] for i in range(len(sections))]
     frame["via"] = [list(v) if v is not None else [] for v in frame["via"]]
-    frame["sections"] = [[(s["name"], s["start"], s["end"]) for s in v] if v is not None else [] for v in frame["sections"]]
     for column in _STRING_COLUMNS:
         frame[column] = frame[column].astype("string")
     return frame

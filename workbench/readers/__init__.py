@@ -70,8 +70,8 @@ class Reader:
     name: str
     suffixes: tuple[str, ...]
     read: Callable[[Unit], Result]
-    #: For folder formats: given a folder, return its units (or None when it is not that format).
-    claim_folder: Callable[[Path, list[Path]], list[Unit] | None] | None = None
+    #: For folder formats: given a folder and its file names, return its units (or None when it is not that format).
+    claim_folder: Callable[[Path, list[str]], list[Unit] | None] | None = None
     #: In auto mode, drop this reader's units when the corpus has units of these readers
     #: (a TimeML corpus's ``.txt`` files are its documentation, not seed articles).
     yields_to: tuple[str, ...] = ()
@@ -182,7 +182,7 @@ def discover(path: Path, *, format: str = "auto", options: dict[str, Any] | None
         folder_units = None
         for reader in READERS.values():
             if reader.claim_folder and format in ("auto", reader.name):
-                folder_units = reader.claim_folder(folder, [Path(e.path) for e in entries])
+                folder_units = reader.claim_folder(folder, [e.name for e in entries])
                 if folder_units is not None:
                     break
         if folder_units is not None:

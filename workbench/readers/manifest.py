@@ -23,8 +23,8 @@ FILE_COLUMNS = ("filename", "file", "path", "file_name")
 TEXT_SUFFIXES = (".txt", ".text", "")
 
 
-def claim_folder(folder: Path, files: list[Path]) -> list[Unit] | None:
-    names = {f.name.lower(): f for f in files}
+def claim_folder(folder: Path, files: list[str]) -> list[Unit] | None:
+    names = {name.lower(): folder / name for name in files if name.lower() in MANIFEST_NAMES}
     for candidate in MANIFEST_NAMES:
         if candidate in names:
             manifest = names[candidate]
