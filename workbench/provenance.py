@@ -13,8 +13,6 @@ import platform
 from datetime import UTC, datetime
 from typing import Any
 
-import pandas as pd
-
 from workbench import __version__
 from workbench.corpus import Corpus
 
@@ -60,8 +58,9 @@ def provenance(corpus: Corpus, filtered: Corpus, parameters: dict[str, Any], *, 
 def jsonable(value: Any) -> Any:
     """Parameters as JSON values: dates become ISO strings, tuples lists, others ``repr``.
 
-    >>> jsonable({"start": pd.Timestamp("2024-11-14"), "outlets": ("A", "B")})
-    {'start': '2024-11-14T00:00:00', 'outlets': ['A', 'B']}
+    >>> import datetime
+    >>> jsonable({"start": datetime.date(2024, 11, 14), "outlets": ("A", "B")})
+    {'start': '2024-11-14', 'outlets': ['A', 'B']}
     """
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}
@@ -111,7 +110,7 @@ def header_html(facts: dict[str, Any], *, title: str | None = None, overridden: 
         for name, value in facts.get("parameters", {}).items()
     )
     params = f'<table class="workbench-parameters"><tbody>{rows}</tbody></table>' if rows else "<p>This notebook has no parameters.</p>"
-    heading = f"<h1>{e(title)}</h1>" if title else ""
+    heading = f'<p class="workbench-report-name">News Workbench report · <code>{e(title)}</code></p>' if title else ""
     return (
         '<section class="workbench-provenance">'
         f"{heading}"
@@ -132,16 +131,9 @@ def header_css() -> str:
     return (
         ".workbench-provenance{border:1px solid #c8d0da;background:#f6f8fa;border-radius:6px;padding:0.8em 1.2em;margin:1em 0 2em 0;"
         "font-family:system-ui,sans-serif;font-size:14px}"
-        ".workbench-provenance h1{font-size:1.5em;margin:0.2em 0 0.4em 0}"
+        ".workbench-report-name{font-size:1.1em;color:#444;margin:0.2em 0 0.6em 0}"
         ".workbench-provenance dl{display:grid;grid-template-columns:max-content auto;gap:0.2em 1em;margin:0.6em 0}"
         ".workbench-provenance dt{font-weight:600}.workbench-provenance dd{margin:0}"
         ".workbench-parameters th{text-align:left;padding-right:1em}.workbench-parameters td{padding-right:1em}"
     )
 
-
-def timestamp(value: pd.Timestamp | datetime | None = None) -> str:
-    """An ISO time in UTC, to the second."""
-    moment = pd.Timestamp(value if value is not None else datetime.now(UTC))
-    if moment.tzinfo is None:
-        moment = moment.tz_localize(UTC)
-    return moment.tz_convert(UTC).isoformat(timespec="seconds")

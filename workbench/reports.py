@@ -60,7 +60,8 @@ class NotebookResult:
         parameters: the values passed to papermill (overrides only; defaults stay in the notebook).
         html, ipynb: file names inside the run folder (None when not written).
         seconds: wall time of execution and export; ``kernel_seconds`` the part spent starting the kernel.
-        error: for a failure, ``cell`` (0-based index in the executed notebook), ``ename``, ``evalue``, ``source``.
+        error: for a failure, ``cell`` (1-based position in the source notebook, markdown cells counted),
+            ``ename``, ``evalue`` and ``source`` (the line that raised).
         bytes: size of the HTML report.
     """
 
@@ -469,7 +470,7 @@ def _describe(result: NotebookResult, folder: Path) -> str:
     if result.status == "ok":
         return f"ok       {result.name}.html ({result.bytes / 1e6:.1f} MB, {result.seconds:.1f} s)"
     err = result.error or {}
-    where = f"cell {err.get('cell')}" if err.get("cell") is not None else "before any cell ran"
+    where = f"cell #{err.get('cell')}" if err.get("cell") is not None else "before any cell ran"
     line = f"FAILED   {result.name}: {where} raised {err.get('ename')}: {err.get('evalue')}"
     if err.get("source"):
         line += f"\n           > {err['source']}"
@@ -497,7 +498,7 @@ def execute_notebook(path: Path, folder: Path, parameters: dict[str, Any], *, ke
             progress_bar=False,
             cwd=str(path.parent),
             # the kernel's own log (a TCP transport warning on every start) is noise in a report run
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
     except PapermillExecutionError as exc:
         result.status = "failed"
@@ -509,6 +510,8 @@ def execute_notebook(path: Path, folder: Path, parameters: dict[str, Any], *, ke
     if executed.exists():
         nb = nbformat.read(executed, as_version=4)
         result.kernel_seconds = _kernel_seconds(nb)
+        if result.error and result.error["cell"] is not None:
+            result.error["cell"] = _source_position(nb, result.error["cell"])
         if result.status == "failed":
             failed = executed.with_suffix(".failed.ipynb")
             os.replace(executed, failed)
@@ -527,6 +530,12 @@ def execute_notebook(path: Path, folder: Path, parameters: dict[str, Any], *, ke
         result.status = "ok"
         result.seconds = round(time.perf_counter() - started, 2)
     return result
+
+
+def _source_position(nb, index: int) -> int:
+    """1-based position in the source notebook of executed cell ``index`` (papermill inserted one cell)."""
+    injected = any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells[:index])
+    return index + 1 - int(injected)
 
 
 def _raising_line(source: str, traceback: list[str]) -> str:

@@ -1,0 +1,299 @@
+"""workbench.reports and ``workbench report``: parameters, layout, offline HTML, failures, locking.
+
+Uses the purpose-built notebooks in tests/fixtures/notebooks (one succeeds, one raises, one draws two
+plotly charts, one shows an itables table), never the analysis notebooks, which test_notebooks.py runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from click.testing import CliRunner
+from filelock import FileLock
+
+from workbench import config, reports
+from workbench.cli import main
+from workbench.errors import WorkbenchError
+
+NOTEBOOKS = Path(__file__).parent / "fixtures" / "notebooks"
+HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
+SUCCEEDS, RAISES, PLOTLY, ITABLES = (str(NOTEBOOKS / f"{n}.ipynb") for n in ("succeeds", "raises", "plotly", "itables"))
+
+
+def tree_digest(folder: Path) -> str:
+    digest = hashlib.blake2b()
+    for file in sorted(folder.rglob("*")):
+        digest.update(str(file.relative_to(folder)).encode())
+        if file.is_file():
+            digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(main, ["report", *args], catch_exceptions=False)
+
+
+# -- parameters ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("5", 5),
+        ("0.5", 0.5),
+        ("true", True),
+        ("None", None),
+        ("null", None),
+        ("2024-11-14", "2024-11-14"),
+        ("[AP, Reuters]", ["AP", "Reuters"]),
+        ("European Pravda", "European Pravda"),
+        ("'10'", "10"),
+    ],
+)
+def test_parse_value(text, expected):
+    assert reports.parse_value(text) == expected
+
+
+def test_parameters_file_and_options_merge(tmp_path):
+    file = tmp_path / "params.yaml"
+    file.write_text("start: 2024-01-01\ntop_n: 5\nnotebooks:\n  plotly.ipynb:\n    end: 2024-12-31\n", encoding="utf-8")
+    common, per_notebook = reports.parameters_from_options([("top_n", "7")], file=file, start="2024-02-01")
+    assert common == {"start": "2024-02-01", "top_n": 7}
+    assert per_notebook == {"plotly": {"end": "2024-12-31"}}
+
+
+@pytest.mark.parametrize("content", ["- a\n- b\n", "notebooks: [x]\n", "key: [unclosed\n"])
+def test_bad_parameters_file(tmp_path, content):
+    file = tmp_path / "params.yaml"
+    file.write_text(content, encoding="utf-8")
+    with pytest.raises(WorkbenchError, match=r"params\.yaml"):
+        reports.read_parameters_file(file)
+
+
+def test_notebook_parameters_reads_defaults():
+    assert reports.notebook_parameters(SUCCEEDS) == {"corpus": None, "start": None, "end": None, "label": "fixture"}
+
+
+def test_unknown_parameter_names_the_real_ones_before_running(tmp_path):
+    out = tmp_path / "reports"
+    with pytest.raises(WorkbenchError) as info:
+        reports.run_reports([SUCCEEDS], out=out, parameters={"lable": "typo"})
+    message = str(info.value)
+    assert "'lable'" in message and "succeeds.ipynb takes: corpus, start, end, label" in message
+    assert not out.exists()
+
+
+def test_unknown_parameter_for_one_notebook(tmp_path):
+    with pytest.raises(WorkbenchError, match=r"'fail'.*\n  succeeds.ipynb takes: corpus, start, end, label"):
+        reports.run_reports([SUCCEEDS, RAISES], out=tmp_path, notebook_overrides={"succeeds": {"fail": False}})
+
+
+def test_cli_unknown_parameter_exits_2(tmp_path):
+    result = CliRunner().invoke(main, ["report", SUCCEEDS, "--out", str(tmp_path), "-p", "colour", "red"])
+    assert result.exit_code == 2
+    assert "unknown parameter 'colour'" in result.output and "label" in result.output
+
+
+def test_cli_missing_corpus_is_a_clear_error(tmp_path):
+    result = CliRunner().invoke(main, ["report", SUCCEEDS, "--out", str(tmp_path / "r"), "--corpus", str(tmp_path / "nowhere")])
+    assert result.exit_code == 2
+    assert "corpus path does not exist" in result.output
+    assert not (tmp_path / "r").exists()
+
+
+def test_unknown_notebook_lists_the_available_ones(tmp_path):
+    with pytest.raises(WorkbenchError, match="'nope' is not a notebook; notebooks: itables, plotly, raises, succeeds"):
+        reports.find_notebooks(["nope"], folder=NOTEBOOKS)
+
+
+def test_find_notebooks_by_prefix_and_default_selection(tmp_path):
+    assert [p.stem for p in reports.find_notebooks(["plo", "succeeds.ipynb"], folder=NOTEBOOKS)] == ["plotly", "succeeds"]
+    live = nbformat.v4.new_notebook(metadata={"workbench": {"report": False}})
+    nbformat.write(live, tmp_path / "00-live.ipynb")
+    nbformat.write(nbformat.v4.new_notebook(), tmp_path / "10-report.ipynb")
+    assert [p.stem for p in reports.find_notebooks(folder=tmp_path)] == ["10-report"]
+    assert [p.stem for p in reports.find_notebooks(["00"], folder=tmp_path)] == ["00-live"]
+
+
+# -- a good run ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def good_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports")
+    result = reports.run_reports([PLOTLY, ITABLES, SUCCEEDS], out=out, parameters={"start": "2024-01-01"})
+    return out, result
+
+
+def test_run_layout(good_run):
+    out, result = good_run
+    assert result.status == "ok", result.failed
+    folder = out / result.run_id
+    assert result.folder == folder
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["itables.html", "itables.ipynb", "plotly.html", "plotly.ipynb", "run.json", "succeeds.html", "succeeds.ipynb"]
+    assert (out / "latest").resolve() == folder.resolve()
+    assert reports.latest_folder(out) == folder
+    assert not list(out.glob(".tmp-*"))
+    stored = json.loads((folder / "run.json").read_text())
+    assert stored["status"] == "ok" and [n["name"] for n in stored["notebooks"]] == ["plotly", "itables", "succeeds"]
+    assert stored["provenance"]["plotly"]["parameters"] == {"corpus": None, "start": "2024-01-01", "end": None}
+    assert stored["notebooks"][0]["kernel_seconds"] > 0
+
+
+def test_reports_are_offline(good_run):
+    _, result = good_run
+    for name in ("plotly", "itables", "succeeds"):
+        page = (result.folder / f"{name}.html").read_text(encoding="utf-8")
+        assert not re.search(r"<script[^>]+src=", page), name
+        assert not re.search(r"<link[^>]+href=\"?https?:", page), name
+        # the embedded libraries mention URLs in their code; the page around them must fetch nothing
+        markup = re.sub(r"(?s)<script\b[^>]*>.*?</script>", "<script></script>", page)
+        for banned in ("require", "mathjax", "cdn.", "unpkg.com", "embed-amd", "@import", "url(http"):
+            assert banned not in markup.lower(), (name, banned)
+        assert len(page.encode()) < 8_000_000
+
+
+def test_plotly_js_embedded_once(good_run):
+    _, result = good_run
+    page = (result.folder / "plotly.html").read_text(encoding="utf-8")
+    assert page.count("Plotly.newPlot(") == 2
+    assert len(re.findall(r"plotly\.js v\d", page)) == 1  # the library's banner: embedded exactly once
+
+
+def test_itables_embedded(good_run):
+    _, result = good_run
+    page = (result.folder / "itables.html").read_text(encoding="utf-8")
+    assert "European Pravda" in page
+    assert "connected=False" not in page and "itables.org/dt" not in page  # no link to the hosted bundle
+
+
+def test_report_has_provenance_header_and_no_code(good_run):
+    _, result = good_run
+    page = (result.folder / "plotly.html").read_text(encoding="utf-8")
+    header = page.index('class="workbench-provenance"')
+    assert header < page.index("Plotly.newPlot(")
+    assert str(config.SEEDS_DIR) in page
+    facts = result.provenance["plotly"]
+    assert facts["articles"] == 1 and facts["first"] == "2024-11-14" and facts["fingerprint"] in page
+    assert "start: 2024-01-01" in page and "set for this run" in page
+    assert "groupby(" not in page and "import plotly" not in page  # no input cells
+    assert 'class="jp-InputPrompt' not in page and 'class="jp-InputArea-editor' not in page
+
+
+def test_index_lists_runs_with_links(good_run):
+    out, result = good_run
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert f'href="{result.run_id}/plotly.html"' in index and "(latest)" in index and "start=&#x27;2024-01-01&#x27;" in index
+
+
+def test_if_changed_skips_an_identical_run(good_run):
+    out, result = good_run
+    again = reports.run_reports([PLOTLY, ITABLES, SUCCEEDS], out=out, parameters={"start": "2024-01-01"}, if_changed=True)
+    assert again.status == "skipped" and result.run_id in again.message
+    assert len(reports.list_runs(out)) == 1
+
+
+# -- failures ------------------------------------------------------------------------------------
+
+
+def test_failed_notebook_keeps_previous_run_and_latest(tmp_path):
+    out = tmp_path / "reports"
+    first = invoke(SUCCEEDS, "--out", str(out))
+    assert first.exit_code == 0, first.output
+    good = reports.latest_folder(out)
+    before = tree_digest(good)
+
+    result = invoke(SUCCEEDS, RAISES, "--out", str(out))
+    assert result.exit_code == 1
+    assert "FAILED   raises: cell #5 raised ValueError: planned failure in the fixture" in result.output
+    assert "line 2: raise ValueError" in result.output
+    failed = [p for p in out.iterdir() if p.name.endswith("-failed")]
+    assert len(failed) == 1
+    assert sorted(p.name for p in failed[0].iterdir()) == ["raises.failed.ipynb", "run.json", "succeeds.html", "succeeds.ipynb"]
+    executed = nbformat.read(failed[0] / "raises.failed.ipynb", as_version=4)
+    assert any(o.get("ename") == "ValueError" for c in executed.cells if c.cell_type == "code" for o in c.outputs)
+    assert reports.latest_folder(out) == good and tree_digest(good) == before
+    runs = reports.list_runs(out)
+    assert [r["status"] for r in runs] == ["failed", "ok"]
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "raises failed" in index and "raises.failed.ipynb" in index
+
+
+def test_fail_fast_stops_starting_notebooks(tmp_path):
+    result = reports.run_reports([RAISES, SUCCEEDS], out=tmp_path, fail_fast=True, jobs=1)
+    assert [(n.name, n.status) for n in result.notebooks] == [("raises", "failed"), ("succeeds", "not run")]
+    assert reports.latest_folder(tmp_path) is None
+
+
+def test_parameter_fixes_the_failure(tmp_path):
+    result = invoke(RAISES, "--out", str(tmp_path), "-p", "fail", "false")
+    assert result.exit_code == 0, result.output
+    assert "after the failure" in (reports.latest_folder(tmp_path) / "raises.html").read_text(encoding="utf-8")
+
+
+def test_empty_corpus_after_filtering_says_so(tmp_path):
+    result = invoke(SUCCEEDS, "--out", str(tmp_path), "--from", "2999-01-01")
+    assert result.exit_code == 0, result.output
+    page = (reports.latest_folder(tmp_path) / "succeeds.html").read_text(encoding="utf-8")
+    assert "No articles match the filters</strong> (of 1 loaded)" in page  # the header
+    assert "No articles match the filters: nothing to count." in page  # the notebook's own notice
+
+
+def test_bad_date_is_a_clear_error(tmp_path):
+    result = invoke(SUCCEEDS, "--out", str(tmp_path), "--from", "someday")
+    assert result.exit_code == 2 and "start='someday' is not a date" in result.output
+
+
+# -- locking and atomicity ---------------------------------------------------------------------
+
+
+def test_second_run_exits_with_a_clear_message_while_locked(tmp_path):
+    with FileLock(str(tmp_path / reports.LOCK_FILE)):
+        result = invoke(SUCCEEDS, "--out", str(tmp_path), "--wait", "0.2")
+    assert result.exit_code == 2
+    assert "another `workbench report` is writing to" in result.output and "--wait" in result.output
+    assert not reports.list_runs(tmp_path)
+
+
+def test_stale_temporary_folders_are_removed(tmp_path, monkeypatch):
+    stale = tmp_path / ".tmp-20000101-000000-dead"
+    stale.mkdir()
+    (stale / "half.html").write_text("<p>half", encoding="utf-8")
+    monkeypatch.setattr(reports, "_execute_all", lambda *a, **k: [])
+    reports.run_reports([SUCCEEDS], out=tmp_path)
+    assert not stale.exists()
+
+
+def test_interrupted_run_leaves_nothing_behind(tmp_path, monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(reports, "_execute_all", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        reports.run_reports([SUCCEEDS], out=tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [reports.LOCK_FILE]
+
+
+def test_latest_falls_back_to_a_pointer_file(tmp_path, monkeypatch):
+    (tmp_path / "20240101-000000-abcd").mkdir()
+
+    def no_symlinks(*args, **kwargs):
+        raise OSError("symlinks not supported here")
+
+    monkeypatch.setattr(reports.os, "symlink", no_symlinks)
+    reports._point_latest(tmp_path, "20240101-000000-abcd")
+    assert (tmp_path / "latest").read_text().strip() == "20240101-000000-abcd"
+    assert reports.latest_folder(tmp_path) == tmp_path / "20240101-000000-abcd"
+
+
+def test_report_help_lists_the_options():
+    result = CliRunner().invoke(main, ["report", "--help"])
+    assert result.exit_code == 0
+    for option in ("--corpus", "--from", "--to", "-p, --parameter", "-f, --parameters-file", "--out", "--if-changed", "--fail-fast", "--wait"):
+        assert option in result.output
