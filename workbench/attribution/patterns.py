@@ -1,0 +1,130 @@
+"""Word lists and compiled patterns for attribution, loaded once from ``workbench/data``.
+
+Everything the extractor knows about English attribution lives in data files a user can extend:
+``reporting_verbs.csv`` (cues and how source and content sit around them), ``source_nouns.csv``
+(described sources: "official", "poll", "campaign"), ``source_kinds.csv`` (words inside names that
+tell the kind: "Ministry", "Times"), ``attribution_words.csv`` (pronouns, auxiliaries, determiners)
+and ``outlets.csv`` (wires for datelines). This module only loads and compiles them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from workbench.lexicon import outlet_table, read_rows, split_aliases
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """One cue form from ``reporting_verbs.csv``."""
+
+    cue: str
+    lemma: str
+    frame: str  # verb | participle | prep | lead
+    infinitive: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """All word lists, as sets and dicts for O(1) look-ups."""
+
+    cues: dict[str, Cue]  # lower-cased cue -> Cue
+    nouns: dict[str, tuple[str, str, bool]]  # lower-cased noun form -> (singular, kind, plural?)
+    name_kinds: tuple[tuple[str, str], ...]  # (word in a name, kind), longest first
+    pronouns: dict[str, str]  # lower-cased pronoun -> detail (male, female, plural, thing, speaker, speakers)
+    relatives: frozenset[str]
+    aux: frozenset[str]
+    determiners: frozenset[str]
+    stops: frozenset[str]
+    times: frozenset[str]
+    postmods: frozenset[str]
+    labels: frozenset[str]
+    cue_regex: re.Pattern[str]
+    token_regex: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """The attribution lexicon (loaded and compiled on first use)."""
+    cues = {}
+    for row in read_rows("reporting_verbs"):
+        cues[row["cue"].lower()] = Cue(row["cue"], row["lemma"], row["frame"], row["infinitive"] == "yes")
+    nouns: dict[str, tuple[str, str, bool]] = {}
+    for row in read_rows("source_nouns"):
+        nouns[row["noun"].lower()] = (row["noun"], row["kind"], False)
+        nouns.setdefault(row["plural"].lower(), (row["noun"], row["kind"], True))
+    name_kinds = tuple(sorted(((r["word"], r["kind"]) for r in read_rows("source_kinds")), key=lambda p: -len(p[0])))
+    roles: dict[str, dict[str, str]] = {}
+    for row in read_rows("attribution_words"):
+        word = row["word"] if row["role"] == "time" else row["word"].lower()
+        roles.setdefault(row["role"], {})[word] = row["detail"]
+    forms = sorted(cues, key=len, reverse=True)
+    alternatives = "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in forms)
+    # lower-case forms anywhere; a capitalised first letter only where a sentence may start
+    capitalised = "|".join(re.escape(f[0].upper() + f[1:]).replace(r"\ ", r"\s+") for f in forms)
+    cue_regex = re.compile(rf"(?<![\w-])(?:{alternatives}|(?<=[\s\"“‘'(—-])(?:{capitalised})|^(?:{capitalised}))(?![\w-])")
+    return Lexicon(
+        cues=cues,
+        nouns=nouns,
+        name_kinds=name_kinds,
+        pronouns=roles.get("pronoun", {}),
+        relatives=frozenset(roles.get("relative", {})),
+        aux=frozenset(roles.get("aux", {})),
+        determiners=frozenset(roles.get("determiner", {})),
+        stops=frozenset(roles.get("stop", {})),
+        times=frozenset(roles.get("time", {})),
+        postmods=frozenset(roles.get("postmod", {})),
+        labels=frozenset(roles.get("label", {})),
+        cue_regex=cue_regex,
+        token_regex=_token_regex(),
+    )
+
+
+def _token_regex() -> re.Pattern[str]:
+    abbreviations = sorted({r["abbreviation"] for r in read_rows("abbreviations")}, key=len, reverse=True)
+    titles = "|".join(re.escape(a) for a in abbreviations if "." not in a)
+    return re.compile(
+        r"(?:[A-Za-z]\.){2,}"  # U.S., N.J., a.m.
+        rf"|(?:{titles})\.(?=\s)"  # Mr., Sen., Nev.
+        r"|[A-Z]\.(?=\s+[A-Z])"  # an initial: "John F. Kennedy"
+        r"|\w+(?:[-'’.&]\w+)*(?:['’]s?)?"  # words, hyphenated, possessives, 9.5
+        r"|--|[^\w\s]"  # punctuation, one mark at a time
+    )
+
+
+@lru_cache(maxsize=1)
+def wire_names() -> dict[str, str]:
+    """Every alias of a wire service in ``outlets.csv`` -> its canonical name."""
+    names = {}
+    for name, row in outlet_table().items():
+        if row.get("kind") == "wire":
+            for alias in [name, *split_aliases(row.get("aliases", ""))]:
+                names[alias] = name
+    return names
+
+
+@lru_cache(maxsize=1)
+def dateline_regex() -> re.Pattern[str]:
+    """``WASHINGTON (AP) —``, ``ORLANDO, Fla., Nov. 3 (Reuters) -``, ``(AFP) -`` at a paragraph start."""
+    wires = "|".join(re.escape(w) for w in sorted(wire_names(), key=len, reverse=True))
+    return re.compile(
+        r"(?m)^[ \t]*(?P<place>[A-Z][\w.'’ -]{0,40}?(?:,[ \t]*[\w.' -]{1,30}?){0,3})?[ \t]*"
+        rf"\((?P<wire>{wires})\)[ \t]*(?:[-—–]+|:)"
+    )
+
+
+@lru_cache(maxsize=1)
+def country_names() -> frozenset[str]:
+    """Country names (pycountry's names and common names), for sources such as "the United States"."""
+    import pycountry
+
+    names = set()
+    for country in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            value = getattr(country, attr, None)
+            if value:
+                names.add(value)
+    names.update({"United States", "America", "Britain", "Russia", "Iran", "Syria", "South Korea", "North Korea", "Taiwan", "Vietnam", "Venezuela", "Bolivia"})
+    return frozenset(names)

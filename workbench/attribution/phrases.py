@@ -1,0 +1,277 @@
+"""Reading the source phrase next to a cue, on the tokens of one sentence.
+
+No parser: a source is read leftwards from a verb ("a White House official | said") or rightwards from
+a cue ("according to | The New York Times"), using capitalisation and the word lists of
+:mod:`workbench.attribution.patterns`. A :class:`Phrase` remembers what kind of phrase it is (a name, a
+described source, a pronoun, a relative "who") so that later references can be resolved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from workbench.attribution.patterns import Lexicon
+
+QUOTES = frozenset('"“”‘’\'`')
+OPENING_QUOTES = frozenset('"“‘\'`')
+SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "it", "i", "we"})
+BE = frozenset({"is", "was", "were", "are", "be", "been", "being", "am", "'s", "’s"})
+NAME_JOINERS = frozenset({"of", "for", "and", "de", "al", "bin", "van", "von", "der", "la", "le", "&"})
+RIGHT_JOINERS = frozenset({"of", "for", "with", "from", "by", "familiar", "close", "to", "at", "in"})
+MAX_MODIFIERS = 3
+
+
+@dataclass(slots=True)
+class Phrase:
+    """A source phrase: tokens ``first..last`` (inclusive) of the sentence.
+
+    Attributes:
+        form: ``name`` (capitalised), ``described`` (head noun such as "official"), ``pronoun`` or
+            ``relative`` ("who").
+        head: the singular head noun of a described source ("official").
+        det: its determiner ("a", "the"), or ``"poss"`` for a possessive ("Trump's aide").
+        role: for a name with an appositive description ("Smith, a spokesman, said"), the head noun
+            ("spokesman"), so that "the spokesman" later resolves to Smith.
+        antecedent: for ``relative`` phrases, the phrase "who" refers to.
+    """
+
+    first: int
+    last: int
+    form: str
+    head: str | None = None
+    det: str | None = None
+    role: str | None = None
+    antecedent: Phrase | None = None
+    plural: bool = False
+
+
+def is_cap(token: str) -> bool:
+    return token[0].isupper() or (len(token) > 1 and token[0] in "'’" and token[1].isupper())
+
+
+def _possessive(token: str) -> bool:
+    return token.endswith(("'s", "’s", "s'", "s’")) and len(token) > 2
+
+
+class Reader:
+    """Reads source phrases around cues in one tokenised sentence."""
+
+    __slots__ = ("lex", "toks", "lows")
+
+    def __init__(self, lex: Lexicon, toks: list[str]):
+        self.lex = lex
+        self.toks = toks
+        self.lows = [t.lower() for t in toks]
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _is_name_word(self, i: int) -> bool:
+        tok, low = self.toks[i], self.lows[i]
+        if not tok[0].isalnum() or not is_cap(tok):
+            return False
+        lex = self.lex
+        return low not in lex.stops and low not in lex.determiners and tok not in lex.times and low not in lex.cues and low not in lex.pronouns
+
+    def _is_modifier(self, i: int) -> bool:
+        tok, low = self.toks[i], self.lows[i]
+        lex = self.lex
+        return (
+            tok[0].isalpha() and tok.islower() and low not in lex.stops and low not in lex.aux and low not in lex.cues
+            and low not in lex.pronouns and low not in lex.relatives and low not in lex.determiners
+        )  # fmt: skip
+
+    def skip_aux(self, j: int, lo: int) -> int:
+        """Step left over auxiliaries and adverbs between a source and its verb ("has also")."""
+        lows = self.lows
+        while j >= lo and (lows[j] in self.lex.aux or (lows[j].endswith("ly") and len(lows[j]) > 4 and self.toks[j].islower())):
+            j -= 1
+        return j
+
+    # -- leftwards -------------------------------------------------------------------------
+    def left(self, j: int, lo: int) -> Phrase | None:
+        """The source phrase ending at token ``j`` (after auxiliaries), not reaching before ``lo``."""
+        j = self.skip_aux(j, lo)
+        if j < lo:
+            return None
+        low = self.lows[j]
+        if low in SUBJECT_PRONOUNS and (low != "i" or self.toks[j] == "I"):
+            return Phrase(j, j, "pronoun", plural=low in ("they", "we"))
+        if low in self.lex.relatives:
+            k = j - 1
+            if k >= lo and self.toks[k] == ",":
+                k -= 1
+            antecedent = self.noun_phrase(k, lo) if k >= lo else None
+            if antecedent is None or (low == "that" and antecedent.form != "described"):
+                return None
+            return Phrase(j, j, "relative", antecedent=antecedent, plural=antecedent.plural)
+        if self.toks[j] == ",":
+            return self.appositive(j, lo)
+        return self.noun_phrase(j, lo)
+
+    def noun_phrase(self, j: int, lo: int) -> Phrase | None:
+        """A name or described source ending exactly at token ``j``."""
+        if j < lo:
+            return None
+        toks, lows, lex = self.toks, self.lows, self.lex
+        tok, low = toks[j], lows[j]
+        phrase = None
+        if low in lex.nouns and (j == lo or not is_cap(tok) or (j > lo and toks[j - 1] in QUOTES)):
+            phrase = self._described(j, lo)
+        elif self._is_name_word(j):
+            phrase = self._name(j, lo)
+        elif tok[0].isalpha():
+            phrase = self._postmodified(j, lo)
+        if phrase is None:
+            return None
+        # "a spokesman for | Hillary Clinton": the name is inside a described source
+        first = phrase.first
+        if first - 2 >= lo and lows[first - 1] in lex.postmods and lows[first - 1] not in ("who", "to", "by", "on", "in"):
+            outer = self.noun_phrase(first - 2, lo) if lows[first - 2] in lex.nouns else None
+            if outer is not None and outer.form == "described":
+                return Phrase(outer.first, phrase.last, "described", outer.head, outer.det, plural=outer.plural)
+        return phrase
+
+    def _name(self, j: int, lo: int) -> Phrase:
+        toks, lows = self.toks, self.lows
+        k = j
+        while k - 1 >= lo:
+            if self._is_name_word(k - 1) and not (_possessive(toks[k - 1]) and k - 1 != j):
+                k -= 1
+            elif lows[k - 1] in NAME_JOINERS and k - 2 >= lo and self._is_name_word(k - 2) and toks[k - 1] != "And":
+                k -= 1
+            else:
+                break
+        det = None
+        if k - 1 >= lo and lows[k - 1] == "the":
+            k -= 1
+            det = "the"
+        return Phrase(k, j, "name", det=det, plural=False)
+
+    def _described(self, j: int, lo: int) -> Phrase:
+        toks, lows, lex = self.toks, self.lows, self.lex
+        singular, _kind, plural = lex.nouns[lows[j]]
+        k, det, modifiers = j, None, 0
+        while k - 1 >= lo:
+            prev, low = toks[k - 1], lows[k - 1]
+            if low in lex.determiners:
+                k -= 1
+                det = low
+                break
+            if _possessive(prev) and prev[0].isalpha():
+                k -= 1
+                det = "poss"
+                break
+            if self._is_name_word(k - 1) or prev[0].isdigit():
+                k -= 1
+            elif self._is_modifier(k - 1) and modifiers < MAX_MODIFIERS and low not in lex.nouns:
+                k -= 1
+                modifiers += 1
+            elif low in lex.nouns and lex.nouns[low][1] != "title" and modifiers < MAX_MODIFIERS:
+                k -= 1  # "campaign | officials", "White House | press | secretary"
+                modifiers += 1
+            else:
+                break
+        # a modifier run that does not end in a determiner may have swallowed a verb ("met officials")
+        return Phrase(k, j, "described", singular, det, plural=plural)
+
+    def _postmodified(self, j: int, lo: int) -> Phrase | None:
+        """ "sources familiar with the matter", "a spokesman for the ministry" ending at ``j``."""
+        toks, lows, lex = self.toks, self.lows, self.lex
+        for k in range(j - 1, max(lo, j - 8) - 1, -1):
+            tok = toks[k]
+            if not tok[0].isalnum() or lows[k] in lex.cues:
+                return None
+            if lows[k] in lex.nouns and k + 1 <= j and lows[k + 1] in lex.postmods and lows[k + 1] not in ("who", "to"):
+                head = self._described(k, lo)
+                return Phrase(head.first, j, "described", head.head, head.det, plural=head.plural)
+        return None
+
+    def appositive(self, j: int, lo: int) -> Phrase | None:
+        """``Smith, a spokesman for X, said`` / ``the spokesman, Brian Fallon, said`` / ``Smith, 45, said``."""
+        toks, lows = self.toks, self.lows
+        c = None
+        for k in range(j - 1, max(lo, j - 25) - 1, -1):
+            if toks[k] == ",":
+                c = k
+                break
+            if toks[k] in QUOTES or toks[k] in (";", ":", "(", ")", "—", "--"):
+                return None
+        if c is None or c - 1 < lo or c + 1 >= j:
+            return None
+        outer = self.noun_phrase(c - 1, lo)
+        if outer is None:
+            return None
+        inner = self.noun_phrase(j - 1, c + 1)
+        first_inner = lows[c + 1]
+        if inner is not None and inner.first == c + 1 and inner.form == "name" and outer.form == "described":
+            inner.role = outer.head
+            return inner
+        if outer.form in ("name", "described") and (
+            first_inner in self.lex.relatives or first_inner in self.lex.determiners or toks[c + 1][0].isdigit()
+            or first_inner in ("quoted", "speaking", "citing", "according", "writing", "responding") or (inner is not None and inner.first == c + 1)
+        ):  # fmt: skip
+            if inner is not None and inner.form == "described" and outer.form == "name":
+                outer.role = inner.head
+            return outer
+        return None
+
+    # -- rightwards ------------------------------------------------------------------------
+    def right(self, i: int, hi: int) -> Phrase | None:
+        """The source phrase starting at token ``i`` ("according to | a White House official")."""
+        if i > hi:
+            return None
+        toks, lows, lex = self.toks, self.lows, self.lex
+        low = lows[i]
+        if low in SUBJECT_PRONOUNS and (low != "i" or toks[i] == "I"):
+            return Phrase(i, i, "pronoun", plural=low in ("they", "we"))
+        k, det = i, None
+        if low in lex.determiners or (_possessive(toks[i]) and toks[i][0].isalpha()):
+            det = low if low in lex.determiners else "poss"
+            k += 1
+        last = None
+        head = None
+        head_at = -1
+        name_after_head = None
+        in_joiner = False
+        modifiers = 0
+        while k <= hi:
+            tok, low = toks[k], lows[k]
+            if self._is_name_word(k) or (tok[0].isdigit() and last is None):
+                if head is not None and not in_joiner and name_after_head is None:
+                    name_after_head = k
+                last = k
+            elif low in lex.nouns:
+                if head is None:
+                    head, head_at = low, k
+                last = k
+            elif low in RIGHT_JOINERS and last is not None and k + 1 <= hi and (head is not None or low in ("of", "for")):
+                if low in ("at", "in") and head is None:
+                    break
+                in_joiner = True
+            elif in_joiner and (low in lex.determiners or _possessive(tok)):
+                pass
+            elif self._is_modifier(k) and modifiers < MAX_MODIFIERS + in_joiner:
+                modifiers += 1
+                if in_joiner:
+                    last = k
+            else:
+                break
+            k += 1
+        if last is None:
+            return None
+        if head is not None and name_after_head is not None:
+            # "Republican nominee | Donald Trump": the title describes the name that follows
+            return Phrase(name_after_head, last, "name", role=lex.nouns[head][0])
+        if head is not None and (head_at <= last):
+            singular, _kind, plural = lex.nouns[head]
+            return Phrase(i, last, "described", singular, det, plural=plural)
+        return Phrase(i, last, "name", det=det)
+
+    def subject(self, lo: int, hi: int) -> Phrase | None:
+        """The subject at the start of a clause (for participles: "X attacked Y, saying ...")."""
+        k = lo
+        while k <= hi and (self.lows[k] in self.lex.stops or self.toks[k] in QUOTES):
+            k += 1
+        phrase = self.right(k, hi)
+        if phrase is None or phrase.last + 1 > hi:
+            return None
+        return phrase

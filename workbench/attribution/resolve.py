@@ -1,0 +1,262 @@
+"""Naming the sources found in the text: canonical names, kinds and later references.
+
+- A written name takes the entity of the mention it overlaps (``corpus.mentions``): PERSON ->
+  person, GPE/LOC -> government, ORG -> outlet when listed in ``outlets.csv``, else government or
+  organisation by the words of its name (``source_kinds.csv``). Without mentions the same decision is
+  made from the name alone (outlets, country names, name words, otherwise a person).
+- A described source keeps its description ("White House official") and the kind of its head noun
+  (``source_nouns.csv``). A definite later reference ("the official") takes the source of the latest
+  earlier one with the same head noun, or of a named source described that way ("Smith, a spokesman").
+- Pronouns resolve only when one person (he/she) or one group (they/it) is in reach; "I"/"we"
+  inside a quotation take its speaker. Otherwise ``source`` stays NA.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Sequence
+from functools import lru_cache
+
+from workbench.attribution.patterns import Lexicon, country_names
+from workbench.attribution.text import Found
+from workbench.lexicon import is_known_outlet, outlet_name, read_rows
+
+#: A mention as the resolver needs it: (start, end, entity, type, title).
+Mention = tuple[int, int, str, str, str | None]
+
+_TYPE_KINDS = {"PERSON": "person", "GPE": "government", "LOC": "government"}
+_STRIP_DETERMINERS = ("the ", "a ", "an ", "this ", "that ", "these ", "those ")
+_MALE = frozenset({"mr", "mr.", "sir", "lord", "king", "he"})
+_FEMALE = frozenset({"mrs", "mrs.", "ms", "ms.", "miss", "madam", "lady", "queen", "she"})
+_PRONOUN_WINDOW = 2  # sentences back in which a pronoun may find its person
+
+
+@lru_cache(maxsize=1)
+def _titles() -> frozenset[str]:
+    abbreviations = {r["abbreviation"] + "." for r in read_rows("abbreviations")}
+    nouns = {r["noun"].capitalize() for r in read_rows("source_nouns") if r["kind"] == "title"}
+    return frozenset(abbreviations | nouns | {"Mr", "Mrs", "Ms", "Dr", "President", "Vice", "Former", "U.S.", "US"})
+
+
+def clean_name(surface: str) -> str:
+    """A written name without its article, titles and possessive ending.
+
+    >>> clean_name("the State Department's")
+    'State Department'
+    >>> clean_name("Sen. Ted Cruz")
+    'Ted Cruz'
+    """
+    name = " ".join(surface.split())
+    for det in ("the ", "The "):
+        if name.startswith(det):
+            name = name[len(det) :]
+    if name.endswith(("'s", "’s")):
+        name = name[:-2]
+    elif name.endswith(("s'", "s’")):
+        name = name[:-1]
+    words = name.split()
+    titles = _titles()
+    while len(words) > 1 and words[0] in titles:
+        words = words[1:]
+    return " ".join(words)
+
+
+def name_kind(name: str, lex: Lexicon) -> str:
+    """The kind of a source known only by its name (no entity mention).
+
+    >>> from workbench.attribution.patterns import lexicon
+    >>> [name_kind(n, lexicon()) for n in ["Voice of America", "United States", "Foreign Ministry", "Jane Roe"]]
+    ['outlet', 'government', 'government', 'person']
+    """
+    if is_known_outlet(name):
+        return "outlet"
+    if name in country_names():
+        return "government"
+    words = f" {name} "
+    for word, kind in lex.name_kinds:
+        if f" {word} " in words:
+            return kind
+    if name.isupper() and len(name) <= 6:
+        return "organisation"  # an acronym: NATO, FBI
+    return "person"
+
+
+def described_kind(phrase_head: str, lex: Lexicon) -> str:
+    kind = lex.nouns[phrase_head.lower()][1]
+    return "anonymous" if kind == "title" else kind
+
+
+def _strip_determiner(text: str) -> str:
+    text = " ".join(text.split())
+    low = text.lower()
+    for det in _STRIP_DETERMINERS:
+        if low.startswith(det):
+            return text[len(det) :]
+    return text
+
+
+class Resolver:
+    """Gives every :class:`Found` of one article its ``source``, ``source_entity`` and ``source_kind``."""
+
+    def __init__(self, text: str, mentions: Sequence[Mention], lex: Lexicon, sentence_of):
+        self.text = text
+        self.mentions = sorted(mentions)
+        self.mention_starts = [m[0] for m in self.mentions]
+        self.lex = lex
+        self.sentence_of = sentence_of
+        self.gender: dict[str, str] = {}
+        for start, _end, entity, kind, title in self.mentions:
+            if kind == "PERSON":
+                self._note_gender(entity, title, text[max(0, start - 5) : start])
+        self.people: list[tuple[int, int, str]] = []  # (position, sentence, entity) of named persons seen
+        for start, _end, entity, kind, _title in self.mentions:
+            if kind == "PERSON":
+                self.people.append((start, sentence_of(start), entity))
+
+    def _note_gender(self, entity: str, title: str | None, before: str) -> None:
+        words = {w.lower().rstrip(".") for w in [*(title or "").split(), *before.split()[-1:]]}
+        if words & {w.rstrip(".") for w in _MALE}:
+            self.gender.setdefault(entity, "male")
+        elif words & {w.rstrip(".") for w in _FEMALE}:
+            self.gender.setdefault(entity, "female")
+
+    # -- entities --------------------------------------------------------------------------
+    def mention_at(self, start: int, end: int) -> Mention | None:
+        """The mention overlapping ``start:end`` that ends last (the head of an English noun phrase)."""
+        i = bisect_left(self.mention_starts, end)
+        best = None
+        for j in range(i - 1, -1, -1):
+            m = self.mentions[j]
+            if m[1] <= start:
+                if m[0] < start - 200:
+                    break
+                continue
+            if best is None or m[1] > best[1]:
+                best = m
+        return best
+
+    def name(self, found: Found, start: int, end: int, earlier: list[Found]) -> None:
+        surface = self.text[start:end]
+        mention = self.mention_at(start, end)
+        if mention is not None and mention[3] in ("PERSON", "ORG", "GPE", "LOC") and (mention[1] - mention[0]) * 2 >= len(clean_name(surface)):
+            entity, kind = mention[2], mention[3]
+            if kind == "ORG":
+                source_kind = "outlet" if is_known_outlet(entity) else ("government" if name_kind(entity, self.lex) == "government" else "organisation")
+            else:
+                source_kind = _TYPE_KINDS[kind]
+            found.source, found.source_entity, found.source_kind = (outlet_name(entity) if source_kind == "outlet" else entity), entity, source_kind
+            if source_kind == "outlet":
+                found.source_entity = found.source
+            return
+        name = clean_name(surface)
+        kind = name_kind(name, self.lex)
+        if kind == "outlet":
+            name = outlet_name(name) or name
+        elif kind == "person" and " " not in name:
+            # a surname alone: the full name of an earlier person source ending with it
+            for other in reversed(earlier):
+                if other.source_kind == "person" and other.source and other.source.endswith(" " + name):
+                    name = other.source
+                    break
+        if kind == "person" and surface.split()[0].rstrip(".") in ("Mr", "Mrs", "Ms", "Miss"):
+            self.gender.setdefault(name, "male" if surface.startswith("Mr") and not surface.startswith("Mrs") else "female")
+        found.source, found.source_entity, found.source_kind = name, name, kind
+
+    # -- the pass over one article ---------------------------------------------------------
+    def resolve(self, found: list[Found]) -> None:
+        done: list[Found] = []
+        for f in found:
+            if f.parent is not None:
+                p = f.parent
+                f.source, f.source_entity, f.source_kind = p.source, p.source_entity, p.source_kind
+            elif f.phrase is None:
+                pass
+            else:
+                form = f.phrase.form
+                if form == "name":
+                    self.name(f, f.start, f.end, done)
+                    if f.source_kind == "person":
+                        self.people.append((f.start, f.sentence, f.source))
+                elif form == "described":
+                    self.described(f, done)
+                elif form == "relative":
+                    if f.antecedent is not None:
+                        ante = Found(f.sentence, *f.antecedent, None, None, None, None, None, False)
+                        inner = self.text[f.antecedent[0] : f.antecedent[1]]
+                        if f.phrase.antecedent is not None and f.phrase.antecedent.form == "described":
+                            ante.phrase = f.phrase.antecedent
+                            ante.surface = inner
+                            self.described(ante, done)
+                        else:
+                            self.name(ante, *f.antecedent, done)
+                        f.source, f.source_entity, f.source_kind = ante.source, ante.source_entity, ante.source_kind
+                elif form == "pronoun":
+                    self.pronoun(f, done)
+            done.append(f)
+
+    def described(self, f: Found, earlier: list[Found]) -> None:
+        phrase = f.phrase
+        head = phrase.head or ""
+        if phrase.det in ("the", "this", "that", "these", "those"):
+            for other in reversed(earlier):
+                p = other.phrase
+                if p is None or other.source is None:
+                    continue
+                if (p.form == "described" and p.head == head and p.plural == phrase.plural and p.det not in ("the", "this", "that", "these", "those")) or (
+                    p.role == head and not phrase.plural
+                ):
+                    f.source, f.source_entity, f.source_kind = other.source, other.source_entity, other.source_kind
+                    return
+            if self.lex.nouns.get(head.lower(), ("", ""))[1] == "title" and not phrase.plural:
+                for start, _end, entity, kind, title in reversed(self.mentions):
+                    if kind == "PERSON" and start < (f.start or 0) and title and title.lower() == head.lower():
+                        f.source, f.source_entity, f.source_kind = entity, entity, "person"
+                        return
+        f.source = _strip_determiner(f.surface or "")
+        f.source_kind = described_kind(head, self.lex) if head else "anonymous"
+        f.source_entity = None
+        if f.source_kind in ("organisation", "government"):
+            mention = self.mention_at(f.start, f.end)
+            if mention is not None and mention[3] in ("ORG", "GPE"):
+                f.source_entity = mention[2]
+
+    def pronoun(self, f: Found, earlier: list[Found]) -> None:
+        word = self.text[f.start : f.end].lower()
+        detail = self.lex.pronouns.get(word, "")
+        f.source_kind = "person" if detail in ("male", "female", "speaker") else None
+        if detail in ("speaker", "speakers"):
+            for other in reversed(earlier):
+                if other.direct and other.content_start is not None and other.content_start <= f.start < other.content_end and other.source:
+                    f.source, f.source_entity, f.source_kind = other.source, other.source_entity, other.source_kind
+                    return
+            return
+        if detail in ("plural", "thing"):
+            for other in reversed(earlier):
+                if other.sentence < f.sentence - 1:
+                    break
+                if other.source and other.source_kind in ("organisation", "government", "outlet", "document", "anonymous") and (
+                    (detail == "plural") == bool(other.phrase is not None and (other.phrase.plural or other.source_kind in ("organisation", "government")))
+                    or detail == "thing"
+                ):
+                    if detail == "thing" and other.phrase is not None and other.phrase.plural:
+                        continue
+                    f.source, f.source_entity, f.source_kind = other.source, other.source_entity, other.source_kind
+                    return
+            return
+        # he / she: the one person in reach, of a compatible gender when it is known
+        first_sentence = f.sentence - _PRONOUN_WINDOW
+        candidates = []
+        for position, sentence, entity in self.people:
+            if position < f.start and sentence >= first_sentence and entity not in candidates:
+                candidates.append(entity)
+        compatible = [c for c in candidates if self.gender.get(c, detail) == detail]
+        if len(compatible) > 1:
+            known = [c for c in compatible if self.gender.get(c) == detail]
+            compatible = known if len(known) == 1 else compatible
+        if not candidates:
+            before = [p for p in self.people if p[0] < f.start]
+            names = {p[2] for p in before if self.gender.get(p[2], detail) == detail}
+            compatible = list(names) if len(names) == 1 else []
+        if len(compatible) == 1:
+            f.source = f.source_entity = compatible[0]
+            f.source_kind = "person"
