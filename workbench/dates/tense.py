@@ -1,0 +1,74 @@
+"""Which way a sentence points in time: simple tense cues around a date expression.
+
+Weekdays and year-less dates need a direction: "said Friday" in a Friday article is that day,
+"will meet Friday" the coming one. The verb that governs a time adverbial usually stands before it
+("will be held on March 3", "was elected in March"), so the nearest cue to the left decides and the
+nearest to the right only when there is none ("On Tuesday, Biden will meet Xi"). Cues are data
+(``data/tense_cues.csv``); besides them, a lower-case word of five or more letters ending in "ed" is
+past, except right after "be" ("will be held": the cue further left decides).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from workbench.lexicon import read_rows
+
+PAST, FUTURE = "past", "future"
+_WINDOW = 10  # words on each side of the expression
+_WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|'ll")
+
+
+@lru_cache(maxsize=1)
+def _cues() -> tuple[dict[tuple[str, ...], str], int]:
+    table: dict[tuple[str, ...], str] = {}
+    for row in read_rows("tense_cues"):
+        table[tuple(row["cue"].lower().split())] = row["tense"]
+    return table, max(len(k) for k in table)
+
+
+def _tense_at(tokens: list[str], i: int, table: dict[tuple[str, ...], str], longest: int) -> tuple[str | None, int]:
+    """The tense of the cue ending at token ``i`` (longest first) and its length in tokens."""
+    for n in range(min(longest, i + 1), 0, -1):
+        key = tuple(tokens[i - n + 1 : i + 1])
+        if key in table:
+            return table[key], n
+    word = tokens[i]
+    if len(word) >= 5 and word.endswith("ed") and word.islower():
+        return PAST, 1
+    return None, 1
+
+
+def tense(sentence: str, start: int, end: int) -> str | None:
+    """``"past"``, ``"future"`` or ``None`` for the expression at ``sentence[start:end]``.
+
+    >>> s = "Sanders promised Monday to act."
+    >>> tense(s, 17, 23)
+    'past'
+    >>> s = "The vote will be held on Monday."
+    >>> tense(s, 25, 31)
+    'future'
+    >>> s = "On Monday, Biden will meet Xi."
+    >>> tense(s, 3, 9)
+    'future'
+    """
+    table, longest = _cues()
+    left = [m.group(0).lower() for m in _WORD.finditer(sentence, 0, start)][-_WINDOW:]
+    i = len(left) - 1
+    while i >= 0:
+        found, n = _tense_at(left, i, table, longest)
+        if found == "none":
+            found = None
+        if found == PAST and i - n >= 0 and left[i - n] in {"be", "being"} and n == 1:
+            i -= n + 1  # "will be held": the auxiliary further left decides
+            continue
+        if found:
+            return found
+        i -= n
+    right = [m.group(0).lower() for m in _WORD.finditer(sentence, end)][:_WINDOW]
+    for i in range(len(right)):
+        found, _ = _tense_at(right, i, table, longest)
+        if found and found != "none":
+            return found
+    return None
