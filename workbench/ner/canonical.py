@@ -77,7 +77,7 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
         tail = pattern.search(piece)
         if tail and tail.start() > 0:
             # keep the full stop of an abbreviation such as "U.S." or "Jr."
-            if pattern is _TRAILING and tail.group(0).startswith(".") and re.search(r"(?:\b[A-Z]|\b[A-Z][a-z]{0,2})$", piece[: tail.start()]):
+            if pattern is _TRAILING and tail.group(0).startswith(".") and _keeps_stop(piece[: tail.start()]):
                 cut = tail.start() + 1
                 end = start + cut
                 piece = piece[:cut]
@@ -85,6 +85,16 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
             end = start + tail.start()
             piece = piece[: tail.start()]
     return start, end
+
+
+_ABBREVIATION = re.compile(r"(?:\b[A-Z]|\b[A-Z][a-z]{0,2})$")
+
+
+def _keeps_stop(piece: str) -> bool:
+    if _ABBREVIATION.search(piece):
+        return True
+    last = piece.rsplit(None, 1)[-1] + "."
+    return gazetteer().role(last, "abbreviation")
 
 
 def strip_title(surface: str, gaz: Gazetteer | None = None) -> tuple[str, str | None, int]:

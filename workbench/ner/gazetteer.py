@@ -23,6 +23,7 @@ import gzip
 import importlib.resources
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
@@ -144,6 +145,10 @@ def _subdivision_names(name: str, country: str, cities: frozenset[tuple[str, str
 # -- building ---------------------------------------------------------------------------------
 
 
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
 def _add(table: dict[str, Entry], phrase: str, entry: Entry) -> None:
     phrase = " ".join(phrase.split())
     if phrase.startswith("the "):
@@ -206,7 +211,7 @@ def gazetteer() -> Gazetteer:
         if name.lower() in common or name in given:
             continue
         entry = Entry(name, "GPE", sub.country_code, "entity", "subdivisions")
-        for alias in [name, *aliases]:
+        for alias in [name, *aliases, _ascii(name)]:
             _add(phrases, alias, entry)
     for state in cache.get_us_states().values():
         _add(phrases, state["name"], Entry(state["name"], "GPE", "US", "entity", "subdivisions"))
@@ -217,7 +222,11 @@ def gazetteer() -> Gazetteer:
             continue
         if (name.lower() in common or name in given) and population < AMBIGUOUS_CITY_POPULATION:
             continue
-        _add(phrases, name, Entry(name, "GPE", city["countrycode"], "entity", "cities"))
+        entry = Entry(name, "GPE", city["countrycode"], "entity", "cities")
+        _add(phrases, name, entry)
+        plain = _ascii(name)
+        if plain != name:  # "Montréal" is often written "Montreal"
+            _add(phrases, plain, entry)
 
     folded: dict[str, Entry] = {}
     for phrase, entry in phrases.items():

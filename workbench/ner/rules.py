@@ -94,7 +94,7 @@ def extract(text: str, sentence_starts: list[int], sentence_ends: list[int]) -> 
             if span is None:
                 continue
             for _key, ms, me in folded(span):
-                first, last = span[ms], span[me - 1]
+                first, last = doc[ms], doc[me - 1]  # the matcher gives Doc positions for a Span too
                 start, end = first.idx, last.idx + len(last.text)
                 entry = gaz.folded.get(text[start:end].casefold())
                 if entry is not None:
@@ -149,28 +149,65 @@ def _candidate(text, cs, ce, initial, matches, match_starts, gaz: Gazetteer, raw
     if initial and pieces:
         pieces = _drop_opener(text, pieces, gaz)
     pieces = _merge_first_names(text, pieces, gaz)
+    pieces = _merge_organisations(text, pieces, gaz)
     title: str | None = None
     if pieces and pieces[0][2] is None:
         title = _title_before(text, cs, matches, match_starts)
+    found: list[Raw] = []
     for n, (ps, pe, entry) in enumerate(pieces):
         if entry is not None:
             if entry.kind == "title":
                 title = entry.entity
             else:
-                raws.append(Raw(ps, pe, entry.type, entry.how, entry.entity, entry.country, title if entry.type == "PERSON" else None))
+                found.append(Raw(ps, pe, entry.type, entry.how, entry.entity, entry.country, title if entry.type == "PERSON" else None))
                 title = None
             continue
+        before_title = n + 1 < len(pieces) and pieces[n + 1][2] is not None and pieces[n + 1][2].kind == "title"
         for ws, we in _names(text, ps, pe, gaz):
-            raw = _unknown(text, ws, we, title, n == len(pieces) - 1, gaz)
+            raw = _unknown(text, ws, we, title, gaz)
+            if raw is not None and before_title and raw.how in ("rule:name", "rule:surname", "rule:unknown", "rule:said", "rule:acronym"):
+                raw = raw._replace(type="ORG", how="rule:before_title")  # "Cofinec CEO Stephen Frater"
             if raw is not None:
-                raws.append(raw)
+                found.append(raw)
             title = None
+    if len(found) == 1 and _team_context(text, cs, ce):
+        raw = found[0]
+        team = raw.how in ("cities", "subdivisions", "rule:unknown", "rule:name", "rule:surname", "rule:gpe_word", "rule:said", "rule:acronym")
+        if team and "." not in text[raw.start : raw.end]:
+            found[0] = Raw(raw.start, raw.end, "ORG", "rule:team")  # sports results: "Leicestershire 22 points, Somerset 4"
+    raws.extend(found)
+
+
+_TEAM_AFTER = re.compile(r"[ \t]+(?:(?!\d{4}-\d\d-\d\d)\d|v\.?[ \t]|vs\.?[ \t])")
+_TEAM_BEFORE = re.compile(r"(?:\bv\.?|\bvs\.?|\d)[ \t]+$")
+
+
+def _team_context(text: str, cs: int, ce: int) -> bool:
+    """A name followed by a score or between "v"s is a team in a results line."""
+    return bool(_TEAM_AFTER.match(text, ce) or _TEAM_BEFORE.search(text, max(0, cs - 8), cs))
+
+
+def _merge_organisations(text, pieces, gaz: Gazetteer):
+    """"China Daily", "Russian Foreign Ministry": a place or body followed by an organisation word is one organisation."""
+    out = list(pieces)
+    k = 0
+    while k < len(out) - 1:
+        (a_s, _a_e, a), (b_s, b_e, b) = out[k], out[k + 1]
+        if a is not None and b is None and a.kind in ("entity", "demonym") and a.type != "PERSON":
+            words = text[b_s:b_e].split()
+            if words and gaz.role(words[-1].rstrip(",.;:"), "org_suffix") and not any(gaz.role(w, "said") for w in words):
+                out[k : k + 2] = [(a_s, b_e, None)]
+                continue
+        k += 1
+    return out
 
 
 def _drop_opener(text, pieces, gaz: Gazetteer):
     """Drop a sentence's first word when it is a common word ("Additionally", "Last")."""
     ps, pe, entry = pieces[0]
     if entry is not None:
+        if entry.type in ("ORG", "PERSON") and " " not in text[ps:pe] and text[ps:pe].lower() in gaz.common_words:
+            return pieces[1:]
         return pieces
     word = _WORDS.match(text, ps)
     if not word:
@@ -240,7 +277,7 @@ def _trimmed(text, run, gaz: Gazetteer):
         yield run[0][0], run[-1][1]
 
 
-def _unknown(text: str, ws: int, we: int, title: str | None, last_piece: bool, gaz: Gazetteer) -> Raw | None:
+def _unknown(text: str, ws: int, we: int, title: str | None, gaz: Gazetteer) -> Raw | None:
     surface = text[ws:we].rstrip(",.;:!?")
     if surface.endswith(("'s", "’s")):
         surface = surface[:-2]
@@ -248,6 +285,10 @@ def _unknown(text: str, ws: int, we: int, title: str | None, last_piece: bool, g
     words = surface.split()
     if not words:
         return None
+    if surface.isupper():  # "ATLANTA", "NEW YORK" in a line of capitals
+        entry = gaz.folded.get(surface.casefold())
+        if entry is not None and entry.kind == "entity":
+            return Raw(ws, we, entry.type, entry.how, entry.entity, entry.country)
     found = classify(words, gaz)
     if found is not None:
         kind, how = found
