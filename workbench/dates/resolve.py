@@ -256,12 +256,10 @@ class Resolver:
 
     def _season(self, m):
         first = self.w.seasons[m["se_w"].lower()]
+        start = self._after(m, "se_prep")
         if m["se_y"]:
-            return "absolute", season_span(int(m["se_y"]), first), False, -1
+            return "absolute", season_span(int(m["se_y"]), first), False, start
         make = lambda y: season_span(y, first)  # noqa: E731
-        start = m.start("se_w") if m["se_prep"] and not m["se_p2"] else m.start()
-        if m["se_prep"] and m["se_p2"]:
-            start = m.start("se_p2")
         if m["se_s"]:
             if self.anchor is None:
                 return "relative", None, True, start
@@ -272,10 +270,19 @@ class Resolver:
         kind, span, anchored, _ = self._yearless(m, make)
         return kind, span, anchored, start
 
+    def _after(self, m, group: str) -> int:
+        """Where the expression starts: after a leading preposition ("in March" -> "March")."""
+        if not m[group]:
+            return m.start()
+        start = m.end(group)
+        while start < len(self.text) and self.text[start].isspace():
+            start += 1
+        return start
+
     def _month(self, m):
         month = self.w.months[m["mo_m"]]
         make = lambda y: month_span(y, month)  # noqa: E731
-        start = m.start("mo_p2") if m["mo_p2"] else (m.start("mo_m") if m["mo_prep"] else m.start())
+        start = self._after(m, "mo_prep")
         if m["mo_s"]:
             if self.anchor is None:
                 return "relative", None, True, start
@@ -297,9 +304,7 @@ class Resolver:
         return "relative", shifted(unit, self.anchor, word_value(self.w.shifts, m["rel_s"])), True, -1
 
     def _weekend(self, m):
-        start = m.start() + len(m["we_p"]) + 1
-        while self.text[start].isspace():
-            start += 1
+        start = self._after(m, "we_p")
         if self.anchor is None:
             return "relative", None, True, start
         direction = self.tense_of(m)

@@ -5,7 +5,8 @@ Weekdays and year-less dates need a direction: "said Friday" in a Friday article
 ("will be held on March 3", "was elected in March"), so the nearest cue to the left decides and the
 nearest to the right only when there is none ("On Tuesday, Biden will meet Xi"). Cues are data
 (``data/tense_cues.csv``); besides them, a lower-case word of five or more letters ending in "ed" is
-past, except right after "be" ("will be held": the cue further left decides).
+past, except right after "be", "is" or "are" ("will be held", "are planned": the cue further left
+decides).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from workbench.lexicon import read_rows
 
 PAST, FUTURE = "past", "future"
 _WINDOW = 10  # words on each side of the expression
+_PASSIVE = frozenset({"be", "being", "is", "are", "am"})  # "will be held", "are planned": not past
 _WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|'ll")
 
 
@@ -60,7 +62,7 @@ def tense(sentence: str, start: int, end: int) -> str | None:
         found, n = _tense_at(left, i, table, longest)
         if found == "none":
             found = None
-        if found == PAST and i - n >= 0 and left[i - n] in {"be", "being"} and n == 1:
+        if found == PAST and i - n >= 0 and left[i - n] in _PASSIVE and n == 1:
             i -= n + 1  # "will be held": the auxiliary further left decides
             continue
         if found:

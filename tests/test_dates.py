@@ -1,0 +1,203 @@
+"""workbench.dates: date expressions found in text and resolved against the publication date."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from workbench.dates import DATE_COLUMNS, dates, find_dates
+from workbench.dates.tense import tense
+from workbench.sentences import sentences
+
+# sentence, publication date, expression, date_start, date_end, granularity
+CASES = [
+    # absolute forms
+    ("The summit opened on 14 November 2024.", "2024-11-20", "14 November 2024", "2024-11-14", "2024-11-14", "day"),
+    ("The summit opened on the 14th of November 2024.", "2024-11-20", "the 14th of November 2024", "2024-11-14", "2024-11-14", "day"),
+    ("The summit opened on November 14, 2024.", "2024-11-20", "November 14, 2024", "2024-11-14", "2024-11-14", "day"),
+    ("The summit opened on Nov. 14, 2024.", "2024-11-20", "Nov. 14, 2024", "2024-11-14", "2024-11-14", "day"),
+    ("The summit opened on Thursday, November 14, 2024.", "2024-11-20", "Thursday, November 14, 2024", "2024-11-14", "2024-11-14", "day"),
+    ("The summit opened on November 14.", "2024-11-20", "November 14", "2024-11-14", "2024-11-14", "day"),
+    ("The file is dated 2024-11-14.", "2024-11-20", "2024-11-14", "2024-11-14", "2024-11-14", "day"),
+    ("The file is dated 14.11.2024.", "2024-11-20", "14.11.2024", "2024-11-14", "2024-11-14", "day"),
+    ("The file is dated 11/14/2024.", "2024-11-20", "11/14/2024", "2024-11-14", "2024-11-14", "day"),
+    ("The file is dated 14/11/2024.", "2024-11-20", "14/11/2024", "2024-11-14", "2024-11-14", "day"),
+    ("Prices rose in March.", "2024-11-14", "March", "2024-03-01", "2024-03-31", "month"),
+    ("Prices rose in November 2023.", "2024-11-14", "November 2023", "2023-11-01", "2023-11-30", "month"),
+    ("Prices rose in early March.", "2024-11-14", "early March", "2024-03-01", "2024-03-31", "month"),
+    ("Prices rose in 2023.", "2024-11-14", "2023", "2023-01-01", "2023-12-31", "year"),
+    ("Prices peaked in mid-2022.", "2024-11-14", "mid-2022", "2022-01-01", "2022-12-31", "year"),
+    ("Prices peaked at the end of 2009.", "2010-01-28", "the end of 2009", "2009-01-01", "2009-12-31", "year"),
+    ("Profits rose in the first quarter.", "2024-11-14", "the first quarter", "2024-01-01", "2024-03-31", "quarter"),
+    ("Profits rose in the final quarter of 2009.", "2010-01-28", "the final quarter of 2009", "2009-10-01", "2009-12-31", "quarter"),
+    ("In the fourth quarter, sales were up.", "2010-01-28", "the fourth quarter", "2009-10-01", "2009-12-31", "quarter"),
+    ("Sales were up in Q3 2024.", "2024-11-14", "Q3 2024", "2024-07-01", "2024-09-30", "quarter"),
+    ("The law passed in the spring of 2023.", "2024-11-14", "the spring of 2023", "2023-03-01", "2023-05-31", "quarter"),
+    # relative forms, resolved against publication
+    ("The minister resigned today.", "2024-11-14", "today", "2024-11-14", "2024-11-14", "day"),
+    ("The minister resigned yesterday.", "2024-11-14", "yesterday", "2024-11-13", "2024-11-13", "day"),
+    ("The minister will resign tomorrow.", "2024-11-14", "tomorrow", "2024-11-15", "2024-11-15", "day"),
+    ("The minister resigned last night.", "2024-11-14", "last night", "2024-11-13", "2024-11-13", "day"),
+    ("The minister said on Tuesday that he would stay.", "2024-11-15", "Tuesday", "2024-11-12", "2024-11-12", "day"),
+    ("The minister said Friday that he would stay.", "2024-11-15", "Friday", "2024-11-15", "2024-11-15", "day"),
+    ("The minister will travel to Lima on Tuesday.", "2024-11-15", "Tuesday", "2024-11-19", "2024-11-19", "day"),
+    ("The minister plans to visit Lima on Tuesday.", "2024-11-15", "Tuesday", "2024-11-19", "2024-11-19", "day"),
+    ("The minister is expected to speak Friday.", "2024-11-15", "Friday", "2024-11-15", "2024-11-15", "day"),
+    ("On Monday, the minister will meet the mayor.", "2024-11-15", "Monday", "2024-11-18", "2024-11-18", "day"),
+    ("The vote will be held on Monday.", "2024-11-15", "Monday", "2024-11-18", "2024-11-18", "day"),
+    ("The minister arrived last Friday.", "2024-11-15", "last Friday", "2024-11-08", "2024-11-08", "day"),
+    ("The minister arrives next Friday.", "2024-11-15", "next Friday", "2024-11-22", "2024-11-22", "day"),
+    ("Last week, the United States confirmed it.", "2024-11-14", "Last week", "2024-11-04", "2024-11-10", "week"),
+    ("Talks continue this week.", "2024-11-14", "this week", "2024-11-11", "2024-11-17", "week"),
+    ("Talks resume next week.", "2024-11-14", "next week", "2024-11-18", "2024-11-24", "week"),
+    ("Prices rose this month.", "2024-11-14", "this month", "2024-11-01", "2024-11-30", "month"),
+    ("Prices rose last month.", "2024-11-14", "last month", "2024-10-01", "2024-10-31", "month"),
+    ("The deal was signed two days ago.", "2024-11-14", "two days ago", "2024-11-12", "2024-11-12", "day"),
+    ("The deal was signed three weeks ago.", "2024-11-14", "three weeks ago", "2024-10-21", "2024-10-27", "week"),
+    ("The deal was signed a year ago.", "2024-11-14", "a year ago", "2023-01-01", "2023-12-31", "year"),
+    ("Elections are due next year.", "2024-11-14", "next year", "2025-01-01", "2025-12-31", "year"),
+    ("Elections were held last year.", "2024-11-14", "last year", "2023-01-01", "2023-12-31", "year"),
+    ("Elections were held earlier this year.", "2024-11-14", "earlier this year", "2024-01-01", "2024-12-31", "year"),
+    ("The report is due later this month.", "2024-11-14", "later this month", "2024-11-01", "2024-11-30", "month"),
+    ("Prices rose last quarter.", "2024-11-14", "last quarter", "2024-07-01", "2024-09-30", "quarter"),
+    ("The offensive began last spring.", "2024-11-14", "last spring", "2024-03-01", "2024-05-31", "quarter"),
+    ("The offensive began last spring.", "2024-04-10", "last spring", "2023-03-01", "2023-05-31", "quarter"),
+    ("The offensive will resume next spring.", "2024-11-14", "next spring", "2025-03-01", "2025-05-31", "quarter"),
+    ("Talks are planned this winter.", "2024-11-14", "this winter", "2024-12-01", "2025-02-28", "quarter"),
+    ("The ministers met over the weekend.", "2024-11-14", "the weekend", "2024-11-09", "2024-11-10", "week"),
+    ("The ministers met last weekend.", "2024-11-14", "last weekend", "2024-11-09", "2024-11-10", "week"),
+    ("The ministers will meet in two weeks.", "2024-11-14", "in two weeks", "2024-11-25", "2024-12-01", "week"),
+    # year boundaries
+    ("Last week, the talks stalled.", "2024-01-03", "Last week", "2023-12-25", "2023-12-31", "week"),
+    ("The talks stalled in December.", "2024-01-03", "December", "2023-12-01", "2023-12-31", "month"),
+    ("The talks stalled on December 29.", "2024-01-03", "December 29", "2023-12-29", "2023-12-29", "day"),
+    ("The talks stalled last month.", "2024-01-03", "last month", "2023-12-01", "2023-12-31", "month"),
+    ("The talks stalled last year.", "2024-01-03", "last year", "2023-01-01", "2023-12-31", "year"),
+    ("The talks stalled last December.", "2024-01-03", "last December", "2023-12-01", "2023-12-31", "month"),
+    ("The talks stalled on Friday.", "2024-01-03", "Friday", "2023-12-29", "2023-12-29", "day"),
+    ("Talks will resume in January.", "2023-12-28", "January", "2024-01-01", "2024-01-31", "month"),
+    ("Talks will resume on January 4.", "2023-12-28", "January 4", "2024-01-04", "2024-01-04", "day"),
+    ("Talks resume next week.", "2023-12-28", "next week", "2024-01-01", "2024-01-07", "week"),
+    ("Profits fell in the fourth quarter.", "2024-01-03", "the fourth quarter", "2023-10-01", "2023-12-31", "quarter"),
+    ("The law takes effect last winter.", "2024-01-03", "last winter", "2022-12-01", "2023-02-28", "quarter"),
+    ("Yesterday the talks stalled.", "2024-01-01", "Yesterday", "2023-12-31", "2023-12-31", "day"),
+    ("The talks stalled on 29 February.", "2024-03-05", "29 February", "2024-02-29", "2024-02-29", "day"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "published", "expression", "start", "end", "granularity"), CASES)
+def test_resolves_each_form(sentence, published, expression, start, end, granularity):
+    found = find_dates(sentence, published)
+    assert [f["expression"] for f in found] == [expression]
+    row = found[0]
+    assert (str(row["date_start"]), str(row["date_end"]), row["granularity"]) == (start, end, granularity)
+    assert sentence[row["start"] : row["end"]] == expression
+
+
+# things that look like dates but are not (or are not resolvable as one)
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Soldiers march in the square and may stay.",
+        "Prices fall as the spring of the mattress breaks.",
+        "It was the first gain in four years.",
+        "The company paid $2016 for 1,000 shares, 2.5%.",
+        "Over the next year, the plan will cost more.",
+        "Sales rose over the past week.",
+        "The Arab Spring changed the region.",
+        "He met Theresa May in Paris.",
+        "The 9/11 attacks changed the city.",
+        "She read USA TODAY on the train.",
+        "The firm opened Mar-a-Lago talks.",
+    ],
+)
+def test_ignores_non_dates(sentence):
+    assert find_dates(sentence, "2024-11-14") == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expression", "expected"),
+    [
+        ("Sanders promised Monday to act.", "Monday", "past"),
+        ("The vote will be held on Monday.", "Monday", "future"),
+        ("On Monday, Biden will meet Xi.", "Monday", "future"),
+        ("He said on Monday that he will resign.", "Monday", "past"),
+        ("Talks are scheduled for Monday.", "Monday", "future"),
+        ("The talks on Monday.", "Monday", None),
+    ],
+)
+def test_tense_cues(sentence, expression, expected):
+    start = sentence.index(expression)
+    assert tense(sentence, start, start + len(expression)) == expected
+
+
+def test_kinds_and_anchor():
+    found = {f["expression"]: f for f in find_dates("On 3 May 2024 and in March and yesterday.", "2024-11-14")}
+    assert found["3 May 2024"]["kind"] == "absolute" and found["3 May 2024"]["anchor"] is None
+    assert found["March"]["kind"] == "absolute" and str(found["March"]["anchor"]) == "2024-11-14"
+    assert found["yesterday"]["kind"] == "relative" and str(found["yesterday"]["anchor"]) == "2024-11-14"
+
+
+def test_without_publication_date_relative_dates_stay_unresolved():
+    found = {f["expression"]: f for f in find_dates("On 3 May 2024 and yesterday.", None)}
+    assert str(found["3 May 2024"]["date_start"]) == "2024-05-03"
+    assert found["yesterday"]["date_start"] is None and found["yesterday"]["anchor"] is None
+
+
+def _articles(rows):
+    return pd.DataFrame(
+        {
+            "article_id": pd.Series([r[0] for r in rows], dtype="string"),
+            "published": pd.Series(pd.to_datetime([r[1] for r in rows]), dtype="datetime64[ns]"),
+            "text": pd.Series([r[2] for r in rows], dtype="string"),
+        }
+    )
+
+
+def test_table_columns_and_published_rows():
+    articles = _articles([("a", "2024-11-14", "Talks began. Last week, Kyiv said no."), ("b", None, "Yesterday it rained."), ("c", "2024-01-03", "")])
+    table = dates(articles, sentences=sentences(articles))
+    assert list(table.columns) == DATE_COLUMNS
+    published = table[table["kind"] == "published"]
+    assert published["article_id"].tolist() == ["a", "b", "c"]
+    assert published["sentence"].isna().all() and published["start"].isna().all()
+    assert str(published.iloc[0]["date_start"].date()) == "2024-11-14" and pd.isna(published.iloc[1]["date_start"])
+    last_week = table[table["expression"] == "Last week"].iloc[0]
+    assert last_week["sentence"] == 1 and last_week["anchor"] == pd.Timestamp("2024-11-14")
+    assert table.loc[table["expression"] == "Yesterday", "date_start"].isna().all()
+    assert str(table["date_start"].dtype) == "datetime64[ns]" and str(table["sentence"].dtype) == "Int32"
+
+
+def test_zero_articles_gives_typed_empty_table():
+    articles = _articles([])
+    table = dates(articles, sentences=sentences(articles))
+    assert list(table.columns) == DATE_COLUMNS and table.empty
+    assert str(table["date_end"].dtype) == "datetime64[ns]" and str(table["start"].dtype) == "Int64"
+
+
+def test_any_batch_gives_the_same_rows():
+    articles = _articles([("a", "2024-11-14", "Last week it rained."), ("b", "2024-11-15", "On Tuesday it snowed.")])
+    whole = dates(articles, sentences=sentences(articles))
+    parts = pd.concat([dates(articles.iloc[[i]], sentences=sentences(articles.iloc[[i]])) for i in range(2)], ignore_index=True)
+    pd.testing.assert_frame_equal(whole, parts)
+
+
+def test_seed_article(seed_corpus):
+    table = seed_corpus.dates
+    published = table[table["kind"] == "published"]
+    assert len(published) == 1 and str(published.iloc[0]["date_start"].date()) == "2024-11-14"
+    last_week = table[table["expression"] == "Last week"]
+    assert len(last_week) == 1
+    row = last_week.iloc[0]
+    assert (str(row["date_start"].date()), str(row["date_end"].date()), row["granularity"], row["kind"]) == ("2024-11-04", "2024-11-10", "week", "relative")
+    text = seed_corpus.articles.iloc[0]["text"]
+    assert text[row["start"] : row["end"]] == "Last week"
+
+
+@pytest.mark.shared
+def test_polnear_weekdays_follow_tense(polnear_corpus):
+    # "Sanders promised Monday ..." in an article of Monday 9 November 2015 is that Monday
+    table = polnear_corpus.dates
+    article = polnear_corpus.articles[polnear_corpus.articles["article_id"].str.startswith("huff-post_2015-11-09_bernie-sanders-promises")]
+    rows = table[(table["article_id"] == article.iloc[0]["article_id"]) & (table["expression"] == "Monday")]
+    assert not rows.empty and (rows["date_start"] == pd.Timestamp("2015-11-09")).all()
