@@ -33,7 +33,8 @@ def safe(value: Any, *, limit: int | None = None) -> Any:
     text = str(value)
     if limit is not None and len(text) > limit:
         text = text[: limit - 1] + "…"
-    return html.escape(text, quote=True)
+    # plotly decodes numeric entities but shows "&quot;" literally: use the numeric form for quotes
+    return html.escape(text, quote=True).replace("&quot;", "&#34;")
 
 
 def describe_filters(filters: dict[str, Any] | None) -> str:
