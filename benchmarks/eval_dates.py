@@ -99,6 +99,10 @@ def nearest(candidates: list[tuple[int, ...]], position: int):
     return min(candidates, key=lambda c: abs(c[0] - position)) if candidates else None
 
 
+def _day(value) -> date | None:
+    return value.date() if pd.notna(value) else None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", default=str(config.SHARED_DIR / "corpora" / "wikinews-timeline"))
@@ -191,9 +195,9 @@ def main() -> None:
     print(f"  workbench.dates, of all dated events:      {share('nearest matches', 'dated')}")
     print(f"  ... any expression of the sentence matches: {share('any matches', 'with expression')}")
     print(f"  ... exact interval (same granularity):      {share('exact interval', 'with expression')}")
-    print(
-        f"  dateparser.search_dates: sentences with a date {share('dp with expression', 'dated')}; matches among those {share('dp nearest matches', 'dp with expression')}; of all dated {share('dp nearest matches', 'dated')}"
-    )
+    print(f"  dateparser.search_dates, sentences with a date: {share('dp with expression', 'dated')}")
+    print(f"  dateparser.search_dates, matches among those:   {share('dp nearest matches', 'dp with expression')}")
+    print(f"  dateparser.search_dates, of all dated events:   {share('dp nearest matches', 'dated')}")
     print(f"  baseline, the publication date (DCT) itself matches: {share('dct matches', 'dated')}")
 
     # datelines: an absolute date in the first two lines should be the DCT
