@@ -59,8 +59,15 @@ def write_atomic(path: Path, write) -> None:
         raise
 
 
+#: Columns worth dictionary-encoding (few distinct values); long text is stored plain, which reads faster.
+_DICTIONARY_COLUMNS = ("format", "outlet", "credit", "severity", "reason", "type", "level", "kind", "source_kind", "cue", "granularity", "how")
+
+
 def write_frame(path: Path, frame: pd.DataFrame) -> None:
-    write_atomic(path, lambda tmp: frame.to_parquet(tmp, index=False))
+    """Write Parquet (LZ4, dictionary encoding only for short repeated values) atomically."""
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    dictionary = [c for c in table.column_names if c in _DICTIONARY_COLUMNS]
+    write_atomic(path, lambda tmp: pq.write_table(table, tmp, compression="lz4", use_dictionary=dictionary))
 
 
 def write_json(path: Path, data: dict) -> None:
@@ -82,7 +89,7 @@ def read_table(path: Path) -> pa.Table | None:
     if not path.exists():
         return None
     try:
-        return pq.read_table(path)
+        return pq.read_table(path, memory_map=True)
     except Exception as exc:
         warnings.warn(f"cache file {path} is corrupt ({type(exc).__name__}: {exc}); rebuilding it", stacklevel=3)
         return None

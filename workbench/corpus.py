@@ -403,9 +403,12 @@ def _read_units(units, problems, cache_dir, progress, n_jobs=None) -> tuple[pd.D
 
     articles, errors = _read_parallel(todo, progress, n_jobs)
     if fresh:
-        keep = pa.array(fresh)
-        old_articles = _restore(cached_articles.filter(pc.is_in(cached_articles["_unit"], value_set=keep)))
-        old_errors = cached_problems.filter(pc.is_in(cached_problems["_unit"], value_set=keep)).to_pandas()
+        if len(fresh) < len(old):  # some cached files changed or went away
+            keep = pa.array(fresh)
+            cached_articles = cached_articles.filter(pc.is_in(cached_articles["_unit"], value_set=keep))
+            cached_problems = cached_problems.filter(pc.is_in(cached_problems["_unit"], value_set=keep))
+        old_articles = _restore(cached_articles)
+        old_errors = cached_problems.to_pandas()
         articles = pd.concat([old_articles, articles], ignore_index=True) if len(articles) else old_articles
         errors = pd.concat([old_errors.astype(errors.dtypes.to_dict()), errors], ignore_index=True) if len(errors) else old_errors
     if cache_dir is not None and (todo or set(old) != set(signatures)):
@@ -421,7 +424,7 @@ def _read_units(units, problems, cache_dir, progress, n_jobs=None) -> tuple[pd.D
     articles, id_problems = _finish(articles.drop(columns="_unit"))
     if id_problems:
         errors = pd.concat([errors, problems_frame(id_problems)], ignore_index=True)
-    return articles, errors.reset_index(drop=True)
+    return articles, errors.sort_values(["path", "line"], kind="stable", na_position="first").reset_index(drop=True)
 
 
 def _records_frame(records: list[dict]) -> pd.DataFrame:

@@ -128,7 +128,7 @@ def _walk(root: Path, problems: list[Problem]) -> Iterator[tuple[Path, list[os.D
         seen.add((st.st_dev, st.st_ino))
         files, subfolders = [], []
         try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            entries = list(os.scandir(folder))  # unsorted: the corpus sorts articles once at the end
         except OSError as exc:
             problems.append(Problem(folder, "unreadable", f"cannot list folder: {exc.strerror or exc}"))
             continue
