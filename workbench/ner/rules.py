@@ -25,7 +25,7 @@ from workbench.ner.canonical import Raw, classify
 from workbench.ner.gazetteer import Entry, Gazetteer, gazetteer
 
 _UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽ"
-_WORD = rf"[{_UPPER}][\w'’.&-]*"
+_WORD = rf"(?:al-|el-|al[ \t]+|de[ \t]+)?[{_UPPER}][\w'’.&-]*"
 _CONNECT = r"(?:of|the|for|and|de|del|della|di|da|dos|du|des|la|le|van|von|der|den|al|el|bin|ibn)"
 #: a capitalised name sequence: capitalised words, possibly joined by a few lower-case connectors
 CANDIDATE = re.compile(rf"(?<![\w'’.-]){_WORD}(?:[ \t]+(?:{_CONNECT}[ \t]+){{0,2}}{_WORD})*")
@@ -70,50 +70,63 @@ def _longest(spans: list[tuple[int, int, Entry]]) -> list[tuple[int, int, Entry]
     return taken
 
 
+_LOWER_LETTER = re.compile(r"[a-zà-ÿ]")
+_LETTERS = re.compile(r"[^\W\d_]")
+
+
 def _is_caps(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) > 8 and all(c.isupper() for c in letters)
+    """A headline or dateline written all in capitals."""
+    return not _LOWER_LETTER.search(text) and len(_LETTERS.findall(text)) > 8
 
 
 def extract(text: str, sentence_starts: list[int], sentence_ends: list[int]) -> list[Raw]:
-    """Raw mentions of one article (offsets into ``text``), in text order."""
+    """Raw mentions of one article (offsets into ``text``), in text order.
+
+    Only the capitalised sequences are tokenised and matched (every listed phrase starts with a
+    capital): that is most of the speed of this backend.
+    """
     nlp, exact, folded = _pipeline()
     gaz = gazetteer()
-    doc = nlp.make_doc(text)
-    phrases = gaz.phrases
-    spans: list[tuple[int, int, Entry]] = []
-    for _key, s, e in exact(doc):
-        first, last = doc[s], doc[e - 1]
-        start, end = first.idx, last.idx + len(last.text)
-        spans.append((start, end, phrases[text[start:end]]))
     caps = [(s, e) for s, e in zip(sentence_starts, sentence_ends, strict=True) if _is_caps(text[s:e])]
-    if caps:
-        caps_spans = []
-        for s, e in caps:
-            span = doc.char_span(s, e, alignment_mode="expand")
-            if span is None:
-                continue
-            for _key, ms, me in folded(span):
-                first, last = doc[ms], doc[me - 1]  # the matcher gives Doc positions for a Span too
-                start, end = first.idx, last.idx + len(last.text)
-                entry = gaz.folded.get(text[start:end].casefold())
-                if entry is not None:
-                    caps_spans.append((start, end, entry))
-        spans = [sp for sp in spans if not any(s <= sp[0] < e for s, e in caps)] + caps_spans
-    matches = _longest(spans)
-    match_starts = [m[0] for m in matches]
-    raws: list[Raw] = []
     caps_starts = [s for s, _ in caps]
+    regions: list[tuple[int, int]] = []
     for found in CANDIDATE.finditer(text):
         cs, ce = found.span()
         if caps:
             i = bisect.bisect_right(caps_starts, cs) - 1
             if i >= 0 and cs < caps[i][1]:
                 continue
-        initial = _initial(text, cs, sentence_starts)
-        _candidate(text, cs, ce, initial, matches, match_starts, gaz, raws)
-    # list matches outside every candidate: all-capitals sentences
-    if caps:
+        regions.append((cs, ce))
+    spans: list[tuple[int, int, Entry]] = []
+    if regions:
+        # one Doc of all sequences, one per line; positions map back through the region starts
+        joined_starts, pos = [], 0
+        for cs, ce in regions:
+            joined_starts.append(pos)
+            pos += ce - cs + 1
+        doc = nlp.make_doc("\n".join(text[cs:ce] for cs, ce in regions))
+        phrases = gaz.phrases
+        for _key, s, e in exact(doc):
+            first, last = doc[s], doc[e - 1]
+            js = first.idx
+            r = bisect.bisect_right(joined_starts, js) - 1
+            start = regions[r][0] + js - joined_starts[r]
+            end = start + last.idx + len(last) - js
+            spans.append((start, end, phrases[text[start:end]]))
+    for s, e in caps:
+        doc = nlp.make_doc(text[s:e])
+        for _key, ms, me in folded(doc):
+            first, last = doc[ms], doc[me - 1]
+            start, end = s + first.idx, s + last.idx + len(last)
+            entry = gaz.folded.get(text[start:end].casefold())
+            if entry is not None:
+                spans.append((start, end, entry))
+    matches = _longest(spans)
+    match_starts = [m[0] for m in matches]
+    raws: list[Raw] = []
+    for cs, ce in regions:
+        _candidate(text, cs, ce, _initial(text, cs, sentence_starts), matches, match_starts, gaz, raws)
+    if caps:  # list matches in all-capitals sentences, which have no name sequences
         for start, end, entry in matches:
             i = bisect.bisect_right(caps_starts, start) - 1
             if i >= 0 and start < caps[i][1] and entry.kind == "entity":
@@ -152,7 +165,7 @@ def _candidate(text, cs, ce, initial, matches, match_starts, gaz: Gazetteer, raw
     pieces = _merge_organisations(text, pieces, gaz)
     title: str | None = None
     if pieces and pieces[0][2] is None:
-        title = _title_before(text, cs, matches, match_starts)
+        title = _title_before(text, cs, gaz)
     found: list[Raw] = []
     for n, (ps, pe, entry) in enumerate(pieces):
         if entry is not None:
@@ -244,11 +257,18 @@ def _place_word(entry: Entry | None, surface: str) -> bool:
     return entry is not None and entry.kind == "entity" and entry.type == "GPE" and " " not in surface
 
 
-def _title_before(text, cs, matches, match_starts) -> str | None:
-    i = bisect.bisect_left(match_starts, cs) - 1
-    if i >= 0:
-        _ms, me, entry = matches[i]
-        if entry.kind == "title" and not text[me:cs].strip():
+_BEFORE = re.compile(r"([A-Za-z][\w.-]*)(?:[ \t]+([A-Za-z][\w.-]*))?(?:[ \t]+([A-Za-z][\w.-]*))?[ \t]+$")
+
+
+def _title_before(text, cs, gaz: Gazetteer) -> str | None:
+    """A title written right before a name, also in lower case ("said spokesman John Kirby")."""
+    found = _BEFORE.search(text, max(0, cs - 40), cs)
+    if not found:
+        return None
+    words = [w for w in found.groups() if w]
+    for k in range(len(words)):
+        entry = gaz.phrases.get(" ".join(words[k:]))
+        if entry is not None and entry.kind == "title":
             return entry.entity
     return None
 
