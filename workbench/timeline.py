@@ -1,0 +1,300 @@
+"""Two kinds of time: when articles were published, and when the events they report happened.
+
+- :func:`timeline`: coverage volume per day, week or month, overall or by outlet, entity, entity type
+  or source, as counts of articles or as the share of all articles in the period (the attention
+  measure media researchers use), with zero-filled gaps, optional smoothing and a spike flag.
+- :func:`events`: sentences that carry a resolved date, joined with the entities they mention:
+  "what happened to X, when".
+- :func:`lags` and :func:`lag_summary`: how far back (or ahead) articles look from their publication
+  date to the dates they mention.
+
+Analysis only: every function returns a tidy DataFrame; charts live in ``workbench.charts.timeline``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from workbench.errors import WorkbenchError
+
+__all__ = ["BY", "FREQS", "LAG_BUCKETS", "events", "lag_summary", "lags", "timeline", "top_entities"]
+
+#: Period codes: day, week (Monday to Sunday, labelled by its Monday), month (labelled by its first day).
+FREQS = {"D": "D", "W": "W-SUN", "M": "M"}
+BY = (None, "outlet", "entity", "source", "type")
+TIMELINE_COLUMNS = ["period", "group", "articles", "total", "share", "value", "z", "spike"]
+#: The robust z-score above which a period counts as a spike (Iglewicz and Hoaglin's 3.5).
+SPIKE_Z = 3.5
+ALL = "all articles"
+
+
+def timeline(
+    corpus,
+    *,
+    freq: str = "D",
+    by: str | None = None,
+    normalize: bool = False,
+    smooth: int | None = None,
+    top: int | None = 10,
+    groups: Iterable[str] | None = None,
+    threshold: float = SPIKE_Z,
+) -> pd.DataFrame:
+    """Articles per period, overall or per group, with zero-filled gaps and a spike flag.
+
+    Args:
+        corpus: a :class:`workbench.Corpus` (filtered or not).
+        freq: ``"D"`` (day), ``"W"`` (Monday-to-Sunday week) or ``"M"`` (month).
+        by: ``None`` (all articles), ``"outlet"``, ``"entity"`` (articles mentioning it),
+            ``"type"`` (articles mentioning an entity of that type), ``"source"`` (articles that cite
+            it, from ``corpus.attributions``).
+        normalize: ``value`` is the share of all articles of the period instead of a count.
+        smooth: a rolling mean over this many periods (trailing) applied to ``value``.
+        top: keep the ``top`` groups with the most articles (``None``: all).
+        groups: keep exactly these groups (case-insensitive), overriding ``top``.
+        threshold: the robust z-score above which a period is flagged as a spike.
+
+    Returns:
+        ``period`` (the first day of the period), ``group`` (``"all articles"`` when ``by`` is
+        ``None``), ``articles``, ``total`` (all articles of the period), ``share``
+        (``articles / total``, 0 for a period without articles), ``value`` (``share`` if
+        ``normalize`` else ``articles``, smoothed if asked), ``z`` (robust z-score of the unsmoothed
+        value within its group: ``0.6745 * (x - median) / MAD``) and ``spike`` (``z >= threshold``).
+        ``frame.attrs`` records ``freq, by, normalize, smooth, unit`` and ``undated`` (articles without
+        a publication date, left out).
+
+    Raises:
+        WorkbenchError: an unknown ``freq`` or ``by``.
+
+    >>> import workbench
+    >>> tl = timeline(workbench.load_corpus(cache=False), freq="D")
+    >>> tl[["period", "group", "articles"]].values.tolist()
+    [[Timestamp('2024-11-14 00:00:00'), 'all articles', 1]]
+    """
+    if freq not in FREQS:
+        raise WorkbenchError(f"freq={freq!r}: use one of {', '.join(FREQS)}")
+    if by not in BY:
+        raise WorkbenchError(f"by={by!r}: use one of {', '.join(str(b) for b in BY)}")
+    articles = corpus.articles
+    dated = articles[articles["published"].notna()]
+    period_of = dict(zip(dated["article_id"], dated["published"].dt.to_period(FREQS[freq]).dt.start_time, strict=True))
+    attrs = {"freq": freq, "by": by, "normalize": normalize, "smooth": smooth, "unit": "share of articles" if normalize else "articles"}
+    attrs["undated"] = int(len(articles) - len(dated))
+    if not period_of:
+        return _empty(TIMELINE_COLUMNS, attrs)
+    pairs = _group_pairs(corpus, by)
+    pairs = pairs[pairs["article_id"].isin(period_of.keys())].drop_duplicates()
+    pairs = pairs.assign(period=pairs["article_id"].map(period_of))
+    sizes = pairs.groupby("group").size().sort_values(ascending=False, kind="stable")
+    if groups is not None:
+        wanted = {g.casefold() for g in ([groups] if isinstance(groups, str) else groups)}
+        keep = [g for g in sizes.index if g.casefold() in wanted]
+    else:
+        keep = list(sizes.index[:top] if top is not None else sizes.index)
+    periods = pd.period_range(min(period_of.values()), max(period_of.values()), freq=FREQS[freq]).start_time
+    totals = pd.Series(list(period_of.values())).value_counts().reindex(periods, fill_value=0)
+    counts = pairs[pairs["group"].isin(keep)].groupby(["group", "period"]).size()
+    index = pd.MultiIndex.from_product([keep, periods], names=["group", "period"])
+    frame = counts.reindex(index, fill_value=0).rename("articles").reset_index()
+    frame["total"] = frame["period"].map(totals).astype("int64")
+    frame["share"] = np.where(frame["total"] > 0, frame["articles"] / frame["total"].where(frame["total"] > 0, 1), 0.0)
+    raw = frame["share"] if normalize else frame["articles"].astype("float64")
+    frame["z"] = raw.groupby(frame["group"], sort=False).transform(robust_z)
+    frame["spike"] = (frame["z"] >= threshold) & (frame["articles"] > 0)
+    frame["value"] = raw
+    if smooth and smooth > 1:
+        frame["value"] = raw.groupby(frame["group"], sort=False).transform(lambda s: s.rolling(smooth, min_periods=1).mean())
+    frame["group"] = frame["group"].astype("string")
+    frame["articles"] = frame["articles"].astype("int64")
+    frame = frame[TIMELINE_COLUMNS]
+    frame.attrs.update(attrs)
+    return frame
+
+
+def robust_z(values: pd.Series) -> pd.Series:
+    """``0.6745 * (x - median) / MAD``; with a zero MAD, the mean absolute deviation stands in.
+
+    >>> robust_z(pd.Series([1.0, 1, 1, 2, 1, 9])).round(2).tolist()
+    [0.0, 0.0, 0.0, 0.53, 0.0, 4.26]
+    """
+    x = values.astype("float64")
+    median = x.median()
+    mad = (x - median).abs().median()
+    if mad > 0:
+        return 0.6745 * (x - median) / mad
+    mean_ad = (x - median).abs().mean()
+    if mean_ad > 0:
+        return (x - median) / (1.253314 * mean_ad)
+    return pd.Series(0.0, index=values.index)
+
+
+def _group_pairs(corpus, by: str | None) -> pd.DataFrame:
+    """``article_id, group`` pairs: which articles count for which group."""
+    articles = corpus.articles
+    if by is None:
+        return pd.DataFrame({"article_id": articles["article_id"], "group": ALL})
+    if by == "outlet":
+        return pd.DataFrame({"article_id": articles["article_id"], "group": articles["outlet"].fillna("(no outlet)")})
+    if by in ("entity", "type"):
+        mentions = corpus.mentions
+        return pd.DataFrame({"article_id": mentions["article_id"], "group": mentions[by]}).dropna()
+    table = corpus.attributions
+    table = table[~((table["level"] == "header") & (table["cue"] == "published"))]  # the outlet itself
+    source = table["source_entity"].fillna(table["source"])
+    return pd.DataFrame({"article_id": table["article_id"], "group": source}).dropna()
+
+
+def top_entities(corpus, n: int = 10, *, types: Iterable[str] | None = None) -> list[str]:
+    """The ``n`` entities mentioned in the most articles (ties: most mentions, then alphabetical).
+
+    >>> import workbench
+    >>> top_entities(workbench.load_corpus(cache=False), 2)
+    ['China', 'North Korea']
+    """
+    mentions = corpus.mentions
+    if types is not None:
+        mentions = mentions[mentions["type"].isin(list(types))]
+    articles = mentions.drop_duplicates(["article_id", "entity"]).groupby("entity").size()
+    total = mentions.groupby("entity").size()
+    ranked = sorted(articles.index, key=lambda e: (-articles[e], -total[e], e))
+    return [str(entity) for entity in ranked[:n]]
+
+
+EVENT_COLUMNS = [
+    "date_start", "date_end", "granularity", "expression", "kind", "entity", "type",
+    "article_id", "sentence", "sentence_text", "published", "outlet",
+]  # fmt: skip
+
+
+def events(corpus, *, entity: str | Iterable[str] | None = None, types: Iterable[str] | None = None) -> pd.DataFrame:
+    """Sentences that carry a resolved date, one row per (date expression, entity mentioned there).
+
+    Args:
+        corpus: a :class:`workbench.Corpus`.
+        entity: keep only these canonical entities (case-insensitive); ``None`` keeps all.
+        types: keep only entities of these types (``PERSON``, ``ORG``, ``GPE``, ``LOC``).
+
+    Returns:
+        ``date_start, date_end, granularity, expression, kind, entity, type, article_id, sentence,
+        sentence_text, published, outlet``, ordered by ``date_start``. Mentions inside the date
+        expression itself are left out.
+
+    >>> import workbench
+    >>> rows = events(workbench.load_corpus(cache=False), entity="North Korea")
+    >>> rows[["date_start", "expression", "entity"]].values.tolist()
+    [[Timestamp('2024-11-04 00:00:00'), 'Last week', 'North Korea']]
+    """
+    found = corpus.dates
+    found = found[(found["kind"] != "published") & found["date_start"].notna() & found["sentence"].notna()]
+    mentions = corpus.mentions
+    if entity is not None:
+        wanted = {e.casefold() for e in ([entity] if isinstance(entity, str) else entity)}
+        mentions = mentions[mentions["entity"].str.casefold().isin(wanted)]
+    if types is not None:
+        mentions = mentions[mentions["type"].isin(list(types))]
+    if found.empty or mentions.empty:
+        return _empty(EVENT_COLUMNS, {})
+    left = found.astype({"sentence": "int64"})
+    right = mentions[["article_id", "sentence", "start", "end", "entity", "type"]].astype({"sentence": "int64"})
+    joined = left.merge(right, on=["article_id", "sentence"], suffixes=("", "_m"))
+    inside = (joined["start_m"] < joined["end"]) & (joined["end_m"] > joined["start"])
+    joined = joined[~inside].drop_duplicates(["article_id", "start", "entity"])
+    articles = corpus.articles.set_index("article_id")
+    joined = joined.assign(
+        published=joined["article_id"].map(articles["published"]),
+        outlet=joined["article_id"].map(articles["outlet"]),
+        sentence_text=_sentence_texts(corpus, joined),
+    )
+    joined = joined.sort_values(["date_start", "published", "article_id", "start"], kind="stable")
+    return joined[EVENT_COLUMNS].astype({"sentence": "int64", "sentence_text": "string"}).reset_index(drop=True)
+
+
+def _sentence_texts(corpus, rows: pd.DataFrame) -> list[str]:
+    sentences = corpus.sentences.set_index(["article_id", "sentence"])
+    texts = corpus.articles.set_index("article_id")["text"]
+    out = []
+    for article_id, sentence in zip(rows["article_id"], rows["sentence"], strict=True):
+        start, end = sentences.loc[(article_id, int(sentence)), ["start", "end"]]
+        out.append(texts[article_id][int(start) : int(end)])
+    return out
+
+
+#: Lag buckets, from looking ahead to looking far back: (label, lowest lag in days, highest).
+LAG_BUCKETS = [
+    ("ahead", -np.inf, -0.5),
+    ("around publication", -0.5, 0.5),
+    ("within a week", 0.5, 7.5),
+    ("within a month", 7.5, 31.5),
+    ("within a year", 31.5, 366.5),
+    ("1-5 years back", 366.5, 5 * 365.25 + 0.5),
+    ("over 5 years back", 5 * 365.25 + 0.5, np.inf),
+]
+LAG_COLUMNS = ["article_id", "outlet", "published", "expression", "kind", "granularity", "date_start", "date_end", "lag_days", "lag"]
+
+
+def lags(corpus) -> pd.DataFrame:
+    """Published date vs mentioned date, one row per resolved date expression.
+
+    Returns:
+        ``article_id, outlet, published, expression, kind, granularity, date_start, date_end``,
+        ``lag_days`` (days from the end of the mentioned interval to publication: positive when the
+        text looks back, negative (from its start) when it looks ahead, 0 when the interval contains
+        the publication day, as "this week" does) and ``lag`` (a bucket of :data:`LAG_BUCKETS`, ordered).
+
+    >>> import workbench
+    >>> lags(workbench.load_corpus(cache=False))[["expression", "lag_days", "lag"]].values.tolist()
+    [['Last week', 4.0, 'within a week']]
+    """
+    found = corpus.dates
+    found = found[(found["kind"] != "published") & found["date_start"].notna()]
+    articles = corpus.articles.set_index("article_id")
+    published = found["article_id"].map(articles["published"])
+    found, published = found[published.notna()], published[published.notna()].astype("datetime64[ns]").dt.normalize()
+    back = (published - found["date_end"]).dt.days
+    ahead = (published - found["date_start"]).dt.days
+    lag_days = np.where(back > 0, back, np.where(ahead < 0, ahead, 0)).astype("float64")
+    labels = [b[0] for b in LAG_BUCKETS]
+    edges = [LAG_BUCKETS[0][1], *[b[2] for b in LAG_BUCKETS]]
+    frame = pd.DataFrame(
+        {
+            "article_id": found["article_id"],
+            "outlet": found["article_id"].map(articles["outlet"]).astype("string"),
+            "published": published,
+            "expression": found["expression"],
+            "kind": found["kind"],
+            "granularity": found["granularity"],
+            "date_start": found["date_start"],
+            "date_end": found["date_end"],
+            "lag_days": lag_days,
+            "lag": pd.Categorical(pd.cut(lag_days, bins=edges, labels=labels, right=False), categories=labels, ordered=True),
+        }
+    )
+    return frame.reset_index(drop=True)
+
+
+def lag_summary(lag_table: pd.DataFrame, *, by: str | None = None) -> pd.DataFrame:
+    """Counts and shares of mentioned dates per lag bucket (and per ``by`` column, e.g. ``"outlet"``).
+
+    >>> import workbench
+    >>> lag_summary(lags(workbench.load_corpus(cache=False))).query("expressions > 0").values.tolist()
+    [['within a week', 1, 1.0]]
+    """
+    keys = [by, "lag"] if by else ["lag"]
+    counts = lag_table.groupby(keys, observed=False).size().rename("expressions").reset_index()
+    denominators = counts.groupby(by)["expressions"].transform("sum") if by else counts["expressions"].sum()
+    counts["share"] = (counts["expressions"] / denominators).where(denominators > 0, 0.0) if by else counts["expressions"] / max(int(denominators), 1)
+    counts["lag"] = counts["lag"].astype("string")
+    return counts
+
+
+def _empty(columns: list[str], attrs: dict) -> pd.DataFrame:
+    dtypes = {
+        "period": "datetime64[ns]", "group": "string", "articles": "int64", "total": "int64", "share": "float64",
+        "value": "float64", "z": "float64", "spike": "bool", "date_start": "datetime64[ns]", "date_end": "datetime64[ns]",
+        "published": "datetime64[ns]", "sentence": "int64",
+    }  # fmt: skip
+    frame = pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, "string")) for c in columns})
+    frame.attrs.update(attrs)
+    return frame
