@@ -1,0 +1,161 @@
+"""workbench.widgets.ExplorerPanel: set widget values, check that the figures and tables follow.
+
+A small fictional corpus is built in memory (articles + a mentions table), so the callbacks are tested
+on known numbers without depending on the entity extractor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from workbench.corpus import Corpus
+from workbench.errors import problems_frame
+from workbench.widgets import EMPTY, ExplorerPanel
+
+#: (article_id, published, outlet, title, [(sentence, entity, type), ...])
+Q, N, F, T = ("Zora Quillfeather", "PERSON"), ("Bram Nettlefield", "PERSON"), ("Fictopolis", "GPE"), ("Trade Council", "ORG")
+ARTICLES = [
+    ("a1", "2031-03-01", "Examplestan Herald", "Quillfeather meets Nettlefield", [(0, *Q), (0, *N), (1, *F)]),
+    ("a2", "2031-03-02", "Examplestan Herald", "Quillfeather in Fictopolis", [(0, *Q), (0, *F)]),
+    ("a3", "2031-03-20", "Daily Wire of Nowhere", "Trade Council <b>report</b>", [(0, *T), (1, *N), (1, *F)]),
+    ("a4", "2031-04-05", "Daily Wire of Nowhere", "<script>window.__pwned = 1</script>", [(0, *T), (0, *Q)]),
+]
+
+
+@pytest.fixture
+def corpus() -> Corpus:
+    articles = pd.DataFrame(
+        {
+            "article_id": pd.array([a[0] for a in ARTICLES], dtype="string"),
+            "published": pd.to_datetime([a[1] for a in ARTICLES]).astype("datetime64[ns]"),
+            "outlet": pd.array([a[2] for a in ARTICLES], dtype="string"),
+            "title": pd.array([a[3] for a in ARTICLES], dtype="string"),
+            "n_words": [100] * len(ARTICLES),
+        }
+    )
+    rows = [(a[0], s, e, t) for a in ARTICLES for s, e, t in a[4]]
+    mentions = pd.DataFrame(rows, columns=["article_id", "sentence", "entity", "type"]).astype({"article_id": "string", "entity": "string", "type": "string"})
+    mentions["start"] = mentions["end"] = 0
+    return Corpus(articles, problems_frame([]), tables={"mentions": mentions})
+
+
+@pytest.fixture
+def panel(corpus) -> ExplorerPanel:
+    return ExplorerPanel(corpus, top_n=10, level="article", measure="count", min_count=1)
+
+
+def bars(fig) -> dict:
+    bar = fig.data[0]
+    return dict(zip(bar.y, bar.x, strict=True)) if bar.orientation == "h" else dict(zip(bar.x, bar.y, strict=True))
+
+
+def test_panel_uses_figure_widgets(panel):
+    for fig in (panel.volume, panel.top_entities, panel.pairs_figure):
+        assert isinstance(fig, go.FigureWidget)
+    assert "<strong>4</strong> of 4 articles" in panel.status.value
+
+
+def test_initial_charts(panel):
+    assert bars(panel.top_entities) == {"Zora Quillfeather": 3, "Fictopolis": 3, "Bram Nettlefield": 2, "Trade Council": 2}
+    assert bars(panel.pairs_figure)["Fictopolis + Zora Quillfeather"] == 2
+    assert sum(panel.volume.data[0].y) == 4
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        (dt.date(2031, 3, 2), None, 3),
+        (None, dt.date(2031, 3, 2), 2),
+        (dt.date(2031, 3, 15), dt.date(2031, 3, 31), 1),
+    ],
+)
+def test_date_range_filters_everything(panel, start, end, expected):
+    panel.start.value, panel.end.value = start, end
+    assert len(panel.selected) == expected
+    assert sum(panel.volume.data[0].y) == expected
+    assert f"<strong>{expected}</strong> of 4 articles" in panel.status.value
+
+
+def test_outlets_filter_updates_figures_in_place(panel):
+    before = panel.top_entities
+    panel.outlets.value = ("Daily Wire of Nowhere",)
+    assert panel.top_entities is before  # the same widget, new data
+    assert bars(panel.top_entities) == {"Trade Council": 2, "Zora Quillfeather": 1, "Bram Nettlefield": 1, "Fictopolis": 1}
+    assert "Daily Wire of Nowhere" in panel.volume.layout.title.text
+
+
+def test_entity_search_narrows_the_options_and_keeps_the_selection(panel):
+    panel.entities.value = ("Trade Council",)
+    panel.search.value = "quill"
+    assert [value for _, value in panel.entities.options] == ["Zora Quillfeather", "Trade Council"]
+    assert panel.entities.value == ("Trade Council",)
+
+
+def test_entity_selection_keeps_articles_and_pairs_with_it(panel):
+    panel.entities.value = ("Bram Nettlefield",)
+    assert sorted(panel.selected.articles["article_id"]) == ["a1", "a3"]
+    assert set(panel.pairs["entity_a"]) | set(panel.pairs["entity_b"]) >= {"Bram Nettlefield"}
+    assert all("Bram Nettlefield" in (a, b) for a, b in zip(panel.pairs["entity_a"], panel.pairs["entity_b"], strict=True))
+
+
+def test_types_restrict_entities_and_pairs(panel):
+    panel.types.value = ("PERSON",)
+    assert set(bars(panel.top_entities)) == {"Zora Quillfeather", "Bram Nettlefield"}
+    assert list(bars(panel.pairs_figure)) == ["Bram Nettlefield + Zora Quillfeather"]
+
+
+def test_level_and_measure_change_the_pairs(panel):
+    article_level = bars(panel.pairs_figure)
+    panel.level.value = "sentence"
+    sentence_level = bars(panel.pairs_figure)
+    assert sentence_level != article_level
+    assert "Bram Nettlefield + Trade Council" not in sentence_level  # different sentences of a3
+    panel.measure.value = "npmi"
+    assert "by npmi" in panel.pairs_figure.layout.title.text
+    assert max(panel.pairs_figure.data[0].x) <= 1.0
+    assert list(panel.pairs.columns) == ["entity_a", "entity_b", "type_a", "type_b", "count", "articles", "pmi", "npmi", "jaccard"]
+
+
+def test_min_count_empties_the_pairs_plainly(panel):
+    panel.min_count.value = 5
+    assert len(panel.pairs_figure.data[0].y) == 0
+    assert panel.pairs_figure.layout.annotations[0].text == "No pair reaches the minimum count"
+    assert "No pair reaches the minimum count" in panel.pairs_table.value
+
+
+def test_no_matching_article_says_so(panel):
+    with panel.hold():  # inside the corpus span (the pickers clamp to it) but between two articles
+        panel.start.value, panel.end.value = dt.date(2031, 3, 21), dt.date(2031, 4, 4)
+    assert len(panel.selected) == 0
+    for fig in (panel.volume, panel.top_entities, panel.pairs_figure):
+        assert len(fig.data[0].x) == 0 and fig.layout.annotations[0].text == EMPTY
+    assert EMPTY in panel.status.value and EMPTY in panel.articles_table.value
+    panel.start.value = panel.end.value = None
+    assert len(panel.selected) == 4 and not panel.volume.layout.annotations
+
+
+def test_hold_refreshes_once(panel, monkeypatch):
+    calls = []
+    original = panel.refresh
+    monkeypatch.setattr(panel, "refresh", lambda: (calls.append(1), original()))
+    with panel.hold():
+        panel.outlets.value = ("Examplestan Herald",)
+        panel.level.value = "sentence"
+    assert len(calls) == 1 and len(panel.selected) == 2
+
+
+def test_article_text_is_escaped(panel):
+    assert "&lt;script&gt;" in panel.articles_table.value and "<script>" not in panel.articles_table.value
+    assert "&lt;b&gt;report&lt;/b&gt;" in panel.articles_table.value
+
+
+def test_real_corpus_panel(seed_corpus):
+    panel = ExplorerPanel(seed_corpus)
+    assert len(panel.pairs) > 0
+    assert "Joe Biden" in bars(panel.top_entities)
+    panel.search.value = "xi"
+    assert "Xi Jinping" in [value for _, value in panel.entities.options]
