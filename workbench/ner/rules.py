@@ -21,7 +21,7 @@ import bisect
 import re
 from functools import lru_cache
 
-from workbench.ner.canonical import Raw, classify
+from workbench.ner.canonical import Raw, _keeps_stop, classify
 from workbench.ner.gazetteer import Entry, Gazetteer, gazetteer
 
 _UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽ"
@@ -298,7 +298,9 @@ def _trimmed(text, run, gaz: Gazetteer):
 
 
 def _unknown(text: str, ws: int, we: int, title: str | None, gaz: Gazetteer) -> Raw | None:
-    surface = text[ws:we].rstrip(",.;:!?")
+    surface = text[ws:we].rstrip(",;:!?")
+    if surface.endswith(".") and not _keeps_stop(surface[:-1]):
+        surface = surface[:-1]
     if surface.endswith(("'s", "’s")):
         surface = surface[:-2]
     we = ws + len(surface)

@@ -1,0 +1,283 @@
+"""Entity mentions: the seed article, every canonicalisation rule, backends and the table contract."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from workbench.entities import MENTION_COLUMNS, canonical, mentions, register_backend
+from workbench.errors import WorkbenchError
+from workbench.sentences import sentences as split
+
+
+def extract(text: str, backend: str = "rules") -> pd.DataFrame:
+    articles = pd.DataFrame({"article_id": ["t"], "text": [text]})
+    return mentions(articles, sentences=split(articles), backend=backend)
+
+
+def rows(text: str, *columns: str) -> list[tuple]:
+    found = extract(text)
+    return [tuple(None if pd.isna(v) else v for v in row) for row in found[list(columns)].itertuples(index=False)]
+
+
+# -- the seed article (named in the issue, not optional) ------------------------------------------
+
+SEED_ENTITIES = [
+    ("Joe Biden", "PERSON"), ("Xi Jinping", "PERSON"), ("Donald Trump", "PERSON"),
+    ("United States", "GPE"), ("China", "GPE"), ("Russia", "GPE"), ("Ukraine", "GPE"), ("North Korea", "GPE"),
+    ("Peru", "GPE"), ("Taiwan", "GPE"), ("Kursk Oblast", "GPE"), ("South China Sea", "LOC"),
+    ("White House", "ORG"), ("NATO", "ORG"), ("The New York Times", "ORG"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("entity", "kind"), SEED_ENTITIES)
+def test_seed_entities(seed_corpus, entity, kind):
+    found = seed_corpus.mentions
+    assert ((found["entity"] == entity) & (found["type"] == kind)).any(), found[["surface", "entity", "type"]]
+
+
+def test_seed_source_line_outlets_are_not_mentions(seed_corpus):
+    # "Source: European Pravda with reference to Voice of America" is not in the text
+    assert not seed_corpus.mentions["entity"].isin(["European Pravda", "Voice of America"]).any()
+
+
+@pytest.mark.parametrize("pair", [("Joe Biden", "Xi Jinping"), ("North Korea", "Russia"), ("China", "Russia"), ("Kursk Oblast", "North Korea")])
+def test_seed_sentence_pairs(seed_corpus, pair):
+    found = seed_corpus.mentions
+    sentences = [set(found.loc[(found["sentence"] == s), "entity"]) for s in found["sentence"].unique()]
+    assert any(set(pair) <= s for s in sentences)
+
+
+def test_seed_offsets_point_into_text(seed_corpus, seed_article):
+    found = seed_corpus.mentions
+    text = seed_article["text"]
+    assert all(text[s:e] == surface for s, e, surface in zip(found["start"], found["end"], found["surface"], strict=True))
+    sentences = seed_corpus.sentences.set_index("sentence")
+    assert all(sentences.loc[n, "start"] <= s < sentences.loc[n, "end"] for n, s in zip(found["sentence"], found["start"], strict=True))
+
+
+def test_seed_titles(seed_corpus):
+    found = seed_corpus.mentions
+    first = found.drop_duplicates("entity").set_index("entity")
+    assert first.loc["Joe Biden", "title"] == "President"
+    assert first.loc["Xi Jinping", "title"] == "President"
+    assert first.loc["Kursk Oblast", "country"] == "RU"
+
+
+# -- canonicalisation rules -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "entity"),
+    [
+        ("The US said nothing.", "US", "United States"),
+        ("Officials in the U.S. said nothing.", "U.S.", "United States"),
+        ("Officials of the United States said nothing.", "United States", "United States"),
+        ("Voters in America said nothing.", "America", "United States"),
+        ("A report in the NYT said so.", "NYT", "The New York Times"),
+        ("Ties with the UK were discussed.", "UK", "United Kingdom"),
+        ("The Kremlin responded.", "Kremlin", "Kremlin"),
+        ("Clashes in Kiev continued.", "Kiev", "Kyiv"),
+    ],
+)
+def test_aliases(text, surface, entity):
+    assert (surface, entity) in rows(text, "surface", "entity")
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "title"),
+    [
+        ("US President Joe Biden spoke.", "Joe Biden", "President"),
+        ("Foreign Minister Marta Kowalczyk spoke.", "Marta Kowalczyk", "Foreign Minister"),
+        ("It was confirmed by spokesman Tomas Verbeek on Monday.", "Tomas Verbeek", "Spokesman"),
+        ("Gen. Ivo Brandt arrived.", "Ivo Brandt", "General"),
+    ],
+)
+def test_titles_stripped(text, entity, title):
+    found = extract(text)
+    person = found[found["type"] == "PERSON"].iloc[0]
+    assert (person["entity"], person["title"], person["surface"]) == (entity, title, entity)
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "entity"),
+    [
+        ("Russia's war continued.", "Russia", "Russia"),
+        ("Beijing’s role grew.", "Beijing", "Beijing"),
+        ("Helga Marsh's speech was long.", "Helga Marsh", "Helga Marsh"),
+        ("The Kremlin's line held.", "Kremlin", "Kremlin"),
+    ],
+)
+def test_possessives(text, surface, entity):
+    assert (surface, entity) in rows(text, "surface", "entity")
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "entity", "country"),
+    [
+        ("North Korean soldiers arrived.", "North Korean", "North Korea", "KP"),
+        ("The Chinese President spoke.", "Chinese", "China", "CN"),
+        ("Russian troops advanced.", "Russian", "Russia", "RU"),
+        ("Two Ukrainian drones fell.", "Ukrainian", "Ukraine", "UA"),
+    ],
+)
+def test_demonyms(text, surface, entity, country):
+    assert (surface, entity, "GPE", country) in rows(text, "surface", "entity", "type", "country")
+
+
+@pytest.mark.parametrize(
+    ("text", "short", "full"),
+    [
+        ("Joe Biden arrived. Later Biden left.", "Biden", "Joe Biden"),
+        ("Xi Jinping arrived. Later Xi left.", "Xi", "Xi Jinping"),
+        ("Marta Kowalczyk arrived. Later Kowalczyk left.", "Kowalczyk", "Marta Kowalczyk"),
+        ("Senator Anna Lindqvist-Berg spoke. Lindqvist-Berg later left.", "Lindqvist-Berg", "Anna Lindqvist-Berg"),
+    ],
+)
+def test_short_names_within_article(text, short, full):
+    found = extract(text)
+    assert found.loc[found["surface"] == short, "entity"].tolist() == [full]
+
+
+@pytest.mark.parametrize(
+    ("text", "entities"),
+    [
+        ("They discussed US-China cooperation.", ["United States", "China"]),
+        ("They discussed U.S.-China ties.", ["United States", "China"]),
+        ("The Russia-Ukraine war went on.", ["Russia", "Ukraine"]),
+        ("The India/Pakistan border was quiet.", ["India", "Pakistan"]),
+    ],
+)
+def test_compounds_split(text, entities):
+    assert extract(text)["entity"].tolist() == entities
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "kind"),
+    [
+        ("The Ministry of Agriculture of Freedonia said so.", "Ministry of Agriculture of Freedonia", "ORG"),
+        ("Officials at Zembla Mining Corp. refused.", "Zembla Mining Corp.", "ORG"),
+        ("Dunmore said the vote was close.", "Dunmore", "PERSON"),
+        ("Ships sailed the Zorn River.", "Zorn River", "LOC"),
+        ("Floods hit Valmont County.", "Valmont County", "GPE"),
+        ("Floods hit the city of Kharkiv.", "Kharkiv", "GPE"),
+    ],
+)
+def test_name_rules(text, entity, kind):
+    assert (entity, kind) in rows(text, "entity", "type")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Additionally, the plan failed.", "Last week, nothing happened.", "However, on Monday in March it rained."],
+)
+def test_sentence_openers_are_not_names(text):
+    assert extract(text).empty
+
+
+@pytest.mark.parametrize(
+    ("surface", "expected"),
+    [
+        ("the U.S.", ("United States", "GPE")),
+        ("America", ("United States", "GPE")),
+        ("US President Joe Biden", ("Joe Biden", "PERSON")),
+        ("Chinese", ("China", "GPE")),
+        ("NYT", ("The New York Times", "ORG")),
+        ("Russia's", ("Russia", "GPE")),
+        ("Kursk region", ("Kursk Oblast", "GPE")),
+        ("Helga Marsh", ("Helga Marsh", "PERSON")),
+        ("Freedonia Defence Ministry", ("Freedonia Defence Ministry", "ORG")),
+        ("nato", ("NATO", "ORG")),
+        ("the weather", None),
+        ("", None),
+        ("President", None),
+    ],
+)
+def test_canonical_helper(surface, expected):
+    assert canonical(surface) == expected
+
+
+# -- the table contract ---------------------------------------------------------------------------
+
+
+def test_zero_articles_have_columns_and_dtypes():
+    empty = pd.DataFrame({"article_id": pd.Series(dtype="string"), "text": pd.Series(dtype="string")})
+    found = mentions(empty, sentences=split(empty))
+    assert list(found.columns) == MENTION_COLUMNS
+    assert str(found["start"].dtype) == "int64" and str(found["entity"].dtype) == "string"
+
+
+def test_article_without_names():
+    assert extract("it rained all day and nobody came.").empty
+    assert list(extract("").columns) == MENTION_COLUMNS
+
+
+def test_subset_equals_whole():
+    articles = pd.DataFrame({"article_id": ["a", "b", "c"], "text": ["Joe Biden met Olaf Scholz in Berlin.", "Nothing here.", "NATO met in Brussels. Biden spoke."]})
+    sentences = split(articles)
+    whole = mentions(articles, sentences=sentences)
+    parts = pd.concat([mentions(articles.iloc[[i]], sentences=sentences[sentences["article_id"] == a]) for i, a in enumerate(articles["article_id"])], ignore_index=True)
+    pd.testing.assert_frame_equal(whole, parts)
+    # short names resolve within an article only: "Biden" in c has no full name in c
+    assert whole.loc[(whole["article_id"] == "c") & (whole["surface"] == "Biden"), "entity"].tolist() in ([], ["Biden"])
+
+
+def test_hostile_text_is_only_text():
+    found = extract('<script>alert(1)</script> Mayor Ilse Varga of <img src=x onerror=alert(1)> Brussels said "no".')
+    assert ("Ilse Varga", "PERSON") in list(zip(found["entity"], found["type"], strict=True))
+
+
+def test_unknown_backend():
+    with pytest.raises(WorkbenchError, match="unknown entity backend"):
+        extract("Joe Biden.", backend="nope")
+    with pytest.raises(WorkbenchError, match="spacy:<package-or-path>"):
+        extract("Joe Biden.", backend="spacy:")
+
+
+def test_registered_backend_goes_through_canonicalisation():
+    from workbench.ner.canonical import Raw
+
+    register_backend("test-fixed", lambda texts, bounds: [[Raw(0, 9, "GPE", "test")] for _ in texts])
+    found = extract("America's voters.", backend="test-fixed")
+    assert found[["surface", "entity", "type"]].values.tolist() == [["America", "United States", "GPE"]]
+
+
+def test_spacy_backend_with_a_saved_pipeline(tmp_path):
+    import spacy
+
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([
+        {"label": "PERSON", "pattern": "President Ilse Varga"},
+        {"label": "GPE", "pattern": "U.S."},
+        {"label": "NORP", "pattern": "Chinese"},
+        {"label": "ORG", "pattern": "NYT"},
+        {"label": "DATE", "pattern": "Monday"},
+    ])  # fmt: skip
+    nlp.to_disk(tmp_path / "pipeline")
+    found = extract("President Ilse Varga told the NYT on Monday that U.S. and Chinese talks went well. Varga left.", backend=f"spacy:{tmp_path / 'pipeline'}")
+    got = [tuple(None if pd.isna(v) else v for v in r) for r in found[["surface", "entity", "type", "title"]].itertuples(index=False)]
+    assert got == [
+        ("Ilse Varga", "Ilse Varga", "PERSON", "President"),
+        ("NYT", "The New York Times", "ORG", None),
+        ("U.S.", "United States", "GPE", None),
+        ("Chinese", "China", "GPE", None),
+    ]
+    assert found["how"].str.startswith("spacy:").all()
+
+
+def test_spacy_backend_missing_pipeline(tmp_path):
+    with pytest.raises(WorkbenchError, match="cannot load"):
+        extract("Joe Biden.", backend=f"spacy:{tmp_path / 'missing'}")
+
+
+# -- real data ------------------------------------------------------------------------------------
+
+
+@pytest.mark.shared
+def test_polnear_sample(polnear_corpus):
+    articles = polnear_corpus.articles.head(40)
+    found = mentions(articles, sentences=split(articles))
+    people = found[found["type"] == "PERSON"]["entity"].value_counts()
+    assert {"Donald Trump", "Hillary Clinton"} <= set(people.head(5).index)
+    assert set(found["type"]) <= {"PERSON", "ORG", "GPE", "LOC"}
