@@ -37,7 +37,12 @@ def synthetic(n_articles: int, per_article: int, n_entities: int = 20_000, seed:
             "type": pd.array(types, dtype="string"),
         }
     )
-    articles = pd.DataFrame({"article_id": [f"a{i}" for i in range(n_articles)], "published": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 366, n_articles), unit="D")})
+    articles = pd.DataFrame(
+        {
+            "article_id": [f"a{i}" for i in range(n_articles)],
+            "published": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 366, n_articles), unit="D"),
+        }
+    )
     return mentions, articles
 
 

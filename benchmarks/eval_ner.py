@@ -91,7 +91,9 @@ def read_conll(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, set[tuple[str, i
 def predictions(found: pd.DataFrame) -> set[tuple[str, int, int, str]]:
     keep = ~found["how"].str.contains("demonym", regex=False)
     found = found[keep]
-    return {(a, int(s), int(e), TYPE_MAP[t]) for a, s, e, t in zip(found["article_id"], found["start"], found["end"], found["type"], strict=True) if t in TYPE_MAP}
+    return {
+        (a, int(s), int(e), TYPE_MAP[t]) for a, s, e, t in zip(found["article_id"], found["start"], found["end"], found["type"], strict=True) if t in TYPE_MAP
+    }
 
 
 def score(gold: set, predicted: set) -> pd.DataFrame:

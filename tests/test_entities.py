@@ -213,10 +213,14 @@ def test_article_without_names():
 
 
 def test_subset_equals_whole():
-    articles = pd.DataFrame({"article_id": ["a", "b", "c"], "text": ["Joe Biden met Olaf Scholz in Berlin.", "Nothing here.", "NATO met in Brussels. Biden spoke."]})
+    articles = pd.DataFrame(
+        {"article_id": ["a", "b", "c"], "text": ["Joe Biden met Olaf Scholz in Berlin.", "Nothing here.", "NATO met in Brussels. Biden spoke."]}
+    )
     sentences = split(articles)
     whole = mentions(articles, sentences=sentences)
-    parts = pd.concat([mentions(articles.iloc[[i]], sentences=sentences[sentences["article_id"] == a]) for i, a in enumerate(articles["article_id"])], ignore_index=True)
+    parts = pd.concat(
+        [mentions(articles.iloc[[i]], sentences=sentences[sentences["article_id"] == a]) for i, a in enumerate(articles["article_id"])], ignore_index=True
+    )
     pd.testing.assert_frame_equal(whole, parts)
     # short names resolve within an article only: "Biden" in c has no full name in c
     assert whole.loc[(whole["article_id"] == "c") & (whole["surface"] == "Biden"), "entity"].tolist() in ([], ["Biden"])

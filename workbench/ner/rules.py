@@ -138,7 +138,7 @@ def extract(text: str, sentence_starts: list[int], sentence_ends: list[int]) -> 
 def _initial(text: str, pos: int, sentence_starts: list[int]) -> bool:
     i = bisect.bisect_right(sentence_starts, pos) - 1
     begin = sentence_starts[i] if i >= 0 else 0
-    return not text[begin:pos].strip(_OPENERS) or text[max(begin, pos - 2) : pos].rstrip(" \t").endswith((":", "\"", "“", "\n"))
+    return not text[begin:pos].strip(_OPENERS) or text[max(begin, pos - 2) : pos].rstrip(" \t").endswith((":", '"', "“", "\n"))
 
 
 def _candidate(text, cs, ce, initial, matches, match_starts, gaz: Gazetteer, raws: list[Raw]) -> None:
@@ -201,7 +201,7 @@ def _team_context(text: str, cs: int, ce: int) -> bool:
 
 
 def _merge_organisations(text, pieces, gaz: Gazetteer):
-    """"China Daily", "Russian Foreign Ministry": a place or body followed by an organisation word is one organisation."""
+    """ "China Daily", "Russian Foreign Ministry": a place or body followed by an organisation word is one organisation."""
     out = list(pieces)
     k = 0
     while k < len(out) - 1:
@@ -235,7 +235,7 @@ def _drop_opener(text, pieces, gaz: Gazetteer):
 
 
 def _merge_first_names(text, pieces, gaz: Gazetteer):
-    """"George Washington", "Jordan Henderson": a first name next to a place name is one person."""
+    """ "George Washington", "Jordan Henderson": a first name next to a place name is one person."""
     if len(pieces) < 2:
         return pieces
     out = list(pieces)

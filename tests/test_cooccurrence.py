@@ -1,0 +1,158 @@
+"""Co-occurrence: pairs and their measures, partners, evidence and the graph."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from workbench.cooccurrence import PAIR_COLUMNS, centrality, cooccurrence, evidence, frequencies, graph, partners
+from workbench.errors import WorkbenchError
+
+# four articles; sentence numbers matter only at sentence level
+MENTIONS = pd.DataFrame(
+    [
+        ("a1", 0, "Ada Quill", "PERSON"), ("a1", 0, "Borduria", "GPE"), ("a1", 1, "Zembla Mining", "ORG"),
+        ("a2", 0, "Ada Quill", "PERSON"), ("a2", 0, "Borduria", "GPE"), ("a2", 0, "Ada Quill", "PERSON"),
+        ("a3", 0, "Borduria", "GPE"), ("a3", 2, "Zembla Mining", "ORG"),
+        ("a4", 0, "Cato Reyes", "PERSON"),
+    ],
+    columns=["article_id", "sentence", "entity", "type"],
+)  # fmt: skip
+ARTICLES = pd.DataFrame({"article_id": ["a1", "a2", "a3", "a4"], "published": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-15", "2024-01-16"])})
+
+
+def pair(frame: pd.DataFrame, a: str, b: str) -> pd.Series:
+    hit = frame[(frame["entity_a"] == a) & (frame["entity_b"] == b)]
+    assert len(hit) == 1, frame
+    return hit.iloc[0]
+
+
+@pytest.mark.parametrize(
+    ("level", "a", "b", "count", "articles", "pmi", "jaccard"),
+    [
+        # article level: N=4 units; Ada 2, Borduria 3, Zembla 2
+        ("article", "Ada Quill", "Borduria", 2, 2, math.log2(2 * 4 / (2 * 3)), 2 / 3),
+        ("article", "Borduria", "Zembla Mining", 2, 2, math.log2(2 * 4 / (3 * 2)), 2 / 3),
+        ("article", "Ada Quill", "Zembla Mining", 1, 1, math.log2(1 * 4 / (2 * 2)), 1 / 3),
+        # sentence level: units a1/0, a1/1, a2/0, a3/0, a3/2, a4/0 -> N=6; Ada 2, Borduria 3
+        ("sentence", "Ada Quill", "Borduria", 2, 2, math.log2(2 * 6 / (2 * 3)), 2 / 3),
+    ],
+)
+def test_measures(level, a, b, count, articles, pmi, jaccard):
+    row = pair(cooccurrence(MENTIONS, level=level, min_count=1), a, b)
+    assert (row["count"], row["articles"]) == (count, articles)
+    assert row["pmi"] == pytest.approx(pmi)
+    assert row["jaccard"] == pytest.approx(jaccard)
+    p = count / (4 if level == "article" else 6)
+    assert row["npmi"] == pytest.approx(pmi / -math.log2(p))
+
+
+def test_pairs_ordered_without_self_pairs():
+    pairs = cooccurrence(MENTIONS, min_count=1)
+    assert list(pairs.columns) == PAIR_COLUMNS
+    assert (pairs["entity_a"].astype(str) < pairs["entity_b"].astype(str)).all()
+    assert not pairs.duplicated(["entity_a", "entity_b"]).any()
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ({"min_count": 2}, [("Ada Quill", "Borduria"), ("Borduria", "Zembla Mining")]),
+        ({"min_count": 1, "level": "sentence"}, [("Ada Quill", "Borduria")]),
+        ({"min_count": 1, "types": ["PERSON", "GPE"]}, [("Ada Quill", "Borduria")]),
+        ({"min_count": 1, "types": "GPE,ORG"}, [("Borduria", "Zembla Mining")]),
+        ({"min_count": 3}, []),
+    ],
+)
+def test_filters(options, expected):
+    pairs = cooccurrence(MENTIONS, **options)
+    assert sorted(zip(pairs["entity_a"].astype(str), pairs["entity_b"].astype(str), strict=True)) == expected
+
+
+@pytest.mark.parametrize("measure", ["count", "pmi", "npmi", "jaccard"])
+def test_sorted_by_measure(measure):
+    pairs = cooccurrence(MENTIONS, min_count=1, measure=measure)
+    assert pairs[measure].is_monotonic_decreasing
+
+
+def test_by_week():
+    pairs = cooccurrence(MENTIONS, min_count=1, by="week", articles=ARTICLES)
+    assert list(pairs.columns) == ["period", *PAIR_COLUMNS]
+    weeks = {(str(p.date()), a, b): c for p, a, b, c in zip(pairs["period"], pairs["entity_a"], pairs["entity_b"], pairs["count"], strict=True)}
+    assert weeks[("2024-01-01", "Ada Quill", "Borduria")] == 2
+    assert weeks[("2024-01-15", "Borduria", "Zembla Mining")] == 1
+
+
+def test_by_needs_dates_and_known_period():
+    with pytest.raises(WorkbenchError, match="publication dates"):
+        cooccurrence(MENTIONS, by="week")
+    with pytest.raises(WorkbenchError, match="by must be"):
+        cooccurrence(MENTIONS, by="fortnight", articles=ARTICLES)
+
+
+@pytest.mark.parametrize(("option", "value"), [("level", "paragraph"), ("measure", "lift")])
+def test_bad_options(option, value):
+    with pytest.raises(WorkbenchError):
+        cooccurrence(MENTIONS, **{option: value})
+
+
+def test_empty_mentions():
+    empty = MENTIONS.iloc[:0]
+    assert list(cooccurrence(empty).columns) == PAIR_COLUMNS
+    assert cooccurrence(empty, by="week", articles=ARTICLES).empty
+    assert partners("Ada Quill", empty).empty
+    assert frequencies(empty).empty
+    assert len(graph(empty)) == 0
+
+
+def test_partners_agree_with_pairs():
+    ranked = partners("Borduria", MENTIONS, measure="jaccard")
+    assert ranked["partner"].tolist() == ["Ada Quill", "Zembla Mining"]
+    pairs = cooccurrence(MENTIONS, min_count=1)
+    row = pair(pairs, "Ada Quill", "Borduria")
+    first = ranked.iloc[0]
+    assert (first["count"], first["articles"]) == (row["count"], row["articles"])
+    assert first["npmi"] == pytest.approx(row["npmi"])
+    assert partners("Nobody", MENTIONS).empty
+    assert partners("Borduria", MENTIONS, top=1)["partner"].tolist() == ["Ada Quill"]
+
+
+def test_frequencies():
+    table = frequencies(MENTIONS)
+    assert table.iloc[0].tolist() == ["Borduria", "GPE", 3, 3]
+    assert table.set_index("entity").loc["Ada Quill", "mentions"] == 3
+
+
+def test_graph_weights_and_centrality():
+    g = graph(MENTIONS, min_count=1)
+    assert g.edges["Ada Quill", "Borduria"]["weight"] == 2
+    assert g.nodes["Borduria"]["degree"] == 2
+    assert g.nodes["Cato Reyes"]["degree"] == 0
+    table = centrality(g)
+    assert table.iloc[0]["entity"] == "Borduria"
+    assert table["pagerank"].sum() == pytest.approx(1)
+    assert set(graph(MENTIONS, top_n=2)) == {"Borduria", "Ada Quill"}
+
+
+def test_seed_pairs(seed_corpus):
+    pairs = cooccurrence(seed_corpus, level="sentence", min_count=1)
+    got = set(zip(pairs["entity_a"].astype(str), pairs["entity_b"].astype(str), strict=True))
+    assert {("Joe Biden", "Xi Jinping"), ("North Korea", "Russia"), ("China", "Russia"), ("Kursk Oblast", "North Korea")} <= got
+
+
+def test_seed_evidence(seed_corpus):
+    rows = evidence("Joe Biden", "Xi Jinping", seed_corpus)
+    assert list(rows.columns) == ["article_id", "published", "outlet", "title", "sentence", "text", "both"]
+    assert rows["both"].all() and len(rows) == 3
+    assert rows.iloc[0]["text"].startswith("US President Joe Biden")
+    # article level only: Peru and Donald Trump never share a sentence, so both sides are shown
+    apart = evidence("Peru", "Donald Trump", seed_corpus)
+    assert not apart["both"].any() and len(apart) == 2
+    with pytest.raises(WorkbenchError):
+        evidence("Peru", "China", seed_corpus.mentions)
+
+
+def test_corpus_filter_keeps_pairs_consistent(seed_corpus):
+    assert cooccurrence(seed_corpus.filter(start="2030-01-01")).empty
