@@ -21,6 +21,7 @@ import collections
 import re
 import sys
 import time
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -47,15 +48,32 @@ def read_ann(path: Path) -> tuple[dict[str, tuple[str, list[Span], str]], list[d
     return spans, events
 
 
-def gold(split_dir: Path) -> dict[str, list[dict[str, list[Span]]]]:
-    """article stem -> attributions, each {"Source"|"Cue"|"Content": spans}, from the first annotator."""
+def _aligner(raw: str, text: str):
+    """Map offsets in the raw file to ``articles.text`` (the reader applies Unicode NFC, which can shift them)."""
+    if raw.rstrip() == text.rstrip():
+        return lambda offset: offset
+    return lambda offset: len(unicodedata.normalize("NFC", raw[:offset].replace("\r\n", "\n").lstrip("\ufeff")))
+
+
+def gold(split_dir: Path, texts: dict[str, str] | None = None) -> dict[str, list[dict[str, list[Span]]]]:
+    """article stem -> attributions, each {"Source"|"Cue"|"Content": spans}, from the first annotator.
+
+    With ``texts`` (article id -> ``articles.text``), offsets are moved to index those texts; the
+    count of realigned articles is kept under the key ``"#realigned"``.
+    """
     first: dict[str, Path] = {}
     for path in sorted((split_dir / "attributions").glob("*.ann")):
         stem = re.sub(r"_[^_]+$", "", path.stem)
         first.setdefault(stem, path)
-    out = {}
+    out: dict = {"#realigned": []}
     for stem, path in first.items():
         spans, events = read_ann(path)
+        if texts is not None and stem in texts:
+            raw = (split_dir / "text" / f"{stem}.txt").read_text(encoding="utf-8")
+            align = _aligner(raw, texts[stem])
+            if raw.rstrip() != texts[stem].rstrip():
+                out["#realigned"].append(stem)
+                spans = {k: (kind, [(align(a), align(b)) for a, b in pieces], written) for k, (kind, pieces, written) in spans.items()}
         out[stem] = [{role: spans[ref][1] for role, ref in e.items() if ref in spans and role in ("Source", "Cue", "Content")} for e in events]
         out[stem + "#text"] = [(spans[ref][1], spans[ref][2]) for e in events for role, ref in e.items() if ref in spans]  # type: ignore[misc]
     return out
@@ -83,6 +101,7 @@ def score(pred: pd.DataFrame, gold_by: dict, texts: dict[str, str], errors: int 
     text_rows = pred[pred["level"] == "text"]
     stats = collections.Counter()
     missed, spurious = [], []
+    per_cue: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0])
     for article_id, text in texts.items():
         attrs = gold_by.get(article_id, [])
         rows = text_rows[text_rows["article_id"] == article_id]
@@ -102,8 +121,11 @@ def score(pred: pd.DataFrame, gold_by: dict, texts: dict[str, str], errors: int 
         source_preds = [p for p in preds if p["source"] is not None]
         stats["source_pred"] += len(source_preds)
         for p in source_preds:
+            cue_text = " ".join(text[p["cue"][0] : p["cue"][1]].lower().split()) if p["cue"] else ""
+            per_cue[cue_text][0] += 1
             if any(hit(p, g) for g in with_source):
                 stats["source_tp_p"] += 1
+                per_cue[cue_text][1] += 1
             elif errors:
                 spurious.append((article_id, text[p["source"][0] : p["source"][1]], text[p["cue"][0] : p["cue"][1]] if p["cue"] else ""))
         for g in with_source:
@@ -131,6 +153,9 @@ def score(pred: pd.DataFrame, gold_by: dict, texts: dict[str, str], errors: int 
         print("\nspurious predicted sources (source | cue), most frequent cues:")
         for cue, n in collections.Counter(c.lower() for _, _, c in spurious).most_common(errors):
             print(f"  {n:4d}  {cue}")
+        print("\nprecision of predicted sources by cue (predicted, correct, precision):")
+        for cue, (n, ok) in sorted(per_cue.items(), key=lambda kv: -kv[1][0])[: errors * 2]:
+            print(f"  {n:5d} {ok:5d} {ok / n:5.2f}  {cue}")
         print("\nexamples of spurious predictions:")
         for a, s, c in spurious[:errors]:
             print(f"  {s!r} {c!r}  ({a})")
@@ -148,10 +173,11 @@ def main(argv: list[str] | None = None) -> int:
     if not root.exists():
         print(f"needs {root} (PolNeAR in ../shared); not present", file=sys.stderr)
         return 2
-    gold_all = gold(root / args.split)
     corpus = load_corpus(root)
-    articles = corpus.articles[corpus.articles["article_id"].isin(set(k for k in gold_all if "#" not in k))].reset_index(drop=True)
+    stems = {re.sub(r"_[^_]+$", "", p.stem) for p in (root / args.split / "attributions").glob("*.ann")}
+    articles = corpus.articles[corpus.articles["article_id"].isin(stems)].reset_index(drop=True)
     texts = dict(zip(articles["article_id"], articles["text"], strict=True))
+    gold_all = gold(root / args.split, texts)
 
     # the gold offsets index the raw files; check that they index articles.text too
     checked = bad = 0
@@ -168,7 +194,10 @@ def main(argv: list[str] | None = None) -> int:
     stats = score(pred, {k: v for k, v in gold_all.items() if "#" not in k}, texts, args.errors)
 
     words = int(articles["n_words"].sum())
-    print(f"\nPolNeAR {args.split}: {len(articles)} articles, {words:,} words; gold offsets checked against articles.text: {checked - bad}/{checked} match")
+    print(
+        f"\nPolNeAR {args.split}: {len(articles)} articles, {words:,} words; gold spans checked against articles.text: {checked - bad}/{checked} match"
+        f" ({len(gold_all['#realigned'])} articles realigned: the reader's Unicode NFC normalisation moves their offsets)"
+    )
     print(f"extraction: {len(pred)} rows in {seconds:.2f} s ({'without' if args.no_mentions else 'with'} entity mentions)\n")
     print(f"{'':10s} {'P':>6s} {'R':>6s} {'F1':>6s}   predicted / gold")
     p, r, f = prf(stats.get("source_tp_p", 0), stats.get("source_pred", 0), stats.get("source_tp_r", 0), stats.get("gold_source", 0))

@@ -8,12 +8,14 @@ One row per attribution:
 | ``article_id`` | the article |
 | ``level`` | ``header`` (the Source line), ``metadata`` (a manifest's outlet and wire), ``dateline`` ("WASHINGTON (AP) —") or ``text`` |
 | ``sentence`` | 0-based sentence number of the source (or of the cue/quotation when the source is not written there); NA for header and metadata rows |
-| ``start``, ``end`` | the source's span in ``articles.text``; NA for header/metadata rows and for sources not written out (a quotation continuing an earlier speaker) |
+| ``start``, ``end`` | the source's span in ``articles.text``; NA for header/metadata rows and for sources not written |
+|  | out there (a quotation continuing an earlier speaker) |
 | ``cue_start``, ``cue_end`` | the cue's span ("said", "according to", the whole dateline) |
 | ``source`` | canonical name, or the description of an unnamed source ("White House official"); NA for a pronoun that cannot be resolved safely |
 | ``source_entity`` | the canonical entity when the source is a named person, organisation, outlet or country |
 | ``source_kind`` | ``outlet``, ``person``, ``organisation``, ``government``, ``anonymous`` or ``document`` |
-| ``cue`` | the cue as written, lower-cased ("according to", "said", "with reference to"); ``published`` for the publishing outlet, ``wire``/``via`` for metadata credits, ``dateline`` for datelines, NA for a continued quotation |
+| ``cue`` | the cue as written, lower-cased ("according to", "said", "with reference to"); ``published`` for the publishing |
+|  | outlet, ``wire``/``via`` for metadata credits, ``dateline`` for datelines, NA for a continued quotation |
 | ``content`` | what is quoted or reported, when it can be delimited |
 | ``content_start``, ``content_end`` | its span in ``articles.text`` |
 | ``direct`` | True when the content is a quotation in quotation marks |

@@ -88,8 +88,16 @@ def dateline_rows(article_id: str, text: str, sentence_of) -> list[dict]:
             cue_start = match.start() + len(match.group()) - len(match.group().lstrip())
             rows.append(
                 _row(
-                    article_id, "dateline", wire, "outlet", "dateline",
-                    sentence=sentence_of(start), start=start, end=end, cue_start=cue_start, cue_end=match.end(),
-                )  # fmt: skip
+                    article_id,
+                    "dateline",
+                    wire,
+                    "outlet",
+                    "dateline",
+                    sentence=sentence_of(start),
+                    start=start,
+                    end=end,
+                    cue_start=cue_start,
+                    cue_end=match.end(),
+                )
             )
     return rows

@@ -24,6 +24,7 @@ class Cue:
     lemma: str
     frame: str  # verb | participle | prep | lead
     infinitive: bool
+    described_only: bool  # only a described source counts ("the poll found")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,8 @@ class Lexicon:
     times: frozenset[str]
     postmods: frozenset[str]
     labels: frozenset[str]
+    verbs: frozenset[str]  # be/have/do forms and modals: never part of a source
+    modals: frozenset[str]
     cue_regex: re.Pattern[str]
     token_regex: re.Pattern[str]
 
@@ -50,7 +53,7 @@ def lexicon() -> Lexicon:
     """The attribution lexicon (loaded and compiled on first use)."""
     cues = {}
     for row in read_rows("reporting_verbs"):
-        cues[row["cue"].lower()] = Cue(row["cue"], row["lemma"], row["frame"], row["infinitive"] == "yes")
+        cues[row["cue"].lower()] = Cue(row["cue"], row["lemma"], row["frame"], row["infinitive"] == "yes", row.get("sources") == "described")
     nouns: dict[str, tuple[str, str, bool]] = {}
     for row in read_rows("source_nouns"):
         nouns[row["noun"].lower()] = (row["noun"], row["kind"], False)
@@ -77,6 +80,8 @@ def lexicon() -> Lexicon:
         times=frozenset(roles.get("time", {})),
         postmods=frozenset(roles.get("postmod", {})),
         labels=frozenset(roles.get("label", {})),
+        verbs=frozenset(roles.get("verb", {})),
+        modals=frozenset(w for w, detail in roles.get("verb", {}).items() if detail == "modal"),
         cue_regex=cue_regex,
         token_regex=_token_regex(),
     )

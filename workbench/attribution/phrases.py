@@ -12,13 +12,14 @@ from dataclasses import dataclass
 
 from workbench.attribution.patterns import Lexicon
 
-QUOTES = frozenset('"“”‘’\'`')
-OPENING_QUOTES = frozenset('"“‘\'`')
+QUOTES = frozenset("\"“”‘’'`")
+OPENING_QUOTES = frozenset("\"“‘'`")
 SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "it", "i", "we"})
 BE = frozenset({"is", "was", "were", "are", "be", "been", "being", "am", "'s", "’s"})
 NAME_JOINERS = frozenset({"of", "for", "and", "de", "al", "bin", "van", "von", "der", "la", "le", "&"})
 RIGHT_JOINERS = frozenset({"of", "for", "with", "from", "by", "familiar", "close", "to", "at", "in"})
 MAX_MODIFIERS = 3
+GENERIC_BOUNDARY = frozenset({"and", "but", "or", "so", "that", "while", "where", "because", "as", "when", "if", "though", "although", "since"})
 
 
 @dataclass(slots=True)
@@ -56,7 +57,7 @@ def _possessive(token: str) -> bool:
 class Reader:
     """Reads source phrases around cues in one tokenised sentence."""
 
-    __slots__ = ("lex", "toks", "lows")
+    __slots__ = ("lex", "lows", "toks")
 
     def __init__(self, lex: Lexicon, toks: list[str]):
         self.lex = lex
@@ -69,14 +70,17 @@ class Reader:
         if not tok[0].isalnum() or not is_cap(tok):
             return False
         lex = self.lex
-        return low not in lex.stops and low not in lex.determiners and tok not in lex.times and low not in lex.cues and low not in lex.pronouns
+        return (
+            low not in lex.stops and low not in lex.determiners and tok not in lex.times and low not in lex.cues
+            and low not in lex.pronouns and low not in lex.verbs
+        )  # fmt: skip
 
     def _is_modifier(self, i: int) -> bool:
         tok, low = self.toks[i], self.lows[i]
         lex = self.lex
         return (
             tok[0].isalpha() and tok.islower() and low not in lex.stops and low not in lex.aux and low not in lex.cues
-            and low not in lex.pronouns and low not in lex.relatives and low not in lex.determiners
+            and low not in lex.pronouns and low not in lex.relatives and low not in lex.determiners and low not in lex.verbs
         )  # fmt: skip
 
     def skip_aux(self, j: int, lo: int) -> int:
@@ -90,6 +94,11 @@ class Reader:
     def left(self, j: int, lo: int) -> Phrase | None:
         """The source phrase ending at token ``j`` (after auxiliaries), not reaching before ``lo``."""
         j = self.skip_aux(j, lo)
+        if j >= lo and self.toks[j] == ")":  # "Roger Wicker (R-Miss.) said"
+            for k in range(j - 1, max(lo, j - 10) - 1, -1):
+                if self.toks[k] == "(":
+                    j = self.skip_aux(k - 1, lo)
+                    break
         if j < lo:
             return None
         low = self.lows[j]
@@ -100,9 +109,11 @@ class Reader:
             if k >= lo and self.toks[k] == ",":
                 k -= 1
             antecedent = self.noun_phrase(k, lo) if k >= lo else None
-            if antecedent is None or (low == "that" and antecedent.form != "described"):
+            if low == "that" and (antecedent is None or antecedent.form != "described"):
                 return None
-            return Phrase(j, j, "relative", antecedent=antecedent, plural=antecedent.plural)
+            if antecedent is None and (k < lo or not self.toks[k][0].isalnum() or self.lows[k] in self.lex.stops):
+                return None
+            return Phrase(j, j, "relative", antecedent=antecedent, plural=bool(antecedent and antecedent.plural))
         if self.toks[j] == ",":
             return self.appositive(j, lo)
         return self.noun_phrase(j, lo)
@@ -119,7 +130,7 @@ class Reader:
         elif self._is_name_word(j):
             phrase = self._name(j, lo)
         elif tok[0].isalpha():
-            phrase = self._postmodified(j, lo)
+            phrase = self._postmodified(j, lo) or self._generic(j, lo)
         if phrase is None:
             return None
         # "a spokesman for | Hillary Clinton": the name is inside a described source
@@ -134,9 +145,9 @@ class Reader:
         toks, lows = self.toks, self.lows
         k = j
         while k - 1 >= lo:
-            if self._is_name_word(k - 1) and not (_possessive(toks[k - 1]) and k - 1 != j):
-                k -= 1
-            elif lows[k - 1] in NAME_JOINERS and k - 2 >= lo and self._is_name_word(k - 2) and toks[k - 1] != "And":
+            if (self._is_name_word(k - 1) and not (_possessive(toks[k - 1]) and k - 1 != j)) or (
+                lows[k - 1] in NAME_JOINERS and k - 2 >= lo and self._is_name_word(k - 2) and toks[k - 1] != "And"
+            ):
                 k -= 1
             else:
                 break
@@ -173,6 +184,25 @@ class Reader:
         # a modifier run that does not end in a determiner may have swallowed a verb ("met officials")
         return Phrase(k, j, "described", singular, det, plural=plural)
 
+    def _generic(self, j: int, lo: int) -> Phrase | None:
+        """A lower-case noun phrase not in the noun list ("the actress", "opponents"), when it is
+        clearly delimited on the left (a determiner, a possessive, the clause start or a conjunction)."""
+        if not self._is_modifier(j):
+            return None
+        toks, lows, lex = self.toks, self.lows, self.lex
+        k, det = j, None
+        while k - 1 >= lo and self._is_modifier(k - 1) and j - k < MAX_MODIFIERS:
+            k -= 1
+        before = k - 1
+        if before >= lo and (lows[before] in lex.determiners or (_possessive(toks[before]) and toks[before][0].isalpha())):
+            det = lows[before] if lows[before] in lex.determiners else "poss"
+            k = before
+        elif before >= lo and self._is_name_word(before):
+            k = self._name(before, lo).first  # "GOP leaders", "Clinton supporters"
+        elif not (before < lo or toks[before] in (",", ";", "—", "--") or toks[before] in QUOTES or lows[before] in GENERIC_BOUNDARY):
+            return None
+        return Phrase(k, j, "described", lows[j], det, plural=lows[j].endswith("s") and not lows[j].endswith("ss"))
+
     def _postmodified(self, j: int, lo: int) -> Phrase | None:
         """ "sources familiar with the matter", "a spokesman for the ministry" ending at ``j``."""
         toks, lows, lex = self.toks, self.lows, self.lex
@@ -201,14 +231,10 @@ class Reader:
         if outer is None:
             return None
         inner = self.noun_phrase(j - 1, c + 1)
-        first_inner = lows[c + 1]
         if inner is not None and inner.first == c + 1 and inner.form == "name" and outer.form == "described":
             inner.role = outer.head
             return inner
-        if outer.form in ("name", "described") and (
-            first_inner in self.lex.relatives or first_inner in self.lex.determiners or toks[c + 1][0].isdigit()
-            or first_inner in ("quoted", "speaking", "citing", "according", "writing", "responding") or (inner is not None and inner.first == c + 1)
-        ):  # fmt: skip
+        if outer.form in ("name", "described") and not any(low in self.lex.cues for low in lows[c + 1 : j]):
             if inner is not None and inner.form == "described" and outer.form == "name":
                 outer.role = inner.head
             return outer
@@ -227,6 +253,8 @@ class Reader:
         if low in lex.determiners or (_possessive(toks[i]) and toks[i][0].isalpha()):
             det = low if low in lex.determiners else "poss"
             k += 1
+            if k + 1 <= hi and lows[k] == "of" and (lows[k + 1] in lex.determiners or _possessive(toks[k + 1])):
+                k += 2  # "one of those advisers", "some of his aides"
         last = None
         head = None
         head_at = -1
@@ -257,6 +285,10 @@ class Reader:
                 break
             k += 1
         if last is None:
+            if det is not None and modifiers and k - 1 >= i and self._is_modifier(k - 1):
+                # "said the woman", "according to the website": a head noun the list does not know
+                low = lows[k - 1]
+                return Phrase(i, k - 1, "described", low, det, plural=low.endswith("s") and not low.endswith("ss"))
             return None
         if head is not None and name_after_head is not None:
             # "Republican nominee | Donald Trump": the title describes the name that follows
@@ -265,6 +297,24 @@ class Reader:
             singular, _kind, plural = lex.nouns[head]
             return Phrase(i, last, "described", singular, det, plural=plural)
         return Phrase(i, last, "name", det=det)
+
+    def to_comma(self, i: int, hi: int, limit: int = 16) -> Phrase | None:
+        """Everything from ``i`` to the next comma or the clause end ("according to | early results of exit polls
+        conducted for The Associated Press"), for cues whose source always follows them."""
+        toks, lows = self.toks, self.lows
+        k = i
+        while k <= hi and k - i < limit and toks[k] not in (",", ";", ":", "—", "--", "(") and toks[k] not in QUOTES:
+            k += 1
+        last = k - 1
+        if last < i or not any(t[0].isalnum() for t in toks[i : last + 1]):
+            return None
+        head = next((lows[x] for x in range(i, last + 1) if lows[x] in self.lex.nouns), None)
+        if head is not None:
+            singular, _kind, plural = self.lex.nouns[head]
+            return Phrase(i, last, "described", singular, lows[i] if lows[i] in self.lex.determiners else None, plural=plural)
+        if all(self._is_name_word(x) or lows[x] in NAME_JOINERS for x in range(i, last + 1) if lows[x] != "the"):
+            return Phrase(i, last, "name", det="the" if lows[i] == "the" else None)
+        return Phrase(i, last, "described", lows[last], lows[i] if lows[i] in self.lex.determiners else None)
 
     def subject(self, lo: int, hi: int) -> Phrase | None:
         """The subject at the start of a clause (for participles: "X attacked Y, saying ...")."""

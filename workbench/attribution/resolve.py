@@ -82,7 +82,7 @@ def name_kind(name: str, lex: Lexicon) -> str:
 
 
 def described_kind(phrase_head: str, lex: Lexicon) -> str:
-    kind = lex.nouns[phrase_head.lower()][1]
+    kind = lex.nouns.get(phrase_head.lower(), (phrase_head, "anonymous", False))[1]
     return "anonymous" if kind == "title" else kind
 
 
@@ -234,9 +234,13 @@ class Resolver:
             for other in reversed(earlier):
                 if other.sentence < f.sentence - 1:
                     break
-                if other.source and other.source_kind in ("organisation", "government", "outlet", "document", "anonymous") and (
-                    (detail == "plural") == bool(other.phrase is not None and (other.phrase.plural or other.source_kind in ("organisation", "government")))
-                    or detail == "thing"
+                if (
+                    other.source
+                    and other.source_kind in ("organisation", "government", "outlet", "document", "anonymous")
+                    and (
+                        (detail == "plural") == bool(other.phrase is not None and (other.phrase.plural or other.source_kind in ("organisation", "government")))
+                        or detail == "thing"
+                    )
                 ):
                     if detail == "thing" and other.phrase is not None and other.phrase.plural:
                         continue

@@ -14,7 +14,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from workbench.attribution.patterns import Lexicon, lexicon
-from workbench.attribution.phrases import BE, OPENING_QUOTES, QUOTES, Phrase, Reader
+from workbench.attribution.phrases import BE, OPENING_QUOTES, Phrase, Reader
 
 _QUOTE_MARK = re.compile(r"''|``|[“”\"]")
 _COLON_SPEAKER = re.compile(r"(?:^|(?<=\n)|(?<=[.!?”\"] ))[ \t]*(?P<name>[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,3})[ \t]*:[ \t]+(?=\S)")
@@ -99,7 +99,7 @@ class SentenceReader:
         found: list[Found] = []
         for number, matches in by_sentence.items():
             found.extend(self._sentence(number, matches))
-        found.extend(self._colon_speakers({f.sentence for f in found}))
+        found.extend(self._colon_speakers())
         found.sort(key=lambda f: (f.sentence, f.cue_start if f.cue_start is not None else -1))
         found.extend(self._continuations(found))
         return found
@@ -148,11 +148,28 @@ class SentenceReader:
                 return None  # passive: "was told", "is said to"
             if prev >= 0 and lows[prev] in ("to", "when", "if", "the", "a", "an", "as") and frame == "verb":
                 return None  # "to say", "when asked", "the reported deal", "as noted"
-            if not cue.infinitive and c1 + 2 <= hi and lows[c1 + 1] == "to" and lows[c1 + 2] not in reader.lex.nouns and lows[c1 + 2] not in reader.lex.determiners and not toks[c1 + 2][0].isupper():
+            if (
+                not cue.infinitive
+                and c1 + 2 <= hi
+                and lows[c1 + 1] == "to"
+                and lows[c1 + 2] not in reader.lex.nouns
+                and lows[c1 + 2] not in reader.lex.determiners
+                and not toks[c1 + 2][0].isupper()
+            ):
                 return None  # "continued to rise"
         if frame == "verb":
             phrase = reader.left(c0 - 1, 0)
             side = "left"
+            before = reader.skip_aux(c0 - 1, 0)
+            if any(low in reader.lex.modals for low in lows[before + 1 : c0]):
+                return None  # "you could say", "I would say": hypothetical
+            if cue.described_only and (phrase is None or phrase.form != "described"):
+                return None
+            if phrase is None and before >= 1 and lows[before] in ("and", "but"):
+                # "Graham called both ... and said": the subject of the first verb
+                phrase = reader.subject(0, before - 1)
+                if phrase is not None:
+                    return self._finish(phrase, *self._content(toks, starts, ends, c1 + 1, hi, (starts[c0], ends[c1]), cue), starts, ends)
             if phrase is None:
                 before = reader.skip_aux(c0 - 1, 0)
                 if before < 0 or toks[before] in (",", "—", "--", ":") or toks[before] in _CLOSING:
@@ -172,6 +189,9 @@ class SentenceReader:
                 return None
         elif frame == "prep":
             phrase = reader.right(c1 + 1, hi)
+            wide = reader.to_comma(c1 + 1, hi)
+            if phrase is None or (wide is not None and wide.last > phrase.last and phrase.form != "pronoun"):
+                phrase = wide if phrase is None else Phrase(phrase.first, wide.last, phrase.form, phrase.head, phrase.det, plural=phrase.plural)
             side = "prep"
             if phrase is None:
                 return None
@@ -184,6 +204,9 @@ class SentenceReader:
                 return None
             side = "lead"
         cs, ce, direct = self._place_content(reader, toks, starts, ends, c0, c1, hi, phrase, side, cue)
+        return self._finish(phrase, cs, ce, direct, starts, ends)
+
+    def _finish(self, phrase: Phrase, cs, ce, direct, starts, ends) -> Found:
         found = Found(0, starts[phrase.first], ends[phrase.last], None, None, None, cs, ce, direct, phrase=phrase)
         found.surface = self.text[found.start : found.end]
         if phrase.antecedent is not None:
@@ -217,20 +240,36 @@ class SentenceReader:
                 obj = reader.right(after_from, hi)
                 if obj is not None and obj.form != "pronoun":
                     after_from = obj.last + 1
+        if after_from <= hi and toks[after_from] == ":" and after_from == hi:
+            return self._next_paragraph(ends[hi])
         before = self._before(toks, starts, ends, first - 1, cue_span) if first > 0 else (None, None, False)
         after = self._content(toks, starts, ends, after_from, hi, cue_span, cue) if after_from <= hi else (None, None, False)
         before_quoted = first > 0 and (toks[first - 1] in _CLOSING or (toks[first - 1] in (",", "—") and first > 1 and toks[first - 2] in _CLOSING))
+        after_quoted = after[0] is not None and toks[after_from] in OPENING_QUOTES
         if side == "right":
-            if after[0] is not None and toks[after_from] in OPENING_QUOTES and before[0] is not None:
+            if after_quoted and before[0] is not None:
                 return before[0], after[1], True
             return before if before[0] is not None else after
         if before[0] is not None and before_quoted:
-            if after[0] is not None and toks[after_from] in OPENING_QUOTES:
-                return before[0], after[1], True
-            return before
+            return (before[0], after[1], True) if after_quoted else before
+        if before[0] is not None and toks[first - 1] in (",", "—", "--") and (after[0] is None or (c1 + 1 <= hi and toks[c1 + 1] == ",")):
+            return before  # "..., Mr. Manafort said, adding that ..."
         if after[0] is not None:
             return after
         return before
+
+    def _next_paragraph(self, pos: int) -> tuple[int | None, int | None, bool]:
+        """The paragraph after ``pos`` ("he said:" at the end of a paragraph introduces the next one)."""
+        text = self.text
+        start = pos
+        while start < len(text) and text[start].isspace():
+            start += 1
+        end = text.find("\n", start)
+        end = len(text) if end == -1 else end
+        end = len(text[:end].rstrip())
+        if end - start < 3:
+            return None, None, False
+        return self._widen(start, end, None)
 
     def _before(self, toks, starts, ends, k: int, cue_span) -> tuple[int | None, int | None, bool]:
         while k >= 0 and toks[k] in (",", "—", "--", "-", ":", "("):
@@ -238,7 +277,8 @@ class SentenceReader:
         first = 0
         while first <= k and toks[first].lower() in ("and", "but", "so", "or"):
             first += 1
-        if k < first or sum(1 for t in toks[first : k + 1] if t[0].isalnum()) < 2:
+        words = sum(1 for t in toks[first : k + 1] if t[0].isalnum())
+        if k < first or words < (1 if toks[k] in _CLOSING else 2):
             return None, None, False
         return self._widen(starts[first], ends[k], cue_span)
 
@@ -246,7 +286,7 @@ class SentenceReader:
         while k <= hi and (toks[k].lower() in _SKIP_AFTER or toks[k] in self.lex.times or toks[k] == ","):
             k += 1
         last = len(toks) - 1
-        while last > k and toks[last] in (".", "!", "?") :
+        while last > k and toks[last] in (".", "!", "?"):
             last -= 1
         if k > last or sum(1 for t in toks[k : last + 1] if t[0].isalnum()) < 2:
             return None, None, False
@@ -269,7 +309,7 @@ class SentenceReader:
         return cs, ce, direct
 
     # -- "Name: ..." speakers and continued quotations --------------------------------------
-    def _colon_speakers(self, taken: set[int]) -> list[Found]:
+    def _colon_speakers(self) -> list[Found]:
         text, lex = self.text, self.lex
         out = []
         for match in _COLON_SPEAKER.finditer(text):
@@ -278,6 +318,8 @@ class SentenceReader:
             if words[0].lower() in lex.labels or words[0].lower() in lex.stops or words[0].lower() in lex.determiners:
                 continue
             number = self.sentence_of(match.start("name"))
+            if self.starts[number] != match.start("name") if self.starts else False:
+                continue  # not at a sentence start ("U.S. Election: ...")
             end_of_para = text.find("\n", match.end())
             end_of_para = len(text) if end_of_para == -1 else end_of_para
             ce = len(text[:end_of_para].rstrip())
