@@ -402,3 +402,32 @@ def centrality(g: nx.Graph) -> pd.DataFrame:
     if not rows:
         return pd.DataFrame(columns=columns)
     return pd.DataFrame(rows)[columns].sort_values(["pagerank", "mentions"], ascending=False, kind="stable").reset_index(drop=True)
+
+
+def evidence_table(corpus: Any, pairs: pd.DataFrame, *, top: int = 25, per_pair: int = 2, measure: str = "count") -> pd.DataFrame:
+    """The first ``top`` pairs with the sentences behind them, for a searchable table.
+
+    Returns:
+        ``entity_a, entity_b, count, articles, <measure>, first_seen, outlets, evidence`` where
+        ``evidence`` holds up to ``per_pair`` sentences (both entities in one sentence first).
+    """
+    columns = ["entity_a", "entity_b", "count", "articles", *([measure] if measure not in ("count",) else []), "first_seen", "outlets", "evidence"]
+    rows = []
+    for row in pairs.head(top).itertuples(index=False):
+        found = evidence(str(row.entity_a), str(row.entity_b), corpus)
+        sentences = found.head(per_pair)["text"].astype(str).tolist()
+        rows.append(
+            {
+                "entity_a": str(row.entity_a),
+                "entity_b": str(row.entity_b),
+                "count": int(row.count),
+                "articles": int(row.articles),
+                measure: round(float(getattr(row, measure)), 3),
+                "first_seen": found["published"].min() if len(found) else pd.NaT,
+                "outlets": ", ".join(sorted({str(o) for o in found["outlet"].dropna()})),
+                "evidence": " … ".join(sentences),
+            }
+        )
+    if not rows:
+        return pd.DataFrame(columns=columns)
+    return pd.DataFrame(rows)[columns]
