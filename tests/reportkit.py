@@ -22,15 +22,32 @@ def project_notebooks() -> list[Path]:
     return sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
 
 
+#: A window of PolNeAR's 2016 election coverage, so the real-corpus run stays quick.
+POLNEAR_WINDOW = {"start": "2016-10-01", "end": "2016-10-31"}
+FAR_FUTURE = {"start": "2999-01-01"}
+
+
 @functools.cache
 def run(kind: str) -> reports.RunResult:
-    """``seeds``: the real notebooks with their defaults; ``hostile``: the real notebooks on the hostile
-    article; ``fixtures-hostile``: the plotly and itables fixture notebooks on it."""
+    """One report run of a kind, made once per session:
+
+    - ``seeds``: every project notebook with its defaults (seeds/);
+    - ``polnear``: every project notebook on ../shared's PolNeAR with a date window;
+    - ``future``: every project notebook filtered to a date after every article;
+    - ``hostile``: every project notebook on the hostile fictional article;
+    - ``fixtures-hostile``: the plotly, itables and succeeds fixture notebooks on that article.
+    """
     out = Path(tempfile.mkdtemp(prefix=f"workbench-reports-{kind}-"))
+    everything = [str(p) for p in project_notebooks()]
     if kind == "seeds":
-        return reports.run_reports([str(p) for p in project_notebooks()], out=out)
+        return reports.run_reports(everything, out=out)
+    if kind == "polnear":
+        polnear = config.SHARED_DIR / "corpora" / "polnear"
+        return reports.run_reports(everything, out=out, parameters={"corpus": str(polnear), **POLNEAR_WINDOW})
+    if kind == "future":
+        return reports.run_reports(everything, out=out, parameters=FAR_FUTURE)
     if kind == "hostile":
-        return reports.run_reports([str(p) for p in project_notebooks()], out=out, parameters={"corpus": str(HOSTILE)})
+        return reports.run_reports(everything, out=out, parameters={"corpus": str(HOSTILE)})
     if kind == "fixtures-hostile":
         names = [str(FIXTURE_NOTEBOOKS / f"{n}.ipynb") for n in ("plotly", "itables", "succeeds")]
         return reports.run_reports(names, out=out, parameters={"corpus": str(HOSTILE)})
