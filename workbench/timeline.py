@@ -250,12 +250,14 @@ def lags(corpus) -> pd.DataFrame:
     found = corpus.dates
     found = found[(found["kind"] != "published") & found["date_start"].notna()]
     articles = corpus.articles.set_index("article_id")
-    published = found["article_id"].map(articles["published"])
+    labels = [b[0] for b in LAG_BUCKETS]
+    published = found["article_id"].map(articles["published"]) if len(found) else pd.Series(dtype="datetime64[ns]")
     found, published = found[published.notna()], published[published.notna()].astype("datetime64[ns]").dt.normalize()
+    if found.empty:
+        return _empty(LAG_COLUMNS, {}).assign(lag=pd.Categorical([], categories=labels, ordered=True))
     back = (published - found["date_end"]).dt.days
     ahead = (published - found["date_start"]).dt.days
     lag_days = np.where(back > 0, back, np.where(ahead < 0, ahead, 0)).astype("float64")
-    labels = [b[0] for b in LAG_BUCKETS]
     edges = [LAG_BUCKETS[0][1], *[b[2] for b in LAG_BUCKETS]]
     frame = pd.DataFrame(
         {
@@ -293,7 +295,7 @@ def _empty(columns: list[str], attrs: dict) -> pd.DataFrame:
     dtypes = {
         "period": "datetime64[ns]", "group": "string", "articles": "int64", "total": "int64", "share": "float64",
         "value": "float64", "z": "float64", "spike": "bool", "date_start": "datetime64[ns]", "date_end": "datetime64[ns]",
-        "published": "datetime64[ns]", "sentence": "int64",
+        "published": "datetime64[ns]", "sentence": "int64", "lag_days": "float64",
     }  # fmt: skip
     frame = pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, "string")) for c in columns})
     frame.attrs.update(attrs)

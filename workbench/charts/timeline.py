@@ -146,7 +146,9 @@ def lag_scatter(lag_table: pd.DataFrame, *, filters: str = "all articles") -> go
         )  # fmt: skip
     low, high = lag_table["published"].min(), lag_table["published"].max()
     fig.add_trace(go.Scatter(x=[low, high], y=[low, high], mode="lines", line={"dash": "dot", "color": "grey"}, name="same day", hoverinfo="skip"))
-    fig.update_layout(xaxis={"type": "date", "title": "published"}, yaxis={"type": "date", "title": "mentioned (middle of the interval)"}, legend_title_text="look-back")
+    fig.update_layout(
+        xaxis={"type": "date", "title": "published"}, yaxis={"type": "date", "title": "mentioned (middle of the interval)"}, legend_title_text="look-back"
+    )
     return titled(fig, "Published date vs mentioned date: one point per date expression", filters)
 
 
@@ -164,7 +166,9 @@ def lag_bars(summary: pd.DataFrame, *, filters: str = "all articles") -> go.Figu
                 hovertemplate=f"{safe(name)}<br>%{{x}}: %{{y:.1%}} (%{{customdata}} expressions)<extra></extra>",
             )
         )  # fmt: skip
-    fig.update_layout(barmode="group", yaxis={"tickformat": ".0%", "title": "share of date expressions"}, xaxis_title="how far the mentioned date lies from publication")
+    fig.update_layout(
+        barmode="group", yaxis={"tickformat": ".0%", "title": "share of date expressions"}, xaxis_title="how far the mentioned date lies from publication"
+    )
     return titled(fig, "How far back articles look: share of date expressions by distance from publication", filters)
 
 
