@@ -14,6 +14,8 @@ import plotly.graph_objects as go
 from workbench.charts import empty_figure, safe, titled
 
 _PERIOD = {"D": "day", "W": "week", "M": "month"}
+#: One colour per precision, so a bar and its marker match.
+_COLOURS = {"day": "#636efa", "week": "#00cc96", "month": "#ffa15a", "quarter": "#ef553b", "year": "#ab63fa"}
 _SENTENCE_LIMIT = 300
 
 
@@ -103,7 +105,12 @@ def event_timeline(ev: pd.DataFrame, *, entity: str | None = None, filters: str 
         for y, start, end in zip(part.index, part["date_start"], ends, strict=True):
             xs += [start, end, None]
             ys += [y, y, None]
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"width": 8}, name=safe(granularity), legendgroup=safe(granularity), hoverinfo="skip"))
+        colour = _COLOURS.get(granularity, "#7f7f7f")
+        fig.add_trace(
+            go.Scatter(
+                x=xs, y=ys, mode="lines", line={"width": 8, "color": colour}, name=safe(granularity), legendgroup=safe(granularity), hoverinfo="skip"
+            )
+        )  # fmt: skip
         hover = [
             f"<b>{safe(expr)}</b> → {s:%Y-%m-%d}" + (f" to {e:%Y-%m-%d}" if e != s else "") + f" ({safe(g)})<br>"
             f"{safe(outlet) or 'unknown outlet'}, published {p:%Y-%m-%d}<br>{_wrap(safe(text, limit=_SENTENCE_LIMIT))}"
@@ -114,7 +121,7 @@ def event_timeline(ev: pd.DataFrame, *, entity: str | None = None, filters: str 
         ]  # fmt: skip
         fig.add_trace(
             go.Scatter(
-                x=part["date_start"], y=part.index, mode="markers", marker={"size": 9}, showlegend=False, legendgroup=safe(granularity),
+                x=part["date_start"], y=part.index, mode="markers", marker={"size": 9, "color": colour}, showlegend=False, legendgroup=safe(granularity),
                 text=hover, hovertemplate="%{text}<extra></extra>",
             )
         )  # fmt: skip
@@ -133,7 +140,7 @@ def lag_scatter(lag_table: pd.DataFrame, *, filters: str = "all articles") -> go
     if lag_table.empty:
         return empty_figure("No resolved date expressions in the articles that match the filters.")
     fig = go.Figure()
-    for bucket, part in lag_table.groupby("lag", sort=False, observed=True):
+    for bucket, part in lag_table.groupby("lag", sort=True, observed=True):
         hover = [
             f"{safe(expr)} → {s:%Y-%m-%d}" + (f" to {e:%Y-%m-%d}" if e != s else "") + f"<br>published {p:%Y-%m-%d} by {safe(o) or 'unknown outlet'}"
             for expr, s, e, p, o in zip(part["expression"], part["date_start"], part["date_end"], part["published"], part["outlet"], strict=True)
