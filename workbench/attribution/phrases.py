@@ -260,6 +260,7 @@ class Reader:
         head_at = -1
         name_after_head = None
         in_joiner = False
+        joined = False
         modifiers = 0
         while k <= hi:
             tok, low = toks[k], lows[k]
@@ -267,10 +268,14 @@ class Reader:
                 if head is not None and not in_joiner and name_after_head is None:
                     name_after_head = k
                 last = k
+                joined = joined or in_joiner
             elif low in lex.nouns:
-                if head is None:
-                    head, head_at = low, k
+                if head is None or not in_joiner:
+                    head, head_at = low, k  # the last noun before any "of"/"for" is the head
                 last = k
+                joined = joined or in_joiner
+            elif joined and not (low in RIGHT_JOINERS or low in lex.determiners):
+                break  # the object of "of"/"for" has started: a lower-case word after it is a verb
             elif low in RIGHT_JOINERS and last is not None and k + 1 <= hi and (head is not None or low in ("of", "for")):
                 if low in ("at", "in") and head is None:
                     break
@@ -308,7 +313,12 @@ class Reader:
         last = k - 1
         if last < i or not any(t[0].isalnum() for t in toks[i : last + 1]):
             return None
-        head = next((lows[x] for x in range(i, last + 1) if lows[x] in self.lex.nouns), None)
+        head = None
+        for x in range(i, last + 1):
+            if lows[x] in RIGHT_JOINERS and head is not None:
+                break
+            if lows[x] in self.lex.nouns:
+                head = lows[x]
         if head is not None:
             singular, _kind, plural = self.lex.nouns[head]
             return Phrase(i, last, "described", singular, lows[i] if lows[i] in self.lex.determiners else None, plural=plural)

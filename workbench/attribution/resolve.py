@@ -193,6 +193,10 @@ class Resolver:
                 elif form == "pronoun":
                     self.pronoun(f, done)
             done.append(f)
+        for f in found:  # "I"/"we" inside a quotation: its speaker, known once every row is read
+            if f.phrase is not None and f.phrase.form == "pronoun" and f.source is None:
+                if self.lex.pronouns.get(self.text[f.start : f.end].lower()) in ("speaker", "speakers"):
+                    self.speaker(f, found)
 
     def described(self, f: Found, earlier: list[Found]) -> None:
         phrase = f.phrase
@@ -220,15 +224,18 @@ class Resolver:
             if mention is not None and mention[3] in ("ORG", "GPE"):
                 f.source_entity = mention[2]
 
+    def speaker(self, f: Found, found: list[Found]) -> None:
+        """ "I" or "we" inside a direct quotation: the quotation's speaker."""
+        for other in found:
+            if other is not f and other.direct and other.source and other.content_start is not None and other.content_start <= f.start < other.content_end:
+                f.source, f.source_entity, f.source_kind = other.source, other.source_entity, other.source_kind
+                return
+
     def pronoun(self, f: Found, earlier: list[Found]) -> None:
         word = self.text[f.start : f.end].lower()
         detail = self.lex.pronouns.get(word, "")
         f.source_kind = "person" if detail in ("male", "female", "speaker") else None
         if detail in ("speaker", "speakers"):
-            for other in reversed(earlier):
-                if other.direct and other.content_start is not None and other.content_start <= f.start < other.content_end and other.source:
-                    f.source, f.source_entity, f.source_kind = other.source, other.source_entity, other.source_kind
-                    return
             return
         if detail in ("plural", "thing"):
             for other in reversed(earlier):

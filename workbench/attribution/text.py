@@ -14,7 +14,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from workbench.attribution.patterns import Lexicon, lexicon
-from workbench.attribution.phrases import BE, OPENING_QUOTES, Phrase, Reader
+from workbench.attribution.phrases import BE, OPENING_QUOTES, QUOTES, Phrase, Reader
 
 _QUOTE_MARK = re.compile(r"''|``|[“”\"]")
 _COLON_SPEAKER = re.compile(r"(?:^|(?<=\n)|(?<=[.!?”\"] ))[ \t]*(?P<name>[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,3})[ \t]*:[ \t]+(?=\S)")
@@ -216,8 +216,12 @@ class SentenceReader:
     def _place_content(self, reader, toks, starts, ends, c0, c1, hi, phrase: Phrase, side: str, cue):
         lows = reader.lows
         if side == "prep":
-            before_words = sum(1 for t in toks[:c0] if t[0].isalnum())
-            if before_words <= 2:
+            if cue.lemma == "quote":  # "Peskov, quoted by RIA Novosti, said ...": what the quoted speaker said
+                k = phrase.last + 1
+                while k <= hi and (toks[k] == "," or lows[k] in self.lex.cues or lows[k] in self.lex.aux):
+                    k += 1
+                return self._content(toks, starts, ends, k, hi, (starts[c0], ends[c1]), cue)
+            if all(not t[0].isalnum() or t.lower() in self.lex.stops for t in toks[:c0]):
                 k = phrase.last + 1
                 while k <= hi and toks[k] in (",", "—", "--"):
                     k += 1
@@ -243,9 +247,13 @@ class SentenceReader:
         if after_from <= hi and toks[after_from] == ":" and after_from == hi:
             return self._next_paragraph(ends[hi])
         before = self._before(toks, starts, ends, first - 1, cue_span) if first > 0 else (None, None, False)
-        after = self._content(toks, starts, ends, after_from, hi, cue_span, cue) if after_from <= hi else (None, None, False)
+        stop = hi
+        if phrase.form == "relative" and phrase.first > 0 and toks[phrase.first - 1] == ",":
+            # "Jane Roe, who said the plan was dead, left": the content ends with the relative clause
+            stop = next((k - 1 for k in range(after_from, hi + 1) if toks[k] == ","), hi)
+        after = self._content(toks, starts, ends, after_from, stop, cue_span, cue) if after_from <= stop else (None, None, False)
         before_quoted = first > 0 and (toks[first - 1] in _CLOSING or (toks[first - 1] in (",", "—") and first > 1 and toks[first - 2] in _CLOSING))
-        after_quoted = after[0] is not None and toks[after_from] in OPENING_QUOTES
+        after_quoted = after[0] is not None and self.text[after[0]] in OPENING_QUOTES
         if side == "right":
             if after_quoted and before[0] is not None:
                 return before[0], after[1], True
@@ -285,12 +293,23 @@ class SentenceReader:
     def _content(self, toks, starts, ends, k: int, hi: int, cue_span, cue) -> tuple[int | None, int | None, bool]:
         while k <= hi and (toks[k].lower() in _SKIP_AFTER or toks[k] in self.lex.times or toks[k] == ","):
             k += 1
-        last = len(toks) - 1
-        while last > k and toks[last] in (".", "!", "?"):
+        last = hi
+        quote = self.quote_around(cue_span[0]) if cue_span else None
+        if quote is not None:  # a cue inside a quotation: its content ends with the quotation
+            while last > k and (ends[last] > quote[1] - 1 or toks[last] in QUOTES):
+                last -= 1
+        while last > k and toks[last] in (".", "!", "?", ","):
             last -= 1
         if k > last or sum(1 for t in toks[k : last + 1] if t[0].isalnum()) < 2:
             return None, None, False
         return self._widen(starts[k], ends[last], cue_span)
+
+    def quote_around(self, pos: int) -> tuple[int, int] | None:
+        """The quotation holding position ``pos``, if any."""
+        i = bisect_right(self.quote_starts, pos) - 1
+        if i >= 0 and self.quotes[i][0] < pos < self.quotes[i][1]:
+            return self.quotes[i]
+        return None
 
     def _widen(self, cs: int, ce: int, cue_span) -> tuple[int, int, bool]:
         """Grow the content to whole quotations it touches (not those around the cue itself)."""
