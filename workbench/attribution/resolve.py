@@ -194,9 +194,9 @@ class Resolver:
                     self.pronoun(f, done)
             done.append(f)
         for f in found:  # "I"/"we" inside a quotation: its speaker, known once every row is read
-            if f.phrase is not None and f.phrase.form == "pronoun" and f.source is None:
-                if self.lex.pronouns.get(self.text[f.start : f.end].lower()) in ("speaker", "speakers"):
-                    self.speaker(f, found)
+            speaking = f.phrase is not None and f.phrase.form == "pronoun" and f.source is None
+            if speaking and self.lex.pronouns.get(self.text[f.start : f.end].lower()) in ("speaker", "speakers"):
+                self.speaker(f, found)
 
     def described(self, f: Found, earlier: list[Found]) -> None:
         phrase = f.phrase
