@@ -67,6 +67,11 @@ CASES = [
     ("The ministers met over the weekend.", "2024-11-14", "the weekend", "2024-11-09", "2024-11-10", "week"),
     ("The ministers met last weekend.", "2024-11-14", "last weekend", "2024-11-09", "2024-11-10", "week"),
     ("The ministers will meet in two weeks.", "2024-11-14", "in two weeks", "2024-11-25", "2024-12-01", "week"),
+    ("The vote is on Election Day.", "2016-10-01", "Election Day", "2016-11-08", "2016-11-08", "day"),
+    ("He spoke on New Year's Eve.", "2016-10-01", "New Year's Eve", "2015-12-31", "2015-12-31", "day"),
+    ("Crime fell in the 1990s.", "2016-10-01", "the 1990s", "1990-01-01", "1999-12-31", "year"),
+    ("The plant opens early next year.", "2016-10-01", "early next year", "2017-01-01", "2017-12-31", "year"),
+    ("The plant opens by the end of the year.", "2016-10-01", "the end of the year", "2016-01-01", "2016-12-31", "year"),
     # year boundaries
     ("Last week, the talks stalled.", "2024-01-03", "Last week", "2023-12-25", "2023-12-31", "week"),
     ("The talks stalled in December.", "2024-01-03", "December", "2023-12-01", "2023-12-31", "month"),
@@ -109,6 +114,7 @@ def test_resolves_each_form(sentence, published, expression, start, end, granula
         "The 9/11 attacks changed the city.",
         "She read USA TODAY on the train.",
         "The firm opened Mar-a-Lago talks.",
+        "He told CBS This Morning about it.",
     ],
 )
 def test_ignores_non_dates(sentence):

@@ -37,6 +37,7 @@ class Words:
     parts: tuple[str, ...]
     within: dict[str, int]  # "earlier" -> -1
     prepositions: tuple[str, ...]
+    holidays: dict[str, dict[str, str]]  # "Christmas" -> its row of holidays.csv
 
 
 @lru_cache(maxsize=1)
@@ -59,6 +60,7 @@ def words() -> Words:
         parts=tuple(w.lower() for w, _ in by_kind["part"]),
         within={w.lower(): int(v) for w, v in by_kind["within"]},
         prepositions=tuple(w.lower() for w, _ in by_kind["preposition"]),
+        holidays={row["name"]: row for row in read_rows("holidays")},
     )
 
 
@@ -107,7 +109,10 @@ def pattern() -> re.Pattern[str]:
             rf"(?:(?P<se_s>{shift})\s+|(?P<se_p>{part})[\s-]+|(?P<se_prep>{prep}|over)\s+(?:(?i:the)\s+)?(?:(?P<se_p2>{part})[\s-]+)?)?"
             rf"(?P<se_w>{season})(?!\w)(?:\s+(?:of\s+)?(?P<se_y>{year}))?"
         ),
-        "rel": rf"(?:(?P<rel_w>{within})\s+)?(?P<rel_s>{shift})\s+(?P<rel_u>(?i:week(?:end)?|month|year|quarter))(?!\w)",
+        "rel": rf"(?:(?P<rel_w>{within})\s+|(?P<rel_p>{part})[\s-]+)?(?P<rel_s>{shift})\s+(?P<rel_u>(?i:week(?:end)?|month|year|quarter))(?!\w)",
+        "cur": rf"(?P<cur_p>{part})\s+(?i:the)\s+(?P<cur_u>(?i:week|month|year))(?!\w)",
+        "holiday": rf"(?P<hol>{_alt(w.holidays)})(?!\w)(?:,?\s+(?P<hol_y>{year}))?",
+        "decade": rf"(?:(?i:the)\s+)?(?:(?P<dec_p>{part})[\s-]+)?(?P<dec>(?:1[89]|20)\d0)(?:'s|s)(?!\w)",
         "weekend": r"(?P<we_p>(?i:over|at|during))\s+(?i:the)\s+(?i:weekend)(?!\w)",
         "ago": rf"(?P<ago_n>{number}|\d{{1,3}})\s+(?P<ago_u>{unit})\s+(?i:ago)(?!\w)",
         "inn": rf"(?i:in|within)\s+(?P<in_n>{number}|\d{{1,3}})\s+(?P<in_u>{unit})(?P<in_t>'s?\s+(?i:time))?(?!\w)",
@@ -124,7 +129,10 @@ def pattern() -> re.Pattern[str]:
 
 
 #: The names of the alternatives, in the order they are tried.
-FORMS = ("iso", "dot", "slash", "dm", "md", "my", "qn", "quarter", "season", "rel", "weekend", "ago", "inn", "offset", "weekday", "month", "year")
+FORMS = (
+    "iso", "dot", "slash", "dm", "md", "my", "qn", "quarter", "season", "rel", "cur", "holiday", "decade",
+    "weekend", "ago", "inn", "offset", "weekday", "month", "year",
+)  # fmt: skip
 
 
 _BACK = 48  # characters before a trigger where an expression may start ("in the beginning of March")
@@ -141,7 +149,8 @@ def triggers() -> re.Pattern[str]:
     """Words that every date expression contains; see :func:`candidates`."""
     w = words()
     lower = {*w.seasons, *w.units, "weekend", "ago", *(phrase.split()[-1] for phrase in w.day_offsets)}
-    return re.compile(rf"\d+|\b{_alt([*w.months, *w.weekdays, *_cased(lower)])}\b")
+    named = {*w.months, *w.weekdays, *(name.split()[-1] for name in w.holidays)}
+    return re.compile(rf"\d+|\b{_alt([*named, *_cased(lower)])}\b")
 
 
 @lru_cache(maxsize=1)
@@ -149,7 +158,7 @@ def openers() -> frozenset[str]:
     """Lower-case words an expression may begin with (besides its trigger and numbers)."""
     w = words()
     phrases = [*w.shifts, *w.parts, *w.prepositions, *w.within, *w.numbers, *w.ordinals, *w.day_offsets, *w.seasons]
-    firsts = {p.split()[0].lower() for p in phrases} | {p.split("-")[0] for p in w.parts}
+    firsts = {re.match(r"\w*", p).group(0).lower() for p in [*phrases, *w.holidays]} | {p.split("-")[0] for p in w.parts}
     return frozenset(firsts | {"the", "over", "at", "during", "in", "within", "q1", "q2", "q3", "q4"} | {d.lower() for d in w.weekdays})
 
 

@@ -142,6 +142,26 @@ def weekday_date(weekday: int, anchor: date, shift: int | None, direction: str |
     return anchor - timedelta(days=back)
 
 
+def holiday_date(row: dict[str, str], year: int) -> date:
+    """The date of a named day of ``holidays.csv`` in ``year``.
+
+    >>> holiday_date({"month": "11", "day": "", "weekday": "0", "nth": "1", "offset": "1"}, 2016)  # Election Day
+    datetime.date(2016, 11, 8)
+    """
+    month = int(row["month"])
+    if row["day"]:
+        day = date(year, month, int(row["day"]))
+    else:
+        weekday, nth = int(row["weekday"]), int(row["nth"])
+        if nth > 0:
+            first = date(year, month, 1)
+            day = first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (nth - 1))
+        else:
+            last = month_span(year, month)[1]
+            day = last - timedelta(days=(last.weekday() - weekday) % 7)
+    return day + timedelta(days=int(row["offset"] or 0))
+
+
 def two_digit_year(text: str) -> int:
     year = int(text)
     if len(text) == 2:
@@ -296,12 +316,28 @@ class Resolver:
 
     # -- relative forms ---------------------------------------------------------------------
     def _rel(self, m):
-        if not m["rel_w"] and _THE.search(self.text, max(0, m.start() - 8), m.start()):
+        if not (m["rel_w"] or m["rel_p"]) and _THE.search(self.text, max(0, m.start() - 8), m.start()):
             return None  # "the next year", "over the past week": a stretch of time, not a date
         if self.anchor is None:
             return "relative", None, True, -1
         unit = m["rel_u"].lower()
         return "relative", shifted(unit, self.anchor, word_value(self.w.shifts, m["rel_s"])), True, -1
+
+    def _cur(self, m):
+        if self.anchor is None:
+            return "relative", None, True, -1
+        return "relative", shifted(m["cur_u"].lower(), self.anchor, 0), True, -1
+
+    def _holiday(self, m):
+        row = self.w.holidays[" ".join(m["hol"].split())]
+        make = lambda y: day_span(holiday_date(row, y))  # noqa: E731
+        if m["hol_y"]:
+            return "absolute", make(int(m["hol_y"])), False, -1
+        return self._yearless(m, make)
+
+    def _decade(self, m):
+        first = int(m["dec"])
+        return "absolute", (date(first, 1, 1), date(first + 9, 12, 31), "year"), False, -1
 
     def _weekend(self, m):
         start = self._after(m, "we_p")
@@ -328,6 +364,9 @@ class Resolver:
         return "relative", shifted(unit_of(m["in_u"]), self.anchor, number(m["in_n"])), True, -1
 
     def _offset(self, m):
+        words_ = m["off"].split()
+        if len(words_) > 1 and all(w[:1].isupper() for w in words_):
+            return None  # "CBS This Morning", "Last Night": a title, not a date
         if self.anchor is None:
             return "relative", None, True, -1
         return "relative", day_span(self.anchor + timedelta(days=word_value(self.w.day_offsets, m["off"]))), True, -1
