@@ -222,8 +222,37 @@ def test_subset_equals_whole():
         [mentions(articles.iloc[[i]], sentences=sentences[sentences["article_id"] == a]) for i, a in enumerate(articles["article_id"])], ignore_index=True
     )
     pd.testing.assert_frame_equal(whole, parts)
-    # short names resolve within an article only: "Biden" in c has no full name in c
-    assert whole.loc[(whole["article_id"] == "c") & (whole["surface"] == "Biden"), "entity"].tolist() in ([], ["Biden"])
+    # a bare "Biden" resolves through people.csv; a bare unknown surname only within its article
+    assert whole.loc[(whole["article_id"] == "c") & (whole["surface"] == "Biden"), "entity"].tolist() == ["Joe Biden"]
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "entity"),
+    [
+        ("Melania Trump spoke. Later Trump smiled.", "Trump", "Melania Trump"),
+        ("Donald Trump spoke. Later Trump smiled.", "Trump", "Donald Trump"),
+        ("Later Trump smiled.", "Trump", "Donald Trump"),
+        ("Dana Quill spoke. Quill smiled.", "Quill", "Dana Quill"),
+        ("Zorblatt smiled.", "Zorblatt", None),
+    ],
+)
+def test_short_names_prefer_the_article(text, surface, entity):
+    found = extract(text)
+    assert found.loc[found["surface"] == surface, "entity"].tolist() == ([entity] if entity else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "kind"),
+    [
+        ("Ice covered Lake Erie.", "Lake Erie", "LOC"),
+        ("She studied at the University of Iowa.", "University of Iowa", "ORG"),
+        ("The China Daily said so.", "China Daily", "ORG"),
+        ("Freedonia Mining CEO Ada Quill resigned.", "Freedonia Mining", "ORG"),
+        ("Leicestershire 22 points, Somerset 4.", "Leicestershire", "ORG"),
+    ],
+)
+def test_combined_names(text, entity, kind):
+    assert (entity, kind) in rows(text, "entity", "type")
 
 
 def test_hostile_text_is_only_text():

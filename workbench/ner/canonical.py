@@ -157,16 +157,18 @@ def lookup(surface: str, gaz: Gazetteer | None = None) -> Entry | None:
 
 def classify(words: list[str], gaz: Gazetteer) -> tuple[str, str] | None:
     """Type and rule for an unknown name from its words alone, or None when nothing says."""
+    if len(words) < 2:  # a lone "Ministry" or "Lake" is not a name
+        return None
     first, last = words[0], words[-1]
-    if gaz.role(last, "org_suffix") or (len(words) > 1 and gaz.role(first, "org_head")):
+    if gaz.role(last, "org_suffix") or gaz.role(first, "org_head"):
         return "ORG", "rule:org_word"
-    if gaz.role(last, "loc_suffix") or (len(words) > 1 and gaz.role(first, "loc_head")):
+    if gaz.role(last, "loc_suffix") or gaz.role(first, "loc_head"):
         return "LOC", "rule:loc_word"
-    if len(words) > 1 and gaz.role(last, "gpe_suffix"):
+    if gaz.role(last, "gpe_suffix"):
         return "GPE", "rule:gpe_word"
-    if len(words) > 1 and first in gaz.first_names:
+    if first in gaz.first_names:
         return "PERSON", "rule:first_name"
-    if len(words) > 1 and not any(w.lower() in gaz.common_words for w in words if w[:1].isupper()):
+    if not any(w.lower() in gaz.common_words for w in words if w[:1].isupper()):
         return "PERSON", "rule:name"
     return None
 
@@ -289,7 +291,9 @@ def _short_names(mentions: list[Mention]) -> list[Mention]:
     surnames = {name.split()[-1]: name for name in persons}
     for m in mentions:
         single = " " not in m.entity
-        if single and (m.type in ("PERSON", "UNKNOWN") or (m.type in ("ORG", "GPE") and m.how.startswith("rule:"))):
+        if m.type == "PERSON" and m.how == "people" and " " not in m.surface and full.get(m.surface, m.entity) != m.entity:
+            m = m._replace(entity=full[m.surface], country=country.get(full[m.surface]), how=f"{m.how}+short_name")  # "Obama" after "Michelle Obama"
+        elif single and (m.type in ("PERSON", "UNKNOWN") or (m.type in ("ORG", "GPE") and m.how.startswith("rule:"))):
             name = full.get(m.entity)
             if name is None and m.type in ("PERSON", "UNKNOWN") and len(m.entity) > 5:
                 close = process.extractOne(m.entity, list(surnames), scorer=fuzz.ratio, score_cutoff=85)

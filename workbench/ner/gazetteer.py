@@ -33,7 +33,7 @@ from workbench.lexicon import read_rows, split_aliases
 #: Cities with fewer inhabitants are not listed (they are still found by the name rules).
 CITY_POPULATION = 50_000
 #: A city or region whose name is a common word or first name is kept only above this population.
-AMBIGUOUS_CITY_POPULATION = 2_000_000
+AMBIGUOUS_CITY_POPULATION = 500_000
 #: Lower-case words at least this frequent in the pyspellchecker list count as common words.
 COMMON_WORD_FREQUENCY = 4_000
 #: Surnames from the census list kept (most frequent first).
@@ -225,8 +225,8 @@ def gazetteer() -> Gazetteer:
         entry = Entry(name, "GPE", city["countrycode"], "entity", "cities")
         _add(phrases, name, entry)
         plain = _ascii(name)
-        if plain != name:  # "Montréal" is often written "Montreal"
-            _add(phrases, plain, entry)
+        if plain != name and (population >= AMBIGUOUS_CITY_POPULATION or not (plain.lower() in common or plain in given)):
+            _add(phrases, plain, entry)  # "Montréal" is often written "Montreal" (but "Būsh" is not "Bush")
 
     folded: dict[str, Entry] = {}
     for phrase, entry in phrases.items():

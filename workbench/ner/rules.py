@@ -163,6 +163,7 @@ def _candidate(text, cs, ce, initial, matches, match_starts, gaz: Gazetteer, raw
         pieces = _drop_opener(text, pieces, gaz)
     pieces = _merge_first_names(text, pieces, gaz)
     pieces = _merge_organisations(text, pieces, gaz)
+    pieces = _merge_heads(text, pieces, gaz)
     title: str | None = None
     if pieces and pieces[0][2] is None:
         title = _title_before(text, cs, gaz)
@@ -178,7 +179,9 @@ def _candidate(text, cs, ce, initial, matches, match_starts, gaz: Gazetteer, raw
         before_title = n + 1 < len(pieces) and pieces[n + 1][2] is not None and pieces[n + 1][2].kind == "title"
         for ws, we in _names(text, ps, pe, gaz):
             raw = _unknown(text, ws, we, title, gaz)
-            if raw is not None and before_title and raw.how in ("rule:name", "rule:surname", "rule:unknown", "rule:said", "rule:acronym"):
+            if raw is None and before_title:
+                raw = Raw(ws, we, "ORG", "rule:before_title")
+            elif raw is not None and before_title and raw.how in ("rule:name", "rule:surname", "rule:unknown", "rule:said", "rule:acronym"):
                 raw = raw._replace(type="ORG", how="rule:before_title")  # "Cofinec CEO Stephen Frater"
             if raw is not None:
                 found.append(raw)
@@ -187,7 +190,8 @@ def _candidate(text, cs, ce, initial, matches, match_starts, gaz: Gazetteer, raw
         raw = found[0]
         team = raw.how in ("cities", "subdivisions", "rule:unknown", "rule:name", "rule:surname", "rule:gpe_word", "rule:said", "rule:acronym")
         if team and "." not in text[raw.start : raw.end]:
-            found[0] = Raw(raw.start, raw.end, "ORG", "rule:team")  # sports results: "Leicestershire 22 points, Somerset 4"
+            # sports results: "Leicestershire 22 points, Somerset 4" (the team, not the county)
+            found[0] = Raw(raw.start, raw.end, "ORG", "rule:team", " ".join(text[raw.start : raw.end].split()))
     raws.extend(found)
 
 
@@ -198,6 +202,22 @@ _TEAM_BEFORE = re.compile(r"(?:\bv\.?|\bvs\.?|\d)[ \t]+$")
 def _team_context(text: str, cs: int, ce: int) -> bool:
     """A name followed by a score or between "v"s is a team in a results line."""
     return bool(_TEAM_AFTER.match(text, ce) or _TEAM_BEFORE.search(text, max(0, cs - 8), cs))
+
+
+def _merge_heads(text, pieces, gaz: Gazetteer):
+    """ "Lake Erie", "University of Iowa": a head word before a listed place makes a new name."""
+    out = list(pieces)
+    k = 0
+    while k < len(out) - 1:
+        (a_s, a_e, a), (_b_s, b_e, b) = out[k], out[k + 1]
+        if a is None and b is not None and b.kind == "entity" and b.type in ("GPE", "LOC"):
+            words = text[a_s:a_e].split()
+            head = bool(words) and (gaz.role(words[0], "org_head") or gaz.role(words[0], "loc_head"))
+            if head and (words[-1] == "of" or (len(words) == 1 and gaz.role(words[0], "loc_head"))):
+                out[k : k + 2] = [(a_s, b_e, None)]
+                continue
+        k += 1
+    return out
 
 
 def _merge_organisations(text, pieces, gaz: Gazetteer):
@@ -245,6 +265,9 @@ def _merge_first_names(text, pieces, gaz: Gazetteer):
         a_words = text[a_s:a_e].split()
         if a is None and _place_word(b, text[b_s:b_e]) and a_words and a_words[0] in gaz.first_names and a_words[-1] not in ("of", "and"):
             out[k : k + 2] = [(a_s, b_e, None)]
+            continue
+        if a is None and b is not None and b.type == "PERSON" and b.how == "people" and " " not in text[b_s:b_e] and a_words and a_words[0] in gaz.first_names:
+            out[k : k + 2] = [(a_s, b_e, None)]  # "Melania Trump" is not Donald Trump
             continue
         if b is None and _place_word(a, text[a_s:a_e]) and text[a_s:a_e] in gaz.first_names and text[b_s:b_e].strip()[:1].isupper():
             out[k : k + 2] = [(a_s, b_e, None)]
@@ -325,7 +348,9 @@ def _unknown(text: str, ws: int, we: int, title: str | None, gaz: Gazetteer) -> 
             return None
         if _SAID_AFTER.match(text, we) or _SAID_BEFORE.search(text, max(0, ws - 20), ws):
             return Raw(ws, we, "PERSON", "rule:said", None, None, None)
-        if word.isupper() and 2 <= len(word.replace(".", "")) <= 6 and word.replace(".", "").isalpha():
+        if word.isupper() and text[we : we + 1] == ":":  # a transcript's speaker: "TAPPER:"
+            return Raw(ws, we, "UNKNOWN", "rule:speaker", None, None, None)
+        if word.isupper() and 2 <= len(word.replace(".", "")) <= 5 and word.replace(".", "").isalpha():
             return Raw(ws, we, "ORG", "rule:acronym", None, None, None)
         if word in gaz.surnames:
             return Raw(ws, we, "PERSON", "rule:surname", None, None, None)
