@@ -81,7 +81,8 @@ def test_nbval(tmp_path):
         pytest.skip("no notebooks yet")
     command = [
         sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-sanitize-with", str(SANITIZER), "--nbval-kernel-name", "python3",
-        "--nbval-cell-timeout", "600", "-p", "no:cacheprovider", "-o", "addopts=", "-q", *map(str, NOTEBOOKS),
+        "--nbval-cell-timeout", "600", "-p", "no:cacheprovider", "-o", "addopts=", "-q", "-n", "2", "--dist", "loadfile",
+        *map(str, NOTEBOOKS),
     ]  # fmt: skip
     done = subprocess.run(command, cwd=config.ROOT, capture_output=True, text=True, env={**os.environ}, timeout=1800)
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]

@@ -297,3 +297,13 @@ def test_report_help_lists_the_options():
     assert result.exit_code == 0
     for option in ("--corpus", "--from", "--to", "-p, --parameter", "-f, --parameters-file", "--out", "--if-changed", "--fail-fast", "--wait"):
         assert option in result.output
+
+
+def test_live_widgets_become_a_note_in_reports():
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("panel")
+    view = {"application/vnd.jupyter.widget-view+json": {"model_id": "abc", "version_major": 2}, "text/plain": "VBox(children=(...))"}
+    cell.outputs = [nbformat.v4.new_output("display_data", data=view)]
+    nb.cells.append(cell)
+    page = reports.export_html(nb, title="live")
+    assert "A live widget panel is shown here" in page and "VBox(children" not in page and "model_id" not in page

@@ -47,6 +47,8 @@ LATEST = "latest"
 #: The CLI shortcuts ``--corpus``, ``--from`` and ``--to`` set these notebook parameters.
 SHORTCUTS = {"corpus": "corpus", "from": "start", "to": "end"}
 PROVENANCE_TAG = "workbench-provenance"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_NOTE = '<p class="workbench-notice"><em>A live widget panel is shown here when the notebook runs in JupyterLab.</em></p>'
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -578,6 +580,9 @@ def export_html(nb, *, title: str, header: str = "") -> str:
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = [o for o in cell.outputs if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+            for output in cell.outputs:
+                if WIDGET_VIEW in output.get("data", {}):
+                    output["data"] = {"text/html": WIDGET_NOTE}
     if header:
         cell = nbformat.v4.new_code_cell(source="# provenance header added by workbench report", metadata={"tags": [PROVENANCE_TAG]})
         cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": header})]
