@@ -34,6 +34,8 @@ _SAID_AFTER = re.compile(r"[ \t]*,?[ \t]*(?:said|says|told|added|wrote|tweeted|s
 _SAID_BEFORE = re.compile(r"\b(?:said|says|told|added|according to)[ \t]+$")
 _OPENERS = "\"'“‘([-–—*• \t"
 _SPLIT_WORDS = frozenset({"and", "&"})
+_CAMEL = re.compile(r"^(?!Mc|Mac|Di|De|Le|La|Van|Von|O')[A-Z][a-z]+[A-Z][a-z]+")
+_THE_BEFORE = re.compile(r"\bthe[ \t]+$")
 
 
 @lru_cache(maxsize=1)
@@ -186,22 +188,33 @@ def _candidate(text, cs, ce, initial, matches, match_starts, gaz: Gazetteer, raw
             if raw is not None:
                 found.append(raw)
             title = None
-    if len(found) == 1 and _team_context(text, cs, ce):
+    if len(found) == 1 and _team_context(text, cs, ce, found[0].how):
         raw = found[0]
-        team = raw.how in ("cities", "subdivisions", "rule:unknown", "rule:name", "rule:surname", "rule:gpe_word", "rule:said", "rule:acronym")
-        if team and "." not in text[raw.start : raw.end]:
+        if "." not in text[raw.start : raw.end]:
             # sports results: "Leicestershire 22 points, Somerset 4" (the team, not the county)
             found[0] = Raw(raw.start, raw.end, "ORG", "rule:team", " ".join(text[raw.start : raw.end].split()))
     raws.extend(found)
 
 
-_TEAM_AFTER = re.compile(r"[ \t]+(?:(?!\d{4}-\d\d-\d\d)\d|v\.?[ \t]|vs\.?[ \t])")
-_TEAM_BEFORE = re.compile(r"(?:\bv\.?|\bvs\.?|\d)[ \t]+$")
+_SCORE = re.compile(r"[ \t]+(?!\d{4}-\d\d-\d\d)\d+(?:-\d+)?(?![\w/.])")
+_TABLE = re.compile(r"[ \t]+\d+[ \t]+\d+")
+_VERSUS_AFTER = re.compile(r"[ \t]+vs?\.?[ \t]")
+_VERSUS_BEFORE = re.compile(r"\bvs?\.?[ \t]+$")
+_SCORECARD = re.compile(r"(?:^|[ \t])[bc][ \t]+$")  # cricket: "c Ranatunga b Muralitharan 8" are players
+#: what a name found by these lists or rules may be in a results line
+_TEAM_PLACES = frozenset({"cities", "subdivisions", "rule:unknown", "rule:surname", "rule:gpe_word", "rule:said", "rule:acronym"})
 
 
-def _team_context(text: str, cs: int, ce: int) -> bool:
-    """A name followed by a score or between "v"s is a team in a results line."""
-    return bool(_TEAM_AFTER.match(text, ce) or _TEAM_BEFORE.search(text, max(0, cs - 8), cs))
+def _team_context(text: str, cs: int, ce: int, how: str) -> bool:
+    """A name followed by a score, or next to "v", is a team in a results line (not a place or person)."""
+    if how not in _TEAM_PLACES and how != "rule:name":
+        return False
+    if _VERSUS_AFTER.match(text, ce) or _VERSUS_BEFORE.search(text, max(0, cs - 6), cs):
+        return True
+    if _SCORECARD.search(text, max(0, cs - 3), cs):
+        return False
+    # an unknown two-word name with one number after it is more often a player ("Mushtaq Ahmed 46")
+    return bool(_TABLE.match(text, ce)) if how == "rule:name" else bool(_SCORE.match(text, ce))
 
 
 def _merge_heads(text, pieces, gaz: Gazetteer):
@@ -213,7 +226,7 @@ def _merge_heads(text, pieces, gaz: Gazetteer):
         if a is None and b is not None and b.kind == "entity" and b.type in ("GPE", "LOC"):
             words = text[a_s:a_e].split()
             head = bool(words) and (gaz.role(words[0], "org_head") or gaz.role(words[0], "loc_head"))
-            if head and (words[-1] == "of" or (len(words) == 1 and gaz.role(words[0], "loc_head"))):
+            if head and (words[-1] == "of" or len(words) == 1):  # "Lake Erie", "Air France", "University of Iowa"
                 out[k : k + 2] = [(a_s, b_e, None)]
                 continue
         k += 1
@@ -225,10 +238,15 @@ def _merge_organisations(text, pieces, gaz: Gazetteer):
     out = list(pieces)
     k = 0
     while k < len(out) - 1:
-        (a_s, _a_e, a), (b_s, b_e, b) = out[k], out[k + 1]
+        (a_s, a_e, a), (b_s, b_e, b) = out[k], out[k + 1]
         if a is not None and b is None and a.kind in ("entity", "demonym") and a.type != "PERSON":
             words = text[b_s:b_e].split()
             if words and gaz.role(words[-1].rstrip(",.;:"), "org_suffix") and not any(gaz.role(w, "said") for w in words):
+                out[k : k + 2] = [(a_s, b_e, None)]
+                continue
+        if a is not None and b is not None and a.type in ("GPE", "LOC") and b.type == "ORG" and b.how == "organisations" and a.country != b.country:
+            words = text[b_s:b_e].split()
+            if len(words) > 1 and text[a_e:b_s].strip() == "":  # "Kurdistan Democratic Party", "North Korean Red Cross"
                 out[k : k + 2] = [(a_s, b_e, None)]
                 continue
         k += 1
@@ -354,5 +372,9 @@ def _unknown(text: str, ws: int, we: int, title: str | None, gaz: Gazetteer) -> 
             return Raw(ws, we, "ORG", "rule:acronym", None, None, None)
         if word in gaz.surnames:
             return Raw(ws, we, "PERSON", "rule:surname", None, None, None)
+        if _CAMEL.match(word):  # "NationsBank", "WikiLeaks"
+            return Raw(ws, we, "ORG", "rule:camel_case", None, None, None)
+        if word.endswith("s") and _THE_BEFORE.search(text, max(0, ws - 5), ws):  # "the Springboks", "the Mariners"
+            return Raw(ws, we, "ORG", "rule:the_plural", None, None, None)
         return Raw(ws, we, "UNKNOWN", "rule:unknown", None, None, None)
     return None
