@@ -132,7 +132,10 @@ def extract(text: str, sentence_starts: list[int], sentence_ends: list[int]) -> 
         for start, end, entry in matches:
             i = bisect.bisect_right(caps_starts, start) - 1
             if i >= 0 and start < caps[i][1] and entry.kind == "entity":
-                raws.append(Raw(start, end, entry.type, entry.how, entry.entity, entry.country))
+                if entry.type == "GPE" and _team_context(text, start, end, entry.how):
+                    raws.append(Raw(start, end, "ORG", "rule:team", " ".join(text[start:end].split())))
+                else:
+                    raws.append(Raw(start, end, entry.type, entry.how, entry.entity, entry.country))
         raws.sort(key=lambda r: r.start)
     return raws
 
@@ -166,6 +169,7 @@ def _candidate(text, cs, ce, initial, matches, match_starts, gaz: Gazetteer, raw
     pieces = _merge_first_names(text, pieces, gaz)
     pieces = _merge_organisations(text, pieces, gaz)
     pieces = _merge_heads(text, pieces, gaz)
+    pieces = _merge_name_city(text, pieces, gaz)
     title: str | None = None
     if pieces and pieces[0][2] is None:
         title = _title_before(text, cs, gaz)
@@ -188,7 +192,7 @@ def _candidate(text, cs, ce, initial, matches, match_starts, gaz: Gazetteer, raw
             if raw is not None:
                 found.append(raw)
             title = None
-    if len(found) == 1 and _team_context(text, cs, ce, found[0].how):
+    if len(found) == 1 and _team_context(text, cs, ce, found[0].how) and found[0].type != "LOC":
         raw = found[0]
         if "." not in text[raw.start : raw.end]:
             # sports results: "Leicestershire 22 points, Somerset 4" (the team, not the county)
@@ -202,7 +206,7 @@ _VERSUS_AFTER = re.compile(r"[ \t]+vs?\.?[ \t]")
 _VERSUS_BEFORE = re.compile(r"\bvs?\.?[ \t]+$")
 _SCORECARD = re.compile(r"(?:^|[ \t])[bc][ \t]+$")  # cricket: "c Ranatunga b Muralitharan 8" are players
 #: what a name found by these lists or rules may be in a results line
-_TEAM_PLACES = frozenset({"cities", "subdivisions", "rule:unknown", "rule:surname", "rule:gpe_word", "rule:said", "rule:acronym"})
+_TEAM_PLACES = frozenset({"cities", "subdivisions", "places", "rule:unknown", "rule:surname", "rule:gpe_word", "rule:said", "rule:acronym"})
 
 
 def _team_context(text: str, cs: int, ce: int, how: str) -> bool:
@@ -231,6 +235,20 @@ def _merge_heads(text, pieces, gaz: Gazetteer):
                 continue
         k += 1
     return out
+
+
+def _merge_name_city(text, pieces, gaz: Gazetteer):
+    """"Dynamo Moscow", "PSV Eindhoven": an unknown word right before a city names a club or firm."""
+    if len(pieces) != 2:
+        return pieces
+    (a_s, a_e, a), (b_s, b_e, b) = pieces
+    words = text[a_s:a_e].split()
+    if a is None and b is not None and b.how == "cities" and len(words) == 1 and " " not in text[b_s:b_e]:
+        word = words[0]
+        if word not in gaz.first_names and word.lower() not in gaz.common_words and not gaz.role(word, "loc_head") and not gaz.role(word, "org_head"):
+            surface = " ".join(text[a_s:b_e].split())
+            return [(a_s, b_e, Entry(surface, "ORG", b.country, "entity", "rule:name_city"))]
+    return pieces
 
 
 def _merge_organisations(text, pieces, gaz: Gazetteer):
