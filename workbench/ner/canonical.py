@@ -77,7 +77,7 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
         tail = pattern.search(piece)
         if tail and tail.start() > 0:
             # keep the full stop of an abbreviation such as "U.S." or "Jr."
-            if pattern is _TRAILING and tail.group(0).startswith(".") and _keeps_stop(piece[: tail.start()]):
+            if pattern is _TRAILING and tail.group(0).startswith(".") and keeps_full_stop(piece[: tail.start()]):
                 cut = tail.start() + 1
                 end = start + cut
                 piece = piece[:cut]
@@ -90,7 +90,8 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
 _ABBREVIATION = re.compile(r"(?:\b[A-Z]|\b[A-Z][a-z]{0,2})$")
 
 
-def _keeps_stop(piece: str) -> bool:
+def keeps_full_stop(piece: str) -> bool:
+    """True when a full stop after ``piece`` belongs to it ("U.S.", "Acme Corp.", "J.")."""
     if _ABBREVIATION.search(piece):
         return True
     last = piece.rsplit(None, 1)[-1] + "."

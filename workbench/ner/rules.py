@@ -2,12 +2,13 @@
 
 No model is needed. Per article:
 
-1. the text is tokenised by ``spacy.blank("en")`` (with one more infix so that "U.S.-China" splits)
-   and a PhraseMatcher finds every phrase of the gazetteer (:mod:`workbench.ner.gazetteer`):
+1. the capitalised sequences of the text (found by a regular expression: every listed phrase starts
+   with a capital) are tokenised by ``spacy.blank("en")`` (with one more infix so that "U.S.-China"
+   splits) and a PhraseMatcher finds every phrase of the gazetteer (:mod:`workbench.ner.gazetteer`):
    people, organisations, outlets, places, countries, subdivisions, cities, demonyms and titles;
    sentences written all in capitals (headlines) are matched ignoring case;
-2. a regular expression finds capitalised name sequences ("Xi Jinping", "Bank of England");
-   list matches inside a sequence split it ("US President Joe Biden" -> US | President | Joe Biden);
+2. list matches inside a capitalised sequence ("Xi Jinping", "Bank of England") split it
+   ("US President Joe Biden" -> US | President | Joe Biden);
 3. the parts no list knows are typed by the name rules (:func:`workbench.ner.canonical.classify`):
    organisation and place words, first names, a title before the name, "X said", acronyms;
    a sentence's first word is dropped when it is a common English word ("Additionally").
@@ -21,7 +22,7 @@ import bisect
 import re
 from functools import lru_cache
 
-from workbench.ner.canonical import Raw, _keeps_stop, classify
+from workbench.ner.canonical import Raw, keeps_full_stop, classify
 from workbench.ner.gazetteer import Entry, Gazetteer, gazetteer
 
 _UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽ"
@@ -40,7 +41,7 @@ _THE_BEFORE = re.compile(r"\bthe[ \t]+$")
 
 @lru_cache(maxsize=1)
 def _pipeline():
-    """Tokenizer plus two PhraseMatchers (exact spelling, and lower case for all-capitals text)."""
+    """Tokenizer and a PhraseMatcher over every listed phrase as written."""
     import spacy
     from spacy.matcher import PhraseMatcher
     from spacy.util import compile_infix_regex
@@ -48,14 +49,22 @@ def _pipeline():
     nlp = spacy.blank("en")
     infixes = [*nlp.Defaults.infixes, r"(?<=[A-Za-z]\.)-(?=[A-Z])", r"(?<=[A-Za-z])/(?=[A-Z])"]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
-    gaz = gazetteer()
     exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+    exact.add("GAZ", list(nlp.tokenizer.pipe(gazetteer().phrases, batch_size=1000)))
+    return nlp, exact
+
+
+@lru_cache(maxsize=1)
+def _folded_matcher():
+    """A PhraseMatcher ignoring case, for sentences written in capitals; built on first need."""
+    from spacy.matcher import PhraseMatcher
+
+    nlp, _exact = _pipeline()
+    gaz = gazetteer()
     folded = PhraseMatcher(nlp.vocab, attr="LOWER")
-    phrases = list(gaz.phrases)
-    docs = list(nlp.tokenizer.pipe(phrases, batch_size=1000))
-    exact.add("GAZ", docs)
-    folded.add("GAZ", [d for p, d in zip(phrases, docs, strict=True) if gaz.phrases[p].kind == "entity" and len(p) > 3])
-    return nlp, exact, folded
+    phrases = [p for p, entry in gaz.phrases.items() if entry.kind == "entity" and len(p) > 3]
+    folded.add("GAZ", list(nlp.tokenizer.pipe(phrases, batch_size=1000)))
+    return folded
 
 
 def _longest(spans: list[tuple[int, int, Entry]]) -> list[tuple[int, int, Entry]]:
@@ -87,7 +96,7 @@ def extract(text: str, sentence_starts: list[int], sentence_ends: list[int]) -> 
     Only the capitalised sequences are tokenised and matched (every listed phrase starts with a
     capital): that is most of the speed of this backend.
     """
-    nlp, exact, folded = _pipeline()
+    nlp, exact = _pipeline()
     gaz = gazetteer()
     caps = [(s, e) for s, e in zip(sentence_starts, sentence_ends, strict=True) if _is_caps(text[s:e])]
     caps_starts = [s for s, _ in caps]
@@ -117,7 +126,7 @@ def extract(text: str, sentence_starts: list[int], sentence_ends: list[int]) -> 
             spans.append((start, end, phrases[text[start:end]]))
     for s, e in caps:
         doc = nlp.make_doc(text[s:e])
-        for _key, ms, me in folded(doc):
+        for _key, ms, me in _folded_matcher()(doc):
             first, last = doc[ms], doc[me - 1]
             start, end = s + first.idx, s + last.idx + len(last)
             entry = gaz.folded.get(text[start:end].casefold())
@@ -358,7 +367,7 @@ def _trimmed(text, run, gaz: Gazetteer):
 
 def _unknown(text: str, ws: int, we: int, title: str | None, gaz: Gazetteer) -> Raw | None:
     surface = text[ws:we].rstrip(",;:!?")
-    if surface.endswith(".") and not _keeps_stop(surface[:-1]):
+    if surface.endswith(".") and not keeps_full_stop(surface[:-1]):
         surface = surface[:-1]
     if surface.endswith(("'s", "’s")):
         surface = surface[:-2]
