@@ -307,3 +307,14 @@ def test_live_widgets_become_a_note_in_reports():
     nb.cells.append(cell)
     page = reports.export_html(nb, title="live")
     assert "A live widget panel is shown here" in page and "VBox(children" not in page and "model_id" not in page
+
+
+def test_if_changed_runs_again_when_parameters_or_corpus_change(tmp_path, monkeypatch):
+    monkeypatch.setattr(reports, "_execute_all", lambda paths, plan, *a, **k: [reports.NotebookResult(p.stem, "ok") for p in paths])
+    first = reports.run_reports([SUCCEEDS], out=tmp_path, if_changed=True)
+    assert first.status == "ok"  # nothing to compare with yet
+    assert reports.run_reports([SUCCEEDS], out=tmp_path, if_changed=True).status == "skipped"
+    assert reports.run_reports([SUCCEEDS], out=tmp_path, parameters={"label": "other"}, if_changed=True).status == "ok"
+    assert reports.run_reports([SUCCEEDS], out=tmp_path, parameters={"label": "other", "corpus": str(HOSTILE)}, if_changed=True).status == "ok"
+    assert reports.run_reports([SUCCEEDS], out=tmp_path, parameters={"label": "other", "corpus": str(HOSTILE)}, if_changed=True).status == "skipped"
+    assert len(reports.list_runs(tmp_path)) == 3

@@ -120,6 +120,9 @@ def report(notebooks, corpus, start, end, params, parameters_file, out, if_chang
     Each run goes to reports/<run-id>/ (renamed into place when complete); reports/index.html lists
     the runs and reports/latest points at the newest successful one. Exits 1 when a notebook fails.
     """
+    # nbformat's jsonschema imports rfc3987_syntax only to check "iri" formats, which notebooks never use, and
+    # building its grammar costs 2-3 s per command: skip it in this short-lived process (not in the library).
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
     from workbench import reports
 
     common, per_notebook = reports.parameters_from_options(params, file=parameters_file, corpus=corpus, start=start, end=end)
