@@ -22,7 +22,7 @@ import bisect
 import re
 from functools import lru_cache
 
-from workbench.ner.canonical import Raw, keeps_full_stop, classify
+from workbench.ner.canonical import Raw, classify, keeps_full_stop
 from workbench.ner.gazetteer import Entry, Gazetteer, gazetteer
 
 _UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽ"
