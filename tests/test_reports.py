@@ -318,3 +318,13 @@ def test_if_changed_runs_again_when_parameters_or_corpus_change(tmp_path, monkey
     assert reports.run_reports([SUCCEEDS], out=tmp_path, parameters={"label": "other", "corpus": str(HOSTILE)}, if_changed=True).status == "ok"
     assert reports.run_reports([SUCCEEDS], out=tmp_path, parameters={"label": "other", "corpus": str(HOSTILE)}, if_changed=True).status == "skipped"
     assert len(reports.list_runs(tmp_path)) == 3
+
+
+def test_keep_prunes_old_runs_but_never_latest(tmp_path, monkeypatch):
+    outcomes = iter(["ok", "ok", "failed", "failed"])
+    monkeypatch.setattr(reports, "_execute_all", lambda paths, *a, **k: [reports.NotebookResult(p.stem, next(outcomes)) for p in paths])
+    runs = [reports.run_reports([SUCCEEDS], out=tmp_path, keep=2) for _ in range(4)]
+    left = [r["run_id"] for r in reports.list_runs(tmp_path)]
+    assert left == [runs[3].run_id, runs[2].run_id, runs[1].run_id]  # the two newest, plus latest (the last good run)
+    assert reports.latest_folder(tmp_path).name == runs[1].run_id
+    assert runs[0].run_id not in (tmp_path / "index.html").read_text(encoding="utf-8")

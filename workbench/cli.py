@@ -113,8 +113,9 @@ def check(path, format_, no_cache):
     show_default=True,
     help="Seconds to wait when another run holds the lock (default: exit at once).",
 )
+@click.option("--keep", type=click.IntRange(1), help="After the run, delete all but the KEEP newest runs (latest is always kept).")
 @clean_errors
-def report(notebooks, corpus, start, end, params, parameters_file, out, if_changed, fail_fast, jobs, wait_seconds):
+def report(notebooks, corpus, start, end, params, parameters_file, out, if_changed, fail_fast, jobs, wait_seconds, keep):
     """Run NOTEBOOKS (default: every report notebook in notebooks/) and write offline HTML reports.
 
     Each run goes to reports/<run-id>/ (renamed into place when complete); reports/index.html lists
@@ -128,7 +129,7 @@ def report(notebooks, corpus, start, end, params, parameters_file, out, if_chang
     common, per_notebook = reports.parameters_from_options(params, file=parameters_file, corpus=corpus, start=start, end=end)
     result = reports.run_reports(
         notebooks, out=out, parameters=common, notebook_overrides=per_notebook, if_changed=if_changed,
-        fail_fast=fail_fast, jobs=jobs, wait_seconds=wait_seconds, echo=click.echo,
+        fail_fast=fail_fast, jobs=jobs, wait_seconds=wait_seconds, keep=keep, echo=click.echo,
     )  # fmt: skip
     if result.status == "skipped":
         return

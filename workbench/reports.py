@@ -308,6 +308,7 @@ def run_reports(
     fail_fast: bool = False,
     jobs: int | None = None,
     wait_seconds: float = 0.0,
+    keep: int | None = None,
     kernel: str = "python3",
     echo: Callable[[str], None] = lambda _: None,
 ) -> RunResult:
@@ -323,6 +324,7 @@ def run_reports(
         fail_fast: stop starting notebooks after the first failure.
         jobs: notebooks executed at once (default: 2, or fewer notebooks).
         wait_seconds: how long to wait for another run's lock before giving up.
+        keep: after the run, delete all but the ``keep`` newest runs (``latest`` is always kept).
         kernel: the Jupyter kernel name.
         echo: receives one line per event (the CLI prints them).
 
@@ -347,7 +349,11 @@ def run_reports(
             "Wait for it to finish, or pass --wait SECONDS to queue behind it."
         ) from None
     try:
-        return _run_locked(paths, plan, out, if_changed=if_changed, fail_fast=fail_fast, jobs=jobs, kernel=kernel, echo=echo)
+        result = _run_locked(paths, plan, out, if_changed=if_changed, fail_fast=fail_fast, jobs=jobs, kernel=kernel, echo=echo)
+        if keep is not None and result.status != "skipped":
+            for name in prune(out, keep=keep):
+                echo(f"removed  old run {name}")
+        return result
     finally:
         lock.release()
 
@@ -365,7 +371,7 @@ def _run_locked(paths, plan, out: Path, *, if_changed, fail_fast, jobs, kernel, 
     result = RunResult(
         run_id=run_id,
         status="ok",
-        started=started_at.isoformat(timespec="seconds"),
+        started=started_at.isoformat(),
         key=_run_key(paths, plan, facts),
         corpus=next(iter(facts.values()))["corpus"],
         fingerprint=fingerprints.pop() if len(fingerprints) == 1 else None,
@@ -642,6 +648,25 @@ def latest_folder(out: str | os.PathLike | None = None) -> Path | None:
     return target if target.is_dir() else None
 
 
+def prune(out: str | os.PathLike, *, keep: int) -> list[str]:
+    """Delete all but the ``keep`` newest runs (never the one ``latest`` points at); rewrite the index.
+
+    Call it under the run lock (``run_reports(keep=...)`` does). Returns the removed folder names.
+    """
+    out = Path(out)
+    latest = latest_folder(out)
+    removed = []
+    for run in list_runs(out)[max(keep, 0) :]:
+        folder = out / run["folder"]
+        if latest is not None and folder.resolve() == latest.resolve():
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(run["folder"])
+    if removed:
+        write_index(out)
+    return removed
+
+
 def _point_latest(out: Path, name: str) -> None:
     """Repoint ``latest`` atomically: a new link renamed over the old one."""
     tmp = out / f".{LATEST}.{secrets.token_hex(3)}"
@@ -674,7 +699,7 @@ def write_index(out: str | os.PathLike | None = None) -> Path:
         status = run.get("status", "?")
         mark = " (latest)" if latest is not None and latest.name == folder else ""
         rows.append(
-            f'<tr class="{e(status)}"><td>{e(run.get("started", ""))}<br><small>{e(run.get("run_id", ""))}</small></td>'
+            f'<tr class="{e(status)}"><td>{e(run.get("started", "")[:19].replace("T", " "))}<br><small>{e(run.get("run_id", ""))}</small></td>'
             f"<td>{e(status)}{mark}</td><td><code>{e(str(run.get('corpus')))}</code><br><small>hash {e(str(run.get('fingerprint')))}</small></td>"
             f"<td>{e(', '.join(shown)) or 'defaults'}</td><td>{'<br>'.join(links)}</td><td>{run.get('seconds', 0):.0f} s</td></tr>"
         )
