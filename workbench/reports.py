@@ -703,6 +703,7 @@ def write_index(out: str | os.PathLike | None = None) -> Path:
             f"<td>{e(status)}{mark}</td><td><code>{e(str(run.get('corpus')))}</code><br><small>hash {e(str(run.get('fingerprint')))}</small></td>"
             f"<td>{e(', '.join(shown)) or 'defaults'}</td><td>{'<br>'.join(links)}</td><td>{run.get('seconds', 0):.0f} s</td></tr>"
         )
+    newest = f'The newest successful run is <a href="{e(latest.name)}/">{e(latest.name)}</a> (<code>{LATEST}</code>).' if latest else "No successful run yet."
     body = "\n".join(rows) or '<tr><td colspan="6">No runs yet: <code>workbench report</code> creates one.</td></tr>'
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>News Workbench reports</title>
@@ -712,7 +713,7 @@ th,td{{border-bottom:1px solid #ddd;padding:0.4em 0.8em;text-align:left;vertical
 tr.failed td:nth-child(2),.failed{{color:#b00020;font-weight:600}} tr.ok td:nth-child(2){{color:#1b7f3b}} small{{color:#666}}
 </style></head><body>
 <h1>News Workbench reports</h1>
-<p>Newest first. <a href="{LATEST}/">latest</a> is the newest successful run. Parameters show what each run set; the rest are notebook defaults.</p>
+<p>Newest first. {newest} Parameters show what each run set; the rest are notebook defaults.</p>
 <table><thead><tr><th>started (UTC)</th><th>status</th><th>corpus</th><th>parameters</th><th>reports</th><th>time</th></tr></thead>
 <tbody>
 {body}
