@@ -6,7 +6,7 @@ No model is needed. Per article:
    with a capital) are tokenised by ``spacy.blank("en")`` (with one more infix so that "U.S.-China"
    splits) and a PhraseMatcher finds every phrase of the gazetteer (:mod:`workbench.ner.gazetteer`):
    people, organisations, outlets, places, countries, subdivisions, cities, demonyms and titles;
-   sentences written all in capitals (headlines) are matched ignoring case;
+   sentences written all in capitals (headlines) are looked up word by word, ignoring case;
 2. list matches inside a capitalised sequence ("Xi Jinping", "Bank of England") split it
    ("US President Joe Biden" -> US | President | Joe Biden);
 3. the parts no list knows are typed by the name rules (:func:`workbench.ner.canonical.classify`):
@@ -36,7 +36,6 @@ _SAID_BEFORE = re.compile(r"\b(?:said|says|told|added|according to)[ \t]+$")
 _OPENERS = "\"'“‘([-–—*• \t"
 _SPLIT_WORDS = frozenset({"and", "&"})
 _CAMEL = re.compile(r"^(?!Mc|Mac|Di|De|Le|La|Van|Von|O')[A-Z][a-z]+[A-Z][a-z]+")
-_THE_BEFORE = re.compile(r"\bthe[ \t]+$")
 
 
 @lru_cache(maxsize=1)
@@ -54,17 +53,29 @@ def _pipeline():
     return nlp, exact
 
 
-@lru_cache(maxsize=1)
-def _folded_matcher():
-    """A PhraseMatcher ignoring case, for sentences written in capitals; built on first need."""
-    from spacy.matcher import PhraseMatcher
+_CAPS_WORD = re.compile(r"[\w&][\w.'’&-]*")
 
-    nlp, _exact = _pipeline()
-    gaz = gazetteer()
-    folded = PhraseMatcher(nlp.vocab, attr="LOWER")
-    phrases = [p for p, entry in gaz.phrases.items() if entry.kind == "entity" and len(p) > 3]
-    folded.add("GAZ", list(nlp.tokenizer.pipe(phrases, batch_size=1000)))
-    return folded
+
+def _caps_matches(text: str, start: int, end: int, gaz: Gazetteer) -> list[tuple[int, int, Entry]]:
+    """Listed names in a sentence written in capitals, ignoring case (longest first, up to 5 words)."""
+    words = [(m.start(), m.end()) for m in _CAPS_WORD.finditer(text, start, end)]
+    found = []
+    i = 0
+    while i < len(words):
+        for n in range(min(5, len(words) - i), 0, -1):
+            s, e = words[i][0], words[i + n - 1][1]
+            phrase = " ".join(text[s:e].split())
+            entry = gaz.folded.get(phrase.casefold())
+            if entry is None and phrase.endswith("."):  # a full stop that ends the sentence
+                phrase, e = phrase[:-1], e - 1
+                entry = gaz.folded.get(phrase.casefold())
+            if entry is not None and entry.kind == "entity" and len(phrase) > 3:
+                found.append((s, e, entry))
+                i += n
+                break
+        else:
+            i += 1
+    return found
 
 
 def _longest(spans: list[tuple[int, int, Entry]]) -> list[tuple[int, int, Entry]]:
@@ -125,18 +136,12 @@ def extract(text: str, sentence_starts: list[int], sentence_ends: list[int]) -> 
             end = start + last.idx + len(last) - js
             spans.append((start, end, phrases[text[start:end]]))
     for s, e in caps:
-        doc = nlp.make_doc(text[s:e])
-        for _key, ms, me in _folded_matcher()(doc):
-            first, last = doc[ms], doc[me - 1]
-            start, end = s + first.idx, s + last.idx + len(last)
-            entry = gaz.folded.get(text[start:end].casefold())
-            if entry is not None:
-                spans.append((start, end, entry))
+        spans.extend(_caps_matches(text, s, e, gaz))
     matches = _longest(spans)
     match_starts = [m[0] for m in matches]
     raws: list[Raw] = []
     for cs, ce in regions:
-        _candidate(text, cs, ce, _initial(text, cs, sentence_starts), matches, match_starts, gaz, raws)
+        _candidate(text, cs, ce, sentence_starts, matches, match_starts, gaz, raws)
     if caps:  # list matches in all-capitals sentences, which have no name sequences
         for start, end, entry in matches:
             i = bisect.bisect_right(caps_starts, start) - 1
@@ -155,7 +160,7 @@ def _initial(text: str, pos: int, sentence_starts: list[int]) -> bool:
     return not text[begin:pos].strip(_OPENERS) or text[max(begin, pos - 2) : pos].rstrip(" \t").endswith((":", '"', "“", "\n"))
 
 
-def _candidate(text, cs, ce, initial, matches, match_starts, gaz: Gazetteer, raws: list[Raw]) -> None:
+def _candidate(text, cs, ce, sentence_starts, matches, match_starts, gaz: Gazetteer, raws: list[Raw]) -> None:
     """Split one capitalised sequence into list matches and unknown names, and type them."""
     i = bisect.bisect_left(match_starts, cs)
     # a list match may begin before the sequence ("the" of an alias is dropped, so it never does)
@@ -164,6 +169,16 @@ def _candidate(text, cs, ce, initial, matches, match_starts, gaz: Gazetteer, raw
         if matches[i][1] <= ce:
             inside.append(matches[i])
         i += 1
+    if len(inside) == 1 and inside[0][0] == cs and inside[0][1] == ce and inside[0][2].kind == "entity":
+        entry = inside[0][2]  # the common case, one listed name ("Russia"): no splitting needed
+        if entry.type == "GPE" or entry.type == "LOC" or " " in text[cs:ce] or not _initial(text, cs, sentence_starts):
+            if entry.type == "GPE" and _team_context(text, cs, ce, entry.how):
+                raws.append(Raw(cs, ce, "ORG", "rule:team", " ".join(text[cs:ce].split())))
+            else:
+                title = _title_before(text, cs, gaz) if entry.type == "PERSON" else None
+                raws.append(Raw(cs, ce, entry.type, entry.how, entry.entity, entry.country, title))
+            return
+    initial = _initial(text, cs, sentence_starts)
     pieces: list[tuple[int, int, Entry | None]] = []
     pos = cs
     for ms, me, entry in inside:
@@ -325,20 +340,25 @@ def _place_word(entry: Entry | None, surface: str) -> bool:
     return entry is not None and entry.kind == "entity" and entry.type == "GPE" and " " not in surface
 
 
-_BEFORE = re.compile(r"([A-Za-z][\w.-]*)(?:[ \t]+([A-Za-z][\w.-]*))?(?:[ \t]+([A-Za-z][\w.-]*))?[ \t]+$")
-
-
 def _title_before(text, cs, gaz: Gazetteer) -> str | None:
     """A title written right before a name, also in lower case ("said spokesman John Kirby")."""
-    found = _BEFORE.search(text, max(0, cs - 40), cs)
-    if not found:
+    before = text[max(0, cs - 40) : cs]
+    if not before.endswith((" ", "\t")):
         return None
-    words = [w for w in found.groups() if w]
+    words = before.split()[-3:]
+    if not words or words[-1] not in _title_words():
+        return None
     for k in range(len(words)):
         entry = gaz.phrases.get(" ".join(words[k:]))
         if entry is not None and entry.kind == "title":
             return entry.entity
     return None
+
+
+@lru_cache(maxsize=1)
+def _title_words() -> frozenset[str]:
+    """Last words of the listed titles: a quick test before looking phrases up."""
+    return frozenset(phrase.split()[-1] for phrase, entry in gazetteer().phrases.items() if entry.kind == "title")
 
 
 def _names(text: str, ps: int, pe: int, gaz: Gazetteer):
@@ -401,7 +421,7 @@ def _unknown(text: str, ws: int, we: int, title: str | None, gaz: Gazetteer) -> 
             return Raw(ws, we, "PERSON", "rule:surname", None, None, None)
         if _CAMEL.match(word):  # "NationsBank", "WikiLeaks"
             return Raw(ws, we, "ORG", "rule:camel_case", None, None, None)
-        if word.endswith("s") and _THE_BEFORE.search(text, max(0, ws - 5), ws):  # "the Springboks", "the Mariners"
+        if word.endswith("s") and text[max(0, ws - 4) : ws] in ("the ", "The "):  # "the Springboks", "the Mariners"
             return Raw(ws, we, "ORG", "rule:the_plural", None, None, None)
         return Raw(ws, we, "UNKNOWN", "rule:unknown", None, None, None)
     return None
