@@ -156,3 +156,48 @@ def test_seed_evidence(seed_corpus):
 
 def test_corpus_filter_keeps_pairs_consistent(seed_corpus):
     assert cooccurrence(seed_corpus.filter(start="2030-01-01")).empty
+
+
+# -- charts (workbench.charts.cooccurrence) -------------------------------------------------------
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+
+
+def hostile_mentions() -> pd.DataFrame:
+    frame = MENTIONS.copy()
+    frame["entity"] = frame["entity"].replace({"Ada Quill": HOSTILE})
+    return frame
+
+
+@pytest.mark.parametrize("chart", ["top_entities", "heatmap", "network", "partners_bar"])
+def test_charts_escape_names_and_state_the_measure(chart):
+    from workbench.charts import cooccurrence as charts
+
+    mentions = hostile_mentions()
+    pairs = cooccurrence(mentions, min_count=1, measure="npmi")
+    figures = {
+        "top_entities": lambda: charts.top_entities(frequencies(mentions), filters="all articles"),
+        "heatmap": lambda: charts.heatmap(pairs, frequencies(mentions)["entity"].astype(str).tolist(), measure="npmi"),
+        "network": lambda: charts.network(graph(mentions, min_count=1, measure="npmi"), measure="npmi"),
+        "partners_bar": lambda: charts.partners_bar(partners("Borduria", mentions, measure="npmi"), "Borduria", measure="npmi"),
+    }
+    fig = figures[chart]()
+    dumped = fig.to_json()
+    assert "<img" not in dumped and "&lt;img" in dumped
+    if chart != "top_entities":
+        assert "PMI" in fig.layout.title.text or "npmi" in fig.layout.title.text.lower()
+
+
+@pytest.mark.parametrize("chart", ["top_entities", "heatmap", "network", "partners_bar"])
+def test_charts_say_when_empty(chart):
+    from workbench.charts import cooccurrence as charts
+
+    empty = MENTIONS.iloc[:0]
+    figures = {
+        "top_entities": lambda: charts.top_entities(frequencies(empty)),
+        "heatmap": lambda: charts.heatmap(cooccurrence(empty), []),
+        "network": lambda: charts.network(graph(empty)),
+        "partners_bar": lambda: charts.partners_bar(partners("X", empty), None),
+    }
+    fig = figures[chart]()
+    assert fig.layout.annotations and not fig.data

@@ -40,7 +40,7 @@ def top_entities(freq: pd.DataFrame, *, top_n: int = 10, filters: str = "all art
         fig.add_trace(
             go.Bar(
                 x=rows["mentions"], y=[f"{label} ({safe(kind)})" for label in labels], orientation="h", name=safe(kind),
-                marker_color=TYPE_COLOURS.get(str(kind), "#7f7f7f"), customdata=rows[["articles"]].to_numpy(), text=labels,
+                marker_color=TYPE_COLOURS.get(str(kind), "#7f7f7f"), customdata=rows[["articles"]].to_numpy(), text=labels, textposition="none",
                 hovertemplate="%{text}<br>%{x} mentions in %{customdata[0]} articles<extra>" + safe(kind) + "</extra>",
             )
         )  # fmt: skip
@@ -137,7 +137,7 @@ def partners_bar(ranked: pd.DataFrame, entity: str | None, *, measure: str = "co
     fig = go.Figure(
         go.Bar(
             x=rows[measure], y=labels, orientation="h", marker_color=[TYPE_COLOURS.get(str(t), "#7f7f7f") for t in rows["type"]],
-            customdata=rows[["count", "articles"]].to_numpy(), text=safe(rows["type"].astype(str).tolist()),
+            customdata=rows[["count", "articles"]].to_numpy(), text=safe(rows["type"].astype(str).tolist()), textposition="none",
             hovertemplate=f"%{{y}} (%{{text}})<br>{measure}: %{{x:.3~f}}<br>together in %{{customdata[0]}} {unit}, %{{customdata[1]}} articles<extra></extra>",
         )
     )  # fmt: skip
