@@ -327,6 +327,10 @@ def evidence(entity_a: str, entity_b: str, corpus: Any, *, limit: int | None = N
     Returns:
         ``article_id, published, outlet, title, sentence, text, both`` (``both``: the sentence
         mentions both entities; False rows come from articles where they meet only across sentences).
+
+    >>> from workbench import load_corpus
+    >>> evidence("Joe Biden", "Xi Jinping", load_corpus(cache=False))["sentence"].tolist()
+    [0, 1, 4]
     """
     if not (hasattr(corpus, "mentions") and hasattr(corpus, "sentences")):
         raise WorkbenchError("evidence() needs a Corpus (the article text and sentences)")
@@ -396,7 +400,12 @@ def graph(
 
 
 def centrality(g: nx.Graph) -> pd.DataFrame:
-    """The node attributes of :func:`graph` as a table, most central (PageRank) first."""
+    """The node attributes of :func:`graph` as a table, most central (PageRank) first.
+
+    >>> m = pd.DataFrame({"article_id": ["a", "a", "a"], "sentence": [0, 0, 0], "entity": ["Ada", "Bo", "Cy"], "type": ["PERSON"] * 3})
+    >>> centrality(graph(m, min_count=1))[["entity", "degree"]].values.tolist()
+    [['Ada', 2], ['Bo', 2], ['Cy', 2]]
+    """
     rows = [{"entity": node, **data} for node, data in g.nodes(data=True)]
     columns = ["entity", "type", "mentions", "articles", "degree", "weighted_degree", "pagerank"]
     if not rows:
@@ -410,6 +419,11 @@ def evidence_table(corpus: Any, pairs: pd.DataFrame, *, top: int = 25, per_pair:
     Returns:
         ``entity_a, entity_b, count, articles, <measure>, first_seen, outlets, evidence`` where
         ``evidence`` holds up to ``per_pair`` sentences (both entities in one sentence first).
+
+    >>> from workbench import load_corpus
+    >>> corpus = load_corpus(cache=False)
+    >>> evidence_table(corpus, cooccurrence(corpus, level="sentence"), top=1)[["entity_a", "entity_b", "count"]].values.tolist()
+    [['North Korea', 'Russia', 4]]
     """
     columns = ["entity_a", "entity_b", "count", "articles", *([measure] if measure not in ("count",) else []), "first_seen", "outlets", "evidence"]
     rows = []
@@ -422,7 +436,7 @@ def evidence_table(corpus: Any, pairs: pd.DataFrame, *, top: int = 25, per_pair:
                 "entity_b": str(row.entity_b),
                 "count": int(row.count),
                 "articles": int(row.articles),
-                measure: round(float(getattr(row, measure)), 3),
+                **({measure: round(float(getattr(row, measure)), 3)} if measure != "count" else {}),
                 "first_seen": found["published"].min() if len(found) else pd.NaT,
                 "outlets": ", ".join(sorted({str(o) for o in found["outlet"].dropna()})),
                 "evidence": " … ".join(sentences),

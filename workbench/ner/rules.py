@@ -262,7 +262,7 @@ def _merge_heads(text, pieces, gaz: Gazetteer):
 
 
 def _merge_name_city(text, pieces, gaz: Gazetteer):
-    """"Dynamo Moscow", "PSV Eindhoven": an unknown word right before a city names a club or firm."""
+    """A club or firm: an unknown word right before a city ("Dynamo Moscow", "PSV Eindhoven")."""
     if len(pieces) != 2:
         return pieces
     (a_s, a_e, a), (b_s, b_e, b) = pieces
