@@ -246,7 +246,7 @@ def _team_context(text: str, cs: int, ce: int, how: str) -> bool:
 
 
 def _merge_heads(text, pieces, gaz: Gazetteer):
-    """ "Lake Erie", "University of Iowa": a head word before a listed place makes a new name."""
+    """A new name: a head word before a listed place ("Lake Erie", "University of Iowa")."""
     out = list(pieces)
     k = 0
     while k < len(out) - 1:
@@ -276,7 +276,7 @@ def _merge_name_city(text, pieces, gaz: Gazetteer):
 
 
 def _merge_organisations(text, pieces, gaz: Gazetteer):
-    """ "China Daily", "Russian Foreign Ministry": a place or body followed by an organisation word is one organisation."""
+    """One organisation: a place or body and an organisation word ("China Daily", "Russian Foreign Ministry")."""
     out = list(pieces)
     k = 0
     while k < len(out) - 1:
@@ -315,7 +315,7 @@ def _drop_opener(text, pieces, gaz: Gazetteer):
 
 
 def _merge_first_names(text, pieces, gaz: Gazetteer):
-    """ "George Washington", "Jordan Henderson": a first name next to a place name is one person."""
+    """One person: a first name next to a place name ("George Washington", "Jordan Henderson")."""
     if len(pieces) < 2:
         return pieces
     out = list(pieces)
