@@ -22,6 +22,11 @@ def project_notebooks() -> list[Path]:
     return sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
 
 
+def report_notebooks() -> list[Path]:
+    """The notebooks ``workbench report`` runs by default (not the live explorer)."""
+    return reports.find_notebooks()
+
+
 #: A window of PolNeAR's 2016 election coverage, so the real-corpus run stays quick.
 POLNEAR_WINDOW = {"start": "2016-10-01", "end": "2016-10-31"}
 FAR_FUTURE = {"start": "2999-01-01"}
@@ -34,7 +39,7 @@ def run(kind: str) -> reports.RunResult:
     - ``seeds``: every project notebook with its defaults (seeds/);
     - ``polnear``: every project notebook on ../shared's PolNeAR with a date window;
     - ``future``: every project notebook filtered to a date after every article;
-    - ``hostile``: every project notebook on the hostile fictional article;
+    - ``hostile``: every report notebook on the hostile fictional article;
     - ``fixtures-hostile``: the plotly, itables and succeeds fixture notebooks on that article.
     """
     out = Path(tempfile.mkdtemp(prefix=f"workbench-reports-{kind}-"))
@@ -47,7 +52,7 @@ def run(kind: str) -> reports.RunResult:
     if kind == "future":
         return reports.run_reports(everything, out=out, parameters=FAR_FUTURE)
     if kind == "hostile":
-        return reports.run_reports(everything, out=out, parameters={"corpus": str(HOSTILE)})
+        return reports.run_reports(out=out, parameters={"corpus": str(HOSTILE)})
     if kind == "fixtures-hostile":
         names = [str(FIXTURE_NOTEBOOKS / f"{n}.ipynb") for n in ("plotly", "itables", "succeeds")]
         return reports.run_reports(names, out=out, parameters={"corpus": str(HOSTILE)})

@@ -153,6 +153,10 @@ def notebook_ids() -> list[str]:
     return [p.stem for p in reportkit.project_notebooks()]
 
 
+def report_ids() -> list[str]:
+    return [p.stem for p in reportkit.report_notebooks()]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name", notebook_ids())
 def test_notebook_report_in_browser(browser, name):
@@ -164,7 +168,7 @@ def test_notebook_report_in_browser(browser, name):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", notebook_ids())
+@pytest.mark.parametrize("name", report_ids())
 def test_hostile_article_runs_no_script(browser, name):
     report = next(p for p in reports_of(reportkit.run("hostile")) if p.stem == name)
     facts = visit(browser, report, f"{name}-hostile")
