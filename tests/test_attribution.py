@@ -58,8 +58,8 @@ def text_rows(text: str, mentions=None) -> list[list]:
         ('"The bridge," Jane Roe said, "is safe."', [["Jane Roe", "person", "said", '"The bridge," Jane Roe said, "is safe."', True]]),
         ("Jane Roe told reporters the bridge was safe.", [["Jane Roe", "person", "told", "the bridge was safe", False]]),
         (
-            "In a statement, the Ministry of Fictional Affairs called the claims absurd.",
-            [["Ministry of Fictional Affairs", "government", "in a statement", "the claims absurd", False]],
+            "In a statement, the Ministry of Fictional Affairs welcomed the decision.",
+            [["Ministry of Fictional Affairs", "government", "in a statement", "the decision", False]],
         ),
         ("The Gotham Times reported that the mayor resigned.", [["Gotham Times", "outlet", "reported", "the mayor resigned", False]]),
         (

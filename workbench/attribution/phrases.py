@@ -19,6 +19,8 @@ BE = frozenset({"is", "was", "were", "are", "be", "been", "being", "am", "'s", "
 NAME_JOINERS = frozenset({"of", "for", "and", "de", "al", "bin", "van", "von", "der", "la", "le", "&"})
 RIGHT_JOINERS = frozenset({"of", "for", "with", "from", "by", "familiar", "close", "to", "at", "in"})
 MAX_MODIFIERS = 3
+TIME_WORDS = frozenset({"evening", "morning", "night", "afternoon", "week", "weekend", "today", "yesterday", "tonight"})
+QUANTIFIERS = frozenset({"some", "many", "most", "few", "several", "both"})
 GENERIC_BOUNDARY = frozenset({"and", "but", "or", "so", "that", "while", "where", "because", "as", "when", "if", "though", "although", "since"})
 
 
@@ -84,10 +86,22 @@ class Reader:
         )  # fmt: skip
 
     def skip_aux(self, j: int, lo: int) -> int:
-        """Step left over auxiliaries and adverbs between a source and its verb ("has also")."""
-        lows = self.lows
-        while j >= lo and (lows[j] in self.lex.aux or (lows[j].endswith("ly") and len(lows[j]) > 4 and self.toks[j].islower())):
-            j -= 1
+        """Step left over auxiliaries, adverbs and times between a source and its verb ("has also", "on Thursday")."""
+        lows, toks, lex = self.lows, self.toks, self.lex
+        while j >= lo:
+            low = lows[j]
+            if low in lex.aux or (low.endswith("ly") and len(low) > 4 and toks[j].islower()):
+                j -= 1
+            elif (toks[j] in lex.times or low in TIME_WORDS) and j - 1 >= lo:
+                k = j - 1  # "on Thursday", "last week", "Thursday evening"
+                while k >= lo and (toks[k] in lex.times or lows[k] in TIME_WORDS or lows[k] in ("on", "last", "this", "earlier", "late", "early")):
+                    k -= 1
+                if k >= lo and (self._is_name_word(k) or lows[k] in lex.nouns or lows[k] in SUBJECT_PRONOUNS):
+                    j = k
+                else:
+                    break
+            else:
+                break
         return j
 
     # -- leftwards -------------------------------------------------------------------------
@@ -125,6 +139,8 @@ class Reader:
         toks, lows, lex = self.toks, self.lows, self.lex
         tok, low = toks[j], lows[j]
         phrase = None
+        if low in QUANTIFIERS and (j == lo or toks[j - 1] in (",", ";") or toks[j - 1] in QUOTES or lows[j - 1] in GENERIC_BOUNDARY):
+            return Phrase(j, j, "described", low, None, plural=True)  # "Some said", "Many say"
         if low in lex.nouns and (j == lo or not is_cap(tok) or (j > lo and toks[j - 1] in QUOTES)):
             phrase = self._described(j, lo)
         elif self._is_name_word(j):
@@ -216,16 +232,32 @@ class Reader:
         return None
 
     def appositive(self, j: int, lo: int) -> Phrase | None:
-        """``Smith, a spokesman for X, said`` / ``the spokesman, Brian Fallon, said`` / ``Smith, 45, said``."""
+        """``Smith, a spokesman for X, said`` / ``the spokesman, Brian Fallon, said`` / ``Smith, 45, said``.
+
+        Several comma-separated descriptions may stand between the name and the verb ("Harry Bond, 30,
+        of Raleigh, N.C., who was among those polled, said"): the furthest name that opens its clause wins.
+        """
         toks, lows = self.toks, self.lows
-        c = None
-        for k in range(j - 1, max(lo, j - 25) - 1, -1):
+        commas = []
+        for k in range(j - 1, max(lo, j - 45) - 1, -1):
             if toks[k] == ",":
-                c = k
+                commas.append(k)
+                if len(commas) == 6:
+                    break
+            elif toks[k] in (";", ":") or lows[k] in self.lex.cues:
                 break
-            if toks[k] in QUOTES or toks[k] in (";", ":", "(", ")", "—", "--"):
-                return None
-        if c is None or c - 1 < lo or c + 1 >= j:
+        if not commas:
+            return None
+        if len(commas) > 1:
+            for c in reversed(commas):
+                outer = self.noun_phrase(c - 1, lo) if c - 1 >= lo else None
+                opens = outer is not None and (outer.first == lo or toks[outer.first - 1] in QUOTES or lows[outer.first - 1] in GENERIC_BOUNDARY)
+                if opens and outer.form == "name":
+                    return outer
+        c = commas[0]
+        if any(toks[k] in QUOTES or toks[k] in ("(", ")", "—", "--") for k in range(c + 1, j)):
+            return None
+        if c - 1 < lo or c + 1 >= j:
             return None
         outer = self.noun_phrase(c - 1, lo)
         if outer is None:
@@ -282,6 +314,8 @@ class Reader:
                 in_joiner = True
             elif in_joiner and (low in lex.determiners or _possessive(tok)):
                 pass
+            elif not in_joiner and last == k - 1 and self._is_name_word(k - 1) and lows[k] not in lex.nouns:
+                break  # "Bush | thought for a moment": a name followed by a verb
             elif self._is_modifier(k) and modifiers < MAX_MODIFIERS + in_joiner:
                 modifiers += 1
                 if in_joiner:
@@ -327,11 +361,20 @@ class Reader:
         return Phrase(i, last, "described", lows[last], lows[i] if lows[i] in self.lex.determiners else None)
 
     def subject(self, lo: int, hi: int) -> Phrase | None:
-        """The subject at the start of a clause (for participles: "X attacked Y, saying ...")."""
-        k = lo
-        while k <= hi and (self.lows[k] in self.lex.stops or self.toks[k] in QUOTES):
-            k += 1
-        phrase = self.right(k, hi)
-        if phrase is None or phrase.last + 1 > hi:
-            return None
-        return phrase
+        """The subject of the clause ending at ``hi`` ("X attacked Y, saying ...", "when Rubio thanked Miami and said").
+
+        The nearest noun phrase that opens a clause (sentence start, comma, quotation mark, "when",
+        "and"...) and is followed by a lower-case word (its verb).
+        """
+        toks, lows = self.toks, self.lows
+        for k in range(hi, lo - 1, -1):
+            boundary = k == lo or toks[k - 1] in (",", "—", "--", "-", ";") or toks[k - 1] in QUOTES or lows[k - 1] in GENERIC_BOUNDARY
+            if not boundary or not toks[k][0].isalnum() or lows[k] in self.lex.stops:
+                continue
+            phrase = self.right(k, hi)
+            if phrase is None or (phrase.form == "described" and phrase.det is None and phrase.head not in self.lex.nouns):
+                continue
+            after = phrase.last + 1
+            if after <= hi and toks[after][0].isalpha() and toks[after].islower():
+                return phrase
+        return None

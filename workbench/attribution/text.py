@@ -22,6 +22,34 @@ _CLOSING = frozenset("”\"'’")
 _OBJECT_PRONOUNS = frozenset({"him", "her", "them", "me", "us", "you", "reporters", "journalists"})
 _SKIP_AFTER = frozenset({"that", ":", "on", "last", "this", "late", "early"})
 _TELL = frozenset({"tell", "ask"})
+#: words that open an adjunct after a cue ("said in an interview", "said of the plan", "said as she left"), not content
+_ADJUNCT_START = frozenset(
+    {
+        "in",
+        "at",
+        "about",
+        "of",
+        "during",
+        "after",
+        "before",
+        "while",
+        "when",
+        "as",
+        "to",
+        "from",
+        "with",
+        "for",
+        "outside",
+        "inside",
+        "following",
+        "through",
+        "via",
+        "over",
+        "near",
+        "earlier",
+        "later",
+    }
+)
 
 
 @dataclass(slots=True)
@@ -252,19 +280,35 @@ class SentenceReader:
             # "Jane Roe, who said the plan was dead, left": the content ends with the relative clause
             stop = next((k - 1 for k in range(after_from, hi + 1) if toks[k] == ","), hi)
         after = self._content(toks, starts, ends, after_from, stop, cue_span, cue) if after_from <= stop else (None, None, False)
-        before_quoted = first > 0 and (toks[first - 1] in _CLOSING or (toks[first - 1] in (",", "—") and first > 1 and toks[first - 2] in _CLOSING))
+        # a quotation ending right before the source ("'...,' X said") puts the content before the source
+        closing = (
+            first - 1
+            if first > 0 and toks[first - 1] in _CLOSING
+            else (first - 2 if first > 1 and toks[first - 1] in (",", "—") and toks[first - 2] in _CLOSING else None)
+        )
+        before_quoted = closing is not None
         after_quoted = after[0] is not None and self.text[after[0]] in OPENING_QUOTES
+        after_adjunct = (
+            after[0] is not None and not after_quoted and self._first_word(after[0]) in _ADJUNCT_START
+            and len(self.text[after[0] : after[1]].split()) <= 8 and " that " not in self.text[after[0] : after[1]]
+        )  # fmt: skip
         if side == "right":
             if after_quoted and before[0] is not None:
                 return before[0], after[1], True
             return before if before[0] is not None else after
         if before[0] is not None and before_quoted:
             return (before[0], after[1], True) if after_quoted else before
-        if before[0] is not None and toks[first - 1] in (",", "—", "--") and (after[0] is None or (c1 + 1 <= hi and toks[c1 + 1] == ",")):
-            return before  # "..., Mr. Manafort said, adding that ..."
+        if after_quoted:
+            return after  # "Asked whether ..., Priebus said, 'Probably.'"
+        if before[0] is not None and toks[first - 1] in (",", "—", "--") and (after[0] is None or after_adjunct or (c1 + 1 <= hi and toks[c1 + 1] == ",")):
+            return before  # "..., Mr. Manafort said, adding that ...", "..., Smith said of the process."
         if after[0] is not None:
             return after
         return before
+
+    def _first_word(self, pos: int) -> str:
+        match = self.lex.token_regex.match(self.text, pos)
+        return match.group().lower() if match else ""
 
     def _next_paragraph(self, pos: int) -> tuple[int | None, int | None, bool]:
         """The paragraph after ``pos`` ("he said:" at the end of a paragraph introduces the next one)."""
