@@ -328,3 +328,19 @@ def test_keep_prunes_old_runs_but_never_latest(tmp_path, monkeypatch):
     assert left == [runs[3].run_id, runs[2].run_id, runs[1].run_id]  # the two newest, plus latest (the last good run)
     assert reports.latest_folder(tmp_path).name == runs[1].run_id
     assert runs[0].run_id not in (tmp_path / "index.html").read_text(encoding="utf-8")
+
+
+def test_slowest_notebook_starts_first(tmp_path, monkeypatch):
+    started = []
+
+    def fake(path, folder, parameters, **kwargs):
+        started.append(path.stem)
+        return reports.NotebookResult(path.stem, "ok", seconds={"plotly": 1.0, "itables": 9.0, "succeeds": 5.0}[path.stem])
+
+    monkeypatch.setattr(reports, "execute_notebook", fake)
+    first = reports.run_reports([PLOTLY, ITABLES, SUCCEEDS], out=tmp_path, jobs=1)
+    assert started == ["plotly", "itables", "succeeds"]  # nothing known yet: the order given
+    started.clear()
+    second = reports.run_reports([PLOTLY, ITABLES, SUCCEEDS], out=tmp_path, jobs=1)
+    assert started == ["itables", "succeeds", "plotly"]  # longest first, from the previous run
+    assert [n.name for n in second.notebooks] == [n.name for n in first.notebooks] == ["plotly", "itables", "succeeds"]

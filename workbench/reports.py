@@ -388,7 +388,9 @@ def _run_locked(paths, plan, out: Path, *, if_changed, fail_fast, jobs, kernel, 
     tmp.mkdir()
     published = False
     try:
-        result.notebooks = _execute_all(paths, plan, tmp, facts, jobs=jobs, fail_fast=fail_fast, kernel=kernel, echo=echo, header=header_html)
+        result.notebooks = _execute_all(
+            paths, plan, tmp, facts, jobs=jobs, fail_fast=fail_fast, kernel=kernel, echo=echo, header=header_html, durations=_durations(out)
+        )
         result.status = "failed" if result.failed else "ok"
         result.seconds = round(time.perf_counter() - started, 2)
         final = out / (run_id if result.status == "ok" else f"{run_id}-failed")
@@ -446,12 +448,24 @@ def _run_key(paths, plan, facts) -> str:
     return digest.hexdigest()
 
 
-def _execute_all(paths, plan, tmp: Path, facts, *, jobs, fail_fast, kernel, echo, header) -> list[NotebookResult]:
+def _durations(out: Path) -> dict[str, float]:
+    """Each notebook's time in the most recent run that ran it (for scheduling the longest first)."""
+    seconds: dict[str, float] = {}
+    for run in list_runs(out):
+        for nb in run.get("notebooks", []):
+            if nb.get("status") == "ok":
+                seconds.setdefault(nb["name"], float(nb.get("seconds") or 0))
+    return seconds
+
+
+def _execute_all(paths, plan, tmp: Path, facts, *, jobs, fail_fast, kernel, echo, header, durations=None) -> list[NotebookResult]:
+    """Run the notebooks ``jobs`` at a time, the slowest last time first (results keep ``paths``' order)."""
     jobs = max(1, min(jobs or 2, len(paths)))
     results = {nb: NotebookResult(nb.stem, parameters=plan[nb]) for nb in paths}
+    durations = durations or {}
     with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="report") as pool:
         futures: dict[Future, Path] = {}
-        pending = list(paths)
+        pending = sorted(paths, key=lambda nb: -durations.get(nb.stem, 0.0))  # stable: name order when unknown
         stop = False
         while pending or futures:
             while pending and len(futures) < jobs and not stop:
