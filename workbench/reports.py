@@ -420,7 +420,8 @@ def _provenance(paths, plan, run_time) -> dict[Path, dict[str, Any]]:
         corpus_arg = effective.get("corpus")
         if corpus_arg is not None and not isinstance(corpus_arg, str | os.PathLike):
             corpus_arg = None
-        source = str(Path(corpus_arg).expanduser().resolve()) if corpus_arg else str(config.DEFAULT_CORPUS)
+        # a relative default in the notebook is relative to the notebook's folder, where its kernel runs
+        source = str((nb.parent / Path(corpus_arg).expanduser()).resolve()) if corpus_arg else str(config.DEFAULT_CORPUS)
         if source not in loaded:
             loaded[source] = load_corpus(source)
         filters = {k: effective.get(k) for k in FILTER_PARAMETERS if effective.get(k) not in (None, "", [], ())}
