@@ -186,3 +186,19 @@ def test_index_page_is_offline(browser, fixture_reports):
     assert page.locator("a[href$='.html']").count() == 3
     assert all(url.startswith(LOCAL_SCHEMES) for url in requests), requests
     context.close()
+
+
+def test_the_checks_catch_what_they_look_for(browser, tmp_path):
+    """A page that breaks every rule fails every check (so a clean report is evidence, not luck)."""
+    page = tmp_path / "bad.html"
+    page.write_text(
+        '<html><body><script src="https://cdn.example.invalid/lib.js"></script>'
+        '<img src="http://tracker.example.invalid/p.gif"><script>window.__pwned = true; alert(1); undefinedFunction();</script>'
+        '<a href="javascript:void(0)">x</a></body></html>',
+        encoding="utf-8",
+    )
+    facts = visit(browser, page, "canary")
+    assert len(facts["blocked"]) == 2
+    assert facts["pwned"] is True and facts["dialogs"]
+    assert any("undefinedFunction" in e for e in facts["errors"])
+    assert facts["javascript_links"] == 1 and facts["header"] == 0
