@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
+import time
 from pathlib import Path
 
 import nbformat
@@ -344,3 +346,20 @@ def test_slowest_notebook_starts_first(tmp_path, monkeypatch):
     second = reports.run_reports([PLOTLY, ITABLES, SUCCEEDS], out=tmp_path, jobs=1)
     assert started == ["itables", "succeeds", "plotly"]  # longest first, from the previous run
     assert [n.name for n in second.notebooks] == [n.name for n in first.notebooks] == ["plotly", "itables", "succeeds"]
+
+
+def test_wait_queues_behind_a_running_report(tmp_path, monkeypatch):
+    monkeypatch.setattr(reports, "_execute_all", lambda paths, *a, **k: [reports.NotebookResult(p.stem, "ok") for p in paths])
+    held = threading.Event()
+
+    def other_run():  # holds the lock for half a second, like a run that is finishing
+        with FileLock(str(tmp_path / reports.LOCK_FILE)):
+            held.set()
+            time.sleep(0.5)
+
+    threading.Thread(target=other_run).start()
+    held.wait()
+    started = time.perf_counter()
+    result = reports.run_reports([SUCCEEDS], out=tmp_path, wait_seconds=30)
+    assert time.perf_counter() - started >= 0.3
+    assert result.status == "ok" and reports.latest_folder(tmp_path) == result.folder
