@@ -246,6 +246,8 @@ class Reader:
                     break
             elif toks[k] in (";", ":") or lows[k] in self.lex.cues:
                 break
+            elif toks[k] in QUOTES and k > lo and toks[k - 1] == "," and k + 1 < j and self._is_name_word(k + 1):
+                break  # '...,'' Robert Shrum, a strategist, said': the quotation before is not part of the source
         if not commas:
             return None
         if len(commas) > 1:

@@ -55,6 +55,8 @@ def clean_name(surface: str) -> str:
     elif name.endswith(("s'", "s’")):
         name = name[:-1]
     words = name.split()
+    while len(words) > 1 and words[0].islower():
+        words = words[1:]  # "an angry Hollande", "state Sen. Jane Roe"
     titles = _titles()
     while len(words) > 1 and words[0] in titles:
         words = words[1:]

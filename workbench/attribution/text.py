@@ -105,6 +105,16 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _is_verb(reader: Reader, i: int) -> bool:
+    """A lower-case word that may be a verb of speaking not in the cue list ("retaliated", "went", "agrees")."""
+    tok, low = reader.toks[i], reader.lows[i]
+    lex = reader.lex
+    return (
+        tok.isalpha() and tok.islower() and (low.endswith(("ed", "es", "ks", "ts", "ys")) or low in ("went", "began", "wrote", "spoke", "put"))
+        and low not in lex.stops and low not in lex.verbs and low not in lex.nouns and low not in lex.determiners and low not in lex.aux
+    )  # fmt: skip
+
+
 class SentenceReader:
     """Finds text attributions in one article."""
 
@@ -128,6 +138,7 @@ class SentenceReader:
         for number, matches in by_sentence.items():
             found.extend(self._sentence(number, matches))
         found.extend(self._colon_speakers())
+        found.extend(self._quote_speakers(found))
         found.sort(key=lambda f: (f.sentence, f.cue_start if f.cue_start is not None else -1))
         found.extend(self._continuations(found))
         return found
@@ -262,6 +273,12 @@ class SentenceReader:
             return self._content(toks, starts, ends, c1 + 1, hi, (starts[c0], ends[c1]), cue)
         cue_span = (starts[c0], ends[c1])
         first = phrase.first if side == "left" else c0
+        if side == "left":  # "... ," state Sen. Jason Holsman said": step over a lower-case description before the name
+            lead = first
+            while lead - 1 >= 0 and toks[lead - 1][0].isalpha() and toks[lead - 1].islower() and first - lead < 4:
+                lead -= 1
+            if lead - 1 >= 0 and toks[lead - 1] in _CLOSING:
+                first = lead
         after_from = c1 + 1 if side == "left" else phrase.last + 1
         if side == "right" and after_from <= hi and toks[after_from] == ",":
             after_from += 1
@@ -298,6 +315,10 @@ class SentenceReader:
             return before if before[0] is not None else after
         if before[0] is not None and before_quoted:
             return (before[0], after[1], True) if after_quoted else before
+        if first == 0 and side == "left" and (after[0] is None or after_adjunct):
+            previous = self._quote_before(starts[0])
+            if previous is not None:  # '"Why would you?" Lichtman said.': the quotation is the previous "sentence"
+                return self._widen(previous[0], previous[1], cue_span)
         if after_quoted:
             return after  # "Asked whether ..., Priebus said, 'Probably.'"
         if before[0] is not None and toks[first - 1] in (",", "—", "--") and (after[0] is None or after_adjunct or (c1 + 1 <= hi and toks[c1 + 1] == ",")):
@@ -305,6 +326,15 @@ class SentenceReader:
         if after[0] is not None:
             return after
         return before
+
+    def _quote_before(self, pos: int) -> tuple[int, int] | None:
+        """The quotation ending right before ``pos`` in the same paragraph, if any."""
+        i = bisect_right(self.quote_starts, pos) - 1
+        if i < 0:
+            return None
+        q0, q1 = self.quotes[i]
+        gap = self.text[q1:pos]
+        return (q0, q1) if q1 <= pos and not gap.strip() and "\n" not in gap else None
 
     def _first_word(self, pos: int) -> str:
         match = self.lex.token_regex.match(self.text, pos)
@@ -394,6 +424,43 @@ class SentenceReader:
             phrase = Phrase(0, 0, "name")
             found = Found(number, match.start("name"), match.end("name"), colon, colon + 1, ":", cs, ce, direct, phrase=phrase, surface=name)
             out.append(found)
+        return out
+
+    def _quote_speakers(self, found: list[Found]) -> list[Found]:
+        """'"...," an angry Hollande retaliated.' / '"...," agrees Michelle Stevens.': a quotation ending in
+        a comma, question or exclamation mark, followed by a speaker and a verb no cue list names."""
+        text, lex = self.text, self.lex
+        covered = [(f.content_start, f.content_end) for f in found if f.content_start is not None]
+        out = []
+        for q0, q1 in self.quotes:
+            if q1 - q0 < 12 or q1 >= len(text) or text[q1 - 2 : q1 - 1] not in (",", "?", "!", "—") or any(a < q1 and q0 < b for a, b in covered):
+                continue
+            pos = q1
+            while pos < len(text) and text[pos] in " \t":
+                pos += 1
+            number = self.sentence_of(pos)
+            s, e = self.sentences[number]
+            tokens = [(m.group(), m.start(), m.end()) for m in lex.token_regex.finditer(text, max(s, pos), e)][:14]
+            if len(tokens) < 2:
+                continue
+            toks = [t for t, _, _ in tokens]
+            reader = Reader(lex, toks)
+            hi = len(toks) - 1
+            phrase = reader.right(0, hi)
+            verb = phrase.last + 1 if phrase is not None else None
+            if phrase is not None and phrase.form != "pronoun" and verb <= hi and not _is_verb(reader, verb):
+                phrase = None
+            if phrase is None and _is_verb(reader, 0):  # '"...," agrees Michelle Stevens'
+                phrase = reader.right(1, hi)
+                verb = 0
+                if phrase is None or phrase.form not in ("name", "described"):
+                    continue
+            if phrase is None or verb > hi or not _is_verb(reader, verb):
+                continue
+            start, end = tokens[phrase.first][1], tokens[phrase.last][2]
+            direct = True
+            f = Found(number, start, end, tokens[verb][1], tokens[verb][2], toks[verb].lower(), q0, q1, direct, phrase=phrase, surface=text[start:end])
+            out.append(f)
         return out
 
     def _continuations(self, found: list[Found]) -> list[Found]:
