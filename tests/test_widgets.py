@@ -100,6 +100,9 @@ def test_entity_selection_keeps_articles_and_pairs_with_it(panel):
     assert sorted(panel.selected.articles["article_id"]) == ["a1", "a3"]
     assert set(panel.pairs["entity_a"]) | set(panel.pairs["entity_b"]) >= {"Bram Nettlefield"}
     assert all("Bram Nettlefield" in (a, b) for a, b in zip(panel.pairs["entity_a"], panel.pairs["entity_b"], strict=True))
+    # measured over all 4 articles, not only Nettlefield's 2 (where his PMI with anyone would be 0)
+    pair = panel.pairs.set_index(["entity_a", "entity_b"]).loc[("Bram Nettlefield", "Fictopolis")]
+    assert pair["count"] == 2 and pair["pmi"] == pytest.approx(0.415, abs=1e-3)  # log2(2 * 4 / (2 * 3))
 
 
 def test_types_restrict_entities_and_pairs(panel):

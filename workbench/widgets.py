@@ -151,7 +151,12 @@ class ExplorerPanel:
 
     def refresh(self) -> None:
         """Filter the corpus with the current controls and update every chart and table."""
-        selected = self.corpus.filter(**self.filters)
+        filters = self.filters
+        entities = filters.pop("entities")
+        # pairs are measured on the date/outlet selection: within only the articles that mention X, X is
+        # everywhere and its PMI with anyone is 0; the entity choice then keeps X's pairs
+        base = self.corpus.filter(**filters)
+        selected = base.filter(entities=entities) if entities else base
         self.selected = selected
         types = list(self.types.value) or None
         subtitle = describe_filters({**selected.filters, "types": types})
@@ -162,7 +167,7 @@ class ExplorerPanel:
             self.pairs_table.value = self.articles_table.value = f"<p><strong>{EMPTY}.</strong></p>"
             self.status.value = f"<p><strong>{EMPTY}</strong> ({len(self.corpus):,} articles loaded).</p>"
             return
-        pairs = cooccurrence(selected, level=self.level.value, types=types, min_count=self.min_count.value, measure=self.measure.value)
+        pairs = cooccurrence(base, level=self.level.value, types=types, min_count=self.min_count.value, measure=self.measure.value)
         chosen = set(self.entities.value)
         if chosen:
             pairs = pairs[pairs["entity_a"].isin(chosen) | pairs["entity_b"].isin(chosen)]
