@@ -47,6 +47,8 @@ LATEST = "latest"
 #: The CLI shortcuts ``--corpus``, ``--from`` and ``--to`` set these notebook parameters.
 SHORTCUTS = {"corpus": "corpus", "from": "start", "to": "end"}
 PROVENANCE_TAG = "workbench-provenance"
+#: Reports larger than this load slowly; the runner warns (plotly.js alone is ~4.8 MB).
+MAX_REPORT_BYTES = 8_000_000
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_NOTE = '<p class="workbench-notice"><em>A live widget panel is shown here when the notebook runs in JupyterLab.</em></p>'
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -491,7 +493,8 @@ def _execute_all(paths, plan, tmp: Path, facts, *, jobs, fail_fast, kernel, echo
 
 def _describe(result: NotebookResult, folder: Path) -> str:
     if result.status == "ok":
-        return f"ok       {result.name}.html ({result.bytes / 1e6:.1f} MB, {result.seconds:.1f} s)"
+        warning = f"\n           warning: over {MAX_REPORT_BYTES / 1e6:.0f} MB; aggregate the data inside its figures" if result.bytes > MAX_REPORT_BYTES else ""
+        return f"ok       {result.name}.html ({result.bytes / 1e6:.1f} MB, {result.seconds:.1f} s){warning}"
     err = result.error or {}
     where = f"cell #{err.get('cell')}" if err.get("cell") is not None else "before any cell ran"
     line = f"FAILED   {result.name}: {where} raised {err.get('ename')}: {err.get('evalue')}"
