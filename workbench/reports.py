@@ -493,7 +493,7 @@ def _execute_all(paths, plan, tmp: Path, facts, *, jobs, fail_fast, kernel, echo
 
 def _describe(result: NotebookResult, folder: Path) -> str:
     if result.status == "ok":
-        warning = f"\n           warning: over {MAX_REPORT_BYTES / 1e6:.0f} MB; aggregate the data inside its figures" if result.bytes > MAX_REPORT_BYTES else ""
+        warning = f"\n           warning: over {MAX_REPORT_BYTES / 1e6:.0f} MB; aggregate the data in its figures" if result.bytes > MAX_REPORT_BYTES else ""
         return f"ok       {result.name}.html ({result.bytes / 1e6:.1f} MB, {result.seconds:.1f} s){warning}"
     err = result.error or {}
     where = f"cell #{err.get('cell')}" if err.get("cell") is not None else "before any cell ran"
