@@ -282,3 +282,10 @@ def test_forced_format(fixtures_dir, tmp_path):
     shutil.copy(fixtures_dir / "corpus" / "good.txt", tmp_path / "good.article")
     assert len(load_corpus(tmp_path / "good.article", format="seed", cache=False)) == 1
     assert os.path.exists(tmp_path / "good.article")
+
+
+@pytest.mark.shared
+def test_polnear_text_is_verbatim(polnear_corpus):
+    """Annotation offsets (BRAT .ann files) index the raw file: the text must be exactly it."""
+    for row in polnear_corpus.articles.itertuples():
+        assert Path(row.path).read_text(encoding="utf-8-sig") == row.text, row.path

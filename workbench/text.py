@@ -43,12 +43,13 @@ def decode(data: bytes) -> tuple[str, str | None]:
         return data.decode("latin-1"), "not valid UTF-8; read as Latin-1"
 
 
-def normalize_newlines(text: str) -> str:
-    """CRLF and lone CR become LF; a stray BOM is dropped; Unicode NFC."""
+def normalize_newlines(text: str, *, nfc: bool = True) -> str:
+    """CRLF and lone CR become LF; a stray BOM is dropped; Unicode NFC unless ``nfc=False``
+    (which keeps character offsets of annotations made on the file valid)."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.lstrip("\ufeff")
-    if not text.isascii():
+    if nfc and not text.isascii():
         text = unicodedata.normalize("NFC", text)
     return text
 

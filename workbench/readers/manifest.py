@@ -66,10 +66,11 @@ def read(unit: Unit) -> Result:
             continue
         if warning:
             result.problems.append(Problem(str(text_path), "encoding", warning, "warning"))
-        text = normalize_newlines(raw)
-        record = row_record({**row, "__text": text}, {**columns, "text": "__text"}, str(text_path), None, result)
+        text = normalize_newlines(raw, nfc=False)
+        record = row_record({**row, "__text": text}, {**columns, "text": "__text"}, str(text_path), None, result, nfc=False)
         if record is None:
             continue
+        record["text"] = text  # verbatim, leading and trailing white space included
         spans = paragraphs(text)
         title = record.get("title")
         if spans and title and text[spans[0][0] : spans[0][1]].strip(" .") == title.strip(" ."):

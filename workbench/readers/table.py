@@ -84,7 +84,7 @@ def records_from_frame(frame: pd.DataFrame, path: Path, columns: dict[str, str],
             result.records.append(record)
 
 
-def row_record(row: dict, columns: dict[str, str], where: str, line: int | None, result: Result) -> dict | None:
+def row_record(row: dict, columns: dict[str, str], where: str, line: int | None, result: Result, *, nfc: bool = True) -> dict | None:
     """One table row -> article record (or None, with a problem, when it has no text)."""
 
     def cell(name: str) -> str | None:
@@ -100,7 +100,7 @@ def row_record(row: dict, columns: dict[str, str], where: str, line: int | None,
     if not text:
         result.problems.append(Problem(where, "no_text", "row has no text; skipped", "error", line))
         return None
-    text = normalize_newlines(text)
+    text = normalize_newlines(text, nfc=nfc)
     published = pd.NaT
     raw_date = cell("published")
     if raw_date is None:
