@@ -224,7 +224,7 @@ def test_failed_notebook_keeps_previous_run_and_latest(tmp_path):
     runs = reports.list_runs(out)
     assert [r["status"] for r in runs] == ["failed", "ok"]
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert "raises failed" in index and "raises.failed.ipynb" in index
+    assert "raises failed" in index and "raises.failed.ipynb" in index and "cell #5: ValueError: planned failure in the fixture" in index
 
 
 def test_fail_fast_stops_starting_notebooks(tmp_path):

@@ -709,7 +709,12 @@ def write_index(out: str | os.PathLike | None = None) -> Path:
             if nb.get("html"):
                 links.append(f'<a href="{e(folder)}/{e(nb["html"])}">{e(nb["name"])}</a>')
             elif nb.get("ipynb"):
-                links.append(f'<span class="failed">{e(nb["name"])} failed</span> (<a href="{e(folder)}/{e(nb["ipynb"])}">executed notebook</a>)')
+                err = nb.get("error") or {}
+                why = f"cell #{err.get('cell')}: {err.get('ename')}: {err.get('evalue')}" if err.get("cell") else f"{err.get('ename')}: {err.get('evalue')}"
+                links.append(
+                    f'<span class="failed">{e(nb["name"])} failed</span> (<a href="{e(folder)}/{e(nb["ipynb"])}">executed notebook</a>)'
+                    f"<br><small>{e(why[:300])}</small>"
+                )
             else:
                 links.append(f'<span class="skipped">{e(nb["name"])} not run</span>')
         params = run.get("provenance", {})
