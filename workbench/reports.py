@@ -733,7 +733,7 @@ def write_index(out: str | os.PathLike | None = None) -> Path:
 <style>
 body{{font-family:system-ui,sans-serif;margin:2em;color:#222}} table{{border-collapse:collapse;width:100%}}
 th,td{{border-bottom:1px solid #ddd;padding:0.4em 0.8em;text-align:left;vertical-align:top}}
-tr.failed td:nth-child(2),.failed{{color:#b00020;font-weight:600}} tr.ok td:nth-child(2){{color:#1b7f3b}} small{{color:#666}}
+tr.failed td:nth-child(2),span.failed{{color:#b00020;font-weight:600}} tr.ok td:nth-child(2){{color:#1b7f3b}} small{{color:#666}}
 </style></head><body>
 <h1>News Workbench reports</h1>
 <p>Newest first. {newest} Parameters show what each run set; the rest are notebook defaults.</p>
