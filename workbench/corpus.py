@@ -388,19 +388,20 @@ def _read_parallel(units: list[readers.Unit], progress: bool | None, n_jobs: int
 def _read_units(units, problems, cache_dir, progress, n_jobs=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Articles and problems of all units: unchanged units from the cache, the rest read now."""
     signatures = {u.key: u.fingerprint() for u in units}
-    fingerprint = cachestore.code_fingerprint("readers") + cachestore.code_fingerprint("text.py")
+    fingerprint = "".join(cachestore.code_fingerprint(part) for part in ("readers", "text.py", "credits.py", "corpus.py", "cache.py"))
     cached_articles = cached_problems = None
     old: dict[str, str] = {}
     if cache_dir is not None:
         meta = cachestore.read_json(cache_dir / "meta.json")
         if meta is not None and meta.get("code") == fingerprint:
-            cached_articles = cachestore.read_table(cache_dir / "articles.parquet")
+            cached_articles = cachestore.read_arrow(cache_dir / "articles.arrow")
             cached_problems = cachestore.read_table(cache_dir / "problems.parquet")
             if cached_articles is not None and cached_problems is not None:
                 old = meta.get("units", {})
     fresh = [k for k, sig in signatures.items() if old.get(k) == sig]
     todo = [u for u in units if old.get(u.key) != signatures[u.key]]
 
+    changed = bool(todo) or set(old) != set(signatures)
     articles, errors = _read_parallel(todo, progress, n_jobs)
     if fresh:
         if len(fresh) < len(old):  # some cached files changed or went away
@@ -409,11 +410,16 @@ def _read_units(units, problems, cache_dir, progress, n_jobs=None) -> tuple[pd.D
             cached_problems = cached_problems.filter(pc.is_in(cached_problems["_unit"], value_set=keep))
         old_articles = _restore(cached_articles)
         old_errors = cached_problems.to_pandas()
+        if changed:  # ids and duplicates are settled again below, over old and new articles together
+            old_errors = old_errors[old_errors["reason"] != "duplicate_id"]
         articles = pd.concat([old_articles, articles], ignore_index=True) if len(articles) else old_articles
         errors = pd.concat([old_errors.astype(errors.dtypes.to_dict()), errors], ignore_index=True) if len(errors) else old_errors
-    if cache_dir is not None and (todo or set(old) != set(signatures)):
+    if changed or cache_dir is None:
+        articles, id_problems = _finish(articles)
+        errors = pd.concat([errors, id_problems], ignore_index=True) if len(id_problems) else errors
+    if cache_dir is not None and changed:
         try:
-            cachestore.write_frame(cache_dir / "articles.parquet", _storable(articles))
+            cachestore.write_arrow(cache_dir / "articles.arrow", _storable(articles))
             cachestore.write_frame(cache_dir / "problems.parquet", errors)
             cachestore.write_json(cache_dir / "meta.json", {"code": fingerprint, "units": signatures})
         except OSError as exc:
@@ -421,15 +427,13 @@ def _read_units(units, problems, cache_dir, progress, n_jobs=None) -> tuple[pd.D
     walk_problems = problems_frame(problems)
     errors = errors.drop(columns="_unit").astype(walk_problems.dtypes.to_dict())
     errors = pd.concat([walk_problems, errors], ignore_index=True) if len(walk_problems) else errors
-    articles, id_problems = _finish(articles.drop(columns="_unit"))
-    if id_problems:
-        errors = pd.concat([errors, problems_frame(id_problems)], ignore_index=True)
-    return articles, errors.sort_values(["path", "line"], kind="stable", na_position="first").reset_index(drop=True)
+    return articles[ARTICLE_COLUMNS], errors.sort_values(["path", "line"], kind="stable", na_position="first").reset_index(drop=True)
 
 
 def _records_frame(records: list[dict]) -> pd.DataFrame:
     """Reader records -> a frame with every article column (computed ones filled here)."""
-    frame = pd.DataFrame.from_records(records, columns=[*ARTICLE_COLUMNS, "_unit"]) if records else pd.DataFrame(columns=[*ARTICLE_COLUMNS, "_unit"])
+    columns = [*ARTICLE_COLUMNS, "_unit"]
+    frame = pd.DataFrame.from_records(records, columns=columns) if records else pd.DataFrame(columns=columns)
     texts = frame["text"].tolist()
     frame["n_words"] = pd.Series([count_words(t) for t in texts], dtype="int64")
     frame["content_hash"] = [hashlib.blake2b(t.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest() for t in texts]
@@ -440,6 +444,7 @@ def _records_frame(records: list[dict]) -> pd.DataFrame:
         if column != "duplicate_of":
             frame[column] = frame[column].astype("string")
     frame["_unit"] = frame["_unit"].astype("string")
+    frame["_id"] = frame["article_id"]
     return frame
 
 
@@ -458,33 +463,39 @@ def _restore(table: pa.Table) -> pd.DataFrame:
     offsets = sections.offsets.to_pylist()
     frame["sections"] = [triples[offsets[i] : offsets[i + 1]] for i in range(len(sections))]
     frame["via"] = [list(v) if v is not None else [] for v in frame["via"]]
-    for column in _STRING_COLUMNS:
+    for column in [*_STRING_COLUMNS, "_id", "_unit"]:
         frame[column] = frame[column].astype("string")
     return frame
 
 
-def _finish(articles: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
-    """Order by date then path, make ids unique, flag duplicate texts."""
-    problems = []
+def _finish(articles: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Order by date then path, make ids unique (from the readers' ids in ``_id``), flag duplicate texts.
+
+    Returns the articles (``_unit`` and ``_id`` kept for the cache) and the ``duplicate_id`` problems.
+    """
+    problems, units = [], []
     articles = articles.sort_values(["published", "path"], na_position="last", kind="stable").reset_index(drop=True)
-    ids = articles["article_id"]
+    ids = articles["_id"]
     clash = ids.duplicated(keep="first")
+    new_ids = ids
     if clash.any():
         seen: dict[str, int] = {}
-        new_ids = []
-        for article_id, is_clash, path in zip(ids, clash, articles["path"], strict=True):
+        renamed = []
+        for article_id, is_clash, path, unit in zip(ids, clash, articles["path"], articles["_unit"], strict=True):
             if is_clash:
                 seen[article_id] = seen.get(article_id, 1) + 1
                 new_id = f"{article_id}~{seen[article_id]}"
                 problems.append(Problem(path, "duplicate_id", f"id {article_id!r} is taken by an earlier article; renamed {new_id!r}", "warning"))
-                new_ids.append(new_id)
+                units.append(unit)
+                renamed.append(new_id)
             else:
-                new_ids.append(article_id)
-        articles["article_id"] = pd.Series(new_ids, dtype="string")
+                renamed.append(article_id)
+        new_ids = pd.Series(renamed, dtype="string")
+    articles["article_id"] = new_ids.astype("string")
     first = articles.drop_duplicates("content_hash").set_index("content_hash")["article_id"]
     duplicate = articles["content_hash"].duplicated(keep="first")
     articles["duplicate_of"] = articles["content_hash"].map(first).where(duplicate).astype("string")
-    return articles[ARTICLE_COLUMNS], problems
+    return articles, problems_frame(problems).assign(_unit=pd.Series(units, dtype="string"))
 
 
 def _row_keys(articles: pd.DataFrame) -> list[str]:

@@ -144,14 +144,6 @@ def _walk(root: Path, problems: list[Problem]) -> Iterator[tuple[Path, list[os.D
         stack.extend(reversed(subfolders))
 
 
-def _entry_signature(entry: os.DirEntry) -> str | None:
-    try:
-        st = entry.stat()
-    except OSError:
-        return None  # a broken link or a loop: reading it will say what is wrong
-    return f"{st.st_size}:{st.st_mtime_ns}"
-
-
 def discover(path: Path, *, format: str = "auto", options: dict[str, Any] | None = None) -> tuple[list[Unit], list[Problem]]:
     """Find the units to read under ``path`` and the reader for each.
 
@@ -191,21 +183,28 @@ def discover(path: Path, *, format: str = "auto", options: dict[str, Any] | None
             units.extend(folder_units)
             claimed.append(folder)
             continue
-        for entry in entries:
+        for entry in entries:  # hot loop: one pass per file of the corpus
             name = entry.name
             dot = name.rfind(".")
-            suffix = name[dot:].lower() if dot > 0 else ""
             if forced is None:
-                if (name[:dot] if dot > 0 else name).lower() in NOT_ARTICLES:
+                reader = _SUFFIXES.get(name[dot:].lower()) if dot > 0 else None
+                if reader is None or name[:dot].lower() in NOT_ARTICLES:
                     continue
-                reader = _SUFFIXES.get(suffix)
+            elif dot > 0 and name[dot:].lower() in forced.suffixes:
+                reader = forced
             else:
-                reader = forced if suffix in forced.suffixes else None
-            if reader is not None:
-                units.append(Unit(entry.path, reader.name, options=options, signature=_entry_signature(entry)))
+                continue
+            try:
+                st = entry.stat()
+                signature = f"{st.st_size}:{st.st_mtime_ns}"
+            except OSError:
+                signature = None  # a broken link or a loop: reading it will say what is wrong
+            units.append(Unit(entry.path, reader.name, (), options, signature))
     if format == "auto":
         present = {u.reader for u in units}
-        units = [u for u in units if not set(READERS[u.reader].yields_to) & present]
+        dropped = {name for name in present if set(READERS[name].yields_to) & present}
+        if dropped:
+            units = [u for u in units if u.reader not in dropped]
     return units, problems
 
 
@@ -224,6 +223,6 @@ def read_unit(unit: Unit) -> Result:
         return Result(problems=[Problem(unit.key, "reader_failed", f"{unit.reader} reader failed: {type(exc).__name__}: {exc}")])
 
 
-def read_bytes(path: Path) -> bytes:
+def read_bytes(path: str | Path) -> bytes:
     with open(path, "rb") as handle:
         return handle.read()
