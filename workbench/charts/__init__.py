@@ -8,6 +8,7 @@ A chart never knows where it is published; notebooks pass figures to ``workbench
 
 from __future__ import annotations
 
+import datetime
 import html
 from collections.abc import Iterable
 from typing import Any
@@ -57,7 +58,33 @@ def titled(fig: go.Figure, title: str, subtitle: str | None = None) -> go.Figure
     """Apply the house style: a title saying what is counted, a subtitle with the filters."""
     text = f"{title}<br><sup>{subtitle}</sup>" if subtitle else title
     fig.update_layout(template=TEMPLATE, title={"text": text, "x": 0.01, "xanchor": "left"}, margin={"t": 80})
+    _widen_single_date(fig)
     return fig
+
+
+def _widen_single_date(fig: go.Figure) -> None:
+    """A date axis with one distinct date gets a week around it and day ticks.
+
+    Otherwise plotly zooms into a millisecond and labels it "23:59:59.999" (one article, one day).
+    """
+    for axis in ("x", "y"):
+        values = set()
+        for trace in fig.data:
+            data = getattr(trace, axis, None)
+            if data is not None and trace.type not in ("heatmap", "sankey"):
+                values.update(pd.Series(data).dropna().tolist())
+        if len(values) != 1:
+            continue
+        (value,) = values
+        if not isinstance(value, pd.Timestamp | datetime.date) or isinstance(value, bool):
+            continue
+        day = pd.Timestamp(value)
+        for trace in fig.data:
+            if trace.type == "bar" and trace.width is None:
+                trace.width = 0.8 * 86_400_000  # a bar one day wide (plotly would make it one millisecond)
+        fig.update_layout(
+            {f"{axis}axis": {"range": [day - pd.Timedelta(days=3.5), day + pd.Timedelta(days=3.5)], "tickformat": "%Y-%m-%d", "dtick": 86_400_000}}
+        )
 
 
 def empty_figure(message: str) -> go.Figure:
