@@ -197,3 +197,17 @@ def test_summary_and_fingerprint(folder, tmp_path):
     assert load_corpus(copy, cache=False).fingerprint == summary["fingerprint"]
     article(copy, "a", "2031-01-01", body="Changed.")
     assert load_corpus(copy, cache=False).fingerprint != summary["fingerprint"]
+
+
+def test_tables_partitioned_over_processes_equal_one_process(seed_article, tmp_path, monkeypatch):
+    """``n_jobs`` splits extraction into partitions: the result must not depend on it."""
+    import workbench.corpus as corpus_module
+
+    for i in range(6):
+        (tmp_path / f"copy{i}.txt").write_text(f"date 2024-11-1{i} {seed_article['text']}\n\nSource: European Pravda\n")
+    monkeypatch.setattr(corpus_module, "PARALLEL_MIN_ARTICLES", 1)
+    one = load_corpus(tmp_path, cache=False)
+    two = load_corpus(tmp_path, cache=False, n_jobs=2)
+    for name in ("sentences", "mentions", "attributions", "dates"):
+        pd.testing.assert_frame_equal(one.table(name), two.table(name), check_like=False)
+    assert len(two.mentions) > 6 * 30

@@ -176,11 +176,15 @@ class Corpus:
         return frame.drop(columns="_order").reset_index(drop=True)
 
     def _run(self, spec: TableSpec, articles: pd.DataFrame, needs: dict, options: dict) -> pd.DataFrame:
+        """Run an extractor, split into partitions over ``n_jobs`` processes for large batches."""
         n_jobs = int(self.options.get("n_jobs") or 1)
-        if n_jobs <= 1 or len(articles) < 2000:
+        if n_jobs <= 1 or len(articles) < PARALLEL_MIN_ARTICLES:
             return _compute_chunk(spec.function, articles, _subset(needs, articles), options)
-        chunks = [articles.iloc[i : i + 1000] for i in range(0, len(articles), 1000)]
-        with ProcessPoolExecutor(n_jobs) as pool:
+        size = min(1000, -(-len(articles) // (4 * n_jobs)))
+        chunks = [articles.iloc[i : i + size] for i in range(0, len(articles), size)]
+        import multiprocessing
+
+        with ProcessPoolExecutor(n_jobs, mp_context=multiprocessing.get_context("forkserver")) as pool:
             futures = [pool.submit(_compute_chunk, spec.function, c, _subset(needs, c), options) for c in chunks]
             return pd.concat([f.result() for f in futures], ignore_index=True)
 
@@ -349,8 +353,9 @@ def _read_batch(units: list[readers.Unit]) -> tuple[pd.DataFrame, pd.DataFrame]:
     return _records_frame(records), errors
 
 
-#: Below this many files a second process costs more (start-up, imports) than it saves.
+#: Below this many files (articles) a second process costs more (start-up, imports) than it saves.
 PARALLEL_MIN_FILES = 3000
+PARALLEL_MIN_ARTICLES = 2000
 
 
 def _read_parallel(units: list[readers.Unit], progress: bool | None, n_jobs: int | None) -> tuple[pd.DataFrame, pd.DataFrame]:
