@@ -74,9 +74,8 @@ def write_frame(path: Path, frame: pd.DataFrame) -> None:
     write_atomic(path, lambda tmp: pq.write_table(table, tmp, compression="none", use_dictionary=dictionary))
 
 
-def write_arrow(path: Path, frame: pd.DataFrame) -> None:
+def write_arrow(path: Path, table: pa.Table) -> None:
     """Write an Arrow IPC (Feather v2) file atomically, uncompressed so that it can be memory-mapped."""
-    table = pa.Table.from_pandas(frame, preserve_index=False)
     write_atomic(path, lambda tmp: feather.write_feather(table, tmp, compression="uncompressed"))
 
 

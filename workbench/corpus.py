@@ -407,24 +407,24 @@ def _read_units(units, problems, cache_dir, progress, n_jobs=None) -> tuple[pd.D
     todo = [u for u in units if old.get(u.key) != signatures[u.key]]
 
     changed = bool(todo) or set(old) != set(signatures)
-    articles, errors = _read_parallel(todo, progress, n_jobs)
+    new_articles, errors = _read_parallel(todo, progress, n_jobs)
+    table = _to_arrow(new_articles)
     if fresh:
         if len(fresh) < len(old):  # some cached files changed or went away
             keep = pa.array(fresh)
             cached_articles = cached_articles.filter(pc.is_in(cached_articles["_unit"], value_set=keep))
             cached_problems = cached_problems.filter(pc.is_in(cached_problems["_unit"], value_set=keep))
-        old_articles = _restore(cached_articles)
         old_errors = cached_problems.to_pandas()
         if changed:  # ids and duplicates are settled again below, over old and new articles together
             old_errors = old_errors[old_errors["reason"] != "duplicate_id"]
-        articles = pd.concat([old_articles, articles], ignore_index=True) if len(articles) else old_articles
+        table = pa.concat_tables([cached_articles, table]) if table.num_rows else cached_articles
         errors = pd.concat([old_errors.astype(errors.dtypes.to_dict()), errors], ignore_index=True) if len(errors) else old_errors
     if changed or cache_dir is None:
-        articles, id_problems = _finish(articles)
+        table, id_problems = _finish(table)
         errors = pd.concat([errors, id_problems], ignore_index=True) if len(id_problems) else errors
     if cache_dir is not None and changed:
         try:
-            cachestore.write_arrow(cache_dir / "articles.arrow", _storable(articles))
+            cachestore.write_arrow(cache_dir / "articles.arrow", table)
             cachestore.write_frame(cache_dir / "problems.parquet", errors)
             cachestore.write_json(cache_dir / "meta.json", {"code": fingerprint, "units": signatures})
         except OSError as exc:
@@ -432,7 +432,32 @@ def _read_units(units, problems, cache_dir, progress, n_jobs=None) -> tuple[pd.D
     walk_problems = problems_frame(problems)
     errors = errors.drop(columns="_unit").astype(walk_problems.dtypes.to_dict())
     errors = pd.concat([walk_problems, errors], ignore_index=True) if len(walk_problems) else errors
+    articles = _restore(table)
     return articles[ARTICLE_COLUMNS], errors.sort_values(["path", "line"], kind="stable", na_position="first").reset_index(drop=True)
+
+
+#: The articles table as cached: every article column plus the reader's id (``_id``) and file (``_unit``).
+ARTICLE_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.large_string()),
+        ("published", pa.timestamp("ns")),
+        ("outlet", pa.large_string()),
+        ("via", pa.list_(pa.large_string())),
+        ("title", pa.large_string()),
+        ("lead", pa.large_string()),
+        ("text", pa.large_string()),
+        ("sections", pa.list_(pa.struct([("name", pa.large_string()), ("start", pa.int64()), ("end", pa.int64())]))),
+        ("path", pa.large_string()),
+        ("format", pa.large_string()),
+        ("n_words", pa.int64()),
+        ("duplicate_of", pa.large_string()),
+        ("credit", pa.large_string()),
+        ("url", pa.large_string()),
+        ("content_hash", pa.large_string()),
+        ("_unit", pa.large_string()),
+        ("_id", pa.large_string()),
+    ]
+)
 
 
 def _records_frame(records: list[dict]) -> pd.DataFrame:
@@ -453,10 +478,19 @@ def _records_frame(records: list[dict]) -> pd.DataFrame:
     return frame
 
 
-def _storable(frame: pd.DataFrame) -> pd.DataFrame:
-    """Section tuples become structs, which Parquet can store."""
+def _to_arrow(frame: pd.DataFrame) -> pa.Table:
+    """Reader output (pandas) -> an Arrow table of ``ARTICLE_SCHEMA`` (section tuples become structs)."""
     sections = [[{"name": n, "start": s, "end": e} for n, s, e in v] for v in frame["sections"]]
-    return frame.assign(sections=sections)
+    columns = {name: frame[name] for name in ARTICLE_SCHEMA.names if name != "sections"}
+    arrays = [
+        pa.array(sections, type=field.type)
+        if field.name == "sections"
+        else pa.array(columns[field.name].tolist(), type=field.type)
+        if pa.types.is_list(field.type)
+        else pa.array(columns[field.name], type=field.type, from_pandas=True)
+        for field in ARTICLE_SCHEMA
+    ]
+    return pa.Table.from_arrays(arrays, schema=ARTICLE_SCHEMA)
 
 
 def _restore(table: pa.Table) -> pd.DataFrame:
@@ -473,20 +507,23 @@ def _restore(table: pa.Table) -> pd.DataFrame:
     return frame
 
 
-def _finish(articles: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _finish(table: pa.Table) -> tuple[pa.Table, pd.DataFrame]:
     """Order by date then path, make ids unique (from the readers' ids in ``_id``), flag duplicate texts.
 
-    Returns the articles (``_unit`` and ``_id`` kept for the cache) and the ``duplicate_id`` problems.
+    Works on the Arrow table (sorting and reordering in C++) so that adding a few files to a large
+    cached corpus does not convert every article to Python and back. Returns the table and the
+    ``duplicate_id`` problems.
     """
-    problems, units = [], []
-    articles = articles.sort_values(["published", "path"], na_position="last", kind="stable").reset_index(drop=True)
-    ids = articles["_id"]
+    order = pc.sort_indices(table, sort_keys=[("published", "ascending"), ("path", "ascending")])  # no date: last
+    table = table.take(order)
+    ids = table.column("_id").to_pandas()
     clash = ids.duplicated(keep="first")
+    problems, units = [], []
     new_ids = ids
     if clash.any():
         seen: dict[str, int] = {}
         renamed = []
-        for article_id, is_clash, path, unit in zip(ids, clash, articles["path"], articles["_unit"], strict=True):
+        for article_id, is_clash, path, unit in zip(ids, clash, table.column("path").to_pylist(), table.column("_unit").to_pylist(), strict=True):
             if is_clash:
                 seen[article_id] = seen.get(article_id, 1) + 1
                 new_id = f"{article_id}~{seen[article_id]}"
@@ -496,11 +533,14 @@ def _finish(articles: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
             else:
                 renamed.append(article_id)
         new_ids = pd.Series(renamed, dtype="string")
-    articles["article_id"] = new_ids.astype("string")
-    first = articles.drop_duplicates("content_hash").set_index("content_hash")["article_id"]
-    duplicate = articles["content_hash"].duplicated(keep="first")
-    articles["duplicate_of"] = articles["content_hash"].map(first).where(duplicate).astype("string")
-    return articles, problems_frame(problems).assign(_unit=pd.Series(units, dtype="string"))
+    hashes = table.column("content_hash").to_pandas()
+    first = pd.Series(new_ids.values, index=hashes.values)
+    first = first[~first.index.duplicated(keep="first")]
+    duplicate_of = hashes.map(first).where(hashes.duplicated(keep="first"))
+    for name, values in (("article_id", new_ids), ("duplicate_of", duplicate_of)):
+        column = pa.array(values, type=pa.large_string(), from_pandas=True)
+        table = table.set_column(table.schema.get_field_index(name), ARTICLE_SCHEMA.field(name), column)
+    return table, problems_frame(problems).assign(_unit=pd.Series(units, dtype="string"))
 
 
 def _row_keys(articles: pd.DataFrame) -> list[str]:
