@@ -336,8 +336,8 @@ def load_corpus(
 # -- reading with the cache ---------------------------------------------------------------
 
 
-def _read_batch(units: list[readers.Unit]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Read units into an articles frame and an errors frame, both tagged with ``_unit``."""
+def _read_batch(units: list[readers.Unit]) -> tuple[pa.Table, pd.DataFrame]:
+    """Read units into an articles table (``ARTICLE_SCHEMA``) and an errors frame, both tagged with ``_unit``."""
     records: list[dict] = []
     unit_problems: list[Problem] = []
     problem_units: list[str] = []
@@ -350,7 +350,7 @@ def _read_batch(units: list[readers.Unit]) -> tuple[pd.DataFrame, pd.DataFrame]:
         unit_problems.extend(result.problems)
         problem_units.extend([unit.key] * len(result.problems))
     errors = problems_frame(unit_problems).assign(_unit=pd.Series(problem_units, dtype="string"))
-    return _records_frame(records), errors
+    return _to_arrow(_records_frame(records)), errors
 
 
 #: Below this many files (articles) a second process costs more (start-up, imports) than it saves.
@@ -358,7 +358,7 @@ PARALLEL_MIN_FILES = 3000
 PARALLEL_MIN_ARTICLES = 2000
 
 
-def _read_parallel(units: list[readers.Unit], progress: bool | None, n_jobs: int | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _read_parallel(units: list[readers.Unit], progress: bool | None, n_jobs: int | None) -> tuple[pa.Table, pd.DataFrame]:
     """Read units in batches, across processes for large loads, with an optional progress bar."""
     jobs = n_jobs if n_jobs is not None else (os.cpu_count() or 1)
     batch = 500
@@ -385,7 +385,7 @@ def _read_parallel(units: list[readers.Unit], progress: bool | None, n_jobs: int
                 bar.update(len(units_batch))
     if bar is not None:
         bar.close()
-    articles = pd.concat([a for a, _ in results], ignore_index=True) if len(results) > 1 else results[0][0]
+    articles = pa.concat_tables([a for a, _ in results]) if len(results) > 1 else results[0][0]
     errors = pd.concat([e for _, e in results], ignore_index=True) if len(results) > 1 else results[0][1]
     return articles, errors
 
@@ -407,8 +407,7 @@ def _read_units(units, problems, cache_dir, progress, n_jobs=None) -> tuple[pd.D
     todo = [u for u in units if old.get(u.key) != signatures[u.key]]
 
     changed = bool(todo) or set(old) != set(signatures)
-    new_articles, errors = _read_parallel(todo, progress, n_jobs)
-    table = _to_arrow(new_articles)
+    table, errors = _read_parallel(todo, progress, n_jobs)
     if fresh:
         if len(fresh) < len(old):  # some cached files changed or went away
             keep = pa.array(fresh)
