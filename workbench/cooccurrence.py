@@ -24,6 +24,7 @@ import pandas as pd
 from scipy import sparse
 
 from workbench.errors import WorkbenchError
+from workbench.sentences import sentence_texts
 
 PAIR_COLUMNS = ["entity_a", "entity_b", "type_a", "type_b", "count", "articles", "pmi", "npmi", "jaccard"]
 MEASURES = ("count", "pmi", "npmi", "jaccard")
@@ -344,10 +345,9 @@ def evidence(entity_a: str, entity_b: str, corpus: Any, *, limit: int | None = N
     both_articles = set(per_sentence.loc[per_sentence["both"], "article_id"])
     keep = per_sentence["both"] | ~per_sentence["article_id"].isin(both_articles)
     rows = per_sentence[keep].drop(columns="n")
-    sentences = corpus.sentences.merge(rows, on=["article_id", "sentence"])
-    info = corpus.articles[["article_id", "published", "outlet", "title", "text"]]
-    frame = sentences.merge(info, on="article_id")
-    frame["text"] = [t[s:e] for t, s, e in zip(frame["text"], frame["start"], frame["end"], strict=True)]
+    info = corpus.articles[["article_id", "published", "outlet", "title"]]
+    frame = rows.merge(info, on="article_id")
+    frame["text"] = sentence_texts(frame, articles=corpus.articles, sentences=corpus.sentences)
     frame = frame[["article_id", "published", "outlet", "title", "sentence", "text", "both"]]
     frame = frame.sort_values(["both", "published", "article_id", "sentence"], ascending=[False, True, True, True], kind="stable").reset_index(drop=True)
     frame["text"] = frame["text"].astype("string")

@@ -84,3 +84,26 @@ def sentences(articles: pd.DataFrame) -> pd.DataFrame:
             "end": pd.Series(ends, dtype="int64"),
         }
     )
+
+
+def sentence_texts(rows: pd.DataFrame, *, articles: pd.DataFrame, sentences: pd.DataFrame) -> pd.Series:
+    """The text of the sentence each row points at (``article_id``, ``sentence``), in row order.
+
+    Shared by every table that shows evidence in context (co-occurrence pairs, dated events).
+
+    >>> articles = pd.DataFrame({"article_id": ["a"], "text": ["One. Two."]})
+    >>> sentence_texts(pd.DataFrame({"article_id": ["a", "a"], "sentence": [1, 0]}), articles=articles, sentences=sentences(articles)).tolist()
+    ['Two.', 'One.']
+    """
+    keys = pd.DataFrame({"article_id": rows["article_id"].astype("string").values, "sentence": rows["sentence"].astype("int64").values})
+    spans = keys.merge(
+        sentences[["article_id", "sentence", "start", "end"]].astype({"article_id": "string", "sentence": "int64"}),
+        on=["article_id", "sentence"],
+        how="left",
+    )
+    text_of = dict(zip(articles["article_id"], articles["text"], strict=True))
+    texts = [
+        text_of[a][int(s) : int(e)] if a in text_of and pd.notna(s) else None
+        for a, s, e in zip(spans["article_id"], spans["start"], spans["end"], strict=True)
+    ]
+    return pd.Series(texts, index=rows.index, dtype="string")

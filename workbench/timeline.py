@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.errors import WorkbenchError
+from workbench.sentences import sentence_texts
 
 __all__ = ["BY", "FREQS", "LAG_BUCKETS", "events", "lag_summary", "lags", "timeline", "top_entities"]
 
@@ -205,20 +206,10 @@ def events(corpus, *, entity: str | Iterable[str] | None = None, types: Iterable
     joined = joined.assign(
         published=joined["article_id"].map(articles["published"]),
         outlet=joined["article_id"].map(articles["outlet"]),
-        sentence_text=_sentence_texts(corpus, joined),
+        sentence_text=sentence_texts(joined, articles=corpus.articles, sentences=corpus.sentences),
     )
     joined = joined.sort_values(["date_start", "published", "article_id", "start"], kind="stable")
     return joined[EVENT_COLUMNS].astype({"sentence": "int64", "sentence_text": "string"}).reset_index(drop=True)
-
-
-def _sentence_texts(corpus, rows: pd.DataFrame) -> list[str]:
-    sentences = corpus.sentences.set_index(["article_id", "sentence"])
-    texts = corpus.articles.set_index("article_id")["text"]
-    out = []
-    for article_id, sentence in zip(rows["article_id"], rows["sentence"], strict=True):
-        start, end = sentences.loc[(article_id, int(sentence)), ["start", "end"]]
-        out.append(texts[article_id][int(start) : int(end)])
-    return out
 
 
 #: Lag buckets, from looking ahead to looking far back: (label, lowest lag in days, highest).
