@@ -81,13 +81,7 @@ def write_arrow(path: Path, table: pa.Table) -> None:
 
 def read_arrow(path: Path) -> pa.Table | None:
     """A memory-mapped Arrow IPC table (no copy: pages load when used), or None when missing or corrupt."""
-    if not path.exists():
-        return None
-    try:
-        return feather.read_table(path, memory_map=True)
-    except Exception as exc:
-        warnings.warn(f"cache file {path} is corrupt ({type(exc).__name__}: {exc}); rebuilding it", stacklevel=3)
-        return None
+    return _read(path, lambda p: feather.read_table(p, memory_map=True))
 
 
 def write_json(path: Path, data: dict) -> None:
@@ -105,11 +99,15 @@ def read_json(path: Path) -> dict | None:
 
 
 def read_table(path: Path) -> pa.Table | None:
-    """A cached Arrow table, or None when missing; a corrupt file is reported and ignored."""
+    """A cached Parquet table, or None when missing; a corrupt file is reported and ignored."""
+    return _read(path, lambda p: pq.read_table(p, memory_map=True))
+
+
+def _read(path: Path, reader) -> pa.Table | None:
     if not path.exists():
         return None
     try:
-        return pq.read_table(path, memory_map=True)
+        return reader(path)
     except Exception as exc:
-        warnings.warn(f"cache file {path} is corrupt ({type(exc).__name__}: {exc}); rebuilding it", stacklevel=3)
+        warnings.warn(f"cache file {path} is corrupt ({type(exc).__name__}: {exc}); rebuilding it", stacklevel=4)
         return None
