@@ -269,6 +269,30 @@ class Corpus:
             "filters": self.filters,
         }
 
+    def describe(self) -> str:
+        """One plain sentence about what is loaded, for notebooks and logs.
+
+        >>> load_corpus(cache=False).describe()
+        '1 article from 1 outlet, 286 words, published 2024-11-14.'
+        >>> load_corpus(cache=False).filter(start="2030-01-01").describe()
+        'No articles match the filters: every chart below will say so.'
+        """
+        if not len(self):
+            return "No articles match the filters: every chart below will say so."
+        s = self.summary()
+
+        def plural(n: int, word: str) -> str:
+            return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+        first, last = s["first"], s["last"]
+        if pd.isna(first):
+            dates = "no publication dates"
+        elif first == last:
+            dates = f"published {first:%Y-%m-%d}"
+        else:
+            dates = f"published {first:%Y-%m-%d} to {last:%Y-%m-%d}"
+        return f"{plural(s['articles'], 'article')} from {plural(s['outlets'], 'outlet')}, {plural(s['words'], 'word')}, {dates}."
+
     @property
     def fingerprint(self) -> str:
         """A content hash of the articles (text and header data): equal corpora, equal hashes."""
