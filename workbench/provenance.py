@@ -99,8 +99,14 @@ def header_html(facts: dict[str, Any], *, title: str | None = None, overridden: 
     """
     e = html.escape
     if facts["articles"]:
-        span = f"{facts['first']} to {facts['last']}" if facts["first"] else "no publication dates"
-        scope = f"<strong>{facts['articles']:,}</strong> articles analysed (of {facts['loaded']:,} loaded), published {e(span)}"
+        if not facts["first"]:
+            span = "no publication dates"
+        elif facts["first"] == facts["last"]:
+            span = f"published {facts['first']}"
+        else:
+            span = f"published {facts['first']} to {facts['last']}"
+        noun = "article" if facts["articles"] == 1 else "articles"
+        scope = f"<strong>{facts['articles']:,}</strong> {noun} analysed (of {facts['loaded']:,} loaded), {e(span)}"
     else:
         scope = f"<strong>No articles match the filters</strong> (of {facts['loaded']:,} loaded): this report has nothing to count."
     filters = facts.get("filters") or {}
