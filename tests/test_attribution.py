@@ -40,6 +40,10 @@ def text_rows(text: str, mentions=None) -> list[list]:
     [
         ("According to a Gotham official, the bridge will close.", [["Gotham official", "anonymous", "according to", "the bridge will close", False]]),
         ("The bridge will close, according to the Gotham Times.", [["Gotham Times", "outlet", "according to", "The bridge will close", False]]),
+        (
+            "In addition, according to the Gotham Times, 500 workers will rebuild the bridge.",
+            [["Gotham Times", "outlet", "according to", "500 workers will rebuild the bridge", False]],
+        ),
         ("Jane Roe said the bridge would close.", [["Jane Roe", "person", "said", "the bridge would close", False]]),
         ("Jane Roe says the bridge will close.", [["Jane Roe", "person", "says", "the bridge will close", False]]),
         ("Jane Roe told reporters that the bridge would close.", [["Jane Roe", "person", "told", "the bridge would close", False]]),
@@ -354,3 +358,16 @@ def test_seed_spans(seed_rows, seed_article):
     text = seed_article["text"]
     spans = {text[r.start : r.end] for r in seed_rows[seed_rows["level"] == "text"].itertuples()}
     assert {"a White House official", "The New York Times", "the United States", "A White House representative", "the official"} <= spans
+
+
+@pytest.mark.parametrize(
+    ("source", "cue", "content_start"),
+    [
+        ("White House official", "according to", "Biden and Xi are also expected to talk"),
+        ("The New York Times", "according to", "50,000 Russian and North Korean troops"),
+        ("United States", "confirmed", "North Korean troops had recently participated"),
+    ],
+)
+def test_seed_article_contents(seed_rows, source, cue, content_start):
+    row = seed_rows[(seed_rows["source"] == source) & (seed_rows["cue"] == cue)].iloc[0]
+    assert row["content"].startswith(content_start)

@@ -260,7 +260,11 @@ class SentenceReader:
                 while k <= hi and (toks[k] == "," or lows[k] in self.lex.cues or lows[k] in self.lex.aux):
                     k += 1
                 return self._content(toks, starts, ends, k, hi, (starts[c0], ends[c1]), cue)
-            if all(not t[0].isalnum() or t.lower() in self.lex.stops for t in toks[:c0]):
+            before = [t for t in toks[:c0] if t[0].isalnum()]
+            after = [t for t in toks[phrase.last + 1 : hi + 1] if t[0].isalnum()]
+            # "In addition, according to X, 50,000 troops ...": a short opening adverbial is not the content
+            opener = c0 > 0 and toks[c0 - 1] == "," and len(before) <= 3 and len(after) > len(before)
+            if opener or all(not t[0].isalnum() or t.lower() in self.lex.stops for t in toks[:c0]):
                 k = phrase.last + 1
                 while k <= hi and toks[k] in (",", "—", "--"):
                     k += 1
