@@ -374,7 +374,7 @@ def _read_batch(units: list[readers.Unit]) -> tuple[pa.Table, pd.DataFrame]:
         unit_problems.extend(result.problems)
         problem_units.extend([unit.key] * len(result.problems))
     errors = problems_frame(unit_problems).assign(_unit=pd.Series(problem_units, dtype="string"))
-    return _to_arrow(_records_frame(records)), errors
+    return _records_table(records), errors
 
 
 #: Below this many files (articles) a second process costs more (start-up, imports) than it saves.
@@ -483,36 +483,27 @@ ARTICLE_SCHEMA = pa.schema(
 )
 
 
-def _records_frame(records: list[dict]) -> pd.DataFrame:
-    """Reader records -> a frame with every article column (computed ones filled here)."""
-    columns = [*ARTICLE_COLUMNS, "_unit"]
-    frame = pd.DataFrame.from_records(records, columns=columns) if records else pd.DataFrame(columns=columns)
-    texts = frame["text"].tolist()
-    frame["n_words"] = pd.Series([count_words(t) for t in texts], dtype="int64")
-    frame["content_hash"] = [hashlib.blake2b(t.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest() for t in texts]
-    frame["published"] = pd.to_datetime(frame["published"]).astype("datetime64[ns]")
-    frame["via"] = [v if isinstance(v, list) else [] for v in frame["via"]]
-    frame["sections"] = [[tuple(s) for s in v] if v is not None else [] for v in frame["sections"]]
-    for column in _STRING_COLUMNS:
-        if column != "duplicate_of":
-            frame[column] = frame[column].astype("string")
-    frame["_unit"] = frame["_unit"].astype("string")
-    frame["_id"] = frame["article_id"]
-    return frame
+def _records_table(records: list[dict]) -> pa.Table:
+    """Reader records -> an Arrow table of ``ARTICLE_SCHEMA``, computed columns filled in.
 
+    Built column by column straight into Arrow (no pandas round trip): this runs once per article
+    of every cold load.
+    """
 
-def _to_arrow(frame: pd.DataFrame) -> pa.Table:
-    """Reader output (pandas) -> an Arrow table of ``ARTICLE_SCHEMA`` (section tuples become structs)."""
-    sections = [[{"name": n, "start": s, "end": e} for n, s, e in v] for v in frame["sections"]]
-    columns = {name: frame[name] for name in ARTICLE_SCHEMA.names if name != "sections"}
-    arrays = [
-        pa.array(sections, type=field.type)
-        if field.name == "sections"
-        else pa.array(columns[field.name].tolist(), type=field.type)
-        if pa.types.is_list(field.type)
-        else pa.array(columns[field.name], type=field.type, from_pandas=True)
-        for field in ARTICLE_SCHEMA
-    ]
+    def column(key: str) -> list:
+        return [record.get(key) for record in records]
+
+    texts = column("text")
+    data = {
+        "published": [None if p is None or pd.isna(p) else p for p in column("published")],
+        "via": [v if isinstance(v, list) else [] for v in column("via")],
+        "sections": [[{"name": n, "start": s, "end": e} for n, s, e in v or ()] for v in column("sections")],
+        "n_words": [count_words(t) for t in texts],
+        "duplicate_of": [None] * len(records),
+        "content_hash": [hashlib.blake2b(t.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest() for t in texts],
+        "_id": column("article_id"),
+    }
+    arrays = [pa.array(data[f.name] if f.name in data else column(f.name), type=f.type) for f in ARTICLE_SCHEMA]
     return pa.Table.from_arrays(arrays, schema=ARTICLE_SCHEMA)
 
 

@@ -43,6 +43,13 @@ class Problem:
 
 def problems_frame(problems: list[Problem]) -> pd.DataFrame:
     """Turn problems into the tidy ``errors`` table."""
+    if not problems:  # the common case, once per batch of files: skip the dtype conversions
+        return _EMPTY.copy()
     frame = pd.DataFrame([asdict(p) for p in problems], columns=ERROR_COLUMNS)
     frame["line"] = frame["line"].astype("Int64")
     return frame.astype({"path": "string", "severity": "string", "reason": "string", "detail": "string"})
+
+
+_EMPTY = pd.DataFrame({"path": [], "line": [], "severity": [], "reason": [], "detail": []}).astype(
+    {"path": "string", "line": "Int64", "severity": "string", "reason": "string", "detail": "string"}
+)
