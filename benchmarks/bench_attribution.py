@@ -14,13 +14,11 @@ with an empty mentions table, and the rate including sentence splitting. Target:
 from __future__ import annotations
 
 import argparse
-import sys
 import time
-from pathlib import Path
 
 import pandas as pd
+from common import POLNEAR, shared_corpus, train_articles
 
-from workbench import config, load_corpus
 from workbench.attribution import attributions
 from workbench.sentences import sentences as split_sentences
 
@@ -36,15 +34,11 @@ def best_of(repeat: int, function) -> tuple[float, pd.DataFrame]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--corpus", default=str(config.SHARED_DIR / "corpora" / "polnear"))
+    parser.add_argument("--corpus", default=str(POLNEAR))
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
-    root = Path(args.corpus)
-    if not root.exists():
-        print(f"needs {root} (PolNeAR in ../shared); not present", file=sys.stderr)
-        return 2
-    corpus = load_corpus(root)
-    articles = corpus.articles[corpus.articles["path"].str.contains("/train/", regex=False)].reset_index(drop=True)
+    corpus = shared_corpus(args.corpus)
+    articles = train_articles(corpus)
     ids = set(articles["article_id"])
     sentences = corpus.sentences[corpus.sentences["article_id"].isin(ids)]
     mentions = corpus.mentions[corpus.mentions["article_id"].isin(ids)]

@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 
-import workbench
-from workbench import config
+from common import POLNEAR, shared_corpus, train_articles
+
 from workbench.dates import dates
 from workbench.dates.patterns import candidates, pattern
 from workbench.sentences import sentences
@@ -34,15 +33,12 @@ def best_of(repeat: int, function) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", default=str(config.SHARED_DIR / "corpora" / "polnear"))
+    parser.add_argument("--corpus", default=str(POLNEAR))
     parser.add_argument("--dateparser-seconds", type=float, default=20.0, help="time budget for dateparser (it is slow)")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    if not Path(args.corpus).exists():
-        raise SystemExit(f"needs {args.corpus} (the real corpora in ../shared)")
-
-    corpus = workbench.load_corpus(args.corpus)
-    articles = corpus.articles[corpus.articles["path"].str.contains("/train/", regex=False)].reset_index(drop=True)
+    corpus = shared_corpus(args.corpus)
+    articles = train_articles(corpus)
     if articles.empty:
         articles = corpus.articles
     words = int(articles["n_words"].sum())

@@ -19,14 +19,13 @@ from __future__ import annotations
 import argparse
 import collections
 import re
-import sys
 import time
 import unicodedata
 from pathlib import Path
 
 import pandas as pd
+from common import POLNEAR, shared_corpus
 
-from workbench import config, load_corpus
 from workbench.attribution import attributions
 
 Span = tuple[int, int]
@@ -164,16 +163,13 @@ def score(pred: pd.DataFrame, gold_by: dict, texts: dict[str, str], errors: int 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--corpus", default=str(config.SHARED_DIR / "corpora" / "polnear"))
+    parser.add_argument("--corpus", default=str(POLNEAR))
     parser.add_argument("--split", default="dev", choices=["dev", "train"])
     parser.add_argument("--no-mentions", action="store_true", help="score without entity mentions (capitalisation heuristics only)")
     parser.add_argument("--errors", type=int, default=0, help="print this many missed/spurious cue groups")
     args = parser.parse_args(argv)
     root = Path(args.corpus)
-    if not root.exists():
-        print(f"needs {root} (PolNeAR in ../shared); not present", file=sys.stderr)
-        return 2
-    corpus = load_corpus(root)
+    corpus = shared_corpus(root)
     stems = {re.sub(r"_[^_]+$", "", p.stem) for p in (root / args.split / "attributions").glob("*.ann")}
     articles = corpus.articles[corpus.articles["article_id"].isin(stems)].reset_index(drop=True)
     texts = dict(zip(articles["article_id"], articles["text"], strict=True))

@@ -35,9 +35,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
+from common import WIKINEWS, shared_corpus
 
-import workbench
-from workbench import config
 from workbench.dates import find_dates
 
 RANK = {"day": 0, "week": 1, "month": 2, "quarter": 3, "year": 4}
@@ -105,14 +104,11 @@ def _day(value) -> date | None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", default=str(config.SHARED_DIR / "corpora" / "wikinews-timeline"))
+    parser.add_argument("--corpus", default=str(WIKINEWS))
     parser.add_argument("--verbose", action="store_true", help="print every scored event")
     args = parser.parse_args()
     root = Path(args.corpus)
-    if not root.exists():
-        raise SystemExit(f"needs {root} (the real corpora in ../shared)")
-
-    corpus = workbench.load_corpus(root)
+    corpus = shared_corpus(root)
     articles = corpus.articles.assign(docid=corpus.articles["article_id"].str.extract(r"^(\d+)", expand=False))
     lines, timex = read_lines(root / "articles")
     print(f"{len(articles)} articles; TIMEX3 annotations: {timex['in DCT']} in DCT, {timex['in TEXT']} in TEXT")
