@@ -99,6 +99,13 @@ class Corpus:
         self.filters: dict[str, Any] = filters or {}
         self.seconds = seconds
         self._tables: dict[str, pd.DataFrame] = dict(tables or {})
+        self._row_keys: list[str] | None = None
+
+    def _keys(self) -> list[str]:
+        """Per-article cache keys, hashed once per Corpus (every table and the fingerprint use them)."""
+        if self._row_keys is None:
+            self._row_keys = _row_keys(self.articles)
+        return self._row_keys
 
     # -- derived tables -------------------------------------------------------------------
     def table(self, name: str) -> pd.DataFrame:
@@ -136,7 +143,7 @@ class Corpus:
     def _compute(self, name: str, spec: TableSpec) -> pd.DataFrame:
         needs = {need: self.table(need) for need in spec.needs}
         options = {key: self.options[key] for key in spec.options if key in self.options}
-        keys = _row_keys(self.articles)
+        keys = self._keys()
         store = self._table_store(name, options)
         cached = _read_cached_table(store) if store else None
         todo = self.articles
@@ -297,7 +304,7 @@ class Corpus:
     def fingerprint(self) -> str:
         """A content hash of the articles (text and header data): equal corpora, equal hashes."""
         digest = hashlib.blake2b(digest_size=8)
-        for key in sorted(_row_keys(self.articles)):
+        for key in sorted(self._keys()):
             digest.update(key.encode())
         return digest.hexdigest()
 
