@@ -7,7 +7,7 @@ Usage::
 
 Prints words per second (wall clock, and per CPU second of this process: on a machine shared with
 other work the CPU figure is the one-core speed) and peak memory (resident set, whole process) for extraction plus
-canonicalisation (``workbench.entities.mentions``), and for spaCy's blank English tokenizer alone as
+canonicalisation (``workbench.ner.mentions``), and for spaCy's blank English tokenizer alone as
 the floor. Runs on one core. Set-up (loading the corpus, building the name lists and matchers) is
 timed separately and not counted in words per second.
 """
@@ -23,7 +23,7 @@ import pandas as pd
 
 import workbench
 from workbench import config
-from workbench.entities import mentions
+from workbench.ner import mentions
 from workbench.sentences import sentences as split_sentences
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from workbench import config
-from workbench.entities import mentions
+from workbench.ner import mentions
 
 TYPE_MAP = {"PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC"}
 PARTS = {"testa": "conll2003-eng.testa", "train": "conll2003-eng.train.gz"}

@@ -21,8 +21,8 @@ __version__ = "0.1.0"
 
 #: public name -> module that defines it (imported lazily)
 _LAZY = {
-    "canonical": "workbench.entities",
-    "register_backend": "workbench.entities",
+    "canonical": "workbench.ner",
+    "register_backend": "workbench.ner",
     "partners": "workbench.cooccurrence",
     "evidence": "workbench.cooccurrence",
     "graph": "workbench.cooccurrence",

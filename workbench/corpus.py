@@ -49,7 +49,7 @@ class TableSpec:
 #: Derived tables by name. Extractors register here so the Corpus never branches on them.
 TABLES: dict[str, TableSpec] = {
     "sentences": TableSpec("workbench.sentences:sentences"),
-    "mentions": TableSpec("workbench.entities:mentions", needs=("sentences",), options=("backend",)),
+    "mentions": TableSpec("workbench.ner:mentions", needs=("sentences",), options=("backend",)),
     "attributions": TableSpec("workbench.attribution:attributions", needs=("sentences", "mentions")),
     "dates": TableSpec("workbench.dates:dates", needs=("sentences",)),
 }
@@ -127,7 +127,7 @@ class Corpus:
 
     @property
     def mentions(self) -> pd.DataFrame:
-        """Entity mentions (see ``workbench.entities``)."""
+        """Entity mentions (see ``workbench.ner``)."""
         return self.table("mentions")
 
     @property

@@ -1,1 +1,147 @@
-"""Named-entity backends and the canonicalisation they share (see ``workbench.entities``)."""
+"""Entity mentions: canonical people, organisations and places per article and sentence.
+
+This package holds the extractor (here), its backends and the canonicalisation they share.
+
+``mentions(articles, *, sentences, backend="rules")`` is the extractor behind ``corpus.mentions``.
+It returns one row per mention:
+
+| column | meaning |
+|---|---|
+| ``article_id`` | the article |
+| ``sentence`` | 0-based sentence number in the article (see ``corpus.sentences``) |
+| ``start``, ``end`` | character offsets into ``articles.text`` |
+| ``surface`` | the text as written ("Russia's" gives "Russia", "North Korean" stays) |
+| ``entity`` | canonical name ("United States", "Joe Biden") |
+| ``type`` | PERSON, ORG, GPE (countries, regions, cities) or LOC (seas, rivers, continents) |
+| ``country`` | ISO alpha-2 for places (and listed organisations) where known, else NA |
+| ``title`` | a title stripped from a person's name ("President"), else NA |
+| ``how`` | the list, rule or model that found it (``countries``, ``rule:first_name``, ``spacy:ORG``...) |
+
+Backends are a registry (:data:`BACKENDS`, :func:`register_backend`): ``rules`` (default, no
+model: :mod:`workbench.ner.rules`) and ``spacy:<package-or-path>`` (an installed spaCy pipeline:
+:mod:`workbench.ner.spacy_backend`). Every backend's output goes through the same canonicalisation
+(:mod:`workbench.ner.canonical`); :func:`canonical` exposes it for free strings.
+
+The name lists are data files in ``workbench/data`` (see its README to extend them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from workbench.errors import WorkbenchError
+from workbench.ner.canonical import Raw, canonical, resolve
+
+__all__ = ["BACKENDS", "MENTION_COLUMNS", "TYPES", "canonical", "mentions", "register_backend"]
+
+MENTION_COLUMNS = ["article_id", "sentence", "start", "end", "surface", "entity", "type", "country", "title", "how"]
+#: The entity types of every mention (the one home of this tuple).
+TYPES = ("PERSON", "ORG", "GPE", "LOC")
+
+#: A backend takes the article texts and per-article sentence (starts, ends) and returns raw mentions per text.
+Backend = Callable[[list[str], list[tuple[list[int], list[int]]]], list[list[Raw]]]
+
+
+def _rules(texts: list[str], bounds: list[tuple[list[int], list[int]]]) -> list[list[Raw]]:
+    from workbench.ner import rules
+
+    return [rules.extract(text, starts, ends) for text, (starts, ends) in zip(texts, bounds, strict=True)]
+
+
+#: Backends by name. ``spacy:<name>`` is handled by prefix (any installed pipeline).
+BACKENDS: dict[str, Backend] = {"rules": _rules}
+
+
+def register_backend(name: str, backend: Backend) -> None:
+    """Register an entity backend under ``name`` (usable as ``load_corpus(..., backend=name)``).
+
+    >>> register_backend("nothing", lambda texts, bounds: [[] for _ in texts])
+    >>> "nothing" in BACKENDS
+    True
+    """
+    BACKENDS[name] = backend
+
+
+def _backend(name: str) -> Backend:
+    if name.startswith("spacy:"):
+        from workbench.ner import spacy_backend
+
+        pipeline = name.partition(":")[2]
+        if not pipeline:
+            raise WorkbenchError("backend 'spacy:' needs a pipeline: spacy:<package-or-path>, e.g. spacy:en_core_web_sm")
+        return lambda texts, bounds: spacy_backend.extract_many(pipeline, texts)
+    try:
+        return BACKENDS[name]
+    except KeyError:
+        raise WorkbenchError(f"unknown entity backend {name!r}; known: {', '.join(BACKENDS)}, spacy:<package-or-path>") from None
+
+
+def _empty() -> pd.DataFrame:
+    return _frame([], [], [], [], [], [], [], [], [], [])
+
+
+def _frame(ids, sentence, start, end, surface, entity, kind, country, title, how) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "article_id": pd.Series(ids, dtype="string"),
+            "sentence": pd.Series(sentence, dtype="int32"),
+            "start": pd.Series(start, dtype="int64"),
+            "end": pd.Series(end, dtype="int64"),
+            "surface": pd.Series(surface, dtype="string"),
+            "entity": pd.Series(entity, dtype="string"),
+            "type": pd.Series(kind, dtype="string"),
+            "country": pd.Series(country, dtype="string"),
+            "title": pd.Series(title, dtype="string"),
+            "how": pd.Series(how, dtype="string"),
+        }
+    )
+
+
+def mentions(articles: pd.DataFrame, *, sentences: pd.DataFrame, backend: str = "rules") -> pd.DataFrame:
+    """One row per entity mention (columns: :data:`MENTION_COLUMNS`), canonicalised.
+
+    Args:
+        articles: needs ``article_id`` and ``text``.
+        sentences: ``article_id, sentence, start, end`` (``corpus.sentences``) for the same articles.
+        backend: ``"rules"`` (default, no model) or ``"spacy:<package-or-path>"``, or a registered name.
+
+    Returns:
+        A DataFrame ordered by article and offset; empty (with the columns) for no articles.
+
+    Raises:
+        WorkbenchError: the backend is unknown or its pipeline cannot be loaded.
+
+    >>> import pandas as pd
+    >>> from workbench.sentences import sentences as split
+    >>> arts = pd.DataFrame({"article_id": ["a"], "text": ["US President Joe Biden met Xi Jinping in Peru."]})
+    >>> found = mentions(arts, sentences=split(arts))
+    >>> found[["entity", "type", "title"]].astype(object).fillna("").values.tolist()
+    [['United States', 'GPE', ''], ['Joe Biden', 'PERSON', 'President'], ['Xi Jinping', 'PERSON', ''], ['Peru', 'GPE', '']]
+    """
+    run = _backend(backend)
+    if len(articles) == 0:
+        return _empty()
+    ids = articles["article_id"].astype(str).tolist()
+    texts = ["" if pd.isna(t) else str(t) for t in articles["text"]]
+    by_article: dict[str, tuple[list[int], list[int]]] = {}
+    if len(sentences):
+        sent = sentences.sort_values(["article_id", "start"], kind="stable")
+        for article_id, group in sent.groupby("article_id", sort=False):
+            by_article[str(article_id)] = (group["start"].tolist(), group["end"].tolist())
+    bounds = [by_article.get(i) or ([0], [len(t)]) for i, t in zip(ids, texts, strict=True)]
+    raws = run(texts, bounds)
+    columns: list[list] = [[] for _ in MENTION_COLUMNS]
+    for article_id, text, (starts, _ends), found in zip(ids, texts, bounds, raws, strict=True):
+        resolved = resolve(text, found)
+        if not resolved:
+            continue
+        offsets = np.fromiter((m.start for m in resolved), dtype=np.int64, count=len(resolved))
+        numbers = np.searchsorted(np.asarray(starts, dtype=np.int64), offsets, side="right") - 1
+        for m, number in zip(resolved, numbers.tolist(), strict=True):
+            row = (article_id, max(number, 0), m.start, m.end, m.surface, m.entity, m.type, m.country, m.title, m.how)
+            for column, value in zip(columns, row, strict=True):
+                column.append(value)
+    return _frame(*columns)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from workbench.entities import MENTION_COLUMNS, canonical, mentions, register_backend
 from workbench.errors import WorkbenchError
+from workbench.ner import MENTION_COLUMNS, canonical, mentions, register_backend
 from workbench.sentences import sentences as split
 
 
