@@ -1,0 +1,106 @@
+"""Rules that type names no list knows: titles, first names, "X said", acronyms, camel case.
+
+Each unknown piece of a capitalised sequence is cut into word runs (:func:`unknown_names`) and each
+run typed by :func:`unknown` (with :func:`workbench.ner.canonical.classify` for the name-word rules).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from workbench.ner.canonical import Raw, classify, keeps_full_stop
+from workbench.ner.gazetteer import Gazetteer, gazetteer
+
+_WORDS = re.compile(r"[^\s]+")
+_SAID_AFTER = re.compile(r"[ \t]*,?[ \t]*(?:said|says|told|added|wrote|tweeted|stated|explained|argued|noted|insisted|warned|claimed|asked|replied)\b")
+_SAID_BEFORE = re.compile(r"\b(?:said|says|told|added|according to)[ \t]+$")
+_SPLIT_WORDS = frozenset({"and", "&"})
+_CAMEL = re.compile(r"^(?!Mc|Mac|Di|De|Le|La|Van|Von|O')[A-Z][a-z]+[A-Z][a-z]+")
+
+
+def title_before(text, cs, gaz: Gazetteer) -> str | None:
+    """A title written right before a name, also in lower case ("said spokesman John Kirby")."""
+    before = text[max(0, cs - 40) : cs]
+    if not before.endswith((" ", "\t")):
+        return None
+    words = before.split()[-3:]
+    if not words or words[-1] not in _title_words():
+        return None
+    for k in range(len(words)):
+        entry = gaz.phrases.get(" ".join(words[k:]))
+        if entry is not None and entry.kind == "title":
+            return entry.entity
+    return None
+
+
+@lru_cache(maxsize=1)
+def _title_words() -> frozenset[str]:
+    """Last words of the listed titles: a quick test before looking phrases up."""
+    return frozenset(phrase.split()[-1] for phrase, entry in gazetteer().phrases.items() if entry.kind == "title")
+
+
+def unknown_names(text: str, ps: int, pe: int, gaz: Gazetteer):
+    """Word runs of an unknown piece, split at "and"/"&", not-a-name words, and cut of connectors."""
+    run: list[tuple[int, int]] = []
+    for m in _WORDS.finditer(text, ps, pe):
+        word = m.group(0)
+        if word in _SPLIT_WORDS or gaz.role(word.rstrip(",.;:"), "not_name") or word in ("-", "–"):
+            if run:
+                yield from _trimmed(text, run, gaz)
+            run = []
+            continue
+        run.append(m.span())
+    if run:
+        yield from _trimmed(text, run, gaz)
+
+
+def _trimmed(text, run, gaz: Gazetteer):
+    while run and not text[run[0][0]].isupper():
+        run = run[1:]
+    while run and not text[run[-1][0]].isupper():
+        run = run[:-1]
+    if run:
+        yield run[0][0], run[-1][1]
+
+
+def unknown(text: str, ws: int, we: int, title: str | None, gaz: Gazetteer) -> Raw | None:
+    surface = text[ws:we].rstrip(",;:!?")
+    if surface.endswith(".") and not keeps_full_stop(surface[:-1]):
+        surface = surface[:-1]
+    if surface.endswith(("'s", "’s")):
+        surface = surface[:-2]
+    we = ws + len(surface)
+    words = surface.split()
+    if not words:
+        return None
+    if surface.isupper():  # "ATLANTA", "NEW YORK" in a line of capitals
+        entry = gaz.folded.get(surface.casefold())
+        if entry is not None and entry.kind == "entity":
+            return Raw(ws, we, entry.type, entry.how, entry.entity, entry.country)
+    found = classify(words, gaz)
+    if found is not None:
+        kind, how = found
+        if title is not None and kind == "PERSON":
+            how = "rule:title"
+        return Raw(ws, we, kind, how, None, None, title if kind == "PERSON" else None)
+    if title is not None:
+        return Raw(ws, we, "PERSON", "rule:title", None, None, title)
+    if len(words) == 1:
+        word = words[0]
+        if word.lower() in gaz.common_words or gaz.role(word, "not_name"):
+            return None
+        if _SAID_AFTER.match(text, we) or _SAID_BEFORE.search(text, max(0, ws - 20), ws):
+            return Raw(ws, we, "PERSON", "rule:said", None, None, None)
+        if word.isupper() and text[we : we + 1] == ":":  # a transcript's speaker: "TAPPER:"
+            return Raw(ws, we, "UNKNOWN", "rule:speaker", None, None, None)
+        if word.isupper() and 2 <= len(word.replace(".", "")) <= 5 and word.replace(".", "").isalpha():
+            return Raw(ws, we, "ORG", "rule:acronym", None, None, None)
+        if word in gaz.surnames:
+            return Raw(ws, we, "PERSON", "rule:surname", None, None, None)
+        if _CAMEL.match(word):  # "NationsBank", "WikiLeaks"
+            return Raw(ws, we, "ORG", "rule:camel_case", None, None, None)
+        if word.endswith("s") and text[max(0, ws - 4) : ws] in ("the ", "The "):  # "the Springboks", "the Mariners"
+            return Raw(ws, we, "ORG", "rule:the_plural", None, None, None)
+        return Raw(ws, we, "UNKNOWN", "rule:unknown", None, None, None)
+    return None
