@@ -35,8 +35,9 @@ import pandas as pd
 
 from workbench.attribution.header import credit_rows, dateline_rows
 from workbench.attribution.patterns import lexicon
+from workbench.attribution.quotes import quote_spans
 from workbench.attribution.resolve import Resolver, clean_name, name_kind
-from workbench.attribution.text import Found, SentenceReader, quote_spans
+from workbench.attribution.speakers import Found, SentenceReader
 from workbench.sentences import split
 
 __all__ = ["ATTRIBUTION_COLUMNS", "KINDS", "LEVELS", "attributions", "clean_name", "name_kind", "quote_spans"]

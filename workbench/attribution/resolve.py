@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from workbench.attribution.patterns import Lexicon, country_names
-from workbench.attribution.text import Found
+from workbench.attribution.speakers import Found
 from workbench.lexicon import is_known_outlet, outlet_name, read_rows
 
 #: A mention as the resolver needs it: (start, end, entity, type, title).
