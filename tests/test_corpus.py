@@ -13,8 +13,10 @@ import pandas as pd
 import pytest
 
 from workbench import CorpusError, config, load_corpus
-from workbench.corpus import ARTICLE_COLUMNS, Corpus, register_table
+from workbench.corpus import Corpus
 from workbench.errors import WorkbenchError
+from workbench.ingest import ARTICLE_COLUMNS
+from workbench.tables import register_table
 
 
 def article(folder: Path, name: str, date: str, outlet: str = "Velmora Courier", body: str = "A fictional event happened.") -> Path:
@@ -170,7 +172,7 @@ def test_derived_tables_are_cached_per_article(folder, cache_dir):
         assert again["article_id"].tolist() == ["a", "b", "c", "d"]
         assert calls[-1] == ["d"]  # only the new article was computed
     finally:
-        from workbench.corpus import TABLES
+        from workbench.tables import TABLES
 
         TABLES.pop("word_counts")
 
@@ -201,11 +203,11 @@ def test_summary_and_fingerprint(folder, tmp_path):
 
 def test_tables_partitioned_over_processes_equal_one_process(seed_article, tmp_path, monkeypatch):
     """``n_jobs`` splits extraction into partitions: the result must not depend on it."""
-    import workbench.corpus as corpus_module
+    from workbench import tables
 
     for i in range(6):
         (tmp_path / f"copy{i}.txt").write_text(f"date 2024-11-1{i} {seed_article['text']}\n\nSource: European Pravda\n")
-    monkeypatch.setattr(corpus_module, "PARALLEL_MIN_ARTICLES", 1)
+    monkeypatch.setattr(tables, "PARALLEL_MIN_ARTICLES", 1)
     one = load_corpus(tmp_path, cache=False)
     two = load_corpus(tmp_path, cache=False, n_jobs=2)
     for name in ("sentences", "mentions", "attributions", "dates"):

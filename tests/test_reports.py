@@ -21,6 +21,8 @@ from filelock import FileLock
 from workbench import config, reports
 from workbench.cli import main
 from workbench.errors import WorkbenchError
+from workbench.reports import folders
+from workbench.reports import run as run_module
 
 NOTEBOOKS = Path(__file__).parent / "fixtures" / "notebooks"
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
@@ -191,7 +193,7 @@ def test_report_has_provenance_header_and_no_code(good_run):
 def test_index_lists_runs_with_links(good_run):
     out, result = good_run
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert f'href="{result.run_id}/plotly.html"' in index and "(latest)" in index and "start=&#x27;2024-01-01&#x27;" in index
+    assert f'href="{result.run_id}/plotly.html"' in index and "(latest)" in index and "start=&#39;2024-01-01&#39;" in index
 
 
 def test_if_changed_skips_an_identical_run(good_run):
@@ -267,7 +269,7 @@ def test_stale_temporary_folders_are_removed(tmp_path, monkeypatch):
     stale = tmp_path / ".tmp-20000101-000000-dead"
     stale.mkdir()
     (stale / "half.html").write_text("<p>half", encoding="utf-8")
-    monkeypatch.setattr(reports, "_execute_all", lambda *a, **k: [])
+    monkeypatch.setattr(run_module, "_execute_all", lambda *a, **k: [])
     reports.run_reports([SUCCEEDS], out=tmp_path)
     assert not stale.exists()
 
@@ -276,7 +278,7 @@ def test_interrupted_run_leaves_nothing_behind(tmp_path, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(reports, "_execute_all", interrupted)
+    monkeypatch.setattr(run_module, "_execute_all", interrupted)
     with pytest.raises(KeyboardInterrupt):
         reports.run_reports([SUCCEEDS], out=tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == [reports.LOCK_FILE]
@@ -288,8 +290,8 @@ def test_latest_falls_back_to_a_pointer_file(tmp_path, monkeypatch):
     def no_symlinks(*args, **kwargs):
         raise OSError("symlinks not supported here")
 
-    monkeypatch.setattr(reports.os, "symlink", no_symlinks)
-    reports._point_latest(tmp_path, "20240101-000000-abcd")
+    monkeypatch.setattr(folders.os, "symlink", no_symlinks)
+    folders.point_latest(tmp_path, "20240101-000000-abcd")
     assert (tmp_path / "latest").read_text().strip() == "20240101-000000-abcd"
     assert reports.latest_folder(tmp_path) == tmp_path / "20240101-000000-abcd"
 
@@ -312,7 +314,7 @@ def test_live_widgets_become_a_note_in_reports():
 
 
 def test_if_changed_runs_again_when_parameters_or_corpus_change(tmp_path, monkeypatch):
-    monkeypatch.setattr(reports, "_execute_all", lambda paths, plan, *a, **k: [reports.NotebookResult(p.stem, "ok") for p in paths])
+    monkeypatch.setattr(run_module, "_execute_all", lambda paths, plan, *a, **k: [reports.NotebookResult(p.stem, "ok") for p in paths])
     first = reports.run_reports([SUCCEEDS], out=tmp_path, if_changed=True)
     assert first.status == "ok"  # nothing to compare with yet
     assert reports.run_reports([SUCCEEDS], out=tmp_path, if_changed=True).status == "skipped"
@@ -324,7 +326,7 @@ def test_if_changed_runs_again_when_parameters_or_corpus_change(tmp_path, monkey
 
 def test_keep_prunes_old_runs_but_never_latest(tmp_path, monkeypatch):
     outcomes = iter(["ok", "ok", "failed", "failed"])
-    monkeypatch.setattr(reports, "_execute_all", lambda paths, *a, **k: [reports.NotebookResult(p.stem, next(outcomes)) for p in paths])
+    monkeypatch.setattr(run_module, "_execute_all", lambda paths, *a, **k: [reports.NotebookResult(p.stem, next(outcomes)) for p in paths])
     runs = [reports.run_reports([SUCCEEDS], out=tmp_path, keep=2) for _ in range(4)]
     left = [r["run_id"] for r in reports.list_runs(tmp_path)]
     assert left == [runs[3].run_id, runs[2].run_id, runs[1].run_id]  # the two newest, plus latest (the last good run)
@@ -339,7 +341,7 @@ def test_slowest_notebook_starts_first(tmp_path, monkeypatch):
         started.append(path.stem)
         return reports.NotebookResult(path.stem, "ok", seconds={"plotly": 1.0, "itables": 9.0, "succeeds": 5.0}[path.stem])
 
-    monkeypatch.setattr(reports, "execute_notebook", fake)
+    monkeypatch.setattr(run_module, "execute_notebook", fake)
     first = reports.run_reports([PLOTLY, ITABLES, SUCCEEDS], out=tmp_path, jobs=1)
     assert started == ["plotly", "itables", "succeeds"]  # nothing known yet: the order given
     started.clear()
@@ -349,7 +351,7 @@ def test_slowest_notebook_starts_first(tmp_path, monkeypatch):
 
 
 def test_wait_queues_behind_a_running_report(tmp_path, monkeypatch):
-    monkeypatch.setattr(reports, "_execute_all", lambda paths, *a, **k: [reports.NotebookResult(p.stem, "ok") for p in paths])
+    monkeypatch.setattr(run_module, "_execute_all", lambda paths, *a, **k: [reports.NotebookResult(p.stem, "ok") for p in paths])
     held = threading.Event()
 
     def other_run():  # holds the lock for half a second, like a run that is finishing

@@ -14,9 +14,12 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from workbench.corpus import Corpus, load_corpus, register_table
+from workbench.corpus import Corpus
 from workbench.errors import CorpusError, WorkbenchError
+from workbench.ingest import load_corpus
+from workbench.tables import register_table
 
+#: The package version, written only here: pyproject.toml reads it (``[tool.setuptools.dynamic]``).
 __version__ = "0.1.0"
 
 #: public name -> module that defines it (imported lazily)

@@ -11,8 +11,8 @@ import click
 import pandas as pd
 
 from workbench import __version__
-from workbench.corpus import load_corpus
 from workbench.errors import WorkbenchError
+from workbench.ingest import load_corpus
 
 
 def corpus_options(func):

@@ -1,0 +1,290 @@
+"""Ingest: read a folder or file of articles through the readers, with a per-file cache, into a Corpus.
+
+:func:`load_corpus` finds the files (``workbench.readers``), reads only those that are new or changed
+since the cached load (in parallel for large loads), builds the Arrow articles table
+(:data:`ARTICLE_SCHEMA`), makes ids unique, flags duplicate texts, and returns a :class:`Corpus`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import time
+import warnings
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from workbench import cache as cachestore
+from workbench import config, readers
+from workbench.corpus import Corpus
+from workbench.errors import CorpusError, Problem, WorkbenchError, problems_frame
+from workbench.text import count_words
+
+ARTICLE_COLUMNS = [
+    "article_id", "published", "outlet", "via", "title", "lead", "text", "sections",
+    "path", "format", "n_words", "duplicate_of", "credit", "url", "content_hash",
+]  # fmt: skip
+_STRING_COLUMNS = ["article_id", "outlet", "title", "lead", "text", "path", "format", "duplicate_of", "credit", "url", "content_hash"]
+
+
+def load_corpus(
+    path: str | os.PathLike | None = None,
+    *,
+    format: str = "auto",
+    cache: bool = True,
+    progress: bool | None = None,
+    strict: bool = False,
+    columns: dict[str, str] | None = None,
+    backend: str = "rules",
+    n_jobs: int = 1,
+    read_jobs: int | None = None,
+) -> Corpus:
+    """Load a folder or file of news articles.
+
+    Args:
+        path: a folder or file; ``None`` means ``config.DEFAULT_CORPUS`` (``seeds/``, or
+            ``$WORKBENCH_CORPUS``).
+        format: ``"auto"`` (by suffix and folder layout) or a registered reader name
+            (``seed``, ``table``, ``manifest``, ``timeml``).
+        cache: reuse parsed files from ``config.CACHE_DIR``; only new or changed files are read.
+        progress: show a progress bar (default: for large loads in an interactive session).
+        strict: raise :class:`CorpusError` on the first error instead of recording it.
+        columns: for tables, ``{"their column": "article column"}`` overrides.
+        backend: the entity backend used for ``mentions`` (``rules`` or ``spacy:<name>``).
+        n_jobs: processes used for derived tables on large corpora.
+        read_jobs: processes used to parse files when more than ``PARALLEL_MIN_FILES`` are new
+            or changed (default: one per core).
+
+    Returns:
+        A :class:`Corpus`. Problems with individual files are rows of ``corpus.errors``.
+
+    Raises:
+        WorkbenchError: the path does not exist or the format is unknown.
+
+    >>> corpus = load_corpus(cache=False)
+    >>> corpus.articles.loc[0, ["outlet", "via"]].tolist()
+    ['European Pravda', ['Voice of America']]
+    """
+    started = time.perf_counter()
+    root = Path(path).expanduser() if path is not None else config.DEFAULT_CORPUS
+    if not root.exists():
+        raise WorkbenchError(f"corpus path does not exist: {root}")
+    options = {"columns": columns} if columns else {}
+    units, problems = readers.discover(root, format=format, options=options)
+    cache_dir = config.CACHE_DIR / cachestore.corpus_key(root, format, options) if cache else None
+    articles, errors = _read_units(units, problems, cache_dir, progress, read_jobs)
+    if strict and (errors["severity"] == "error").any():
+        first = errors[errors["severity"] == "error"].iloc[0]
+        raise CorpusError(f"{first['path']}: {first['reason']}: {first['detail']}")
+    return Corpus(
+        articles, errors, root=root, cache_dir=cache_dir, options={"backend": backend, "n_jobs": n_jobs},
+        seconds=time.perf_counter() - started,
+    )  # fmt: skip
+
+
+# -- reading with the cache ---------------------------------------------------------------
+
+
+def _read_batch(units: list[readers.Unit]) -> tuple[pa.Table, pd.DataFrame]:
+    """Read units into an articles table (``ARTICLE_SCHEMA``) and an errors frame, both tagged with ``_unit``."""
+    records: list[dict] = []
+    unit_problems: list[Problem] = []
+    problem_units: list[str] = []
+    for unit in units:
+        result = readers.read_unit(unit)
+        for record in result.records:
+            record["_unit"] = unit.key
+            record["format"] = unit.reader
+        records.extend(result.records)
+        unit_problems.extend(result.problems)
+        problem_units.extend([unit.key] * len(result.problems))
+    errors = problems_frame(unit_problems).assign(_unit=pd.Series(problem_units, dtype="string"))
+    return _records_table(records), errors
+
+
+#: Below this many files a second process costs more (start-up, imports) than it saves.
+PARALLEL_MIN_FILES = 3000
+
+
+def _read_parallel(units: list[readers.Unit], progress: bool | None, n_jobs: int | None) -> tuple[pa.Table, pd.DataFrame]:
+    """Read units in batches, across processes for large loads, with an optional progress bar."""
+    jobs = n_jobs if n_jobs is not None else (os.cpu_count() or 1)
+    batch = 500
+    batches = [units[i : i + batch] for i in range(0, len(units), batch)] or [[]]
+    show = progress if progress is not None else (len(units) > 2000 and _interactive())
+    bar = None
+    if show:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(units), desc="reading articles", unit="file")
+    results = []
+    if jobs > 1 and len(units) >= PARALLEL_MIN_FILES:
+        import multiprocessing
+
+        with ProcessPoolExecutor(min(jobs, len(batches)), mp_context=multiprocessing.get_context("forkserver")) as pool:
+            for (articles, errors), size in zip(pool.map(_read_batch, batches), map(len, batches), strict=True):
+                results.append((articles, errors))
+                if bar is not None:
+                    bar.update(size)
+    else:
+        for units_batch in batches:
+            results.append(_read_batch(units_batch))
+            if bar is not None:
+                bar.update(len(units_batch))
+    if bar is not None:
+        bar.close()
+    articles = pa.concat_tables([a for a, _ in results]) if len(results) > 1 else results[0][0]
+    errors = pd.concat([e for _, e in results], ignore_index=True) if len(results) > 1 else results[0][1]
+    return articles, errors
+
+
+def _read_units(units, problems, cache_dir, progress, n_jobs=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Articles and problems of all units: unchanged units from the cache, the rest read now."""
+    signatures = {u.key: u.fingerprint() for u in units}
+    fingerprint = "".join(cachestore.code_fingerprint(part) for part in ("readers", "text.py", "credits.py", "ingest.py", "cache.py"))
+    cached_articles = cached_problems = None
+    old: dict[str, str] = {}
+    if cache_dir is not None:
+        meta = cachestore.read_json(cache_dir / "meta.json")
+        if meta is not None and meta.get("code") == fingerprint:
+            cached_articles = cachestore.read_arrow(cache_dir / "articles.arrow")
+            cached_problems = cachestore.read_table(cache_dir / "problems.parquet")
+            if cached_articles is not None and cached_problems is not None:
+                old = meta.get("units", {})
+    fresh = [k for k, sig in signatures.items() if old.get(k) == sig]
+    todo = [u for u in units if old.get(u.key) != signatures[u.key]]
+
+    changed = bool(todo) or set(old) != set(signatures)
+    table, errors = _read_parallel(todo, progress, n_jobs)
+    if fresh:
+        if len(fresh) < len(old):  # some cached files changed or went away
+            keep = pa.array(fresh)
+            cached_articles = cached_articles.filter(pc.is_in(cached_articles["_unit"], value_set=keep))
+            cached_problems = cached_problems.filter(pc.is_in(cached_problems["_unit"], value_set=keep))
+        old_errors = cached_problems.to_pandas()
+        if changed:  # ids and duplicates are settled again below, over old and new articles together
+            old_errors = old_errors[old_errors["reason"] != "duplicate_id"]
+        table = pa.concat_tables([cached_articles, table]) if table.num_rows else cached_articles
+        errors = pd.concat([old_errors.astype(errors.dtypes.to_dict()), errors], ignore_index=True) if len(errors) else old_errors
+    if changed or cache_dir is None:
+        table, id_problems = _finish(table)
+        errors = pd.concat([errors, id_problems], ignore_index=True) if len(id_problems) else errors
+    if cache_dir is not None and changed:
+        try:
+            cachestore.write_arrow(cache_dir / "articles.arrow", table)
+            cachestore.write_frame(cache_dir / "problems.parquet", errors)
+            cachestore.write_json(cache_dir / "meta.json", {"code": fingerprint, "units": signatures})
+        except OSError as exc:
+            warnings.warn(f"cannot write the corpus cache in {cache_dir}: {exc}", stacklevel=3)
+    walk_problems = problems_frame(problems)
+    errors = errors.drop(columns="_unit").astype(walk_problems.dtypes.to_dict())
+    errors = pd.concat([walk_problems, errors], ignore_index=True) if len(walk_problems) else errors
+    articles = _restore(table)
+    return articles[ARTICLE_COLUMNS], errors.sort_values(["path", "line"], kind="stable", na_position="first").reset_index(drop=True)
+
+
+#: The articles table as cached: every article column plus the reader's id (``_id``) and file (``_unit``).
+ARTICLE_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.large_string()),
+        ("published", pa.timestamp("ns")),
+        ("outlet", pa.large_string()),
+        ("via", pa.list_(pa.large_string())),
+        ("title", pa.large_string()),
+        ("lead", pa.large_string()),
+        ("text", pa.large_string()),
+        ("sections", pa.list_(pa.struct([("name", pa.large_string()), ("start", pa.int64()), ("end", pa.int64())]))),
+        ("path", pa.large_string()),
+        ("format", pa.large_string()),
+        ("n_words", pa.int64()),
+        ("duplicate_of", pa.large_string()),
+        ("credit", pa.large_string()),
+        ("url", pa.large_string()),
+        ("content_hash", pa.large_string()),
+        ("_unit", pa.large_string()),
+        ("_id", pa.large_string()),
+    ]
+)
+
+
+def _records_table(records: list[dict]) -> pa.Table:
+    """Reader records -> an Arrow table of ``ARTICLE_SCHEMA``, computed columns filled in.
+
+    Built column by column straight into Arrow (no pandas round trip): this runs once per article
+    of every cold load.
+    """
+
+    def column(key: str) -> list:
+        return [record.get(key) for record in records]
+
+    texts = column("text")
+    data = {
+        "published": [None if p is None or pd.isna(p) else p for p in column("published")],
+        "via": [v if isinstance(v, list) else [] for v in column("via")],
+        "sections": [[{"name": n, "start": s, "end": e} for n, s, e in v or ()] for v in column("sections")],
+        "n_words": [count_words(t) for t in texts],
+        "duplicate_of": [None] * len(records),
+        "content_hash": [hashlib.blake2b(t.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest() for t in texts],
+        "_id": column("article_id"),
+    }
+    arrays = [pa.array(data[f.name] if f.name in data else column(f.name), type=f.type) for f in ARTICLE_SCHEMA]
+    return pa.Table.from_arrays(arrays, schema=ARTICLE_SCHEMA)
+
+
+def _restore(table: pa.Table) -> pd.DataFrame:
+    """Cached Arrow articles -> the articles frame (section structs back to tuples, in bulk)."""
+    sections = table.column("sections").combine_chunks()
+    frame = table.drop_columns(["sections"]).to_pandas()
+    flat = sections.flatten()
+    triples = list(zip(flat.field("name").to_pylist(), flat.field("start").to_pylist(), flat.field("end").to_pylist(), strict=True))
+    offsets = sections.offsets.to_pylist()
+    frame["sections"] = [triples[offsets[i] : offsets[i + 1]] for i in range(len(sections))]
+    frame["via"] = [list(v) if v is not None else [] for v in frame["via"]]
+    for column in [*_STRING_COLUMNS, "_id", "_unit"]:
+        frame[column] = frame[column].astype("string")
+    return frame
+
+
+def _finish(table: pa.Table) -> tuple[pa.Table, pd.DataFrame]:
+    """Order by date then path, make ids unique (from the readers' ids in ``_id``), flag duplicate texts.
+
+    Works on the Arrow table (sorting and reordering in C++) so that adding a few files to a large
+    cached corpus does not convert every article to Python and back. Returns the table and the
+    ``duplicate_id`` problems.
+    """
+    order = pc.sort_indices(table, sort_keys=[("published", "ascending"), ("path", "ascending")])  # no date: last
+    table = table.take(order)
+    ids = table.column("_id").to_pandas()
+    clash = ids.duplicated(keep="first")
+    problems, units = [], []
+    new_ids = ids
+    if clash.any():
+        seen: dict[str, int] = {}
+        renamed = []
+        for article_id, is_clash, path, unit in zip(ids, clash, table.column("path").to_pylist(), table.column("_unit").to_pylist(), strict=True):
+            if is_clash:
+                seen[article_id] = seen.get(article_id, 1) + 1
+                new_id = f"{article_id}~{seen[article_id]}"
+                problems.append(Problem(path, "duplicate_id", f"id {article_id!r} is taken by an earlier article; renamed {new_id!r}", "warning"))
+                units.append(unit)
+                renamed.append(new_id)
+            else:
+                renamed.append(article_id)
+        new_ids = pd.Series(renamed, dtype="string")
+    hashes = table.column("content_hash").to_pandas()
+    first = pd.Series(new_ids.values, index=hashes.values)
+    first = first[~first.index.duplicated(keep="first")]
+    duplicate_of = hashes.map(first).where(hashes.duplicated(keep="first"))
+    for name, values in (("article_id", new_ids), ("duplicate_of", duplicate_of)):
+        column = pa.array(values, type=pa.large_string(), from_pandas=True)
+        table = table.set_column(table.schema.get_field_index(name), ARTICLE_SCHEMA.field(name), column)
+    return table, problems_frame(problems).assign(_unit=pd.Series(units, dtype="string"))
+
+
+def _interactive() -> bool:
+    return "ipykernel" in sys.modules or sys.stderr.isatty()

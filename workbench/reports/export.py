@@ -1,0 +1,54 @@
+"""An executed notebook as one offline HTML page: no code, no CDN, a provenance header on top.
+
+The page is rendered with the ``offline`` nbconvert template in ``workbench/templates/`` (it extends
+``lab`` and empties the blocks that fetch scripts from the network); plotly.js and the itables bundle
+are inlined by ``workbench.display`` when the notebook runs.
+"""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+
+from workbench.config import PACKAGE_DIR
+
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
+PROVENANCE_TAG = "workbench-provenance"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_NOTE = '<p class="workbench-notice"><em>A live widget panel is shown here when the notebook runs in JupyterLab.</em></p>'
+
+
+def export_html(nb, *, title: str, header: str = "") -> str:
+    """An executed notebook as one offline HTML page: no code, no prompts, no CDN, no stderr.
+
+    Args:
+        nb: an executed ``nbformat`` notebook (not modified).
+        title: the page title.
+        header: HTML put before the first output (the provenance header).
+    """
+    from nbconvert import HTMLExporter
+
+    from workbench.provenance import header_css
+
+    nb = nbformat.from_dict(json.loads(json.dumps(nb)))
+    nb.metadata.pop("widgets", None)  # static reports hold no live widgets
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+            for output in cell.outputs:
+                if WIDGET_VIEW in output.get("data", {}):
+                    output["data"] = {"text/html": WIDGET_NOTE}
+    if header:
+        cell = nbformat.v4.new_code_cell(source="# provenance header added by workbench report", metadata={"tags": [PROVENANCE_TAG]})
+        cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": header})]
+        nb.cells.insert(0, cell)
+    exporter = HTMLExporter(
+        template_name="offline",
+        extra_template_basedirs=[str(TEMPLATES_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}, "workbench_css": header_css()})
+    return body
