@@ -181,7 +181,7 @@ def test_csv_table(fixtures_dir):
     assert pd.isna(articles.loc["t3", "published"])
     assert articles.loc["t1", "url"] == "https://example.invalid/t1"
     got = sorted(zip(corpus.errors["reason"], corpus.errors["line"], strict=True))
-    assert got == [("bad_date", 4), ("date_format", 3), ("no_text", 5)]
+    assert got == [("bad_date", 6), ("date_format", 5), ("no_text", 7)]  # file lines: t1's text spans lines 2-4
 
 
 def test_tsv_with_wire_and_outlet_alias(fixtures_dir):

@@ -7,12 +7,17 @@ picks each one's reader, and :func:`read_unit` runs it and turns any crash into 
 To add a format, write a module with a ``read(unit) -> Result`` function and register it::
 
     register(Reader("myformat", suffixes=(".xml",), read=read))
+
+A format whose files can be large (tables) also gives ``read_chunks(unit) -> Iterator[Result]``:
+:func:`read_unit_chunks` then yields one Result per block of the file, each saying how many bytes it
+covered, so that a caller can hold one block at a time and show progress by bytes.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,10 +64,15 @@ class Unit:
 
 @dataclass(slots=True)
 class Result:
-    """What a reader returns: article records (dicts of article columns) and problems."""
+    """What a reader returns: article records (dicts of article columns) and problems.
+
+    ``bytes_read`` is how many bytes of the unit's file this Result covers (set by chunked readers;
+    over all chunks of a file they add up to its size).
+    """
 
     records: list[dict[str, Any]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    bytes_read: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +85,8 @@ class Reader:
     #: In auto mode, drop this reader's units when the corpus has units of these readers
     #: (a TimeML corpus's ``.txt`` files are its documentation, not seed articles).
     yields_to: tuple[str, ...] = ()
+    #: For formats whose files can be large: read a unit block by block (see :func:`read_unit_chunks`).
+    read_chunks: Callable[[Unit], Iterator[Result]] | None = None
 
 
 READERS: dict[str, Reader] = {}
@@ -160,10 +172,7 @@ def discover(path: Path, *, format: str = "auto", options: dict[str, Any] | None
     if path.is_file() or (path.is_symlink() and not path.is_dir()):
         reader = READERS[format] if format != "auto" else _by_suffix(path)
         if reader is None:
-            raise WorkbenchError(
-                f"{path}: no reader for files ending {path.suffix or '(no suffix)'}; "
-                f"pass format= one of {', '.join(names())}"
-            )
+            raise WorkbenchError(f"{path}: no reader for files ending {path.suffix or '(no suffix)'}; pass format= one of {', '.join(names())}")
         return [Unit(str(path), reader.name, options=options)], problems
     units: list[Unit] = []
     claimed: list[Path] = []
@@ -221,6 +230,36 @@ def read_unit(unit: Unit) -> Result:
         return Result(problems=[Problem(unit.key, reason, f"cannot read: {exc.strerror or exc}")])
     except Exception as exc:  # a reader bug must not lose the rest of the corpus
         return Result(problems=[Problem(unit.key, "reader_failed", f"{unit.reader} reader failed: {type(exc).__name__}: {exc}")])
+
+
+def read_unit_chunks(unit: Unit) -> Iterator[Result]:
+    """Run the unit's reader block by block (one Result for readers without ``read_chunks``).
+
+    Like :func:`read_unit`, a crash becomes an error row: the blocks already yielded stay valid.
+    """
+    reader = get(unit.reader)
+    if reader.read_chunks is None:
+        yield read_unit(unit)
+        return
+    try:
+        yield from reader.read_chunks(unit)
+    except OSError as exc:
+        reason = "link_loop" if exc.errno == 40 else "unreadable"
+        yield Result(problems=[Problem(unit.key, reason, f"cannot read: {exc.strerror or exc}")])
+    except Exception as exc:  # a reader bug must not lose the rest of the corpus
+        yield Result(problems=[Problem(unit.key, "reader_failed", f"{unit.reader} reader failed: {type(exc).__name__}: {exc}")])
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(path: str) -> tuple:
+    """Sort key putting ``row=2`` before ``row=10`` and ``file2`` before ``file10``.
+
+    >>> sorted(["a.csv#row=10", "a.csv#row=2", "a.csv#row=1"], key=natural_key)
+    ['a.csv#row=1', 'a.csv#row=2', 'a.csv#row=10']
+    """
+    return tuple(int(part) if i % 2 else part for i, part in enumerate(_DIGITS.split(path)))
 
 
 def read_bytes(path: str | Path) -> bytes:

@@ -20,6 +20,45 @@ class DateProblem(ValueError):
         self.detail = detail
 
 
+#: Publication dates outside these years are flagged as implausible (they still load). The upper
+#: bound is fixed rather than "next year" so that a load gives the same problems every year (and
+#: the fictional fixtures, dated 2031, stay plausible); it catches 2204-for-2024 and 9999 typos.
+EARLIEST_PLAUSIBLE_YEAR = 1600
+LATEST_PLAUSIBLE_YEAR = 2100
+
+
+def read_published(value: object) -> tuple[pd.Timestamp, list[tuple[str, str, str]]]:
+    """A publication date and its problems as ``(severity, reason, detail)``, never an exception.
+
+    Dates outside pandas' nanosecond range (``9999-12-31``, ``0900-06-01``) are kept: the
+    timestamp then has a unit of seconds. Years before ``EARLIEST_PLAUSIBLE_YEAR`` or after
+    ``LATEST_PLAUSIBLE_YEAR`` load with an ``implausible_date`` warning.
+
+    >>> read_published("9999-12-31")
+    (Timestamp('9999-12-31 00:00:00'), [('warning', 'implausible_date', "year 9999 is after 2100; check the date '9999-12-31'")])
+    """
+    problems: list[tuple[str, str, str]] = []
+    try:
+        published, warning = parse_published(str(value))
+    except DateProblem as exc:
+        return pd.NaT, [("error", exc.reason, exc.detail)]
+    if warning:
+        problems.append(("warning", "date_format", warning))
+    if detail := implausible(published, str(value).strip()):
+        problems.append(("warning", "implausible_date", detail))
+    return published, problems
+
+
+def implausible(published: pd.Timestamp, text: str) -> str | None:
+    """Why a publication date is implausible for a news article, or None."""
+    year = published.year
+    if year < EARLIEST_PLAUSIBLE_YEAR:
+        return f"year {year} is before {EARLIEST_PLAUSIBLE_YEAR}; check the date {text!r}"
+    if year > LATEST_PLAUSIBLE_YEAR:
+        return f"year {year} is after {LATEST_PLAUSIBLE_YEAR}; check the date {text!r}"
+    return None
+
+
 def parse_published(value: str) -> tuple[pd.Timestamp, str | None]:
     """Parse a publication date written in a header or a table cell.
 
@@ -52,7 +91,7 @@ def parse_published(value: str) -> tuple[pd.Timestamp, str | None]:
             parsed = dateutil_parser.parse(text, dayfirst=True, fuzzy=False, default=_NO_DEFAULT)
         except (ValueError, OverflowError) as exc:
             raise DateProblem("bad_date", f"cannot read {text!r} as a date ({exc})") from None
-        return pd.Timestamp(parsed.date()), f"date {text!r} is not ISO (YYYY-MM-DD); read as {parsed.date().isoformat()}"
+        return _make(text, parsed.year, parsed.month, parsed.day), f"date {text!r} is not ISO (YYYY-MM-DD); read as {parsed.date().isoformat()}"
     raise DateProblem("bad_date", f"cannot read {text!r} as a date; expected YYYY-MM-DD")
 
 
@@ -60,9 +99,10 @@ _NO_DEFAULT = pd.Timestamp("1900-01-01").to_pydatetime()
 
 
 def _make(text: str, year: int, month: int, day: int) -> pd.Timestamp:
+    """Midnight of the day; outside pandas' nanosecond range (years 1677-2262) the unit is seconds."""
     try:
         return pd.Timestamp(date(year, month, day))
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:
         raise DateProblem("bad_date", f"impossible date {text!r}: {exc}") from None
 
 

@@ -13,14 +13,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from workbench.errors import Problem
-from workbench.readers import Reader, Result, Unit, read_bytes, register
+from workbench.readers import Reader, Result, Unit, read_bytes, register, textfile
 from workbench.readers.common import paragraphs
-from workbench.readers.table import match_columns, read_frame, row_record
-from workbench.text import DecodeProblem, decode, normalize_newlines
+from workbench.readers.table import match_columns, row_record, rows
+from workbench.text import DecodeProblem, normalize_newlines
 
 MANIFEST_NAMES = ("metadata.tsv", "metadata.csv", "manifest.tsv", "manifest.csv", "manifest.jsonl", "metadata.jsonl")
 FILE_COLUMNS = ("filename", "file", "path", "file_name")
-TEXT_SUFFIXES = (".txt", ".text", "")
 
 
 def claim_folder(folder: Path, files: list[str]) -> list[Unit] | None:
@@ -40,9 +39,14 @@ def claim_folder(folder: Path, files: list[str]) -> list[Unit] | None:
 
 def read(unit: Unit) -> Result:
     result = Result()
-    frame = read_frame(unit.path)
-    columns = match_columns(frame, unit.options.get("columns"))
-    file_col = next((c for c in frame.columns if str(c).lower() in FILE_COLUMNS), None)
+    try:
+        table = list(rows(unit.path, result.problems))
+    except DecodeProblem as exc:
+        result.problems.append(Problem(str(unit.path), exc.reason, exc.detail))
+        return result
+    header = list(table[0][2]) if table else []
+    columns = match_columns(header, unit.options.get("columns"))
+    file_col = next((c for c in header if str(c).lower() in FILE_COLUMNS), None)
     if file_col is None:
         result.problems.append(Problem(str(unit.path), "no_file_column", f"manifest has none of the columns {FILE_COLUMNS}"))
         return result
@@ -50,9 +54,8 @@ def read(unit: Unit) -> Result:
     for member in unit.members:
         by_name.setdefault(member.name, []).append(member)
         by_name.setdefault(member.stem, []).append(member)
-    for row_number, row in enumerate(frame.to_dict("records"), start=1):
-        line = row_number + 1
-        name = str(row[file_col]).strip()
+    for line, row_number, row, _ in table:
+        name = str(row.get(file_col) or "").strip()
         matches = by_name.get(name) or by_name.get(Path(name).name) or []
         where = f"{unit.path}#row={row_number}"
         if not matches:
@@ -60,12 +63,10 @@ def read(unit: Unit) -> Result:
             continue
         text_path = matches[0]
         try:
-            raw, warning = decode(read_bytes(text_path))
+            raw = textfile.decode(read_bytes(text_path), str(text_path), result.problems)
         except DecodeProblem as exc:
             result.problems.append(Problem(str(text_path), exc.reason, exc.detail))
             continue
-        if warning:
-            result.problems.append(Problem(str(text_path), "encoding", warning, "warning"))
         text = normalize_newlines(raw, nfc=False)
         record = row_record({**row, "__text": text}, {**columns, "text": "__text"}, str(text_path), None, result, nfc=False)
         if record is None:

@@ -25,9 +25,9 @@ from workbench import sentences
 from workbench.config import LARGE_FILE_BYTES
 from workbench.credits import parse_credit
 from workbench.errors import Problem
-from workbench.readers import Reader, Result, Unit, read_bytes, register
-from workbench.readers.common import DateProblem, parse_published
-from workbench.text import DecodeProblem, decode, normalize_newlines
+from workbench.readers import Reader, Result, Unit, read_bytes, register, textfile
+from workbench.readers.common import read_published
+from workbench.text import DecodeProblem, normalize_newlines
 
 _DATE_LINE = re.compile(r"^\s*date\b[ \t:]*(?P<rest>.*)$", re.IGNORECASE)
 _DATE_TOKEN = re.compile(
@@ -52,17 +52,18 @@ def read(unit: Unit) -> Result:
 
     data = read_bytes(path)
     try:
-        raw, encoding_warning = decode(data)
+        raw = textfile.decode(data, path, result.problems)
     except DecodeProblem as exc:
         problem(exc.reason, exc.detail)
         return result
-    if encoding_warning:
-        problem("encoding", encoding_warning, "warning")
     if len(data) > LARGE_FILE_BYTES:
         problem("large_file", f"{len(data) / 1e6:.1f} MB is unusually large for one article", "warning")
     lines = normalize_newlines(raw).split("\n")
 
-    first = next(i for i, line in enumerate(lines) if line.strip())
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None:  # only white space the byte test cannot see (non-breaking spaces, U+2028)
+        problem("empty", "the file is empty or holds only white space")
+        return result
     published = pd.NaT
     lead_first = ""
     body_from = first
@@ -71,12 +72,9 @@ def read(unit: Unit) -> Result:
         if token is None:
             problem("bad_date", "the date line holds no date", line=first + 1)
         else:
-            try:
-                published, warning = parse_published(token.group("date"))
-                if warning:
-                    problem("date_format", warning, "warning", first + 1)
-            except DateProblem as exc:
-                problem(exc.reason, exc.detail, line=first + 1)
+            published, date_problems = read_published(token.group("date"))
+            for severity, reason, detail in date_problems:
+                problem(reason, detail, severity, first + 1)
             lead_first = token.group("lead").strip()
         body_from = first + 1
     else:

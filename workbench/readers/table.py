@@ -1,26 +1,35 @@
 """Tables with one article per row: CSV, TSV, JSON Lines and Parquet.
 
-Columns are recognised by common names (see ``COLUMN_NAMES``); ``load_corpus(...,
-columns={"body_html": "text"})`` maps any other name. A row without text is reported and skipped;
-every other row loads.
+Columns are recognised by common names (``COLUMN_NAMES``, also listed in the README);
+``load_corpus(..., columns={"body_html": "text"})`` maps any other name.
+
+Nothing valid is lost for one bad row: a JSON line that is not an object or not JSON, a CSV row
+with an unclosed quote, a NUL byte or too many cells, a row without text: each becomes its own
+problem row naming its real line in the file, and every other row loads. TSV has no quoting (a
+``"`` is an ordinary character). Large files are read in blocks (:func:`read_chunks`), so memory
+follows the block, not the file.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
-import io
 import json
+from collections import deque
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from workbench.errors import Problem
 from workbench.lexicon import outlet_name
-from workbench.readers import Reader, Result, Unit, read_bytes, register
-from workbench.readers.common import DateProblem, paragraphs, parse_published
-from workbench.text import DecodeProblem, decode, normalize_newlines
+from workbench.readers import Reader, Result, Unit, register, textfile
+from workbench.readers.common import paragraphs, read_published
+from workbench.text import DecodeProblem, normalize_newlines
 
 #: Article column -> column names recognised in tables (case-insensitive), in order of preference.
+#: The README's "Table columns" list and the ``no_text_column`` message are made from this.
 COLUMN_NAMES: dict[str, tuple[str, ...]] = {
     "article_id": ("id", "article_id", "doc_id", "docid", "guid", "uuid", "filename"),
     "published": ("published", "date", "publication_date", "pubdate", "pub_date", "published_at", "datetime", "timestamp"),
@@ -33,34 +42,23 @@ COLUMN_NAMES: dict[str, tuple[str, ...]] = {
 }
 SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson", ".parquet")
 _NONE = {"", "none", "na", "nan", "null", "n/a"}
+#: A quoted CSV cell may run over several lines, but not over more than this many characters:
+#: past it, the opening quote is taken as never closed (the row is reported, the next line read).
+MAX_RECORD_CHARS = 16 * 1024 * 1024
+#: Parquet rows converted at a time.
+PARQUET_BATCH_ROWS = 10_000
+
+#: A table row as read: (line in the file or None, row number, cells by column name, bytes read so far).
+Row = tuple[int | None, int, dict[str, Any], int]
 
 
-def read_frame(path: Path) -> pd.DataFrame:
-    """Read a table file into strings (Parquet keeps its types)."""
-    suffix = path.suffix.lower()
-    if suffix == ".parquet":
-        return pd.read_parquet(path)
-    text, _ = decode(read_bytes(path))
-    text = normalize_newlines(text)
-    if suffix in (".jsonl", ".ndjson"):
-        rows = []
-        for number, line in enumerate(text.split("\n"), start=1):
-            if line.strip():
-                try:
-                    rows.append(json.loads(line))
-                except json.JSONDecodeError as exc:
-                    raise ValueError(f"line {number} is not JSON: {exc.msg}") from None
-        return pd.DataFrame(rows)
-    sep = "\t" if suffix == ".tsv" else ","
-    return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
-
-
-def match_columns(frame: pd.DataFrame, overrides: dict[str, str] | None = None) -> dict[str, str]:
+def match_columns(columns: Iterable[Any], overrides: dict[str, str] | None = None) -> dict[str, Any]:
     """Article column -> table column, from ``overrides`` (table column -> article column) first."""
-    lower = {str(c).lower().strip(): c for c in frame.columns}
-    found: dict[str, str] = {}
+    columns = list(columns)
+    lower = {str(c).lower().strip(): c for c in columns}
+    found: dict[str, Any] = {}
     for table_col, article_col in (overrides or {}).items():
-        if table_col in frame.columns:
+        if table_col in columns:
             found[article_col] = table_col
     for article_col, candidates in COLUMN_NAMES.items():
         if article_col in found:
@@ -72,19 +70,185 @@ def match_columns(frame: pd.DataFrame, overrides: dict[str, str] | None = None) 
     return found
 
 
-def records_from_frame(frame: pd.DataFrame, path: Path, columns: dict[str, str], result: Result, *, via_is_metadata: bool = True) -> None:
-    """Turn table rows into article records, one problem row per bad cell."""
-    for row_number, row in enumerate(frame.to_dict("records"), start=1):
-        line = row_number + 1 if path.suffix.lower() in (".csv", ".tsv") else row_number
-        where = f"{path}#row={row_number}"
-        record = row_record(row, columns, where, line, result)
-        if record is not None:
-            record.setdefault("article_id", hashlib.blake2b(record["text"].encode(), digest_size=8).hexdigest())
-            record["path"] = where
-            result.records.append(record)
+def no_text_detail(columns: Iterable[Any]) -> str:
+    return f"no text column among {list(map(str, columns))}; expected one of {', '.join(COLUMN_NAMES['text'])} or pass columns={{'<name>': 'text'}}"
 
 
-def row_record(row: dict, columns: dict[str, str], where: str, line: int | None, result: Result, *, nfc: bool = True) -> dict | None:
+# -- rows of each format ------------------------------------------------------------------
+
+
+def rows(path: Path, problems: list[Problem], *, chunk_bytes: int = textfile.CHUNK_BYTES) -> Iterator[Row]:
+    """Stream a table's rows; bad rows become ``problems`` (with their line) and are not yielded.
+
+    Raises:
+        DecodeProblem: the file is empty or binary.
+    """
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        yield from _parquet_rows(path)
+        return
+    lines = textfile.lines(str(path), str(path), problems, chunk_bytes=chunk_bytes)
+    if suffix in (".jsonl", ".ndjson"):
+        yield from _jsonl_rows(lines, str(path), problems)
+    elif suffix == ".tsv":
+        yield from _tsv_rows(lines, str(path), problems)
+    else:
+        yield from _csv_rows(lines, str(path), problems)
+
+
+def _where(path: str, row: int) -> str:
+    return f"{path}#row={row}"
+
+
+def _jsonl_rows(lines: Iterator[tuple[int, str, int]], path: str, problems: list[Problem]) -> Iterator[Row]:
+    row = 0
+    for number, line, position in lines:
+        if not line.strip():
+            continue
+        row += 1
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            cut = " (the line is cut short)" if exc.pos >= len(line.rstrip()) else ""
+            problems.append(Problem(_where(path, row), "bad_row", f"not JSON: {exc.msg} at column {exc.colno}{cut}", "error", number))
+            continue
+        except RecursionError:
+            problems.append(Problem(_where(path, row), "bad_row", "JSON nested too deeply", "error", number))
+            continue
+        if not isinstance(value, dict):
+            kind = "null" if value is None else type(value).__name__.replace("str", "a string").replace("int", "a number").replace("float", "a number")
+            kind = {"list": "a list", "bool": "true/false"}.get(kind, kind)
+            problems.append(Problem(_where(path, row), "bad_row", f"the line is {kind}, not an object with named fields", "error", number))
+            continue
+        yield number, row, value, position
+    if row == 0:
+        problems.append(Problem(path, "empty", "the file holds no JSON lines"))
+
+
+def _tsv_rows(lines: Iterator[tuple[int, str, int]], path: str, problems: list[Problem]) -> Iterator[Row]:
+    """TSV has no quoting: every line is one row, cells split at tabs, quote marks kept."""
+    header: list[str] | None = None
+    row = 0
+    for number, line, position in lines:
+        if not line.strip():
+            continue
+        cells = line.split("\t")
+        if header is None:
+            header = [c.strip() for c in cells]
+            continue
+        row += 1
+        if bad := _bad_cells(cells, header):
+            problems.append(Problem(_where(path, row), "bad_row", bad, "error", number))
+            continue
+        yield number, row, dict(zip(header, cells, strict=False)), position
+    _no_rows(header, row, path, problems)
+
+
+class _Lines:
+    """The line iterator the csv module reads, able to give lines back after a bad record."""
+
+    def __init__(self, lines: Iterator[tuple[int, str, int]]):
+        self.source = lines
+        self.back: deque[tuple[int, str, int]] = deque()
+        self.taken: list[tuple[int, str, int]] = []
+        self.chars = 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self.chars > MAX_RECORD_CHARS:
+            raise StopIteration  # the csv module then reports "unexpected end of data"
+        item = self.back.popleft() if self.back else next(self.source)
+        self.taken.append(item)
+        self.chars += len(item[1])
+        return item[1] + "\n"
+
+    def start(self) -> None:
+        self.taken = []
+        self.chars = 0
+
+    def give_back(self) -> None:
+        """Put back every line of the failed record but its first."""
+        self.back.extendleft(reversed(self.taken[1:]))
+
+
+def _csv_rows(lines: Iterator[tuple[int, str, int]], path: str, problems: list[Problem]) -> Iterator[Row]:
+    feed = _Lines(lines)
+    reader = csv.reader(feed, strict=True)
+    header: list[str] | None = None
+    row = 0
+    while True:
+        feed.start()
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            if not feed.taken:
+                break
+            row += header is not None
+            first = feed.taken[0][0]
+            detail = f"bad quoting ({exc})"
+            if len(feed.taken) > 1 or "unexpected end of data" in str(exc):
+                detail = f"a quote opened on this line is never closed ({exc}); the row is skipped"
+            problems.append(Problem(_where(path, row) if header else path, "bad_row", detail, "error", first))
+            feed.give_back()
+            continue
+        if not cells or (len(cells) == 1 and not cells[0].strip()):
+            continue
+        number, position = feed.taken[0][0], feed.taken[-1][2]
+        if header is None:
+            header = [c.strip() for c in cells]
+            continue
+        row += 1
+        if len(feed.taken) > 1 and len(cells) != len(header):
+            detail = (
+                f"a quote opened on this line runs over lines {number}-{feed.taken[-1][0]} into a row of "
+                f"{len(cells)} cells (the header has {len(header)}); the row is skipped"
+            )
+            problems.append(Problem(_where(path, row), "bad_row", detail, "error", number))
+            feed.give_back()
+            continue
+        if bad := _bad_cells(cells, header):
+            problems.append(Problem(_where(path, row), "bad_row", bad, "error", number))
+            continue
+        yield number, row, dict(zip(header, cells, strict=False)), position
+    _no_rows(header, row, path, problems)
+
+
+def _bad_cells(cells: list[str], header: list[str]) -> str | None:
+    if len(cells) > len(header):
+        return f"the row has {len(cells)} cells, the header {len(header)}; the row is skipped"
+    if any("\x00" in c for c in cells):
+        return "the row holds a NUL byte (binary data); the row is skipped"
+    return None
+
+
+def _no_rows(header: list[str] | None, row: int, path: str, problems: list[Problem]) -> None:
+    if header is None:
+        problems.append(Problem(path, "empty", "the file is empty or holds only white space"))
+    elif row == 0:
+        problems.append(Problem(path, "no_rows", f"the table has a header ({', '.join(header)}) but no rows", "warning"))
+
+
+def _parquet_rows(path: Path) -> Iterator[Row]:
+    import pyarrow.parquet as pq
+
+    with pq.ParquetFile(path) as handle:
+        total = max(handle.metadata.num_rows, 1)
+        size = path.stat().st_size
+        row = 0
+        for batch in handle.iter_batches(batch_size=PARQUET_BATCH_ROWS):
+            for values in batch.to_pylist():
+                row += 1
+                yield None, row, values, size * row // total
+
+
+# -- rows to article records --------------------------------------------------------------
+
+
+def row_record(row: dict, columns: dict[str, Any], where: str, line: int | None, result: Result, *, nfc: bool = True) -> dict | None:
     """One table row -> article record (or None, with a problem, when it has no text)."""
 
     def cell(name: str) -> str | None:
@@ -106,12 +270,9 @@ def row_record(row: dict, columns: dict[str, str], where: str, line: int | None,
     if raw_date is None:
         result.problems.append(Problem(where, "no_date", "row has no publication date", "error", line))
     else:
-        try:
-            published, warning = parse_published(raw_date)
-            if warning:
-                result.problems.append(Problem(where, "date_format", warning, "warning", line))
-        except DateProblem as exc:
-            result.problems.append(Problem(where, exc.reason, exc.detail, "error", line))
+        published, date_problems = read_published(raw_date)
+        for severity, reason, detail in date_problems:
+            result.problems.append(Problem(where, reason, detail, severity, line))
     spans = paragraphs(text)
     lead = text[spans[0][0] : spans[0][1]] if spans else text
     via_raw = cell("via")
@@ -131,32 +292,67 @@ def row_record(row: dict, columns: dict[str, str], where: str, line: int | None,
     return record
 
 
-def read(unit: Unit) -> Result:
-    result = Result()
+def read_chunks(unit: Unit) -> Iterator[Result]:
+    """Read a table in blocks: each Result holds the rows of about ``chunk_bytes`` of the file.
+
+    ``Result.bytes_read`` is how many bytes of the file each block covers (for a progress bar);
+    over all blocks they add up to the file's size.
+    """
     path = unit.path
+    chunk_bytes = int(unit.options.get("chunk_bytes") or textfile.CHUNK_BYTES)
+    overrides = unit.options.get("columns")
+    pending: list[Problem] = []  # the row iterator and row_record add here; each block takes them
+    sink = Result(problems=pending)
+    matched: dict[tuple, dict[str, Any]] = {}
+    no_text_columns: list = []
+    loaded = reported = 0
     try:
-        frame = read_frame(path)
+        for line, row_number, row, position in rows(path, pending, chunk_bytes=chunk_bytes):
+            keys = tuple(row)
+            columns = matched.get(keys)
+            if columns is None:
+                columns = matched[keys] = match_columns(keys, overrides)
+            where = _where(str(path), row_number)
+            if "text" not in columns:
+                if not no_text_columns:
+                    no_text_columns.extend(keys)
+                if path.suffix.lower() in (".csv", ".tsv", ".parquet"):
+                    break  # one header for all rows: no row can have text
+                pending.append(Problem(where, "no_text", "row has no text field; skipped", "error", line))
+                continue
+            record = row_record(row, columns, where, line, sink)
+            if record is not None:
+                record.setdefault("article_id", hashlib.blake2b(record["text"].encode("utf-8", "surrogatepass"), digest_size=8).hexdigest())
+                record["path"] = where
+                sink.records.append(record)
+                loaded += 1
+            if position - reported >= chunk_bytes:
+                yield Result(sink.records, list(pending), position - reported)
+                reported = position
+                sink.records = []
+                pending.clear()
     except DecodeProblem as exc:
-        result.problems.append(Problem(str(path), exc.reason, exc.detail))
-        return result
+        pending.append(Problem(str(path), exc.reason, exc.detail))
+    if no_text_columns and not loaded:
+        pending.append(Problem(str(path), "no_text_column", no_text_detail(no_text_columns)))
+    yield Result(sink.records, list(pending), max(_size(path) - reported, 0))
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
     except OSError:
-        raise
-    except Exception as exc:
-        result.problems.append(Problem(str(path), "bad_table", f"cannot parse as {path.suffix} table: {exc}"))
-        return result
-    columns = match_columns(frame, unit.options.get("columns"))
-    if "text" not in columns:
-        result.problems.append(
-            Problem(
-                str(path),
-                "no_text_column",
-                f"no text column among {list(map(str, frame.columns))}; expected one of "
-                f"{', '.join(COLUMN_NAMES['text'])} or pass columns={{'<name>': 'text'}}",
-            )
-        )
-        return result
-    records_from_frame(frame, path, columns, result)
-    return result
+        return 0
 
 
-register(Reader("table", suffixes=SUFFIXES, read=read))
+def read(unit: Unit) -> Result:
+    """The whole table as one Result (small files; large ones go through :func:`read_chunks`)."""
+    whole = Result()
+    for part in read_chunks(unit):
+        whole.records.extend(part.records)
+        whole.problems.extend(part.problems)
+        whole.bytes_read += part.bytes_read
+    return whole
+
+
+register(Reader("table", suffixes=SUFFIXES, read=read, read_chunks=read_chunks))

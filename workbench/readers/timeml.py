@@ -13,9 +13,9 @@ import xml.etree.ElementTree as ET
 import pandas as pd
 
 from workbench.errors import Problem
-from workbench.readers import Reader, Result, Unit, read_bytes, register
-from workbench.readers.common import DateProblem, parse_published
-from workbench.text import DecodeProblem, decode
+from workbench.readers import Reader, Result, Unit, read_bytes, register, textfile
+from workbench.readers.common import DateProblem, implausible, parse_published
+from workbench.text import DecodeProblem
 
 _DETOKENIZE = [
     (re.compile(r" ([.,;:!?%)\]}])"), r"\1"),
@@ -42,7 +42,7 @@ def read(unit: Unit) -> Result:
     result = Result()
     path = str(unit.path)
     try:
-        raw, _ = decode(read_bytes(unit.path))
+        raw = textfile.decode(read_bytes(unit.path), path, result.problems)
         root = ET.fromstring(raw.encode("utf-8"))
     except DecodeProblem as exc:
         result.problems.append(Problem(path, exc.reason, exc.detail))
@@ -73,6 +73,8 @@ def read(unit: Unit) -> Result:
                 result.problems.append(Problem(path, "bad_dct", warning, "warning"))
         except DateProblem as exc:
             result.problems.append(Problem(path, exc.reason, exc.detail))
+        if pd.notna(published) and (detail := implausible(published, value)):
+            result.problems.append(Problem(path, "implausible_date", detail, "warning"))
     title_el = root.find("EXTRAINFO")
     title = (title_el.text or "").strip() if title_el is not None else None
     docid = root.findtext("DOCID")
