@@ -15,8 +15,6 @@ import pandas as pd
 
 from workbench.lexicon import read_rows
 
-SENTENCE_COLUMNS = ["article_id", "sentence", "start", "end"]
-
 _CANDIDATE = re.compile(
     r"""(?:[.!?]+|\.\.\.|…)["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9À-Ý])"""  # a stop before a capital
     r"""|\n\s*\n""",  # or a paragraph break

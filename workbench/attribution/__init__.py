@@ -36,7 +36,7 @@ import pandas as pd
 from workbench.attribution.header import credit_rows, dateline_rows
 from workbench.attribution.patterns import lexicon
 from workbench.attribution.quotes import quote_spans
-from workbench.attribution.resolve import Resolver, clean_name, name_kind
+from workbench.attribution.resolve import SourceResolver, clean_name, name_kind
 from workbench.attribution.speakers import Found, SentenceReader
 from workbench.sentences import split
 
@@ -129,7 +129,7 @@ def attributions(articles: pd.DataFrame, *, sentences: pd.DataFrame | None = Non
         reader = SentenceReader(text, bounds, lex)
         rows.extend(dateline_rows(article_id, text, reader.sentence_of))
         found = reader.run()
-        Resolver(text, mention_rows.get(article_id, []), lex, reader.sentence_of).resolve(found)
+        SourceResolver(text, mention_rows.get(article_id, []), lex, reader.sentence_of).resolve(found)
         rows.extend(_text_row(article_id, f, text) for f in found)
     return _frame(rows)
 

@@ -97,7 +97,7 @@ def _strip_determiner(text: str) -> str:
     return text
 
 
-class Resolver:
+class SourceResolver:
     """Gives every :class:`Found` of one article its ``source``, ``source_entity`` and ``source_kind``."""
 
     def __init__(self, text: str, mentions: Sequence[Mention], lex: Lexicon, sentence_of):

@@ -22,7 +22,7 @@ from datetime import date
 import pandas as pd
 
 from workbench.dates.patterns import candidates
-from workbench.dates.resolve import Resolver
+from workbench.dates.resolve import DateResolver
 from workbench.dates.tense import tense
 from workbench.sentences import split
 
@@ -64,7 +64,7 @@ def find_dates(text: str, published: str | date | pd.Timestamp | None = None, *,
         lo, hi = spans[i] if i is not None else (max(0, match.start() - _CONTEXT), min(len(text), match.end() + _CONTEXT))
         return tense(text[lo:hi], match.start() - lo, match.end() - lo)
 
-    resolve = Resolver(text, anchor, tense_of)
+    resolve = DateResolver(text, anchor, tense_of)
     found = []
     for match in candidates(text):
         result = resolve(match)

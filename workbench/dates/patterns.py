@@ -73,7 +73,7 @@ def _alt(items, *, case_insensitive: bool = False) -> str:
 
 @lru_cache(maxsize=1)
 def pattern() -> re.Pattern[str]:
-    """The compiled candidate pattern; each alternative is a named group (see ``FORMS``)."""
+    """The compiled candidate pattern; each alternative is a named group, tried in the order of ``forms``."""
     w = words()
     full = [m for m in w.months if m in w.full_months]
     short = [m for m in w.months if m not in w.full_months]
@@ -126,13 +126,6 @@ def pattern() -> re.Pattern[str]:
     }
     body = "|".join(f"(?P<{name}>{regex})" for name, regex in forms.items())
     return re.compile(rf"(?<![\w$£€#@/.:-])(?:{body})")
-
-
-#: The names of the alternatives, in the order they are tried.
-FORMS = (
-    "iso", "dot", "slash", "dm", "md", "my", "qn", "quarter", "season", "rel", "cur", "holiday", "decade",
-    "weekend", "ago", "inn", "offset", "weekday", "month", "year",
-)  # fmt: skip
 
 
 _BACK = 48  # characters before a trigger where an expression may start ("in the beginning of March")

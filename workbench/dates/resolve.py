@@ -184,7 +184,7 @@ def word_value(table: dict[str, int], text: str) -> int:
 _THE = re.compile(r"(?i:\bthe|\bover|\bfor|\bpast|\bwithin)\s+$")
 
 
-class Resolver:
+class DateResolver:
     """Resolve the candidates of one text against one anchor (the publication date).
 
     ``tense_of(match)`` is called only for the forms that need a direction.
