@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import codecs
+import json
 import os
+import re
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from workbench import load_corpus
+from workbench import load_corpus, readers
 from workbench.errors import WorkbenchError
 
 TIMEML = """<?xml version='1.0' encoding='utf-8'?>
@@ -87,8 +91,8 @@ def test_seed_fixture_problems(fixtures_dir, tmp_path, name, expected):
 )
 def test_seed_fixture_rows(fixtures_dir, tmp_path, name, published, outlet, via):
     row = load_one(fixtures_dir / "corpus", name, tmp_path).articles.iloc[0]
-    assert (pd.isna(row["published"]) if published is None else row["published"] == pd.Timestamp(published))
-    assert (pd.isna(row["outlet"]) if outlet is None else row["outlet"] == outlet)
+    assert pd.isna(row["published"]) if published is None else row["published"] == pd.Timestamp(published)
+    assert pd.isna(row["outlet"]) if outlet is None else row["outlet"] == outlet
     assert row["via"] == via
     assert "\r" not in row["text"] and "\ufeff" not in row["text"]
 
@@ -289,3 +293,251 @@ def test_polnear_text_is_verbatim(polnear_corpus):
     """Annotation offsets (BRAT .ann files) index the raw file: the text must be exactly it."""
     for row in polnear_corpus.articles.itertuples():
         assert Path(row.path).read_text(encoding="utf-8-sig") == row.text, row.path
+
+
+# -- nothing lost: one bad row is one error row (issue 15) ---------------------------------
+
+HEADER = "id,date,title,text,outlet\n"
+
+
+def table_problems(corpus) -> list[tuple[str, str, int]]:
+    errors = corpus.errors
+    return sorted(zip(errors["severity"], errors["reason"], errors["line"].astype(object).where(errors["line"].notna(), None), strict=True), key=str)
+
+
+@pytest.mark.parametrize(
+    ("bad_line", "detail"),
+    [
+        ("42", "a number"),
+        ('"just a string"', "a string"),
+        ("null", "null"),
+        ("[1, 2]", "a list"),
+        ("{not json", "not JSON"),
+        ('{"id": "cut", "text": "Cut sh', "cut short"),
+    ],
+)
+def test_jsonl_bad_line_is_one_error_row(tmp_path, bad_line, detail):
+    good = [{"id": f"j{i}", "date": "2031-06-01", "text": f"Fictional article {i} about Velmora."} for i in range(1, 5)]
+    lines = [json.dumps(good[0]), "", json.dumps(good[1]), bad_line, json.dumps(good[2]), "", json.dumps(good[3])]
+    (tmp_path / "a.jsonl").write_text("\n".join(lines) + "\n")
+    corpus = load_corpus(tmp_path, cache=False)
+    assert sorted(corpus.articles["article_id"]) == ["j1", "j2", "j3", "j4"]
+    assert table_problems(corpus) == [("error", "bad_row", 4)]  # the real file line, blank lines counted
+    assert detail in corpus.errors["detail"].iloc[0]
+
+
+def test_csv_unclosed_quote_and_nul_rows(tmp_path):
+    rows = [HEADER.strip()]
+    rows.append('c1,2031-01-01,One,"A fictional text,\nover two lines.",Velmora Courier')  # lines 2-3: valid
+    rows.append('c2,2031-01-02,Two,"A quote that never closes,Velmora Courier')  # line 4
+    rows.append("c3,2031-01-03,Three,Plain text of row three.,Velmora Courier")  # line 5
+    rows.append('c4,2031-01-04,Four,"Quoted, fine.",Velmora Courier')  # line 6
+    rows.append("c5,2031-01-05,Five,A NUL \x00 byte.,Velmora Courier")  # line 7
+    rows.append("c6,2031-01-06,Six,Row six is fine.,Velmora Courier")  # line 8
+    (tmp_path / "a.csv").write_text("\n".join(rows) + "\n")
+    corpus = load_corpus(tmp_path, cache=False)
+    assert sorted(corpus.articles["article_id"]) == ["c1", "c3", "c4", "c6"]
+    assert table_problems(corpus) == [("error", "bad_row", 4), ("error", "bad_row", 7)]
+    assert corpus.articles.set_index("article_id").loc["c1", "text"] == "A fictional text,\nover two lines."
+
+
+def test_csv_many_bad_rows_keep_every_valid_row(tmp_path):
+    rows, bad = [HEADER.strip()], set()
+    for i in range(1, 301):
+        if i % 30 == 0:
+            rows.append(f'b{i},2031-01-01,Bad,"Broken quote in row {i},Velmora Courier')
+            bad.add(i + 1)
+        else:
+            rows.append(f'g{i},2031-01-01,Good,"Text of row {i}, fictional.",Velmora Courier')
+    (tmp_path / "a.csv").write_text("\n".join(rows) + "\n")
+    corpus = load_corpus(tmp_path, cache=False)
+    assert len(corpus) == 290
+    assert set(corpus.errors["line"]) == bad and set(corpus.errors["reason"]) == {"bad_row"}
+
+
+def test_csv_too_many_cells(tmp_path):
+    (tmp_path / "a.csv").write_text(HEADER + "x1,2031-01-01,T,Text one.,V\nx2,2031-01-01,T,Text two.,V,extra\n")
+    corpus = load_corpus(tmp_path, cache=False)
+    assert corpus.articles["article_id"].tolist() == ["x1"]
+    assert table_problems(corpus) == [("error", "bad_row", 3)]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".tsv"])
+def test_header_only_table_warns(tmp_path, suffix):
+    (tmp_path / f"a{suffix}").write_text(HEADER.replace(",", "\t" if suffix == ".tsv" else ","))
+    corpus = load_corpus(tmp_path, cache=False)
+    assert len(corpus) == 0
+    assert reasons(corpus) == [("warning", "no_rows")]
+
+
+def test_tsv_has_no_quoting(tmp_path):
+    rows = ["id\tdate\ttext", 'q1\t2031-01-01\t"Quoted start" then more.', 'q2\t2031-01-02\tA lone " opens nothing.', "q3\t2031-01-03\tRow three."]
+    (tmp_path / "a.tsv").write_text("\n".join(rows) + "\n")
+    corpus = load_corpus(tmp_path, cache=False)
+    texts = corpus.articles.set_index("article_id")["text"]
+    assert texts.to_dict() == {"q1": '"Quoted start" then more.', "q2": 'A lone " opens nothing.', "q3": "Row three."}
+    assert corpus.errors.empty
+
+
+def test_stray_byte_decodes_one_line_only(tmp_path):
+    data = (HEADER + "e1,2031-01-01,T,Café Zelensky’s day.,V\n").encode() + b"e2,2031-01-02,T,Caf\xe9 stray byte.,V\n"
+    (tmp_path / "a.csv").write_bytes(data)
+    corpus = load_corpus(tmp_path, cache=False)
+    texts = corpus.articles.set_index("article_id")["text"]
+    assert texts["e1"] == "Café Zelensky’s day." and texts["e2"] == "Café stray byte."
+    assert table_problems(corpus) == [("warning", "encoding", 3)]
+    assert "\\xe9" in corpus.errors["detail"].iloc[0]
+
+
+def test_cp1252_table_warns(tmp_path):
+    (tmp_path / "a.csv").write_bytes((HEADER + "w1,2031-01-01,T,Café “quoted” in cp1252.,V\n").encode("cp1252"))
+    corpus = load_corpus(tmp_path, cache=False)
+    assert corpus.articles["text"].tolist() == ["Café “quoted” in cp1252."]
+    assert reasons(corpus) == [("warning", "encoding")]
+    assert "cp1252" in corpus.errors["detail"].iloc[0]
+
+
+def test_cyrillic_legacy_file_is_detected(tmp_path):
+    text = "Київ. Президент України заявив, що переговори тривають. " * 4
+    (tmp_path / "a.csv").write_bytes((HEADER + f'k1,2031-01-01,T,"{text}",V\n').encode("cp1251"))
+    corpus = load_corpus(tmp_path, cache=False)
+    assert corpus.articles["text"].tolist() == [text.strip()]
+    assert reasons(corpus) == [("warning", "encoding")]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_utf16_with_bom_loads(tmp_path, encoding):
+    data = (HEADER + "u1,2031-01-01,T,Café in UTF-16.,V\n").encode(encoding)
+    if encoding == "utf-16-be":
+        data = codecs.BOM_UTF16_BE + data
+    (tmp_path / "a.csv").write_bytes(data)
+    (tmp_path / "s.txt").write_bytes("date 2031-01-02 Seed café in UTF-16.\n\nSource: Velmora Courier\n".encode("utf-16"))
+    corpus = load_corpus(tmp_path, cache=False)
+    assert sorted(corpus.articles["text"]) == ["Café in UTF-16.", "Seed café in UTF-16."]
+    assert corpus.errors.empty
+
+
+def test_seed_stray_byte_keeps_other_lines(tmp_path):
+    data = "date 2031-01-01 Café Zelensky’s lead.\n\nSource: Velmora Courier\n\nDetails: ".encode() + b"A stray \x96 dash.\n"
+    (tmp_path / "s.txt").write_bytes(data)
+    corpus = load_corpus(tmp_path, cache=False)
+    text = corpus.articles["text"].iloc[0]
+    assert "Café Zelensky’s lead." in text and "A stray – dash." in text
+    assert table_problems(corpus) == [("warning", "encoding", 5)]
+
+
+@pytest.mark.parametrize("filler", ["\u00a0", "\u2028", "\u00a0 \u2029\n\u3000"])
+@pytest.mark.parametrize("name", ["s.txt", "a.csv", "a.tsv", "a.jsonl"])
+def test_only_exotic_white_space_is_empty(tmp_path, filler, name):
+    (tmp_path / name).write_text(filler * 50, encoding="utf-8")
+    corpus = load_corpus(tmp_path, cache=False)
+    assert len(corpus) == 0
+    assert reasons(corpus) == [("error", "empty")]
+
+
+# -- dates outside pandas' nanosecond range --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "iso"),
+    [("9999-12-31", "9999-12-31"), ("0900-06-01", "0900-06-01"), ("1.1.2300", "2300-01-01"), ("1500-02-03", "1500-02-03")],
+)
+def test_far_dates_are_kept_with_a_warning(tmp_path, cell, iso):
+    (tmp_path / "a.csv").write_text(HEADER + f"d1,{cell},T,A fictional text.,V\n")
+    (tmp_path / "s.txt").write_text(f"date {cell} A fictional seed lead.\n\nSource: Velmora Courier\n")
+    for unit in readers.discover(tmp_path)[0]:
+        result = readers.read_unit(unit)
+        assert result.records[0]["published"].date().isoformat() == iso
+        assert "implausible_date" in [p.reason for p in result.problems]
+        assert all(p.severity == "warning" for p in result.problems)
+
+
+def test_parquet_date32_far_out(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    dates = pa.array([date(9999, 12, 31), date(900, 6, 1), date(2031, 1, 1)], type=pa.date32())
+    pq.write_table(pa.table({"id": ["p1", "p2", "p3"], "date": dates, "text": ["One.", "Two.", "Three."]}), tmp_path / "a.parquet")
+    (unit,), _ = readers.discover(tmp_path / "a.parquet")
+    result = readers.read_unit(unit)
+    assert [r["published"].date() for r in result.records] == [date(9999, 12, 31), date(900, 6, 1), date(2031, 1, 1)]
+    assert [(p.reason, p.path.rsplit("#", 1)[1]) for p in result.problems] == [("implausible_date", "row=1"), ("implausible_date", "row=2")]
+
+
+# -- streaming in blocks ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv", ".tsv"])
+def test_large_table_is_read_in_blocks(tmp_path, suffix):
+    path = tmp_path / f"big{suffix}"
+    with open(path, "w") as handle:
+        if suffix == ".jsonl":
+            for i in range(2000):
+                handle.write(json.dumps({"id": f"r{i}", "date": "2031-01-01", "text": f"Fictional row {i}. " * 5}) + "\n")
+        else:
+            sep = "\t" if suffix == ".tsv" else ","
+            handle.write(sep.join(["id", "date", "text"]) + "\n")
+            for i in range(2000):
+                handle.write(sep.join([f"r{i}", "2031-01-01", f"Fictional row {i}. " * 5]) + "\n")
+    unit = readers.Unit(str(path), "table", options={"chunk_bytes": 20_000})
+    chunks = list(readers.read_unit_chunks(unit))
+    assert len(chunks) > 5
+    assert max(len(c.records) for c in chunks) < 400  # about 20 KB of rows each, not the file
+    assert sum(c.bytes_read for c in chunks) == path.stat().st_size
+    ids = [r["article_id"] for c in chunks for r in c.records]
+    assert ids == [f"r{i}" for i in range(2000)]  # file order
+    assert not any(c.problems for c in chunks)
+
+
+def test_chunked_reader_crash_keeps_earlier_blocks(tmp_path, monkeypatch):
+    from workbench.readers import table
+
+    path = tmp_path / "a.jsonl"
+    path.write_text("".join(json.dumps({"id": f"r{i}", "date": "2031-01-01", "text": "Fictional."}) + "\n" for i in range(100)))
+    real = table.row_record
+
+    def flaky(row, *args, **kwargs):
+        if row["id"] == "r50":
+            raise RuntimeError("boom")
+        return real(row, *args, **kwargs)
+
+    monkeypatch.setattr(table, "row_record", flaky)
+    chunks = list(readers.read_unit_chunks(readers.Unit(str(path), "table", options={"chunk_bytes": 500})))
+    assert len([r for c in chunks for r in c.records]) >= 40
+    assert chunks[-1].problems[-1].reason == "reader_failed"
+
+
+# -- order and names ---------------------------------------------------------------------------
+
+
+def test_natural_key():
+    names = ["a.csv#row=10", "a.csv#row=2", "a.csv#row=100", "a.csv#row=1", "file10.txt", "file9.txt"]
+    assert sorted(names, key=readers.natural_key) == ["a.csv#row=1", "a.csv#row=2", "a.csv#row=10", "a.csv#row=100", "file9.txt", "file10.txt"]
+
+
+def test_table_rows_keep_file_order(tmp_path):
+    rows = [HEADER.strip()] + [f"n{i},2031-01-01,T,Fictional text {i}.,V" for i in range(1, 13)]
+    (tmp_path / "a.csv").write_text("\n".join(rows) + "\n")
+    (unit,), _ = readers.discover(tmp_path)
+    assert [r["article_id"] for r in readers.read_unit(unit).records] == [f"n{i}" for i in range(1, 13)]
+    assert [r["path"].rsplit("=", 1)[1] for r in readers.read_unit(unit).records] == [str(i) for i in range(1, 13)]
+
+
+def test_readme_lists_the_recognised_columns():
+    from workbench.readers.table import COLUMN_NAMES
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    section = readme.split("Table columns recognised", 1)[1].split("\n\n", 1)[0]
+    listed = {}
+    for line in section.splitlines()[1:]:
+        column, _, names = line.partition(":")
+        listed[column.strip(" -`*")] = tuple(re.findall(r"`([^`]+)`", names))
+    assert listed == COLUMN_NAMES
+
+
+def test_no_text_column_message_lists_the_text_names(tmp_path):
+    from workbench.readers.table import COLUMN_NAMES
+
+    (tmp_path / "a.csv").write_text("id,date,headline\nx,2031-01-01,Only a headline\n")
+    detail = load_corpus(tmp_path, cache=False).errors["detail"].iloc[0]
+    assert all(name in detail for name in COLUMN_NAMES["text"])

@@ -109,7 +109,7 @@ def _jsonl_rows(lines: Iterator[tuple[int, str, int]], path: str, problems: list
         try:
             value = json.loads(line)
         except json.JSONDecodeError as exc:
-            cut = " (the line is cut short)" if exc.pos >= len(line.rstrip()) else ""
+            cut = " (the line is cut short)" if exc.pos >= len(line.rstrip()) or exc.msg.startswith("Unterminated") else ""
             problems.append(Problem(_where(path, row), "bad_row", f"not JSON: {exc.msg} at column {exc.colno}{cut}", "error", number))
             continue
         except RecursionError:

@@ -144,10 +144,13 @@ def sniff(sample: bytes, *, nul_is_binary: bool = True) -> Encoding:
 
 
 def _detect(sample: bytes) -> str | None:
+    """charset-normalizer's guess; cp1252 whenever it reads the bytes the same as the guess."""
     from charset_normalizer import from_bytes
 
     best = from_bytes(sample[:65536]).best()
-    return best.encoding if best is not None else None
+    if best is None:
+        return None
+    return "cp1252" if "cp1252" in best.could_be_from_charset else best.encoding
 
 
 def decode(data: bytes, where: str, problems: list[Problem], *, nul_is_binary: bool = True) -> str:
