@@ -13,7 +13,8 @@ Values that are not calendar intervals (``PRESENT_REF``, ``PAST_REF``, ``FUTURE_
 one of them and no scored gold counts neither way.
 
 Matching (:func:`score_dates`): a prediction matches a scored gold expression of the same document
-when their spans overlap (one to one, the largest overlap first). A match is *value-correct* when the
+when their spans overlap, one to one: each gold expression, left to right, takes the unmatched
+prediction that overlaps it most (the first one on a tie). A match is *value-correct* when the
 predicted interval, read at the gold's granularity, is the gold value at both ends: ``date_start``
 and ``date_end`` both render to the gold value with :func:`render`. So a predicted day inside the
 gold month is correct, a predicted month for a gold day is not (coarser than the gold), and a
@@ -223,67 +224,43 @@ def score_dates(gold: pd.DataFrame, predicted: pd.DataFrame) -> DateScore:
             predicted expression; dates as ``datetime.date`` or timestamps.
     """
     pred = predicted.reset_index(drop=True)
-    by_doc_pred = {d: g for d, g in pred.groupby("doc", sort=False)}
-    by_doc_gold = {d: g for d, g in gold.groupby("doc", sort=False)}
-    pairs, used, counted, neutral = [], set(), 0, 0
-    for doc in set(by_doc_pred) | set(by_doc_gold):
-        g_rows = by_doc_gold.get(doc, gold.iloc[:0])
-        p_rows = by_doc_pred.get(doc, pred.iloc[:0])
-        scored = g_rows[g_rows["granularity"].notna()]
-        others = g_rows[g_rows["granularity"].isna()]
-        for i, ps, pe in zip(p_rows.index, p_rows["start"], p_rows["end"], strict=True):
-            hits_scored = ((scored["start"] < pe) & (ps < scored["end"])).any()
-            hits_other = ((others["start"] < pe) & (ps < others["end"])).any()
-            if hits_other and not hits_scored:
+    expressions = pred["expression"] if "expression" in pred else pd.Series([None] * len(pred))
+    pred_by_doc: dict[str, list[tuple]] = {}
+    for row in zip(
+        pred["doc"], pred["start"], pred["end"], pred["date_start"], pred["date_end"], expressions, strict=True
+    ):
+        pred_by_doc.setdefault(row[0], []).append(row[1:])
+    gold_by_doc: dict[str, list[tuple]] = {}
+    for row in zip(
+        gold["doc"], gold["start"], gold["end"], gold["text"], gold["granularity"], gold["gold_value"], strict=True
+    ):
+        gold_by_doc.setdefault(row[0], []).append(row[1:])
+    pairs, counted, neutral = [], 0, 0
+    for doc in sorted(set(pred_by_doc) | set(gold_by_doc)):
+        scored = [g for g in gold_by_doc.get(doc, []) if isinstance(g[3], str)]
+        others = [g for g in gold_by_doc.get(doc, []) if not isinstance(g[3], str)]
+        free = []
+        for p in pred_by_doc.get(doc, []):
+            if any(_overlap(p, g) > 0 for g in others) and not any(_overlap(p, g) > 0 for g in scored):
                 neutral += 1
-                used.add(i)
             else:
                 counted += 1
-        for g in scored.itertuples():
-            overlap = (p_rows["end"].clip(upper=g.end) - p_rows["start"].clip(lower=g.start)).where(lambda x: x > 0)
-            overlap = overlap[~overlap.index.isin(used)].dropna()
-            row = {
-                "doc": doc,
-                "start": g.start,
-                "end": g.end,
-                "text": g.text,
-                "granularity": g.granularity,
-                "gold_value": g.gold_value,
-            }
-            if len(overlap):
-                i = overlap.idxmax()
-                used.add(i)
-                p = pred.loc[i]
-                start, end = _day(p["date_start"]), _day(p["date_end"])
-                row |= {
-                    "p_start": p["start"],
-                    "p_end": p["end"],
-                    "p_expression": p.get("expression"),
-                    "date_start": start,
-                    "date_end": end,
-                }
-                row["correct"] = value_correct(g.gold_value, g.granularity, start, end)
-            else:
-                row["correct"] = False
+                free.append(p)
+        for g_start, g_end, text, granularity, value in sorted(scored):
+            row = {"doc": doc, "start": g_start, "end": g_end, "text": text, "granularity": granularity}
+            row |= {"gold_value": value, "correct": False}
+            overlapping = [(_overlap(p, (g_start, g_end)), -k, p) for k, p in enumerate(free)]
+            overlapping = [o for o in overlapping if o[0] > 0]
+            if overlapping:
+                _, k, p = max(overlapping)
+                free.pop(-k)
+                start, end = _day(p[2]), _day(p[3])
+                row |= {"p_start": p[0], "p_end": p[1], "p_expression": p[4], "date_start": start, "date_end": end}
+                row["correct"] = value_correct(value, granularity, start, end)
             pairs.append(row)
-    table = pd.DataFrame(
-        pairs,
-        columns=[
-            "doc",
-            "start",
-            "end",
-            "text",
-            "granularity",
-            "gold_value",
-            "p_start",
-            "p_end",
-            "p_expression",
-            "date_start",
-            "date_end",
-            "correct",
-        ],
-    )
-    table = table.sort_values(["doc", "start"], kind="stable").reset_index(drop=True)
+    columns = ["doc", "start", "end", "text", "granularity", "gold_value"]
+    columns += ["p_start", "p_end", "p_expression", "date_start", "date_end", "correct"]
+    table = pd.DataFrame(pairs, columns=columns)
     return DateScore(
         gold=len(table),
         predicted=counted,
@@ -294,7 +271,46 @@ def score_dates(gold: pd.DataFrame, predicted: pd.DataFrame) -> DateScore:
     )
 
 
+def _overlap(a: tuple, b: tuple) -> int:
+    """Characters shared by two spans (their first two fields); 0 or less when they do not overlap."""
+    return min(a[1], b[1]) - max(a[0], b[0])
+
+
 def _day(value) -> date | None:
     if value is None or pd.isna(value):
         return None
     return value.date() if isinstance(value, datetime) else value  # a pd.Timestamp is a datetime
+
+
+def predictions(documents: list[Document], finder) -> pd.DataFrame:
+    """Run a date finder over each document's text with its DCT, as rows for :func:`score_dates`.
+
+    Args:
+        documents: parsed TimeML documents.
+        finder: ``finder(text, dct) -> [{"start", "end", "expression", "date_start", "date_end", ...}]``,
+            e.g. ``workbench.dates.find_dates``.
+
+    Returns:
+        ``doc`` plus the finder's fields, one row per expression found.
+    """
+    rows = [{"doc": d.doc, **found} for d in documents for found in finder(d.text, d.dct)]
+    return pd.DataFrame(
+        rows, columns=["doc", "start", "end", "expression", "date_start", "date_end"] if not rows else None
+    )
+
+
+def dct_baseline(gold: pd.DataFrame, documents: list[Document]) -> DateScore:
+    """The publication-date baseline: every scored gold expression is predicted, as its document's DCT."""
+    dct = {d.doc: d.dct for d in documents}
+    scored = gold[gold["granularity"].notna()]
+    pred = pd.DataFrame(
+        {
+            "doc": scored["doc"],
+            "start": scored["start"],
+            "end": scored["end"],
+            "expression": scored["text"],
+            "date_start": scored["doc"].map(dct),
+            "date_end": scored["doc"].map(dct),
+        }
+    )
+    return score_dates(gold, pred)
