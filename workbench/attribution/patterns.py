@@ -118,18 +118,3 @@ def dateline_regex() -> re.Pattern[str]:
         r"(?m)^[ \t]*(?P<place>[A-Z][\w.'’ -]{0,40}?(?:,[ \t]*[\w.' -]{1,30}?){0,3})?[ \t]*"
         rf"\((?P<wire>{wires})\)[ \t]*(?:[-—–]+|:)"
     )
-
-
-@lru_cache(maxsize=1)
-def country_names() -> frozenset[str]:
-    """Country names (pycountry's names and common names), for sources such as "the United States"."""
-    import pycountry
-
-    names = set()
-    for country in pycountry.countries:
-        for attr in ("name", "common_name", "official_name"):
-            value = getattr(country, attr, None)
-            if value:
-                names.add(value)
-    names.update({"United States", "America", "Britain", "Russia", "Iran", "Syria", "South Korea", "North Korea", "Taiwan", "Vietnam", "Venezuela", "Bolivia"})
-    return frozenset(names)

@@ -17,9 +17,11 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from functools import lru_cache
 
-from workbench.attribution.patterns import Lexicon, country_names
+from workbench.attribution.patterns import Lexicon
 from workbench.attribution.speakers import Found
 from workbench.lexicon import is_known_outlet, outlet_name, read_rows
+from workbench.ner import TYPES
+from workbench.ner.gazetteer import is_country
 
 #: A mention as the resolver needs it: (start, end, entity, type, title).
 Mention = tuple[int, int, str, str, str | None]
@@ -72,7 +74,7 @@ def name_kind(name: str, lex: Lexicon) -> str:
     """
     if is_known_outlet(name):
         return "outlet"
-    if name in country_names():
+    if is_country(name):
         return "government"
     words = f" {name} "
     for word, kind in lex.name_kinds:
@@ -140,7 +142,7 @@ class SourceResolver:
     def name(self, found: Found, start: int, end: int, earlier: list[Found]) -> None:
         surface = self.text[start:end]
         mention = self.mention_at(start, end)
-        if mention is not None and mention[3] in ("PERSON", "ORG", "GPE", "LOC") and (mention[1] - mention[0]) * 2 >= len(clean_name(surface)):
+        if mention is not None and mention[3] in TYPES and (mention[1] - mention[0]) * 2 >= len(clean_name(surface)):
             entity, kind = mention[2], mention[3]
             if kind == "ORG":
                 source_kind = "outlet" if is_known_outlet(entity) else ("government" if name_kind(entity, self.lex) == "government" else "organisation")

@@ -81,6 +81,16 @@ def country_names() -> dict[str, str]:
     return names
 
 
+def is_country(name: str) -> bool:
+    """True when ``name`` is written as a country's name or alias in the gazetteer ("Russia", "U.S.").
+
+    >>> is_country("United States"), is_country("America"), is_country("Ohio")
+    (True, True, False)
+    """
+    entry = gazetteer().phrases.get(name)
+    return entry is not None and entry.kind == "entity" and entry.country is not None and country_names().get(entry.country) == entry.entity
+
+
 @lru_cache(maxsize=1)
 def common_words() -> frozenset[str]:
     """Lower-case English words frequent enough that a capitalised form is likely not a name."""
