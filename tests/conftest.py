@@ -57,3 +57,34 @@ def conll_dir() -> Path:
 @pytest.fixture(scope="session")
 def polnear_corpus(polnear_dir):
     return load_corpus(polnear_dir)
+
+
+def _write_article(folder: Path, name: str, date: str, outlet: str = "Velmora Courier", body: str = "A fictional event happened.") -> Path:
+    path = folder / f"{name}.txt"
+    path.write_text(f"date {date} {body}\n\nSource: {outlet}\n\nDetails: {name} details.\n")
+    return path
+
+
+@pytest.fixture
+def write_article():
+    """``write_article(folder, name, date, outlet=..., body=...)`` writes one seed-format article file."""
+    return _write_article
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch) -> Path:
+    """A fresh cache folder for this test (``config.CACHE_DIR``)."""
+    folder = tmp_path / "cache"
+    monkeypatch.setattr(config, "CACHE_DIR", folder)
+    return folder
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    """A corpus folder of three articles from two outlets: a (2031-01-01), b (2031-01-05, Northwind Wire), c (2031-02-01)."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _write_article(corpus, "a", "2031-01-01")
+    _write_article(corpus, "b", "2031-01-05", outlet="Northwind Wire")
+    _write_article(corpus, "c", "2031-02-01")
+    return corpus
