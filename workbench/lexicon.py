@@ -26,6 +26,28 @@ def split_aliases(value: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
+def month_and_weekday_names() -> dict[str, str]:
+    """Month and weekday names as written ("January", "Sept", "Monday") -> ``month`` or ``weekday``.
+
+    Their one home is ``date_words.csv`` (read by the date patterns); the entity and attribution
+    rules use this list to know words that are not names.
+
+    >>> month_and_weekday_names()["Sept"], month_and_weekday_names()["Monday"]
+    ('month', 'weekday')
+    """
+    return {row["word"]: row["kind"] for row in read_rows("date_words") if row["kind"] in ("month", "weekday")}
+
+
+def is_month_abbreviation(word: str) -> bool:
+    """A short form of a month name ("Jan", "Sept"; "May" is a full name).
+
+    >>> [is_month_abbreviation(w) for w in ("Sept", "May", "January", "Monday")]
+    [True, False, False, False]
+    """
+    return month_and_weekday_names().get(word) == "month" and len(word) <= 4 and word not in ("May", "June", "July")
+
+
+@lru_cache(maxsize=1)
 def outlet_table() -> dict[str, dict[str, str]]:
     """Canonical outlet name -> its row (kind: outlet or wire, country)."""
     return {row["name"]: row for row in read_rows("outlets")}

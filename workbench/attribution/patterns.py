@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from workbench.lexicon import outlet_table, read_rows, split_aliases
+from workbench.lexicon import is_month_abbreviation, month_and_weekday_names, outlet_table, read_rows, split_aliases
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +77,7 @@ def lexicon() -> Lexicon:
         aux=frozenset(roles.get("aux", {})),
         determiners=frozenset(roles.get("determiner", {})),
         stops=frozenset(roles.get("stop", {})),
-        times=frozenset(roles.get("time", {})),
+        times=frozenset(roles.get("time", {})) | _date_names(),
         postmods=frozenset(roles.get("postmod", {})),
         labels=frozenset(roles.get("label", {})),
         verbs=frozenset(roles.get("verb", {})),
@@ -85,6 +85,11 @@ def lexicon() -> Lexicon:
         cue_regex=cue_regex,
         token_regex=_token_regex(),
     )
+
+
+def _date_names() -> frozenset[str]:
+    """Month and weekday names as tokens: full names as written, short month names with their full stop ("Sept.")."""
+    return frozenset(w + "." if is_month_abbreviation(w) else w for w in month_and_weekday_names())
 
 
 def _token_regex() -> re.Pattern[str]:

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from workbench.lexicon import read_rows
+from workbench.lexicon import is_month_abbreviation, read_rows
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ def words() -> Words:
     months = {w: int(v) for w, v in by_kind["month"]}
     return Words(
         months=months,
-        full_months=tuple(w for w, _ in by_kind["month"] if len(w) > 4 or w in {"May", "June", "July"}),
+        full_months=tuple(w for w, _ in by_kind["month"] if not is_month_abbreviation(w)),
         weekdays={w: int(v) for w, v in by_kind["weekday"]},
         seasons={w.lower(): int(v) for w, v in by_kind["season"]},
         numbers={w.lower(): int(v) for w, v in by_kind["number"]},

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from workbench.lexicon import read_rows, split_aliases
+from workbench.lexicon import month_and_weekday_names, read_rows, split_aliases
 
 #: Cities with fewer inhabitants are not listed (they are still found by the name rules).
 CITY_POPULATION = 50_000
@@ -244,6 +244,8 @@ def gazetteer() -> Gazetteer:
     roles: dict[str, set[str]] = {}
     for row in read_rows("name_parts"):
         roles.setdefault(row["role"], set()).add(row["word"])
+    # month and weekday names are never names on their own, except those that are also names ("May")
+    roles.setdefault("not_name", set()).update(set(month_and_weekday_names()) - roles.get("also_name", set()))
     return Gazetteer(
         phrases=phrases,
         folded=folded,
