@@ -176,7 +176,10 @@ def parse_timeml(source: str, doc: str | None = None) -> Document:
 
 
 def read_timeml(path: str | Path) -> list[Document]:
-    """Every ``*.tml`` document under ``path`` (a file or a folder, searched recursively), sorted by name."""
+    """Every ``*.tml`` document under ``path`` (a file or a folder, searched recursively), sorted by path.
+
+    Each document is named by its file name without ``.tml`` (unique in a folder, unlike ``DOCID``).
+    """
     path = Path(path)
     files = [path] if path.is_file() else sorted(path.rglob("*.tml"))
     return [parse_timeml(f.read_text(encoding="utf-8"), f.stem) for f in files]
