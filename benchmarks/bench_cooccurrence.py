@@ -17,7 +17,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from workbench.cooccurrence import cooccurrence, partners
+from workbench.pairs import cooccurrence, partners
 
 
 def synthetic(n_articles: int, per_article: int, n_entities: int = 20_000, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         pairs = cooccurrence(mentions, min_count=2, **kwargs)
         print(f"cooccurrence {label:26} {time.perf_counter() - started:6.2f} s  ({len(pairs):,} pairs)")
     started = time.perf_counter()
-    top = partners("Entity 0", mentions, measure="npmi")
+    top = partners(mentions, "Entity 0", min_count=1, measure="npmi")
     print(f"partners of the most frequent entity    {time.perf_counter() - started:6.2f} s  ({len(top):,} partners)")
     print(f"peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     return 0

@@ -1,4 +1,4 @@
-"""Analysis over attributions: hand-made tables in, expected tidy rows out."""
+"""workbench.sources: a Corpus of hand-made tables in, expected tidy rows out."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import pytest
 
 from workbench import sources
 from workbench.attribution import ATTRIBUTION_COLUMNS
+from workbench.corpus import Corpus
 
 
 def _attributions(rows: list[tuple]) -> pd.DataFrame:
@@ -18,6 +19,10 @@ def _attributions(rows: list[tuple]) -> pd.DataFrame:
     ]  # fmt: skip
     frame = pd.DataFrame.from_records(records, columns=list(ATTRIBUTION_COLUMNS))
     return frame.astype(ATTRIBUTION_COLUMNS)
+
+
+def _corpus(attributions: pd.DataFrame, articles: pd.DataFrame) -> Corpus:
+    return Corpus(articles, pd.DataFrame(), tables={"attributions": attributions})
 
 
 @pytest.fixture
@@ -51,18 +56,24 @@ def table() -> pd.DataFrame:
     )
 
 
-def test_sources_by_outlet(table, articles):
-    out = sources.sources_by_outlet(table, articles)
+@pytest.fixture
+def corpus(table, articles) -> Corpus:
+    return _corpus(table, articles)
+
+
+def test_sources_by_outlet(corpus):
+    out = sources.sources_by_outlet(corpus)
     assert out.values.tolist() == [
         ["Gotham Times", "Jane Roe", "person", 2, 1],
         ["Gotham Times", "city official", "anonymous", 1, 1],
         ["Metropolis Post", "city official", "anonymous", 1, 1],
     ]
-    assert sources.sources_by_outlet(table, articles, kinds=["anonymous"], top_n=1)["source"].tolist() == ["city official", "city official"]
+    assert sources.sources_by_outlet(corpus, kinds=["anonymous"], top_n=1)["source"].tolist() == ["city official", "city official"]
+    assert sources.sources_by_outlet(corpus, kinds="Anonymous, outlet")["source"].tolist() == ["city official", "city official"]
 
 
-def test_kinds_by_outlet_gives_shares_and_named(table, articles):
-    out = sources.kinds_by_outlet(table, articles)
+def test_kinds_by_outlet_gives_shares_and_named(corpus):
+    out = sources.kinds_by_outlet(corpus)
     assert out[["outlet", "source_kind", "attributions", "named"]].values.tolist() == [
         ["Gotham Times", "anonymous", 1, False],
         ["Gotham Times", "person", 2, True],
@@ -72,12 +83,12 @@ def test_kinds_by_outlet_gives_shares_and_named(table, articles):
     assert out["share"].round(2).tolist() == [0.25, 0.5, 0.25, 1.0]
 
 
-def test_upstream_excludes_the_publisher_and_counts_a_wire_once(table):
-    assert sources.upstream(table)[["article_id", "upstream"]].values.tolist() == [["a1", "Daily Wire Service"], ["a3", "Daily Wire Service"]]
+def test_upstream_excludes_the_publisher_and_counts_a_wire_once(corpus):
+    assert sources.upstream(corpus)[["article_id", "upstream"]].values.tolist() == [["a1", "Daily Wire Service"], ["a3", "Daily Wire Service"]]
 
 
-def test_citation_flows(table, articles):
-    out = sources.citation_flows(table, articles)
+def test_citation_flows(corpus):
+    out = sources.citation_flows(corpus)
     assert out.values.tolist() == [
         ["Gotham Times", "(no credited source)", "unknown", 1, 1],
         ["Gotham Times", "Daily Wire Service", "anonymous", 1, 1],
@@ -88,20 +99,21 @@ def test_citation_flows(table, articles):
 
 def test_citation_flows_keep_articles_without_quotes(articles):
     table = _attributions([("a1", "header", "Gotham Times", "outlet", "published", None, None)])
-    out = sources.citation_flows(table, articles.iloc[:1])
+    out = sources.citation_flows(_corpus(table, articles.iloc[:1]))
     assert out.values.tolist() == [["Gotham Times", "(no credited source)", "(none quoted)", 0, 1]]
 
 
-def test_top_sources(table, articles):
-    out = sources.top_sources(table, articles, top_n=2)
+def test_top_sources(corpus):
+    out = sources.top_sources(corpus, top_n=2)
     assert out[["source", "source_kind", "attributions", "articles", "outlets", "direct"]].values.tolist() == [
         ["city official", "anonymous", 2, 2, 2, 0],  # as many attributions as Jane Roe, in more articles
         ["Jane Roe", "person", 2, 1, 1, 1],
     ]
 
 
-def test_attribution_over_time(table, articles):
-    out = sources.attribution_over_time(table, articles, freq="W")
+def test_attribution_over_time(corpus):
+    out = sources.attribution_over_time(corpus, freq="W")
+    assert out.equals(sources.attribution_over_time(corpus, freq="week"))
     assert out[["period", "source_kind", "attributions"]].astype({"period": "string"}).values.tolist() == [
         ["2024-11-04", "anonymous", 1],
         ["2024-11-04", "person", 2],
@@ -111,22 +123,22 @@ def test_attribution_over_time(table, articles):
     assert out.groupby("period")["share"].sum().round(6).tolist() == [1.0, 1.0]
 
 
-def test_quotes_focus_and_direct(table, articles):
-    assert sources.quotes(table, articles, focus="jane roe")["content"].tolist() == ['"Yes."', "it was old"]
-    assert sources.quotes(table, articles, direct_only=True)["source"].tolist() == ["Jane Roe"]
+def test_quotes_focus_and_direct(corpus):
+    assert sources.quotes(corpus, focus="jane roe")["content"].tolist() == ['"Yes."', "it was old"]
+    assert sources.quotes(corpus, direct_only=True)["source"].tolist() == ["Jane Roe"]
 
 
 @pytest.mark.parametrize(
     "function", [sources.sources_by_outlet, sources.kinds_by_outlet, sources.citation_flows, sources.top_sources, sources.attribution_over_time, sources.quotes]
 )
 def test_empty_tables(function, articles):
-    out = function(_attributions([]), articles.iloc[:0])
+    out = function(_corpus(_attributions([]), articles.iloc[:0]))
     assert out.empty
 
 
 def test_polnear_kinds(polnear_corpus):
     corpus = polnear_corpus.filter(start="2016-09-01", end="2016-09-20")  # a few dozen articles keep this fast
-    out = sources.kinds_by_outlet(corpus.attributions, corpus.articles)
+    out = sources.kinds_by_outlet(corpus)
     assert set(out["outlet"]) == set(corpus.articles["outlet"])
     assert (out.groupby("outlet")["share"].sum().round(6) == 1).all()
     assert set(out["source_kind"]) <= {"outlet", "person", "organisation", "government", "anonymous", "document", "unknown"}

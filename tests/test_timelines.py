@@ -1,4 +1,4 @@
-"""workbench.timeline and workbench.charts.timeline on small hand-made corpora (tables pre-filled)."""
+"""workbench.timelines and workbench.charts.timeline on small hand-made corpora (tables pre-filled)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from workbench.corpus import Corpus
 from workbench.dates import dates
 from workbench.errors import WorkbenchError
 from workbench.sentences import sentences
-from workbench.timeline import events, lag_summary, lags, robust_z, timeline, top_entities
+from workbench.timelines import events, lag_summary, lags, robust_z, timeline
 
 HOSTILE = '<img src=x onerror=alert(1)><script>alert(2)</script><a href="javascript:alert(3)">x</a>'
 
@@ -71,6 +71,8 @@ def test_daily_counts_with_zero_filled_gaps(small):
 def test_weekly_and_monthly_periods_start_on_monday_and_the_first(small):
     assert timeline(small, freq="W")["period"].tolist() == [pd.Timestamp("2024-11-11")]
     assert timeline(small, freq="M")["period"].tolist() == [pd.Timestamp("2024-11-01")]
+    assert timeline(small, freq="quarter")["period"].tolist() == [pd.Timestamp("2024-10-01")]
+    assert timeline(small, freq="week").equals(timeline(small, freq="W"))
 
 
 def test_by_outlet_normalized_is_share_of_all_articles(small):
@@ -97,7 +99,7 @@ def test_grouped_counts_articles_once(small, by, expected):
 
 def test_groups_and_top_select(small):
     assert set(timeline(small, by="entity", groups=["freedonia"])["group"]) == {"Freedonia"}
-    assert len(set(timeline(small, by="entity", top=1)["group"])) == 1
+    assert len(set(timeline(small, by="entity", top_n=1)["group"])) == 1
 
 
 def test_smoothing_is_a_trailing_rolling_mean(small):
@@ -132,7 +134,7 @@ def test_empty_corpus_gives_typed_empty_tables():
 
 def test_bad_arguments():
     with pytest.raises(WorkbenchError):
-        timeline(_corpus(ROWS), freq="Y")
+        timeline(_corpus(ROWS), freq="fortnight")
     with pytest.raises(WorkbenchError):
         timeline(_corpus(ROWS), by="author")
 
@@ -156,8 +158,9 @@ def test_lags_and_summary(small):
     assert summary.groupby("outlet")["share"].sum().round(6).tolist() == [1.0]
 
 
-def test_top_entities(small):
-    assert top_entities(small, 1) == ["Freedonia"]  # tie on articles and mentions: alphabetical
+def test_events_types(small):
+    assert events(small, types="gpe").equals(events(small))
+    assert events(small, types=["PERSON"]).empty
 
 
 def test_seed_events(seed_corpus):

@@ -13,7 +13,8 @@ import plotly.graph_objects as go
 import pytest
 
 from workbench.corpus import Corpus
-from workbench.errors import problems_frame
+from workbench.errors import WorkbenchError, problems_frame
+from workbench.timelines import timeline
 from workbench.widgets import EMPTY, ExplorerPanel
 
 #: (article_id, published, outlet, title, [(sentence, entity, type), ...])
@@ -63,6 +64,20 @@ def test_initial_charts(panel):
     assert bars(panel.top_entities) == {"Zora Quillfeather": 3, "Fictopolis": 3, "Bram Nettlefield": 2, "Trade Council": 2}
     assert bars(panel.pairs_figure)["Fictopolis + Zora Quillfeather"] == 2
     assert sum(panel.volume.data[0].y) == 4
+
+
+def test_volume_is_the_timeline(panel):
+    # 2031-03-01 to 2031-04-05: under two months, so days, zero-filled like workbench.timeline
+    daily = timeline(panel.selected, freq="D")
+    assert list(panel.volume.data[0].y) == daily["articles"].tolist()
+    assert len(daily) == 36 and daily["articles"].sum() == 4
+    assert "per day" in panel.volume.layout.title.text
+
+
+def test_options_are_checked(corpus):
+    with pytest.raises(WorkbenchError, match="level"):
+        ExplorerPanel(corpus, level="paragraph")
+    assert ExplorerPanel(corpus, level="Article", min_count="2").min_count.value == 2
 
 
 @pytest.mark.parametrize(

@@ -4,9 +4,12 @@
 >>> corpus = workbench.load_corpus()          # seeds/ by default
 >>> corpus.articles[["published", "outlet"]]  # doctest: +SKIP
 
-The analysis functions are re-exported here and imported on first use (``cooccurrence`` and
-``timeline`` are modules of the same name: ``from workbench.timeline import timeline``), so that ``import
-workbench`` (and a warm corpus load) stays fast.
+Every public analysis function takes the Corpus first, then keyword-only options (``top_n``, ``freq``,
+``by``, ``level``, ``measure``, ``min_count``, ``types``, ``kinds``; see ``workbench.params``), and is
+reachable here: ``workbench.cooccurrence(corpus, level="sentence")``, ``workbench.timeline(corpus,
+freq="W")``, ``workbench.top_sources(corpus, top_n=10)``. They are imported on first use, so that
+``import workbench`` (and a warm corpus load) stays fast. No module has the name of a public function:
+co-occurrence lives in ``pairs``, ``excerpts``, ``network`` and ``prominence``, time in ``timelines``.
 """
 
 from __future__ import annotations
@@ -26,18 +29,24 @@ __version__ = "0.1.0"
 _LAZY = {
     "canonical": "workbench.ner",
     "register_backend": "workbench.ner",
-    "partners": "workbench.cooccurrence",
-    "evidence": "workbench.cooccurrence",
-    "graph": "workbench.cooccurrence",
-    "frequencies": "workbench.cooccurrence",
+    "cooccurrence": "workbench.pairs",
+    "partners": "workbench.pairs",
+    "frequencies": "workbench.prominence",
+    "evidence": "workbench.excerpts",
+    "evidence_table": "workbench.excerpts",
+    "graph": "workbench.network",
+    "centrality": "workbench.network",
     "sources_by_outlet": "workbench.sources",
     "kinds_by_outlet": "workbench.sources",
     "citation_flows": "workbench.sources",
     "top_sources": "workbench.sources",
+    "upstream": "workbench.sources",
     "attribution_over_time": "workbench.sources",
     "quotes": "workbench.sources",
-    "events": "workbench.timeline",
-    "lags": "workbench.timeline",
+    "timeline": "workbench.timelines",
+    "events": "workbench.timelines",
+    "lags": "workbench.timelines",
+    "lag_summary": "workbench.timelines",
     "run_reports": "workbench.reports",
     "ExplorerPanel": "workbench.widgets",
 }

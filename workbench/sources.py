@@ -1,13 +1,14 @@
 """Who gets quoted, by whom, and through which wires: numbers over ``corpus.attributions``.
 
-Every function takes the attributions table and the articles table (for outlet, date and title) and
-returns a tidy DataFrame; none of them draws. Text-level rows are the sources quoted or cited inside
+Every function takes a Corpus first (its ``attributions``, and its ``articles`` for outlet, date and
+title) and returns a tidy DataFrame; none of them draws. ``kinds`` (source kinds) may be a list or a
+comma-separated string. Text-level rows are the sources quoted or cited inside
 articles; header, metadata and dateline rows are the credit chain (the publishing outlet has the cue
 ``"published"``; the outlets it took the story from are its *upstream* sources).
 
 >>> import workbench
 >>> corpus = workbench.load_corpus(cache=False)
->>> kinds_by_outlet(corpus.attributions, corpus.articles)[["outlet", "source_kind", "attributions"]].values.tolist()
+>>> workbench.kinds_by_outlet(corpus)[["outlet", "source_kind", "attributions"]].values.tolist()
 [['European Pravda', 'anonymous', 3], ['European Pravda', 'government', 1], ['European Pravda', 'outlet', 1]]
 """
 
@@ -16,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import pandas as pd
+
+from workbench import params
 
 __all__ = [
     "CREDIT_LEVELS",
@@ -34,17 +37,19 @@ UNKNOWN = "unknown"  # the kind (or source) of a pronoun that could not be resol
 OWN_REPORTING = "(no credited source)"
 
 
-def _text(attributions: pd.DataFrame, articles: pd.DataFrame, kinds: Iterable[str] | None = None, focus: str | None = None) -> pd.DataFrame:
+def _text(corpus, kinds: str | Iterable[str] | None = None, focus: str | None = None) -> pd.DataFrame:
     """Text-level rows joined with outlet, date and title; NA kinds become ``unknown``."""
+    attributions = corpus.attributions
     rows = attributions[attributions["level"] == "text"]
-    meta = articles[["article_id", "outlet", "published", "title"]]
+    meta = corpus.articles[["article_id", "outlet", "published", "title"]]
     rows = rows.merge(meta, on="article_id", how="left")
     rows = rows.assign(
         source_kind=rows["source_kind"].fillna(UNKNOWN).astype("string"),
         outlet=rows["outlet"].fillna("(unknown outlet)").astype("string"),
     )
+    kinds = params.kinds(kinds)
     if kinds:
-        wanted = {k.casefold() for k in ([kinds] if isinstance(kinds, str) else kinds)}
+        wanted = {k.casefold() for k in kinds}
         rows = rows[rows["source_kind"].str.casefold().isin(wanted)]
     if focus:
         key = focus.casefold()
@@ -52,12 +57,11 @@ def _text(attributions: pd.DataFrame, articles: pd.DataFrame, kinds: Iterable[st
     return rows.reset_index(drop=True)
 
 
-def sources_by_outlet(attributions: pd.DataFrame, articles: pd.DataFrame, *, kinds: Iterable[str] | None = None, top_n: int | None = None) -> pd.DataFrame:
+def sources_by_outlet(corpus, *, kinds: str | Iterable[str] | None = None, top_n: int | None = None) -> pd.DataFrame:
     """How often each outlet quotes or cites each source.
 
     Args:
-        attributions: ``corpus.attributions``.
-        articles: ``corpus.articles``.
+        corpus: a :class:`workbench.Corpus` (filtered or not).
         kinds: keep only these source kinds (``person``, ``anonymous``...).
         top_n: keep each outlet's ``top_n`` most quoted sources.
 
@@ -67,10 +71,11 @@ def sources_by_outlet(attributions: pd.DataFrame, articles: pd.DataFrame, *, kin
 
     >>> import workbench
     >>> corpus = workbench.load_corpus(cache=False)
-    >>> sources_by_outlet(corpus.attributions, corpus.articles)[["source", "attributions"]].values.tolist()[0]
+    >>> sources_by_outlet(corpus)[["source", "attributions"]].values.tolist()[0]
     ['White House official', 2]
     """
-    rows = _text(attributions, articles, kinds).dropna(subset=["source"])
+    top_n = params.top_n(top_n)
+    rows = _text(corpus, kinds).dropna(subset=["source"])
     counts = (
         rows.groupby(["outlet", "source", "source_kind"], observed=True)
         .agg(attributions=("article_id", "size"), articles=("article_id", "nunique"))
@@ -82,14 +87,14 @@ def sources_by_outlet(attributions: pd.DataFrame, articles: pd.DataFrame, *, kin
     return counts.reset_index(drop=True).astype({"attributions": "int64", "articles": "int64"})
 
 
-def kinds_by_outlet(attributions: pd.DataFrame, articles: pd.DataFrame, *, kinds: Iterable[str] | None = None) -> pd.DataFrame:
+def kinds_by_outlet(corpus, *, kinds: str | Iterable[str] | None = None) -> pd.DataFrame:
     """Source kinds per outlet, with each kind's share of the outlet's attributions.
 
     Returns:
         ``outlet, source_kind, attributions, share, named`` where ``named`` is False for anonymous
         and unresolved sources; one row per outlet and kind present.
     """
-    rows = _text(attributions, articles, kinds)
+    rows = _text(corpus, kinds)
     counts = rows.groupby(["outlet", "source_kind"], observed=True).size().rename("attributions").reset_index()
     totals = counts.groupby("outlet", observed=True)["attributions"].transform("sum")
     counts["share"] = (counts["attributions"] / totals).astype("float64")
@@ -97,18 +102,19 @@ def kinds_by_outlet(attributions: pd.DataFrame, articles: pd.DataFrame, *, kinds
     return counts.sort_values(["outlet", "source_kind"], kind="stable").reset_index(drop=True).astype({"attributions": "int64"})
 
 
-def upstream(attributions: pd.DataFrame) -> pd.DataFrame:
+def upstream(corpus) -> pd.DataFrame:
     """The outlets and sources each article credits outside its text: ``article_id, upstream, level, cue``.
 
     Source lines, manifest wires and datelines, without the publishing outlet itself; one row per
     article and upstream source (a wire named both in metadata and in a dateline counts once).
     """
+    attributions = corpus.attributions
     rows = attributions[attributions["level"].isin(CREDIT_LEVELS) & (attributions["cue"] != "published")]
     rows = rows.dropna(subset=["source"]).drop_duplicates(["article_id", "source"])
     return rows[["article_id", "source", "level", "cue"]].rename(columns={"source": "upstream"}).reset_index(drop=True)
 
 
-def citation_flows(attributions: pd.DataFrame, articles: pd.DataFrame, *, kinds: Iterable[str] | None = None) -> pd.DataFrame:
+def citation_flows(corpus, *, kinds: str | Iterable[str] | None = None) -> pd.DataFrame:
     """Outlet -> upstream source -> kind of the sources quoted in the text, with counts.
 
     An article crediting two upstream sources counts for each; an article crediting none flows
@@ -120,15 +126,16 @@ def citation_flows(attributions: pd.DataFrame, articles: pd.DataFrame, *, kinds:
 
     >>> import workbench
     >>> corpus = workbench.load_corpus(cache=False)
-    >>> flows = citation_flows(corpus.attributions, corpus.articles)
+    >>> flows = citation_flows(corpus)
     >>> flows[["upstream", "source_kind", "attributions"]].values.tolist()
     [['Voice of America', 'anonymous', 3], ['Voice of America', 'government', 1], ['Voice of America', 'outlet', 1]]
     """
-    ups = upstream(attributions)[["article_id", "upstream"]]
+    articles = corpus.articles
+    ups = upstream(corpus)[["article_id", "upstream"]]
     base = articles[["article_id", "outlet"]].assign(outlet=articles["outlet"].fillna("(unknown outlet)").astype("string"))
     base = base.merge(ups, on="article_id", how="left")
     base["upstream"] = base["upstream"].fillna(OWN_REPORTING).astype("string")
-    quoted = _text(attributions, articles, kinds)[["article_id", "source_kind"]]
+    quoted = _text(corpus, kinds)[["article_id", "source_kind"]]
     flows = base.merge(quoted, on="article_id", how="left")
     flows["source_kind"] = flows["source_kind"].fillna("(none quoted)").astype("string")
     quoted_rows = flows["source_kind"] != "(none quoted)"
@@ -141,14 +148,15 @@ def citation_flows(attributions: pd.DataFrame, articles: pd.DataFrame, *, kinds:
     return out.sort_values(["outlet", "upstream", "source_kind"], kind="stable").reset_index(drop=True).astype({"attributions": "int64", "articles": "int64"})
 
 
-def top_sources(attributions: pd.DataFrame, articles: pd.DataFrame, *, kinds: Iterable[str] | None = None, top_n: int = 20) -> pd.DataFrame:
+def top_sources(corpus, *, kinds: str | Iterable[str] | None = None, top_n: int | None = 20) -> pd.DataFrame:
     """The most quoted or cited sources across the corpus.
 
     Returns:
         ``source, source_kind, attributions, articles, outlets, direct`` (quotations in quotation
         marks), ``first``, ``last`` (publication dates), the ``top_n`` largest by attributions.
     """
-    rows = _text(attributions, articles, kinds).dropna(subset=["source"])
+    top_n = params.top_n(top_n)
+    rows = _text(corpus, kinds).dropna(subset=["source"])
     out = (
         rows.assign(direct=rows["direct"].fillna(False).astype("int64"))
         .groupby(["source", "source_kind"], observed=True)
@@ -162,44 +170,42 @@ def top_sources(attributions: pd.DataFrame, articles: pd.DataFrame, *, kinds: It
         )
         .reset_index()
         .sort_values(["attributions", "articles", "source"], ascending=[False, False, True], kind="stable")
-        .head(top_n)
     )
+    out = out.head(top_n) if top_n else out
     return out.reset_index(drop=True).astype({"attributions": "int64", "articles": "int64", "outlets": "int64", "direct": "int64"})
 
 
-def attribution_over_time(attributions: pd.DataFrame, articles: pd.DataFrame, *, freq: str = "W", kinds: Iterable[str] | None = None) -> pd.DataFrame:
+def attribution_over_time(corpus, *, freq: str = "W", kinds: str | Iterable[str] | None = None) -> pd.DataFrame:
     """Attributions per period and source kind, with each kind's share of the period.
 
     Args:
-        freq: a pandas period alias: ``"D"``, ``"W"`` (weeks starting Monday), ``"M"``, ``"Q"``, ``"Y"``.
+        freq: ``"D"``, ``"W"`` (weeks starting Monday), ``"M"``, ``"Q"``, ``"Y"`` (or ``"day"``... ``"year"``).
 
     Returns:
         ``period`` (the period's first day), ``source_kind``, ``attributions``, ``share``; rows of
         undated articles are left out.
     """
-    rows = _text(attributions, articles, kinds).dropna(subset=["published"])
+    alias = params.period_alias(freq)
+    rows = _text(corpus, kinds).dropna(subset=["published"])
     if rows.empty:
         return pd.DataFrame(
             {"period": pd.Series([], dtype="datetime64[ns]"), "source_kind": pd.Series([], dtype="string"),
              "attributions": pd.Series([], dtype="int64"), "share": pd.Series([], dtype="float64")}
         )  # fmt: skip
-    alias = {"W": "W-SUN", "M": "M", "Q": "Q", "Y": "Y", "D": "D"}.get(freq, freq)
     rows = rows.assign(period=rows["published"].dt.to_period(alias).dt.start_time.astype("datetime64[ns]"))
     counts = rows.groupby(["period", "source_kind"], observed=True).size().rename("attributions").reset_index()
     counts["share"] = (counts["attributions"] / counts.groupby("period")["attributions"].transform("sum")).astype("float64")
     return counts.sort_values(["period", "source_kind"], kind="stable").reset_index(drop=True).astype({"attributions": "int64"})
 
 
-def quotes(
-    attributions: pd.DataFrame, articles: pd.DataFrame, *, kinds: Iterable[str] | None = None, focus: str | None = None, direct_only: bool = False
-) -> pd.DataFrame:
+def quotes(corpus, *, kinds: str | Iterable[str] | None = None, focus: str | None = None, direct_only: bool = False) -> pd.DataFrame:
     """A table of what was quoted: ``published, outlet, article_id, title, source, source_kind, cue, content, direct``.
 
     Args:
         focus: keep only this source (canonical name or description, case-insensitive).
         direct_only: keep only quotations in quotation marks.
     """
-    rows = _text(attributions, articles, kinds, focus).dropna(subset=["content"])
+    rows = _text(corpus, kinds, focus).dropna(subset=["content"])
     if direct_only:
         rows = rows[rows["direct"].fillna(False).astype(bool)]
     columns = ["published", "outlet", "article_id", "title", "source", "source_kind", "cue", "content", "direct"]

@@ -4,7 +4,8 @@
 types, co-occurrence level, measure and minimum count) above three plotly ``FigureWidget`` charts
 (articles over time, the most mentioned entities, the strongest co-occurring pairs) and two tables
 (pairs with their numbers, the matching articles). Every control change filters through
-``Corpus.filter`` and ``workbench.cooccurrence`` and updates the figures *in place*.
+``Corpus.filter``, ``workbench.timeline``, ``workbench.frequencies`` and ``workbench.cooccurrence`` and
+updates the figures *in place*.
 
 Live widgets need a running kernel: static reports (``workbench report``) never contain them.
 Every string from articles goes through ``charts.safe`` (chart labels) or pandas' escaping (tables).
@@ -21,11 +22,14 @@ import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
+from workbench import params
 from workbench.charts import TEMPLATE, describe_filters, safe
-from workbench.cooccurrence import LEVELS, MEASURES, cooccurrence, frequencies
 from workbench.corpus import Corpus
+from workbench.ner import TYPES
+from workbench.pairs import LEVELS, MEASURES, cooccurrence, empty_pairs
+from workbench.prominence import frequencies
+from workbench.timelines import timeline
 
-ENTITY_TYPES = ("PERSON", "ORG", "GPE", "LOC")
 #: Entities listed in the multi-select when the search box is empty (the most mentioned first).
 MAX_OPTIONS = 200
 EMPTY = "No articles match the filters"
@@ -57,14 +61,16 @@ class ExplorerPanel:
     """
 
     def __init__(self, corpus: Corpus, *, top_n: int = 15, level: str = "sentence", measure: str = "npmi", min_count: int = 1):
+        level, measure = params.choice(level, LEVELS, "level"), params.choice(measure, MEASURES, "measure")
+        min_count = params.count(min_count, "min_count")
         self.corpus = corpus
-        self.top_n = top_n
+        self.top_n = params.count(top_n, "top_n")
         published = corpus.articles["published"].dropna()
         first = published.min().date() if len(published) else None
         last = published.max().date() if len(published) else None
         self._frequencies = frequencies(corpus)
         self.selected = corpus
-        self.pairs = cooccurrence(corpus.mentions.iloc[:0], level=level, min_count=1, measure=measure)
+        self.pairs = empty_pairs()
 
         # empty pickers mean "no bound" (a bound would drop undated articles); min/max guide the choice
         self.start = widgets.DatePicker(description="From", value=None, min=first, max=last)
@@ -73,8 +79,8 @@ class ExplorerPanel:
         self.outlets = widgets.SelectMultiple(options=outlets, description="Outlets", rows=min(6, max(2, len(outlets))))
         self.search = widgets.Text(description="Find", placeholder="entity name…", continuous_update=False)
         self.entities = widgets.SelectMultiple(options=self._entity_options(""), description="Entities", rows=6)
-        present = [t for t in ENTITY_TYPES if t in set(self._frequencies["type"].dropna())] or list(ENTITY_TYPES)
-        self.types = widgets.SelectMultiple(options=list(ENTITY_TYPES), value=present, description="Types", rows=4)
+        present = [t for t in TYPES if t in set(self._frequencies["type"].dropna())] or list(TYPES)
+        self.types = widgets.SelectMultiple(options=list(TYPES), value=present, description="Types", rows=4)
         self.level = widgets.ToggleButtons(options=list(LEVELS), value=level, description="Together in")
         self.measure = widgets.Dropdown(options=list(MEASURES), value=measure, description="Measure")
         self.min_count = widgets.BoundedIntText(value=min_count, min=1, max=1000, description="Min count")
@@ -180,18 +186,18 @@ class ExplorerPanel:
         self.status.value = f"<p><strong>{len(selected):,}</strong> of {len(self.corpus):,} articles · {span} · {subtitle}</p>"
 
     def _draw_volume(self, selected: Corpus, subtitle: str) -> None:
-        published = selected.articles["published"].dropna()
-        freq, unit = _frequency(published)
-        counts = published.dt.to_period(freq).dt.start_time.value_counts().sort_index()
+        freq = _frequency(selected.articles["published"].dropna())
+        unit = params.period_name(freq)
+        counts = timeline(selected, freq=freq)
         with self.volume.batch_update():
             bar = self.volume.data[0]
-            bar.x, bar.y = list(counts.index), counts.to_numpy().tolist()
+            bar.x, bar.y = list(counts["period"]), counts["articles"].tolist()
             bar.hovertemplate = f"%{{x|%Y-%m-%d}}: %{{y}} articles<extra>per {unit}</extra>"
             _title(self.volume, f"Articles published per {unit}", subtitle)
             self.volume.layout.annotations = () if len(counts) else (_note("No publication dates"),)
 
     def _draw_entities(self, selected: Corpus, types: list[str] | None, subtitle: str) -> None:
-        top = frequencies(selected, types=types).head(self.top_n).iloc[::-1]
+        top = frequencies(selected, types=types, top_n=self.top_n).iloc[::-1]
         with self.top_entities.batch_update():
             bar = self.top_entities.data[0]
             bar.y = safe(top["entity"].tolist())
@@ -249,12 +255,12 @@ def _day(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _frequency(published: pd.Series) -> tuple[str, str]:
+def _frequency(published: pd.Series) -> str:
     """Days for up to two months, weeks for up to two years, months beyond."""
     if len(published) == 0:
-        return "D", "day"
+        return "D"
     days = (published.max() - published.min()).days
-    return ("D", "day") if days <= 62 else ("W", "week") if days <= 730 else ("M", "month")
+    return "D" if days <= 62 else "W" if days <= 730 else "M"
 
 
 def _span(selected: Corpus) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from workbench import params
 from workbench.charts import empty_figure, safe, titled
 
 #: one colour per source kind, the same in every chart
@@ -125,7 +126,7 @@ def anonymous_share(over_time: pd.DataFrame, *, freq: str = "W", filters: str = 
     totals = over_time.groupby("period")["attributions"].sum()
     anonymous = over_time[over_time["source_kind"] == "anonymous"].groupby("period")["attributions"].sum().reindex(totals.index, fill_value=0)
     share = (anonymous / totals).fillna(0)
-    unit = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year"}.get(freq, freq)
+    unit = params.period_name(freq)
     fig = go.Figure(
         go.Scatter(
             x=totals.index, y=share.values, mode="lines+markers", line={"color": KIND_COLOURS["anonymous"]},

@@ -1,6 +1,7 @@
-"""Figures for ``workbench.cooccurrence``: top entities, co-occurrence heatmap, network, partners.
+"""Figures for the co-occurrence analysis: top entities, co-occurrence heatmap, network, partners.
 
-Each function takes a tidy table (or the graph) from ``workbench.cooccurrence`` and a filter
+Each function takes a tidy table (or the graph) from ``workbench.cooccurrence``, ``partners``, ``graph`` or
+``frequencies`` and a filter
 description (``charts.describe_filters(corpus.filters)``) and returns a figure whose title names what
 is counted, the measure and the filters. Entity names come from article text: they go through
 :func:`workbench.charts.safe` before they reach a label or hover text.
@@ -30,7 +31,7 @@ def _unit(level: str) -> str:
 
 
 def top_entities(freq: pd.DataFrame, *, top_n: int = 10, filters: str = "all articles") -> go.Figure:
-    """Horizontal bars: the most mentioned entities of each type (``cooccurrence.frequencies``)."""
+    """Horizontal bars: the most mentioned entities of each type (``workbench.frequencies``)."""
     if freq.empty:
         return empty_figure("No entity mentions match the filters: nothing to draw.")
     fig = go.Figure()
@@ -126,7 +127,7 @@ def network(g: nx.Graph, *, measure: str = "count", level: str = "article", filt
 
 
 def partners_bar(ranked: pd.DataFrame, entity: str | None, *, measure: str = "count", level: str = "article", filters: str = "all articles") -> go.Figure:
-    """Ranked bars: who appears with ``entity`` (``cooccurrence.partners``)."""
+    """Ranked bars: who appears with ``entity`` (``workbench.partners``)."""
     if not entity:
         return empty_figure("No focus entity: no entity is mentioned in these articles.")
     if ranked.empty:

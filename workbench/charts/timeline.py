@@ -1,6 +1,6 @@
-"""Figures for ``workbench.timeline``: coverage volume, attention, event timelines, look-back lags.
+"""Figures for ``workbench.timelines``: coverage volume, attention, event timelines, look-back lags.
 
-Each function takes a tidy table from ``workbench.timeline`` and a filter description (from
+Each function takes a tidy table from ``workbench.timelines`` and a filter description (from
 ``charts.describe_filters(corpus.filters)``) and returns a figure whose title names the unit counted
 and the filters. Strings from articles (outlets, entities, expressions, sentences) go through
 :func:`workbench.charts.safe`.
@@ -11,9 +11,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from workbench import params
 from workbench.charts import empty_figure, safe, titled
 
-_PERIOD = {"D": "day", "W": "week", "M": "month"}
 #: One colour per precision, so a bar and its marker match.
 _COLOURS = {"day": "#636efa", "week": "#00cc96", "month": "#ffa15a", "quarter": "#ef553b", "year": "#ab63fa"}
 _SENTENCE_LIMIT = 300
@@ -25,7 +25,7 @@ def _unit(tl: pd.DataFrame) -> str:
 
 def _per(tl: pd.DataFrame) -> str:
     smooth = tl.attrs.get("smooth")
-    per = _PERIOD.get(tl.attrs.get("freq", "D"), "period")
+    per = params.period_name(tl.attrs.get("freq", "D"))
     return f"per {per}" + (f", {smooth}-{per} rolling mean" if smooth and smooth > 1 else "")
 
 
@@ -89,7 +89,7 @@ def event_timeline(ev: pd.DataFrame, *, entity: str | None = None, filters: str 
     """Dates mentioned next to an entity: one bar per date expression, the sentence in the hover.
 
     Args:
-        ev: rows of :func:`workbench.timeline.events`.
+        ev: rows of :func:`workbench.events`.
         entity: the focus entity (for the title).
         filters: the filter description for the subtitle.
         limit: draw at most this many events (the most recent mentioned dates).

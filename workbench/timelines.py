@@ -9,6 +9,8 @@
   date to the dates they mention.
 
 Analysis only: every function returns a tidy DataFrame; charts live in ``workbench.charts.timeline``.
+Each takes the Corpus first; all are reachable as ``workbench.timeline``, ``workbench.events``... (this
+module is named ``timelines`` so that it does not hide the function ``workbench.timeline``).
 """
 
 from __future__ import annotations
@@ -18,13 +20,12 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from workbench import params
 from workbench.errors import WorkbenchError
 from workbench.sentences import sentence_texts
 
-__all__ = ["BY", "FREQS", "LAG_BUCKETS", "events", "lag_summary", "lags", "timeline", "top_entities"]
+__all__ = ["BY", "LAG_BUCKETS", "events", "lag_summary", "lags", "timeline"]
 
-#: Period codes: day, week (Monday to Sunday, labelled by its Monday), month (labelled by its first day).
-FREQS = {"D": "D", "W": "W-SUN", "M": "M"}
 BY = (None, "outlet", "entity", "source", "type")
 TIMELINE_COLUMNS = ["period", "group", "articles", "total", "share", "value", "z", "spike"]
 #: The robust z-score above which a period counts as a spike (Iglewicz and Hoaglin's 3.5).
@@ -39,7 +40,7 @@ def timeline(
     by: str | None = None,
     normalize: bool = False,
     smooth: int | None = None,
-    top: int | None = 10,
+    top_n: int | None = 10,
     groups: Iterable[str] | None = None,
     threshold: float = SPIKE_Z,
 ) -> pd.DataFrame:
@@ -47,14 +48,15 @@ def timeline(
 
     Args:
         corpus: a :class:`workbench.Corpus` (filtered or not).
-        freq: ``"D"`` (day), ``"W"`` (Monday-to-Sunday week) or ``"M"`` (month).
+        freq: ``"D"`` (day), ``"W"`` (Monday-to-Sunday week), ``"M"`` (month), ``"Q"`` or ``"Y"``
+            (or their names, ``"week"``...); each period is labelled by its first day.
         by: ``None`` (all articles), ``"outlet"``, ``"entity"`` (articles mentioning it),
             ``"type"`` (articles mentioning an entity of that type), ``"source"`` (articles that cite
             it, from ``corpus.attributions``).
         normalize: ``value`` is the share of all articles of the period instead of a count.
         smooth: a rolling mean over this many periods (trailing) applied to ``value``.
-        top: keep the ``top`` groups with the most articles (``None``: all).
-        groups: keep exactly these groups (case-insensitive), overriding ``top``.
+        top_n: keep the ``top_n`` groups with the most articles (``None``: all).
+        groups: keep exactly these groups (case-insensitive), overriding ``top_n``.
         threshold: the robust z-score above which a period is flagged as a spike.
 
     Returns:
@@ -63,7 +65,7 @@ def timeline(
         (``articles / total``, 0 for a period without articles), ``value`` (``share`` if
         ``normalize`` else ``articles``, smoothed if asked), ``z`` (robust z-score of the unsmoothed
         value within its group: ``0.6745 * (x - median) / MAD``) and ``spike`` (``z >= threshold``).
-        ``frame.attrs`` records ``freq, by, normalize, smooth, unit`` and ``undated`` (articles without
+        ``frame.attrs`` records ``freq`` (its code), ``by, normalize, smooth, unit`` and ``undated`` (articles without
         a publication date, left out).
 
     Raises:
@@ -74,13 +76,14 @@ def timeline(
     >>> tl[["period", "group", "articles"]].values.tolist()
     [[Timestamp('2024-11-14 00:00:00'), 'all articles', 1]]
     """
-    if freq not in FREQS:
-        raise WorkbenchError(f"freq={freq!r}: use one of {', '.join(FREQS)}")
+    freq = params.freq(freq)
+    top_n = params.top_n(top_n)
+    smooth = params.count(smooth, "smooth") if smooth else None
     if by not in BY:
         raise WorkbenchError(f"by={by!r}: use one of {', '.join(str(b) for b in BY)}")
     articles = corpus.articles
     dated = articles[articles["published"].notna()]
-    period_of = dict(zip(dated["article_id"], dated["published"].dt.to_period(FREQS[freq]).dt.start_time, strict=True))
+    period_of = dict(zip(dated["article_id"], dated["published"].dt.to_period(params.period_alias(freq)).dt.start_time, strict=True))
     attrs = {"freq": freq, "by": by, "normalize": normalize, "smooth": smooth, "unit": "share of articles" if normalize else "articles"}
     attrs["undated"] = int(len(articles) - len(dated))
     if not period_of:
@@ -93,8 +96,8 @@ def timeline(
         wanted = {g.casefold() for g in ([groups] if isinstance(groups, str) else groups)}
         keep = [g for g in sizes.index if g.casefold() in wanted]
     else:
-        keep = list(sizes.index[:top] if top is not None else sizes.index)
-    periods = pd.period_range(min(period_of.values()), max(period_of.values()), freq=FREQS[freq]).start_time
+        keep = list(sizes.index[:top_n] if top_n is not None else sizes.index)
+    periods = pd.period_range(min(period_of.values()), max(period_of.values()), freq=params.period_alias(freq)).start_time
     totals = pd.Series(list(period_of.values())).value_counts().reindex(periods, fill_value=0)
     counts = pairs[pairs["group"].isin(keep)].groupby(["group", "period"]).size()
     index = pd.MultiIndex.from_product([keep, periods], names=["group", "period"])
@@ -147,35 +150,19 @@ def _group_pairs(corpus, by: str | None) -> pd.DataFrame:
     return pd.DataFrame({"article_id": table["article_id"], "group": source}).dropna()
 
 
-def top_entities(corpus, n: int = 10, *, types: Iterable[str] | None = None) -> list[str]:
-    """The ``n`` entities mentioned in the most articles (ties: most mentions, then alphabetical).
-
-    >>> import workbench
-    >>> top_entities(workbench.load_corpus(cache=False), 2)
-    ['China', 'North Korea']
-    """
-    mentions = corpus.mentions
-    if types is not None:
-        mentions = mentions[mentions["type"].isin(list(types))]
-    articles = mentions.drop_duplicates(["article_id", "entity"]).groupby("entity").size()
-    total = mentions.groupby("entity").size()
-    ranked = sorted(articles.index, key=lambda e: (-articles[e], -total[e], e))
-    return [str(entity) for entity in ranked[:n]]
-
-
 EVENT_COLUMNS = [
     "date_start", "date_end", "granularity", "expression", "kind", "entity", "type",
     "article_id", "sentence", "sentence_text", "published", "outlet",
 ]  # fmt: skip
 
 
-def events(corpus, *, entity: str | Iterable[str] | None = None, types: Iterable[str] | None = None) -> pd.DataFrame:
+def events(corpus, *, entity: str | Iterable[str] | None = None, types: str | Iterable[str] | None = None) -> pd.DataFrame:
     """Sentences that carry a resolved date, one row per (date expression, entity mentioned there).
 
     Args:
         corpus: a :class:`workbench.Corpus`.
-        entity: keep only these canonical entities (case-insensitive); ``None`` keeps all.
-        types: keep only entities of these types (``PERSON``, ``ORG``, ``GPE``, ``LOC``).
+        entity: keep only these canonical entities (case-insensitive; a name or a list); ``None`` keeps all.
+        types: keep only entities of these types (``PERSON``, ``ORG``, ``GPE``, ``LOC``; a list or ``"PERSON,GPE"``).
 
     Returns:
         ``date_start, date_end, granularity, expression, kind, entity, type, article_id, sentence,
@@ -194,7 +181,7 @@ def events(corpus, *, entity: str | Iterable[str] | None = None, types: Iterable
         wanted = {e.casefold() for e in ([entity] if isinstance(entity, str) else entity)}
         mentions = mentions[mentions["entity"].str.casefold().isin(wanted)]
     if types is not None:
-        mentions = mentions[mentions["type"].isin(list(types))]
+        mentions = mentions[mentions["type"].isin(params.types(types) or [])]
     if found.empty or mentions.empty:
         return _empty(EVENT_COLUMNS, {})
     left = found.astype({"sentence": "int64"})

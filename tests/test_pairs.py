@@ -1,4 +1,4 @@
-"""Co-occurrence: pairs and their measures, partners, evidence and the graph."""
+"""workbench.pairs (pairs and their measures, partners) and the co-occurrence charts."""
 
 from __future__ import annotations
 
@@ -7,8 +7,11 @@ import math
 import pandas as pd
 import pytest
 
-from workbench.cooccurrence import PAIR_COLUMNS, centrality, cooccurrence, evidence, frequencies, graph, partners
+from workbench.corpus import Corpus
 from workbench.errors import WorkbenchError
+from workbench.network import graph
+from workbench.pairs import PAIR_COLUMNS, cooccurrence, partners
+from workbench.prominence import frequencies
 
 # four articles; sentence numbers matter only at sentence level
 MENTIONS = pd.DataFrame(
@@ -21,6 +24,7 @@ MENTIONS = pd.DataFrame(
     columns=["article_id", "sentence", "entity", "type"],
 )  # fmt: skip
 ARTICLES = pd.DataFrame({"article_id": ["a1", "a2", "a3", "a4"], "published": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-15", "2024-01-16"])})
+DATED = Corpus(ARTICLES, pd.DataFrame(), tables={"mentions": MENTIONS})
 
 
 def pair(frame: pd.DataFrame, a: str, b: str) -> pd.Series:
@@ -77,19 +81,26 @@ def test_sorted_by_measure(measure):
     assert pairs[measure].is_monotonic_decreasing
 
 
-def test_by_week():
-    pairs = cooccurrence(MENTIONS, min_count=1, by="week", articles=ARTICLES)
+@pytest.mark.parametrize("freq", ["W", "week"])
+def test_per_week(freq):
+    pairs = cooccurrence(DATED, min_count=1, freq=freq)
     assert list(pairs.columns) == ["period", *PAIR_COLUMNS]
     weeks = {(str(p.date()), a, b): c for p, a, b, c in zip(pairs["period"], pairs["entity_a"], pairs["entity_b"], pairs["count"], strict=True)}
     assert weeks[("2024-01-01", "Ada Quill", "Borduria")] == 2
     assert weeks[("2024-01-15", "Borduria", "Zembla Mining")] == 1
 
 
-def test_by_needs_dates_and_known_period():
+def test_top_n_per_period():
+    assert len(cooccurrence(DATED, min_count=1, top_n=1)) == 1
+    pairs = cooccurrence(DATED, min_count=1, freq="W", top_n=1)
+    assert pairs["period"].dt.strftime("%Y-%m-%d").tolist() == ["2024-01-01", "2024-01-15"]
+
+
+def test_freq_needs_dates_and_known_period():
     with pytest.raises(WorkbenchError, match="publication dates"):
-        cooccurrence(MENTIONS, by="week")
-    with pytest.raises(WorkbenchError, match="by must be"):
-        cooccurrence(MENTIONS, by="fortnight", articles=ARTICLES)
+        cooccurrence(MENTIONS, freq="week")
+    with pytest.raises(WorkbenchError, match="freq="):
+        cooccurrence(DATED, freq="fortnight")
 
 
 @pytest.mark.parametrize(("option", "value"), [("level", "paragraph"), ("measure", "lift")])
@@ -101,57 +112,29 @@ def test_bad_options(option, value):
 def test_empty_mentions():
     empty = MENTIONS.iloc[:0]
     assert list(cooccurrence(empty).columns) == PAIR_COLUMNS
-    assert cooccurrence(empty, by="week", articles=ARTICLES).empty
-    assert partners("Ada Quill", empty).empty
-    assert frequencies(empty).empty
-    assert len(graph(empty)) == 0
+    assert cooccurrence(Corpus(ARTICLES, pd.DataFrame(), tables={"mentions": empty}), freq="week").empty
+    assert partners(empty, "Ada Quill").empty
+    assert partners(MENTIONS, None).empty
 
 
 def test_partners_agree_with_pairs():
-    ranked = partners("Borduria", MENTIONS, measure="jaccard")
+    ranked = partners(MENTIONS, "Borduria", min_count=1, measure="jaccard")
     assert ranked["partner"].tolist() == ["Ada Quill", "Zembla Mining"]
     pairs = cooccurrence(MENTIONS, min_count=1)
     row = pair(pairs, "Ada Quill", "Borduria")
     first = ranked.iloc[0]
     assert (first["count"], first["articles"]) == (row["count"], row["articles"])
     assert first["npmi"] == pytest.approx(row["npmi"])
-    assert partners("Nobody", MENTIONS).empty
-    assert partners("Borduria", MENTIONS, top=1)["partner"].tolist() == ["Ada Quill"]
-
-
-def test_frequencies():
-    table = frequencies(MENTIONS)
-    assert table.iloc[0].tolist() == ["Borduria", "GPE", 3, 3]
-    assert table.set_index("entity").loc["Ada Quill", "mentions"] == 3
-
-
-def test_graph_weights_and_centrality():
-    g = graph(MENTIONS, min_count=1)
-    assert g.edges["Ada Quill", "Borduria"]["weight"] == 2
-    assert g.nodes["Borduria"]["degree"] == 2
-    assert g.nodes["Cato Reyes"]["degree"] == 0
-    table = centrality(g)
-    assert table.iloc[0]["entity"] == "Borduria"
-    assert table["pagerank"].sum() == pytest.approx(1)
-    assert set(graph(MENTIONS, top_n=2)) == {"Borduria", "Ada Quill"}
+    assert partners(MENTIONS, "Nobody").empty
+    assert partners(MENTIONS, "Borduria", min_count=1, top_n=1)["partner"].tolist() == ["Ada Quill"]
+    assert partners(MENTIONS, "Borduria")["partner"].tolist() == ["Ada Quill", "Zembla Mining"]  # min_count 2, as everywhere
+    assert partners(MENTIONS, "Ada Quill")["partner"].tolist() == ["Borduria"]
 
 
 def test_seed_pairs(seed_corpus):
     pairs = cooccurrence(seed_corpus, level="sentence", min_count=1)
     got = set(zip(pairs["entity_a"].astype(str), pairs["entity_b"].astype(str), strict=True))
     assert {("Joe Biden", "Xi Jinping"), ("North Korea", "Russia"), ("China", "Russia"), ("Kursk Oblast", "North Korea")} <= got
-
-
-def test_seed_evidence(seed_corpus):
-    rows = evidence("Joe Biden", "Xi Jinping", seed_corpus)
-    assert list(rows.columns) == ["article_id", "published", "outlet", "title", "sentence", "text", "both"]
-    assert rows["both"].all() and len(rows) == 3
-    assert rows.iloc[0]["text"].startswith("US President Joe Biden")
-    # article level only: Peru and Donald Trump never share a sentence, so both sides are shown
-    apart = evidence("Peru", "Donald Trump", seed_corpus)
-    assert not apart["both"].any() and len(apart) == 2
-    with pytest.raises(WorkbenchError):
-        evidence("Peru", "China", seed_corpus.mentions)
 
 
 def test_corpus_filter_keeps_pairs_consistent(seed_corpus):
@@ -179,7 +162,7 @@ def test_charts_escape_names_and_state_the_measure(chart):
         "top_entities": lambda: charts.top_entities(frequencies(mentions), filters="all articles"),
         "heatmap": lambda: charts.heatmap(pairs, frequencies(mentions)["entity"].astype(str).tolist(), measure="npmi"),
         "network": lambda: charts.network(graph(mentions, min_count=1, measure="npmi"), measure="npmi"),
-        "partners_bar": lambda: charts.partners_bar(partners("Borduria", mentions, measure="npmi"), "Borduria", measure="npmi"),
+        "partners_bar": lambda: charts.partners_bar(partners(mentions, "Borduria", min_count=1, measure="npmi"), "Borduria", measure="npmi"),
     }
     fig = figures[chart]()
     dumped = fig.to_json()
@@ -197,7 +180,7 @@ def test_charts_say_when_empty(chart):
         "top_entities": lambda: charts.top_entities(frequencies(empty)),
         "heatmap": lambda: charts.heatmap(cooccurrence(empty), []),
         "network": lambda: charts.network(graph(empty)),
-        "partners_bar": lambda: charts.partners_bar(partners("X", empty), None),
+        "partners_bar": lambda: charts.partners_bar(partners(empty, None), None),
     }
     fig = figures[chart]()
     assert fig.layout.annotations and not fig.data
