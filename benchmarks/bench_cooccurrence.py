@@ -17,6 +17,7 @@ import time
 import numpy as np
 import pandas as pd
 
+from workbench.corpus import Corpus
 from workbench.pairs import cooccurrence, partners
 
 
@@ -52,17 +53,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-article", type=int, default=20)
     args = parser.parse_args(argv)
     mentions, articles = synthetic(args.articles, args.per_article)
+    corpus = Corpus(articles, pd.DataFrame(), tables={"mentions": mentions})
     print(f"{args.articles:,} articles, {len(mentions):,} mentions, {mentions['entity'].nunique():,} entities")
     for label, kwargs in [
         ("article level, count", {"level": "article"}),
         ("sentence level, npmi", {"level": "sentence", "measure": "npmi"}),
-        ("article level by month", {"level": "article", "by": "month", "articles": articles}),
+        ("article level by month", {"level": "article", "freq": "month"}),
     ]:
         started = time.perf_counter()
-        pairs = cooccurrence(mentions, min_count=2, **kwargs)
+        pairs = cooccurrence(corpus, min_count=2, **kwargs)
         print(f"cooccurrence {label:26} {time.perf_counter() - started:6.2f} s  ({len(pairs):,} pairs)")
     started = time.perf_counter()
-    top = partners(mentions, "Entity 0", min_count=1, measure="npmi")
+    top = partners(corpus, "Entity 0", min_count=1, measure="npmi")
     print(f"partners of the most frequent entity    {time.perf_counter() - started:6.2f} s  ({len(top):,} partners)")
     print(f"peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     return 0
