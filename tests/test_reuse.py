@@ -1,0 +1,232 @@
+"""Who copies whom (workbench.reuse): fictional articles, one edge case each, in -> expected rows."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from workbench import config, load_corpus
+from workbench.reuse import candidates, shingles
+from workbench.reuse.pairs import copies
+
+# A fictional story (town, people and outlets invented for these tests), eight paragraphs.
+BRIDGE = [
+    "Lakeview council approves the new footbridge over the Marrow river after a long night of debate.",
+    "The council of the fictional town of Lakeview voted seven to four on Tuesday evening to build a wooden "
+    "footbridge across the Marrow river, ending a dispute that has divided the riverside districts for three years.",
+    "Mayor Orla Penhallow told the packed chamber that the bridge would link the old market with the new school "
+    "and spare hundreds of children a daily detour of almost two kilometres along the busy ring road.",
+    "Opponents led by councillor Bram Oakhurst argued that the budget of four million crowns should rather go to "
+    "repairing the flood walls, which engineers warned last spring were cracking in at least six places.",
+    "Construction is expected to begin in early autumn and to last eighteen months, according to the town engineer, "
+    "who said the first piles would be driven into the riverbed once the summer rowing season is over.",
+    "Residents of the eastern bank, many of whom attended the meeting wearing green ribbons, cheered when the "
+    "result was read out, while a smaller group outside held banners demanding that the walls come first.",
+    '"We have waited for this crossing since our grandparents were children, and now our own children will finally '
+    'walk to school in ten minutes instead of forty," said Ilse Varga, who runs a bakery by the old market.',
+    "The regional water authority has not yet said whether it will share the cost of the flood wall repairs, "
+    "which the council has promised to discuss again at its next session in the second week of May.",
+]
+# The same event told in other words: no sentence in common.
+BRIDGE_RETOLD = [
+    "Green ribbons and a narrow vote: Lakeview gets its river crossing.",
+    "After three years of quarrels, Lakeview's elected members narrowly backed plans on Tuesday for a timber "
+    "walkway spanning the Marrow, with four of them voting against the scheme put forward by the mayor.",
+    "Supporters say pupils living east of the water currently face a forty minute trek around the ring road; "
+    "critics, headed by Bram Oakhurst, want the money spent on crumbling flood defences instead.",
+    "Work should start in the autumn. The town's engineering office estimates a year and a half of building, "
+    "and the water authority has still given no answer on funding the defences.",
+]
+QUOTE = BRIDGE[6]
+# A different fictional article that quotes the same paragraph.
+MARKET = [
+    "Bakers of the old market count on more customers once the river crossing opens.",
+    "Shopkeepers around the old market square in Lakeview expect a busier trade next year, when families from "
+    "the eastern bank will be able to reach the stalls on foot instead of driving around through the ring road.",
+    QUOTE,
+    "The market association plans a small festival for the opening day, with music, a parade of school bands "
+    "and free bread rolls for the first five hundred visitors to cross the river on foot.",
+    "Stallholders also asked the council for more benches and a covered bicycle shelter near the fountain, "
+    "a request that the mayor's office said it would consider during the budget talks this winter.",
+]
+
+
+def text(paragraphs: list[str]) -> str:
+    return "\n\n".join(paragraphs)
+
+
+def change_words(body: str, share: float, seed: int = 0) -> str:
+    """Replace ``share`` of the words with other (fictional) words."""
+    rng = random.Random(seed)
+    tokens = body.split(" ")
+    for i in rng.sample(range(len(tokens)), int(len(tokens) * share)):
+        tokens[i] = f"zq{rng.randrange(10**6)}"
+    return " ".join(tokens)
+
+
+def articles(*rows: tuple) -> pd.DataFrame:
+    """``(article_id, day, outlet, text[, via[, sections]])`` rows as an articles frame."""
+    frame = pd.DataFrame(
+        {
+            "article_id": [r[0] for r in rows],
+            "published": pd.to_datetime([r[1] for r in rows], format="ISO8601"),
+            "outlet": [r[2] for r in rows],
+            "text": [r[3] for r in rows],
+            "via": [r[4] if len(r) > 4 else [] for r in rows],
+            "credit": [None] * len(rows),
+            "sections": [r[5] if len(r) > 5 else [] for r in rows],
+        }
+    )
+    return frame
+
+
+ORIGINAL = ("orig", "2030-05-01 08:00", "Lakeview Ledger", text(BRIDGE))
+
+
+def one_pair(later_text: str, **kwargs) -> pd.DataFrame:
+    return copies(articles(ORIGINAL, ("copy", "2030-05-01 14:30", "Harbour Gazette", later_text)), **kwargs)
+
+
+# -- shingles and candidates ----------------------------------------------------------------
+
+
+def test_words_ignore_case_punctuation_and_typographic_quotes():
+    a = shingles.words(["\u201cWe have waited\u201d \u2014 said Ilse.", '"we HAVE waited" - said ilse'])
+    assert a.of(0).tolist() == a.of(1).tolist() and len(a.of(0)) == 5
+
+
+def test_words_offsets_point_into_each_text_and_handle_other_scripts():
+    texts = ["Київ і Львів", "a b"]
+    w = shingles.words(texts)
+    starts = [texts[0].encode()[s:e].decode() for s, e in zip(w.start[:3], w.end[:3], strict=True)]
+    assert starts == ["Київ", "і", "Львів"] and w.offsets.tolist() == [0, 3, 5]
+
+
+def test_excluded_ranges_drop_words():
+    body = "keep these words. drop these words."
+    w = shingles.words([body], exclude=[[(18, len(body))]])
+    assert len(w.of(0)) == 3
+
+
+def test_candidates_find_a_copy_and_skip_unrelated_text():
+    pairs = candidates.candidate_pairs([text(BRIDGE), text(BRIDGE_RETOLD), change_words(text(BRIDGE), 0.1)])
+    assert pairs[["left", "right"]].values.tolist() == [[0, 2]]
+
+
+def test_pairs_from_keys_pairs_a_crowded_bucket_with_its_first_article_only():
+    keys = np.full(5, 7, dtype=np.uint64)
+    pairs = candidates.pairs_from_keys(keys, np.arange(5), max_bucket=3)
+    assert pairs[["left", "right"]].values.tolist() == [[0, 1], [0, 2], [0, 3], [0, 4]]
+
+
+# -- the copies table: one fictional case each ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("case", "later_text", "kind"),
+    [
+        ("exact copy", text(BRIDGE), "exact"),
+        ("exact copy, other line breaks and case", text(BRIDGE).upper().replace("\n\n", "\n"), "exact"),
+        ("rewritten headline", text(["Footbridge row ends: Lakeview says yes to Marrow crossing.", *BRIDGE[1:]]), "near"),
+        ("dropped paragraphs", text([BRIDGE[0], BRIDGE[1], BRIDGE[2], BRIDGE[4], BRIDGE[6]]), "near"),
+        ("reordered paragraphs", text([BRIDGE[0], BRIDGE[3], BRIDGE[1], BRIDGE[2], *BRIDGE[4:]]), "near"),
+        ("added boilerplate", text([*BRIDGE, "Follow the Harbour Gazette on every social network and subscribe to our morning newsletter."]), "near"),
+        ("20% changed words", change_words(text(BRIDGE), 0.2), "near"),
+    ],
+)
+def test_copy_kinds(case, later_text, kind):
+    rows = one_pair(later_text)
+    assert rows[["article_id", "copy_of", "kind"]].values.tolist() == [["copy", "orig", kind]], case
+    row = rows.iloc[0]
+    assert row["lag_hours"] == 6.5 and 0 <= row["shared_start"] < row["shared_end"] <= len(later_text)
+    assert row["containment"] >= 0.5 and 0 < row["similarity"] <= 1
+
+
+def test_similarity_is_the_jaccard_of_shingles_and_falls_with_edits():
+    light = one_pair(change_words(text(BRIDGE), 0.05)).iloc[0]
+    heavy = one_pair(change_words(text(BRIDGE), 0.2)).iloc[0]
+    assert 1 > light["similarity"] > heavy["similarity"] > 0.2
+
+
+def test_shared_paragraph_in_otherwise_different_articles_is_partial_with_its_span():
+    rows = copies(articles(ORIGINAL, ("market", "2030-05-02", "Harbour Gazette", text(MARKET))))
+    assert rows[["article_id", "copy_of", "kind"]].values.tolist() == [["market", "orig", "partial"]]
+    row = rows.iloc[0]
+    span = text(MARKET)[row["shared_start"] : row["shared_end"]]
+    assert QUOTE.strip('"').split('"')[0] in span and len(span) < len(QUOTE) + 10
+    assert row["containment"] < 0.5
+
+
+def test_same_event_without_shared_text_gives_no_row():
+    assert copies(articles(ORIGINAL, ("retold", "2030-05-01 09:00", "Harbour Gazette", text(BRIDGE_RETOLD)))).empty
+
+
+def test_the_earlier_article_is_the_original_whatever_the_row_order():
+    later_first = articles(("copy", "2030-05-03", "Harbour Gazette", text(BRIDGE)), ORIGINAL)
+    assert copies(later_first)[["article_id", "copy_of"]].values.tolist() == [["copy", "orig"]]
+    same_time = articles(("b", "2030-05-01", "X", text(BRIDGE)), ("a", "2030-05-01", "Y", text(BRIDGE)))
+    assert copies(same_time)[["article_id", "copy_of"]].values.tolist() == [["b", "a"]]
+
+
+def test_credited_and_uncredited_copies():
+    frame = articles(
+        ORIGINAL,
+        ("credited", "2030-05-01 10:00", "Harbour Gazette", text(BRIDGE[:6]), ["Lakeview Ledger"]),
+        ("uncredited", "2030-05-01 11:00", "Marsh Herald", text(BRIDGE[:6]), ["Northwind Wire"]),
+        ("same outlet", "2030-05-01 12:00", "Lakeview Ledger", text(BRIDGE)),
+    )
+    rows = copies(frame)
+    from_original = rows[rows["copy_of"] == "orig"].set_index("article_id")["credited"].to_dict()
+    assert from_original == {"credited": True, "uncredited": False, "same outlet": True}
+
+
+def test_credit_in_the_text_counts_through_attributions():
+    frame = articles(ORIGINAL, ("copy", "2030-05-01 10:00", "Harbour Gazette", text(BRIDGE)))
+    attributions = pd.DataFrame({"article_id": ["copy"], "level": ["text"], "source": ["the Lakeview Ledger"], "source_entity": [pd.NA]}).astype("string")
+    assert not copies(frame)["credited"].iloc[0]
+    assert copies(frame, attributions=attributions.assign(source="Lakeview Ledger"))["credited"].iloc[0]
+
+
+def test_boilerplate_sections_are_not_shared_text():
+    footer = "Read more stories like this one on the Harbour Gazette website and follow us on social networks today."
+    first = text([*MARKET[:2], footer])
+    second = text([BRIDGE_RETOLD[1], BRIDGE_RETOLD[2], footer])
+    sections = lambda body: [("boilerplate", body.index(footer), len(body))]  # noqa: E731
+    plain = copies(articles(("a", "2030-05-01", "X", first), ("b", "2030-05-02", "Y", second)), min_words=15)
+    assert plain["kind"].tolist() == ["partial"]
+    marked = articles(("a", "2030-05-01", "X", first, [], sections(first)), ("b", "2030-05-02", "Y", second, [], sections(second)))
+    assert copies(marked, min_words=15).empty
+
+
+def test_no_articles_and_no_candidates():
+    empty = copies(articles(ORIGINAL).iloc[:0])
+    assert empty.empty and list(empty.columns) == ["article_id", "copy_of", "similarity", "containment", "kind",
+                                                   "shared_start", "shared_end", "shared_words", "lag_hours", "credited"]  # fmt: skip
+    assert copies(articles(ORIGINAL)).empty
+
+
+def test_the_seed_republished_with_its_source_line_changed(tmp_path):
+    seed = next(config.SEEDS_DIR.glob("*.txt")).read_text(encoding="utf-8")
+    (tmp_path / "original.txt").write_text(seed, encoding="utf-8")
+    republished = seed.replace("date 2024-11-14", "date 2024-11-15").replace(
+        "Source: European Pravda with reference to Voice of America", "Source: Kyiv Morning Star with reference to European Pravda"
+    )
+    (tmp_path / "republished.txt").write_text(republished, encoding="utf-8")
+    quiet = seed.replace("date 2024-11-14", "date 2024-11-16").replace(
+        "Source: European Pravda with reference to Voice of America", "Source: Dnipro Evening Lamp"
+    )
+    (tmp_path / "quiet.txt").write_text(quiet, encoding="utf-8")
+    corpus = load_corpus(tmp_path, cache=False)
+    rows = copies(corpus.articles, attributions=corpus.attributions)
+    outlet = dict(zip(corpus.articles["article_id"], corpus.articles["outlet"], strict=True))
+    got = sorted(
+        (outlet[a], outlet[b], k, c, lag) for a, b, k, c, lag in rows[["article_id", "copy_of", "kind", "credited", "lag_hours"]].itertuples(index=False)
+    )
+    assert got == [
+        ("Dnipro Evening Lamp", "European Pravda", "exact", False, 48.0),
+        ("Dnipro Evening Lamp", "Kyiv Morning Star", "exact", False, 24.0),
+        ("Kyiv Morning Star", "European Pravda", "exact", True, 24.0),
+    ]

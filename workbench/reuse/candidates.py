@@ -1,0 +1,177 @@
+"""Candidate pairs of articles that may share text: MinHash signatures and LSH banding, no all-pairs step.
+
+Each article is cut into blocks of ``BLOCK`` words; a *window* is a block and the next one, so a shared
+paragraph is found wherever it sits. Every window gets a MinHash signature of its word shingles
+(``NUM_PERM`` multiply-shift hash functions, computed with numpy over a whole partition at once; one
+shingle in ``SAMPLE`` is kept, chosen by its hash so the same shingles are kept in every article), and
+the signature is cut into ``BANDS`` bands of ``ROWS`` values. Two windows whose band values agree in
+any band land in the same bucket: their articles are a candidate pair, which
+:func:`workbench.reuse.pairs.copies` then verifies exactly.
+
+Signatures are computed per partition (:func:`band_keys`, one batch of articles at a time, so memory
+stays bounded), and buckets are formed across all partitions at the end (:func:`candidate_pairs`).
+
+Why not ``datasketch.MinHashLSH`` itself: building one ``MinHash`` object per window and inserting it
+costs tens of microseconds in Python, and 100,000 articles have over two million windows;
+``benchmarks/bench_copies.py --datasketch`` measures it. The banding is the same (the band count and
+width follow datasketch's ``_optimal_param`` for a Jaccard threshold of about 0.3 between windows,
+skewed to fewer false negatives), done as one sort over all band keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from workbench.reuse.shingles import Words, mix, shingles, words
+
+#: Words per block; a window is two consecutive blocks (40 words, one every 20).
+BLOCK = 20
+#: MinHash functions per window, cut into BANDS bands of ROWS values.
+NUM_PERM = 36
+BANDS = 12
+ROWS = 3
+#: One shingle in SAMPLE enters the signatures (chosen by hash value, identically in every article).
+SAMPLE = 2
+#: A bucket with more articles than this is a phrase everybody uses, not a copy: its articles are
+#: paired with the bucket's first article only.
+MAX_BUCKET = 64
+
+#: Texts per signature batch.
+PARTITION = 500
+_TEXT_BITS = 24
+_KEY_MASK = np.uint64(((1 << 64) - 1) ^ ((1 << _TEXT_BITS) - 1))
+_rng = np.random.default_rng(20241114)
+_A = _rng.integers(1, 2**63, size=NUM_PERM, dtype=np.uint64) | np.uint64(1)
+_B = _rng.integers(0, 2**63, size=NUM_PERM, dtype=np.uint64)
+_BAND_SALT = mix(np.arange(1, BANDS + 1, dtype=np.uint64))
+
+
+def window_signatures(batch: Words) -> tuple[np.ndarray, np.ndarray]:
+    """MinHash signatures of every window of a batch.
+
+    Returns:
+        ``(signatures, text)``: a ``(windows, NUM_PERM)`` uint32 array and each window's text index.
+    """
+    hashes, first = shingles(batch.hashes, batch.text)
+    keep = (hashes % np.uint64(SAMPLE)) == 0
+    hashes, first = hashes[keep], first[keep]
+    if not len(hashes):
+        return np.zeros((0, NUM_PERM), dtype=np.uint32), np.zeros(0, dtype=np.int32)
+    text = batch.text[first]
+    block = (first - batch.offsets[text]) // BLOCK
+    key = text.astype(np.int64) * (1 << 32) + block
+    bounds = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
+    signatures = np.empty((len(bounds), NUM_PERM), dtype=np.uint32)
+    for j in range(NUM_PERM):
+        values = ((hashes * _A[j] + _B[j]) >> np.uint64(32)).astype(np.uint32)
+        signatures[:, j] = np.minimum.reduceat(values, bounds)
+    block_key = key[bounds]
+    block_text = text[bounds]
+    # a window: each block with the next block of the same article (the last block stands alone)
+    following = np.concatenate([block_key[1:] == block_key[:-1] + 1, [False]])
+    windows = signatures.copy()
+    windows[:-1][following[:-1]] = np.minimum(signatures[:-1][following[:-1]], signatures[1:][following[:-1]])
+    return windows, block_text
+
+
+def band_keys(texts: Sequence[str | None], *, exclude: Sequence[Sequence[tuple[int, int]]] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """LSH band keys of one partition of texts.
+
+    Args:
+        texts: the partition's texts.
+        exclude: per text, character ranges left out (boilerplate).
+
+    Returns:
+        ``(keys, text)``: one uint64 key per window and band, and the index of the key's text in ``texts``.
+    """
+    signatures, text = window_signatures(words(texts, exclude=exclude))
+    keys = np.empty((len(signatures), BANDS), dtype=np.uint64)
+    for band in range(BANDS):
+        combined = np.full(len(signatures), _BAND_SALT[band], dtype=np.uint64)
+        for row in range(ROWS):
+            combined = mix(combined ^ signatures[:, band * ROWS + row].astype(np.uint64))
+        keys[:, band] = combined
+    return keys.ravel(), np.repeat(text, BANDS)
+
+
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """``np.unique`` by sorting (numpy 2's hash-based unique is several times slower on uint64 keys)."""
+    values = np.sort(values)
+    return values[np.concatenate([[True], values[1:] != values[:-1]])] if len(values) else values
+
+
+def pairs_from_keys(keys: np.ndarray, text: np.ndarray, *, max_bucket: int = MAX_BUCKET) -> pd.DataFrame:
+    """Articles that share a band key, as pairs ``left < right`` (indices) with ``hits``: shared keys.
+
+    >>> pairs_from_keys(np.array([5, 7, 5, 5], dtype=np.uint64), np.array([0, 0, 1, 1])).values.tolist()
+    [[0, 1, 1]]
+    """
+    if not len(keys):
+        return pd.DataFrame({"left": pd.Series(dtype="int64"), "right": pd.Series(dtype="int64"), "hits": pd.Series(dtype="int64")})
+    # one sort of (key, article) packed in one uint64: the key's top 40 bits (a rare chance collision
+    # only adds a candidate that verification drops) and the article in the low 24 bits
+    if len(text) and int(text.max()) >= 1 << _TEXT_BITS:
+        raise ValueError(f"at most {1 << _TEXT_BITS:,} articles per call")
+    packed = sorted_unique((keys & _KEY_MASK) | text.astype(np.uint64))
+    k = packed >> np.uint64(_TEXT_BITS)
+    t = (packed & np.uint64((1 << _TEXT_BITS) - 1)).astype(np.int64)
+    starts = np.flatnonzero(np.concatenate([[True], k[1:] != k[:-1]]))
+    sizes = np.diff(np.concatenate([starts, [len(k)]]))
+    lefts, rights = [], []
+    for size in np.unique(sizes[sizes >= 2]):
+        run_starts = starts[sizes == size]
+        if size > max_bucket:
+            first = np.repeat(run_starts, size - 1)
+            others = (run_starts[:, None] + np.arange(1, size)[None, :]).ravel()
+            lefts.append(t[first])
+            rights.append(t[others])
+            continue
+        i, j = np.triu_indices(size, 1)
+        lefts.append(t[(run_starts[:, None] + i[None, :]).ravel()])
+        rights.append(t[(run_starts[:, None] + j[None, :]).ravel()])
+    if not lefts:
+        return pairs_from_keys(keys[:0], text[:0])
+    left = np.concatenate(lefts)
+    right = np.concatenate(rights)
+    code = np.minimum(left, right) * (1 << _TEXT_BITS) + np.maximum(left, right)
+    code = np.sort(code[left != right])
+    first = np.flatnonzero(np.concatenate([[True], code[1:] != code[:-1]]))
+    hits = np.diff(np.concatenate([first, [len(code)]]))
+    code = code[first]
+    return pd.DataFrame({"left": code >> _TEXT_BITS, "right": code & ((1 << _TEXT_BITS) - 1), "hits": hits.astype("int64")})
+
+
+def candidate_pairs(
+    texts: Sequence[str | None],
+    *,
+    exclude: Sequence[Sequence[tuple[int, int]]] | None = None,
+    partition: int = PARTITION,
+) -> pd.DataFrame:
+    """Candidate pairs among ``texts``: signatures per partition, buckets across all of them.
+
+    Args:
+        texts: every text.
+        exclude: per text, character ranges left out.
+        partition: texts per signature batch (small batches keep numpy's temporary arrays in reused memory).
+
+    Returns:
+        ``left, right, hits`` (indices into ``texts``, ``left < right``).
+    """
+    parts = _partitions(texts, exclude, partition)
+    keys, text = [], []
+    for offset, batch_texts, batch_exclude in parts:
+        k, t = band_keys(batch_texts, exclude=batch_exclude)
+        keys.append(k)
+        text.append(t.astype(np.int64) + offset)
+    if not keys:
+        return pairs_from_keys(np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64))
+    return pairs_from_keys(np.concatenate(keys), np.concatenate(text))
+
+
+def _partitions(texts, exclude, size) -> Iterable[tuple[int, list, list | None]]:
+    for offset in range(0, len(texts), size):
+        chunk = list(texts[offset : offset + size])
+        yield offset, chunk, (list(exclude[offset : offset + size]) if exclude is not None else None)

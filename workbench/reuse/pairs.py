@@ -1,0 +1,260 @@
+"""Pairs of articles that share text: candidates from MinHash LSH, each verified exactly.
+
+:func:`copies` is the extractor behind ``corpus.copies``: one row per pair of articles that share text,
+the later one (``article_id``) pointing at the earlier one (``copy_of``). Verification compares the two
+articles' word shingles in full (no sampling): ``similarity`` is their Jaccard index, ``containment``
+the share of the later article's words covered by shingles also found in the earlier one (runs of up
+to ``GAP`` uncovered words between covered ones count as covered, so a copy with one word in five
+changed still reads as covered end to end), and the shared span is the longest covered run.
+
+Kinds:
+
+- ``exact``: the same words in the same order (case, punctuation and white space aside);
+- ``near``: at least ``near`` (default one half) of the later article is covered;
+- ``partial``: less than that, but a covered run of at least ``min_words`` words (a shared paragraph or
+  quotation inside otherwise different articles).
+
+Pairs that share less (a few common phrases) are not rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from workbench.lexicon import outlet_name
+from workbench.reuse.candidates import candidate_pairs, sorted_unique
+from workbench.reuse.shingles import SHINGLE, Words, shingles, words
+
+#: Section names whose text never counts as shared (issue 9 adds ``boilerplate`` sections).
+EXCLUDED_SECTIONS = frozenset({"boilerplate"})
+#: Uncovered words between two covered ones that still count as covered (substituted words).
+GAP = 3
+#: Distinct shared shingles below which a candidate pair is dropped without further work.
+MIN_COMMON = 8
+#: Default share of the later article that must be covered for ``near``.
+NEAR = 0.5
+#: Default length (words) of the shortest shared run reported as ``partial``.
+MIN_WORDS = 20
+#: Attribution levels that credit an outlet in the article's header or dateline.
+CREDIT_LEVELS = ("header", "metadata", "dateline", "text")
+
+COLUMNS = {
+    "article_id": "string", "copy_of": "string", "similarity": "float64", "containment": "float64", "kind": "string",
+    "shared_start": "int64", "shared_end": "int64", "shared_words": "int64", "lag_hours": "float64", "credited": "boolean",
+}  # fmt: skip
+
+
+def copies(
+    articles: pd.DataFrame,
+    *,
+    attributions: pd.DataFrame | None = None,
+    exclude: Sequence[Sequence[tuple[int, int]]] | None = None,
+    near: float = NEAR,
+    min_words: int = MIN_WORDS,
+) -> pd.DataFrame:
+    """Pairs of articles that share text.
+
+    Args:
+        articles: ``article_id, published, outlet, text`` (and ``via``, ``credit``, ``sections`` when
+            present: credits and boilerplate sections).
+        attributions: ``corpus.attributions``; header, metadata, dateline and in-text rows naming an
+            outlet count as crediting it. Without it only ``via`` and ``credit`` are read.
+        exclude: per article, character ranges of ``text`` that never count as shared; default: the
+            sections named in ``EXCLUDED_SECTIONS``.
+        near: share of the later article that must be shared for ``near``.
+        min_words: shortest shared run (words) reported as ``partial``.
+
+    Returns:
+        ``article_id`` (the later article), ``copy_of`` (the earlier: by publication time, then id),
+        ``similarity``, ``containment``, ``kind``, ``shared_start``/``shared_end`` (character span in the
+        later article's ``text``), ``shared_words``, ``lag_hours`` and ``credited`` (the later article
+        credits the earlier one's outlet; always true between articles of the same outlet; NA when the
+        earlier outlet is unknown). Sorted by ``copy_of`` then ``article_id`` order of publication.
+
+    >>> text = " ".join(f"word{i}" for i in range(60))
+    >>> arts = pd.DataFrame({"article_id": ["a", "b"], "published": pd.to_datetime(["2024-01-01", "2024-01-02"]),
+    ...                      "outlet": ["X", "Y"], "text": [text, text.upper()]})
+    >>> copies(arts)[["article_id", "copy_of", "kind", "lag_hours", "credited"]].values.tolist()
+    [['b', 'a', 'exact', 24.0, False]]
+    """
+    articles = _in_time_order(articles)
+    texts = articles["text"].tolist()
+    if exclude is None:
+        exclude = _excluded_sections(articles)
+    pairs = candidate_pairs(texts, exclude=exclude)
+    if not len(pairs):
+        return _empty()
+    involved = np.unique(np.concatenate([pairs["left"].to_numpy(), pairs["right"].to_numpy()]))
+    batch = words([texts[i] for i in involved], exclude=[exclude[i] for i in involved] if exclude is not None else None)
+    where = {int(a): k for k, a in enumerate(involved)}
+    prepared: dict[int, tuple] = {}
+    rows = []
+    for left, right in zip(pairs["left"].to_numpy(), pairs["right"].to_numpy(), strict=True):
+        found = verify(_prepare(batch, where[int(left)], prepared), _prepare(batch, where[int(right)], prepared), near=near, min_words=min_words)
+        if found is not None:
+            rows.append((int(left), int(right), *found))
+    if not rows:
+        return _empty()
+    frame = pd.DataFrame(rows, columns=["earlier", "later", "similarity", "containment", "kind", "word_start", "word_end", "shared_words"])
+    later_words = frame["later"].map(where)
+    frame["shared_start"] = [
+        _char(texts[i], int(batch.start[batch.offsets[k] + s])) for i, k, s in zip(frame["later"], later_words, frame["word_start"], strict=True)
+    ]
+    frame["shared_end"] = [
+        _char(texts[i], int(batch.end[batch.offsets[k] + e - 1])) for i, k, e in zip(frame["later"], later_words, frame["word_end"], strict=True)
+    ]
+    published = articles["published"]
+    frame["article_id"] = articles["article_id"].to_numpy()[frame["later"]]
+    frame["copy_of"] = articles["article_id"].to_numpy()[frame["earlier"]]
+    lag = (published.to_numpy()[frame["later"]] - published.to_numpy()[frame["earlier"]]) / np.timedelta64(1, "h")
+    frame["lag_hours"] = lag.astype("float64")
+    frame["credited"] = credited(articles, frame["earlier"].to_numpy(), frame["later"].to_numpy(), attributions)
+    frame = frame.sort_values(["earlier", "later"], kind="stable")
+    return frame[list(COLUMNS)].astype(COLUMNS).reset_index(drop=True)
+
+
+def _prepare(batch: Words, i: int, cache: dict[int, tuple]) -> tuple:
+    """One text's word hashes, shingles and sorted distinct shingles (computed once per text)."""
+    if i not in cache:
+        hashes = batch.of(i)
+        sh, _ = shingles(hashes)
+        cache[i] = (hashes, sh, sorted_unique(sh))
+    return cache[i]
+
+
+def verify(earlier: tuple, later: tuple, *, near: float = NEAR, min_words: int = MIN_WORDS) -> tuple | None:
+    """Compare two prepared texts exactly (see :func:`_prepare`).
+
+    Returns:
+        ``(similarity, containment, kind, word_start, word_end, shared_words)`` with the longest shared
+        run as word positions in the later text, or None when they share less than a ``partial``.
+    """
+    a, _, ua = earlier
+    b, sb, ub = later
+    if not len(a) or not len(b):
+        return None
+    if len(a) == len(b) and np.array_equal(a, b):
+        return 1.0, 1.0, "exact", 0, len(b), len(b)
+    common = int(np.count_nonzero(_member(ub, ua)))
+    if common < min(MIN_COMMON, len(ub)):
+        return None
+    similarity = common / (len(ua) + len(ub) - common)
+    covered = _covered(_member(sb, ua), len(b))
+    run_start, run_end = _longest_run(covered)
+    shared = int(covered.sum())
+    containment = shared / len(b)
+    if containment >= near and shared >= min(min_words, len(b)):
+        kind = "near"
+    elif run_end - run_start >= min_words:
+        kind = "partial"
+    else:
+        return None
+    return round(similarity, 4), round(containment, 4), kind, run_start, run_end, shared
+
+
+def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """``np.isin`` against an already sorted array (one binary search per value)."""
+    if not len(sorted_set):
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
+    return sorted_set[at] == values
+
+
+def credited(articles: pd.DataFrame, earlier: np.ndarray, later: np.ndarray, attributions: pd.DataFrame | None = None) -> pd.array:
+    """Whether each later article credits its earlier article's outlet (by canonical outlet name).
+
+    Credits are the later article's ``via`` outlets, the outlets named on its ``credit`` line other than
+    its own, and, given ``attributions``, every outlet named in its header, metadata, dateline or
+    text rows. Same outlet on both sides: True. Unknown earlier outlet: NA.
+    """
+    from workbench.credits import parse_credit
+
+    names: dict[str, set[str]] = {}
+    outlets = articles["outlet"].astype("object").where(articles["outlet"].notna(), None).map(_key)
+    ids = articles["article_id"].to_numpy()
+    wanted = set(ids[later])
+    has = {c: c in articles.columns for c in ("via", "credit")}
+    for i in np.unique(later):
+        row = articles.iloc[int(i)]
+        found = set()
+        for name in row["via"] if has["via"] and isinstance(row["via"], list | tuple | np.ndarray) else ():
+            found.add(_key(name))
+        credit = row["credit"] if has["credit"] else None
+        if isinstance(credit, str) and credit.strip():
+            parsed = parse_credit(credit)
+            found.update(_key(v) for v in parsed.via)
+            found.add(_key(parsed.outlet))
+        names[ids[int(i)]] = found
+    if attributions is not None and len(attributions):
+        rows = attributions[attributions["article_id"].isin(wanted) & attributions["level"].isin(CREDIT_LEVELS)]
+        for article_id, entity, source in zip(rows["article_id"], rows["source_entity"], rows["source"], strict=True):
+            for name in (entity, source):
+                if isinstance(name, str):
+                    names.setdefault(article_id, set()).add(_key(name))
+    result = []
+    for e, l_ in zip(earlier, later, strict=True):
+        origin = outlets.iloc[int(e)]
+        if origin is None:
+            result.append(pd.NA)
+        else:
+            result.append(origin == outlets.iloc[int(l_)] or origin in names.get(ids[int(l_)], ()))
+    return pd.array(result, dtype="boolean")
+
+
+def _key(name: str | None) -> str | None:
+    canonical = outlet_name(name) if isinstance(name, str) else None
+    return canonical.casefold() if canonical else None
+
+
+def _covered(shared: np.ndarray, n: int) -> np.ndarray:
+    """Words covered by a shared shingle (shingle ``i`` covers words ``i .. i + SHINGLE - 1``), with gaps
+    of up to ``GAP`` words between covered ones closed."""
+    if n < SHINGLE:
+        return np.full(n, bool(shared.any()))
+    covered = np.convolve(shared.astype(np.int32), np.ones(SHINGLE, dtype=np.int32))[:n] > 0
+    edges = np.diff(np.concatenate([[1], covered.astype(np.int8), [1]]))
+    gap_starts, gap_ends = np.flatnonzero(edges == -1), np.flatnonzero(edges == 1)
+    close = (gap_starts > 0) & (gap_ends < n) & (gap_ends - gap_starts <= GAP)
+    if close.any():
+        fill = np.cumsum(np.bincount(gap_starts[close], minlength=n + 1) - np.bincount(gap_ends[close], minlength=n + 1))[:n] > 0
+        covered |= fill
+    return covered
+
+
+def _longest_run(covered: np.ndarray) -> tuple[int, int]:
+    edges = np.diff(np.concatenate([[0], covered.astype(np.int8), [0]]))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    if not len(starts):
+        return 0, 0
+    k = int(np.argmax(ends - starts))
+    return int(starts[k]), int(ends[k])
+
+
+def _char(text: str, byte_offset: int) -> int:
+    """A byte offset of a word boundary in ``text``'s UTF-8 as a character offset."""
+    if text.isascii():
+        return byte_offset
+    return len(text.encode("utf-8", "surrogatepass")[:byte_offset].decode("utf-8", "surrogatepass"))
+
+
+def _in_time_order(articles: pd.DataFrame) -> pd.DataFrame:
+    """Articles by publication time (undated last), then id: the earlier of a pair comes first."""
+    order = articles.assign(_undated=articles["published"].isna()).sort_values(["_undated", "published", "article_id"], kind="stable").index
+    return articles.loc[order].reset_index(drop=True)
+
+
+def _excluded_sections(articles: pd.DataFrame) -> list[list[tuple[int, int]]] | None:
+    if "sections" not in articles.columns:
+        return None
+    ranges = [
+        [(int(s), int(e)) for name, s, e in (sections if isinstance(sections, list | tuple) else ()) if name in EXCLUDED_SECTIONS]
+        for sections in articles["sections"]
+    ]
+    return ranges if any(ranges) else None
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in COLUMNS.items()})
