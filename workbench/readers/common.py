@@ -106,9 +106,30 @@ def _make(text: str, year: int, month: int, day: int) -> pd.Timestamp:
         raise DateProblem("bad_date", f"impossible date {text!r}: {exc}") from None
 
 
+_LINE_BREAK = re.compile(r"\n\s*")
+
+
 def paragraphs(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each blank-line separated paragraph, white space trimmed."""
-    spans = []
-    for m in re.finditer(r"\S(?:.*?\S)?(?=\s*\n\s*\n|\s*\Z)", text, re.DOTALL):
-        spans.append((m.start(), m.end()))
+    """(start, end) of each blank-line separated paragraph, white space trimmed.
+
+    Linear in the text (one pass over its line breaks): this runs once per table row.
+
+    >>> paragraphs(" One.\n  \n\nTwo\nlines. ")
+    [(1, 5), (10, 20)]
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _LINE_BREAK.finditer(text):
+        if m.group().count("\n") >= 2:
+            _add_paragraph(text, start, m.start(), spans)
+            start = m.end()
+    _add_paragraph(text, start, len(text), spans)
     return spans
+
+
+def _add_paragraph(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    part = text[start:end]
+    stripped = part.strip()
+    if stripped:
+        first = start + len(part) - len(part.lstrip())
+        spans.append((first, first + len(stripped)))

@@ -22,7 +22,7 @@ from workbench.errors import Problem
 from workbench.text import DecodeProblem
 
 #: Bytes read at a time from a large file (a table is parsed one block of lines at a time).
-CHUNK_BYTES = 8 * 1024 * 1024
+CHUNK_BYTES = 2 * 1024 * 1024
 #: Bytes looked at to decide a file's encoding.
 SAMPLE_BYTES = 256 * 1024
 #: At most this many per-line encoding warnings per file; the rest are counted in one more row.
