@@ -20,6 +20,11 @@ One row per attribution:
 | ``content_start``, ``content_end`` | its span in ``articles.text`` |
 | ``direct`` | True when the content is a quotation in quotation marks |
 
+Modules: ``header`` (Source lines and datelines), ``patterns`` (the word lists, compiled), ``speakers``
+(cues in the text and the sources next to them, "Name:" speakers, continued quotations), ``phrases``
+(reading a source phrase), ``content`` (where the content stands and how far it runs), ``quotes``
+(quotation spans) and ``resolve`` (naming the sources: :class:`~workbench.attribution.resolve.SourceResolver`).
+
 The cues, described-source nouns and name words are data (``workbench/data/reporting_verbs.csv``,
 ``source_nouns.csv``, ``source_kinds.csv``, ``attribution_words.csv``); see ``workbench/data/README.md``.
 
