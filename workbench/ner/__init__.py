@@ -22,6 +22,10 @@ model: :mod:`workbench.ner.rules`) and ``spacy:<package-or-path>`` (an installed
 :mod:`workbench.ner.spacy_backend`). Every backend's output goes through the same canonicalisation
 (:mod:`workbench.ner.canonical`); :func:`canonical` exposes it for free strings.
 
+Modules: ``gazetteer`` (the name lists), ``rules`` (the default backend) with its ``merges`` (pieces that
+are one name), ``unknown`` (names no list knows) and ``teams`` (the sports-results rule),
+``spacy_backend``, and ``canonical`` (the canonicalisation every backend shares).
+
 The name lists are data files in ``workbench/data`` (see its README to extend them).
 """
 
