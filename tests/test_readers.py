@@ -563,3 +563,10 @@ def test_load_corpus_keeps_table_row_order_and_natural_file_order(tmp_path):
         (tmp_path / f"s{i}.txt").write_text(f"date 2031-01-01 Fictional seed {i}.\n\nSource: Velmora Courier\n")
     ids = load_corpus(tmp_path, cache=False).articles["article_id"].tolist()
     assert ids == [f"n{i}" for i in range(1, 13)] + ["s1", "s2", "s10"]
+
+
+def test_csv_cell_larger_than_the_csv_module_default(tmp_path):
+    text = "Velmora is a fictional town. " * 20_000  # 580 KB in one quoted cell, over several lines
+    (tmp_path / "a.csv").write_text(HEADER + f'big,2031-01-01,T,"{text}\n\n{text}",V\nsmall,2031-01-02,T,Small.,V\n')
+    corpus = load_corpus(tmp_path, cache=False)
+    assert sorted(corpus.articles["article_id"]) == ["big", "small"] and corpus.errors.empty

@@ -174,6 +174,8 @@ class _Lines:
 
 
 def _csv_rows(lines: Iterator[tuple[int, str, int]], path: str, problems: list[Problem]) -> Iterator[Row]:
+    if csv.field_size_limit() < MAX_RECORD_CHARS:  # the csv module's default cell limit is 128 KB
+        csv.field_size_limit(MAX_RECORD_CHARS)
     feed = _Lines(lines)
     reader = csv.reader(feed, strict=True)
     header: list[str] | None = None
