@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.reuse import candidates
-from workbench.reuse.pairs import copies
+from workbench.reuse.copying import copies
 
 BOILERPLATE = "Subscribe to our newsletter and follow us on all social networks for the latest news."
 

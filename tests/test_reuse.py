@@ -10,7 +10,7 @@ import pytest
 
 from workbench import config, load_corpus
 from workbench.reuse import candidates, shingles
-from workbench.reuse.pairs import copies
+from workbench.reuse.copying import copies
 
 # A fictional story (town, people and outlets invented for these tests), eight paragraphs.
 BRIDGE = [
@@ -157,6 +157,8 @@ def test_shared_paragraph_in_otherwise_different_articles_is_partial_with_its_sp
     row = rows.iloc[0]
     span = text(MARKET)[row["shared_start"] : row["shared_end"]]
     assert QUOTE.strip('"').split('"')[0] in span and len(span) < len(QUOTE) + 10
+    source = text(BRIDGE)[row["source_start"] : row["source_end"]]
+    assert QUOTE.strip('"').split('"')[0] in source and len(source) < len(QUOTE) + 10
     assert row["containment"] < 0.5
 
 
@@ -204,7 +206,8 @@ def test_boilerplate_sections_are_not_shared_text():
 def test_no_articles_and_no_candidates():
     empty = copies(articles(ORIGINAL).iloc[:0])
     assert empty.empty and list(empty.columns) == ["article_id", "copy_of", "similarity", "containment", "kind",
-                                                   "shared_start", "shared_end", "shared_words", "lag_hours", "credited"]  # fmt: skip
+                                                   "shared_start", "shared_end", "shared_words", "source_start", "source_end",
+                                                   "lag_hours", "credited"]  # fmt: skip
     assert copies(articles(ORIGINAL)).empty
 
 
@@ -230,3 +233,88 @@ def test_the_seed_republished_with_its_source_line_changed(tmp_path):
         ("Dnipro Evening Lamp", "Kyiv Morning Star", "exact", False, 24.0),
         ("Kyiv Morning Star", "European Pravda", "exact", True, 24.0),
     ]
+
+
+# -- the Corpus: copies, stories, flows, quotes ---------------------------------------------------
+
+
+@pytest.fixture
+def small_corpus():
+    """An original, a credited copy, an uncredited edited copy, and an article quoting one paragraph."""
+    from workbench import Corpus
+
+    frame = articles(
+        ORIGINAL,
+        ("credited", "2030-05-01 10:00", "Harbour Gazette", text(BRIDGE[:6]), ["Lakeview Ledger"]),
+        ("uncredited", "2030-05-01 11:00", "Marsh Herald", change_words(text(BRIDGE), 0.1)),
+        ("market", "2030-05-02 09:00", "Marsh Herald", text(MARKET)),
+    )
+    frame = frame.assign(
+        title=["Bridge", "Bridge (Gazette)", "Bridge (Herald)", "Market"], lead="", n_words=100, duplicate_of=None, path="x", format="table", url=None
+    )
+    frame = frame.assign(content_hash=frame["article_id"])
+    errors = pd.DataFrame({c: pd.Series(dtype="string") for c in ("path", "line", "severity", "reason", "detail")})
+    return Corpus(frame, errors)
+
+
+def test_corpus_copies_and_stories_are_memoised_and_follow_filters(small_corpus):
+    assert small_corpus.copies is small_corpus.copies
+    assert set(small_corpus.copies["kind"]) == {"near", "partial"}
+    stories = small_corpus.stories.set_index("article_id")["story_id"].to_dict()
+    assert stories == {"orig": "orig", "credited": "orig", "uncredited": "orig", "market": "market"}
+    later = small_corpus.filter(start="2030-05-01", outlets="Marsh Herald")
+    assert later.copies.empty  # the original is filtered out; the two Herald articles share no long run
+    assert set(later.stories["article_id"]) == {"uncredited", "market"}
+
+
+def test_stories_summary(small_corpus):
+    import workbench
+
+    table = workbench.stories(small_corpus)
+    assert table[["story_id", "articles", "outlets", "first_outlet", "spread_hours", "credited_share"]].values.tolist() == [
+        ["orig", 3, 3, "Lakeview Ledger", 3.0, 0.5]
+    ]
+    assert len(workbench.stories(small_corpus, min_count=1)) == 2
+    chart_rows = workbench.story_articles(small_corpus)
+    assert chart_rows["article_id"].tolist() == ["orig", "credited", "uncredited"]
+
+
+def test_copy_flows_count_each_copy_once_from_its_origin(small_corpus):
+    import workbench
+
+    flows = workbench.copy_flows(small_corpus, min_count=1)
+    assert flows[["from_outlet", "to_outlet", "copies", "credited", "uncredited", "median_lag_hours"]].values.tolist() == [
+        ["Lakeview Ledger", "Harbour Gazette", 1, 1, 0, 2.0],
+        ["Lakeview Ledger", "Marsh Herald", 1, 0, 1, 3.0],
+    ]
+    assert workbench.copy_flows(small_corpus).empty  # min_count=2 by default
+    with_partial = workbench.copy_flows(small_corpus, min_count=1, partial=True)
+    assert with_partial["copies"].sum() == 3
+
+
+def test_shared_texts_show_both_spans(small_corpus):
+    import workbench
+
+    table = workbench.shared_texts(small_corpus)
+    market = table[table["article_id"] == "market"].iloc[0]
+    assert "We have waited" in market["shared_text"] and "We have waited" in market["source_text"]
+    assert len(workbench.shared_texts(small_corpus, top_n=1)) == 1
+
+
+def test_travelling_quotes(small_corpus):
+    import workbench
+
+    quotes = workbench.travelling_quotes(small_corpus)
+    first = quotes.iloc[0]
+    assert first["speaker"] == "Ilse Varga" and first["first_outlet"] == "Lakeview Ledger" and first["outlets"] >= 2
+    seen = workbench.quote_appearances(small_corpus)
+    market = seen[seen["article_id"] == "market"].iloc[0]
+    assert market["names_speaker"] and not market["cites_first_outlet"] and market["hours_after_first"] == 25.0
+
+
+def test_the_seed_alone_copies_nothing(seed_corpus):
+    import workbench
+
+    assert seed_corpus.copies.empty and seed_corpus.stories["story_size"].tolist() == [1]
+    assert workbench.stories(seed_corpus).empty and workbench.copy_flows(seed_corpus, min_count=1).empty
+    assert workbench.travelling_quotes(seed_corpus).empty and workbench.shared_texts(seed_corpus).empty

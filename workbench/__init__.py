@@ -47,6 +47,13 @@ _LAZY = {
     "events": "workbench.timelines",
     "lags": "workbench.timelines",
     "lag_summary": "workbench.timelines",
+    "stories": "workbench.reuse",
+    "story_articles": "workbench.reuse",
+    "copy_flows": "workbench.reuse",
+    "copy_origins": "workbench.reuse",
+    "shared_texts": "workbench.reuse",
+    "travelling_quotes": "workbench.reuse",
+    "quote_appearances": "workbench.reuse",
     "run_reports": "workbench.reports",
     "ExplorerPanel": "workbench.widgets",
 }

@@ -93,6 +93,25 @@ class Corpus:
         """Dates mentioned in the text and each article's publication date (see ``workbench.dates``)."""
         return self.table("dates")
 
+    @property
+    def copies(self) -> pd.DataFrame:
+        """Pairs of articles sharing text (see ``workbench.reuse``): computed on first access for these
+        articles (a cross-article table: memoised on this Corpus, not cached per article)."""
+        if "copies" not in self.__dict__.setdefault("_cross", {}):
+            from workbench.reuse import copies
+
+            self._cross["copies"] = copies(self.articles, attributions=self.attributions)
+        return self._cross["copies"]
+
+    @property
+    def stories(self) -> pd.DataFrame:
+        """A story (``story_id``) per article: articles linked by exact or near copies (see ``workbench.reuse``)."""
+        if "stories" not in self.__dict__.setdefault("_cross", {}):
+            from workbench.reuse import story_ids
+
+            self._cross["stories"] = story_ids(self.articles, self.copies)
+        return self._cross["stories"]
+
     # -- filtering ------------------------------------------------------------------------
     def filter(
         self,

@@ -6,7 +6,7 @@ paragraph is found wherever it sits. Every window gets a MinHash signature of it
 shingle in ``SAMPLE`` is kept, chosen by its hash so the same shingles are kept in every article), and
 the signature is cut into ``BANDS`` bands of ``ROWS`` values. Two windows whose band values agree in
 any band land in the same bucket: their articles are a candidate pair, which
-:func:`workbench.reuse.pairs.copies` then verifies exactly.
+:func:`workbench.reuse.copying.copies` then verifies exactly.
 
 Signatures are computed per partition (:func:`band_keys`, one batch of articles at a time, so memory
 stays bounded), and buckets are formed across all partitions at the end (:func:`candidate_pairs`).
@@ -35,6 +35,8 @@ BANDS = 12
 ROWS = 3
 #: One shingle in SAMPLE enters the signatures (chosen by hash value, identically in every article).
 SAMPLE = 2
+#: Texts with fewer shingles than this keep all of them.
+SHORT = 2 * BLOCK
 #: A bucket with more articles than this is a phrase everybody uses, not a copy: its articles are
 #: paired with the bucket's first article only.
 MAX_BUCKET = 64
@@ -56,7 +58,9 @@ def window_signatures(batch: Words) -> tuple[np.ndarray, np.ndarray]:
         ``(signatures, text)``: a ``(windows, NUM_PERM)`` uint32 array and each window's text index.
     """
     hashes, first = shingles(batch.hashes, batch.text)
-    keep = (hashes % np.uint64(SAMPLE)) == 0
+    # sample shingles, except in short texts (a quotation), which keep them all
+    per_text = np.bincount(batch.text[first], minlength=len(batch.offsets) - 1) if len(first) else np.zeros(0, dtype=np.int64)
+    keep = ((hashes % np.uint64(SAMPLE)) == 0) | (per_text[batch.text[first]] < SHORT)
     hashes, first = hashes[keep], first[keep]
     if not len(hashes):
         return np.zeros((0, NUM_PERM), dtype=np.uint32), np.zeros(0, dtype=np.int32)

@@ -43,7 +43,8 @@ CREDIT_LEVELS = ("header", "metadata", "dateline", "text")
 
 COLUMNS = {
     "article_id": "string", "copy_of": "string", "similarity": "float64", "containment": "float64", "kind": "string",
-    "shared_start": "int64", "shared_end": "int64", "shared_words": "int64", "lag_hours": "float64", "credited": "boolean",
+    "shared_start": "int64", "shared_end": "int64", "shared_words": "int64", "source_start": "int64", "source_end": "int64",
+    "lag_hours": "float64", "credited": "boolean",
 }  # fmt: skip
 
 
@@ -70,7 +71,8 @@ def copies(
     Returns:
         ``article_id`` (the later article), ``copy_of`` (the earlier: by publication time, then id),
         ``similarity``, ``containment``, ``kind``, ``shared_start``/``shared_end`` (character span in the
-        later article's ``text``), ``shared_words``, ``lag_hours`` and ``credited`` (the later article
+        later article's ``text``), ``shared_words``, ``source_start``/``source_end`` (the matching span in
+        the earlier article's ``text``), ``lag_hours`` and ``credited`` (the later article
         credits the earlier one's outlet; always true between articles of the same outlet; NA when the
         earlier outlet is unknown). Sorted by ``copy_of`` then ``article_id`` order of publication.
 
@@ -93,19 +95,22 @@ def copies(
     prepared: dict[int, tuple] = {}
     rows = []
     for left, right in zip(pairs["left"].to_numpy(), pairs["right"].to_numpy(), strict=True):
-        found = verify(_prepare(batch, where[int(left)], prepared), _prepare(batch, where[int(right)], prepared), near=near, min_words=min_words)
+        earlier, later = _prepare(batch, where[int(left)], prepared), _prepare(batch, where[int(right)], prepared)
+        found = verify(earlier, later, near=near, min_words=min_words)
         if found is not None:
-            rows.append((int(left), int(right), *found))
+            rows.append((int(left), int(right), *found, *source_run(earlier, later)))
     if not rows:
         return _empty()
-    frame = pd.DataFrame(rows, columns=["earlier", "later", "similarity", "containment", "kind", "word_start", "word_end", "shared_words"])
-    later_words = frame["later"].map(where)
-    frame["shared_start"] = [
-        _char(texts[i], int(batch.start[batch.offsets[k] + s])) for i, k, s in zip(frame["later"], later_words, frame["word_start"], strict=True)
-    ]
-    frame["shared_end"] = [
-        _char(texts[i], int(batch.end[batch.offsets[k] + e - 1])) for i, k, e in zip(frame["later"], later_words, frame["word_end"], strict=True)
-    ]
+    names = ["earlier", "later", "similarity", "containment", "kind", "word_start", "word_end", "shared_words", "source_word_start", "source_word_end"]
+    frame = pd.DataFrame(rows, columns=names)
+    for side, prefix, column in (("later", "shared", "word"), ("earlier", "source", "source_word")):
+        position = frame[side].map(where)
+        frame[f"{prefix}_start"] = [
+            _char(texts[i], int(batch.start[batch.offsets[k] + s])) for i, k, s in zip(frame[side], position, frame[f"{column}_start"], strict=True)
+        ]
+        frame[f"{prefix}_end"] = [
+            _char(texts[i], int(batch.end[batch.offsets[k] + e - 1])) for i, k, e in zip(frame[side], position, frame[f"{column}_end"], strict=True)
+        ]
     published = articles["published"]
     frame["article_id"] = articles["article_id"].to_numpy()[frame["later"]]
     frame["copy_of"] = articles["article_id"].to_numpy()[frame["earlier"]]
@@ -153,6 +158,15 @@ def verify(earlier: tuple, later: tuple, *, near: float = NEAR, min_words: int =
     else:
         return None
     return round(similarity, 4), round(containment, 4), kind, run_start, run_end, shared
+
+
+def source_run(earlier: tuple, later: tuple) -> tuple[int, int]:
+    """The longest run of the earlier text covered by the later one's shingles (word positions)."""
+    a, sa, _ = earlier
+    _, _, ub = later
+    if len(a) == len(later[0]) and np.array_equal(a, later[0]):
+        return 0, len(a)
+    return _longest_run(_covered(_member(sa, ub), len(a)))
 
 
 def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
