@@ -61,3 +61,10 @@ def extract_many(name: str, texts: list[str]) -> list[list[Raw]]:
             raws.append(Raw(ent.start_char, ent.end_char, kind, f"spacy:{label}"))
         out.append(raws)
     return out
+
+
+def installed_pipelines() -> list[str]:
+    """Names of the spaCy pipeline packages installed here (e.g. ``en_core_web_sm``), sorted."""
+    import spacy.util
+
+    return sorted(spacy.util.get_installed_models())
