@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from workbench.errors import WorkbenchError
-from workbench.ner import MENTION_COLUMNS, canonical, mentions, register_backend
+from workbench.ner import MENTION_COLUMNS, TYPES, canonical, mentions, register_backend
 from workbench.sentences import sentences as split
 
 
@@ -313,4 +313,4 @@ def test_polnear_sample(polnear_corpus):
     found = mentions(articles, sentences=split(articles))
     people = found[found["type"] == "PERSON"]["entity"].value_counts()
     assert {"Donald Trump", "Hillary Clinton"} <= set(people.head(5).index)
-    assert set(found["type"]) <= {"PERSON", "ORG", "GPE", "LOC"}
+    assert set(found["type"]) <= set(TYPES)
