@@ -543,10 +543,9 @@ def test_no_text_column_message_lists_the_text_names(tmp_path):
     assert all(name in detail for name in COLUMN_NAMES["text"])
 
 
-# -- what ingest must do with what the readers give (xfail until the lead wires it up) --------
+# -- what ingest does with what the readers give ----------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, raises=OverflowError, reason="ingest stores published as timestamp[ns]; issue 15 item 1 moves it to [ms]")
 def test_load_corpus_keeps_far_dates(tmp_path):
     (tmp_path / "far.txt").write_text("date 9999-12-31 A fictional lead.\n\nSource: Velmora Courier\n")
     (tmp_path / "old.txt").write_text("date 0900-06-01 A fictional old lead.\n\nSource: Velmora Courier\n")
@@ -555,7 +554,6 @@ def test_load_corpus_keeps_far_dates(tmp_path):
     assert reasons(corpus) == [("warning", "implausible_date")] * 2
 
 
-@pytest.mark.xfail(strict=True, reason="ingest sorts by (published, path) as strings: row=10 before row=2; sort with readers.natural_key")
 def test_load_corpus_keeps_table_row_order_and_natural_file_order(tmp_path):
     rows = [HEADER.strip()] + [f"n{i},2031-01-01,T,Fictional text {i}.,V" for i in range(1, 13)]
     (tmp_path / "a.csv").write_text("\n".join(rows) + "\n")
