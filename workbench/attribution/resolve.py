@@ -21,6 +21,7 @@ from workbench.attribution.patterns import Lexicon
 from workbench.attribution.speakers import Found
 from workbench.lexicon import is_known_outlet, outlet_name, read_rows
 from workbench.ner import TYPES
+from workbench.ner.canonical import strip_title
 from workbench.ner.gazetteer import is_country
 
 #: A mention as the resolver needs it: (start, end, entity, type, title).
@@ -34,10 +35,9 @@ _PRONOUN_WINDOW = 2  # sentences back in which a pronoun may find its person
 
 
 @lru_cache(maxsize=1)
-def _titles() -> frozenset[str]:
-    abbreviations = {r["abbreviation"] + "." for r in read_rows("abbreviations")}
-    nouns = {r["noun"].capitalize() for r in read_rows("source_nouns") if r["kind"] == "title"}
-    return frozenset(abbreviations | nouns | {"Mr", "Mrs", "Ms", "Dr", "President", "Vice", "Former", "U.S.", "US"})
+def _abbreviations() -> frozenset[str]:
+    """Abbreviations with their full stop ("Sen.", "Lt."): stripped before a name like titles."""
+    return frozenset(r["abbreviation"] + "." for r in read_rows("abbreviations"))
 
 
 def clean_name(surface: str) -> str:
@@ -57,12 +57,16 @@ def clean_name(surface: str) -> str:
     elif name.endswith(("s'", "s’")):
         name = name[:-1]
     words = name.split()
-    while len(words) > 1 and words[0].islower():
-        words = words[1:]  # "an angry Hollande", "state Sen. Jane Roe"
-    titles = _titles()
-    while len(words) > 1 and words[0] in titles:
-        words = words[1:]
-    return " ".join(words)
+    while len(words) > 1 and (words[0].islower() or words[0] == "Former"):
+        words = words[1:]  # "an angry Hollande", "state Sen. Jane Roe", "Former President Bill Clinton"
+    abbreviations = _abbreviations()
+    while True:  # titles (titles.csv, with a country before them: "US President") and abbreviations
+        rest = strip_title(" ".join(words))[0].split()
+        while len(rest) > 1 and rest[0] in abbreviations:
+            rest = rest[1:]
+        if rest == words:
+            return " ".join(words)
+        words = rest
 
 
 def name_kind(name: str, lex: Lexicon) -> str:
