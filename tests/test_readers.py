@@ -568,3 +568,11 @@ def test_csv_cell_larger_than_the_csv_module_default(tmp_path):
     (tmp_path / "a.csv").write_text(HEADER + f'big,2031-01-01,T,"{text}\n\n{text}",V\nsmall,2031-01-02,T,Small.,V\n')
     corpus = load_corpus(tmp_path, cache=False)
     assert sorted(corpus.articles["article_id"]) == ["big", "small"] and corpus.errors.empty
+
+
+def test_utf16_without_bom_and_literal_quotes(tmp_path):
+    (tmp_path / "a.csv").write_bytes((HEADER + 'x1,2031-01-01,T,A 5" screen and "more",V\n').encode("utf-16-le"))
+    (tmp_path / "b.csv").write_text(HEADER + 'x2,2031-01-02,T,A 5" screen,V\n')
+    corpus = load_corpus(tmp_path, cache=False)
+    assert corpus.articles["text"].tolist() == ['A 5" screen and "more"', 'A 5" screen']
+    assert reasons(corpus) == [("warning", "encoding")] and "utf_16" in corpus.errors["detail"].iloc[0]

@@ -28,7 +28,8 @@ def claim_folder(folder: Path, files: list[str]) -> list[Unit] | None:
         if candidate in names:
             manifest = names[candidate]
             try:
-                header = read_bytes(manifest)[:4096].decode("utf-8", "replace").split("\n", 1)[0].lower()
+                with open(manifest, "rb") as handle:
+                    header = handle.read(4096).decode("utf-8", "replace").split("\n", 1)[0].lower()
             except OSError:
                 return None
             if any(col in header.replace("\t", ",").split(",") for col in FILE_COLUMNS) or manifest.suffix == ".jsonl":

@@ -120,7 +120,8 @@ def sniff(sample: bytes, *, nul_is_binary: bool = True) -> Encoding:
             return Encoding(name, wide=True)
     nuls = sample.count(b"\x00")
     if nuls and (nul_is_binary or nuls * 100 > len(sample)):
-        guess = _detect(sample)
+        # UTF-16/32 without a byte-order mark: Latin text has a NUL in every other byte or more
+        guess = _detect(sample) if nuls * 4 >= len(sample) else None
         if guess and guess.startswith(("utf_16", "utf_32")):
             return Encoding(guess, wide=True, note=f"no byte-order mark; read as {guess}")
         raise DecodeProblem("binary", "the file holds NUL bytes: it is binary, not text")
@@ -136,6 +137,8 @@ def sniff(sample: bytes, *, nul_is_binary: bool = True) -> Encoding:
     if good >= bad:  # mostly UTF-8: the bad bytes are strays, read line by line
         return Encoding("utf-8")
     guess = _detect(sample)
+    if guess and guess.startswith(("utf_16", "utf_32")):
+        return Encoding(guess, wide=True, note=f"no byte-order mark; read as {guess}")
     if guess is None or guess in _WESTERN:
         name, label = "cp1252", "cp1252 (Windows Latin-1)"
     else:
