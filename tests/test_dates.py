@@ -171,14 +171,14 @@ def test_table_columns_and_published_rows():
     last_week = table[table["expression"] == "Last week"].iloc[0]
     assert last_week["sentence"] == 1 and last_week["anchor"] == pd.Timestamp("2024-11-14")
     assert table.loc[table["expression"] == "Yesterday", "date_start"].isna().all()
-    assert str(table["date_start"].dtype) == "datetime64[ns]" and str(table["sentence"].dtype) == "Int32"
+    assert str(table["date_start"].dtype) == "datetime64[us]" and str(table["sentence"].dtype) == "Int32"
 
 
 def test_zero_articles_gives_typed_empty_table():
     articles = _articles([])
     table = dates(articles, sentences=sentences(articles))
     assert list(table.columns) == DATE_COLUMNS and table.empty
-    assert str(table["date_end"].dtype) == "datetime64[ns]" and str(table["start"].dtype) == "Int64"
+    assert str(table["date_end"].dtype) == "datetime64[us]" and str(table["start"].dtype) == "Int64"
 
 
 def test_any_batch_gives_the_same_rows():

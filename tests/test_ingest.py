@@ -95,3 +95,71 @@ def test_strict_raises_on_first_error(folder):
     (folder / "broken.txt").write_text("")
     with pytest.raises(CorpusError, match=r"broken\.txt: empty"):
         load_corpus(folder, cache=False, strict=True)
+
+
+# -- dates outside pandas' nanosecond range (issue 15, item 1) ----------------------------
+
+FAR_BODY = "Officials said last week that the talks resume next year. Mr. Smith met U.S. officials in Velmora on Monday."
+
+
+@pytest.fixture
+def far_folder(tmp_path):
+    """Seeds dated 9999-12-31 and 0900-06-01, a CSV cell 1.1.2300 and a Parquet date32 column far out."""
+    import datetime
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder = tmp_path / "far"
+    folder.mkdir()
+    for name, date in (("late", "9999-12-31"), ("early", "0900-06-01"), ("normal", "2031-03-01")):
+        (folder / f"{name}.txt").write_text(f"date {date} {FAR_BODY}\n\nSource: Velmora Courier\n\nDetails: more.\n")
+    (folder / "t.csv").write_text(f'id,date,text\ncsv1,1.1.2300,"{FAR_BODY}"\n')
+    dates = pa.array([datetime.date(9999, 12, 31), datetime.date(1, 1, 1)], pa.date32())
+    pq.write_table(pa.table({"id": ["pq1", "pq2"], "date": dates, "text": [FAR_BODY, FAR_BODY]}), folder / "p.parquet")
+    return folder
+
+
+def test_far_dates_load_and_every_table_computes(far_folder, cache_dir):
+    from workbench.tables import TABLES
+
+    for _ in range(2):  # cold, then from the cache
+        corpus = load_corpus(far_folder)
+        published = dict(zip(corpus.articles["article_id"], corpus.articles["published"].dt.strftime("%Y-%m-%d"), strict=True))
+        assert published == {
+            "late": "9999-12-31", "early": "0900-06-01", "normal": "2031-03-01", "csv1": "2300-01-01", "pq1": "9999-12-31", "pq2": "0001-01-01",
+        }  # fmt: skip
+        assert corpus.articles["article_id"].tolist()[:2] == ["pq2", "early"]  # still in date order
+        implausible = corpus.errors[corpus.errors["reason"] == "implausible_date"]
+        assert len(implausible) == 5 and set(implausible["severity"]) == {"warning"}
+        assert not (corpus.errors["severity"] == "error").any()
+        for name in TABLES:
+            assert len(corpus.table(name)) > 0, name
+        assert not corpus.errors["reason"].str.endswith("_failed").any()
+        dates = corpus.dates
+        late = dates[(dates["article_id"] == "late") & (dates["kind"] == "relative")]
+        assert late["date_start"].min() == pd.Timestamp("9999-12-20")  # "last week" from 9999-12-31
+        assert late["date_start"].isna().any()  # "next year" is past the calendar: unresolved, not a crash
+        assert "9999-12-31" in corpus.describe() and len(corpus.filter(start="9000-01-01")) == 2
+
+
+def test_far_dates_through_the_analyses(far_folder):
+    import workbench
+
+    corpus = load_corpus(far_folder, cache=False)
+    assert len(workbench.timeline(corpus, freq="Y")) > 0
+    assert len(workbench.lags(corpus)) > 0
+    assert len(workbench.attribution_over_time(corpus, freq="Y")) >= 0
+    assert len(workbench.cooccurrence(corpus, freq="Y", min_count=1)) > 0
+    assert len(workbench.events(corpus)) >= 0
+
+
+def test_far_dates_on_the_command_line(far_folder, cache_dir):
+    from click.testing import CliRunner
+
+    from workbench.cli import main
+
+    for command in ("ingest", "check", "ingest"):
+        result = CliRunner().invoke(main, [command, str(far_folder)])
+        assert result.exit_code == 0, result.output
+        assert "implausible_date" in result.output

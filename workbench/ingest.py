@@ -192,7 +192,7 @@ def _read_units(units, problems, cache_dir, progress, n_jobs=None) -> tuple[pd.D
 ARTICLE_SCHEMA = pa.schema(
     [
         ("article_id", pa.large_string()),
-        ("published", pa.timestamp("ns")),
+        ("published", pa.timestamp("us")),  # years 1-9999 (nanoseconds stop at 1677-2262)
         ("outlet", pa.large_string()),
         ("via", pa.list_(pa.large_string())),
         ("title", pa.large_string()),
@@ -224,7 +224,7 @@ def _records_table(records: list[dict]) -> pa.Table:
 
     texts = column("text")
     data = {
-        "published": [None if p is None or pd.isna(p) else p for p in column("published")],
+        "published": [None if p is None or pd.isna(p) else pd.Timestamp(p) for p in column("published")],
         "via": [v if isinstance(v, list) else [] for v in column("via")],
         "sections": [[{"name": n, "start": s, "end": e} for n, s, e in v or ()] for v in column("sections")],
         "n_words": [count_words(t) for t in texts],
@@ -251,13 +251,18 @@ def _restore(table: pa.Table) -> pd.DataFrame:
 
 
 def _finish(table: pa.Table) -> tuple[pa.Table, pd.DataFrame]:
-    """Order by date then path, make ids unique (from the readers' ids in ``_id``), flag duplicate texts.
+    """Order by date then path (natural order), make ids unique (from the readers' ids in ``_id``), flag duplicate texts.
 
     Works on the Arrow table (sorting and reordering in C++) so that adding a few files to a large
     cached corpus does not convert every article to Python and back. Returns the table and the
     ``duplicate_id`` problems.
     """
-    order = pc.sort_indices(table, sort_keys=[("published", "ascending"), ("path", "ascending")])  # no date: last
+    paths = table.column("path").to_pylist()
+    rank = [0] * len(paths)  # natural order: a.csv#row=2 before a.csv#row=10, file2 before file10
+    for position, index in enumerate(sorted(range(len(paths)), key=lambda i: readers.natural_key(paths[i] or ""))):
+        rank[index] = position
+    keys = pa.table({"published": table.column("published"), "rank": pa.array(rank, type=pa.int64())})
+    order = pc.sort_indices(keys, sort_keys=[("published", "ascending"), ("rank", "ascending")])  # no date: last
     table = table.take(order)
     ids = table.column("_id").to_pandas()
     clash = ids.duplicated(keep="first")

@@ -105,7 +105,7 @@ def empty_pairs(*, period: bool = False) -> pd.DataFrame:
             "jaccard": pd.Series(dtype="float64"),
         }
     )
-    return frame.assign(period=pd.Series(dtype="datetime64[ns]"))[["period", *PAIR_COLUMNS]] if period else frame
+    return frame.assign(period=pd.Series(dtype="datetime64[us]"))[["period", *PAIR_COLUMNS]] if period else frame
 
 
 def _pairs(units: Units, min_count: int, measure: str, rows: np.ndarray | None = None) -> pd.DataFrame:
@@ -223,7 +223,7 @@ def cooccurrence(
         if not parts:
             return empty_pairs(period=True)
         result = pd.concat(parts, ignore_index=True)
-        result["period"] = pd.to_datetime(result["period"]).astype("datetime64[ns]")
+        result["period"] = pd.to_datetime(result["period"]).astype("datetime64[us]")
         result = result[["period", *PAIR_COLUMNS]]
     if not len(result):
         return empty_pairs(period=freq is not None)

@@ -189,10 +189,10 @@ def attribution_over_time(corpus, *, freq: str = "W", kinds: str | Iterable[str]
     rows = _text(corpus, kinds).dropna(subset=["published"])
     if rows.empty:
         return pd.DataFrame(
-            {"period": pd.Series([], dtype="datetime64[ns]"), "source_kind": pd.Series([], dtype="string"),
+            {"period": pd.Series([], dtype="datetime64[us]"), "source_kind": pd.Series([], dtype="string"),
              "attributions": pd.Series([], dtype="int64"), "share": pd.Series([], dtype="float64")}
         )  # fmt: skip
-    rows = rows.assign(period=rows["published"].dt.to_period(alias).dt.start_time.astype("datetime64[ns]"))
+    rows = rows.assign(period=rows["published"].dt.to_period(alias).dt.start_time.astype("datetime64[us]"))
     counts = rows.groupby(["period", "source_kind"], observed=True).size().rename("attributions").reset_index()
     counts["share"] = (counts["attributions"] / counts.groupby("period")["attributions"].transform("sum")).astype("float64")
     return counts.sort_values(["period", "source_kind"], kind="stable").reset_index(drop=True).astype({"attributions": "int64"})

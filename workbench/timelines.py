@@ -229,8 +229,8 @@ def lags(corpus) -> pd.DataFrame:
     found = found[(found["kind"] != "published") & found["date_start"].notna()]
     articles = corpus.articles.set_index("article_id")
     labels = [b[0] for b in LAG_BUCKETS]
-    published = found["article_id"].map(articles["published"]) if len(found) else pd.Series(dtype="datetime64[ns]")
-    found, published = found[published.notna()], published[published.notna()].astype("datetime64[ns]").dt.normalize()
+    published = found["article_id"].map(articles["published"]) if len(found) else pd.Series(dtype="datetime64[us]")
+    found, published = found[published.notna()], published[published.notna()].astype("datetime64[us]").dt.normalize()
     if found.empty:
         return _empty(LAG_COLUMNS, {}).assign(lag=pd.Categorical([], categories=labels, ordered=True))
     back = (published - found["date_end"]).dt.days
@@ -271,9 +271,9 @@ def lag_summary(lag_table: pd.DataFrame, *, by: str | None = None) -> pd.DataFra
 
 def _empty(columns: list[str], attrs: dict) -> pd.DataFrame:
     dtypes = {
-        "period": "datetime64[ns]", "group": "string", "articles": "int64", "total": "int64", "share": "float64",
-        "value": "float64", "z": "float64", "spike": "bool", "date_start": "datetime64[ns]", "date_end": "datetime64[ns]",
-        "published": "datetime64[ns]", "sentence": "int64", "lag_days": "float64",
+        "period": "datetime64[us]", "group": "string", "articles": "int64", "total": "int64", "share": "float64",
+        "value": "float64", "z": "float64", "spike": "bool", "date_start": "datetime64[us]", "date_end": "datetime64[us]",
+        "published": "datetime64[us]", "sentence": "int64", "lag_days": "float64",
     }  # fmt: skip
     frame = pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, "string")) for c in columns})
     frame.attrs.update(attrs)

@@ -100,7 +100,7 @@ def dates(articles: pd.DataFrame, *, sentences: pd.DataFrame) -> pd.DataFrame:
     Returns:
         ``article_id, sentence, start, end, expression, kind (absolute|relative|published),
         date_start, date_end, granularity (day|week|month|quarter|year), anchor``. Dates are
-        ``datetime64[ns]`` at midnight; ``date_end`` is the last day of the interval (inclusive);
+        ``datetime64[us]`` at midnight (years 1-9999); ``date_end`` is the last day of the interval (inclusive);
         ``anchor`` is the publication date a relative or year-less expression was resolved against.
         The ``published`` row has no sentence or offsets.
 
@@ -135,7 +135,7 @@ def dates(articles: pd.DataFrame, *, sentences: pd.DataFrame) -> pd.DataFrame:
 
 def _frame(columns: dict[str, list]) -> pd.DataFrame:
     def day(values: list) -> pd.Series:
-        return pd.Series(pd.to_datetime(pd.Series(values, dtype="object")), dtype="datetime64[ns]")
+        return pd.Series(pd.to_datetime(pd.Series(values, dtype="object")), dtype="datetime64[us]")  # years 1-9999
 
     return pd.DataFrame(
         {
@@ -154,8 +154,8 @@ def _frame(columns: dict[str, list]) -> pd.DataFrame:
 
 
 def _as_date(value) -> date | None:
-    if value is None or (not isinstance(value, date) and pd.isna(value)):
-        return None
+    if value is None or value is pd.NaT or (not isinstance(value, date) and pd.isna(value)):
+        return None  # NaT is a datetime subclass: without its own test it became a NaN anchor
     if isinstance(value, pd.Timestamp):
         return None if pd.isna(value) else value.date()
     if isinstance(value, date):

@@ -199,7 +199,10 @@ class DateResolver:
     def __call__(self, m: re.Match) -> tuple[str, Interval | None, bool, int] | None:
         """``(kind, interval or None, anchored, start)`` for a match, or ``None`` to drop it."""
         form = m.lastgroup
-        return getattr(self, f"_{form}")(m)
+        try:
+            return getattr(self, f"_{form}")(m)
+        except (ValueError, OverflowError):  # "next year" from 9999-12-31: past the calendar's years 1-9999
+            return "relative", None, False, -1
 
     # -- absolute forms ---------------------------------------------------------------------
     def _full(self, year: int, month: int, day: int) -> tuple[str, Interval | None, bool, int] | None:
