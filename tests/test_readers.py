@@ -576,3 +576,12 @@ def test_utf16_without_bom_and_literal_quotes(tmp_path):
     corpus = load_corpus(tmp_path, cache=False)
     assert corpus.articles["text"].tolist() == ['A 5" screen and "more"', 'A 5" screen']
     assert reasons(corpus) == [("warning", "encoding")] and "utf_16" in corpus.errors["detail"].iloc[0]
+
+
+def test_every_unit_reports_its_bytes(fixtures_dir, tmp_path):
+    shutil.copytree(fixtures_dir / "corpus", tmp_path / "c")
+    shutil.copytree(fixtures_dir / "manifest", tmp_path / "m")
+    units, _ = readers.discover(tmp_path)
+    for unit in units:
+        covered = sum(chunk.bytes_read for chunk in readers.read_unit_chunks(unit))
+        assert covered == sum(f.stat().st_size for f in unit.files()), unit.key

@@ -15,6 +15,7 @@ covered, so that a caller can hold one block at a time and show progress by byte
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -46,6 +47,16 @@ class Unit:
 
     def files(self) -> tuple[Path, ...]:
         return (self.path, *self.members)
+
+    def size(self) -> int:
+        """Bytes of the unit's files (from the signature taken while walking, when there is one)."""
+        if self.signature and not self.members and ":" in self.signature:
+            return int(self.signature.split(":", 1)[0])
+        total = 0
+        for file in self.files():
+            with contextlib.suppress(OSError):  # a missing file: reading it says what is wrong
+                total += os.stat(file).st_size
+        return total
 
     def fingerprint(self) -> str:
         """``reader:size:mtime`` of the file (a hash over all files for a manifest)."""
@@ -239,7 +250,9 @@ def read_unit_chunks(unit: Unit) -> Iterator[Result]:
     """
     reader = get(unit.reader)
     if reader.read_chunks is None:
-        yield read_unit(unit)
+        result = read_unit(unit)
+        result.bytes_read = unit.size()
+        yield result
         return
     try:
         yield from reader.read_chunks(unit)
