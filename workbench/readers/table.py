@@ -100,6 +100,9 @@ def _where(path: str, row: int) -> str:
     return f"{path}#row={row}"
 
 
+_JSON_KINDS = {type(None): "null", str: "a string", int: "a number", float: "a number", bool: "true/false", list: "a list"}
+
+
 def _jsonl_rows(lines: Iterator[tuple[int, str, int]], path: str, problems: list[Problem]) -> Iterator[Row]:
     row = 0
     for number, line, position in lines:
@@ -116,8 +119,7 @@ def _jsonl_rows(lines: Iterator[tuple[int, str, int]], path: str, problems: list
             problems.append(Problem(_where(path, row), "bad_row", "JSON nested too deeply", "error", number))
             continue
         if not isinstance(value, dict):
-            kind = "null" if value is None else type(value).__name__.replace("str", "a string").replace("int", "a number").replace("float", "a number")
-            kind = {"list": "a list", "bool": "true/false"}.get(kind, kind)
+            kind = _JSON_KINDS.get(type(value), type(value).__name__)
             problems.append(Problem(_where(path, row), "bad_row", f"the line is {kind}, not an object with named fields", "error", number))
             continue
         yield number, row, value, position
