@@ -13,6 +13,7 @@ from functools import lru_cache
 
 import pandas as pd
 
+from workbench.boilerplate import prose_texts
 from workbench.lexicon import read_rows
 
 _CANDIDATE = re.compile(
@@ -68,7 +69,8 @@ def sentences(articles: pd.DataFrame) -> pd.DataFrame:
     [[0, 0, 4], [1, 5, 9]]
     """
     ids, numbers, starts, ends = [], [], [], []
-    for article_id, text in zip(articles["article_id"], articles["text"], strict=True):
+    # boilerplate sections (sign-offs, credits: workbench.boilerplate) hold no sentence of the article
+    for article_id, text in zip(articles["article_id"], prose_texts(articles), strict=True):
         for number, (s, e) in enumerate(split(text)):
             ids.append(article_id)
             numbers.append(number)
