@@ -125,7 +125,7 @@ def test_read_gum_and_articles(tmp_path):
     docs = read_gum(path)
     articles = gum_articles(docs)
     assert articles["article_id"].tolist() == ["d1"] and articles["text"].iloc[0] == TEXT
-    assert str(articles["date"].iloc[0].date()) == "2020-01-02"
+    assert str(articles["published"].iloc[0].date()) == "2020-01-02"
 
 
 def test_empty_predictions():

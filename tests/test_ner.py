@@ -314,3 +314,66 @@ def test_polnear_sample(polnear_corpus):
     people = found[found["type"] == "PERSON"]["entity"].value_counts()
     assert {"Donald Trump", "Hillary Clinton"} <= set(people.head(5).index)
     assert set(found["type"]) <= set(TYPES)
+
+
+# -- issue 9: names on a corpus nobody tuned for ------------------------------------------------------
+
+
+def extract_dated(text: str, published: str) -> pd.DataFrame:
+    articles = pd.DataFrame({"article_id": ["t"], "text": [text], "published": [pd.Timestamp(published)]})
+    return mentions(articles, sentences=split(articles))
+
+
+def test_short_name_never_joins_a_different_surname():
+    text = "Treasury Secretary Donald Regan met the press. Later Reagan said taxes would fall, and Regan agreed."
+    found = extract(text)
+    assert found.loc[found["surface"] == "Regan", "entity"].tolist() == ["Donald Regan"]
+    assert "Donald Regan" not in found.loc[found["surface"] == "Reagan", "entity"].tolist()
+
+
+@pytest.mark.parametrize(
+    ("published", "text", "entity"),
+    [
+        ("2020-05-01", "Stoltenberg said the alliance would meet.", "Jens Stoltenberg"),
+        ("1987-05-01", "Stoltenberg said the budget would balance.", "Stoltenberg"),
+        ("2020-05-01", "Gerda Stoltenberg opened the show. Stoltenberg smiled.", "Gerda Stoltenberg"),
+    ],
+)
+def test_people_list_needs_active_years_and_no_other_full_name(published, text, entity):
+    found = extract_dated(text, published)
+    assert found.loc[found["surface"] == "Stoltenberg", "entity"].tolist() == [entity]
+
+
+def test_written_first_name_is_kept():
+    found = extract("Gerhard Stoltenberg said the budget would balance.")
+    assert found["entity"].tolist() == ["Gerhard Stoltenberg"]
+
+
+def test_name_split_by_a_line_break():
+    text = (
+        "The chairman of the Federal Reserve Board, Alan\n"
+        "Greenspan, said on Monday that interest rates would\n"
+        "hold for now, and that the bank saw no sign of a\n"
+        "slowdown in the economy of the United States.\n\n"
+        "Markets rose."
+    )
+    found = extract(text)
+    assert "Alan Greenspan" in found["entity"].tolist()
+    assert not {"Alan", "Greenspan"} & set(found["entity"])
+    row = found[found["entity"] == "Alan Greenspan"].iloc[0]
+    assert text[row["start"] : row["end"]] == "Alan\nGreenspan"  # offsets still point into the text as written
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "title"),
+    [
+        ("Investor Sumner Redstone bought more shares.", "Sumner Redstone", "Investor"),
+        ("Chancellor of the Exchequer Nigel Lawson spoke.", "Nigel Lawson", "Chancellor of the Exchequer"),
+        ("West German Finance Minister Gerhard Stoltenberg spoke.", "Gerhard Stoltenberg", "Finance Minister"),
+        ("Finance Minister Ana Quill resigned.", "Ana Quill", "Finance Minister"),
+    ],
+)
+def test_roles_before_names_go_to_title(text, entity, title):
+    found = extract(text)
+    people = found[found["type"] == "PERSON"]
+    assert people[["entity", "title"]].values.tolist() == [[entity, title]]

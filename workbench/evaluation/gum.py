@@ -46,11 +46,11 @@ def read_gum(path: str | Path) -> list[dict]:
 
 
 def gum_articles(docs: list[dict]) -> pd.DataFrame:
-    """``article_id, date, title, text`` of the documents (what :func:`workbench.ner.mentions` reads)."""
+    """``article_id, published, title, text`` of the documents (what :func:`workbench.ner.mentions` reads)."""
     return pd.DataFrame(
         {
             "article_id": [d["id"] for d in docs],
-            "date": pd.to_datetime([d.get("date") for d in docs], errors="coerce"),
+            "published": pd.to_datetime([d.get("date") for d in docs], errors="coerce"),
             "title": [d.get("title", "") for d in docs],
             "text": [d["text"] for d in docs],
         }

@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.errors import WorkbenchError
+from workbench.layout import unwrap
 from workbench.ner.canonical import Raw, canonical, resolve
 
 __all__ = ["BACKENDS", "MENTION_COLUMNS", "TYPES", "canonical", "mentions", "register_backend"]
@@ -108,7 +109,8 @@ def mentions(articles: pd.DataFrame, *, sentences: pd.DataFrame, backend: str = 
     """One row per entity mention (columns: :data:`MENTION_COLUMNS`), canonicalised.
 
     Args:
-        articles: needs ``article_id`` and ``text``.
+        articles: needs ``article_id`` and ``text``; ``published`` (or ``date``), when present, dates
+            the article for the people list's active years.
         sentences: ``article_id, sentence, start, end`` (``corpus.sentences``) for the same articles.
         backend: ``"rules"`` (default, no model) or ``"spacy:<package-or-path>"``, or a registered name.
 
@@ -129,7 +131,9 @@ def mentions(articles: pd.DataFrame, *, sentences: pd.DataFrame, backend: str = 
     if len(articles) == 0:
         return _empty()
     ids = articles["article_id"].astype(str).tolist()
-    texts = ["" if pd.isna(t) else str(t) for t in articles["text"]]
+    # a single line break inside a hard-wrapped paragraph is a space ("Alan\nGreenspan"); same offsets
+    texts = [unwrap("" if pd.isna(t) else str(t)) for t in articles["text"]]
+    years = _years(articles)
     by_article: dict[str, tuple[list[int], list[int]]] = {}
     if len(sentences):
         sent = sentences.sort_values(["article_id", "start"], kind="stable")
@@ -138,8 +142,8 @@ def mentions(articles: pd.DataFrame, *, sentences: pd.DataFrame, backend: str = 
     bounds = [by_article.get(i) or ([0], [len(t)]) for i, t in zip(ids, texts, strict=True)]
     raws = run(texts, bounds)
     columns: list[list] = [[] for _ in MENTION_COLUMNS]
-    for article_id, text, (starts, _ends), found in zip(ids, texts, bounds, raws, strict=True):
-        resolved = resolve(text, found)
+    for article_id, text, (starts, _ends), found, year in zip(ids, texts, bounds, raws, years, strict=True):
+        resolved = resolve(text, found, year=year)
         if not resolved:
             continue
         offsets = np.fromiter((m.start for m in resolved), dtype=np.int64, count=len(resolved))
@@ -149,3 +153,12 @@ def mentions(articles: pd.DataFrame, *, sentences: pd.DataFrame, backend: str = 
             for column, value in zip(columns, row, strict=True):
                 column.append(value)
     return _frame(*columns)
+
+
+def _years(articles: pd.DataFrame) -> list[int | None]:
+    """Publication year per article (``published``, else ``date``; None when unknown)."""
+    for column in ("published", "date"):
+        if column in articles.columns:
+            dates = pd.to_datetime(articles[column], errors="coerce", utc=True)
+            return [None if pd.isna(d) else int(d.year) for d in dates]
+    return [None] * len(articles)

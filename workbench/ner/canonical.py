@@ -11,9 +11,10 @@ Rules, in the order they apply to a mention found by any backend:
 4. **demonyms** link to their country ("North Korean", "Chinese" -> North Korea, China); the surface
    keeps the word as written;
 5. **compounds are split** ("US-China", "Russia/Ukraine" -> United States, China);
-6. **short names** resolve within an article to a longer person name seen in it ("Biden" -> Joe
-   Biden, "Xi" -> Xi Jinping), and close spellings of a person's name ("Zelenskyy", "Zelensky") are
-   joined with rapidfuzz.
+6. **short names** resolve within an article to the full person name whose last word is exactly
+   that name ("Biden" -> Joe Biden; "Reagan" is never "Donald Regan"); spelling variants
+   ("Zelenskyy", "Zelensky") are joined only through the aliases of ``people.csv``; a lone surname
+   from the people list needs the article's year within the person's active years.
 
 :func:`canonical` exposes rules 1-4 for a free string, for code that meets names outside the text
 (attribution cues, user input).
@@ -220,8 +221,12 @@ def canonical(surface: str) -> tuple[str, str] | None:
     return (text, found[0]) if found else None
 
 
-def resolve(text: str, raws: list[Raw], gaz: Gazetteer | None = None) -> list[Mention]:
-    """Canonical mentions of one article from a backend's raw mentions (all rules above)."""
+def resolve(text: str, raws: list[Raw], gaz: Gazetteer | None = None, *, year: int | None = None) -> list[Mention]:
+    """Canonical mentions of one article from a backend's raw mentions (all rules above).
+
+    ``year`` is the publication year (None when unknown): a lone surname from the people list
+    is linked to the listed person only within the entry's active years.
+    """
     gaz = gaz or gazetteer()
     out: list[Mention] = []
     for raw in raws:
@@ -233,7 +238,7 @@ def resolve(text: str, raws: list[Raw], gaz: Gazetteer | None = None) -> list[Me
             out.append(Mention(start, end, surface, raw.entity, raw.type or "ORG", raw.country, raw.title, raw.how))
             continue
         out.extend(_resolve_unknown(text, start, end, raw, gaz))
-    return _short_names(out)
+    return _short_names(out, gaz, year)
 
 
 def _resolve_unknown(text: str, start: int, end: int, raw: Raw, gaz: Gazetteer) -> list[Mention]:
@@ -275,32 +280,40 @@ def _resolve_unknown(text: str, start: int, end: int, raw: Raw, gaz: Gazetteer) 
     return [Mention(start, end, surface, " ".join(surface.split()), raw.type, raw.country, title, raw.how)]
 
 
-def _short_names(mentions: list[Mention]) -> list[Mention]:
-    """Single-word names -> the longer person name of the same article containing that word."""
-    full: dict[str, str] = {}
-    persons = [m.entity for m in mentions if m.type == "PERSON" and " " in m.entity]
-    country = {m.entity: m.country for m in mentions if m.type == "PERSON" and m.country is not None}
-    for name in persons:  # last word first ("Biden"), then first word ("Xi"), earlier names win
-        full.setdefault(name.split()[-1], name)
-    for name in persons:
-        full.setdefault(name.split()[0], name)
-    if not full:
-        return [m for m in mentions if m.type != "UNKNOWN"]
-    from rapidfuzz import fuzz, process
+def _short_names(mentions: list[Mention], gaz: Gazetteer, year: int | None = None) -> list[Mention]:
+    """Single-word names -> the full person name of the same article whose last word is exactly that name.
 
+    "Reagan" is never "Donald Regan": spelling variants are joined only through the aliases of
+    ``people.csv``. A lone surname the people list knows ("Stoltenberg") goes to another full name of
+    the article with that surname first, and to the list's person only when the publication year is
+    within the entry's active years; otherwise it stays a person named as written.
+    """
+    full: dict[str, str] = {}
+    persons = [m.entity for m in mentions if m.type == "PERSON" and " " in m.entity and " " in m.surface.strip()]  # written in full
+    country = {m.entity: m.country for m in mentions if m.type == "PERSON" and m.country is not None}
+    for name in persons:  # earlier names win
+        full.setdefault(name.split()[-1], name)
     out = []
-    surnames = {name.split()[-1]: name for name in persons}
     for m in mentions:
-        single = " " not in m.entity
-        if m.type == "PERSON" and m.how == "people" and " " not in m.surface and full.get(m.surface, m.entity) != m.entity:
-            m = m._replace(entity=full[m.surface], country=country.get(full[m.surface]), how=f"{m.how}+short_name")  # "Obama" after "Michelle Obama"
-        elif single and (m.type in ("PERSON", "UNKNOWN") or (m.type in ("ORG", "GPE") and m.how.startswith("rule:"))):
+        if m.type == "PERSON" and m.how == "people" and " " not in m.surface:
+            name = full.get(m.surface)
+            if name is not None:  # "Melania Trump ... Trump"
+                if name != m.entity:
+                    m = m._replace(entity=name, country=country.get(name), how=f"{m.how}+short_name")
+            elif name is None and not _active(gaz, m.entity, year):  # a 1987 "Stoltenberg" is not Jens
+                m = m._replace(entity=m.surface, country=None, how="rule:surname")
+        elif " " not in m.entity and (m.type in ("PERSON", "UNKNOWN") or (m.type in ("ORG", "GPE") and m.how.startswith("rule:"))):
             name = full.get(m.entity)
-            if name is None and m.type in ("PERSON", "UNKNOWN") and len(m.entity) > 5:
-                close = process.extractOne(m.entity, list(surnames), scorer=fuzz.ratio, score_cutoff=85)
-                name = surnames[close[0]] if close else None
             if name is not None:
                 m = m._replace(entity=name, type="PERSON", country=country.get(name), how=f"{m.how}+short_name")
         if m.type != "UNKNOWN":
             out.append(m)
     return out
+
+
+def _active(gaz: Gazetteer, entity: str, year: int | None) -> bool:
+    """Whether a listed person was in the news in ``year`` (a year of margin; True when unknown)."""
+    first, last = gaz.people_years.get(entity, (None, None))
+    if year is None:
+        return True
+    return (first is None or year >= first - 1) and (last is None or year <= last + 1)

@@ -24,7 +24,7 @@ import importlib.resources
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -60,6 +60,8 @@ class Gazetteer:
     surnames: frozenset[str]
     common_words: frozenset[str]
     roles: dict[str, frozenset[str]]
+    #: canonical person -> (first, last) year in the news (None: open), from ``people.csv``
+    people_years: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)
 
     def role(self, word: str, role: str) -> bool:
         return word in self.roles.get(role, ())
@@ -182,8 +184,10 @@ def gazetteer() -> Gazetteer:
     given = first_names()
     countries = country_names()
     phrases: dict[str, Entry] = {}
+    years: dict[str, tuple[int | None, int | None]] = {}
 
     for row in read_rows("people"):
+        years[row["name"]] = (_year(row.get("active_from")), _year(row.get("active_to")))
         for alias in [row["name"], *split_aliases(row["aliases"])]:
             _add(phrases, alias, Entry(row["name"], "PERSON", row["country"] or None, "entity", "people"))
     for row in read_rows("organisations"):
@@ -253,4 +257,9 @@ def gazetteer() -> Gazetteer:
         surnames=surnames(),
         common_words=common,
         roles={k: frozenset(v) for k, v in roles.items()},
+        people_years=years,
     )
+
+
+def _year(value: str | None) -> int | None:
+    return int(value) if value and value.strip().isdigit() else None

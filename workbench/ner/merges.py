@@ -96,14 +96,24 @@ def merge_first_names(text, pieces, gaz: Gazetteer):
         if a is None and _place_word(b, text[b_s:b_e]) and a_words and a_words[0] in gaz.first_names and a_words[-1] not in ("of", "and"):
             out[k : k + 2] = [(a_s, b_e, None)]
             continue
-        if a is None and b is not None and b.type == "PERSON" and b.how == "people" and " " not in text[b_s:b_e] and a_words and a_words[0] in gaz.first_names:
-            out[k : k + 2] = [(a_s, b_e, None)]  # "Melania Trump" is not Donald Trump
+        if a is None and b is not None and b.type == "PERSON" and b.how == "people" and " " not in text[b_s:b_e] and _given(a_words, gaz):
+            out[k : k + 2] = [(a_s, b_e, None)]  # a written first name is kept: "Melania Trump", "Gerhard Stoltenberg"
             continue
         if b is None and _place_word(a, text[a_s:a_e]) and text[a_s:a_e] in gaz.first_names and text[b_s:b_e].strip()[:1].isupper():
             out[k : k + 2] = [(a_s, b_e, None)]
             continue
         k += 1
     return out
+
+
+def _given(words: list[str], gaz: Gazetteer) -> bool:
+    """Words before a listed surname that can be a first name: a known one, or a capitalised non-word."""
+    if not words:
+        return False
+    last = words[-1]
+    if words[0] in gaz.first_names:
+        return True
+    return last[:1].isupper() and last.isalpha() and last.lower() not in gaz.common_words and not gaz.role(last, "not_name")
 
 
 def _place_word(entry: Entry | None, surface: str) -> bool:

@@ -34,9 +34,16 @@ from workbench.ner.unknown import title_before, unknown, unknown_names
 
 _UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽ"
 _WORD = rf"(?:al-|el-|al[ \t]+|de[ \t]+)?[{_UPPER}][\w'’.&-]*"
-_CONNECT = r"(?:of|the|for|and|de|del|della|di|da|dos|du|des|la|le|van|von|der|den|al|el|bin|ibn)"
-#: a capitalised name sequence: capitalised words, possibly joined by a few lower-case connectors
-CANDIDATE = re.compile(rf"(?<![\w'’.-]){_WORD}(?:[ \t]+(?:{_CONNECT}[ \t]+){{0,2}}{_WORD})*")
+
+
+@lru_cache(maxsize=1)
+def candidate_pattern() -> re.Pattern[str]:
+    """A capitalised name sequence: capitalised words, possibly joined by up to two lower-case
+    connectors (the ``connector`` words of ``name_parts.csv``: of, the, for, de, van ...)."""
+    words = sorted(gazetteer().roles.get("connector", ()), key=len, reverse=True)
+    connect = "(?:" + "|".join(re.escape(w) for w in words) + ")" if words else "(?!)"
+    return re.compile(rf"(?<![\w'’.-]){_WORD}(?:[ \t]+(?:{connect}[ \t]+){{0,2}}{_WORD})*")
+
 _OPENERS = "\"'“‘([-–—*• \t"
 
 
@@ -114,7 +121,7 @@ def extract(text: str, sentence_starts: list[int], sentence_ends: list[int]) -> 
     caps = [(s, e) for s, e in zip(sentence_starts, sentence_ends, strict=True) if _is_caps(text[s:e])]
     caps_starts = [s for s, _ in caps]
     regions: list[tuple[int, int]] = []
-    for found in CANDIDATE.finditer(text):
+    for found in candidate_pattern().finditer(text):
         cs, ce = found.span()
         if caps:
             i = bisect.bisect_right(caps_starts, cs) - 1

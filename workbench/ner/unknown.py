@@ -13,9 +13,15 @@ from workbench.ner.canonical import Raw, classify, keeps_full_stop
 from workbench.ner.gazetteer import Gazetteer, gazetteer
 
 _WORDS = re.compile(r"[^\s]+")
-_SAID_AFTER = re.compile(r"[ \t]*,?[ \t]*(?:said|says|told|added|wrote|tweeted|stated|explained|argued|noted|insisted|warned|claimed|asked|replied)\b")
-_SAID_BEFORE = re.compile(r"\b(?:said|says|told|added|according to)[ \t]+$")
-_SPLIT_WORDS = frozenset({"and", "&"})
+
+
+@lru_cache(maxsize=1)
+def _said() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """"X said" and "said X" (the ``said`` words of ``name_parts.csv``): an unknown single name there is a person."""
+    words = sorted(gazetteer().roles.get("said", ()), key=len, reverse=True)
+    verbs = "(?:" + "|".join(re.escape(w) for w in words) + ")" if words else "(?!)"
+    return re.compile(rf"[ \t]*,?[ \t]*{verbs}\b"), re.compile(rf"\b{verbs}[ \t]+$")
+
 _CAMEL = re.compile(r"^(?!Mc|Mac|Di|De|Le|La|Van|Von|O')[A-Z][a-z]+[A-Z][a-z]+")
 
 
@@ -45,7 +51,7 @@ def unknown_names(text: str, ps: int, pe: int, gaz: Gazetteer):
     run: list[tuple[int, int]] = []
     for m in _WORDS.finditer(text, ps, pe):
         word = m.group(0)
-        if word in _SPLIT_WORDS or gaz.role(word.rstrip(",.;:"), "not_name") or word in ("-", "–"):
+        if gaz.role(word, "split") or gaz.role(word.rstrip(",.;:"), "not_name") or word in ("-", "–"):
             if run:
                 yield from _trimmed(text, run, gaz)
             run = []
@@ -90,7 +96,8 @@ def unknown(text: str, ws: int, we: int, title: str | None, gaz: Gazetteer) -> R
         word = words[0]
         if word.lower() in gaz.common_words or gaz.role(word, "not_name"):
             return None
-        if _SAID_AFTER.match(text, we) or _SAID_BEFORE.search(text, max(0, ws - 20), ws):
+        said_after, said_before = _said()
+        if said_after.match(text, we) or said_before.search(text, max(0, ws - 20), ws):
             return Raw(ws, we, "PERSON", "rule:said", None, None, None)
         if word.isupper() and text[we : we + 1] == ":":  # a transcript's speaker: "TAPPER:"
             return Raw(ws, we, "UNKNOWN", "rule:speaker", None, None, None)
