@@ -95,3 +95,21 @@ def test_copyright_and_read_more_lines_group_across_years_and_links(line):
         articles["text"] = [t.replace("1987", str(1980 + i)) for i, t in enumerate(articles["text"])]
     patterns, _ = boilerplate.find(articles)
     assert len(patterns) == 1 and patterns.loc[0, "articles"] == 12
+
+
+def test_load_corpus_marks_boilerplate_and_can_turn_it_off(tmp_path):
+    from workbench import load_corpus
+
+    articles = _articles(30)
+    table = pd.DataFrame({"date": [f"1987-03-{i % 28 + 1:02d}" for i in range(30)], "title": articles["title"], "text": articles["text"]})
+    table.to_csv(tmp_path / "wire.csv", index=False)
+    corpus = load_corpus(tmp_path / "wire.csv", cache=False)
+    assert set(corpus.boilerplate["pattern"]) == {"Harbour", "(Reporting by X; Editing by X)"}
+    assert corpus.boilerplate["outlet"].isna().all()  # no outlet column: one corpus
+    first = corpus.articles.iloc[0]
+    assert [first["text"][s:e] for _, s, e in first["sections"] if _ == "boilerplate"][-1] == "Harbour"
+    texts = [first["text"][s:e] for s, e in corpus.sentences.query("article_id == @first.article_id")[["start", "end"]].values]
+    assert not any("Harbour" in t or "Reporting" in t for t in texts)
+    assert len(corpus.filter(start="1987-03-05").boilerplate) == 2
+    plain = load_corpus(tmp_path / "wire.csv", cache=False, boilerplate=False)
+    assert plain.boilerplate.empty and not any(name == "boilerplate" for s in plain.articles["sections"] for name, *_ in s)

@@ -40,6 +40,7 @@ class Corpus:
         options: dict[str, Any] | None = None,
         filters: dict[str, Any] | None = None,
         seconds: float = 0.0,
+        boilerplate: pd.DataFrame | None = None,
     ):
         self.articles = articles
         self.errors = errors
@@ -48,6 +49,8 @@ class Corpus:
         self.options: dict[str, Any] = {"backend": "rules", "n_jobs": 1, **(options or {})}
         self.filters: dict[str, Any] = filters or {}
         self.seconds = seconds
+        #: boilerplate patterns found at load (``workbench.boilerplate``): outlet, pattern, example, where, articles
+        self.boilerplate = boilerplate if boilerplate is not None else _no_boilerplate()
         self._tables: dict[str, pd.DataFrame] = dict(tables or {})
         self._row_keys: list[str] | None = None
 
@@ -156,7 +159,7 @@ class Corpus:
         filters = {**self.filters, **{k: v for k, v in dict(start=start, end=end, outlets=outlets, entities=entities).items() if v}}
         return Corpus(
             articles, self.errors, root=self.root, cache_dir=self.cache_dir, tables=tables,
-            options=self.options, filters=filters, seconds=self.seconds,
+            options=self.options, filters=filters, seconds=self.seconds, boilerplate=self.boilerplate,
         )
 
     # -- summaries ------------------------------------------------------------------------
@@ -219,6 +222,12 @@ class Corpus:
         for key in sorted(self._keys()):
             digest.update(key.encode())
         return digest.hexdigest()
+
+
+def _no_boilerplate() -> pd.DataFrame:
+    from workbench.boilerplate import PATTERN_COLUMNS
+
+    return pd.DataFrame({c: pd.Series([], dtype=t) for c, t in PATTERN_COLUMNS.items()})
 
 
 def _day(value: str | pd.Timestamp, name: str) -> pd.Timestamp:

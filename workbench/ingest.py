@@ -43,6 +43,7 @@ def load_corpus(
     backend: str = "rules",
     n_jobs: int = 1,
     read_jobs: int | None = None,
+    boilerplate: bool = True,
 ) -> Corpus:
     """Load a folder or file of news articles.
 
@@ -59,6 +60,9 @@ def load_corpus(
         n_jobs: processes used for derived tables on large corpora.
         read_jobs: processes used to parse files when more than ``PARALLEL_MIN_FILES`` are new
             or changed (default: one per core).
+        boilerplate: find lines and edge fragments repeated across many articles of an outlet
+            (sign-offs, credits, copyright lines: ``workbench.boilerplate``), mark them as
+            ``boilerplate`` sections that every extractor skips, and list them in ``corpus.boilerplate``.
 
     Returns:
         A :class:`Corpus`. Problems with individual files are rows of ``corpus.errors``.
@@ -78,11 +82,16 @@ def load_corpus(
     units, problems = readers.discover(root, format=format, options=options)
     cache_dir = config.CACHE_DIR / cachestore.corpus_key(root, format, options) if cache else None
     articles, errors = _read_units(units, problems, cache_dir, progress, read_jobs)
+    patterns = None
+    if boilerplate:  # across articles, so after the per-file cache: sections gain boilerplate ranges
+        from workbench.boilerplate import mark
+
+        articles, patterns = mark(articles)
     if strict and (errors["severity"] == "error").any():
         first = errors[errors["severity"] == "error"].iloc[0]
         raise CorpusError(f"{first['path']}: {first['reason']}: {first['detail']}")
     return Corpus(
-        articles, errors, root=root, cache_dir=cache_dir, options={"backend": backend, "n_jobs": n_jobs},
+        articles, errors, root=root, cache_dir=cache_dir, options={"backend": backend, "n_jobs": n_jobs}, boilerplate=patterns,
         seconds=time.perf_counter() - started,
     )  # fmt: skip
 

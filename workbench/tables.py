@@ -130,12 +130,14 @@ def table_store(cache_dir: Path | None, name: str, options: dict) -> Path | None
 
 
 def row_keys(articles: pd.DataFrame) -> list[str]:
-    """Per-article cache keys: the text hash plus the header data extractors read."""
+    """Per-article cache keys: the text hash plus the header data extractors read (and boilerplate ranges)."""
+    from workbench.boilerplate import ranges
+
     return [
-        hashlib.blake2b(f"{a}|{h}|{p}|{o}|{v}|{c}".encode(), digest_size=8).hexdigest()
-        for a, h, p, o, v, c in zip(
+        hashlib.blake2b(f"{a}|{h}|{p}|{o}|{v}|{c}|{b}".encode(), digest_size=8).hexdigest()
+        for a, h, p, o, v, c, b in zip(
             articles["article_id"], articles["content_hash"], articles["published"], articles["outlet"],
-            articles["via"], articles["credit"], strict=True,
+            articles["via"], articles["credit"], ranges(articles), strict=True,
         )
     ]
 
