@@ -20,6 +20,7 @@ from filelock import FileLock
 
 from workbench import config, reports
 from workbench.cli import main
+from workbench.errors import WorkbenchError
 from workbench.reports import folders
 from workbench.reports import run as run_module
 
@@ -57,7 +58,12 @@ def test_run_layout(good_run):
     folder = out / result.run_id
     assert result.folder == folder
     names = sorted(p.name for p in folder.iterdir())
-    assert names == ["itables.html", "itables.ipynb", "plotly.html", "plotly.ipynb", "run.json", "succeeds.html", "succeeds.ipynb"]
+    assert names == [
+        folders.RUN_MARKER, "assets", "data", "itables.html", "itables.ipynb", "plotly.html", "plotly.ipynb", "run.json", "succeeds.html", "succeeds.ipynb"
+    ]  # fmt: skip
+    assert sorted(str(p.relative_to(folder)) for p in (folder / "data").rglob("*.csv")) == [
+        "data/itables/articles-fixture.csv", "data/plotly/articles-per-outlet.csv"
+    ]  # fmt: skip
     assert (out / "latest").resolve() == folder.resolve()
     assert reports.latest_folder(out) == folder
     assert not list(out.glob(".tmp-*"))
@@ -71,20 +77,50 @@ def test_reports_are_offline(good_run):
     _, result = good_run
     for name in ("plotly", "itables", "succeeds"):
         page = (result.folder / f"{name}.html").read_text(encoding="utf-8")
-        assert not re.search(r"<script[^>]+src=", page), name
+        # the only script loaded by src is plotly.js, from the run folder (a relative path: file: when opened)
+        assert set(re.findall(r"<script[^>]+src=\"([^\"]*)\"", page)) <= {"assets/plotly.min.js"}, name
         assert not re.search(r"<link[^>]+href=\"?https?:", page), name
         # the embedded libraries mention URLs in their code; the page around them must fetch nothing
         markup = re.sub(r"(?s)<script\b[^>]*>.*?</script>", "<script></script>", page)
         for banned in ("require", "mathjax", "cdn.", "unpkg.com", "embed-amd", "@import", "url(http"):
             assert banned not in markup.lower(), (name, banned)
-        assert len(page.encode()) < 8_000_000
+        assert len(page.encode()) < 2_000_000
 
 
-def test_plotly_js_embedded_once(good_run):
+def test_plotly_js_loaded_once_from_the_run_folder(good_run):
     _, result = good_run
     page = (result.folder / "plotly.html").read_text(encoding="utf-8")
     assert page.count("Plotly.newPlot(") == 2
-    assert len(re.findall(r"plotly\.js v\d", page)) == 1  # the library's banner: embedded exactly once
+    tags = list(re.finditer(r'<script[^>]+src="assets/plotly.min.js"', page))
+    assert len(tags) == 1 and tags[0].start() < page.index("Plotly.newPlot(")
+    assert not re.findall(r"plotly\.js v\d", page)  # the library's banner: not inlined
+    assert re.search(r"plotly\.js v\d", (result.folder / "assets" / "plotly.min.js").read_text(encoding="utf-8"))
+
+
+def test_executed_notebooks_carry_no_library(good_run):
+    _, result = good_run
+    for name in ("plotly", "itables", "succeeds"):
+        kept = (result.folder / f"{name}.ipynb").read_text(encoding="utf-8")
+        assert not re.search(r"plotly\.js v\d", kept) and len(kept) < 100_000, name
+    assert "European Pravda" in (result.folder / "itables.ipynb").read_text(encoding="utf-8")  # the results stay
+
+
+def test_data_behind_charts_and_tables_is_linked(good_run):
+    _, result = good_run
+    page = (result.folder / "plotly.html").read_text(encoding="utf-8")
+    assert re.search(r'<a download[^>]* href="data/plotly/articles-per-outlet.csv"', page) and "Data behind this chart" in page
+    table = (result.folder / "itables.html").read_text(encoding="utf-8")
+    assert re.search(r'<a download[^>]* href="data/itables/articles-fixture.csv"', table) and "All 1 rows" in table
+    rows = (result.folder / "data" / "itables" / "articles-fixture.csv").read_text(encoding="utf-8").splitlines()
+    assert rows[0] == "published,outlet,title,credit" and len(rows) == 2
+
+
+def test_self_contained_report_inlines_plotly(tmp_path):
+    result = reports.run_reports([PLOTLY], out=tmp_path, self_contained=True)
+    page = (result.folder / "plotly.html").read_text(encoding="utf-8")
+    assert not re.search(r"<script[^>]+src=", page)
+    assert len(re.findall(r"plotly\.js v\d", page)) == 1 and page.index("plotly.js v") < page.index("Plotly.newPlot(")
+    assert len(page.encode()) < 8_000_000
 
 
 def test_itables_embedded(good_run):
@@ -136,7 +172,8 @@ def test_failed_notebook_keeps_previous_run_and_latest(tmp_path):
     assert "line 2: raise ValueError" in result.output
     failed = [p for p in out.iterdir() if p.name.endswith("-failed")]
     assert len(failed) == 1
-    assert sorted(p.name for p in failed[0].iterdir()) == ["raises.failed.ipynb", "run.json", "succeeds.html", "succeeds.ipynb"]
+    kept = sorted(p.name for p in failed[0].iterdir())
+    assert kept == [folders.RUN_MARKER, "assets", "raises.failed.ipynb", "run.json", "succeeds.html", "succeeds.ipynb"]
     executed = nbformat.read(failed[0] / "raises.failed.ipynb", as_version=4)
     assert any(o.get("ename") == "ValueError" for c in executed.cells if c.cell_type == "code" for o in c.outputs)
     assert reports.latest_folder(out) == good and tree_digest(good) == before
@@ -182,13 +219,93 @@ def test_second_run_exits_with_a_clear_message_while_locked(tmp_path):
     assert not reports.list_runs(tmp_path)
 
 
-def test_stale_temporary_folders_are_removed(tmp_path, monkeypatch):
+def fake_runs(monkeypatch, outcomes=None):
+    outcomes = iter(outcomes) if outcomes else None
+    monkeypatch.setattr(
+        run_module, "_execute_all", lambda paths, *a, **k: [reports.NotebookResult(p.stem, next(outcomes) if outcomes else "ok") for p in paths]
+    )
+
+
+def test_stale_temporary_folders_are_removed_only_when_ours(tmp_path, monkeypatch):
+    fake_runs(monkeypatch)
+    reports.run_reports([SUCCEEDS], out=tmp_path)  # claims the folder
+    token = folders.read_marker(tmp_path)["token"]
     stale = tmp_path / ".tmp-20000101-000000-dead"
     stale.mkdir()
+    folders.mark_run(stale, token)
     (stale / "half.html").write_text("<p>half", encoding="utf-8")
-    monkeypatch.setattr(run_module, "_execute_all", lambda *a, **k: [])
+    other = tmp_path / ".tmp-someone-elses"
+    other.mkdir()
+    (other / "work.txt").write_text("keep me", encoding="utf-8")
+    forged = tmp_path / ".tmp-forged"
+    forged.mkdir()
+    (forged / folders.RUN_MARKER).write_text("not-the-token\n", encoding="utf-8")
     reports.run_reports([SUCCEEDS], out=tmp_path)
     assert not stale.exists()
+    assert (other / "work.txt").read_text(encoding="utf-8") == "keep me" and forged.exists()
+
+
+def test_refuses_a_non_empty_folder_it_did_not_make(tmp_path, monkeypatch):
+    fake_runs(monkeypatch)
+    (tmp_path / "thesis.docx").write_text("months of work", encoding="utf-8")
+    (tmp_path / "index.html").write_text("my own page", encoding="utf-8")
+    (tmp_path / ".tmp-build").mkdir()
+    before = tree_digest(tmp_path)
+    with pytest.raises(WorkbenchError, match="not a workbench reports folder"):
+        reports.run_reports([SUCCEEDS], out=tmp_path)
+    assert tree_digest(tmp_path) == before and sorted(p.name for p in tmp_path.iterdir()) == [".tmp-build", "index.html", "thesis.docx"]
+    result = invoke(SUCCEEDS, "--out", str(tmp_path))
+    assert result.exit_code == 2 and "not a workbench reports folder" in result.output and tree_digest(tmp_path) == before
+
+
+def test_an_empty_or_new_folder_is_claimed(tmp_path, monkeypatch):
+    fake_runs(monkeypatch)
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / ".gitkeep").write_text("", encoding="utf-8")
+    for out in (tmp_path / "empty", tmp_path / "new" / "nested"):
+        assert reports.run_reports([SUCCEEDS], out=out).status == "ok"
+        assert folders.read_marker(out)["runs"] == [reports.latest_folder(out).name]
+
+
+def test_keep_never_deletes_a_folder_for_its_run_json(tmp_path, monkeypatch):
+    fake_runs(monkeypatch)
+    first = reports.run_reports([SUCCEEDS], out=tmp_path)
+    # another tool's results, put into the reports folder later, with a run.json of its own
+    other = tmp_path / "20000101-000000-beef"
+    other.mkdir()
+    (other / "run.json").write_text(json.dumps({"run_id": "x", "started": "2000-01-01T00:00:00", "status": "ok"}), encoding="utf-8")
+    (other / "results.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    # a copied run folder, marker included, that the workbench never recorded
+    copied = tmp_path / "20000101-000000-copy"
+    copied.mkdir()
+    (copied / folders.RUN_MARKER).write_text((first.folder / folders.RUN_MARKER).read_text(encoding="utf-8"), encoding="utf-8")
+    (copied / "run.json").write_text(json.dumps({"started": "1999-01-01T00:00:00"}), encoding="utf-8")
+    for _ in range(2):
+        reports.run_reports([SUCCEEDS], out=tmp_path, keep=1)
+    assert (other / "results.csv").exists() and (copied / "run.json").exists()
+    assert [r["folder"] for r in reports.list_runs(tmp_path)] == [reports.latest_folder(tmp_path).name]
+
+
+def test_a_run_json_from_the_future_does_not_decide_what_is_pruned(tmp_path, monkeypatch):
+    fake_runs(monkeypatch)
+    runs = [reports.run_reports([SUCCEEDS], out=tmp_path, keep=None) for _ in range(3)]
+    oldest = runs[0].folder / "run.json"
+    data = json.loads(oldest.read_text(encoding="utf-8"))
+    data["started"] = "2999-12-31T23:59:59+00:00"
+    data["run_id"] = "29991231-235959-ffff"
+    oldest.write_text(json.dumps(data), encoding="utf-8")
+    newest = reports.run_reports([SUCCEEDS], out=tmp_path, keep=2)
+    left = [r["folder"] for r in reports.list_runs(tmp_path)]
+    assert left == [newest.run_id, runs[2].run_id]  # by the order the workbench published them in
+    assert not runs[0].folder.exists() and not runs[1].folder.exists()
+
+
+def test_keep_defaults_to_twenty_runs(tmp_path, monkeypatch):
+    fake_runs(monkeypatch)
+    for _ in range(reports.KEEP_RUNS + 2):
+        reports.run_reports([SUCCEEDS], out=tmp_path)
+    assert len(reports.list_runs(tmp_path)) == reports.KEEP_RUNS == 20
+    assert len([p for p in tmp_path.iterdir() if p.is_dir() and not p.is_symlink()]) == 20
 
 
 def test_interrupted_run_leaves_nothing_behind(tmp_path, monkeypatch):
@@ -198,7 +315,7 @@ def test_interrupted_run_leaves_nothing_behind(tmp_path, monkeypatch):
     monkeypatch.setattr(run_module, "_execute_all", interrupted)
     with pytest.raises(KeyboardInterrupt):
         reports.run_reports([SUCCEEDS], out=tmp_path)
-    assert sorted(p.name for p in tmp_path.iterdir()) == [reports.LOCK_FILE]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [reports.LOCK_FILE, folders.MARKER]
 
 
 def test_latest_falls_back_to_a_pointer_file(tmp_path, monkeypatch):
@@ -216,7 +333,8 @@ def test_latest_falls_back_to_a_pointer_file(tmp_path, monkeypatch):
 def test_report_help_lists_the_options():
     result = CliRunner().invoke(main, ["report", "--help"])
     assert result.exit_code == 0
-    for option in ("--corpus", "--from", "--to", "-p, --parameter", "-f, --parameters-file", "--out", "--if-changed", "--fail-fast", "--wait"):
+    options = ("--corpus", "--from", "--to", "-p, --parameter", "-f, --parameters-file", "--out", "--if-changed", "--fail-fast", "--wait", "--keep")
+    for option in (*options, "--self-contained", "--columns"):
         assert option in result.output
 
 

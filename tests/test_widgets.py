@@ -177,3 +177,40 @@ def test_real_corpus_panel(seed_corpus):
     assert "Joe Biden" in bars(panel.top_entities)
     panel.search.value = "xi"
     assert "Xi Jinping" in [value for _, value in panel.entities.options]
+
+
+def test_min_count_defaults_from_the_corpus_size(corpus):
+    assert ExplorerPanel(corpus).min_count.value == 1  # 4 articles
+    articles = pd.concat([corpus.articles] * 30, ignore_index=True).assign(article_id=lambda f: pd.array([f"x{i}" for i in range(len(f))], dtype="string"))
+    big = Corpus(articles, problems_frame([]), tables={"mentions": corpus.mentions.iloc[:0]})
+    assert ExplorerPanel(big).min_count.value == 2  # 120 articles
+    assert ExplorerPanel(big, min_count=7).min_count.value == 7
+
+
+@pytest.mark.parametrize("days", [1, 2])
+def test_one_or_two_days_show_day_ticks(corpus, days):
+    panel = ExplorerPanel(corpus, min_count=1)
+    panel.start.value, panel.end.value = dt.date(2031, 3, 1), dt.date(2031, 3, days)
+    axis = panel.volume.layout.xaxis
+    assert axis.tickformat == "%Y-%m-%d" and axis.dtick == 86_400_000
+    assert len(panel.volume.data[0].x) == days and panel.volume.data[0].width == pytest.approx(0.8 * 86_400_000)
+    low, high = (pd.Timestamp(v) for v in axis.range)
+    assert low < pd.Timestamp("2031-03-01") and high > pd.Timestamp(f"2031-03-0{days}")
+
+
+def test_layout_wraps_to_fit_a_narrow_pane(panel):
+    """JupyterLab at 1280 px with the file browser open leaves about 850 px: every row wraps, two charts need 760 px."""
+    import ipywidgets as widgets
+
+    rows = [w for w in _walk(panel.widget) if isinstance(w, widgets.HBox)]
+    assert rows and all(w.layout.flex_flow == "row wrap" for w in rows)
+    boxes = [w for w in _walk(panel.widget) if isinstance(w, widgets.Box) and w.layout.min_width]
+    assert sum(int(b.layout.min_width.removesuffix("px")) for b in boxes) <= 850
+    assert panel.widget.layout.max_width == "100%"
+    assert all(fig.layout.width is None and fig.layout.autosize for fig in (panel.volume, panel.top_entities, panel.pairs_figure))
+
+
+def _walk(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _walk(child)

@@ -15,11 +15,31 @@ from workbench.errors import WorkbenchError
 from workbench.ingest import load_corpus
 
 
+def parse_columns(ctx, param, values) -> dict[str, str] | None:
+    """``--columns body_html=text,headline2=title`` (repeatable) -> ``{"body_html": "text", "headline2": "title"}``."""
+    from workbench.readers.table import COLUMN_NAMES
+
+    mapping: dict[str, str] = {}
+    for value in values:
+        for pair in filter(None, (p.strip() for p in value.split(","))):
+            theirs, sep, ours = (part.strip() for part in pair.partition("="))
+            if not sep or not theirs or not ours:
+                raise click.BadParameter(f"{pair!r} is not THEIR_COLUMN=ARTICLE_COLUMN (e.g. body_html=text)", ctx=ctx, param=param)
+            if ours not in COLUMN_NAMES:
+                raise click.BadParameter(f"{ours!r} is not an article column; one of: {', '.join(COLUMN_NAMES)}", ctx=ctx, param=param)
+            mapping[theirs] = ours
+    return mapping or None
+
+
+COLUMNS_HELP = "Map a table's column to an article column, e.g. body_html=text (repeat, or separate with commas)."
+
+
 def corpus_options(func):
     """Options shared by every command that loads a corpus."""
 
     @click.argument("path", required=False, type=click.Path(path_type=str))
     @click.option("--format", "format_", default="auto", show_default=True, help="Corpus format: auto, seed, table, manifest, timeml.")
+    @click.option("--columns", multiple=True, callback=parse_columns, metavar="THEIRS=OURS", help=COLUMNS_HELP)
     @click.option("--no-cache", is_flag=True, help="Parse every file again instead of reusing the cache.")
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
@@ -52,9 +72,9 @@ def main() -> None:
 @corpus_options
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @clean_errors
-def ingest(path, format_, no_cache, as_json):
+def ingest(path, format_, columns, no_cache, as_json):
     """Load PATH (default: the configured corpus, seeds/) into the cache and print a summary."""
-    corpus = load_corpus(path, format=format_, cache=not no_cache, progress=None)
+    corpus = load_corpus(path, format=format_, columns=columns, cache=not no_cache, progress=None)
     summary = corpus.summary()
     if as_json:
         click.echo(json.dumps(summary, default=str, indent=1))
@@ -74,9 +94,9 @@ def ingest(path, format_, no_cache, as_json):
 @main.command()
 @corpus_options
 @clean_errors
-def check(path, format_, no_cache):
+def check(path, format_, columns, no_cache):
     """List every problem in PATH; exit 1 when any is an error (warnings alone exit 0)."""
-    corpus = load_corpus(path, format=format_, cache=not no_cache)
+    corpus = load_corpus(path, format=format_, columns=columns, cache=not no_cache)
     errors = corpus.errors
     for row in errors.itertuples():
         where = row.path if pd.isna(row.line) else f"{row.path}:{row.line}"
@@ -91,6 +111,7 @@ def check(path, format_, no_cache):
 @click.option("--corpus", type=click.Path(path_type=str), help="Corpus folder or file (sets the notebooks' corpus parameter).")
 @click.option("--from", "start", metavar="DATE", help="First publication day analysed (sets start).")
 @click.option("--to", "end", metavar="DATE", help="Last publication day analysed (sets end).")
+@click.option("--columns", multiple=True, callback=parse_columns, metavar="THEIRS=OURS", help=COLUMNS_HELP + " Sets the columns parameter.")
 @click.option(
     "-p",
     "--parameter",
@@ -101,7 +122,11 @@ def check(path, format_, no_cache):
     help="Set a notebook parameter (YAML value); NOTEBOOK:NAME sets it for one notebook.",
 )
 @click.option("-f", "--parameters-file", type=click.Path(dir_okay=False, path_type=str), help="YAML file of parameters.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=str), help="Reports folder (default: reports/).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=str),
+    help="Reports folder (default: reports/). Must be new, empty, or a folder the workbench made.",
+)
 @click.option("--if-changed", is_flag=True, help="Skip when corpus content, parameters, notebooks and code equal the latest successful run's.")
 @click.option("--fail-fast", is_flag=True, help="Stop starting notebooks after the first failure.")
 @click.option("--jobs", type=click.IntRange(1), default=2, show_default=True, help="Notebooks executed at once.")
@@ -113,9 +138,16 @@ def check(path, format_, no_cache):
     show_default=True,
     help="Seconds to wait when another run holds the lock (default: exit at once).",
 )
-@click.option("--keep", type=click.IntRange(1), help="After the run, delete all but the KEEP newest runs (latest is always kept).")
+@click.option(
+    "--keep",
+    type=click.IntRange(0),
+    default=20,
+    show_default=True,
+    help="After the run, delete all but the KEEP newest runs this workbench made here (latest is always kept); 0 keeps every run.",
+)
+@click.option("--self-contained", is_flag=True, help="Inline plotly.js in each report: one file to e-mail (about 5 MB more each).")
 @clean_errors
-def report(notebooks, corpus, start, end, params, parameters_file, out, if_changed, fail_fast, jobs, wait_seconds, keep):
+def report(notebooks, corpus, start, end, columns, params, parameters_file, out, if_changed, fail_fast, jobs, wait_seconds, keep, self_contained):
     """Run NOTEBOOKS (default: every report notebook in notebooks/) and write offline HTML reports.
 
     Each run goes to reports/<run-id>/ (renamed into place when complete); reports/index.html lists
@@ -127,9 +159,11 @@ def report(notebooks, corpus, start, end, params, parameters_file, out, if_chang
     from workbench import reports
 
     common, per_notebook = reports.parameters_from_options(params, file=parameters_file, corpus=corpus, start=start, end=end)
+    if columns:
+        common["columns"] = columns
     result = reports.run_reports(
-        notebooks, out=out, parameters=common, notebook_overrides=per_notebook, if_changed=if_changed,
-        fail_fast=fail_fast, jobs=jobs, wait_seconds=wait_seconds, keep=keep, echo=click.echo,
+        notebooks, out=out, parameters=common, notebook_overrides=per_notebook, if_changed=if_changed, fail_fast=fail_fast,
+        jobs=jobs, wait_seconds=wait_seconds, keep=keep or None, self_contained=self_contained, echo=click.echo,
     )  # fmt: skip
     if result.status == "skipped":
         return

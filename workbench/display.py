@@ -1,24 +1,80 @@
-"""Show figures and tables in notebooks so that they survive HTML export offline.
+"""Show figures and tables in notebooks so that they survive HTML export offline, with their data.
 
 Notebooks call these instead of ``fig.show()`` or bare DataFrames:
 
-- :func:`show` renders a plotly figure as HTML, with plotly.js embedded the first time in a kernel
-  and reused after (papermill's default ``plotly_mimetype`` output is dropped by nbconvert).
+- :func:`show` renders a plotly figure as HTML. In a report run, the page loads plotly.js once from the
+  run folder (``assets/plotly.min.js``, a relative ``<script src>``: still no network); in a live
+  kernel, plotly.js is inlined the first time and reused after (papermill's default
+  ``plotly_mimetype`` output is dropped by nbconvert).
 - :func:`show_table` renders a searchable itables table with its JavaScript embedded
-  (``connected=False``); cell text is escaped, never interpreted as HTML.
+  (``connected=False``); cell text is escaped, never interpreted as HTML; long texts wrap inside the
+  page, line breaks show as breaks, and no row is dropped silently (a table too large for one page
+  says "showing N of M rows" and links the full CSV).
 - :func:`notice` prints a plain message (e.g. "no articles match the filters").
+
+In a report run (``workbench report`` sets :data:`RUN_DIR_ENV` and :data:`NOTEBOOK_ENV` in the kernel's
+environment), ``show(fig, data=frame, name=...)`` and ``show_table(frame, name=...)`` also write the
+data behind the chart or table as ``data/<notebook>/<name>.csv`` in the run folder and link it under
+the output. In a live JupyterLab session nothing is written and no link is shown.
 """
 
 from __future__ import annotations
 
 import html
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 from IPython.display import HTML, display
 
-_state = {"plotly_js": False, "itables": False}
+#: The run folder a report writes into (set by ``workbench report`` in the kernel's environment).
+RUN_DIR_ENV = "WORKBENCH_REPORT_DIR"
+#: The notebook's name (its file stem) in a report run.
+NOTEBOOK_ENV = "WORKBENCH_REPORT_NOTEBOOK"
+#: plotly.js, written once per run folder, loaded by every report of the run.
+PLOTLY_ASSET = "assets/plotly.min.js"
+PLOTLY_TAG = f'<script src="{PLOTLY_ASSET}"></script>'
+#: Characters of table cells embedded in one page (itables' JSON); larger tables show their first rows.
+MAX_TABLE_CHARS = 500_000
+#: Longer cells are cut in the page (with "…"); the CSV holds the full text.
+MAX_CELL_CHARS = 1_000
+#: Tables wrap inside the page: text cells break lines (and show the article's own line breaks).
+TABLE_CSS = """<style>
+.dt-container, .dataTables_wrapper { max-width: 100%; overflow-x: auto; }
+table.dataTable.workbench-table { width: 100% !important; table-layout: auto; }
+table.dataTable.workbench-table td { white-space: pre-wrap; overflow-wrap: anywhere; word-break: normal; vertical-align: top; }
+table.dataTable.workbench-table td.workbench-text { min-width: 16em; }
+table.dataTable.workbench-table th { white-space: normal; }
+p.workbench-download { margin: 0.2em 0 1.2em; font-size: 0.9em; color: #555; }
+</style>"""
+
+_state: dict[str, object] = {"plotly_js": False, "itables": False, "names": set()}
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """Where a report run publishes: the run folder and the notebook's name in it."""
+
+    folder: Path
+    notebook: str
+
+    def data_path(self, name: str) -> Path:
+        return self.folder / "data" / self.notebook / f"{name}.csv"
+
+    def link(self, name: str) -> str:
+        return f"data/{self.notebook}/{name}.csv"
+
+
+def report_context() -> ReportContext | None:
+    """The run folder and notebook name when running under ``workbench report``, else None (live session)."""
+    folder, notebook = os.environ.get(RUN_DIR_ENV), os.environ.get(NOTEBOOK_ENV)
+    if not folder or not notebook:
+        return None
+    return ReportContext(Path(folder), _slug(notebook))
 
 
 def figure_html(fig: go.Figure, *, include_plotlyjs: bool) -> str:
@@ -32,23 +88,132 @@ def figure_html(fig: go.Figure, *, include_plotlyjs: bool) -> str:
     )
 
 
-def show(fig: go.Figure) -> None:
-    """Display a plotly figure as self-contained HTML (plotly.js inlined once per kernel)."""
-    fragment = figure_html(fig, include_plotlyjs=not _state["plotly_js"])
+def show(fig: go.Figure, *, data: pd.DataFrame | None = None, name: str | None = None) -> None:
+    """Display a plotly figure; in a report run, also write ``data`` as CSV and link it under the chart.
+
+    Args:
+        fig: the figure.
+        data: the tidy table the figure was drawn from (what an analyst would download).
+        name: the CSV's file stem (default: from the figure's title).
+    """
+    context = report_context()
+    if context is None:
+        fragment = figure_html(fig, include_plotlyjs=not _state["plotly_js"])
+    else:
+        fragment = ("" if _state["plotly_js"] else PLOTLY_TAG) + figure_html(fig, include_plotlyjs=False)
     _state["plotly_js"] = True
+    if data is not None and context is not None:
+        title = fig.layout.title.text or "figure"
+        fragment += _download(context, data, _unique(name or _slug(re.sub(r"<.*", "", title))), shown=None)
     display(HTML(fragment))
 
 
-def show_table(frame: pd.DataFrame, *, caption: str | None = None, **options) -> None:
-    """Display a searchable, sortable table; its JavaScript is embedded (works offline)."""
+def show_table(frame: pd.DataFrame, *, caption: str | None = None, name: str | None = None, max_chars: int = MAX_TABLE_CHARS, **options) -> None:
+    """Display a searchable, sortable table that wraps inside the page; its JavaScript is embedded (works offline).
+
+    The index is not shown. Cells longer than :data:`MAX_CELL_CHARS` are cut with "…"; a table whose
+    cells exceed ``max_chars`` in all shows its first rows and says "showing N of M rows". In a report
+    run, the full table is written as CSV and linked under it.
+
+    Args:
+        frame: the table (its index is dropped).
+        caption: what the table shows.
+        name: the CSV's file stem (default: from the caption).
+        max_chars: characters of cell text embedded in the page.
+        **options: passed to ``itables.show``.
+    """
     import itables
 
+    frame = frame.reset_index(drop=True)
+    context = report_context()
     if not _state["itables"]:
         itables.init_notebook_mode(all_interactive=False, connected=False)
+        display(HTML(TABLE_CSS))
         _state["itables"] = True
-    itables.show(frame, caption=caption, allow_html=False, **options)
+    shown, cut = _fit(frame, max_chars)
+    text_columns = [i for i, col in enumerate(shown.columns) if _is_text(shown[col])]
+    options.setdefault("classes", "display compact workbench-table")
+    options.setdefault("columnDefs", [{"className": "workbench-text", "targets": text_columns}] if text_columns else [])
+    options.setdefault("autoWidth", False)
+    itables.show(shown, caption=caption, allow_html=False, showIndex=False, maxBytes=0, **options)
+    note = _download(context, frame, _unique(name or _slug(caption or "table")), shown=len(shown), cut=cut) if context else ""
+    if not note and (len(shown) < len(frame) or cut):
+        note = f'<p class="workbench-download">{_shown_text(len(shown), len(frame), cut)}.</p>'
+    if note:
+        display(HTML(note))
 
 
 def notice(text: str) -> None:
     """A plain, escaped message in the output (for empty results and skipped charts)."""
     display(HTML(f'<p class="workbench-notice"><strong>{html.escape(text)}</strong></p>'))
+
+
+# -- helpers -------------------------------------------------------------------------------------
+
+
+def _is_text(column: pd.Series) -> bool:
+    return (column.dtype == object or isinstance(column.dtype, pd.StringDtype)) and column.astype("string").str.len().max(skipna=True) > 40
+
+
+def _fit(frame: pd.DataFrame, max_chars: int) -> tuple[pd.DataFrame, bool]:
+    """The rows that fit ``max_chars`` of cell text, long cells cut; and whether any cell was cut."""
+    shown = frame.copy()
+    cut = False
+    for col in shown.columns:
+        if shown[col].dtype == object or isinstance(shown[col].dtype, pd.StringDtype):
+            text = shown[col].astype("string")
+            long = text.str.len() > MAX_CELL_CHARS
+            if long.any():
+                cut = True
+                shown[col] = text.where(~long, text.str.slice(0, MAX_CELL_CHARS - 1) + "…")
+    if len(shown) == 0:
+        return shown, cut
+    sizes = shown.astype("string").fillna("").apply(lambda c: c.str.len() + 4).sum(axis=1)
+    rows = int((sizes.cumsum() <= max_chars).sum())
+    return shown.head(max(rows, 1)), cut
+
+
+def _shown_text(shown: int, total: int, cut: bool) -> str:
+    what = f"Showing {shown:,} of {total:,} rows" if shown < total else f"All {total:,} rows"
+    return what + (f" (texts over {MAX_CELL_CHARS:,} characters cut)" if cut else "")
+
+
+def _download(context: ReportContext, frame: pd.DataFrame, name: str, *, shown: int | None, cut: bool = False) -> str:
+    """Write ``frame`` as the CSV ``name`` of this notebook; the HTML line that links it."""
+    path = context.data_path(name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    frame.to_csv(tmp, index=False)
+    os.replace(tmp, path)
+    size = path.stat().st_size
+    link = f'<a href="{html.escape(context.link(name), quote=True)}" download>{html.escape(path.name)}</a>'
+    if shown is None:
+        return f'<p class="workbench-download">Data behind this chart: {link} ({len(frame):,} rows, CSV, {_size(size)})</p>'
+    return f'<p class="workbench-download">{_shown_text(shown, len(frame), cut)}. Full table: {link} (CSV, {_size(size)})</p>'
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{max(n / 1e3, 0.1):.1f} kB"
+
+
+def _slug(text: str) -> str:
+    """A file stem: lower-case letters, digits and dashes.
+
+    >>> _slug("Top pairs by npmi (sentence level)")
+    'top-pairs-by-npmi-sentence-level'
+    """
+    slug = re.sub(r"[^a-z0-9]+", "-", str(text).casefold()).strip("-")[:60].strip("-")
+    return slug or "table"
+
+
+def _unique(name: str) -> str:
+    """``name``, or ``name-2``... when the notebook already used it."""
+    name = _slug(name)
+    names = _state["names"]
+    assert isinstance(names, set)
+    candidate, n = name, 1
+    while candidate in names:
+        n += 1
+        candidate = f"{name}-{n}"
+    names.add(candidate)
+    return candidate

@@ -25,6 +25,7 @@ import plotly.graph_objects as go
 from workbench import params
 from workbench.charts import TEMPLATE, describe_filters, safe
 from workbench.corpus import Corpus
+from workbench.focus import default_min_count
 from workbench.ner import TYPES
 from workbench.pairs import LEVELS, MEASURES, cooccurrence, empty_pairs
 from workbench.prominence import frequencies
@@ -32,6 +33,11 @@ from workbench.timelines import timeline
 
 #: Entities listed in the multi-select when the search box is empty (the most mentioned first).
 MAX_OPTIONS = 200
+#: The narrowest a chart gets before the charts wrap onto the next line (two side by side need 2 x this).
+CHART_MIN_WIDTH = "380px"
+#: Rows of controls and charts wrap instead of running off the page (JupyterLab at 1280 px with the
+#: file browser open leaves about 850 px for an output).
+ROW = {"display": "flex", "flex_flow": "row wrap", "width": "100%", "max_width": "100%"}
 EMPTY = "No articles match the filters"
 
 
@@ -60,9 +66,10 @@ class ExplorerPanel:
     (1, 'h')
     """
 
-    def __init__(self, corpus: Corpus, *, top_n: int = 15, level: str = "sentence", measure: str = "npmi", min_count: int = 1):
+    def __init__(self, corpus: Corpus, *, top_n: int = 15, level: str = "sentence", measure: str = "npmi", min_count: int | None = None):
+        """Build the controls and charts; ``min_count`` None takes ``focus.default_min_count`` of the corpus size."""
         level, measure = params.choice(level, LEVELS, "level"), params.choice(measure, MEASURES, "measure")
-        min_count = params.count(min_count, "min_count")
+        min_count = params.count(default_min_count(len(corpus)) if min_count is None else min_count, "min_count")
         self.corpus = corpus
         self.top_n = params.count(top_n, "top_n")
         published = corpus.articles["published"].dropna()
@@ -101,13 +108,17 @@ class ExplorerPanel:
 
     # -- display ----------------------------------------------------------------------------
     def _layout(self) -> widgets.Widget:
-        filters = widgets.HBox([widgets.VBox([self.start, self.end]), self.outlets, widgets.VBox([self.search, self.entities])])
-        settings = widgets.HBox([self.types, widgets.VBox([self.level, self.measure, self.min_count])])
-        tables = widgets.Tab(children=[self.pairs_table, self.articles_table])
+        """Controls and charts in rows that wrap: nothing is cut off in a narrow JupyterLab pane."""
+        filters = widgets.HBox([widgets.VBox([self.start, self.end]), self.outlets, widgets.VBox([self.search, self.entities])], layout=widgets.Layout(**ROW))
+        settings = widgets.HBox([self.types, widgets.VBox([self.level, self.measure, self.min_count])], layout=widgets.Layout(**ROW))
+        for table in (self.pairs_table, self.articles_table):
+            table.layout = widgets.Layout(width="100%", overflow="auto")
+        tables = widgets.Tab(children=[self.pairs_table, self.articles_table], layout=widgets.Layout(width="100%"))
         tables.set_title(0, "Pairs")
         tables.set_title(1, "Articles")
-        charts = widgets.VBox([self.volume, widgets.HBox([self.top_entities, self.pairs_figure])])
-        return widgets.VBox([filters, settings, self.status, charts, tables])
+        side_by_side = [widgets.Box([fig], layout=widgets.Layout(flex="1 1 0", min_width=CHART_MIN_WIDTH)) for fig in (self.top_entities, self.pairs_figure)]
+        charts = widgets.VBox([self.volume, widgets.HBox(side_by_side, layout=widgets.Layout(**ROW))], layout=widgets.Layout(width="100%"))
+        return widgets.VBox([filters, settings, self.status, charts, tables], layout=widgets.Layout(width="100%", max_width="100%", overflow="hidden"))
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict | None:
         return self.widget._repr_mimebundle_(**kwargs)
@@ -193,6 +204,7 @@ class ExplorerPanel:
             bar = self.volume.data[0]
             bar.x, bar.y = list(counts["period"]), counts["articles"].tolist()
             bar.hovertemplate = f"%{{x|%Y-%m-%d}}: %{{y}} articles<extra>per {unit}</extra>"
+            _date_axis(self.volume, counts["period"], freq)
             _title(self.volume, f"Articles published per {unit}", subtitle)
             self.volume.layout.annotations = () if len(counts) else (_note("No publication dates"),)
 
@@ -228,9 +240,27 @@ class ExplorerPanel:
         self.articles_table.value = articles.to_html(index=False, escape=True, border=0, na_rep="") + more
 
 
+def _date_axis(fig: go.FigureWidget, periods: pd.Series, freq: str) -> None:
+    """Day ticks (never hours or ``23:59:59.9996``) and day-wide bars when the periods are days.
+
+    Plotly picks sub-day ticks for a span of one or two days, and draws a bar one millisecond wide.
+    """
+    axis = fig.layout.xaxis
+    if freq != "D" or len(periods) == 0:
+        axis.tickformat, axis.dtick, axis.range = None, None, None
+        fig.data[0].width = None
+        return
+    first, last = pd.Timestamp(periods.min()), pd.Timestamp(periods.max())
+    days = (last - first).days + 1
+    axis.tickformat = "%Y-%m-%d"
+    axis.dtick = 86_400_000 * max(1, -(-days // 10))  # at most about ten labels, each a whole day
+    axis.range = [first - pd.Timedelta(hours=12), last + pd.Timedelta(hours=12)] if days <= 14 else None
+    fig.data[0].width = 0.8 * 86_400_000
+
+
 def _figure(title: str, *, orientation: str) -> go.FigureWidget:
     fig = go.FigureWidget(data=[go.Bar(orientation=orientation, x=[], y=[])])
-    fig.update_layout(template=TEMPLATE, title={"text": title, "x": 0.01}, margin={"t": 70, "l": 10, "r": 10}, height=360)
+    fig.update_layout(template=TEMPLATE, title={"text": title, "x": 0.01}, margin={"t": 70, "l": 10, "r": 10}, height=360, autosize=True)
     if orientation == "h":
         fig.update_yaxes(automargin=True)
     return fig

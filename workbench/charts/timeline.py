@@ -135,12 +135,22 @@ def event_timeline(ev: pd.DataFrame, *, entity: str | None = None, filters: str 
     return titled(fig, f"Event timeline for {who}: dates mentioned in sentences that name it, one bar per date expression{shown}", filters)
 
 
-def lag_scatter(lag_table: pd.DataFrame, *, filters: str = "all articles") -> go.Figure:
-    """Published date (x) against mentioned date (y); the diagonal is "the day of publication"."""
+#: Points drawn at most in the look-back scatter: a larger table is drawn as a stated random sample.
+MAX_POINTS = 1_500
+
+
+def lag_scatter(lag_table: pd.DataFrame, *, filters: str = "all articles", max_points: int = MAX_POINTS) -> go.Figure:
+    """Published date (x) against mentioned date (y); the diagonal is "the day of publication".
+
+    At most ``max_points`` points (a fixed random sample, said in the title), so the page stays the
+    same size whatever the corpus; ``lag_bars`` counts every expression.
+    """
     if lag_table.empty:
         return empty_figure("No resolved date expressions in the articles that match the filters.")
+    total = len(lag_table)
+    sample = lag_table.sample(max_points, random_state=0) if total > max_points else lag_table
     fig = go.Figure()
-    for bucket, part in lag_table.groupby("lag", sort=True, observed=True):
+    for bucket, part in sample.groupby("lag", sort=True, observed=True):
         hover = [
             f"{safe(expr)} → {s:%Y-%m-%d}" + (f" to {e:%Y-%m-%d}" if e != s else "") + f"<br>published {p:%Y-%m-%d} by {safe(o) or 'unknown outlet'}"
             for expr, s, e, p, o in zip(part["expression"], part["date_start"], part["date_end"], part["published"], part["outlet"], strict=True)
@@ -156,7 +166,8 @@ def lag_scatter(lag_table: pd.DataFrame, *, filters: str = "all articles") -> go
     fig.update_layout(
         xaxis={"type": "date", "title": "published"}, yaxis={"type": "date", "title": "mentioned (middle of the interval)"}, legend_title_text="look-back"
     )
-    return titled(fig, "Published date vs mentioned date: one point per date expression", filters)
+    what = "one point per date expression" if total == len(sample) else f"a random sample of {len(sample):,} of {total:,} date expressions"
+    return titled(fig, f"Published date vs mentioned date: {what}", filters)
 
 
 def lag_bars(summary: pd.DataFrame, *, filters: str = "all articles") -> go.Figure:

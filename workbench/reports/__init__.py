@@ -33,9 +33,10 @@ from workbench.reports.parameters import (
     plan_parameters,
     read_parameters_file,
 )
-from workbench.reports.run import LOCK_FILE, MAX_REPORT_BYTES, RunResult, run_reports
+from workbench.reports.run import KEEP_RUNS, LOCK_FILE, MAX_REPORT_BYTES, RunResult, run_reports
 
 __all__ = [
+    "KEEP_RUNS",
     "LATEST",
     "LOCK_FILE",
     "MAX_REPORT_BYTES",

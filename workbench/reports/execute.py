@@ -12,9 +12,13 @@ from typing import Any
 
 import nbformat
 
+from workbench.display import NOTEBOOK_ENV, RUN_DIR_ENV
 from workbench.reports.export import export_html
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+#: An HTML output this large is a JavaScript library (itables' bundle, an inlined plotly.js), not a result.
+LIBRARY_BYTES = 200_000
+LIBRARY_NOTE = "<p><em>(a JavaScript library, left out of the kept notebook; the HTML report carries it)</em></p>"
 
 
 @dataclass
@@ -43,11 +47,16 @@ class NotebookResult:
     bytes: int = 0
 
 
-def execute_notebook(path: Path, folder: Path, parameters: dict[str, Any], *, kernel: str = "python3", header: str = "") -> NotebookResult:
+def execute_notebook(
+    path: Path, folder: Path, parameters: dict[str, Any], *, kernel: str = "python3", header: str = "", self_contained: bool = False
+) -> NotebookResult:
     """Execute one notebook into ``folder`` and export it to HTML; a failure is recorded, not raised.
 
     The executed notebook is ``<stem>.ipynb`` (``<stem>.failed.ipynb`` when a cell raised, with
-    papermill's error banner) and the report ``<stem>.html``, which starts with ``header``.
+    papermill's error banner) and the report ``<stem>.html``, which starts with ``header``. The kernel
+    gets the run folder and the notebook's name in its environment (``workbench.display`` writes the
+    data behind each chart and table to ``data/<stem>/``). The kept ``.ipynb`` carries no copy of the
+    JavaScript libraries (the HTML report does).
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -65,6 +74,7 @@ def execute_notebook(path: Path, folder: Path, parameters: dict[str, Any], *, ke
             cwd=str(path.parent),
             # the kernel's own log (a TCP transport warning on every start) is noise in a report run
             extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+            kernel_manager_class=_kernel_manager({RUN_DIR_ENV: str(folder.resolve()), NOTEBOOK_ENV: path.stem}),
         )
     except PapermillExecutionError as exc:
         result.status = "failed"
@@ -86,7 +96,8 @@ def execute_notebook(path: Path, folder: Path, parameters: dict[str, Any], *, ke
         result.ipynb = executed.name
         try:
             report = folder / f"{path.stem}.html"
-            report.write_text(export_html(nb, title=path.stem, header=header), encoding="utf-8")
+            report.write_text(export_html(nb, title=path.stem, header=header, self_contained=self_contained), encoding="utf-8")
+            nbformat.write(_without_libraries(nb), executed)
         except Exception as exc:
             result.status = "failed"
             result.error = {"cell": None, "ename": type(exc).__name__, "evalue": f"HTML export failed: {exc}", "source": ""}
@@ -125,3 +136,31 @@ def _kernel_seconds(nb) -> float | None:
     if not start or not first:
         return None
     return round((datetime.fromisoformat(first) - datetime.fromisoformat(start)).total_seconds(), 2)
+
+
+def _kernel_manager(env: dict[str, str]):
+    """A kernel manager class whose kernels start with ``env`` added to this process's environment.
+
+    papermill cannot pass an environment to the kernel, and threads of one run share ``os.environ``.
+    """
+    from jupyter_client import AsyncKernelManager
+
+    class RunKernelManager(AsyncKernelManager):
+        async def _async_pre_start_kernel(self, **kw):
+            kw["env"] = {**os.environ, **(kw.get("env") or {}), **env}
+            return await super()._async_pre_start_kernel(**kw)
+
+    return RunKernelManager
+
+
+def _without_libraries(nb):
+    """A copy of the executed notebook whose JavaScript library outputs are replaced by a short note."""
+    import copy
+
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            markup = output.get("data", {}).get("text/html")
+            if markup is not None and len(markup) > LIBRARY_BYTES and ("<script" in markup) and ("itables" in markup or "plotly.js" in markup):
+                output["data"] = {"text/html": LIBRARY_NOTE}
+    return nb

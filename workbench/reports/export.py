@@ -2,16 +2,20 @@
 
 The page is rendered with the ``offline`` nbconvert template in ``workbench/templates/`` (it extends
 ``lab`` and empties the blocks that fetch scripts from the network); plotly.js and the itables bundle
-are inlined by ``workbench.display`` when the notebook runs.
+are put in the page by ``workbench.display`` when the notebook runs: the itables bundle inline, plotly.js
+as a relative ``<script src="assets/plotly.min.js">`` that the run folder holds (or inlined by
+``self_contained``).
 """
 
 from __future__ import annotations
 
 import json
+import re
 
 import nbformat
 
 from workbench.config import PACKAGE_DIR
+from workbench.display import PLOTLY_ASSET
 
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 PROVENANCE_TAG = "workbench-provenance"
@@ -19,13 +23,15 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_NOTE = '<p class="workbench-notice"><em>A live widget panel is shown here when the notebook runs in JupyterLab.</em></p>'
 
 
-def export_html(nb, *, title: str, header: str = "") -> str:
+def export_html(nb, *, title: str, header: str = "", self_contained: bool = False) -> str:
     """An executed notebook as one offline HTML page: no code, no prompts, no CDN, no stderr.
 
     Args:
         nb: an executed ``nbformat`` notebook (not modified).
         title: the page title.
         header: HTML put before the first output (the provenance header).
+        self_contained: inline plotly.js instead of loading ``assets/plotly.min.js`` from the run folder
+            (a single file to e-mail; the data links still point beside it).
     """
     from nbconvert import HTMLExporter
 
@@ -51,4 +57,17 @@ def export_html(nb, *, title: str, header: str = "") -> str:
         exclude_output_prompt=True,
     )
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}, "workbench_css": header_css()})
+    if self_contained:
+        body = inline_plotly(body)
     return body
+
+
+def inline_plotly(page: str) -> str:
+    """``page`` with its ``<script src="assets/plotly.min.js">`` replaced by plotly.js itself (nbconvert may reorder attributes)."""
+    tag = re.compile(r'<script\b[^>]*\bsrc="' + re.escape(PLOTLY_ASSET) + r'"[^>]*>\s*</script>')
+    if not tag.search(page):
+        return page
+    from plotly.offline import get_plotlyjs
+
+    inline = f'<script type="text/javascript">{get_plotlyjs()}</script>'
+    return tag.sub(lambda _: inline, page, count=1)

@@ -24,12 +24,26 @@ from filelock import FileLock, Timeout
 from workbench import config
 from workbench.errors import WorkbenchError
 from workbench.reports.execute import NotebookResult, execute_notebook
-from workbench.reports.folders import RUN_FILE, latest_run, list_runs, point_latest, prune, write_index
+from workbench.reports.folders import (
+    RUN_FILE,
+    check_folder,
+    claim,
+    latest_run,
+    list_runs,
+    mark_run,
+    point_latest,
+    prune,
+    record_run,
+    stale_temporary,
+    write_index,
+)
 from workbench.reports.parameters import find_notebooks, notebook_parameters, plan_parameters
 
 LOCK_FILE = ".lock"
-#: Reports larger than this load slowly; the runner warns (plotly.js alone is ~4.8 MB).
-MAX_REPORT_BYTES = 8_000_000
+#: Reports larger than this load slowly; the runner warns (plotly.js is loaded from the run folder's assets/).
+MAX_REPORT_BYTES = 2_000_000
+#: Runs kept in a reports folder unless told otherwise (``--keep``); ``latest`` is always kept.
+KEEP_RUNS = 20
 
 
 @dataclass
@@ -78,7 +92,8 @@ def run_reports(
     fail_fast: bool = False,
     jobs: int | None = None,
     wait_seconds: float = 0.0,
-    keep: int | None = None,
+    keep: int | None = KEEP_RUNS,
+    self_contained: bool = False,
     kernel: str = "python3",
     echo: Callable[[str], None] = lambda _: None,
 ) -> RunResult:
@@ -94,7 +109,10 @@ def run_reports(
         fail_fast: stop starting notebooks after the first failure.
         jobs: notebooks executed at once (default: 2, or fewer notebooks).
         wait_seconds: how long to wait for another run's lock before giving up.
-        keep: after the run, delete all but the ``keep`` newest runs (``latest`` is always kept).
+        keep: after the run, delete all but the ``keep`` newest runs (``latest`` is always kept); None keeps every run.
+            Only runs this workbench published into ``out`` are ever deleted (see :mod:`~workbench.reports.folders`).
+        self_contained: inline plotly.js in each report (a single file to e-mail) instead of loading it
+            from the run folder's ``assets/``.
         kernel: the Jupyter kernel name.
         echo: receives one line per event (the CLI prints them).
 
@@ -102,13 +120,15 @@ def run_reports(
         A :class:`RunResult`; its ``status`` is ``failed`` when any notebook raised.
 
     Raises:
-        WorkbenchError: unknown notebook or parameter, missing corpus, or another run holds the lock.
+        WorkbenchError: unknown notebook or parameter, missing corpus, another run holds the lock, or ``out``
+            is a non-empty folder the workbench did not make.
     """
     paths = find_notebooks([str(n) for n in notebooks], folder=notebooks_dir)
     if not paths:
         raise WorkbenchError(f"no notebooks to run in {notebooks_dir or config.NOTEBOOKS_DIR}")
     plan = plan_parameters(paths, parameters, notebook_overrides)
     out = Path(out) if out is not None else config.REPORTS_DIR
+    check_folder(out)  # before the lock file: a folder of someone else's files gets nothing, not even a lock
     out.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(out / LOCK_FILE))
     try:
@@ -119,7 +139,10 @@ def run_reports(
             "Wait for it to finish, or pass --wait SECONDS to queue behind it."
         ) from None
     try:
-        result = _run_locked(paths, plan, out, if_changed=if_changed, fail_fast=fail_fast, jobs=jobs, kernel=kernel, echo=echo)
+        token = claim(out)["token"]
+        result = _run_locked(
+            paths, plan, out, token=token, if_changed=if_changed, fail_fast=fail_fast, jobs=jobs, kernel=kernel, echo=echo, self_contained=self_contained
+        )
         if keep is not None and result.status != "skipped":
             for name in prune(out, keep=keep):
                 echo(f"removed  old run {name}")
@@ -128,12 +151,12 @@ def run_reports(
         lock.release()
 
 
-def _run_locked(paths, plan, out: Path, *, if_changed, fail_fast, jobs, kernel, echo) -> RunResult:
+def _run_locked(paths, plan, out: Path, *, token, if_changed, fail_fast, jobs, kernel, echo, self_contained=False) -> RunResult:
     from workbench.provenance import header_html
 
     started_at = datetime.now(UTC)
     started = time.perf_counter()
-    for stale in out.glob(".tmp-*"):  # left by a run that was killed; we hold the lock
+    for stale in stale_temporary(out):  # left by a killed run of this folder (its token inside); we hold the lock
         shutil.rmtree(stale, ignore_errors=True)
     facts = _provenance(paths, plan, started_at)
     run_id = f"{started_at:%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
@@ -156,16 +179,20 @@ def _run_locked(paths, plan, out: Path, *, if_changed, fail_fast, jobs, kernel, 
             return result
     tmp = out / f".tmp-{run_id}"
     tmp.mkdir()
+    mark_run(tmp, token)
     published = False
     try:
+        write_assets(tmp)
         result.notebooks = _execute_all(
-            paths, plan, tmp, facts, jobs=jobs, fail_fast=fail_fast, kernel=kernel, echo=echo, header=header_html, durations=_durations(out)
-        )
+            paths, plan, tmp, facts, jobs=jobs, fail_fast=fail_fast, kernel=kernel, echo=echo, header=header_html, durations=_durations(out),
+            self_contained=self_contained,
+        )  # fmt: skip
         result.status = "failed" if result.failed else "ok"
         result.seconds = round(time.perf_counter() - started, 2)
         final = out / (run_id if result.status == "ok" else f"{run_id}-failed")
         result.folder = final
         (tmp / RUN_FILE).write_text(json.dumps(result.to_json(), indent=1, default=str), encoding="utf-8")
+        record_run(out, final.name)  # recorded first: a crash before the rename leaves a name with no folder, never an unrecorded run
         os.replace(tmp, final)
         published = True
         if result.status == "ok":
@@ -175,6 +202,17 @@ def _run_locked(paths, plan, out: Path, *, if_changed, fail_fast, jobs, kernel, 
         if not published:
             shutil.rmtree(tmp, ignore_errors=True)
     return result
+
+
+def write_assets(folder: Path) -> None:
+    """Write plotly.js once into the run folder (``assets/plotly.min.js``), for every report to load by relative path."""
+    from plotly.offline import get_plotlyjs
+
+    from workbench.display import PLOTLY_ASSET
+
+    asset = folder / PLOTLY_ASSET
+    asset.parent.mkdir(parents=True, exist_ok=True)
+    asset.write_text(get_plotlyjs(), encoding="utf-8")
 
 
 def _provenance(paths, plan, run_time) -> dict[Path, dict[str, Any]]:
@@ -192,16 +230,18 @@ def _provenance(paths, plan, run_time) -> dict[Path, dict[str, Any]]:
             corpus_arg = None
         # a relative default in the notebook is relative to the notebook's folder, where its kernel runs
         source = str((nb.parent / Path(corpus_arg).expanduser()).resolve()) if corpus_arg else str(config.DEFAULT_CORPUS)
-        if source not in loaded:
-            loaded[source] = load_corpus(source)
+        columns = effective.get("columns") if isinstance(effective.get("columns"), dict) else None
+        key = json.dumps([source, columns], sort_keys=True)
+        if key not in loaded:
+            loaded[key] = load_corpus(source, columns=columns)
         filters = {k: effective.get(k) for k in FILTER_PARAMETERS if effective.get(k) not in (None, "", [], ())}
-        fkey = json.dumps([source, filters], sort_keys=True, default=str)
+        fkey = json.dumps([key, filters], sort_keys=True, default=str)
         if fkey not in filtered:
             try:
-                filtered[fkey] = loaded[source].filter(**filters)
+                filtered[fkey] = loaded[key].filter(**filters)
             except (ImportError, NotImplementedError):  # an optional filter whose table is unavailable: count without it
-                filtered[fkey] = loaded[source].filter(**{k: v for k, v in filters.items() if k != "entities"})
-        facts[nb] = provenance(loaded[source], filtered[fkey], effective, run_time=run_time)
+                filtered[fkey] = loaded[key].filter(**{k: v for k, v in filters.items() if k != "entities"})
+        facts[nb] = provenance(loaded[key], filtered[fkey], effective, run_time=run_time)
         facts[nb]["overridden"] = sorted(plan[nb])
     return facts
 
@@ -229,7 +269,7 @@ def _durations(out: Path) -> dict[str, float]:
     return seconds
 
 
-def _execute_all(paths, plan, tmp: Path, facts, *, jobs, fail_fast, kernel, echo, header, durations=None) -> list[NotebookResult]:
+def _execute_all(paths, plan, tmp: Path, facts, *, jobs, fail_fast, kernel, echo, header, durations=None, self_contained=False) -> list[NotebookResult]:
     """Run the notebooks ``jobs`` at a time, the slowest last time first (results keep ``paths``' order)."""
     jobs = max(1, min(jobs or 2, len(paths)))
     results = {nb: NotebookResult(nb.stem, parameters=plan[nb]) for nb in paths}
@@ -243,7 +283,7 @@ def _execute_all(paths, plan, tmp: Path, facts, *, jobs, fail_fast, kernel, echo
                 nb = pending.pop(0)
                 echo(f"running  {nb.name}")
                 html_header = header(facts[nb], title=nb.stem, overridden=set(plan[nb]))
-                futures[pool.submit(execute_notebook, nb, tmp, plan[nb], kernel=kernel, header=html_header)] = nb
+                futures[pool.submit(execute_notebook, nb, tmp, plan[nb], kernel=kernel, header=html_header, self_contained=self_contained)] = nb
             if not futures:
                 break
             done, _ = wait(list(futures), return_when=FIRST_EXCEPTION)
