@@ -46,3 +46,26 @@ def test_missing_path_is_a_clean_error(tmp_path):
 def test_unknown_format_is_a_clean_error():
     result = run("check", "--format", "xml")
     assert result.exit_code == 2 and "unknown corpus format 'xml'" in result.output
+
+
+def _body_html_table(tmp_path):
+    table = tmp_path / "articles.csv"
+    table.write_text("date,headline,body_html\n2031-03-01,Talks,Zora Quillfeather said the talks went well.\n", encoding="utf-8")
+    return table
+
+
+def test_columns_maps_a_table_column_on_ingest_and_check(tmp_path):
+    table = _body_html_table(tmp_path)
+    assert json.loads(run("ingest", str(table), "--json", "--no-cache").output)["articles"] == 0  # no text column recognised
+    result = run("ingest", str(table), "--json", "--no-cache", "--columns", "body_html=text,headline=title")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["articles"] == 1
+    assert run("check", str(table), "--no-cache", "--columns", "body_html=text").exit_code == 0
+
+
+def test_columns_is_checked(tmp_path):
+    table = _body_html_table(tmp_path)
+    result = run("ingest", str(table), "--columns", "body_html")
+    assert result.exit_code == 2 and "THEIR_COLUMN=ARTICLE_COLUMN" in result.output
+    result = run("ingest", str(table), "--columns", "body_html=body")
+    assert result.exit_code == 2 and "'body' is not an article column" in result.output

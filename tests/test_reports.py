@@ -400,3 +400,19 @@ def test_wait_queues_behind_a_running_report(tmp_path, monkeypatch):
     result = reports.run_reports([SUCCEEDS], out=tmp_path, wait_seconds=30)
     assert time.perf_counter() - started >= 0.3
     assert result.status == "ok" and reports.latest_folder(tmp_path) == result.folder
+
+
+def test_columns_reach_the_notebooks_parameters(tmp_path, monkeypatch):
+    seen = {}
+
+    def fake(paths, plan, *args, **kwargs):
+        seen.update({p.stem: plan[p] for p in paths})
+        return [reports.NotebookResult(p.stem, "ok") for p in paths]
+
+    monkeypatch.setattr(run_module, "_execute_all", fake)
+    table = tmp_path / "articles.csv"
+    table.write_text("date,body_html\n2031-03-01,Zora Quillfeather said the talks went well.\n", encoding="utf-8")
+    result = invoke("10", "--out", str(tmp_path / "out"), "--corpus", str(table), "--columns", "body_html=text")
+    assert result.exit_code == 0, result.output
+    assert seen["10-entity-cooccurrence"]["columns"] == {"body_html": "text"}
+    assert reports.list_runs(tmp_path / "out")[0]["provenance"]["10-entity-cooccurrence"]["articles"] == 1
