@@ -377,3 +377,26 @@ def test_roles_before_names_go_to_title(text, entity, title):
     found = extract(text)
     people = found[found["type"] == "PERSON"]
     assert people[["entity", "title"]].values.tolist() == [[entity, title]]
+
+
+def test_earnings_table_gives_no_names_from_abbreviations():
+    text = (
+        "Zarbco Industries Inc said its first quarter results were:\n"
+        "    Shr 25 cts vs 30 cts\n"
+        "    Net 1,234,000 vs 1,456,000\n"
+        "    Revs 12.3 mln vs 11.2 mln\n"
+        "    Shr profit 25 CTS vs 30 CTS\n"
+        "    Analysts 12 vs 10\n"
+        "Zarbco Industries said sales rose in Ohio."
+    )
+    found = extract(text)
+    assert not {"Shr", "Net", "Revs", "CTS", "Analysts"} & set(found["surface"])
+    assert "Zarbco Industries Inc" in found["entity"].tolist() and "Ohio" in found["entity"].tolist()
+
+
+def test_sports_results_rule_is_switchable():
+    text = "Results:\nLeicestershire 22 points, Somerset 4\n"
+    with_rule = extract(text)
+    without = extract(text, backend="rules:no-sports")
+    assert set(with_rule.loc[with_rule["how"] == "rule:team", "entity"]) == {"Leicestershire", "Somerset"}
+    assert not (without["how"] == "rule:team").any()

@@ -86,7 +86,7 @@ def is_listing(line: str) -> bool:
     if _COLUMNS.search(line) and numbers >= 2:
         return True
     short = sum(_short(t) for t in tokens if not _NUMBER.match(t))
-    return numbers / len(tokens) >= 0.3 and (numbers + short) / len(tokens) >= LISTING_SHARE
+    return numbers / len(tokens) >= 0.25 and (numbers + short) / len(tokens) >= LISTING_SHARE
 
 
 def _short(token: str) -> bool:

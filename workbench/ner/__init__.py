@@ -56,8 +56,14 @@ def _rules(texts: list[str], bounds: list[tuple[list[int], list[int]]]) -> list[
     return [rules.extract(text, starts, ends) for text, (starts, ends) in zip(texts, bounds, strict=True)]
 
 
+def _rules_no_sports(texts: list[str], bounds: list[tuple[list[int], list[int]]]) -> list[list[Raw]]:
+    from workbench.ner import rules
+
+    return [rules.extract(text, starts, ends, sports_results=False) for text, (starts, ends) in zip(texts, bounds, strict=True)]
+
+
 #: Backends by name. ``spacy:<name>`` is handled by prefix (any installed pipeline).
-BACKENDS: dict[str, Backend] = {"rules": _rules}
+BACKENDS: dict[str, Backend] = {"rules": _rules, "rules:no-sports": _rules_no_sports}
 
 
 def register_backend(name: str, backend: Backend) -> None:

@@ -36,6 +36,8 @@ CITY_POPULATION = 50_000
 AMBIGUOUS_CITY_POPULATION = 500_000
 #: Lower-case words at least this frequent in the pyspellchecker list count as common words.
 COMMON_WORD_FREQUENCY = 4_000
+#: In a table or listing line, a word this frequent found only by a rule is no name ("Analysts 12 vs 10").
+LISTING_WORD_FREQUENCY = 1_000
 #: Surnames from the census list kept (most frequent first).
 SURNAMES = 30_000
 
@@ -96,6 +98,12 @@ def is_country(name: str) -> bool:
 @lru_cache(maxsize=1)
 def common_words() -> frozenset[str]:
     """Lower-case English words frequent enough that a capitalised form is likely not a name."""
+    return english_words(COMMON_WORD_FREQUENCY)
+
+
+@lru_cache(maxsize=2)
+def english_words(min_count: int) -> frozenset[str]:
+    """Lower-case words of the pyspellchecker frequency list seen at least ``min_count`` times."""
     try:
         resource = importlib.resources.files("spellchecker") / "resources" / "en.json.gz"
         counts = json.loads(gzip.decompress(resource.read_bytes()))
@@ -103,7 +111,7 @@ def common_words() -> frozenset[str]:
         from spacy.lang.en.stop_words import STOP_WORDS
 
         return frozenset(STOP_WORDS)
-    return frozenset(word for word, count in counts.items() if count >= COMMON_WORD_FREQUENCY)
+    return frozenset(word for word, count in counts.items() if count >= min_count)
 
 
 def _census(name: str, limit: int | None = None) -> list[str]:

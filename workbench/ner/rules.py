@@ -15,7 +15,10 @@ No model is needed. Per article:
 4. the parts no list knows are typed by the name rules (:mod:`workbench.ner.unknown`, with
    :func:`workbench.ner.canonical.classify`): organisation and place words, first names, a title
    before the name, "X said", acronyms;
-5. in a results line a place or unknown name next to a score is a team (:mod:`workbench.ner.teams`).
+5. in a results line a place or unknown name next to a score is a team (:mod:`workbench.ner.teams`;
+   the named rule ``sports_results``, off in the ``rules:no-sports`` backend);
+6. in a table or listing line (:func:`workbench.layout.listing_lines`, found by shape) no PERSON or
+   ORG comes from an abbreviation or a common word found only by a rule ("Shr", "Revs", "Analysts").
 
 Matchers are built once per process (``lru_cache``) from immutable data.
 """
@@ -26,8 +29,9 @@ import bisect
 import re
 from functools import lru_cache
 
+from workbench.layout import inside, listing_lines
 from workbench.ner.canonical import Raw
-from workbench.ner.gazetteer import Entry, Gazetteer, gazetteer
+from workbench.ner.gazetteer import LISTING_WORD_FREQUENCY, Entry, Gazetteer, english_words, gazetteer
 from workbench.ner.merges import drop_opener, merge_first_names, merge_heads, merge_name_city, merge_organisations
 from workbench.ner.teams import team, team_context
 from workbench.ner.unknown import title_before, unknown, unknown_names
@@ -110,11 +114,18 @@ def _is_caps(text: str) -> bool:
     return not _LOWER_LETTER.search(text) and len(_LETTERS.findall(text)) > 8
 
 
-def extract(text: str, sentence_starts: list[int], sentence_ends: list[int]) -> list[Raw]:
+def extract(text: str, sentence_starts: list[int], sentence_ends: list[int], *, sports_results: bool = True) -> list[Raw]:
     """Raw mentions of one article (offsets into ``text``), in text order.
 
     Only the capitalised sequences are tokenised and matched (every listed phrase starts with a
     capital): that is most of the speed of this backend.
+
+    Args:
+        text: the article.
+        sentence_starts: sentence start offsets (sorted).
+        sentence_ends: the matching end offsets.
+        sports_results: apply the sports-results rule (a place next to a score is a team,
+            :mod:`workbench.ner.teams`); the ``rules:no-sports`` backend turns it off.
     """
     nlp, exact = _pipeline()
     gaz = gazetteer()
@@ -150,17 +161,50 @@ def extract(text: str, sentence_starts: list[int], sentence_ends: list[int]) -> 
     match_starts = [m[0] for m in matches]
     raws: list[Raw] = []
     for cs, ce in regions:
-        _candidate(text, cs, ce, sentence_starts, matches, match_starts, gaz, raws)
+        _candidate(text, cs, ce, sentence_starts, matches, match_starts, gaz, raws, sports_results)
     if caps:  # list matches in all-capitals sentences, which have no name sequences
         for start, end, entry in matches:
             i = bisect.bisect_right(caps_starts, start) - 1
             if i >= 0 and start < caps[i][1] and entry.kind == "entity":
-                if entry.type == "GPE" and team_context(text, start, end, entry.how):
+                if sports_results and entry.type == "GPE" and team_context(text, start, end, entry.how):
                     raws.append(team(text, start, end))
                 else:
                     raws.append(Raw(start, end, entry.type, entry.how, entry.entity, entry.country))
         raws.sort(key=lambda r: r.start)
-    return raws
+    return _outside_listings(text, raws, gaz)
+
+
+def _outside_listings(text: str, raws: list[Raw], gaz: Gazetteer) -> list[Raw]:
+    """No PERSON or ORG from an abbreviation or common word in a table or listing line ("Shr", "Revs", "Analysts").
+
+    Listed names ("Acme Corp" in ``organisations.csv``) and multi-word names stay.
+    """
+    if not raws or not _DIGIT.search(text):
+        return raws
+    spans = listing_lines(text)
+    if not spans:
+        return raws
+    starts = [s for s, _ in spans]
+    words = english_words(LISTING_WORD_FREQUENCY)
+    kept = []
+    for raw in raws:
+        if raw.type in ("PERSON", "ORG", "UNKNOWN") and raw.how.startswith("rule:") and inside(spans, starts, raw.start):
+            word = text[raw.start : raw.end].strip(" .,;:")
+            if " " not in word and (word.lower() in words or gaz.role(word, "org_suffix") or _abbreviation_like(word, raw.how == "rule:team")):
+                continue
+        kept.append(raw)
+    return kept
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _abbreviation_like(word: str, team: bool) -> bool:
+    """"Shr", "Revs", "CTS", "N.Z."; a team in a results line may be written in capitals ("PSV 2")."""
+    letters = word.replace(".", "")
+    if team:
+        return not letters.isupper() and len(letters) <= 4
+    return letters.isupper() or len(letters) <= 4 or "." in word
 
 
 def _initial(text: str, pos: int, sentence_starts: list[int]) -> bool:
@@ -169,7 +213,7 @@ def _initial(text: str, pos: int, sentence_starts: list[int]) -> bool:
     return not text[begin:pos].strip(_OPENERS) or text[max(begin, pos - 2) : pos].rstrip(" \t").endswith((":", '"', "“", "\n"))
 
 
-def _candidate(text, cs, ce, sentence_starts, matches, match_starts, gaz: Gazetteer, raws: list[Raw]) -> None:
+def _candidate(text, cs, ce, sentence_starts, matches, match_starts, gaz: Gazetteer, raws: list[Raw], sports: bool = True) -> None:
     """Split one capitalised sequence into list matches and unknown names, and type them."""
     i = bisect.bisect_left(match_starts, cs)
     # a list match may begin before the sequence ("the" of an alias is dropped, so it never does)
@@ -181,7 +225,7 @@ def _candidate(text, cs, ce, sentence_starts, matches, match_starts, gaz: Gazett
     if len(inside) == 1 and inside[0][0] == cs and inside[0][1] == ce and inside[0][2].kind == "entity":
         entry = inside[0][2]  # the common case, one listed name ("Russia"): no splitting needed
         if entry.type == "GPE" or entry.type == "LOC" or " " in text[cs:ce] or not _initial(text, cs, sentence_starts):
-            if entry.type == "GPE" and team_context(text, cs, ce, entry.how):
+            if sports and entry.type == "GPE" and team_context(text, cs, ce, entry.how):
                 raws.append(team(text, cs, ce))
             else:
                 title = title_before(text, cs, gaz) if entry.type == "PERSON" else None
@@ -225,7 +269,7 @@ def _candidate(text, cs, ce, sentence_starts, matches, match_starts, gaz: Gazett
             if raw is not None:
                 found.append(raw)
             title = None
-    if len(found) == 1 and team_context(text, cs, ce, found[0].how) and found[0].type != "LOC":
+    if sports and len(found) == 1 and team_context(text, cs, ce, found[0].how) and found[0].type != "LOC":
         raw = found[0]
         if "." not in text[raw.start : raw.end]:
             found[0] = team(text, raw.start, raw.end)  # "Leicestershire 22 points, Somerset 4": the team, not the county

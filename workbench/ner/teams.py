@@ -12,7 +12,7 @@ from workbench.ner.canonical import Raw
 
 _SCORE = re.compile(r"[ \t]+(?!\d{4}-\d\d-\d\d)\d+(?:-\d+)?(?![\w/.])")
 _TABLE = re.compile(r"[ \t]+\d+[ \t]+\d+")
-_VERSUS_AFTER = re.compile(r"[ \t]+vs?\.?[ \t]")
+_VERSUS_AFTER = re.compile(r"[ \t]+vs?\.?[ \t]+(?=[^\W\d_])")  # another name follows, not a number ("25 CTS vs 30 CTS")
 _VERSUS_BEFORE = re.compile(r"\bvs?\.?[ \t]+$")
 _SCORECARD = re.compile(r"(?:^|[ \t])[bc][ \t]+$")  # cricket: "c Ranatunga b Muralitharan 8" are players
 #: what a name found by these lists or rules may be in a results line
