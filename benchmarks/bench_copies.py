@@ -17,6 +17,7 @@ done with numpy).
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import time
 
@@ -108,17 +109,18 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"{len(articles):,} articles, about {words / 1e6:.1f} M words, {len(truth):,} planted copy pairs (generated in {time.perf_counter() - started:.1f} s)"
     )
-    started = time.perf_counter()
-    pairs = candidates.candidate_pairs(articles["text"].tolist(), exclude=[[(s, e) for _, s, e in v] for v in articles["sections"]])
-    candidate_seconds = time.perf_counter() - started
-    print(f"candidates (signatures per partition, LSH across): {candidate_seconds:6.1f} s  ({len(pairs):,} candidate pairs)")
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     table = copies(articles)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     found = set(zip(table.loc[table["kind"] != "partial", "article_id"], table.loc[table["kind"] != "partial", "copy_of"], strict=True))
     hit = len(found & truth)
-    print(f"copies (candidates + exact verification):          {seconds:6.1f} s  ({len(table):,} rows: {table['kind'].value_counts().to_dict()})")
-    print(f"planted copies found: {hit:,} of {len(truth):,} ({hit / max(len(truth), 1):.1%}); rows that are not planted: {len(found - truth):,}")
+    print(f"copies: {seconds:.1f} s wall, {cpu:.1f} s CPU (one process; the machine's load average was {os.getloadavg()[0]:.1f})")
+    attrs = table.attrs
+    print(
+        f"  candidates (signatures per partition of {candidates.PARTITION}, LSH across): {attrs['candidate_seconds']:.1f} s, {attrs['candidate_pairs']:,} pairs"
+    )
+    print(f"  exact verification: {attrs.get('verify_seconds', 0):.1f} s, {len(table):,} rows {table['kind'].value_counts().to_dict()}")
+    print(f"planted copy pairs found (exact/near): {hit:,} of {len(truth):,} ({hit / max(len(truth), 1):.1%}); other exact/near rows: {len(found - truth):,}")
     print(f"peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     if args.datasketch:
         n_windows = int(words / candidates.BLOCK)

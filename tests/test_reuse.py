@@ -318,3 +318,64 @@ def test_the_seed_alone_copies_nothing(seed_corpus):
     assert seed_corpus.copies.empty and seed_corpus.stories["story_size"].tolist() == [1]
     assert workbench.stories(seed_corpus).empty and workbench.copy_flows(seed_corpus, min_count=1).empty
     assert workbench.travelling_quotes(seed_corpus).empty and workbench.shared_texts(seed_corpus).empty
+
+
+# -- charts -------------------------------------------------------------------------------------
+
+
+def test_charts_draw_the_tables_and_say_when_empty(small_corpus):
+    import workbench
+    from workbench.charts import reuse as charts
+
+    flows = workbench.copy_flows(small_corpus, min_count=1)
+    figure = charts.flow_bars(flows)
+    assert [t.name for t in figure.data] == ["credited", "uncredited"]
+    assert sum(figure.data[0].x) == 1 and sum(figure.data[1].x) == 1
+    assert len(charts.lag_histogram(workbench.copy_origins(small_corpus)).data) == 2
+    spread = charts.story_spread(workbench.story_articles(small_corpus))
+    assert sum(len(t.x) for t in spread.data) == 3
+    quotes = charts.quote_bars(workbench.travelling_quotes(small_corpus))
+    assert "Ilse Varga" in quotes.data[0].y[0]
+    for figure in (charts.flow_bars(flows.iloc[:0]), charts.story_spread(workbench.story_articles(small_corpus).iloc[:0])):
+        assert not figure.data and "No" in figure.layout.annotations[0].text
+
+
+def test_chart_labels_are_escaped():
+    from workbench.charts import reuse as charts
+
+    flows = pd.DataFrame(
+        {"from_outlet": ["<b>X</b>"], "to_outlet": ["Y"], "copies": [1], "credited": [0], "uncredited": [1], "credited_share": [0.0], "median_lag_hours": [2.0]}
+    )
+    assert "<b>" not in charts.flow_bars(flows).data[0].y[0]
+
+
+# -- the notebook -------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("with_copies", [False, True], ids=["seeds", "corpus-with-copies"])
+def test_notebook_runs_on_seeds_and_on_a_corpus_with_copies(tmp_path, with_copies):
+    import nbformat
+    import papermill
+
+    parameters = {}
+    if with_copies:
+        folder = tmp_path / "corpus"
+        folder.mkdir()
+        seed = next(config.SEEDS_DIR.glob("*.txt")).read_text(encoding="utf-8")
+        (folder / "original.txt").write_text(seed, encoding="utf-8")
+        for day, credit in (("15", "Kyiv Morning Star with reference to European Pravda"), ("16", "Dnipro Evening Lamp")):
+            (folder / f"copy{day}.txt").write_text(
+                seed.replace("date 2024-11-14", f"date 2024-11-{day}").replace(seed.split("Source: ")[1].split("\n")[0], credit)
+            )
+        parameters = {"corpus": str(folder)}
+    out = tmp_path / "out.ipynb"
+    papermill.execute_notebook(
+        str(config.NOTEBOOKS_DIR / "40-copies-and-quotes.ipynb"), str(out), parameters=parameters, kernel_name="python3", progress_bar=False
+    )
+    html = "\n".join(str(o.get("data", {}).get("text/html", "")) for c in nbformat.read(out, as_version=4).cells for o in c.get("outputs", []))
+    if with_copies:
+        assert "3 pairs of articles share text (3 exact, 0 near, 0 partial)" in html and "plotly" in html
+        assert "50%" in html  # one of the two copies credits European Pravda
+    else:
+        assert "Nothing copies" in html and "plotly-graph-div" not in html

@@ -52,6 +52,7 @@ _LAZY = {
     "copy_flows": "workbench.reuse",
     "copy_origins": "workbench.reuse",
     "shared_texts": "workbench.reuse",
+    "describe_copies": "workbench.reuse",
     "travelling_quotes": "workbench.reuse",
     "quote_appearances": "workbench.reuse",
     "run_reports": "workbench.reports",

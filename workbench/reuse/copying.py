@@ -19,14 +19,15 @@ Pairs that share less (a few common phrases) are not rows.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
 from workbench.lexicon import outlet_name
-from workbench.reuse.candidates import candidate_pairs, sorted_unique
-from workbench.reuse.shingles import SHINGLE, Words, shingles, words
+from workbench.reuse.candidates import PARTITION, candidate_pairs, sorted_unique
+from workbench.reuse.shingles import SHINGLE, shingles, words
 
 #: Section names whose text never counts as shared (issue 9 adds ``boilerplate`` sections).
 EXCLUDED_SECTIONS = frozenset({"boilerplate"})
@@ -75,6 +76,7 @@ def copies(
         the earlier article's ``text``), ``lag_hours`` and ``credited`` (the later article
         credits the earlier one's outlet; always true between articles of the same outlet; NA when the
         earlier outlet is unknown). Sorted by ``copy_of`` then ``article_id`` order of publication.
+        ``frame.attrs`` records ``candidate_pairs`` and the seconds spent finding and verifying them.
 
     >>> text = " ".join(f"word{i}" for i in range(60))
     >>> arts = pd.DataFrame({"article_id": ["a", "b"], "published": pd.to_datetime(["2024-01-01", "2024-01-02"]),
@@ -86,31 +88,33 @@ def copies(
     texts = articles["text"].tolist()
     if exclude is None:
         exclude = _excluded_sections(articles)
+    started = time.perf_counter()
     pairs = candidate_pairs(texts, exclude=exclude)
+    timing = {"candidate_pairs": len(pairs), "candidate_seconds": round(time.perf_counter() - started, 3)}
     if not len(pairs):
-        return _empty()
+        return _empty(timing)
     involved = np.unique(np.concatenate([pairs["left"].to_numpy(), pairs["right"].to_numpy()]))
-    batch = words([texts[i] for i in involved], exclude=[exclude[i] for i in involved] if exclude is not None else None)
-    where = {int(a): k for k, a in enumerate(involved)}
+    hashes = {int(i): w.of(k) for chunk, w in _word_batches(texts, exclude, involved) for k, i in enumerate(chunk)}
     prepared: dict[int, tuple] = {}
     rows = []
     for left, right in zip(pairs["left"].to_numpy(), pairs["right"].to_numpy(), strict=True):
-        earlier, later = _prepare(batch, where[int(left)], prepared), _prepare(batch, where[int(right)], prepared)
+        earlier, later = _prepare(hashes, int(left), prepared), _prepare(hashes, int(right), prepared)
         found = verify(earlier, later, near=near, min_words=min_words)
         if found is not None:
             rows.append((int(left), int(right), *found, *source_run(earlier, later)))
+    del hashes, prepared
     if not rows:
-        return _empty()
+        return _empty(timing)
     names = ["earlier", "later", "similarity", "containment", "kind", "word_start", "word_end", "shared_words", "source_word_start", "source_word_end"]
     frame = pd.DataFrame(rows, columns=names)
+    # character offsets of the shared spans, from the words of the articles in a row only
+    spans: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    for chunk, w in _word_batches(texts, exclude, np.unique(frame[["earlier", "later"]].to_numpy())):
+        for k, i in enumerate(chunk):
+            spans[int(i)] = (w.start[w.offsets[k] : w.offsets[k + 1]], w.end[w.offsets[k] : w.offsets[k + 1]])
     for side, prefix, column in (("later", "shared", "word"), ("earlier", "source", "source_word")):
-        position = frame[side].map(where)
-        frame[f"{prefix}_start"] = [
-            _char(texts[i], int(batch.start[batch.offsets[k] + s])) for i, k, s in zip(frame[side], position, frame[f"{column}_start"], strict=True)
-        ]
-        frame[f"{prefix}_end"] = [
-            _char(texts[i], int(batch.end[batch.offsets[k] + e - 1])) for i, k, e in zip(frame[side], position, frame[f"{column}_end"], strict=True)
-        ]
+        frame[f"{prefix}_start"] = [_char(texts[i], int(spans[i][0][s])) for i, s in zip(frame[side], frame[f"{column}_start"], strict=True)]
+        frame[f"{prefix}_end"] = [_char(texts[i], int(spans[i][1][e - 1])) for i, e in zip(frame[side], frame[f"{column}_end"], strict=True)]
     published = articles["published"]
     frame["article_id"] = articles["article_id"].to_numpy()[frame["later"]]
     frame["copy_of"] = articles["article_id"].to_numpy()[frame["earlier"]]
@@ -118,15 +122,23 @@ def copies(
     frame["lag_hours"] = lag.astype("float64")
     frame["credited"] = credited(articles, frame["earlier"].to_numpy(), frame["later"].to_numpy(), attributions)
     frame = frame.sort_values(["earlier", "later"], kind="stable")
-    return frame[list(COLUMNS)].astype(COLUMNS).reset_index(drop=True)
+    frame = frame[list(COLUMNS)].astype(COLUMNS).reset_index(drop=True)
+    frame.attrs.update(timing, verify_seconds=round(time.perf_counter() - started - timing["candidate_seconds"], 3))
+    return frame
 
 
-def _prepare(batch: Words, i: int, cache: dict[int, tuple]) -> tuple:
-    """One text's word hashes, shingles and sorted distinct shingles (computed once per text)."""
+def _word_batches(texts: list, exclude, indices: np.ndarray):
+    """``(indices, Words)`` for the given texts, one partition at a time (bounded temporary memory)."""
+    for offset in range(0, len(indices), PARTITION):
+        chunk = indices[offset : offset + PARTITION]
+        yield chunk, words([texts[i] for i in chunk], exclude=[exclude[i] for i in chunk] if exclude is not None else None)
+
+
+def _prepare(hashes: dict[int, np.ndarray], i: int, cache: dict[int, tuple]) -> tuple:
+    """One text's word hashes and sorted distinct shingles (computed once per text)."""
     if i not in cache:
-        hashes = batch.of(i)
-        sh, _ = shingles(hashes)
-        cache[i] = (hashes, sh, sorted_unique(sh))
+        sh, _ = shingles(hashes[i])
+        cache[i] = (hashes[i], sorted_unique(sh))
     return cache[i]
 
 
@@ -137,8 +149,8 @@ def verify(earlier: tuple, later: tuple, *, near: float = NEAR, min_words: int =
         ``(similarity, containment, kind, word_start, word_end, shared_words)`` with the longest shared
         run as word positions in the later text, or None when they share less than a ``partial``.
     """
-    a, _, ua = earlier
-    b, sb, ub = later
+    a, ua = earlier
+    b, ub = later
     if not len(a) or not len(b):
         return None
     if len(a) == len(b) and np.array_equal(a, b):
@@ -147,7 +159,7 @@ def verify(earlier: tuple, later: tuple, *, near: float = NEAR, min_words: int =
     if common < min(MIN_COMMON, len(ub)):
         return None
     similarity = common / (len(ua) + len(ub) - common)
-    covered = _covered(_member(sb, ua), len(b))
+    covered = _covered(_member(shingles(b)[0], ua), len(b))
     run_start, run_end = _longest_run(covered)
     shared = int(covered.sum())
     containment = shared / len(b)
@@ -162,11 +174,11 @@ def verify(earlier: tuple, later: tuple, *, near: float = NEAR, min_words: int =
 
 def source_run(earlier: tuple, later: tuple) -> tuple[int, int]:
     """The longest run of the earlier text covered by the later one's shingles (word positions)."""
-    a, sa, _ = earlier
-    _, _, ub = later
-    if len(a) == len(later[0]) and np.array_equal(a, later[0]):
+    a, _ = earlier
+    b, ub = later
+    if len(a) == len(b) and np.array_equal(a, b):
         return 0, len(a)
-    return _longest_run(_covered(_member(sa, ub), len(a)))
+    return _longest_run(_covered(_member(shingles(a)[0], ub), len(a)))
 
 
 def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
@@ -270,5 +282,7 @@ def _excluded_sections(articles: pd.DataFrame) -> list[list[tuple[int, int]]] | 
     return ranges if any(ranges) else None
 
 
-def _empty() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in COLUMNS.items()})
+def _empty(timing: dict | None = None) -> pd.DataFrame:
+    frame = pd.DataFrame({c: pd.Series(dtype=t) for c, t in COLUMNS.items()})
+    frame.attrs.update(timing or {})
+    return frame

@@ -118,3 +118,24 @@ def shared_texts(corpus, *, top_n: int | None = 20) -> pd.DataFrame:
         }
     )
     return result.astype({"article_id": "string", "copy_of": "string", "kind": "string", "shared_text": "string", "source_text": "string"})
+
+
+def describe_copies(corpus, *, partial: bool = False) -> str:
+    """One plain sentence about the copies of a corpus, for notebooks and logs.
+
+    >>> import workbench
+    >>> describe_copies(workbench.load_corpus(cache=False))
+    'Nothing copies: no two articles of this selection (1 in all) share text, so there is nothing to draw below.'
+    """
+    copies = corpus.copies
+    if not len(copies):
+        return f"Nothing copies: no two articles of this selection ({len(corpus):,} in all) share text, so there is nothing to draw below."
+    kinds = copies["kind"].value_counts()
+    pairs = f"{len(copies):,} pair{'s' if len(copies) != 1 else ''} of articles share text"
+    detail = ", ".join(f"{kinds.get(k, 0):,} {k}" for k in ("exact", "near", "partial"))
+    origins = copy_origins(corpus, partial=partial)
+    if not len(origins):
+        return f"{pairs} ({detail}): shared passages only, no article is a copy of another."
+    share = origins["credited"].fillna(False).astype(bool).mean()
+    noun = "article is a copy" if len(origins) == 1 else "articles are copies"
+    return f"{pairs} ({detail}); {len(origins):,} {noun} of an earlier one, {share:.0%} crediting the origin's outlet."

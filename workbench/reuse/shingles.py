@@ -102,17 +102,41 @@ def words(texts: Sequence[str | None], *, exclude: Sequence[Sequence[tuple[int, 
     ends = np.flatnonzero(edges == -1)
     text_of = (np.searchsorted(text_start, starts, side="right") - 1).astype(np.int32)
     if exclude is not None and any(exclude):
-        keep = np.ones(len(starts), dtype=bool)
-        for i, ranges in enumerate(exclude):
-            for lo, hi in ranges or ():
-                text = texts[i] or ""
-                blo = text_start[i] + len(text[:lo].encode("utf-8", "surrogatepass"))
-                bhi = text_start[i] + len(text[:hi].encode("utf-8", "surrogatepass"))
-                keep &= ~((starts >= blo) & (ends <= bhi))
+        keep = ~_inside(starts, ends, _byte_ranges(texts, exclude, text_start))
         starts, ends, text_of = starts[keep], ends[keep], text_of[keep]
     hashes = _hash_words(buf, starts, ends)
     offsets = np.searchsorted(text_of, np.arange(len(texts) + 1), side="left")
     return Words(hashes, text_of, starts - text_start[text_of], ends - text_start[text_of], offsets)
+
+
+def _byte_ranges(texts: Sequence[str | None], exclude: Sequence[Sequence[tuple[int, int]]], text_start: np.ndarray) -> np.ndarray:
+    """Excluded character ranges as sorted, merged ``(start, end)`` offsets into the batch's byte buffer."""
+    ranges = []
+    for i, spans in enumerate(exclude):
+        if not spans:
+            continue
+        text = texts[i] or ""
+        for lo, hi in spans:
+            if text.isascii():
+                ranges.append((text_start[i] + lo, text_start[i] + hi))
+            else:
+                blo = len(text[:lo].encode("utf-8", "surrogatepass"))
+                ranges.append((text_start[i] + blo, text_start[i] + blo + len(text[lo:hi].encode("utf-8", "surrogatepass"))))
+    merged: list[list[int]] = []
+    for lo, hi in sorted(ranges):
+        if merged and lo <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], hi)
+        else:
+            merged.append([lo, hi])
+    return np.array(merged, dtype=np.int64).reshape(-1, 2)
+
+
+def _inside(starts: np.ndarray, ends: np.ndarray, ranges: np.ndarray) -> np.ndarray:
+    """Whether each word lies inside one of the sorted, disjoint ``ranges``."""
+    if not len(ranges):
+        return np.zeros(len(starts), dtype=bool)
+    at = np.searchsorted(ranges[:, 0], starts, side="right") - 1
+    return (at >= 0) & (ends <= ranges[np.maximum(at, 0), 1])
 
 
 def _hash_words(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
