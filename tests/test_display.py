@@ -14,7 +14,7 @@ def shown(monkeypatch):
     """The HTML each call displays; a fresh kernel state."""
     out: list[str] = []
     monkeypatch.setattr(display, "display", lambda obj: out.append(obj.data if hasattr(obj, "data") else str(obj)))
-    monkeypatch.setattr(display, "_state", {"plotly_js": False, "itables": False, "names": set()})
+    monkeypatch.setattr(display, "_state", {"plotly_js": False, "itables": False, "names": set(), "table_chars": 0})
     monkeypatch.delenv(display.RUN_DIR_ENV, raising=False)
     monkeypatch.delenv(display.NOTEBOOK_ENV, raising=False)
     return out
@@ -77,3 +77,14 @@ def test_fit_keeps_rows_within_the_budget():
     rows, cut = display._fit(frame, 1_040)
     assert len(rows) == 10 and not cut
     assert len(display._fit(frame.iloc[:0], 10)[0]) == 0
+
+
+def test_tables_of_one_page_share_a_budget(shown, run_folder, monkeypatch):
+    monkeypatch.setattr(display, "MAX_PAGE_TABLE_CHARS", 100_000)
+    monkeypatch.setattr(display, "MIN_TABLE_CHARS", 10_000)
+    frame = pd.DataFrame({"content": ["z" * 96] * 2_000})  # 100 characters a row
+    display.show_table(frame, name="first", max_chars=80_000)
+    display.show_table(frame, name="second", max_chars=80_000)
+    display.show_table(frame, name="third", max_chars=80_000)
+    notes = [html for html in shown if "workbench-download" in html and "Full table" in html]
+    assert ["Showing 800 of 2,000" in notes[0], "Showing 200 of 2,000" in notes[1], "Showing 100 of 2,000" in notes[2]] == [True] * 3

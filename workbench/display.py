@@ -38,8 +38,11 @@ NOTEBOOK_ENV = "WORKBENCH_REPORT_NOTEBOOK"
 #: plotly.js, written once per run folder, loaded by every report of the run.
 PLOTLY_ASSET = "assets/plotly.min.js"
 PLOTLY_TAG = f'<script src="{PLOTLY_ASSET}"></script>'
-#: Characters of table cells embedded in one page (itables' JSON); larger tables show their first rows.
-MAX_TABLE_CHARS = 500_000
+#: Characters of cells one table embeds in the page (itables' JSON); a larger table shows its first rows...
+MAX_TABLE_CHARS = 250_000
+#: ...and all the tables of one page together at most this many (every table gets at least MIN_TABLE_CHARS).
+MAX_PAGE_TABLE_CHARS = 600_000
+MIN_TABLE_CHARS = 30_000
 #: Longer cells are cut in the page (with "…"); the CSV holds the full text.
 MAX_CELL_CHARS = 1_000
 #: Tables wrap inside the page: text cells break lines (and show the article's own line breaks).
@@ -52,7 +55,7 @@ table.dataTable.workbench-table th { white-space: normal; }
 p.workbench-download { margin: 0.2em 0 1.2em; font-size: 0.9em; color: #555; }
 </style>"""
 
-_state: dict[str, object] = {"plotly_js": False, "itables": False, "names": set()}
+_state: dict[str, object] = {"plotly_js": False, "itables": False, "names": set(), "table_chars": 0}
 
 
 @dataclass(frozen=True)
@@ -112,8 +115,9 @@ def show_table(frame: pd.DataFrame, *, caption: str | None = None, name: str | N
     """Display a searchable, sortable table that wraps inside the page; its JavaScript is embedded (works offline).
 
     The index is not shown. Cells longer than :data:`MAX_CELL_CHARS` are cut with "…"; a table whose
-    cells exceed ``max_chars`` in all shows its first rows and says "showing N of M rows". In a report
-    run, the full table is written as CSV and linked under it.
+    cells exceed ``max_chars`` (or what is left of :data:`MAX_PAGE_TABLE_CHARS` for the page) shows its
+    first rows and says "showing N of M rows". In a report run, the full table is written as CSV and
+    linked under it.
 
     Args:
         frame: the table (its index is dropped).
@@ -130,7 +134,9 @@ def show_table(frame: pd.DataFrame, *, caption: str | None = None, name: str | N
         itables.init_notebook_mode(all_interactive=False, connected=False)
         display(HTML(TABLE_CSS))
         _state["itables"] = True
-    shown, cut = _fit(frame, max_chars)
+    used = int(_state.get("table_chars", 0))  # type: ignore[call-overload]
+    shown, cut = _fit(frame, max(min(max_chars, MAX_PAGE_TABLE_CHARS - used), MIN_TABLE_CHARS))
+    _state["table_chars"] = used + _chars(shown)
     text_columns = [i for i, col in enumerate(shown.columns) if _is_text(shown[col])]
     options.setdefault("classes", "display compact workbench-table")
     options.setdefault("columnDefs", [{"className": "workbench-text", "targets": text_columns}] if text_columns else [])
@@ -168,9 +174,16 @@ def _fit(frame: pd.DataFrame, max_chars: int) -> tuple[pd.DataFrame, bool]:
                 shown[col] = text.where(~long, text.str.slice(0, MAX_CELL_CHARS - 1) + "…")
     if len(shown) == 0:
         return shown, cut
-    sizes = shown.astype("string").fillna("").apply(lambda c: c.str.len() + 4).sum(axis=1)
-    rows = int((sizes.cumsum() <= max_chars).sum())
+    rows = int((_row_chars(shown).cumsum() <= max_chars).sum())
     return shown.head(max(rows, 1)), cut
+
+
+def _row_chars(frame: pd.DataFrame) -> pd.Series:
+    return frame.astype("string").fillna("").apply(lambda c: c.str.len() + 4).sum(axis=1)
+
+
+def _chars(frame: pd.DataFrame) -> int:
+    return int(_row_chars(frame).sum()) if len(frame) else 0
 
 
 def _shown_text(shown: int, total: int, cut: bool) -> str:
