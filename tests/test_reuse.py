@@ -122,6 +122,14 @@ def test_pairs_from_keys_pairs_a_crowded_bucket_with_its_first_article_only():
     assert pairs[["left", "right"]].values.tolist() == [[0, 1], [0, 2], [0, 3], [0, 4]]
 
 
+def test_candidates_do_not_depend_on_partitions_or_processes(monkeypatch):
+    texts = [text(BRIDGE), text(BRIDGE_RETOLD), text(MARKET), *(change_words(text(BRIDGE), 0.1, seed=k) for k in range(5))]
+    one = candidates.candidate_pairs(texts)
+    assert candidates.candidate_pairs(texts, partition=3).equals(one)
+    monkeypatch.setattr(candidates, "PARALLEL_MIN_TEXTS", 0)
+    assert candidates.candidate_pairs(texts, partition=2, n_jobs=2).equals(one)
+
+
 # -- the copies table: one fictional case each ------------------------------------------------
 
 

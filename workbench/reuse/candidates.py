@@ -43,6 +43,8 @@ MAX_BUCKET = 64
 
 #: Texts per signature batch.
 PARTITION = 500
+#: Below this many texts a second process costs more (start-up, imports, sending texts) than it saves.
+PARALLEL_MIN_TEXTS = 20_000
 _TEXT_BITS = 24
 _KEY_MASK = np.uint64(((1 << 64) - 1) ^ ((1 << _TEXT_BITS) - 1))
 _rng = np.random.default_rng(20241114)
@@ -153,6 +155,7 @@ def candidate_pairs(
     *,
     exclude: Sequence[Sequence[tuple[int, int]]] | None = None,
     partition: int = PARTITION,
+    n_jobs: int = 1,
 ) -> pd.DataFrame:
     """Candidate pairs among ``texts``: signatures per partition, buckets across all of them.
 
@@ -160,19 +163,48 @@ def candidate_pairs(
         texts: every text.
         exclude: per text, character ranges left out.
         partition: texts per signature batch (small batches keep numpy's temporary arrays in reused memory).
+        n_jobs: processes computing signatures (partitions are independent); used from
+            ``PARALLEL_MIN_TEXTS`` texts on.
 
     Returns:
         ``left, right, hits`` (indices into ``texts``, ``left < right``).
     """
     parts = _partitions(texts, exclude, partition)
     keys, text = [], []
-    for offset, batch_texts, batch_exclude in parts:
-        k, t = band_keys(batch_texts, exclude=batch_exclude)
-        keys.append(k)
-        text.append(t.astype(np.int64) + offset)
+    if n_jobs > 1 and len(texts) >= PARALLEL_MIN_TEXTS:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # a few partitions per task: fewer round trips, still balanced over the workers
+        tasks = _grouped(parts, 8)
+        with ProcessPoolExecutor(n_jobs, mp_context=multiprocessing.get_context("forkserver")) as pool:
+            for found in pool.map(_band_keys_of, tasks):
+                for offset, (k, t) in found:
+                    keys.append(k)
+                    text.append(t.astype(np.int64) + offset)
+    else:
+        for offset, batch_texts, batch_exclude in parts:
+            k, t = band_keys(batch_texts, exclude=batch_exclude)
+            keys.append(k)
+            text.append(t.astype(np.int64) + offset)
     if not keys:
         return pairs_from_keys(np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64))
     return pairs_from_keys(np.concatenate(keys), np.concatenate(text))
+
+
+def _band_keys_of(task: list[tuple[int, list, list | None]]) -> list[tuple[int, tuple[np.ndarray, np.ndarray]]]:
+    return [(offset, band_keys(batch_texts, exclude=batch_exclude)) for offset, batch_texts, batch_exclude in task]
+
+
+def _grouped(parts: Iterable, size: int) -> Iterable[list]:
+    group: list = []
+    for part in parts:
+        group.append(part)
+        if len(group) == size:
+            yield group
+            group = []
+    if group:
+        yield group
 
 
 def _partitions(texts, exclude, size) -> Iterable[tuple[int, list, list | None]]:

@@ -56,6 +56,7 @@ def copies(
     exclude: Sequence[Sequence[tuple[int, int]]] | None = None,
     near: float = NEAR,
     min_words: int = MIN_WORDS,
+    n_jobs: int = 1,
 ) -> pd.DataFrame:
     """Pairs of articles that share text.
 
@@ -68,6 +69,7 @@ def copies(
             sections named in ``EXCLUDED_SECTIONS``.
         near: share of the later article that must be shared for ``near``.
         min_words: shortest shared run (words) reported as ``partial``.
+        n_jobs: processes computing MinHash signatures on large corpora.
 
     Returns:
         ``article_id`` (the later article), ``copy_of`` (the earlier: by publication time, then id),
@@ -89,7 +91,7 @@ def copies(
     if exclude is None:
         exclude = _excluded_sections(articles)
     started = time.perf_counter()
-    pairs = candidate_pairs(texts, exclude=exclude)
+    pairs = candidate_pairs(texts, exclude=exclude, n_jobs=n_jobs)
     timing = {"candidate_pairs": len(pairs), "candidate_seconds": round(time.perf_counter() - started, 3)}
     if not len(pairs):
         return _empty(timing)
