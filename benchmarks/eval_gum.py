@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         pipelines = installed_pipelines()
         if not pipelines:
             print("no spaCy pipeline with an NER component is installed: spacy:<p> and spacy+rules:<p> skipped")
-        backends = ["rules", *(f"spacy:{p}" for p in pipelines), *(f"spacy+rules:{p}" for p in pipelines)]
+        backends = ["rules", "rules:no-sports", *(f"spacy:{p}" for p in pipelines), *(f"spacy+rules:{p}" for p in pipelines)]
     for backend in backends:
         evaluate(docs, backend, args.errors)
     return 0

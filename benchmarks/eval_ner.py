@@ -5,6 +5,8 @@ Usage::
     .venv/bin/python benchmarks/eval_ner.py                      # rules backend on testa
     .venv/bin/python benchmarks/eval_ner.py --part train --backend spacy:en_core_web_sm
     .venv/bin/python benchmarks/eval_ner.py --errors 40          # also print the first 40 errors
+    .venv/bin/python benchmarks/eval_ner.py --all                # rules, rules:no-sports, and spacy:<p> and
+                                                                 # spacy+rules:<p> for every installed pipeline
 
 The reader and the scorer are ``workbench.evaluation.conll`` and ``workbench.evaluation.scoring``
 (their docstrings define the text, the labels and the exact-match rule); ``tests/test_accuracy.py``
@@ -23,6 +25,7 @@ from workbench import config
 from workbench.evaluation.conll import LABELS, entity_predictions, read_conll
 from workbench.evaluation.scoring import score_spans
 from workbench.ner import mentions
+from workbench.ner.spacy_backend import installed_pipelines
 
 PARTS = {"testa": "conll2003-eng.testa", "train": "conll2003-eng.train.gz"}
 
@@ -31,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--part", choices=sorted(PARTS), default="testa")
     parser.add_argument("--backend", default="rules")
+    parser.add_argument("--all", action="store_true", help="every backend available here (installed spaCy pipelines too)")
     parser.add_argument("--errors", type=int, default=0, help="print this many false positives and negatives")
     parser.add_argument("--path", type=Path, default=None, help="a CoNLL file (default: ../shared/eval/<part>)")
     args = parser.parse_args(argv)
@@ -39,6 +43,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"missing {path}: the CoNLL files live in ../shared/eval", file=sys.stderr)
         return 2
     articles, sentences, gold = read_conll(path)
+    backends = [args.backend]
+    if args.all:
+        pipelines = installed_pipelines()
+        if not pipelines:
+            print("no spaCy pipeline with an NER component is installed: spacy:<p> and spacy+rules:<p> skipped")
+        backends = ["rules", "rules:no-sports", *(f"spacy:{p}" for p in pipelines), *(f"spacy+rules:{p}" for p in pipelines)]
+    for backend in backends:
+        args.backend = backend
+        evaluate(args, articles, sentences, gold)
+    return 0
+
+
+def evaluate(args: argparse.Namespace, articles, sentences, gold) -> None:
     started = time.perf_counter()
     found = mentions(articles, sentences=sentences, backend=args.backend)
     seconds = time.perf_counter() - started
@@ -66,7 +83,6 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {texts[a][s:e]!r:40} {t}")
         print("\nmost frequent missed:", Counter(texts[a][s:e] for a, s, e, _t in fn).most_common(30))
         print("\nmost frequent wrong:", Counter(texts[a][s:e] for a, s, e, _t in fp).most_common(30))
-    return 0
 
 
 if __name__ == "__main__":

@@ -18,13 +18,15 @@ It returns one row per mention:
 | ``how`` | the list, rule or model that found it (``countries``, ``rule:first_name``, ``spacy:ORG``...) |
 
 Backends are a registry (:data:`BACKENDS`, :func:`register_backend`): ``rules`` (default, no
-model: :mod:`workbench.ner.rules`) and ``spacy:<package-or-path>`` (an installed spaCy pipeline:
-:mod:`workbench.ner.spacy_backend`). Every backend's output goes through the same canonicalisation
+model: :mod:`workbench.ner.rules`), ``rules:no-sports`` (the same without the sports-results rule),
+and two families named after a spaCy pipeline (:data:`BACKEND_FAMILIES`): ``spacy:<package-or-path>``
+(an installed pipeline alone: :mod:`workbench.ner.spacy_backend`) and ``spacy+rules:<package-or-path>``
+(the pipeline's names merged with the rules': :mod:`workbench.ner.combined`). Every backend's output goes through the same canonicalisation
 (:mod:`workbench.ner.canonical`); :func:`canonical` exposes it for free strings.
 
 Modules: ``gazetteer`` (the name lists), ``rules`` (the default backend) with its ``merges`` (pieces that
 are one name), ``unknown`` (names no list knows) and ``teams`` (the sports-results rule),
-``spacy_backend``, and ``canonical`` (the canonicalisation every backend shares).
+``spacy_backend``, ``combined`` (spaCy + rules), and ``canonical`` (the canonicalisation every backend shares).
 
 The name lists are data files in ``workbench/data`` (see its README to extend them).
 """
@@ -40,7 +42,7 @@ from workbench.errors import WorkbenchError
 from workbench.layout import unwrap
 from workbench.ner.canonical import Raw, canonical, resolve
 
-__all__ = ["BACKENDS", "MENTION_COLUMNS", "TYPES", "canonical", "mentions", "register_backend"]
+__all__ = ["BACKENDS", "BACKEND_FAMILIES", "MENTION_COLUMNS", "TYPES", "canonical", "mentions", "register_backend", "register_backend_family"]
 
 MENTION_COLUMNS = ["article_id", "sentence", "start", "end", "surface", "entity", "type", "country", "title", "how"]
 #: The entity types of every mention (the one home of this tuple).
@@ -76,18 +78,45 @@ def register_backend(name: str, backend: Backend) -> None:
     BACKENDS[name] = backend
 
 
-def _backend(name: str) -> Backend:
-    if name.startswith("spacy:"):
-        from workbench.ner import spacy_backend
+def _spacy(pipeline: str) -> Backend:
+    from workbench.ner import spacy_backend
 
-        pipeline = name.partition(":")[2]
-        if not pipeline:
-            raise WorkbenchError("backend 'spacy:' needs a pipeline: spacy:<package-or-path>, e.g. spacy:en_core_web_sm")
-        return lambda texts, bounds: spacy_backend.extract_many(pipeline, texts)
-    try:
+    spacy_backend.load(pipeline)  # fail early, with a clear message, when it is missing
+    return lambda texts, bounds: spacy_backend.extract_many(pipeline, texts)
+
+
+def _spacy_and_rules(pipeline: str) -> Backend:
+    from workbench.ner import combined, spacy_backend
+
+    spacy_backend.load(pipeline)
+
+    def run(texts: list[str], bounds: list[tuple[list[int], list[int]]]) -> list[list[Raw]]:
+        model = spacy_backend.extract_many(pipeline, texts)
+        return [combined.merge(t, r, m) for t, r, m in zip(texts, _rules(texts, bounds), model, strict=True)]
+
+    return run
+
+
+#: Families of backends named ``<prefix><pipeline>``: each builds a backend for a spaCy pipeline name or path.
+BACKEND_FAMILIES: dict[str, Callable[[str], Backend]] = {"spacy:": _spacy, "spacy+rules:": _spacy_and_rules}
+
+
+def register_backend_family(prefix: str, factory: Callable[[str], Backend]) -> None:
+    """Register backends named ``<prefix><argument>`` (``factory(argument)`` builds each one)."""
+    BACKEND_FAMILIES[prefix] = factory
+
+
+def _backend(name: str) -> Backend:
+    if name in BACKENDS:
         return BACKENDS[name]
-    except KeyError:
-        raise WorkbenchError(f"unknown entity backend {name!r}; known: {', '.join(BACKENDS)}, spacy:<package-or-path>") from None
+    for prefix, factory in BACKEND_FAMILIES.items():
+        if name.startswith(prefix):
+            argument = name[len(prefix) :]
+            if not argument:
+                raise WorkbenchError(f"backend {prefix!r} needs a pipeline: {prefix}<package-or-path>, e.g. {prefix}en_core_web_sm")
+            return factory(argument)
+    families = ", ".join(f"{p}<package-or-path>" for p in BACKEND_FAMILIES)
+    raise WorkbenchError(f"unknown entity backend {name!r}; known: {', '.join(BACKENDS)}, {families}")
 
 
 def _empty() -> pd.DataFrame:
@@ -118,7 +147,8 @@ def mentions(articles: pd.DataFrame, *, sentences: pd.DataFrame, backend: str = 
         articles: needs ``article_id`` and ``text``; ``published`` (or ``date``), when present, dates
             the article for the people list's active years.
         sentences: ``article_id, sentence, start, end`` (``corpus.sentences``) for the same articles.
-        backend: ``"rules"`` (default, no model) or ``"spacy:<package-or-path>"``, or a registered name.
+        backend: ``"rules"`` (default, no model), ``"rules:no-sports"``, ``"spacy:<package-or-path>"``,
+            ``"spacy+rules:<package-or-path>"``, or a registered name.
 
     Returns:
         A DataFrame ordered by article and offset; empty (with the columns) for no articles.
