@@ -27,7 +27,7 @@ def test_env_var_overrides_default(monkeypatch, folder):
 
 def test_cache_reuses_unchanged_files(folder, cache_dir, monkeypatch, write_article):
     first = load_corpus(folder)
-    assert (cache_dir / next(os.walk(cache_dir))[1][0] / "articles.arrow").exists()
+    assert (cache_dir / next(os.walk(cache_dir))[1][0] / "corpus.json").exists()
     import dataclasses
 
     from workbench import readers
@@ -61,7 +61,7 @@ def test_cache_keeps_problems(folder, cache_dir):
 
 def test_corrupt_cache_is_rebuilt_with_a_warning(folder, cache_dir):
     load_corpus(folder)
-    (target,) = list(cache_dir.glob("*/articles.arrow"))
+    (target,) = list(cache_dir.glob("*/corpus.articles.*.arrow"))
     target.write_bytes(b"not parquet")
     with pytest.warns(UserWarning, match="corrupt"):
         corpus = load_corpus(folder)

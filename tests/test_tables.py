@@ -55,3 +55,64 @@ def test_tables_partitioned_over_processes_equal_one_process(seed_article, tmp_p
     for name in ("sentences", "mentions", "attributions", "dates"):
         pd.testing.assert_frame_equal(one.table(name), two.table(name), check_like=False)
     assert len(two.mentions) > 6 * 30
+
+
+# -- one article never costs the others their rows (issue 15, item 3) ----------------------
+
+
+def _fragile(articles: pd.DataFrame) -> pd.DataFrame:
+    _CALLS.append(articles["article_id"].tolist())
+    if articles["text"].str.contains("BOOM").any():
+        raise ValueError("cannot handle BOOM")
+    return pd.DataFrame({"article_id": articles["article_id"], "words": articles["n_words"]})
+
+
+def test_a_failing_article_becomes_an_error_row_and_the_others_keep_their_rows(folder, cache_dir, write_article):
+    _CALLS.clear()
+    write_article(folder, "x", "2031-01-03", body="This one goes BOOM.")
+    register_table("fragile", f"{__name__}:_fragile")
+    try:
+        for _ in range(2):  # computed, then from the cache: the failed article is tried again, not cached
+            before = len(_CALLS)
+            corpus = load_corpus(folder)
+            table = corpus.table("fragile")
+            assert table["article_id"].tolist() == ["a", "b", "c"]
+            failed = corpus.errors[corpus.errors["reason"] == "fragile_failed"]
+            assert len(failed) == 1 and failed["severity"].tolist() == ["error"]
+            assert failed["path"].iloc[0].endswith("x.txt")
+            assert "'x'" in failed["detail"].iloc[0] and "ValueError: cannot handle BOOM" in failed["detail"].iloc[0]
+        assert {a for call in _CALLS[before:] for a in call} == {"x"}  # the second load computed only the failed article
+        (folder / "x.txt").write_text("date 2031-01-03 Fixed now.\n\nSource: Velmora Courier\n")
+        corpus = load_corpus(folder)
+        assert corpus.table("fragile")["article_id"].tolist() == ["a", "x", "b", "c"]
+        assert not (corpus.errors["reason"] == "fragile_failed").any()
+    finally:
+        from workbench.tables import TABLES
+
+        TABLES.pop("fragile")
+
+
+def test_every_article_failing_gives_an_empty_table_and_one_error_row_each(folder):
+    register_table("fragile", f"{__name__}:_fragile")
+    try:
+        for name in ("a", "b", "c"):
+            (folder / f"{name}.txt").write_text("date 2031-01-01 BOOM.\n\nSource: Velmora Courier\n")
+        corpus = load_corpus(folder, cache=False)
+        assert corpus.table("fragile").empty and list(corpus.table("fragile").columns) == ["article_id", "words"]
+        assert (corpus.errors["reason"] == "fragile_failed").sum() == 3
+    finally:
+        from workbench.tables import TABLES
+
+        TABLES.pop("fragile")
+
+
+def test_undated_article_with_relative_dates_resolves_to_nothing(tmp_path):
+    (tmp_path / "a.txt").write_text("Officials said last week that talks resume next year, two days ago or on Monday.\n\nSource: Velmora Courier\n")
+    (tmp_path / "b.txt").write_text("date 2031-01-08 Officials said last week that talks resume next year.\n\nSource: Velmora Courier\n")
+    corpus = load_corpus(tmp_path, cache=False)
+    dates = corpus.dates
+    undated = dates[(dates["article_id"] == "a") & (dates["kind"] == "relative")]
+    assert len(undated) >= 3 and undated["date_start"].isna().all() and undated["anchor"].isna().all()
+    dated = dates[(dates["article_id"] == "b") & (dates["kind"] == "relative")]
+    assert dated["date_start"].notna().all() and len(dated) == 2
+    assert not corpus.errors["reason"].str.endswith("_failed").any()

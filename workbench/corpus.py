@@ -62,7 +62,11 @@ class Corpus:
 
     # -- derived tables -------------------------------------------------------------------
     def table(self, name: str) -> pd.DataFrame:
-        """A derived table, computed on first access and cached per article."""
+        """A derived table, computed on first access and cached per article.
+
+        An article its extractor fails on gets no rows and an error row in ``errors`` (reason
+        ``<name>_failed``); every other article keeps its rows.
+        """
         if name in self._tables:
             return self._tables[name]
         try:
@@ -72,7 +76,10 @@ class Corpus:
         needs = {need: self.table(need) for need in spec.needs}
         options = {key: self.options[key] for key in spec.options if key in self.options}
         store = table_store(self.cache_dir, name, options)
-        frame = derive(spec, self.articles, needs, options, keys=self._keys(), store=store, n_jobs=int(self.options.get("n_jobs") or 1))
+        n_jobs = int(self.options.get("n_jobs") or 1)
+        frame, problems = derive(spec, self.articles, needs, options, keys=self._keys(), store=store, n_jobs=n_jobs, name=name)
+        if len(problems):  # articles the extractor failed on: error rows, the other articles' rows kept
+            self.errors = pd.concat([self.errors, problems.astype(self.errors.dtypes.to_dict())], ignore_index=True)
         self._tables[name] = frame
         return frame
 

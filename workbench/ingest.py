@@ -116,6 +116,9 @@ def _read_batch(units: list[readers.Unit]) -> tuple[pa.Table, pd.DataFrame]:
     return _records_table(records), errors
 
 
+#: The cache's commit point: names the articles and problems files (see ``workbench.cache``).
+CORPUS_MANIFEST = "corpus.json"
+
 #: Below this many files a second process costs more (start-up, imports) than it saves.
 PARALLEL_MIN_FILES = 3000
 
@@ -158,13 +161,14 @@ def _read_units(units, problems, cache_dir, progress, n_jobs=None) -> tuple[pd.D
     fingerprint = "".join(cachestore.code_fingerprint(part) for part in ("readers", "text.py", "credits.py", "ingest.py", "cache.py"))
     cached_articles = cached_problems = None
     old: dict[str, str] = {}
-    if cache_dir is not None:
-        meta = cachestore.read_json(cache_dir / "meta.json")
-        if meta is not None and meta.get("code") == fingerprint:
-            cached_articles = cachestore.read_arrow(cache_dir / "articles.arrow")
-            cached_problems = cachestore.read_table(cache_dir / "problems.parquet")
-            if cached_articles is not None and cached_problems is not None:
-                old = meta.get("units", {})
+    manifest = cache_dir / CORPUS_MANIFEST if cache_dir is not None else None
+    if manifest is not None:
+        committed = cachestore.open_committed(
+            manifest, {"articles": cachestore.read_arrow, "problems": cachestore.read_parquet}, expect={"code": fingerprint}
+        )
+        if committed is not None:
+            body, tables = committed
+            cached_articles, cached_problems, old = tables["articles"], tables["problems"], body.get("units", {})
     fresh = [k for k, sig in signatures.items() if old.get(k) == sig]
     todo = [u for u in units if old.get(u.key) != signatures[u.key]]
 
@@ -183,11 +187,10 @@ def _read_units(units, problems, cache_dir, progress, n_jobs=None) -> tuple[pd.D
     if changed or cache_dir is None:
         table, id_problems = _finish(table)
         errors = pd.concat([errors, id_problems], ignore_index=True) if len(id_problems) else errors
-    if cache_dir is not None and changed:
-        try:
-            cachestore.write_arrow(cache_dir / "articles.arrow", table)
-            cachestore.write_frame(cache_dir / "problems.parquet", errors)
-            cachestore.write_json(cache_dir / "meta.json", {"code": fingerprint, "units": signatures})
+    if manifest is not None and changed:
+        try:  # corpus.json is written last: it is the commit point
+            writers = {"articles": (".arrow", cachestore.arrow_writer(table)), "problems": (".parquet", cachestore.frame_writer(errors))}
+            cachestore.commit(manifest, writers, code=fingerprint, units=signatures)
         except OSError as exc:
             warnings.warn(f"cannot write the corpus cache in {cache_dir}: {exc}", stacklevel=3)
     walk_problems = problems_frame(problems)

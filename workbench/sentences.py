@@ -16,8 +16,11 @@ import pandas as pd
 from workbench.boilerplate import prose_texts
 from workbench.lexicon import read_rows
 
+#: A stop before a capital, or a paragraph break. Linear in the text: a run of stops is matched
+#: only from its first character (the look-behind) and never given back (``++``, ``*+``), so 40,000
+#: dots cost one pass, not 40,000 (they took 27 s).
 _CANDIDATE = re.compile(
-    r"""(?:[.!?]+|\.\.\.|…)["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9À-Ý])"""  # a stop before a capital
+    r"""(?:(?<![.!?])[.!?]++|…)["'”’)\]]*+(?=\s+["'“‘(\[]?[A-Z0-9À-Ý])"""  # a stop before a capital
     r"""|\n\s*\n""",  # or a paragraph break
 )
 _WORD_BEFORE = re.compile(r"([\w.]+)$")

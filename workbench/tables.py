@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import os
+import sys
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from workbench import cache as cachestore
+from workbench.errors import Problem, problems_frame
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +50,7 @@ def register_table(name: str, function: str, *, needs: Iterable[str] = (), optio
 
 
 #: Below this many articles a second process costs more (start-up, imports) than it saves.
-PARALLEL_MIN_ARTICLES = 2000
+PARALLEL_MIN_ARTICLES = int(os.environ.get("WORKBENCH_PARALLEL_MIN_ARTICLES", 2000))
 
 
 def derive(
@@ -58,19 +62,30 @@ def derive(
     keys: list[str],
     store: Path | None = None,
     n_jobs: int = 1,
-) -> pd.DataFrame:
+    name: str = "table",
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A derived table for ``articles``, in article order, from the cache where it covers them.
+
+    One article never costs the others their rows: when the extractor fails on a batch, it is called
+    article by article, and each article it still fails on becomes an error row (reason
+    ``<name>_failed``) instead of rows. Failed articles are not cached, so a fixed extractor or a
+    fixed article gets its rows on the next load.
 
     Args:
         spec: the table's extractor, needs and options.
         articles: the articles; ``keys`` holds their cache keys (:func:`row_keys`), in the same order.
         needs: the tables the extractor needs, for (at least) the same articles.
         options: keyword options for the extractor (e.g. the NER backend).
-        store: the table's cache file (:func:`table_store`); None computes without caching.
+        store: the table's cache manifest (:func:`table_store`); None computes without caching.
         n_jobs: processes for large batches.
+        name: the table's name, for error rows.
+
+    Returns:
+        ``(table, problems)``: the rows, and one ``corpus.errors`` row per article that failed.
     """
     todo = articles
     parts = []
+    problems: list[Problem] = []
     cached = _read_cached_table(store) if store else None
     if cached is not None:
         done_frame, coverage = cached
@@ -84,49 +99,86 @@ def derive(
             part = done_frame.merge(wanted, on=["article_id", "_key"]).drop(columns="_key")
             parts.append(part)
     if len(todo):
-        computed = _run(spec, todo, needs, options, n_jobs)
+        computed, problems, failed = _run(spec, name, todo, needs, options, n_jobs)
         parts.append(computed)
         if store:
             todo_keys = pd.Series(keys, index=articles.index)[todo.index]
+            done_keys = todo_keys[~todo["article_id"].isin(failed)]
             key_of = dict(zip(todo["article_id"], todo_keys, strict=True))
             stored = computed.assign(_key=computed["article_id"].map(key_of).astype("string"))
             if cached is not None:
                 stored = pd.concat([cached[0][~cached[0]["_key"].isin(set(todo_keys))], stored], ignore_index=True)
-            coverage = sorted(set(cached[1] if cached else ()) | set(todo_keys))
+            coverage = sorted(set(cached[1] if cached else ()) - set(todo_keys) | set(done_keys))
             try:
-                cachestore.write_frame(store, stored)
-                cachestore.write_frame(store.with_suffix(".coverage.parquet"), pd.DataFrame({"_key": coverage}))
+                covered = pd.DataFrame({"_key": pd.Series(coverage, dtype="string")})
+                cachestore.commit(store, {"rows": (".parquet", cachestore.frame_writer(stored)), "coverage": (".parquet", cachestore.frame_writer(covered))})
             except OSError as exc:
                 warnings.warn(f"cannot write table cache {store}: {exc}", stacklevel=3)
     if not parts:
-        return _run(spec, articles.iloc[:0], needs, options, n_jobs)
+        parts.append(_run(spec, name, articles.iloc[:0], needs, options, n_jobs)[0])
     frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
     order = {a: i for i, a in enumerate(articles["article_id"])}
     sort_cols = [c for c in ("sentence", "start") if c in frame.columns]
     frame = frame.assign(_order=frame["article_id"].map(order)).sort_values(["_order", *sort_cols], kind="stable")
-    return frame.drop(columns="_order").reset_index(drop=True)
+    return frame.drop(columns="_order").reset_index(drop=True), problems_frame(problems)
 
 
-def _run(spec: TableSpec, articles: pd.DataFrame, needs: dict, options: dict, n_jobs: int) -> pd.DataFrame:
-    """Run an extractor, split into partitions over ``n_jobs`` processes for large batches."""
-    if n_jobs <= 1 or len(articles) < PARALLEL_MIN_ARTICLES:
-        return _compute_chunk(spec.function, articles, _subset(needs, articles), options)
-    size = min(1000, -(-len(articles) // (4 * n_jobs)))
-    chunks = [articles.iloc[i : i + size] for i in range(0, len(articles), size)]
+def _run(spec: TableSpec, name: str, articles: pd.DataFrame, needs: dict, options: dict, n_jobs: int) -> tuple[pd.DataFrame, list[Problem], set]:
+    """Run an extractor, split into partitions over ``n_jobs`` processes for large batches.
+
+    Returns the rows, the problems of failed articles and their ids.
+    """
+    in_script = spec.function.startswith("__main__:")  # a worker process has no copy of the user's script
+    if n_jobs <= 1 or len(articles) < PARALLEL_MIN_ARTICLES or in_script:
+        results = [_compute_chunk(spec.function, name, articles, _subset(needs, articles), options)]
+    else:
+        size = min(1000, -(-len(articles) // (4 * n_jobs)))
+        chunks = [articles.iloc[i : i + size] for i in range(0, len(articles), size)]
+        with process_pool(n_jobs) as pool:
+            futures = [pool.submit(_compute_chunk, spec.function, name, c, _subset(needs, c), options) for c in chunks]
+            results = [f.result() for f in futures]
+    frames = [frame for frame, _ in results]
+    problems = [p for _, chunk_problems in results for p in chunk_problems]
+    failed = {p.path_id for p in problems}
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    return frame, [p.problem for p in problems], failed
+
+
+@contextmanager
+def process_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """A process pool (forkserver) whose workers never re-run the user's script.
+
+    A worker started by ``forkserver`` or ``spawn`` imports the parent's ``__main__`` file, so a plain
+    script calling ``load_corpus`` at top level (no ``if __name__ == "__main__":``) would load the
+    corpus again in every worker and break the pool. The workers need only ``workbench`` modules,
+    so the script is hidden from them while they start (they all start at the first submit).
+    """
     import multiprocessing
 
-    with ProcessPoolExecutor(n_jobs, mp_context=multiprocessing.get_context("forkserver")) as pool:
-        futures = [pool.submit(_compute_chunk, spec.function, c, _subset(needs, c), options) for c in chunks]
-        return pd.concat([f.result() for f in futures], ignore_index=True)
+    main = sys.modules.get("__main__")
+    hidden = {k: main.__dict__[k] for k in ("__file__", "__spec__") if main is not None and k in main.__dict__}
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"))
+    try:
+        try:
+            main.__dict__.pop("__file__", None)
+            if "__spec__" in hidden:
+                main.__spec__ = None
+            pool.submit(int).result()  # starts every worker (and the fork server) now
+        finally:
+            if main is not None:
+                main.__dict__.update(hidden)
+        yield pool
+    finally:
+        pool.shutdown(cancel_futures=True)
 
 
 def table_store(cache_dir: Path | None, name: str, options: dict) -> Path | None:
-    """The cache file of table ``name`` under a corpus's ``cache_dir`` (None: no cache); the code and options are in its name."""
+    """The cache manifest of table ``name`` under a corpus's ``cache_dir`` (None: no cache); the code and options are in its name."""
     if cache_dir is None:
         return None
     tag = cachestore.code_fingerprint() + "".join(f"-{k}={v}" for k, v in sorted(options.items()))
-    safe = "".join(ch if ch.isalnum() or ch in "-=_." else "_" for ch in tag)
-    return cache_dir / "tables" / f"{name}-{safe}.parquet"
+    safe = "".join(ch if ch.isalnum() or ch in "-=_" else "_" for ch in tag)
+    return cache_dir / "tables" / f"{name}-{safe}.json"
 
 
 def row_keys(articles: pd.DataFrame) -> list[str]:
@@ -147,16 +199,54 @@ def _resolve(function: str) -> Callable[..., pd.DataFrame]:
     return getattr(importlib.import_module(module), name)
 
 
-def _compute_chunk(function: str, articles: pd.DataFrame, needs: dict[str, pd.DataFrame], options: dict) -> pd.DataFrame:
-    return _resolve(function)(articles, **needs, **options)
+@dataclass(frozen=True, slots=True)
+class _Failure:
+    path_id: str  # the article id
+    problem: Problem
+
+
+#: Characters of an exception's message kept in an error row.
+_DETAIL_CHARS = 300
+
+
+def _compute_chunk(function: str, name: str, articles: pd.DataFrame, needs: dict[str, pd.DataFrame], options: dict) -> tuple[pd.DataFrame, list[_Failure]]:
+    """The extractor over a batch; if it fails, article by article, each failure an error row."""
+    extractor = _resolve(function)
+    try:
+        return extractor(articles, **needs, **options), []
+    except Exception:  # one article must not cost the others their rows: retry them one by one
+        pass
+    split = {need: dict(tuple(t.groupby("article_id", sort=False, observed=True))) if len(t) else {} for need, t in needs.items()}
+    frames, failures = [], []
+    paths = articles["path"] if "path" in articles.columns else articles["article_id"]
+    for i, (article_id, path) in enumerate(zip(articles["article_id"], paths, strict=True)):
+        one = {need: split[need].get(article_id, t.iloc[:0]) for need, t in needs.items()}
+        try:
+            frames.append(extractor(articles.iloc[[i]], **one, **options))
+        except Exception as exc:
+            message = f"{type(exc).__name__}: {exc}"
+            message = message if len(message) <= _DETAIL_CHARS else message[: _DETAIL_CHARS - 1] + "…"
+            detail = f"the {name} table has no rows for article {article_id!r}: its extractor failed ({message})"
+            failures.append(_Failure(article_id, Problem(str(path), f"{name}_failed", detail, "error")))
+    if not frames:
+        try:
+            frames.append(extractor(articles.iloc[:0], **{need: t.iloc[:0] for need, t in needs.items()}, **options))
+        except Exception:
+            frames.append(pd.DataFrame({"article_id": pd.Series([], dtype="string")}))
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    return frame, failures
 
 
 def _read_cached_table(store: Path) -> tuple[pd.DataFrame, list[str]] | None:
-    table = cachestore.read_table(store)
-    coverage = cachestore.read_table(store.with_suffix(".coverage.parquet"))
-    if table is None or coverage is None:
+    committed = cachestore.open_committed(store, {"rows": cachestore.read_parquet, "coverage": cachestore.read_parquet})
+    if committed is None:
         return None
-    return table.to_pandas(), coverage.column("_key").to_pylist()
+    _, tables = committed
+    try:
+        return tables["rows"].to_pandas(), tables["coverage"].column("_key").to_pylist()
+    except Exception as exc:  # the checksum held, yet the file does not convert: rebuild it all the same
+        warnings.warn(f"cache file of {store} is unreadable ({type(exc).__name__}: {exc}); rebuilding it", stacklevel=4)
+        return None
 
 
 def _subset(tables: dict[str, pd.DataFrame], articles: pd.DataFrame) -> dict[str, pd.DataFrame]:

@@ -54,7 +54,9 @@ class Mention(NamedTuple):
 
 
 _POSSESSIVE = re.compile(r"(?:['’]s?)$")
-_TRAILING = re.compile(r"[\s,.;:!?\"'“”’‘()\[\]-]+$")
+#: Trailing punctuation. The look-behind and the possessive ``++`` keep the search linear: only the
+#: first character of a run can start a match ("Rus" + 32,000 hyphens + "sia" was quadratic).
+_TRAILING = re.compile(r"(?<![\s,.;:!?\"'“”’‘()\[\]-])[\s,.;:!?\"'“”’‘()\[\]-]++$")
 _LEADING = re.compile(r"^(?:the\s+|[\s\"'“”’‘(\[-]+)")
 _WORDS = re.compile(r"\S+")
 _COMPOUND = re.compile(r"\s*[-/–]\s*")

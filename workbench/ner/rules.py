@@ -59,6 +59,7 @@ def _pipeline():
     from spacy.util import compile_infix_regex
 
     nlp = spacy.blank("en")
+    nlp.max_length = 2**31 - 1  # only the tokenizer runs: E088's 1,000,000 guards the memory of parsers and models
     infixes = [*nlp.Defaults.infixes, r"(?<=[A-Za-z]\.)-(?=[A-Z])", r"(?<=[A-Za-z])/(?=[A-Z])"]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     exact = PhraseMatcher(nlp.vocab, attr="ORTH")
