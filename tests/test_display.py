@@ -88,3 +88,10 @@ def test_tables_of_one_page_share_a_budget(shown, run_folder, monkeypatch):
     display.show_table(frame, name="third", max_chars=80_000)
     notes = [html for html in shown if "workbench-download" in html and "Full table" in html]
     assert ["Showing 800 of 2,000" in notes[0], "Showing 200 of 2,000" in notes[1], "Showing 100 of 2,000" in notes[2]] == [True] * 3
+
+
+def test_empty_columns_are_left_out_of_the_page_not_the_csv(shown, run_folder):
+    frame = pd.DataFrame({"outlet": pd.array([None, None], dtype="string"), "content": ["a long quote " * 5, "another long quote " * 5]})
+    display.show_table(frame, name="no-outlets")
+    assert list(display._fit(frame, 10_000)[0].columns) == ["content"]  # what itables is given
+    assert list(pd.read_csv(run_folder / "data" / "20-source-attribution" / "no-outlets.csv").columns) == ["outlet", "content"]

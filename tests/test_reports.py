@@ -77,8 +77,8 @@ def test_reports_are_offline(good_run):
     _, result = good_run
     for name in ("plotly", "itables", "succeeds"):
         page = (result.folder / f"{name}.html").read_text(encoding="utf-8")
-        # the only script loaded by src is plotly.js, from the run folder (a relative path: file: when opened)
-        assert set(re.findall(r"<script[^>]+src=\"([^\"]*)\"", page)) <= {"assets/plotly.min.js"}, name
+        # the only scripts loaded by src are plotly.js and the itables bundle, from the run folder (relative: file: when opened)
+        assert set(re.findall(r"<script[^>]+src=\"([^\"]*)\"", page)) <= {"assets/plotly.min.js", "assets/itables.js"}, name
         assert not re.search(r"<link[^>]+href=\"?https?:", page), name
         # the embedded libraries mention URLs in their code; the page around them must fetch nothing
         markup = re.sub(r"(?s)<script\b[^>]*>.*?</script>", "<script></script>", page)
@@ -115,19 +115,24 @@ def test_data_behind_charts_and_tables_is_linked(good_run):
     assert rows[0] == "published,outlet,title,credit" and len(rows) == 2
 
 
-def test_self_contained_report_inlines_plotly(tmp_path):
-    result = reports.run_reports([PLOTLY], out=tmp_path, self_contained=True)
+def test_self_contained_report_inlines_the_libraries(tmp_path):
+    result = reports.run_reports([PLOTLY, ITABLES], out=tmp_path, self_contained=True)
     page = (result.folder / "plotly.html").read_text(encoding="utf-8")
     assert not re.search(r"<script[^>]+src=", page)
     assert len(re.findall(r"plotly\.js v\d", page)) == 1 and page.index("plotly.js v") < page.index("Plotly.newPlot(")
     assert len(page.encode()) < 8_000_000
+    table = (result.folder / "itables.html").read_text(encoding="utf-8")
+    assert not re.search(r"<script[^>]+src=", table) and table.index("window.__workbench_dt_js = ") < table.index("injectModule(window.__workbench_dt_js)")
 
 
-def test_itables_embedded(good_run):
+def test_itables_bundle_loaded_from_the_run_folder(good_run):
     _, result = good_run
     page = (result.folder / "itables.html").read_text(encoding="utf-8")
     assert "European Pravda" in page
     assert "connected=False" not in page and "itables.org/dt" not in page  # no link to the hosted bundle
+    assert re.search(r'<script[^>]+src="assets/itables.js"', page) and "window.__workbench_dt_js" in page
+    assert len(page.encode()) < 500_000  # the ~1 MB bundle is not in the page
+    assert "window.__workbench_dt_js = " in (result.folder / "assets" / "itables.js").read_text(encoding="utf-8")
 
 
 def test_report_has_provenance_header_and_no_code(good_run):

@@ -38,6 +38,10 @@ NOTEBOOK_ENV = "WORKBENCH_REPORT_NOTEBOOK"
 #: plotly.js, written once per run folder, loaded by every report of the run.
 PLOTLY_ASSET = "assets/plotly.min.js"
 PLOTLY_TAG = f'<script src="{PLOTLY_ASSET}"></script>'
+#: The itables (DataTables) bundle, base64 in a classic script (ES modules cannot be loaded from file:).
+ITABLES_ASSET = "assets/itables.js"
+ITABLES_TAG = f'<script src="{ITABLES_ASSET}"></script>'
+_ITABLES_GLOBALS = ("window.__workbench_dt_js", "window.__workbench_dt_css")
 #: Characters of cells one table embeds in the page (itables' JSON); a larger table shows its first rows...
 MAX_TABLE_CHARS = 250_000
 #: ...and all the tables of one page together at most this many (every table gets at least MIN_TABLE_CHARS).
@@ -131,7 +135,7 @@ def show_table(frame: pd.DataFrame, *, caption: str | None = None, name: str | N
     frame = frame.reset_index(drop=True)
     context = report_context()
     if not _state["itables"]:
-        itables.init_notebook_mode(all_interactive=False, connected=False)
+        _init_itables(context)
         display(HTML(TABLE_CSS))
         _state["itables"] = True
     used = int(_state.get("table_chars", 0))  # type: ignore[call-overload]
@@ -154,16 +158,68 @@ def notice(text: str) -> None:
     display(HTML(f'<p class="workbench-notice"><strong>{html.escape(text)}</strong></p>'))
 
 
+# -- assets --------------------------------------------------------------------------------------
+
+
+def asset_text(name: str) -> str:
+    """The content of a run folder's asset (``assets/plotly.min.js`` or ``assets/itables.js``)."""
+    if name == PLOTLY_ASSET:
+        from plotly.offline import get_plotlyjs
+
+        return get_plotlyjs()
+    if name == ITABLES_ASSET:
+        js, css = _itables_base64()
+        return f'{_ITABLES_GLOBALS[0]} = "{js}";\n{_ITABLES_GLOBALS[1]} = "{css}";\n'
+    raise KeyError(name)
+
+
+def _itables_base64() -> tuple[str, str]:
+    from base64 import b64encode
+
+    from itables import options
+
+    bundle = Path(options.dt_bundle)
+    return tuple(b64encode(p.read_text(encoding="utf-8").encode("utf-8")).decode("ascii") for p in (bundle, bundle.with_suffix(".css")))  # type: ignore[return-value]
+
+
+def _init_itables(context: ReportContext | None) -> None:
+    """itables offline; in a report run its bundle comes from ``assets/itables.js`` instead of inline (about 1 MB a page)."""
+    from unittest import mock
+
+    import itables
+
+    if context is None:
+        itables.init_notebook_mode(all_interactive=False, connected=False)
+        return
+    outputs: list = []
+    with mock.patch("IPython.display.display", lambda obj, *a, **k: outputs.append(obj)):
+        itables.init_notebook_mode(all_interactive=False, connected=False)
+    js, css = _itables_base64()
+    for output in outputs:
+        markup = getattr(output, "data", None)
+        if isinstance(markup, str) and f'"{js}"' in markup:
+            markup = ITABLES_TAG + markup.replace(f'"{js}"', _ITABLES_GLOBALS[0]).replace(f'"{css}"', _ITABLES_GLOBALS[1])
+            output = HTML(markup)
+        display(output)
+
+
 # -- helpers -------------------------------------------------------------------------------------
 
 
 def _is_text(column: pd.Series) -> bool:
-    return (column.dtype == object or isinstance(column.dtype, pd.StringDtype)) and column.astype("string").str.len().max(skipna=True) > 40
+    if not (column.dtype == object or isinstance(column.dtype, pd.StringDtype)):
+        return False
+    longest = column.astype("string").str.len().max(skipna=True)
+    return bool(pd.notna(longest) and longest > 40)
 
 
 def _fit(frame: pd.DataFrame, max_chars: int) -> tuple[pd.DataFrame, bool]:
-    """The rows that fit ``max_chars`` of cell text, long cells cut; and whether any cell was cut."""
-    shown = frame.copy()
+    """The rows that fit ``max_chars`` of cell text, long cells cut; and whether any cell was cut.
+
+    Columns with no value at all (no outlet, no title in this corpus) are left out of the page; the CSV keeps them.
+    """
+    shown = frame.loc[:, frame.notna().any()] if len(frame) else frame.copy()
+    shown = shown.copy()
     cut = False
     for col in shown.columns:
         if shown[col].dtype == object or isinstance(shown[col].dtype, pd.StringDtype):

@@ -158,6 +158,7 @@ def _without_libraries(nb):
     import copy
 
     nb = copy.deepcopy(nb)
+    nb.metadata.pop("widgets", None)  # a live panel's widget state (plotly.js inside each FigureWidget): megabytes
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             markup = output.get("data", {}).get("text/html")

@@ -2,9 +2,8 @@
 
 The page is rendered with the ``offline`` nbconvert template in ``workbench/templates/`` (it extends
 ``lab`` and empties the blocks that fetch scripts from the network); plotly.js and the itables bundle
-are put in the page by ``workbench.display`` when the notebook runs: the itables bundle inline, plotly.js
-as a relative ``<script src="assets/plotly.min.js">`` that the run folder holds (or inlined by
-``self_contained``).
+are loaded by relative ``<script src="assets/...">`` tags that ``workbench.display`` puts in the page
+(the run folder holds them), or inlined with ``self_contained``.
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ import re
 import nbformat
 
 from workbench.config import PACKAGE_DIR
-from workbench.display import PLOTLY_ASSET
+from workbench.display import ITABLES_ASSET, PLOTLY_ASSET, asset_text
 
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 PROVENANCE_TAG = "workbench-provenance"
@@ -30,7 +29,7 @@ def export_html(nb, *, title: str, header: str = "", self_contained: bool = Fals
         nb: an executed ``nbformat`` notebook (not modified).
         title: the page title.
         header: HTML put before the first output (the provenance header).
-        self_contained: inline plotly.js instead of loading ``assets/plotly.min.js`` from the run folder
+        self_contained: inline plotly.js and the itables bundle instead of loading them from the run folder's ``assets/``
             (a single file to e-mail; the data links still point beside it).
     """
     from nbconvert import HTMLExporter
@@ -58,16 +57,15 @@ def export_html(nb, *, title: str, header: str = "", self_contained: bool = Fals
     )
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}, "workbench_css": header_css()})
     if self_contained:
-        body = inline_plotly(body)
+        body = inline_assets(body)
     return body
 
 
-def inline_plotly(page: str) -> str:
-    """``page`` with its ``<script src="assets/plotly.min.js">`` replaced by plotly.js itself (nbconvert may reorder attributes)."""
-    tag = re.compile(r'<script\b[^>]*\bsrc="' + re.escape(PLOTLY_ASSET) + r'"[^>]*>\s*</script>')
-    if not tag.search(page):
-        return page
-    from plotly.offline import get_plotlyjs
-
-    inline = f'<script type="text/javascript">{get_plotlyjs()}</script>'
-    return tag.sub(lambda _: inline, page, count=1)
+def inline_assets(page: str) -> str:
+    """``page`` with each ``<script src="assets/...">`` replaced by the script itself (nbconvert may reorder attributes)."""
+    for name in (PLOTLY_ASSET, ITABLES_ASSET):
+        tag = re.compile(r'<script\b[^>]*\bsrc="' + re.escape(name) + r'"[^>]*>\s*</script>')
+        if tag.search(page):
+            inline = f'<script type="text/javascript">{asset_text(name)}</script>'
+            page = tag.sub(lambda _, inline=inline: inline, page, count=1)
+    return page

@@ -205,14 +205,13 @@ def _run_locked(paths, plan, out: Path, *, token, if_changed, fail_fast, jobs, k
 
 
 def write_assets(folder: Path) -> None:
-    """Write plotly.js once into the run folder (``assets/plotly.min.js``), for every report to load by relative path."""
-    from plotly.offline import get_plotlyjs
+    """Write plotly.js and the itables bundle once into the run folder (``assets/``), for every report to load by relative path."""
+    from workbench.display import ITABLES_ASSET, PLOTLY_ASSET, asset_text
 
-    from workbench.display import PLOTLY_ASSET
-
-    asset = folder / PLOTLY_ASSET
-    asset.parent.mkdir(parents=True, exist_ok=True)
-    asset.write_text(get_plotlyjs(), encoding="utf-8")
+    for name in (PLOTLY_ASSET, ITABLES_ASSET):
+        asset = folder / name
+        asset.parent.mkdir(parents=True, exist_ok=True)
+        asset.write_text(asset_text(name), encoding="utf-8")
 
 
 def _provenance(paths, plan, run_time) -> dict[Path, dict[str, Any]]:
