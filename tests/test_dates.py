@@ -87,6 +87,18 @@ CASES = [
     ("The law takes effect last winter.", "2024-01-03", "last winter", "2022-12-01", "2023-02-28", "quarter"),
     ("Yesterday the talks stalled.", "2024-01-01", "Yesterday", "2023-12-31", "2023-12-31", "day"),
     ("The talks stalled on 29 February.", "2024-03-05", "29 February", "2024-02-29", "2024-02-29", "day"),
+    # dates written without a year (issue 9): nearest to publication unless the sentence says otherwise
+    ("The dividend is payable March 27, the company said.", "1987-03-02", "March 27", "1987-03-27", "1987-03-27", "day"),
+    ("The dividend goes to holders of record March 13.", "1987-03-02", "March 13", "1987-03-13", "1987-03-13", "day"),
+    ("The note is due January 15, the bank said.", "1986-12-20", "January 15", "1987-01-15", "1987-01-15", "day"),
+    ("The accord, scheduled to expire February 28, was extended.", "1987-03-02", "February 28", "1987-02-28", "1987-02-28", "day"),
+    ("The plant reopens March 27, a spokesman said.", "1987-03-02", "March 27", "1987-03-27", "1987-03-27", "day"),
+    ("The company said the merger will close March 27.", "1987-03-02", "March 27", "1987-03-27", "1987-03-27", "day"),
+    ("The company said talks ended March 27.", "1987-11-02", "March 27", "1987-03-27", "1987-03-27", "day"),
+    ("Talks ended April 27, the company said.", "1987-02-10", "April 27", "1986-04-27", "1986-04-27", "day"),
+    ("The bank extended its offer to March 20.", "1987-03-02", "March 20", "1987-03-20", "1987-03-20", "day"),
+    ("The rate expires in the fourth quarter, the agency said.", "1987-03-02", "the fourth quarter", "1987-10-01", "1987-12-31", "quarter"),
+    ("Sales rose 5 pct in February, the company said.", "1987-03-02", "February", "1987-02-01", "1987-02-28", "month"),
 ]
 
 
@@ -97,6 +109,21 @@ def test_resolves_each_form(sentence, published, expression, start, end, granula
     row = found[0]
     assert (str(row["date_start"]), str(row["date_end"]), row["granularity"]) == (start, end, granularity)
     assert sentence[row["start"] : row["end"]] == expression
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expression", "start", "year"),
+    [
+        ("The new tariffs take effect in early April this year, the minister said.", "early April", "1987-04-01", 1987),
+        ("Output will match its level of April last year.", "April", "1986-04-01", 1986),
+        ("The offer will expire in January next year.", "January", "1988-01-01", 1988),
+        ("Sales were strong on March 27 this year.", "March 27", "1987-03-27", 1987),
+    ],
+)
+def test_a_year_named_after_a_yearless_date_decides(sentence, expression, start, year):
+    found = find_dates(sentence, "1987-03-02")
+    assert found[0]["expression"] == expression and str(found[0]["date_start"]) == start
+    assert found[1]["granularity"] == "year" and found[1]["date_start"].year == year  # "this year" itself
 
 
 # things that look like dates but are not (or are not resolvable as one)
@@ -130,6 +157,10 @@ def test_ignores_non_dates(sentence):
         ("He said on Monday that he will resign.", "Monday", "past"),
         ("Talks are scheduled for Monday.", "Monday", "future"),
         ("The talks on Monday.", "Monday", None),
+        ("The company said the dividend is payable Monday.", "Monday", "future"),
+        ("The company said Monday the plant would reopen.", "Monday", "past"),
+        ("The plant reopens Monday, a spokesman said.", "Monday", None),
+        ("The shares go to holders of record Monday.", "Monday", "future"),
     ],
 )
 def test_tense_cues(sentence, expression, expected):

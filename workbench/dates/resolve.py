@@ -7,8 +7,12 @@ Conventions (those of TimeML's ``value``, so a resolved expression can be scored
   December of its year), granularity ``quarter``;
 - modifiers (``early``, ``mid-``, ``late``, ``the end of``, ``earlier this``) stay in the expression and
   keep the interval of the unit they modify, as TimeML keeps them apart in ``mod``;
-- a date without a year takes the year that puts it nearest to publication, among the years on the
-  side the sentence points to (past: starting on or before publication; future: ending on or after);
+- a date without a year takes the year that puts it nearest to publication, unless the sentence
+  says otherwise: "this year", "last year", "next year" right after it name the year ("early April
+  this year"); a tense that points the other way (past: "was signed in March"; future: "is payable
+  March 27", "will meet in January") moves it to the nearest year on that side, except when the
+  nearest date is at most :data:`SLACK_DAYS` on the other side ("scheduled to expire February 28"
+  in an article of 2 March is the one just passed, "extended to Nov. 20" the one ahead);
 - weekdays: the most recent on or before publication for past or tenseless sentences, the next on or
   after for future ones; ``last``/``next`` exclude the publication day, ``this`` is in its week.
 """
@@ -19,6 +23,7 @@ import calendar
 import re
 from collections.abc import Callable
 from datetime import date, timedelta
+from functools import lru_cache
 
 from workbench.dates.patterns import words
 from workbench.dates.tense import FUTURE, PAST
@@ -89,8 +94,15 @@ def distance(span: Interval, anchor: date) -> int:
     return min(abs((span[0] - anchor).days), abs((span[1] - anchor).days))
 
 
+#: a year-less date at most this many days on the other side of publication keeps its nearest year,
+#: whatever the tense: past verbs set deadlines ahead ("extended to Nov. 20", "decided he should go home
+#: by Jan. 14") and schedules pass ("scheduled to expire February 28" in an article of 2 March)
+SLACK_DAYS = 31
+
+
 def nearest(make: Callable[[int], Interval | None], anchor: date, direction: str | None) -> Interval | None:
-    """The year-less date ``make(year)`` in the year nearest to ``anchor`` on the side of ``direction``."""
+    """The year-less date ``make(year)`` in the year nearest to ``anchor``, on the side of ``direction``
+    unless the nearest is on the other side by at most :data:`SLACK_DAYS`."""
     candidates = []
     for year in (anchor.year - 1, anchor.year, anchor.year + 1):
         try:
@@ -99,13 +111,17 @@ def nearest(make: Callable[[int], Interval | None], anchor: date, direction: str
             continue
         if span is not None:
             candidates.append(span)
-    if direction == PAST:
+    if not candidates:
+        return None
+    key = lambda c: (distance(c, anchor), c[0])  # noqa: E731
+    best = min(candidates, key=key)
+    if direction == PAST and (best[0] - anchor).days > SLACK_DAYS:
         pool = [c for c in candidates if c[0] <= anchor] or candidates
-    elif direction == FUTURE:
+    elif direction == FUTURE and (anchor - best[1]).days > SLACK_DAYS:
         pool = [c for c in candidates if c[1] >= anchor] or candidates
     else:
-        pool = candidates
-    return min(pool, key=lambda c: (distance(c, anchor), c[0])) if pool else None
+        return best
+    return min(pool, key=key)
 
 
 def by_shift(make: Callable[[int], Interval | None], anchor: date, shift: int, direction: str | None) -> Interval | None:
@@ -184,6 +200,15 @@ def word_value(table: dict[str, int], text: str) -> int:
 _THE = re.compile(r"(?i:\bthe|\bover|\bfor|\bpast|\bwithin)\s+$")
 
 
+@lru_cache(maxsize=1)
+def _year_words() -> re.Pattern[str]:
+    """ "this year", "last year", ", of next year" right after a year-less date (shift and unit words of date_words.csv)."""
+    w = words()
+    alt = lambda xs: "|".join(re.escape(x).replace(r"\ ", r"\s+") for x in sorted(xs, key=len, reverse=True))  # noqa: E731
+    years = [u for u, unit in w.units.items() if unit == "year"]
+    return re.compile(rf"\s*,?\s*(?:of\s+)?(?P<shift>{alt(w.shifts)})\s+(?:{alt(years)})\b", re.IGNORECASE)
+
+
 class DateResolver:
     """Resolve the candidates of one text against one anchor (the publication date).
 
@@ -231,8 +256,18 @@ class DateResolver:
             return None
         if self.anchor is None:
             return "absolute", None, True, -1
-        span = nearest(lambda y: day_span(date(y, month, day)), self.anchor, self.tense_of(m))
+        span = self._in_year(m, lambda y: day_span(date(y, month, day)))
         return ("absolute", span, True, -1) if span else None
+
+    def _in_year(self, m, make: Callable[[int], Interval | None]) -> Interval | None:
+        """A year-less date: in the year named right after it ("April this year"), else the nearest."""
+        said = _year_words().match(self.text, m.end())
+        if said:
+            try:
+                return make(self.anchor.year + word_value(self.w.shifts, said["shift"]))
+            except ValueError:  # 29 February in a common year
+                return None
+        return nearest(make, self.anchor, self.tense_of(m))
 
     def _dm(self, m):
         return self._day_month(m, "dm_d", "dm_m", "dm_y")
@@ -246,7 +281,7 @@ class DateResolver:
     def _yearless(self, m, make, kind="absolute"):
         if self.anchor is None:
             return kind, None, True, -1
-        return kind, nearest(make, self.anchor, self.tense_of(m)), True, -1
+        return kind, self._in_year(m, make), True, -1
 
     def _qn(self, m):
         quarter = int(m["qn_q"] or m["qn_q2"])

@@ -7,6 +7,11 @@ nearest to the right only when there is none ("On Tuesday, Biden will meet Xi").
 (``data/tense_cues.csv``); besides them, a lower-case word of five or more letters ending in "ed" is
 past, except right after "be", "is" or "are" ("will be held", "are planned": the cue further left
 decides).
+
+Reporting verbs (tense ``report``: said, told) speak of the report, not of the date: right before
+the date they are past ("said Friday", "said on Monday"), further left they end the search on that
+side (the date belongs to the reported clause: "said the dividend is payable March 27"), and to the
+right they are skipped ("The plant reopens March 27, a spokesman said").
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from functools import lru_cache
 
 from workbench.lexicon import read_rows
 
-PAST, FUTURE = "past", "future"
+PAST, FUTURE, REPORT = "past", "future", "report"
 _WINDOW = 10  # words on each side of the expression
 _PASSIVE = frozenset({"be", "being", "is", "are", "am"})  # "will be held", "are planned": not past
 _WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|'ll")
@@ -62,6 +67,10 @@ def tense(sentence: str, start: int, end: int) -> str | None:
         found, n = _tense_at(left, i, table, longest)
         if found == "none":
             found = None
+        if found == REPORT:
+            if i == len(left) - 1 or (i == len(left) - 2 and left[-1] == "on"):
+                return PAST  # "said Friday", "said on Monday": the date of the report
+            break  # "said the dividend is payable March 27": the reported clause decides
         if found == PAST and i - n >= 0 and left[i - n] in _PASSIVE and n == 1:
             i -= n + 1  # "will be held": the auxiliary further left decides
             continue
@@ -71,6 +80,6 @@ def tense(sentence: str, start: int, end: int) -> str | None:
     right = [m.group(0).lower() for m in _WORD.finditer(sentence, end)][:_WINDOW]
     for i in range(len(right)):
         found, _ = _tense_at(right, i, table, longest)
-        if found and found != "none":
+        if found and found not in ("none", REPORT):
             return found
     return None
