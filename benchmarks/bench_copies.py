@@ -19,7 +19,11 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -76,12 +80,28 @@ def synthetic(n_articles: int, copy_share: float, seed: int = 0) -> tuple[pd.Dat
             "outlet": outlets[rng.integers(0, len(outlets), n_articles)],
             "text": texts,
             "sections": sections,
+            "root": root,
         }
     )
+    return articles, planted(articles)
+
+
+def planted(articles: pd.DataFrame) -> set[tuple[str, str]]:
+    """(later, earlier) pairs of articles with the same ``root`` (copies, directly or through other copies)."""
     ids = articles["article_id"].to_numpy()
-    groups = pd.Series(np.arange(n_articles)).groupby(root)
-    truth = {(ids[b], ids[a]) for _, members in groups if len(members) > 1 for k, a in enumerate(members) for b in members.iloc[k + 1 :]}
-    return articles, truth
+    groups = pd.Series(np.arange(len(articles))).groupby(articles["root"].to_numpy())
+    return {(ids[b], ids[a]) for _, members in groups if len(members) > 1 for k, a in enumerate(members) for b in members.iloc[k + 1 :]}
+
+
+def load_or_generate(n_articles: int, copy_share: float) -> pd.DataFrame:
+    """The synthetic corpus, generated once by a separate process and kept as Parquet in the temporary
+    folder, so that this process's peak memory is the corpus plus ``copies``, not the generator's."""
+    path = Path(tempfile.gettempdir()) / f"workbench-bench-copies-{n_articles}-{copy_share}.parquet"
+    if not path.exists():
+        subprocess.run([sys.executable, __file__, "--generate", str(path), "--articles", str(n_articles), "--copies", str(copy_share)], check=True)
+    frame = pd.read_parquet(path)
+    frame["sections"] = [[(d["name"], int(d["start"]), int(d["end"])) for d in v] for v in frame["sections"]]
+    return frame
 
 
 def time_datasketch(n_windows: int) -> float:
@@ -93,7 +113,7 @@ def time_datasketch(n_windows: int) -> float:
     lsh = MinHashLSH(num_perm=candidates.NUM_PERM, params=(candidates.BANDS, candidates.ROWS))
     started = time.perf_counter()
     for i in range(n_windows):
-        lsh.insert(i, LeanMinHash(seed=1, hashvalues=values[i]), check_duplication=False)
+        lsh.insert(i, LeanMinHash(seed=1, hashvalues=values[i], scheme="legacy"), check_duplication=False)
     return time.perf_counter() - started
 
 
@@ -103,13 +123,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--copies", type=float, default=0.1, help="share of articles that copy an earlier one")
     parser.add_argument("--jobs", type=int, default=1, help="processes computing signatures (the machine has 2 cores)")
     parser.add_argument("--datasketch", action="store_true", help="also time datasketch.MinHashLSH inserts")
+    parser.add_argument("--generate", metavar="PATH", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    started = time.perf_counter()
-    articles, truth = synthetic(args.articles, args.copies)
+    if args.generate:
+        articles, _ = synthetic(args.articles, args.copies)
+        articles["sections"] = [[{"name": n, "start": a, "end": b} for n, a, b in v] for v in articles["sections"]]
+        articles.to_parquet(args.generate)
+        return 0
+    articles = load_or_generate(args.articles, args.copies)
+    truth = planted(articles)
     words = int(articles["text"].str.count(" ").sum())
-    print(
-        f"{len(articles):,} articles, about {words / 1e6:.1f} M words, {len(truth):,} planted copy pairs (generated in {time.perf_counter() - started:.1f} s)"
-    )
+    print(f"{len(articles):,} articles, about {words / 1e6:.1f} M words, {len(truth):,} planted copy pairs")
     started, cpu = time.perf_counter(), time.process_time()
     table = copies(articles, n_jobs=args.jobs)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
