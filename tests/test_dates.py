@@ -238,3 +238,15 @@ def test_polnear_weekdays_follow_tense(polnear_corpus):
     article = polnear_corpus.articles[polnear_corpus.articles["article_id"].str.startswith("huff-post_2015-11-09_bernie-sanders-promises")]
     rows = table[(table["article_id"] == article.iloc[0]["article_id"]) & (table["expression"] == "Monday")]
     assert not rows.empty and (rows["date_start"] == pd.Timestamp("2015-11-09")).all()
+
+
+def test_boilerplate_holds_no_dates():
+    from workbench.boilerplate import mark
+
+    goods = ["Grain", "Oil", "Gold", "Tin", "Wool", "Rice"]
+    texts = [f"{g} prices rose {i} pct in March.\nCopyright {1980 + i} Harbour Wire" for i, g in enumerate(goods)]
+    articles = pd.DataFrame({"article_id": [f"a{i}" for i in range(6)], "published": pd.to_datetime(["1987-03-02"] * 6), "text": texts})
+    marked, patterns = mark(articles)
+    assert patterns["pattern"].tolist() == ["Copyright 0 Harbour Wire"]
+    table = dates(marked, sentences=sentences(marked))
+    assert table.query("kind != 'published'")["expression"].tolist() == ["March"] * 6

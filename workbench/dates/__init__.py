@@ -21,6 +21,7 @@ from datetime import date
 
 import pandas as pd
 
+from workbench.boilerplate import prose_texts
 from workbench.dates.patterns import candidates
 from workbench.dates.resolve import DateResolver
 from workbench.dates.tense import tense
@@ -116,7 +117,8 @@ def dates(articles: pd.DataFrame, *, sentences: pd.DataFrame) -> pd.DataFrame:
         for article_id, start, end in zip(ordered["article_id"], ordered["start"], ordered["end"], strict=True):
             by_article.setdefault(article_id, []).append((int(start), int(end)))
     columns: dict[str, list] = {c: [] for c in DATE_COLUMNS}
-    for article_id, published, text in zip(articles["article_id"], articles["published"], articles["text"], strict=True):
+    # boilerplate ranges (workbench.boilerplate: "Copyright 1987 ...") are blanked: no date comes from them
+    for article_id, published, text in zip(articles["article_id"], articles["published"], prose_texts(articles), strict=True):
         anchor = _as_date(published)
         rows = [
             {
