@@ -163,3 +163,39 @@ def test_far_dates_on_the_command_line(far_folder, cache_dir):
         result = CliRunner().invoke(main, [command, str(far_folder)])
         assert result.exit_code == 0, result.output
         assert "implausible_date" in result.output
+
+
+# -- a plain script without a __main__ guard (issue 11, item 7) ----------------------------
+
+SCRIPT = """
+import sys
+import workbench
+
+corpus = workbench.load_corpus(sys.argv[1], read_jobs=2, n_jobs=2)
+print("articles", len(corpus), "mentions", len(corpus.mentions), "errors", len(corpus.errors))
+"""
+
+
+@pytest.mark.parametrize("how", ["script", "python -c", "python -m"])
+def test_load_corpus_from_a_plain_script_goes_parallel(tmp_path, how, write_article):
+    """No ``if __name__ == "__main__":``: the parallel reader and table workers must not re-run the script."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for i in range(24):
+        write_article(folder, f"a{i:02d}", f"2031-01-{i + 1:02d}", body=f"Anna Berg said in Velmora that talks resume, item {i}.")
+    (tmp_path / "plain_script.py").write_text(SCRIPT)
+    command = {
+        "script": [sys.executable, str(tmp_path / "plain_script.py")],
+        "python -c": [sys.executable, "-c", SCRIPT],
+        "python -m": [sys.executable, "-m", "plain_script"],
+    }[how]
+    env = {
+        **os.environ, "WORKBENCH_CACHE": str(tmp_path / "cache"), "PYTHONPATH": str(tmp_path),
+        "WORKBENCH_PARALLEL_MIN_FILES": "8", "WORKBENCH_PARALLEL_MIN_ARTICLES": "8",  # small enough to go parallel
+    }  # fmt: skip
+    done = subprocess.run([*command, str(folder)], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip() == "articles 24 mentions 24 errors 0", done.stdout

@@ -12,7 +12,7 @@ import os
 import sys
 import time
 import warnings
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -99,60 +99,87 @@ def load_corpus(
 # -- reading with the cache ---------------------------------------------------------------
 
 
-def _read_batch(units: list[readers.Unit]) -> tuple[pa.Table, pd.DataFrame]:
-    """Read units into an articles table (``ARTICLE_SCHEMA``) and an errors frame, both tagged with ``_unit``."""
-    records: list[dict] = []
+def _read_batch(units: list[readers.Unit], on_bytes: Callable[[int], None] | None = None) -> tuple[pa.Table, pd.DataFrame]:
+    """Read units into an articles table (``ARTICLE_SCHEMA``) and an errors frame, both tagged with ``_unit``.
+
+    A large table file arrives block by block (``readers.read_unit_chunks``): each block's records
+    become Arrow at once, so memory holds the Arrow columns plus one block of Python dicts, not the
+    whole file as dicts (a 200 MB JSONL file peaked at 1.8 GB that way). ``on_bytes`` hears how many
+    bytes of the files each block covered, for a progress bar.
+    """
+    tables: list[pa.Table] = []
     unit_problems: list[Problem] = []
     problem_units: list[str] = []
+    records: list[dict] = []  # small files are gathered, so that one Arrow table holds many of them
     for unit in units:
-        result = readers.read_unit(unit)
-        for record in result.records:
-            record["_unit"] = unit.key
-            record["format"] = unit.reader
-        records.extend(result.records)
-        unit_problems.extend(result.problems)
-        problem_units.extend([unit.key] * len(result.problems))
+        for result in readers.read_unit_chunks(unit):
+            for record in result.records:
+                record["_unit"] = unit.key
+                record["format"] = unit.reader
+            records.extend(result.records)
+            unit_problems.extend(result.problems)
+            problem_units.extend([unit.key] * len(result.problems))
+            if len(records) >= _ARROW_BLOCK_RECORDS or result.bytes_read >= _ARROW_BLOCK_BYTES:
+                tables.append(_records_table(records))
+                records = []
+            if on_bytes is not None and result.bytes_read:
+                on_bytes(result.bytes_read)
+    if records or not tables:
+        tables.append(_records_table(records))
     errors = problems_frame(unit_problems).assign(_unit=pd.Series(problem_units, dtype="string"))
-    return _records_table(records), errors
+    return (pa.concat_tables(tables) if len(tables) > 1 else tables[0]), errors
 
 
-#: The cache's commit point: names the articles and problems files (see ``workbench.cache``).
-CORPUS_MANIFEST = "corpus.json"
+#: Records converted to Arrow at a time (one block of a large file always is).
+_ARROW_BLOCK_RECORDS = 5000
+_ARROW_BLOCK_BYTES = 1 << 20
 
 #: Below this many files a second process costs more (start-up, imports) than it saves.
-PARALLEL_MIN_FILES = 3000
+PARALLEL_MIN_FILES = int(os.environ.get("WORKBENCH_PARALLEL_MIN_FILES", 3000))
+#: Files above this size show a progress bar by bytes (in an interactive session).
+PROGRESS_MIN_BYTES = 64 * 1024 * 1024
 
 
 def _read_parallel(units: list[readers.Unit], progress: bool | None, n_jobs: int | None) -> tuple[pa.Table, pd.DataFrame]:
-    """Read units in batches, across processes for large loads, with an optional progress bar."""
+    """Read units in batches, across processes for large loads, with an optional progress bar by bytes."""
     jobs = n_jobs if n_jobs is not None else (os.cpu_count() or 1)
     batch = 500
     batches = [units[i : i + batch] for i in range(0, len(units), batch)] or [[]]
-    show = progress if progress is not None else (len(units) > 2000 and _interactive())
+    sizes = [sum(_size(u) for u in b) for b in batches]
+    show = progress if progress is not None else ((len(units) > 2000 or sum(sizes) > PROGRESS_MIN_BYTES) and _interactive())
     bar = None
     if show:
         from tqdm.auto import tqdm
 
-        bar = tqdm(total=len(units), desc="reading articles", unit="file")
+        bar = tqdm(total=sum(sizes), desc="reading articles", unit="B", unit_scale=True, unit_divisor=1024)
     results = []
     if jobs > 1 and len(units) >= PARALLEL_MIN_FILES:
-        import multiprocessing
+        from workbench.tables import process_pool
 
-        with ProcessPoolExecutor(min(jobs, len(batches)), mp_context=multiprocessing.get_context("forkserver")) as pool:
-            for (articles, errors), size in zip(pool.map(_read_batch, batches), map(len, batches), strict=True):
+        with process_pool(min(jobs, len(batches))) as pool:
+            for (articles, errors), size in zip(pool.map(_read_batch, batches), sizes, strict=True):
                 results.append((articles, errors))
                 if bar is not None:
                     bar.update(size)
     else:
         for units_batch in batches:
-            results.append(_read_batch(units_batch))
-            if bar is not None:
-                bar.update(len(units_batch))
+            results.append(_read_batch(units_batch, bar.update if bar is not None else None))
     if bar is not None:
         bar.close()
     articles = pa.concat_tables([a for a, _ in results]) if len(results) > 1 else results[0][0]
     errors = pd.concat([e for _, e in results], ignore_index=True) if len(results) > 1 else results[0][1]
     return articles, errors
+
+
+def _size(unit: readers.Unit) -> int:
+    try:
+        return os.stat(unit.path).st_size
+    except OSError:
+        return 0
+
+
+#: The cache's commit point: names the articles and problems files (see ``workbench.cache``).
+CORPUS_MANIFEST = "corpus.json"
 
 
 def _read_units(units, problems, cache_dir, progress, n_jobs=None) -> tuple[pd.DataFrame, pd.DataFrame]:

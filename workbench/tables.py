@@ -148,28 +148,29 @@ def _run(spec: TableSpec, name: str, articles: pd.DataFrame, needs: dict, option
 def process_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
     """A process pool (forkserver) whose workers never re-run the user's script.
 
-    A worker started by ``forkserver`` or ``spawn`` imports the parent's ``__main__`` file, so a plain
-    script calling ``load_corpus`` at top level (no ``if __name__ == "__main__":``) would load the
-    corpus again in every worker and break the pool. The workers need only ``workbench`` modules,
-    so the script is hidden from them while they start (they all start at the first submit).
+    A worker started by ``forkserver`` or ``spawn`` imports the parent's ``__main__`` file (or
+    module), so a plain script calling ``load_corpus`` at top level (no ``if __name__ ==
+    "__main__":``) would run again in every worker and break the pool (``BrokenProcessPool``). The
+    workers need only ``workbench`` modules, so ``__main__``'s ``__file__`` and ``__spec__`` are
+    hidden while the pool lives (a worker can start at any submit).
     """
     import multiprocessing
 
     main = sys.modules.get("__main__")
     hidden = {k: main.__dict__[k] for k in ("__file__", "__spec__") if main is not None and k in main.__dict__}
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"))
+    pool = None
     try:
-        try:
+        if main is not None:
             main.__dict__.pop("__file__", None)
             if "__spec__" in hidden:
                 main.__spec__ = None
-            pool.submit(int).result()  # starts every worker (and the fork server) now
-        finally:
-            if main is not None:
-                main.__dict__.update(hidden)
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"))
         yield pool
     finally:
-        pool.shutdown(cancel_futures=True)
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+        if main is not None:
+            main.__dict__.update(hidden)
 
 
 def table_store(cache_dir: Path | None, name: str, options: dict) -> Path | None:
