@@ -433,3 +433,38 @@ def test_sports_results_rule_is_switchable():
     without = extract(text, backend="rules:no-sports")
     assert set(with_rule.loc[with_rule["how"] == "rule:team", "entity"]) == {"Leicestershire", "Somerset"}
     assert not (without["how"] == "rule:team").any()
+
+
+# -- issue 10: names in modern prose ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "entity", "kind"),
+    [
+        ("The Zarvian People's Army (ZPA) marched. Later the ZPA withdrew.", "ZPA", "Zarvian People's Army", "ORG"),
+        ("We used a geographic information system (GIS) here. The GIS failed.", "GIS", None, None),
+        ("Students of the Velmora Institute of Technology went home. VIT closed.", "VIT", "Velmora Institute of Technology", "ORG"),
+    ],
+)
+def test_acronyms_defined_in_the_article(text, surface, entity, kind):
+    found = extract(text)
+    got = found.loc[found["surface"] == surface, ["entity", "type"]].values.tolist()
+    assert got == ([] if entity is None else [[entity, kind]] * len(got)) and (entity is None or got)
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("The theorem was proved by Pierre Laplace. Ada Quill also wrote on it.", ["Pierre Laplace", "Ada Quill"]),
+        ("He liked Evelyn Waugh's Brideshead Revisited best.", ["Evelyn Waugh"]),
+    ],
+)
+def test_names_end_at_a_full_stop_and_a_possessive(text, names):
+    found = extract(text)
+    assert [n for n in found["entity"].tolist() if n in names] == names
+    assert not any("." in e and len(e) > 6 for e in found["entity"])
+
+
+def test_a_language_is_no_country():
+    found = extract("The word is written in English. English troops landed.")
+    assert found["surface"].tolist() == ["English"] and found["start"].tolist() == [32]

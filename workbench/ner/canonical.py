@@ -22,6 +22,7 @@ Rules, in the order they apply to a mention found by any backend:
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import NamedTuple
 
@@ -166,6 +167,8 @@ def classify(words: list[str], gaz: Gazetteer) -> tuple[str, str] | None:
     first, last = words[0], words[-1]
     if gaz.role(last, "org_suffix") or gaz.role(first, "org_head"):
         return "ORG", "rule:org_word"
+    if any(gaz.role(w, "org_suffix") and gaz.role(n, "connector") for w, n in itertools.pairwise(words)):
+        return "ORG", "rule:org_word"  # "Velmora Institute of Technology"
     if gaz.role(last, "loc_suffix") or gaz.role(first, "loc_head"):
         return "LOC", "rule:loc_word"
     if gaz.role(last, "gpe_suffix"):

@@ -30,7 +30,8 @@ import re
 from functools import lru_cache
 
 from workbench.layout import inside, listing_lines
-from workbench.ner.canonical import Raw
+from workbench.ner import acronyms
+from workbench.ner.canonical import Raw, keeps_full_stop
 from workbench.ner.gazetteer import LISTING_WORD_FREQUENCY, Entry, Gazetteer, english_words, gazetteer
 from workbench.ner.merges import drop_opener, merge_first_names, merge_heads, merge_name_city, merge_organisations
 from workbench.ner.teams import team, team_context
@@ -49,6 +50,7 @@ def candidate_pattern() -> re.Pattern[str]:
     return re.compile(rf"(?<![\w'’.-]){_WORD}(?:[ \t]+(?:{connect}[ \t]+){{0,2}}{_WORD})*")
 
 _OPENERS = "\"'“‘([-–—*• \t"
+_CITATION = re.compile(r"^[\s\"'“‘(]*(?:\[\d+(?:\s*[,–-]\s*\d+)*\][\s\"'“‘(]*)+$")  # "[22] Mathematician Hermann Weyl"
 
 
 @lru_cache(maxsize=1)
@@ -139,7 +141,7 @@ def extract(text: str, sentence_starts: list[int], sentence_ends: list[int], *, 
             i = bisect.bisect_right(caps_starts, cs) - 1
             if i >= 0 and cs < caps[i][1]:
                 continue
-        regions.append((cs, ce))
+        regions.extend(_split_region(text, cs, ce))
     spans: list[tuple[int, int, Entry]] = []
     if regions:
         # one Doc of all sequences, one per line; positions map back through the region starts
@@ -172,7 +174,34 @@ def extract(text: str, sentence_starts: list[int], sentence_ends: list[int], *, 
                 else:
                     raws.append(Raw(start, end, entry.type, entry.how, entry.entity, entry.country))
         raws.sort(key=lambda r: r.start)
+    raws = acronyms.apply(text, raws, gaz)
+    raws = _languages(text, raws, gaz)
     return _outside_listings(text, raws, gaz)
+
+
+def _languages(text: str, raws: list[Raw], gaz: Gazetteer) -> list[Raw]:
+    """A demonym that names a language ("in English", "from French") is no mention of a country.
+
+    Languages come from pycountry; the words before a language are the ``language_cue`` words of
+    ``name_parts.csv`` (in, into, from, speak ...), or a demonym right before punctuation that a
+    preposition introduces ("dialects of English.").
+    """
+    out = []
+    for raw in raws:
+        if raw.how == "demonyms" and text[raw.start : raw.end] in _language_names():
+            before = text[max(0, raw.start - 20) : raw.start].split()
+            if before and gaz.role(before[-1].lower(), "language_cue"):
+                continue
+        out.append(raw)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _language_names() -> frozenset[str]:
+    """One-word language names ("English", "Spanish", "Mandarin"), from pycountry."""
+    import pycountry
+
+    return frozenset(lang.name for lang in pycountry.languages if " " not in lang.name and "(" not in lang.name)
 
 
 def _outside_listings(text: str, raws: list[Raw], gaz: Gazetteer) -> list[Raw]:
@@ -208,10 +237,39 @@ def _abbreviation_like(word: str, team: bool) -> bool:
     return letters.isupper() or len(letters) <= 4 or "." in word
 
 
+_CUT = re.compile(r"[^\s]+?(?:(?<![.\s])\.|['’]s|s['’])(?=[ \t\n]+\S)")
+
+
+def _split_region(text: str, cs: int, ce: int) -> list[tuple[int, int]]:
+    """A capitalised sequence cut where a name cannot go on: after a sentence's full stop ("Laplace.
+    Bernoulli") and after a possessive ("Evelyn Waugh's Brideshead Revisited")."""
+    piece = text[cs:ce]
+    if "." not in piece and "'" not in piece and "’" not in piece:
+        return [(cs, ce)]
+    out = []
+    start = cs
+    for m in _CUT.finditer(text, cs, ce):
+        word = m.group(0)
+        if word.endswith("."):
+            if keeps_full_stop(word[:-1]) or not any(c.islower() for c in word):
+                continue  # "Dr.", "Corp.", "U.S."
+            end = m.end() - 1
+        else:
+            end = m.end()
+        out.append((start, end))
+        nxt = re.compile(r"\S").search(text, m.end(), ce)
+        if nxt is None:
+            return out
+        start = nxt.start()
+    out.append((start, ce))
+    return [(s, e) for s, e in out if e > s]
+
+
 def _initial(text: str, pos: int, sentence_starts: list[int]) -> bool:
     i = bisect.bisect_right(sentence_starts, pos) - 1
     begin = sentence_starts[i] if i >= 0 else 0
-    return not text[begin:pos].strip(_OPENERS) or text[max(begin, pos - 2) : pos].rstrip(" \t").endswith((":", '"', "“", "\n"))
+    before = text[begin:pos]
+    return not before.strip(_OPENERS) or before.rstrip(" \t").endswith((":", '"', "“", "\n")) or bool(_CITATION.match(before))
 
 
 def _candidate(text, cs, ce, sentence_starts, matches, match_starts, gaz: Gazetteer, raws: list[Raw], sports: bool = True) -> None:
