@@ -100,7 +100,7 @@ def band_keys(texts: Sequence[str | None], *, exclude: Sequence[Sequence[tuple[i
         for row in range(ROWS):
             combined = mix(combined ^ signatures[:, band * ROWS + row].astype(np.uint64))
         keys[:, band] = combined
-    return keys.ravel(), np.repeat(text, BANDS)
+    return keys.ravel(), np.repeat(text, BANDS).astype(np.int32)
 
 
 def sorted_unique(values: np.ndarray) -> np.ndarray:
@@ -109,21 +109,32 @@ def sorted_unique(values: np.ndarray) -> np.ndarray:
     return values[np.concatenate([[True], values[1:] != values[:-1]])] if len(values) else values
 
 
+def pack(keys: np.ndarray, text: np.ndarray) -> np.ndarray:
+    """Band keys and text indices in one uint64 each: the key's top 40 bits (a rare chance collision only
+    adds a candidate that verification drops) and the text in the low 24 bits, so one sort groups them."""
+    if len(text) and int(text.max()) >= 1 << _TEXT_BITS:
+        raise ValueError(f"at most {1 << _TEXT_BITS:,} articles per call")
+    return (keys & _KEY_MASK) | text.astype(np.uint64)
+
+
 def pairs_from_keys(keys: np.ndarray, text: np.ndarray, *, max_bucket: int = MAX_BUCKET) -> pd.DataFrame:
     """Articles that share a band key, as pairs ``left < right`` (indices) with ``hits``: shared keys.
 
-    >>> pairs_from_keys(np.array([5, 7, 5, 5], dtype=np.uint64), np.array([0, 0, 1, 1])).values.tolist()
+    >>> pairs_from_keys(np.array([5, 7, 5, 5], dtype=np.uint64) << np.uint64(32), np.array([0, 0, 1, 1])).values.tolist()
     [[0, 1, 1]]
     """
-    if not len(keys):
+    return pairs_from_packed(pack(keys, text), max_bucket=max_bucket)
+
+
+def pairs_from_packed(packed: np.ndarray, *, max_bucket: int = MAX_BUCKET) -> pd.DataFrame:
+    """:func:`pairs_from_keys` on :func:`pack`-ed keys (sorted in place: the array is reused)."""
+    if not len(packed):
         return pd.DataFrame({"left": pd.Series(dtype="int64"), "right": pd.Series(dtype="int64"), "hits": pd.Series(dtype="int64")})
-    # one sort of (key, article) packed in one uint64: the key's top 40 bits (a rare chance collision
-    # only adds a candidate that verification drops) and the article in the low 24 bits
-    if len(text) and int(text.max()) >= 1 << _TEXT_BITS:
-        raise ValueError(f"at most {1 << _TEXT_BITS:,} articles per call")
-    packed = sorted_unique((keys & _KEY_MASK) | text.astype(np.uint64))
+    packed.sort()
+    packed = packed[np.concatenate([[True], packed[1:] != packed[:-1]])]
+    t = (packed & np.uint64((1 << _TEXT_BITS) - 1)).astype(np.int32)
     k = packed >> np.uint64(_TEXT_BITS)
-    t = (packed & np.uint64((1 << _TEXT_BITS) - 1)).astype(np.int64)
+    del packed
     starts = np.flatnonzero(np.concatenate([[True], k[1:] != k[:-1]]))
     sizes = np.diff(np.concatenate([starts, [len(k)]]))
     lefts, rights = [], []
@@ -139,9 +150,9 @@ def pairs_from_keys(keys: np.ndarray, text: np.ndarray, *, max_bucket: int = MAX
         lefts.append(t[(run_starts[:, None] + i[None, :]).ravel()])
         rights.append(t[(run_starts[:, None] + j[None, :]).ravel()])
     if not lefts:
-        return pairs_from_keys(keys[:0], text[:0])
-    left = np.concatenate(lefts)
-    right = np.concatenate(rights)
+        return pairs_from_packed(np.zeros(0, dtype=np.uint64))
+    left = np.concatenate(lefts).astype(np.int64)
+    right = np.concatenate(rights).astype(np.int64)
     code = np.minimum(left, right) * (1 << _TEXT_BITS) + np.maximum(left, right)
     code = np.sort(code[left != right])
     first = np.flatnonzero(np.concatenate([[True], code[1:] != code[:-1]]))
@@ -170,7 +181,7 @@ def candidate_pairs(
         ``left, right, hits`` (indices into ``texts``, ``left < right``).
     """
     parts = _partitions(texts, exclude, partition)
-    keys, text = [], []
+    packed: list[np.ndarray] = []  # one uint64 per window and band: key and text (see pack)
     if n_jobs > 1 and len(texts) >= PARALLEL_MIN_TEXTS:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
@@ -179,17 +190,16 @@ def candidate_pairs(
         tasks = _grouped(parts, 8)
         with ProcessPoolExecutor(n_jobs, mp_context=multiprocessing.get_context("forkserver")) as pool:
             for found in pool.map(_band_keys_of, tasks):
-                for offset, (k, t) in found:
-                    keys.append(k)
-                    text.append(t.astype(np.int64) + offset)
+                packed.extend(pack(k, t.astype(np.int64) + offset) for offset, (k, t) in found)
     else:
         for offset, batch_texts, batch_exclude in parts:
             k, t = band_keys(batch_texts, exclude=batch_exclude)
-            keys.append(k)
-            text.append(t.astype(np.int64) + offset)
-    if not keys:
-        return pairs_from_keys(np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64))
-    return pairs_from_keys(np.concatenate(keys), np.concatenate(text))
+            packed.append(pack(k, t.astype(np.int64) + offset))
+    if not packed:
+        return pairs_from_packed(np.zeros(0, dtype=np.uint64))
+    joined = np.concatenate(packed)
+    del packed[:]
+    return pairs_from_packed(joined)
 
 
 def _band_keys_of(task: list[tuple[int, list, list | None]]) -> list[tuple[int, tuple[np.ndarray, np.ndarray]]]:
