@@ -110,7 +110,7 @@ class Corpus:
         if "copies" not in self.__dict__.setdefault("_cross", {}):
             from workbench.reuse import copies
 
-            self._cross["copies"] = copies(self.articles, attributions=self.attributions)
+            self._cross["copies"] = copies(self.articles, attributions=self.attributions, n_jobs=int(self.options.get("n_jobs") or 1))
         return self._cross["copies"]
 
     @property
