@@ -121,6 +121,7 @@ def test_self_contained_report_inlines_the_libraries(tmp_path):
     assert not re.search(r"<script[^>]+src=", page)
     assert len(re.findall(r"plotly\.js v\d", page)) == 1 and page.index("plotly.js v") < page.index("Plotly.newPlot(")
     assert len(page.encode()) < 8_000_000
+    assert not (result.folder / "assets").exists()
     table = (result.folder / "itables.html").read_text(encoding="utf-8")
     assert not re.search(r"<script[^>]+src=", table) and table.index("window.__workbench_dt_js = ") < table.index("injectModule(window.__workbench_dt_js)")
 

@@ -42,6 +42,8 @@ from workbench.reports.parameters import find_notebooks, notebook_parameters, pl
 LOCK_FILE = ".lock"
 #: Reports larger than this load slowly; the runner warns (plotly.js is loaded from the run folder's assets/).
 MAX_REPORT_BYTES = 2_000_000
+#: The same with ``--self-contained`` (plotly.js alone is ~4.8 MB).
+MAX_SELF_CONTAINED_BYTES = 8_000_000
 #: Runs kept in a reports folder unless told otherwise (``--keep``); ``latest`` is always kept.
 KEEP_RUNS = 20
 
@@ -182,7 +184,8 @@ def _run_locked(paths, plan, out: Path, *, token, if_changed, fail_fast, jobs, k
     mark_run(tmp, token)
     published = False
     try:
-        write_assets(tmp)
+        if not self_contained:  # a self-contained report inlines them instead
+            write_assets(tmp)
         result.notebooks = _execute_all(
             paths, plan, tmp, facts, jobs=jobs, fail_fast=fail_fast, kernel=kernel, echo=echo, header=header_html, durations=_durations(out),
             self_contained=self_contained,
@@ -290,7 +293,7 @@ def _execute_all(paths, plan, tmp: Path, facts, *, jobs, fail_fast, kernel, echo
                 nb = futures.pop(future)
                 result = future.result()
                 results[nb] = result
-                echo(_describe(result, tmp))
+                echo(_describe(result, tmp, limit=MAX_SELF_CONTAINED_BYTES if self_contained else MAX_REPORT_BYTES))
                 if result.status == "failed" and fail_fast:
                     stop = True
             if stop:
@@ -298,9 +301,9 @@ def _execute_all(paths, plan, tmp: Path, facts, *, jobs, fail_fast, kernel, echo
     return [results[nb] for nb in paths]
 
 
-def _describe(result: NotebookResult, folder: Path) -> str:
+def _describe(result: NotebookResult, folder: Path, *, limit: int = MAX_REPORT_BYTES) -> str:
     if result.status == "ok":
-        warning = f"\n           warning: over {MAX_REPORT_BYTES / 1e6:.0f} MB; aggregate the data in its figures" if result.bytes > MAX_REPORT_BYTES else ""
+        warning = f"\n           warning: over {limit / 1e6:.0f} MB; aggregate the data in its figures" if result.bytes > limit else ""
         return f"ok       {result.name}.html ({result.bytes / 1e6:.1f} MB, {result.seconds:.1f} s){warning}"
     err = result.error or {}
     where = f"cell #{err.get('cell')}" if err.get("cell") is not None else "before any cell ran"
