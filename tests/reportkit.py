@@ -15,6 +15,8 @@ from workbench import config, reports
 FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE_NOTEBOOKS = FIXTURES / "notebooks"
 HOSTILE = FIXTURES / "hostile"
+#: 24 fictional articles as a CSV of date, title, text only (no outlet): long quotes, line breaks, a 280-character URL.
+LONG_QUOTES = FIXTURES / "longquotes"
 
 
 def project_notebooks() -> list[Path]:
@@ -40,7 +42,8 @@ def run(kind: str) -> reports.RunResult:
     - ``polnear``: every project notebook on ../shared's PolNeAR with a date window;
     - ``future``: every project notebook filtered to a date after every article;
     - ``hostile``: every report notebook on the hostile fictional article;
-    - ``fixtures-hostile``: the plotly, itables and succeeds fixture notebooks on that article.
+    - ``fixtures-hostile``: the plotly, itables and succeeds fixture notebooks on that article;
+    - ``longquotes``: every report notebook on the long-quotes CSV (no outlet column).
     """
     out = Path(tempfile.mkdtemp(prefix=f"workbench-reports-{kind}-"))
     everything = [str(p) for p in project_notebooks()]
@@ -53,6 +56,8 @@ def run(kind: str) -> reports.RunResult:
         return reports.run_reports(everything, out=out, parameters=FAR_FUTURE)
     if kind == "hostile":
         return reports.run_reports(out=out, parameters={"corpus": str(HOSTILE)})
+    if kind == "longquotes":
+        return reports.run_reports(out=out, parameters={"corpus": str(LONG_QUOTES)})
     if kind == "fixtures-hostile":
         names = [str(FIXTURE_NOTEBOOKS / f"{n}.ipynb") for n in ("plotly", "itables", "succeeds")]
         return reports.run_reports(names, out=out, parameters={"corpus": str(HOSTILE)})
