@@ -131,10 +131,14 @@ def pairs_from_packed(packed: np.ndarray, *, max_bucket: int = MAX_BUCKET) -> pd
     if not len(packed):
         return pd.DataFrame({"left": pd.Series(dtype="int64"), "right": pd.Series(dtype="int64"), "hits": pd.Series(dtype="int64")})
     packed.sort()
-    packed = packed[np.concatenate([[True], packed[1:] != packed[:-1]])]
+    keep = np.empty(len(packed), dtype=bool)
+    keep[0] = True
+    np.not_equal(packed[1:], packed[:-1], out=keep[1:])
+    packed = packed[keep]
+    del keep
     t = (packed & np.uint64((1 << _TEXT_BITS) - 1)).astype(np.int32)
-    k = packed >> np.uint64(_TEXT_BITS)
-    del packed
+    packed >>= np.uint64(_TEXT_BITS)  # in place: the keys (memory: 8 bytes per window and band)
+    k = packed
     starts = np.flatnonzero(np.concatenate([[True], k[1:] != k[:-1]]))
     sizes = np.diff(np.concatenate([starts, [len(k)]]))
     lefts, rights = [], []
