@@ -101,17 +101,22 @@ def common_words() -> frozenset[str]:
     return english_words(COMMON_WORD_FREQUENCY)
 
 
-@lru_cache(maxsize=2)
 def english_words(min_count: int) -> frozenset[str]:
-    """Lower-case words of the pyspellchecker frequency list seen at least ``min_count`` times."""
+    """Lower-case words of the pyspellchecker frequency list seen at least ``min_count`` times
+    (:data:`COMMON_WORD_FREQUENCY` or :data:`LISTING_WORD_FREQUENCY`; the list is read once)."""
+    return _english_words()[min_count]
+
+
+@lru_cache(maxsize=1)
+def _english_words() -> dict[int, frozenset[str]]:
     try:
         resource = importlib.resources.files("spellchecker") / "resources" / "en.json.gz"
         counts = json.loads(gzip.decompress(resource.read_bytes()))
     except (ModuleNotFoundError, FileNotFoundError):  # the package is optional: fall back to spaCy's stop words
         from spacy.lang.en.stop_words import STOP_WORDS
 
-        return frozenset(STOP_WORDS)
-    return frozenset(word for word, count in counts.items() if count >= min_count)
+        return {n: frozenset(STOP_WORDS) for n in (COMMON_WORD_FREQUENCY, LISTING_WORD_FREQUENCY)}
+    return {n: frozenset(word for word, count in counts.items() if count >= n) for n in (COMMON_WORD_FREQUENCY, LISTING_WORD_FREQUENCY)}
 
 
 def _census(name: str, limit: int | None = None) -> list[str]:

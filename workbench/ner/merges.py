@@ -24,7 +24,9 @@ def merge_heads(text, pieces, gaz: Gazetteer):
         if a is None and b is not None and b.kind == "entity" and b.type in ("GPE", "LOC"):
             words = text[a_s:a_e].split()
             head = bool(words) and (gaz.role(words[0], "org_head") or gaz.role(words[0], "loc_head"))
-            if head and (words[-1] == "of" or len(words) == 1):  # "Lake Erie", "Air France", "University of Iowa"
+            # "Lake Erie", "Air France", "University of Iowa", "University of Southern Indiana", "Linguistic Society of America"
+            of = "of" in words[1:] and any(gaz.role(w, "org_suffix") or gaz.role(w, "org_head") for w in words[: words.index("of")])
+            if (head and (words[-1] == "of" or len(words) == 1)) or of:
                 out[k : k + 2] = [(a_s, b_e, None)]
                 continue
         k += 1

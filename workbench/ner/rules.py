@@ -17,7 +17,7 @@ No model is needed. Per article:
    before the name, "X said", acronyms;
 5. in a results line a place or unknown name next to a score is a team (:mod:`workbench.ner.teams`;
    the named rule ``sports_results``, off in the ``rules:no-sports`` backend);
-6. in a table or listing line (:func:`workbench.layout.listing_lines`, found by shape) no PERSON or
+6. in a table or listing line (:func:`workbench.layout.is_listing`, found by shape) no PERSON or
    ORG comes from an abbreviation or a common word found only by a rule ("Shr", "Revs", "Analysts").
 
 Matchers are built once per process (``lru_cache``) from immutable data.
@@ -29,7 +29,7 @@ import bisect
 import re
 from functools import lru_cache
 
-from workbench.layout import inside, listing_lines
+from workbench.layout import is_listing
 from workbench.ner import acronyms
 from workbench.ner.canonical import Raw, keeps_full_stop
 from workbench.ner.gazetteer import LISTING_WORD_FREQUENCY, Entry, Gazetteer, english_words, gazetteer
@@ -207,21 +207,24 @@ def _language_names() -> frozenset[str]:
 def _outside_listings(text: str, raws: list[Raw], gaz: Gazetteer) -> list[Raw]:
     """No PERSON or ORG from an abbreviation or common word in a table or listing line ("Shr", "Revs", "Analysts").
 
-    Listed names ("Acme Corp" in ``organisations.csv``) and multi-word names stay.
+    Listed names ("Acme Corp" in ``organisations.csv``) and multi-word names stay. Only the lines
+    holding such a suspect are looked at (:func:`workbench.layout.is_listing`).
     """
     if not raws or not _DIGIT.search(text):
         return raws
-    spans = listing_lines(text)
-    if not spans:
-        return raws
-    starts = [s for s, _ in spans]
     words = english_words(LISTING_WORD_FREQUENCY)
     kept = []
+    lines: dict[int, bool] = {}
     for raw in raws:
-        if raw.type in ("PERSON", "ORG", "UNKNOWN") and raw.how.startswith("rule:") and inside(spans, starts, raw.start):
+        if raw.type in ("PERSON", "ORG", "UNKNOWN") and raw.how.startswith("rule:"):
             word = text[raw.start : raw.end].strip(" .,;:")
             if " " not in word and (word.lower() in words or gaz.role(word, "org_suffix") or _abbreviation_like(word, raw.how == "rule:team")):
-                continue
+                begin = text.rfind("\n", 0, raw.start) + 1
+                if begin not in lines:
+                    end = text.find("\n", raw.start)
+                    lines[begin] = is_listing(text[begin : end if end >= 0 else len(text)])
+                if lines[begin]:
+                    continue
         kept.append(raw)
     return kept
 
