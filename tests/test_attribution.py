@@ -371,3 +371,41 @@ def test_seed_spans(seed_rows, seed_article):
 def test_seed_article_contents(seed_rows, source, cue, content_start):
     row = seed_rows[(seed_rows["source"] == source) & (seed_rows["cue"] == cue)].iloc[0]
     assert row["content"].startswith(content_start)
+
+
+@pytest.mark.parametrize(
+    ("text", "mentions", "title", "expected"),
+    [
+        # "the company said" after a named company: that company
+        ("Acme Corp cut 200 jobs. The company said demand fell.", [("Acme Corp", "Acme Corp", "ORG", None)], None, ("Acme Corp", "Acme Corp", "organisation")),
+        # the latest organisation of that kind, not the latest organisation
+        ("The Labour Ministry met Acme Corp. The ministry said talks went well.",
+         [("Labour Ministry", "Labour Ministry", "ORG", None), ("Acme Corp", "Acme Corp", "ORG", None)], None,
+         ("Labour Ministry", "Labour Ministry", "government")),
+        ("Acme Corp sued the Gotham Bank. The bank said it would appeal.",
+         [("Acme Corp", "Acme Corp", "ORG", None), ("Gotham Bank", "Gotham Bank", "ORG", None)], None, ("Gotham Bank", "Gotham Bank", "organisation")),
+        # named only in the title
+        ("Profits fell, the company said.", [], "Acme Corp profits fall", ("Acme Corp", "Acme Corp", "organisation")),
+        # nobody of that kind named: a generic source of its kind
+        ("Profits fell, the company said.", [], None, ("company", None, "organisation")),
+        ("Acme Corp sued. The court said the case was closed.", [("Acme Corp", "Acme Corp", "ORG", None)], None, ("court", None, "government")),
+    ],
+)  # fmt: skip
+def test_generic_sources_take_the_organisation_named_earlier(text, mentions, title, expected):
+    rows = run(text, mentions, **({"title": title} if title else {}))
+    row = rows[rows["level"] == "text"].iloc[-1]
+    assert (row["source"], None if pd.isna(row["source_entity"]) else row["source_entity"], row["source_kind"]) == expected
+
+
+def test_a_common_noun_opening_a_sentence_is_no_person():
+    rows = run("Showers continued over the weekend, forecasters said.")
+    assert rows[["source", "source_kind"]].values.tolist() == [["forecasters", "anonymous"]]
+    rows = run("Authorities said the road was closed.")
+    assert rows[["source", "source_kind"]].values.tolist() == [["Authorities", "government"]]  # described, as written
+    assert run("Roe said the road was closed.")[["source", "source_kind"]].values.tolist() == [["Roe", "person"]]
+
+
+def test_boilerplate_holds_no_attribution():
+    text = 'Roads closed, police said.\n(Reporting by Jane Roe; editors said "check")'
+    rows = run(text, sections=[("boilerplate", text.index("(Reporting"), len(text))])
+    assert rows["source"].tolist() == ["police"]

@@ -142,3 +142,17 @@ def test_polnear_kinds(polnear_corpus):
     assert set(out["outlet"]) == set(corpus.articles["outlet"])
     assert (out.groupby("outlet")["share"].sum().round(6) == 1).all()
     assert set(out["source_kind"]) <= {"outlet", "person", "organisation", "government", "anonymous", "document", "unknown"}
+
+
+def test_described_sources_group_case_insensitively(articles):
+    table = _attributions(
+        [
+            ("a1", "text", "analysts", "anonymous", "said", "up", False),
+            ("a2", "text", "Analysts", "anonymous", "said", "down", False),
+            ("a3", "text", "analysts", "anonymous", "said", "flat", False),
+            ("a3", "text", "Jane Roe", "person", "said", "yes", False),
+        ]
+    )
+    table["source_entity"] = table["source_entity"].where(table["source_kind"] == "person")  # described: no entity
+    out = sources.top_sources(_corpus(table, articles))
+    assert out[["source", "attributions", "articles"]].values.tolist() == [["analysts", 3, 3], ["Jane Roe", 1, 1]]

@@ -47,6 +47,7 @@ def _text(corpus, kinds: str | Iterable[str] | None = None, focus: str | None = 
         source_kind=rows["source_kind"].fillna(UNKNOWN).astype("string"),
         outlet=rows["outlet"].fillna("(unknown outlet)").astype("string"),
     )
+    rows = rows.assign(source=_one_spelling(rows))
     kinds = params.kinds(kinds)
     if kinds:
         wanted = {k.casefold() for k in kinds}
@@ -55,6 +56,23 @@ def _text(corpus, kinds: str | Iterable[str] | None = None, focus: str | None = 
         key = focus.casefold()
         rows = rows[(rows["source"].fillna("").str.casefold() == key) | (rows["source_entity"].fillna("").str.casefold() == key)]
     return rows.reset_index(drop=True)
+
+
+def _one_spelling(rows: pd.DataFrame) -> pd.Series:
+    """Described sources without an entity ("analysts", "Analysts", "the Company") under one spelling.
+
+    They group case-insensitively: each takes the most frequent spelling of its case-folded form
+    (ties: the first in sort order). Named sources (with a ``source_entity``) are left as they are.
+    """
+    source = rows["source"].astype("string")
+    described = source.notna() & rows["source_entity"].isna()
+    if not described.any():
+        return source
+    written = source[described]
+    key = written.str.casefold()
+    counts = pd.DataFrame({"key": key, "written": written}).value_counts().reset_index(name="n")
+    best = counts.sort_values(["key", "n", "written"], ascending=[True, False, True], kind="stable").drop_duplicates("key")
+    return source.mask(described, key.map(dict(zip(best["key"], best["written"], strict=True))))
 
 
 def sources_by_outlet(corpus, *, kinds: str | Iterable[str] | None = None, top_n: int | None = None) -> pd.DataFrame:

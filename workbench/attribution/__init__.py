@@ -43,6 +43,7 @@ from workbench.attribution.patterns import lexicon
 from workbench.attribution.quotes import quote_spans
 from workbench.attribution.resolve import SourceResolver, clean_name, name_kind
 from workbench.attribution.speakers import Found, SentenceReader
+from workbench.boilerplate import prose as blank_boilerplate
 from workbench.sentences import split
 
 __all__ = ["ATTRIBUTION_COLUMNS", "KINDS", "LEVELS", "attributions", "clean_name", "name_kind", "quote_spans"]
@@ -122,20 +123,24 @@ def attributions(articles: pd.DataFrame, *, sentences: pd.DataFrame | None = Non
         "via": get("via", pd.Series([None] * n)).tolist(),
         "credit": get("credit", pd.Series([None] * n)).tolist(),
         "format": get("format", pd.Series([None] * n)).tolist(),
+        "title": get("title", pd.Series([None] * n)).tolist(),
+        "sections": get("sections", pd.Series([None] * n)).tolist(),
     }
     rows: list[dict] = []
     for i, (article_id, text) in enumerate(zip(articles["article_id"].astype(str).tolist(), articles["text"].tolist(), strict=True)):
         text = text if isinstance(text, str) else ""
-        outlet, via, credit, fmt = (columns[c][i] for c in ("outlet", "via", "credit", "format"))
+        outlet, via, credit, fmt, title = (columns[c][i] for c in ("outlet", "via", "credit", "format", "title"))
         outlet = None if outlet is pd.NA else outlet
         credit = None if credit is pd.NA else credit
+        title = title if isinstance(title, str) else None
         rows.extend(credit_rows(article_id, outlet=outlet, via=via, credit=credit, fmt=fmt, lex=lex))
-        bounds = sorted(spans.get(article_id) or split(text))
-        reader = SentenceReader(text, bounds, lex)
-        rows.extend(dateline_rows(article_id, text, reader.sentence_of))
+        prose = blank_boilerplate(text, columns["sections"][i])  # sign-offs and credits hold no attribution
+        bounds = sorted(spans.get(article_id) or split(prose))
+        reader = SentenceReader(prose, bounds, lex)
+        rows.extend(dateline_rows(article_id, text, reader.sentence_of))  # a wire's sign-off stays its credit
         found = reader.run()
-        SourceResolver(text, mention_rows.get(article_id, []), lex, reader.sentence_of).resolve(found)
-        rows.extend(_text_row(article_id, f, text) for f in found)
+        SourceResolver(prose, mention_rows.get(article_id, []), lex, reader.sentence_of, title=title).resolve(found)
+        rows.extend(_text_row(article_id, f, prose) for f in found if not (f.dropped or (f.parent is not None and f.parent.dropped)))
     return _frame(rows)
 
 

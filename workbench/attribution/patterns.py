@@ -33,6 +33,8 @@ class Lexicon:
 
     cues: dict[str, Cue]  # lower-cased cue -> Cue
     nouns: dict[str, tuple[str, str, bool]]  # lower-cased noun form -> (singular, kind, plural?)
+    #: lower-cased singular noun -> (lower-cased name words of organisations of that kind, any organisation?)
+    generic: dict[str, tuple[tuple[str, ...], bool]]
     name_kinds: tuple[tuple[str, str], ...]  # (word in a name, kind), longest first
     pronouns: dict[str, str]  # lower-cased pronoun -> detail (male, female, plural, thing, speaker, speakers)
     relatives: frozenset[str]
@@ -55,9 +57,13 @@ def lexicon() -> Lexicon:
     for row in read_rows("reporting_verbs"):
         cues[row["cue"].lower()] = Cue(row["cue"], row["lemma"], row["frame"], row["infinitive"] == "yes", row.get("sources") == "described")
     nouns: dict[str, tuple[str, str, bool]] = {}
+    generic: dict[str, tuple[tuple[str, ...], bool]] = {}
     for row in read_rows("source_nouns"):
         nouns[row["noun"].lower()] = (row["noun"], row["kind"], False)
         nouns.setdefault(row["plural"].lower(), (row["noun"], row["kind"], True))
+        names = split_aliases(row.get("names") or "")
+        if names:
+            generic[row["noun"].lower()] = (tuple(n.lower() for n in names if n != "*"), "*" in names)
     name_kinds = tuple(sorted(((r["word"], r["kind"]) for r in read_rows("source_kinds")), key=lambda p: -len(p[0])))
     roles: dict[str, dict[str, str]] = {}
     for row in read_rows("attribution_words"):
@@ -71,6 +77,7 @@ def lexicon() -> Lexicon:
     return Lexicon(
         cues=cues,
         nouns=nouns,
+        generic=generic,
         name_kinds=name_kinds,
         pronouns=roles.get("pronoun", {}),
         relatives=frozenset(roles.get("relative", {})),

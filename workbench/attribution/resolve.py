@@ -7,12 +7,17 @@
 - A described source keeps its description ("White House official") and the kind of its head noun
   (``source_nouns.csv``). A definite later reference ("the official") takes the source of the latest
   earlier one with the same head noun, or of a named source described that way ("Smith, a spokesman").
+- A generic definite source ("the company", "the ministry", "the court said") takes the latest
+  organisation of that kind named earlier in the article, or else named in its title (the ``names``
+  of the noun in ``source_nouns.csv``: "Corp", "Ministry"); with none it stays a generic source of
+  its kind ("company").
 - Pronouns resolve only when one person (he/she) or one group (they/it) is in reach; "I"/"we"
   inside a quotation take its speaker. Otherwise ``source`` stays NA.
 """
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from functools import lru_cache
@@ -22,7 +27,7 @@ from workbench.attribution.speakers import Found
 from workbench.lexicon import is_known_outlet, outlet_name, read_rows
 from workbench.ner import TYPES
 from workbench.ner.canonical import strip_title
-from workbench.ner.gazetteer import is_country
+from workbench.ner.gazetteer import common_words, first_names, is_country
 
 #: A mention as the resolver needs it: (start, end, entity, type, title).
 Mention = tuple[int, int, str, str, str | None]
@@ -32,6 +37,7 @@ _STRIP_DETERMINERS = ("the ", "a ", "an ", "this ", "that ", "these ", "those ")
 _MALE = frozenset({"mr", "mr.", "sir", "lord", "king", "he"})
 _FEMALE = frozenset({"mrs", "mrs.", "ms", "ms.", "miss", "madam", "lady", "queen", "she"})
 _PRONOUN_WINDOW = 2  # sentences back in which a pronoun may find its person
+_SENTENCE_START = re.compile(r"(?:^|[.!?][\"”’)]*\s+|\n\s*|[“‘]\s*)$")
 
 
 @lru_cache(maxsize=1)
@@ -106,8 +112,9 @@ def _strip_determiner(text: str) -> str:
 class SourceResolver:
     """Gives every :class:`Found` of one article its ``source``, ``source_entity`` and ``source_kind``."""
 
-    def __init__(self, text: str, mentions: Sequence[Mention], lex: Lexicon, sentence_of):
+    def __init__(self, text: str, mentions: Sequence[Mention], lex: Lexicon, sentence_of, *, title: str | None = None):
         self.text = text
+        self.title = title or ""
         self.mentions = sorted(mentions)
         self.mention_starts = [m[0] for m in self.mentions]
         self.lex = lex
@@ -143,8 +150,30 @@ class SourceResolver:
                 best = m
         return best
 
+    def common_noun(self, start: int, end: int) -> bool:
+        """A capitalised common word opening a sentence and never capitalised inside one ("Showers continued").
+
+        Such a word is no name: its lower-case form is a frequent English word (the pyspellchecker
+        list, ``ner.gazetteer.common_words``) and the article never writes it capitalised mid-sentence.
+        """
+        word = self.text[start:end]
+        if not word.isalpha() or not word[:1].isupper() or word.lower() not in common_words() or word in first_names():
+            return False
+        if not _SENTENCE_START.search(self.text, max(0, start - 6), start) and start > 0:
+            return False
+        inside = re.compile(rf"(?<=[\w,;] ){re.escape(word)}\b")
+        return inside.search(self.text) is None
+
     def name(self, found: Found, start: int, end: int, earlier: list[Found]) -> None:
         surface = self.text[start:end]
+        right_before_cue = found.cue_start is not None and 0 <= found.cue_start - end <= 12  # "Showers continued"
+        if " " not in surface.strip() and right_before_cue and self.common_noun(start, end):
+            low = surface.strip().lower()
+            if low in self.lex.nouns:  # "Authorities said", "Police say": a described source after all
+                found.source, found.source_entity, found.source_kind = low, None, described_kind(self.lex.nouns[low][0], self.lex)
+            else:
+                found.dropped = True
+            return
         mention = self.mention_at(start, end)
         if mention is not None and mention[3] in TYPES and (mention[1] - mention[0]) * 2 >= len(clean_name(surface)):
             entity, kind = mention[2], mention[3]
@@ -224,6 +253,11 @@ class SourceResolver:
                     if kind == "PERSON" and start < (f.start or 0) and title and title.lower() == head.lower():
                         f.source, f.source_entity, f.source_kind = entity, entity, "person"
                         return
+            if not phrase.plural and phrase.det == "the" and head.lower() in self.lex.generic:
+                named = self.organisation(head.lower(), f.start or 0)
+                if named is not None:
+                    f.source, f.source_entity, f.source_kind = named
+                    return
         f.source = _strip_determiner(f.surface or "")
         f.source_kind = described_kind(head, self.lex) if head else "anonymous"
         f.source_entity = None
@@ -231,6 +265,50 @@ class SourceResolver:
             mention = self.mention_at(f.start, f.end)
             if mention is not None and mention[3] in ("ORG", "GPE"):
                 f.source_entity = mention[2]
+
+    def organisation(self, noun: str, before: int) -> tuple[str, str, str] | None:
+        """``(source, source_entity, source_kind)`` of the organisation "the <noun>" refers to, if any.
+
+        The latest ORG mention before ``before`` whose name has one of the noun's name words (then,
+        for nouns accepting any organisation, the latest that is not an outlet or a government body);
+        else the same among the article's organisations written in its title.
+        """
+        words, anything = self.lex.generic[noun]
+        orgs = [m for m in self.mentions if m[3] == "ORG" and not is_known_outlet(m[2])]
+
+        def of_kind(m: Mention) -> bool:
+            return any(w.endswith(word) for w in m[2].lower().replace(".", "").split() for word in words)
+
+        def general(m: Mention) -> bool:
+            return anything and name_kind(m[2], self.lex) != "government"
+
+        earlier = [m for m in reversed(orgs) if m[1] <= before]
+        for pool in (earlier, self._title_organisations()):
+            for test in (of_kind, general):
+                for m in pool:
+                    if test(m):
+                        kind = "government" if name_kind(m[2], self.lex) == "government" else "organisation"
+                        return m[2], m[2], kind
+        return None
+
+    def _title_organisations(self) -> list[Mention]:
+        """The organisations named in the title (found by the rules backend once per article, on demand)."""
+        if not hasattr(self, "_titled"):
+            self._titled: list[Mention] = []
+            if self.title.strip():
+                import pandas as pd
+
+                from workbench.ner import mentions
+                from workbench.sentences import sentences
+
+                frame = pd.DataFrame({"article_id": ["title"], "text": [self.title]})
+                found = mentions(frame, sentences=sentences(frame))
+                self._titled = [
+                    (int(r.start), int(r.end), r.entity, r.type, None)
+                    for r in found.itertuples()
+                    if r.type == "ORG" and not is_known_outlet(r.entity)
+                ]  # fmt: skip
+        return self._titled
 
     def speaker(self, f: Found, found: list[Found]) -> None:
         """ "I" or "we" inside a direct quotation: the quotation's speaker."""
