@@ -5,8 +5,10 @@ An acronym is read by its definition in the same article, never by a guess from 
 - defined with a **capitalised long form** ("Korean People's Army (KPA)"), the acronym is the same
   entity as the long form, and the long form is no person (a name defined with initials names a
   body, a place or a thing);
-- defined with a **lower-case long form** ("information and communication technology (ICT)"), it
-  is a term, not a name: no mention;
+- defined with a **lower-case long form** ("information and communication technology (ICT)"), or
+  with a capitalised one that no rule takes for a name and that holds no organisation word
+  ("System Under Test (SUT)"; but "State Law and Order Restoration Council"), it is a term,
+  not a name: no mention;
 - a long form written once and its initials used later without parentheses ("the University of
   Southern Indiana ... USI") are linked too.
 
@@ -108,6 +110,8 @@ def apply(text: str, raws: list[Raw], gaz: Gazetteer) -> list[Raw]:
             if not found.capitalised:
                 continue  # a term ("ICT"), not a name
             long = by_span.get((found.start, found.end)) or _covering(raws, found.start, found.end)
+            if long is None and not any(gaz.role(w, "org_suffix") or gaz.role(w, "org_head") for w in text[found.start : found.end].split()):
+                continue  # a term written in capitals ("System Under Test (SUT)"): its long form is no name either
             raw = _as(text, raw, long, found.start, found.end)
         elif found is not None and (raw.start, raw.end) == (found.start, found.end) and raw.type == "PERSON" and raw.how.startswith("rule:"):
             raw = raw._replace(type="ORG", how=f"{raw.how}+acronym_defined")  # "Korean People's Army (KPA)" is no person

@@ -324,8 +324,8 @@ def _candidate(text, cs, ce, sentence_starts, matches, match_starts, gaz: Gazett
         before_title = n + 1 < len(pieces) and pieces[n + 1][2] is not None and pieces[n + 1][2].kind == "title"
         for ws, we in unknown_names(text, ps, pe, gaz):
             raw = unknown(text, ws, we, title, gaz)
-            if raw is None and before_title:
-                raw = Raw(ws, we, "ORG", "rule:before_title")
+            if raw is None and before_title and not all(w.lower() in gaz.common_words for w in text[ws:we].split()):
+                raw = Raw(ws, we, "ORG", "rule:before_title")  # "Cofinec CEO", not "Madam Speaker"
             elif raw is not None and before_title and raw.how in ("rule:name", "rule:surname", "rule:unknown", "rule:said", "rule:acronym"):
                 raw = raw._replace(type="ORG", how="rule:before_title")  # "Cofinec CEO Stephen Frater"
             if raw is not None:

@@ -22,7 +22,16 @@ def _said() -> tuple[re.Pattern[str], re.Pattern[str]]:
     verbs = "(?:" + "|".join(re.escape(w) for w in words) + ")" if words else "(?!)"
     return re.compile(rf"[ \t]*,?[ \t]*{verbs}\b"), re.compile(rf"\b{verbs}[ \t]+$")
 
+_AFTER_NUMBER = re.compile(r"\d[\d.,]*[ \t]+$")
 _CAMEL = re.compile(r"^(?!Mc|Mac|Di|De|Le|La|Van|Von|O')[A-Z][a-z]+[A-Z][a-z]+")
+
+
+@lru_cache(maxsize=1)
+def _currencies() -> frozenset[str]:
+    """ISO 4217 currency codes ("DKK", "MXN"), from pycountry: amounts, not organisations."""
+    import pycountry
+
+    return frozenset(c.alpha_3 for c in pycountry.currencies)
 
 
 def title_before(text, cs, gaz: Gazetteer) -> str | None:
@@ -102,6 +111,8 @@ def unknown(text: str, ws: int, we: int, title: str | None, gaz: Gazetteer) -> R
         if word.isupper() and text[we : we + 1] == ":":  # a transcript's speaker: "TAPPER:"
             return Raw(ws, we, "UNKNOWN", "rule:speaker", None, None, None)
         if word.isupper() and 2 <= len(word.replace(".", "")) <= 5 and word.replace(".", "").isalpha():
+            if word in _currencies() or _AFTER_NUMBER.search(text, max(0, ws - 12), ws):
+                return None  # "70 DKK", "3 RBI": a currency or a unit, not an organisation
             return Raw(ws, we, "ORG", "rule:acronym", None, None, None)
         if word in gaz.surnames:
             return Raw(ws, we, "PERSON", "rule:surname", None, None, None)
