@@ -6,7 +6,7 @@ Targets: under 30 s on seeds/, under 60 s on PolNeAR; whatever the corpus, each 
 Usage::
 
     .venv/bin/python benchmarks/bench_reports.py [--corpus seeds polnear large] [--articles 20000]
-        [--jobs 2] [--runs 2] [--self-contained]
+        [--jobs 2] [--runs 2] [--self-contained] [--notebooks 10 20 30]
 
 ``large`` is a table of ``--articles`` articles built from PolNeAR's texts (each text repeated with its
 own id, a publication date spread over 2016 and its outlet), written to a temporary CSV. Each corpus
@@ -57,9 +57,9 @@ def build_large(folder: Path, articles: int) -> Path:
     return path
 
 
-def run_once(corpus: Path, out: Path, cache: Path, jobs: int, *, self_contained: bool = False) -> tuple[float, dict]:
+def run_once(corpus: Path, out: Path, cache: Path, jobs: int, *, self_contained: bool = False, notebooks: list[str] | None = None) -> tuple[float, dict]:
     workbench = Path(sys.executable).with_name("workbench")
-    command = [str(workbench), "report", "--out", str(out), "--jobs", str(jobs), "--corpus", str(corpus)]
+    command = [str(workbench), "report", *(notebooks or []), "--out", str(out), "--jobs", str(jobs), "--corpus", str(corpus)]
     if self_contained:
         command.append("--self-contained")
     env = {**os.environ, "WORKBENCH_CACHE": str(cache)}
@@ -84,7 +84,7 @@ def report(name: str, corpus: Path, tmp: Path, args) -> None:
     attempts = [(attempt, False) for attempt in range(args.runs)] + ([(args.runs, True)] if args.self_contained else [])
     for attempt, inline in attempts:
         out = tmp / f"reports-{attempt}"
-        seconds, run = run_once(corpus, out, tmp / "cache", args.jobs, self_contained=inline)
+        seconds, run = run_once(corpus, out, tmp / "cache", args.jobs, self_contained=inline, notebooks=args.notebooks)
         notebooks = run["notebooks"]
         kernels = sum(n["kernel_seconds"] or 0 for n in notebooks)
         articles = next(iter(run["provenance"].values()))["articles"]
@@ -110,6 +110,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2, help="notebooks executed at once (workbench report --jobs)")
     parser.add_argument("--runs", type=int, default=2, help="runs per corpus: the first cold, the others warm")
     parser.add_argument("--self-contained", action="store_true", help="add one run with --self-contained")
+    parser.add_argument("--notebooks", nargs="+", help="only these report notebooks (names or prefixes, as workbench report takes them)")
     args = parser.parse_args()
 
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}, jobs {args.jobs}")

@@ -139,6 +139,11 @@ def event_timeline(ev: pd.DataFrame, *, entity: str | None = None, filters: str 
 MAX_POINTS = 1_500
 
 
+def lag_sample(lag_table: pd.DataFrame, *, max_points: int = MAX_POINTS) -> pd.DataFrame:
+    """The rows :func:`lag_scatter` draws: all of them, or a fixed random sample of ``max_points``."""
+    return lag_table.sample(max_points, random_state=0) if len(lag_table) > max_points else lag_table
+
+
 def lag_scatter(lag_table: pd.DataFrame, *, filters: str = "all articles", max_points: int = MAX_POINTS) -> go.Figure:
     """Published date (x) against mentioned date (y); the diagonal is "the day of publication".
 
@@ -148,7 +153,7 @@ def lag_scatter(lag_table: pd.DataFrame, *, filters: str = "all articles", max_p
     if lag_table.empty:
         return empty_figure("No resolved date expressions in the articles that match the filters.")
     total = len(lag_table)
-    sample = lag_table.sample(max_points, random_state=0) if total > max_points else lag_table
+    sample = lag_sample(lag_table, max_points=max_points)
     fig = go.Figure()
     for bucket, part in sample.groupby("lag", sort=True, observed=True):
         hover = [
