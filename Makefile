@@ -56,6 +56,9 @@ test: install-test chromium ## Run ruff and the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+fuzz: install-test ## Long property-based runs over the readers and every extractor (hypothesis; minutes)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -p no:randomly $(wildcard tests/test_*fuzz.py) $(PYTEST_ARGS)
+
 lab: install ## Open JupyterLab on the notebooks (PORT=8888; no news or update checks: an offline tool)
 	@echo "JupyterLab on http://localhost:$(PORT)/lab (the token is printed below; Ctrl-C stops it)"
 	$(BIN)/jupyter lab notebooks/ --no-browser --port=$(PORT) $(ROOT_FLAG) \
@@ -68,4 +71,4 @@ lock: $(BIN)/python ## Re-resolve dependencies and rewrite requirements.lock
 clean: ## Remove the cache and generated reports (keeps .venv)
 	rm -rf .cache reports/*/ reports/index.html reports/latest
 
-.PHONY: help install install-test chromium report ingest test lab lock clean
+.PHONY: help install install-test chromium report ingest test fuzz lab lock clean
