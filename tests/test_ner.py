@@ -468,3 +468,13 @@ def test_names_end_at_a_full_stop_and_a_possessive(text, names):
 def test_a_language_is_no_country():
     found = extract("The word is written in English. English troops landed.")
     assert found["surface"].tolist() == ["English"] and found["start"].tolist() == [32]
+
+
+def test_place_by_context_and_its_later_mentions():
+    found = extract("We sailed to the harbour in Zorgrad at dawn. Zorgrad has two inns and a small market.")
+    assert found[["surface", "type"]].values.tolist() == [["Zorgrad", "GPE"], ["Zorgrad", "GPE"]]
+
+
+def test_city_word_as_a_persons_surname():
+    found = extract("The painter Joshua Norton moved west. Later Norton opened a studio.")
+    assert found.loc[found["surface"] == "Norton", ["entity", "type"]].values.tolist() == [["Joshua Norton", "PERSON"]]

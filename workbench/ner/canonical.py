@@ -298,8 +298,12 @@ def _short_names(mentions: list[Mention], gaz: Gazetteer, year: int | None = Non
     country = {m.entity: m.country for m in mentions if m.type == "PERSON" and m.country is not None}
     for name in persons:  # earlier names win
         full.setdefault(name.split()[-1], name)
+    # an unknown word typed elsewhere in the article by its context ("in Neiafu" ... "Neiafu is") keeps that type
+    typed = {m.entity: m for m in mentions if m.how == "rule:place_cue" and " " not in m.entity}
     out = []
     for m in mentions:
+        if m.type == "UNKNOWN" and m.entity in typed and m.entity not in full:
+            m = m._replace(type=typed[m.entity].type, how=f"{m.how}+{typed[m.entity].how}")
         if m.type == "PERSON" and m.how == "people" and " " not in m.surface:
             name = full.get(m.surface)
             if name is not None:  # "Melania Trump ... Trump"
@@ -307,7 +311,7 @@ def _short_names(mentions: list[Mention], gaz: Gazetteer, year: int | None = Non
                     m = m._replace(entity=name, country=country.get(name), how=f"{m.how}+short_name")
             elif name is None and not _active(gaz, m.entity, year):  # a 1987 "Stoltenberg" is not Jens
                 m = m._replace(entity=m.surface, country=None, how="rule:surname")
-        elif " " not in m.entity and (m.type in ("PERSON", "UNKNOWN") or (m.type in ("ORG", "GPE") and m.how.startswith("rule:"))):
+        elif " " not in m.entity and (m.type in ("PERSON", "UNKNOWN") or (m.type in ("ORG", "GPE") and (m.how.startswith("rule:") or m.how == "cities"))):
             name = full.get(m.entity)
             if name is not None:
                 m = m._replace(entity=name, type="PERSON", country=country.get(name), how=f"{m.how}+short_name")
