@@ -20,6 +20,7 @@ skewed to fewer false negatives), done as one sort over all band keys.
 
 from __future__ import annotations
 
+import collections
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -138,7 +139,15 @@ def pairs_from_packed(packed: np.ndarray, *, max_bucket: int = MAX_BUCKET) -> pd
     del keep
     t = (packed & np.uint64((1 << _TEXT_BITS) - 1)).astype(np.int32)
     packed >>= np.uint64(_TEXT_BITS)  # in place: the keys (memory: 8 bytes per window and band)
-    k = packed
+    # most keys are held by one article only: keep those shared before sizing the buckets
+    same = packed[1:] == packed[:-1]
+    shared = np.zeros(len(packed), dtype=bool)
+    shared[1:] |= same
+    shared[:-1] |= same
+    k, t = packed[shared], t[shared]
+    del packed, same, shared
+    if not len(k):
+        return pairs_from_packed(np.zeros(0, dtype=np.uint64))
     starts = np.flatnonzero(np.concatenate([[True], k[1:] != k[:-1]]))
     sizes = np.diff(np.concatenate([starts, [len(k)]]))
     lefts, rights = [], []
@@ -190,11 +199,17 @@ def candidate_pairs(
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        # a few partitions per task: fewer round trips, still balanced over the workers
+        # a few partitions per task, at most two tasks per worker in flight (texts are sent as they are
+        # needed, not all at once), results taken in order
         tasks = _grouped(parts, 8)
         with ProcessPoolExecutor(n_jobs, mp_context=multiprocessing.get_context("forkserver")) as pool:
-            for found in pool.map(_band_keys_of, tasks):
-                packed.extend(pack(k, t.astype(np.int64) + offset) for offset, (k, t) in found)
+            pending: collections.deque = collections.deque()
+            for task in tasks:
+                pending.append(pool.submit(_band_keys_of, task))
+                if len(pending) >= 2 * n_jobs:
+                    packed.extend(pack(k, t.astype(np.int64) + offset) for offset, (k, t) in pending.popleft().result())
+            while pending:
+                packed.extend(pack(k, t.astype(np.int64) + offset) for offset, (k, t) in pending.popleft().result())
     else:
         for offset, batch_texts, batch_exclude in parts:
             k, t = band_keys(batch_texts, exclude=batch_exclude)
