@@ -422,3 +422,21 @@ def test_columns_reach_the_notebooks_parameters(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert seen["10-entity-cooccurrence"]["columns"] == {"body_html": "text"}
     assert reports.list_runs(tmp_path / "out")[0]["provenance"]["10-entity-cooccurrence"]["articles"] == 1
+
+
+def test_kept_notebook_leaves_out_libraries_and_large_tables():
+    from workbench.reports.execute import LIBRARY_NOTE, TABLE_NOTE, _without_libraries
+
+    nb = nbformat.v4.new_notebook(metadata={"widgets": {"state": "x" * 10}})
+    outputs = {
+        "library": '<script>async function injectModule(b) {}</script><script>"' + "A" * 200_000 + '"</script>',
+        "table": '<table id="itables_1"></table><script type="module">const data = [' + '["a long quote"],' * 20_000 + "]</script>",
+        "chart": '<div class="plotly-graph-div"></div><script>Plotly.newPlot("x", [])</script>',
+    }
+    for markup in outputs.values():
+        cell = nbformat.v4.new_code_cell("x")
+        cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": markup})]
+        nb.cells.append(cell)
+    kept = _without_libraries(nb)
+    assert [c.outputs[0]["data"]["text/html"] for c in kept.cells] == [LIBRARY_NOTE, TABLE_NOTE, outputs["chart"]]
+    assert "widgets" not in kept.metadata and "widgets" in nb.metadata  # a copy; the report is exported from the original

@@ -16,9 +16,11 @@ from workbench.display import NOTEBOOK_ENV, RUN_DIR_ENV
 from workbench.reports.export import export_html
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
-#: An HTML output this large is a JavaScript library (itables' bundle, an inlined plotly.js), not a result.
-LIBRARY_BYTES = 200_000
+#: An HTML output this large is a JavaScript library (itables' bundle, an inlined plotly.js) or a table's
+#: data, which the HTML report and data/<notebook>/*.csv already hold: the kept notebook gets a note instead.
+LIBRARY_BYTES = 100_000
 LIBRARY_NOTE = "<p><em>(a JavaScript library, left out of the kept notebook; the HTML report carries it)</em></p>"
+TABLE_NOTE = "<p><em>(a table, left out of the kept notebook: see the HTML report and its CSV under data/)</em></p>"
 
 
 @dataclass
@@ -56,7 +58,7 @@ def execute_notebook(
     papermill's error banner) and the report ``<stem>.html``, which starts with ``header``. The kernel
     gets the run folder and the notebook's name in its environment (``workbench.display`` writes the
     data behind each chart and table to ``data/<stem>/``). The kept ``.ipynb`` carries no copy of the
-    JavaScript libraries (the HTML report does).
+    JavaScript libraries nor of large tables (the HTML report and the CSVs do), so its size stays small.
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -154,7 +156,7 @@ def _kernel_manager(env: dict[str, str]):
 
 
 def _without_libraries(nb):
-    """A copy of the executed notebook whose JavaScript library outputs are replaced by a short note."""
+    """A copy of the executed notebook whose JavaScript libraries and large tables are replaced by a short note."""
     import copy
 
     nb = copy.deepcopy(nb)
@@ -162,6 +164,10 @@ def _without_libraries(nb):
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             markup = output.get("data", {}).get("text/html")
-            if markup is not None and len(markup) > LIBRARY_BYTES and ("<script" in markup) and ("itables" in markup or "plotly.js" in markup):
+            if markup is None or len(markup) <= LIBRARY_BYTES or "<script" not in markup:
+                continue
+            if "plotly.js v" in markup or "injectModule" in markup:
                 output["data"] = {"text/html": LIBRARY_NOTE}
+            elif "itables" in markup:
+                output["data"] = {"text/html": TABLE_NOTE}
     return nb
