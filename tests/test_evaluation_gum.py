@@ -117,6 +117,7 @@ def test_identity_key(name, key):
 def test_span_key():
     assert span_key("the Kremlin's", 0, 13) == (4, 11)
     assert span_key("Ann's", 0, 5) == (0, 3)
+    assert span_key("Galois'", 0, 7) == (0, 6) and span_key("Gus'", 0, 4) == (0, 3)
 
 
 def test_read_gum_and_articles(tmp_path):

@@ -10,7 +10,8 @@ The match rule (issue 10):
 
 - a predicted and a gold name **match** when their coarse types agree (PERSON -> PER, ORG -> ORG,
   GPE/LOC -> LOC; ORG and LOC are interchangeable for identities in the document's ``orgloc``) and
-  their spans are equal up to a leading "the" and a trailing "'s"; matching is one-to-one;
+  their spans are equal up to a leading "the" and a trailing possessive ("'s", or "'" after an s:
+  "Galois'"); matching is one-to-one;
 - predictions on a ``neutral`` span, and LOC predictions on a ``demonyms`` span, count neither way;
 - a matched prediction is **canonical** when its ``entity`` equals the gold identity or one of its
   ``also`` titles, compared case-insensitively with underscores as spaces, a trailing parenthetical
@@ -35,7 +36,7 @@ PREDICTED_TYPES = {"PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC"}
 COARSE = ("PER", "ORG", "LOC")
 
 _LEAD = re.compile(r"^(?:the|The|THE)\s+")
-_TAIL = re.compile(r"['’]s$")
+_TAIL = re.compile(r"(?:['’]s|(?<=s)['’])$")
 _PAREN = re.compile(r"\s*\([^()]*\)$")
 
 
@@ -58,7 +59,7 @@ def gum_articles(docs: list[dict]) -> pd.DataFrame:
 
 
 def span_key(text: str, start: int, end: int) -> tuple[int, int]:
-    """Offsets without a leading "the" and a trailing "'s" (both sides of the match use this).
+    """Offsets without a leading "the" and a trailing possessive (both sides of the match use this).
 
     >>> span_key("the Kremlin's", 0, 13)
     (4, 11)

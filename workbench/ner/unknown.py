@@ -121,7 +121,7 @@ def unknown(text: str, ws: int, we: int, title: str | None, gaz: Gazetteer) -> R
         if word.endswith("s") and text[max(0, ws - 4) : ws] in ("the ", "The "):  # "the Springboks", "the Mariners"
             return Raw(ws, we, "ORG", "rule:the_plural", None, None, None)
         before = text[max(0, ws - 12) : ws].split()
-        if before and text[ws - 1 : ws] == " " and gaz.role(before[-1], "place_cue"):
+        if before and text[ws - 1 : ws] == " " and word.isalpha() and not word.isupper() and gaz.role(before[-1], "place_cue"):
             return Raw(ws, we, "GPE", "rule:place_cue", None, None, None)  # "in Neiafu", "near Zorgrad"
         return Raw(ws, we, "UNKNOWN", "rule:unknown", None, None, None)
     return None
