@@ -7,6 +7,8 @@ tests use the real corpus tables.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -409,3 +411,45 @@ def test_boilerplate_holds_no_attribution():
     text = 'Roads closed, police said.\n(Reporting by Jane Roe; editors said "check")'
     rows = run(text, sections=[("boilerplate", text.index("(Reporting"), len(text))])
     assert rows["source"].tolist() == ["police"]
+
+
+def test_every_role_of_the_attribution_data_files_is_read():
+    """Editing a documented data file changes the rules: every role, kind and frame in them is one the code reads."""
+    from workbench.attribution import KINDS
+    from workbench.attribution.patterns import WORD_ROLES, lexicon
+    from workbench.lexicon import read_rows
+
+    assert {r["role"] for r in read_rows("attribution_words")} == set(WORD_ROLES)
+    lex = lexicon()
+    empty = [name for name in lex.__slots__ if not isinstance(getattr(lex, name), re.Pattern) and not getattr(lex, name)]
+    assert empty == []  # each role gave the lexicon words
+    assert {r["kind"] for r in read_rows("source_nouns")} <= {*KINDS, "title"}
+    assert {r["kind"] for r in read_rows("source_kinds")} <= set(KINDS)
+    verbs = read_rows("reporting_verbs")
+    assert {r["frame"] for r in verbs} == {"verb", "participle", "prep", "lead"}
+    assert {r["infinitive"] for r in verbs} <= {"yes", "no"} and {r["sources"] for r in verbs} <= {"any", "described"}
+    assert all(set(lex.generic[n][0]) | ({"*"} if lex.generic[n][1] else set()) for n in lex.generic)
+
+
+@pytest.mark.parametrize(
+    ("role", "text", "without"),
+    [
+        ("tell", "Roe told the board on Tuesday that sales fell.", "the board on Tuesday that sales fell"),
+        ("objects", "Roe told him sales fell.", "him sales fell"),
+        ("content_skips", "Roe told the board on Tuesday that sales fell.", "on Tuesday that sales fell"),
+        ("subjects", "He said sales fell.", None),
+    ],
+)
+def test_the_rules_follow_the_data_roles(monkeypatch, role, text, without):
+    """Emptying one role of attribution_words.csv changes what the extractor reads."""
+    import workbench.attribution as package
+    from workbench.attribution import patterns, speakers
+
+    lex = patterns.lexicon()
+    changed = lex.__class__(**{**{slot: getattr(lex, slot) for slot in lex.__slots__}, role: frozenset()})
+    article = pd.DataFrame([{"article_id": "a", "text": text}])
+    before = attributions(article)["content"].tolist()
+    monkeypatch.setattr(package, "lexicon", lambda: changed)
+    monkeypatch.setattr(speakers, "lexicon", lambda: changed)
+    after = attributions(article)["content"].tolist()
+    assert before == ["sales fell"] and after == ([without] if without else [])

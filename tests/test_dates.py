@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import importlib
+
 import pandas as pd
 import pytest
 
@@ -250,3 +253,24 @@ def test_boilerplate_holds_no_dates():
     assert patterns["pattern"].tolist() == ["Copyright 0 Harbour Wire"]
     table = dates(marked, sentences=sentences(marked))
     assert table.query("kind != 'published'")["expression"].tolist() == ["March"] * 6
+
+
+def test_every_kind_and_tense_of_the_date_data_files_is_read():
+    from workbench.dates.patterns import WORD_KINDS, words
+    from workbench.dates.tense import TENSES
+    from workbench.lexicon import read_rows
+
+    assert {r["kind"] for r in read_rows("date_words")} == set(WORD_KINDS)
+    assert {r["tense"] for r in read_rows("tense_cues")} == set(TENSES)
+    w = words()
+    assert all(getattr(w, field.name) for field in dataclasses.fields(w))
+
+
+def test_a_tense_cue_added_to_the_data_changes_the_year(monkeypatch):
+    tense_module = importlib.import_module("workbench.dates.tense")
+
+    sentence = "Deliveries stop April 27, the bank said."
+    assert str(find_dates(sentence, "1987-02-10")[0]["date_start"]) == "1987-04-27"  # nearest
+    table, longest = tense_module._cues()
+    monkeypatch.setattr(tense_module, "_cues", lambda: ({**table, ("stop",): "past"}, longest))
+    assert str(find_dates(sentence, "1987-02-10")[0]["date_start"]) == "1986-04-27"

@@ -12,9 +12,6 @@ from workbench.attribution.patterns import Lexicon
 from workbench.attribution.phrases import OPENING_QUOTES, QUOTES, Phrase
 from workbench.attribution.quotes import CLOSING, QuotedText
 
-_OBJECT_PRONOUNS = frozenset({"him", "her", "them", "me", "us", "you", "reporters", "journalists"})
-_SKIP_AFTER = frozenset({"that", ":", "on", "last", "this", "late", "early"})
-_TELL = frozenset({"tell", "ask"})
 #: words that open an adjunct after a cue ("said in an interview", "said of the plan", "said as she left"), not content
 _ADJUNCT_START = frozenset(
     {
@@ -84,8 +81,8 @@ class ContentPlacer(QuotedText):
         after_from = c1 + 1 if side == "left" else phrase.last + 1
         if side == "right" and after_from <= hi and toks[after_from] == ",":
             after_from += 1
-        if cue.lemma in _TELL and side == "left" and after_from <= hi:
-            if lows[after_from] in _OBJECT_PRONOUNS:
+        if cue.lemma in self.lex.tell and side == "left" and after_from <= hi:
+            if lows[after_from] in self.lex.objects:
                 after_from += 1
             else:
                 obj = reader.right(after_from, hi)
@@ -150,7 +147,7 @@ class ContentPlacer(QuotedText):
         while k >= 0 and toks[k] in (",", "—", "--", "-", ":", "("):
             k -= 1
         first = 0
-        while first <= k and toks[first].lower() in ("and", "but", "so", "or"):
+        while first <= k and toks[first].lower() in self.lex.conjunctions:
             first += 1
         words = sum(1 for t in toks[first : k + 1] if t[0].isalnum())
         if k < first or words < (1 if toks[k] in CLOSING else 2):
@@ -158,7 +155,7 @@ class ContentPlacer(QuotedText):
         return self._widen(starts[first], ends[k], cue_span)
 
     def _content(self, toks, starts, ends, k: int, hi: int, cue_span, cue) -> tuple[int | None, int | None, bool]:
-        while k <= hi and (toks[k].lower() in _SKIP_AFTER or toks[k] in self.lex.times or toks[k] == ","):
+        while k <= hi and (toks[k].lower() in self.lex.content_skips or toks[k] in self.lex.times or toks[k] == ","):
             k += 1
         last = hi
         quote = self.quote_around(cue_span[0]) if cue_span else None

@@ -23,8 +23,6 @@ from workbench.attribution.resolve import name_kind
 from workbench.credits import parse_credit
 from workbench.lexicon import outlet_name
 
-_DOCUMENT_WORDS = ("statement", "report", "press release", "briefing", "document", "letter", "interview", "poll", "survey")
-
 
 @lru_cache(maxsize=1)
 def _wire_line() -> re.Pattern[str]:
@@ -40,7 +38,7 @@ def credited_kind(name: str, lex: Lexicon) -> str:
     ('document', 'outlet')
     """
     low = name.lower()
-    if any(word in low for word in _DOCUMENT_WORDS):
+    if any(word in low for word in lex.credited_documents):
         return "document"
     kind = name_kind(name, lex)
     return "organisation" if kind == "person" and len(name.split()) != 2 else kind

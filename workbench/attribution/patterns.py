@@ -46,8 +46,32 @@ class Lexicon:
     labels: frozenset[str]
     verbs: frozenset[str]  # be/have/do forms and modals: never part of a source
     modals: frozenset[str]
+    definite: frozenset[str]  # determiners of a definite reference: the, this, that, these, those
+    indefinite: frozenset[str]  # a, an
+    subjects: frozenset[str]  # pronouns that can be a source
+    be: frozenset[str]
+    joiners: frozenset[str]  # inside a name: "of", "van"
+    right_joiners: frozenset[str]  # attach a phrase to a source's head: "for", "familiar"
+    time_words: frozenset[str]
+    time_modifiers: frozenset[str]
+    quantifiers: frozenset[str]
+    boundaries: frozenset[str]
+    objects: frozenset[str]  # listeners after tell/ask
+    tell: frozenset[str]
+    content_skips: frozenset[str]
+    conjunctions: frozenset[str]
+    genders: dict[str, str]  # "mr" -> male
+    credited_documents: tuple[str, ...]
     cue_regex: re.Pattern[str]
     token_regex: re.Pattern[str]
+
+
+#: The roles of ``attribution_words.csv`` this module reads (tests check that the file uses no other).
+WORD_ROLES = (
+    "pronoun", "relative", "aux", "determiner", "stop", "time", "postmod", "label", "verb", "subject", "be", "joiner",
+    "right_joiner", "time_word", "time_modifier", "quantifier", "boundary", "object", "tell", "content_skip",
+    "conjunction", "gender", "credited_document",
+)  # fmt: skip
 
 
 @lru_cache(maxsize=1)
@@ -89,6 +113,22 @@ def lexicon() -> Lexicon:
         labels=frozenset(roles.get("label", {})),
         verbs=frozenset(roles.get("verb", {})),
         modals=frozenset(w for w, detail in roles.get("verb", {}).items() if detail == "modal"),
+        definite=frozenset(w for w, detail in roles.get("determiner", {}).items() if detail == "definite"),
+        indefinite=frozenset(w for w, detail in roles.get("determiner", {}).items() if detail == "indefinite"),
+        subjects=frozenset(roles.get("subject", {})),
+        be=frozenset(roles.get("be", {})),
+        joiners=frozenset(roles.get("joiner", {})),
+        right_joiners=frozenset(roles.get("right_joiner", {})),
+        time_words=frozenset(roles.get("time_word", {})),
+        time_modifiers=frozenset(roles.get("time_modifier", {})),
+        quantifiers=frozenset(roles.get("quantifier", {})),
+        boundaries=frozenset(roles.get("boundary", {})),
+        objects=frozenset(roles.get("object", {})),
+        tell=frozenset(roles.get("tell", {})),
+        content_skips=frozenset(roles.get("content_skip", {})),
+        conjunctions=frozenset(roles.get("conjunction", {})),
+        genders=dict(roles.get("gender", {})),
+        credited_documents=tuple(roles.get("credited_document", {})),
         cue_regex=cue_regex,
         token_regex=_token_regex(),
     )

@@ -14,14 +14,7 @@ from workbench.attribution.patterns import Lexicon
 
 QUOTES = frozenset("\"“”‘’'`")
 OPENING_QUOTES = frozenset("\"“‘'`")
-SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "it", "i", "we"})
-BE = frozenset({"is", "was", "were", "are", "be", "been", "being", "am", "'s", "’s"})
-NAME_JOINERS = frozenset({"of", "for", "and", "de", "al", "bin", "van", "von", "der", "la", "le", "&"})
-RIGHT_JOINERS = frozenset({"of", "for", "with", "from", "by", "familiar", "close", "to", "at", "in"})
 MAX_MODIFIERS = 3
-TIME_WORDS = frozenset({"evening", "morning", "night", "afternoon", "week", "weekend", "today", "yesterday", "tonight"})
-QUANTIFIERS = frozenset({"some", "many", "most", "few", "several", "both"})
-GENERIC_BOUNDARY = frozenset({"and", "but", "or", "so", "that", "while", "where", "because", "as", "when", "if", "though", "although", "since"})
 
 
 @dataclass(slots=True)
@@ -92,11 +85,11 @@ class Reader:
             low = lows[j]
             if low in lex.aux or (low.endswith("ly") and len(low) > 4 and toks[j].islower()):
                 j -= 1
-            elif (toks[j] in lex.times or low in TIME_WORDS) and j - 1 >= lo:
+            elif (toks[j] in lex.times or low in self.lex.time_words) and j - 1 >= lo:
                 k = j - 1  # "on Thursday", "last week", "Thursday evening"
-                while k >= lo and (toks[k] in lex.times or lows[k] in TIME_WORDS or lows[k] in ("on", "last", "this", "earlier", "late", "early")):
+                while k >= lo and (toks[k] in lex.times or lows[k] in self.lex.time_words or lows[k] in self.lex.time_modifiers):
                     k -= 1
-                if k >= lo and (self._is_name_word(k) or lows[k] in lex.nouns or lows[k] in SUBJECT_PRONOUNS):
+                if k >= lo and (self._is_name_word(k) or lows[k] in lex.nouns or lows[k] in self.lex.subjects):
                     j = k
                 else:
                     break
@@ -116,7 +109,7 @@ class Reader:
         if j < lo:
             return None
         low = self.lows[j]
-        if low in SUBJECT_PRONOUNS and (low != "i" or self.toks[j] == "I"):
+        if low in self.lex.subjects and (low != "i" or self.toks[j] == "I"):
             return Phrase(j, j, "pronoun", plural=low in ("they", "we"))
         if low in self.lex.relatives:
             k = j - 1
@@ -139,7 +132,7 @@ class Reader:
         toks, lows, lex = self.toks, self.lows, self.lex
         tok, low = toks[j], lows[j]
         phrase = None
-        if low in QUANTIFIERS and (j == lo or toks[j - 1] in (",", ";") or toks[j - 1] in QUOTES or lows[j - 1] in GENERIC_BOUNDARY):
+        if low in self.lex.quantifiers and (j == lo or toks[j - 1] in (",", ";") or toks[j - 1] in QUOTES or lows[j - 1] in self.lex.boundaries):
             return Phrase(j, j, "described", low, None, plural=True)  # "Some said", "Many say"
         if low in lex.nouns and (j == lo or not is_cap(tok) or (j > lo and toks[j - 1] in QUOTES)):
             phrase = self._described(j, lo)
@@ -162,7 +155,7 @@ class Reader:
         k = j
         while k - 1 >= lo:
             if (self._is_name_word(k - 1) and not (_possessive(toks[k - 1]) and k - 1 != j)) or (
-                lows[k - 1] in NAME_JOINERS and k - 2 >= lo and self._is_name_word(k - 2) and toks[k - 1] != "And"
+                lows[k - 1] in self.lex.joiners and k - 2 >= lo and self._is_name_word(k - 2) and toks[k - 1] != "And"
             ):
                 k -= 1
             else:
@@ -215,7 +208,7 @@ class Reader:
             k = before
         elif before >= lo and self._is_name_word(before):
             k = self._name(before, lo).first  # "GOP leaders", "Clinton supporters"
-        elif not (before < lo or toks[before] in (",", ";", "—", "--") or toks[before] in QUOTES or lows[before] in GENERIC_BOUNDARY):
+        elif not (before < lo or toks[before] in (",", ";", "—", "--") or toks[before] in QUOTES or lows[before] in self.lex.boundaries):
             return None
         return Phrase(k, j, "described", lows[j], det, plural=lows[j].endswith("s") and not lows[j].endswith("ss"))
 
@@ -253,7 +246,7 @@ class Reader:
         if len(commas) > 1:
             for c in reversed(commas):
                 outer = self.noun_phrase(c - 1, lo) if c - 1 >= lo else None
-                opens = outer is not None and (outer.first == lo or toks[outer.first - 1] in QUOTES or lows[outer.first - 1] in GENERIC_BOUNDARY)
+                opens = outer is not None and (outer.first == lo or toks[outer.first - 1] in QUOTES or lows[outer.first - 1] in self.lex.boundaries)
                 if opens and outer.form == "name":
                     return outer
         c = commas[0]
@@ -281,7 +274,7 @@ class Reader:
             return None
         toks, lows, lex = self.toks, self.lows, self.lex
         low = lows[i]
-        if low in SUBJECT_PRONOUNS and (low != "i" or toks[i] == "I"):
+        if low in self.lex.subjects and (low != "i" or toks[i] == "I"):
             return Phrase(i, i, "pronoun", plural=low in ("they", "we"))
         k, det = i, None
         if low in lex.determiners or (_possessive(toks[i]) and toks[i][0].isalpha()):
@@ -308,9 +301,9 @@ class Reader:
                     head, head_at = low, k  # the last noun before any "of"/"for" is the head
                 last = k
                 joined = joined or in_joiner
-            elif joined and not (low in RIGHT_JOINERS or low in lex.determiners):
+            elif joined and not (low in self.lex.right_joiners or low in lex.determiners):
                 break  # the object of "of"/"for" has started: a lower-case word after it is a verb
-            elif low in RIGHT_JOINERS and last is not None and k + 1 <= hi and (head is not None or low in ("of", "for")):
+            elif low in self.lex.right_joiners and last is not None and k + 1 <= hi and (head is not None or low in ("of", "for")):
                 if low in ("at", "in") and head is None:
                     break
                 in_joiner = True
@@ -351,14 +344,14 @@ class Reader:
             return None
         head = None
         for x in range(i, last + 1):
-            if lows[x] in RIGHT_JOINERS and head is not None:
+            if lows[x] in self.lex.right_joiners and head is not None:
                 break
             if lows[x] in self.lex.nouns:
                 head = lows[x]
         if head is not None:
             singular, _kind, plural = self.lex.nouns[head]
             return Phrase(i, last, "described", singular, lows[i] if lows[i] in self.lex.determiners else None, plural=plural)
-        if all(self._is_name_word(x) or lows[x] in NAME_JOINERS for x in range(i, last + 1) if lows[x] != "the"):
+        if all(self._is_name_word(x) or lows[x] in self.lex.joiners for x in range(i, last + 1) if lows[x] != "the"):
             return Phrase(i, last, "name", det="the" if lows[i] == "the" else None)
         return Phrase(i, last, "described", lows[last], lows[i] if lows[i] in self.lex.determiners else None)
 
@@ -370,7 +363,7 @@ class Reader:
         """
         toks, lows = self.toks, self.lows
         for k in range(hi, lo - 1, -1):
-            boundary = k == lo or toks[k - 1] in (",", "—", "--", "-", ";") or toks[k - 1] in QUOTES or lows[k - 1] in GENERIC_BOUNDARY
+            boundary = k == lo or toks[k - 1] in (",", "—", "--", "-", ";") or toks[k - 1] in QUOTES or lows[k - 1] in self.lex.boundaries
             if not boundary or not toks[k][0].isalnum() or lows[k] in self.lex.stops:
                 continue
             phrase = self.right(k, hi)

@@ -33,9 +33,6 @@ from workbench.ner.gazetteer import common_words, first_names, is_country
 Mention = tuple[int, int, str, str, str | None]
 
 _TYPE_KINDS = {"PERSON": "person", "GPE": "government", "LOC": "government"}
-_STRIP_DETERMINERS = ("the ", "a ", "an ", "this ", "that ", "these ", "those ")
-_MALE = frozenset({"mr", "mr.", "sir", "lord", "king", "he"})
-_FEMALE = frozenset({"mrs", "mrs.", "ms", "ms.", "miss", "madam", "lady", "queen", "she"})
 _PRONOUN_WINDOW = 2  # sentences back in which a pronoun may find its person
 _SENTENCE_START = re.compile(r"(?:^|[.!?][\"”’)]*\s+|\n\s*|[“‘]\s*)$")
 
@@ -100,13 +97,11 @@ def described_kind(phrase_head: str, lex: Lexicon) -> str:
     return "anonymous" if kind == "title" else kind
 
 
-def _strip_determiner(text: str) -> str:
+def _strip_determiner(text: str, lex: Lexicon) -> str:
+    """A described source without its article or demonstrative ("the official" -> "official")."""
     text = " ".join(text.split())
-    low = text.lower()
-    for det in _STRIP_DETERMINERS:
-        if low.startswith(det):
-            return text[len(det) :]
-    return text
+    first, _, rest = text.partition(" ")
+    return rest if rest and first.lower() in lex.definite | lex.indefinite else text
 
 
 class SourceResolver:
@@ -130,9 +125,10 @@ class SourceResolver:
 
     def _note_gender(self, entity: str, title: str | None, before: str) -> None:
         words = {w.lower().rstrip(".") for w in [*(title or "").split(), *before.split()[-1:]]}
-        if words & {w.rstrip(".") for w in _MALE}:
+        genders = {self.lex.genders.get(w) for w in words} & {"male", "female"}
+        if "male" in genders:
             self.gender.setdefault(entity, "male")
-        elif words & {w.rstrip(".") for w in _FEMALE}:
+        elif genders:
             self.gender.setdefault(entity, "female")
 
     # -- entities --------------------------------------------------------------------------
@@ -195,8 +191,9 @@ class SourceResolver:
                 if other.source_kind == "person" and other.source and other.source.endswith(" " + name):
                     name = other.source
                     break
-        if kind == "person" and surface.split()[0].rstrip(".") in ("Mr", "Mrs", "Ms", "Miss"):
-            self.gender.setdefault(name, "male" if surface.startswith("Mr") and not surface.startswith("Mrs") else "female")
+        honorific = surface.split()[0].rstrip(".").lower()
+        if kind == "person" and honorific in self.lex.genders and honorific not in self.lex.subjects:
+            self.gender.setdefault(name, self.lex.genders[honorific])  # "Mr. Doe", "Queen Roe"
         found.source, found.source_entity, found.source_kind = name, name, kind
 
     # -- the pass over one article ---------------------------------------------------------
@@ -238,12 +235,12 @@ class SourceResolver:
     def described(self, f: Found, earlier: list[Found]) -> None:
         phrase = f.phrase
         head = phrase.head or ""
-        if phrase.det in ("the", "this", "that", "these", "those"):
+        if phrase.det in self.lex.definite:
             for other in reversed(earlier):
                 p = other.phrase
                 if p is None or other.source is None:
                     continue
-                if (p.form == "described" and p.head == head and p.plural == phrase.plural and p.det not in ("the", "this", "that", "these", "those")) or (
+                if (p.form == "described" and p.head == head and p.plural == phrase.plural and p.det not in self.lex.definite) or (
                     p.role == head and not phrase.plural
                 ):
                     f.source, f.source_entity, f.source_kind = other.source, other.source_entity, other.source_kind
@@ -258,7 +255,7 @@ class SourceResolver:
                 if named is not None:
                     f.source, f.source_entity, f.source_kind = named
                     return
-        f.source = _strip_determiner(f.surface or "")
+        f.source = _strip_determiner(f.surface or "", self.lex)
         f.source_kind = described_kind(head, self.lex) if head else "anonymous"
         f.source_entity = None
         if f.source_kind in ("organisation", "government"):

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from workbench.attribution.content import ContentPlacer
 from workbench.attribution.patterns import Lexicon, lexicon
-from workbench.attribution.phrases import BE, OPENING_QUOTES, Phrase, Reader
+from workbench.attribution.phrases import OPENING_QUOTES, Phrase, Reader
 from workbench.attribution.quotes import CLOSING
 
 _COLON_SPEAKER = re.compile(r"(?:^|(?<=\n)|(?<=[.!?”\"] ))[ \t]*(?P<name>[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,3})[ \t]*:[ \t]+(?=\S)")
@@ -121,7 +121,7 @@ class SentenceReader(ContentPlacer):
         frame = cue.frame
         if frame in ("verb", "participle"):
             prev = c0 - 1
-            if prev >= 0 and lows[prev] in BE:
+            if prev >= 0 and lows[prev] in self.lex.be:
                 return None  # passive: "was told", "is said to"
             if prev >= 0 and lows[prev] in ("to", "when", "if", "the", "a", "an", "as") and frame == "verb":
                 return None  # "to say", "when asked", "the reported deal", "as noted"

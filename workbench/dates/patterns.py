@@ -37,7 +37,12 @@ class Words:
     parts: tuple[str, ...]
     within: dict[str, int]  # "earlier" -> -1
     prepositions: tuple[str, ...]
+    stretches: tuple[str, ...]  # "the", "over": "the next year" is a stretch of time, not a date
     holidays: dict[str, dict[str, str]]  # "Christmas" -> its row of holidays.csv
+
+
+#: The kinds of ``date_words.csv`` this module reads (tests check that the file uses no other).
+WORD_KINDS = ("month", "weekday", "season", "number", "ordinal", "unit", "day_offset", "shift", "part", "within", "preposition", "stretch")
 
 
 @lru_cache(maxsize=1)
@@ -60,6 +65,7 @@ def words() -> Words:
         parts=tuple(w.lower() for w, _ in by_kind["part"]),
         within={w.lower(): int(v) for w, v in by_kind["within"]},
         prepositions=tuple(w.lower() for w, _ in by_kind["preposition"]),
+        stretches=tuple(w.lower() for w, _ in by_kind.get("stretch", [])),
         holidays={row["name"]: row for row in read_rows("holidays")},
     )
 

@@ -197,7 +197,11 @@ def word_value(table: dict[str, int], text: str) -> int:
     return table[" ".join(text.lower().split())]
 
 
-_THE = re.compile(r"(?i:\bthe|\bover|\bfor|\bpast|\bwithin)\s+$")
+@lru_cache(maxsize=1)
+def _stretch() -> re.Pattern[str]:
+    """A word before "next/past/last + unit" that makes it a stretch of time ("the next year": ``stretch`` in date_words.csv)."""
+    alternatives = "|".join(re.escape(w) for w in sorted(words().stretches, key=len, reverse=True))
+    return re.compile(rf"(?i:\b(?:{alternatives}))\s+$")
 
 
 @lru_cache(maxsize=1)
@@ -299,7 +303,7 @@ class DateResolver:
                 return None
             if self.anchor is None:
                 return "relative", None, True, -1
-            if _THE.search(self.text, max(0, m.start() - 8), m.start()):
+            if _stretch().search(self.text, max(0, m.start() - 8), m.start()):
                 return None  # "the past quarter", "over the last quarter": a stretch of time
             return "relative", shifted("quarter", self.anchor, self.w.shifts[word]), True, -1
         quarter = self.w.ordinals[word]
@@ -354,7 +358,7 @@ class DateResolver:
 
     # -- relative forms ---------------------------------------------------------------------
     def _rel(self, m):
-        if not (m["rel_w"] or m["rel_p"]) and _THE.search(self.text, max(0, m.start() - 8), m.start()):
+        if not (m["rel_w"] or m["rel_p"]) and _stretch().search(self.text, max(0, m.start() - 8), m.start()):
             return None  # "the next year", "over the past week": a stretch of time, not a date
         if self.anchor is None:
             return "relative", None, True, -1

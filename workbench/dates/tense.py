@@ -21,9 +21,10 @@ from functools import lru_cache
 
 from workbench.lexicon import read_rows
 
-PAST, FUTURE, REPORT = "past", "future", "report"
+PAST, FUTURE, REPORT, PASSIVE = "past", "future", "report", "passive"
+#: The tenses of ``tense_cues.csv`` this module reads (tests check that the file uses no other).
+TENSES = (PAST, FUTURE, REPORT, PASSIVE, "none")
 _WINDOW = 10  # words on each side of the expression
-_PASSIVE = frozenset({"be", "being", "is", "are", "am"})  # "will be held", "are planned": not past
 _WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|'ll")
 
 
@@ -65,13 +66,13 @@ def tense(sentence: str, start: int, end: int) -> str | None:
     i = len(left) - 1
     while i >= 0:
         found, n = _tense_at(left, i, table, longest)
-        if found == "none":
+        if found in ("none", PASSIVE):
             found = None
         if found == REPORT:
             if i == len(left) - 1 or (i == len(left) - 2 and left[-1] == "on"):
                 return PAST  # "said Friday", "said on Monday": the date of the report
             break  # "said the dividend is payable March 27": the reported clause decides
-        if found == PAST and i - n >= 0 and left[i - n] in _PASSIVE and n == 1:
+        if found == PAST and i - n >= 0 and table.get((left[i - n],)) == PASSIVE and n == 1:
             i -= n + 1  # "will be held": the auxiliary further left decides
             continue
         if found:
@@ -80,6 +81,6 @@ def tense(sentence: str, start: int, end: int) -> str | None:
     right = [m.group(0).lower() for m in _WORD.finditer(sentence, end)][:_WINDOW]
     for i in range(len(right)):
         found, _ = _tense_at(right, i, table, longest)
-        if found and found not in ("none", REPORT):
+        if found and found not in ("none", REPORT, PASSIVE):
             return found
     return None
