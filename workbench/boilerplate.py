@@ -10,7 +10,7 @@ its last line, is reduced to a *pattern*:
 - ``shape``: also every run of capitalised words after the first word as ``X``, so that
   "(Reporting by Jane Roe; Editing by John Doe)" and "(Reporting by Al Li; Editing by Bo Wu)" group.
   A shape counts only when it keeps a lower-case word ("by"), so headlines and lists of names
-  ("Acme X") never do.
+  ("Acme X") never do, and only at the edges of an article.
 
 A pattern is boilerplate when it stands in at least :data:`MIN_ARTICLES` articles and
 :data:`MIN_SHARE` of its outlet's articles, under at least that many different titles (updates of
@@ -48,38 +48,39 @@ SECTION = "boilerplate"
 
 PATTERN_COLUMNS = {"outlet": "string", "pattern": "string", "example": "string", "where": "string", "articles": "int64"}
 
-_LINE = re.compile(r"[^\n]+")
+_LINE = re.compile(r"[^\n]*\S[^\n]*")  # a line holding more than white space
 _SPACE = re.compile(r"\s+")
 _DIGITS = re.compile(r"\d+")
-_CAPITALISED = re.compile(r"\b[A-Z][\w.'’&-]*(?:\s+[A-Z][\w.'’&-]*)*")
-_CLAUSE_START = re.compile(r"(?:^|[.;:!?(\[|—–-])\s*$")
+#: a run of capitalised words inside a clause (after a word or a comma; one opening a clause is kept: "Editing by")
+_CAPITALISED = re.compile(r"(?<=[\w,] )[A-Z][\w.'’&-]*(?: [A-Z][\w.'’&-]*)*")
 _LOWER_WORD = re.compile(r"\b[a-z]{2,}\b")
 _DATELINE = re.compile(r"^\s*[A-Z][A-Z.'’ -]{1,40}(?:,[^\n]{0,40}?)?\s*(?:\([^)\n]{1,30}\))?\s*[-—–]{1,2}\s")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 
 
 def _exact(fragment: str) -> str:
-    return _DIGITS.sub("0", _SPACE.sub(" ", fragment).strip())
+    return _DIGITS.sub("0", " ".join(fragment.split()))
 
 
 def _shape(exact: str) -> str | None:
-    def name(m: re.Match) -> str:  # a capitalised word opening a clause is kept ("Editing by")
-        return m.group(0) if _CLAUSE_START.search(exact, 0, m.start()) else "X"
-
-    shape = _CAPITALISED.sub(name, exact)
+    shape = _CAPITALISED.sub("X", exact)
     return shape if shape != exact and _LOWER_WORD.search(shape) else None
 
 
 def _candidates(text: str) -> list[tuple[int, int, str]]:
     """``(start, end, where)`` of the lines of a text, its leading fragment and its trailing one."""
-    lines = [m.span() for m in _LINE.finditer(text) if text[m.start() : m.end()].strip()]
+    lines = [m.span() for m in _LINE.finditer(text)]
     out: list[tuple[int, int, str]] = []
     n = len(lines)
     for i, (s, e) in enumerate(lines):
-        piece = text[s:e]
-        s, e = s + len(piece) - len(piece.lstrip()), s + len(piece.rstrip())
-        where = "edge" if i < EDGE_LINES or i >= n - EDGE_LINES else "line"
-        out.append((s, e, where))
+        if e - s <= MAX_CHARS + 20:  # longer lines are prose; only their edge fragments may count
+            piece = text[s:e]
+            stripped = piece.strip()
+            if not stripped:
+                continue
+            s = s + piece.index(stripped[0])
+            e = s + len(stripped)
+            out.append((s, e, "edge" if i < EDGE_LINES or i >= n - EDGE_LINES else "line"))
         if i == 0 or i == n - 1:
             ends = [m.end() for m in _SENTENCE_END.finditer(text, s, e)]
             if ends and i == 0:
@@ -127,7 +128,8 @@ def find(articles: pd.DataFrame, *, min_articles: int = MIN_ARTICLES, min_share:
         for i in members:
             for s, e, where in found[i]:
                 exact = _exact(texts[i][s:e])
-                for key in (f"e:{exact}", f"s:{_shape(exact)}" if _shape(exact) else None):
+                shape = _shape(exact) if where != "line" else None  # name shapes only at the edges
+                for key in (f"e:{exact}", f"s:{shape}" if shape else None):
                     if key is None:
                         continue
                     entry = seen[key].setdefault(i, [False, [], where])
