@@ -212,7 +212,9 @@ def _read_units(units, problems, cache_dir, progress, n_jobs=None) -> tuple[pd.D
         table = pa.concat_tables([cached_articles, table]) if table.num_rows else cached_articles
         errors = pd.concat([old_errors.astype(errors.dtypes.to_dict()), errors], ignore_index=True) if len(errors) else old_errors
     if changed or cache_dir is None:
-        table, id_problems = _finish(table)
+        owned = [table]
+        del table  # _finish then holds the only reference and can release columns as it reorders them
+        table, id_problems = _finish(owned)
         errors = pd.concat([errors, id_problems], ignore_index=True) if len(id_problems) else errors
     if manifest is not None and changed:
         try:  # corpus.json is written last: it is the commit point
@@ -289,20 +291,27 @@ def _restore(table: pa.Table) -> pd.DataFrame:
     return frame
 
 
-def _finish(table: pa.Table) -> tuple[pa.Table, pd.DataFrame]:
+def _finish(table: pa.Table | list[pa.Table]) -> tuple[pa.Table, pd.DataFrame]:
     """Order by date then path (natural order), make ids unique (from the readers' ids in ``_id``), flag duplicate texts.
 
     Works on the Arrow table (sorting and reordering in C++) so that adding a few files to a large
     cached corpus does not convert every article to Python and back. Returns the table and the
-    ``duplicate_id`` problems.
+    ``duplicate_id`` problems. Given the table in a one-item list, it takes the only reference and
+    reorders column by column, so that memory holds one column twice at most, not the whole table.
     """
+    if isinstance(table, list):
+        table = table.pop()
     paths = table.column("path").to_pylist()
     rank = [0] * len(paths)  # natural order: a.csv#row=2 before a.csv#row=10, file2 before file10
     for position, index in enumerate(sorted(range(len(paths)), key=lambda i: readers.natural_key(paths[i] or ""))):
         rank[index] = position
     keys = pa.table({"published": table.column("published"), "rank": pa.array(rank, type=pa.int64())})
     order = pc.sort_indices(keys, sort_keys=[("published", "ascending"), ("rank", "ascending")])  # no date: last
-    table = table.take(order)
+    del keys
+    if not pc.all(pc.equal(order, pa.array(range(len(order)), type=order.type))).as_py():
+        owned = [table]
+        del table
+        table = _reorder(owned, order)
     ids = table.column("_id").to_pandas()
     clash = ids.duplicated(keep="first")
     problems, units = [], []
@@ -328,6 +337,21 @@ def _finish(table: pa.Table) -> tuple[pa.Table, pd.DataFrame]:
         column = pa.array(values, type=pa.large_string(), from_pandas=True)
         table = table.set_column(table.schema.get_field_index(name), ARTICLE_SCHEMA.field(name), column)
     return table, problems_frame(problems).assign(_unit=pd.Series(units, dtype="string"))
+
+
+def _reorder(owned: list[pa.Table], order: pa.Array) -> pa.Table:
+    """``table.take(order)`` for the table in ``owned`` (its only reference), one column at a time,
+    each old column released as soon as it is reordered."""
+    table = owned.pop()
+    schema = table.schema
+    columns = []
+    for _ in range(len(schema)):
+        column = table.column(0)
+        table = table.remove_column(0)
+        column = column.combine_chunks() if column.num_chunks > 1 else column  # then the chunks can go
+        columns.append(column.take(order))
+        del column
+    return pa.Table.from_arrays(columns, schema=schema)
 
 
 def _interactive() -> bool:
