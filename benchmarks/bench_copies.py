@@ -139,9 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     found = set(zip(table.loc[table["kind"] != "partial", "article_id"], table.loc[table["kind"] != "partial", "copy_of"], strict=True))
     hit = len(found & truth)
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(
-        f"copies: {seconds:.1f} s wall, {cpu:.1f} s CPU in this process + {workers.ru_utime + workers.ru_stime:.1f} s in workers ({args.jobs} job(s)); "
+        f"copies: {seconds:.1f} s wall, {cpu:.1f} s CPU in this process ({args.jobs} job(s); workers' CPU not included); "
         f"load average {os.getloadavg()[0]:.1f} after (the machine is shared: wall time depends on it)"
     )
     attrs = table.attrs
