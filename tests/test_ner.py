@@ -478,3 +478,19 @@ def test_place_by_context_and_its_later_mentions():
 def test_city_word_as_a_persons_surname():
     found = extract("The painter Joshua Norton moved west. Later Norton opened a studio.")
     assert found.loc[found["surface"] == "Norton", ["entity", "type"]].values.tolist() == [["Joshua Norton", "PERSON"]]
+
+
+def test_the_court_alone_is_an_organisation():
+    found = extract("Counsel, may it please the Court: the facts are simple. The court rose.")
+    assert found[["surface", "type"]].values.tolist() == [["Court", "ORG"]]
+
+
+def test_every_name_parts_role_is_read_by_the_rules():
+    from pathlib import Path
+
+    import workbench.ner
+    from workbench.lexicon import read_rows
+
+    source = "".join(p.read_text(encoding="utf-8") for p in Path(workbench.ner.__file__).parent.glob("*.py"))
+    roles = {row["role"] for row in read_rows("name_parts")}
+    assert {role for role in roles if f'"{role}"' not in source} == set()

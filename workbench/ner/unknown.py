@@ -103,6 +103,8 @@ def unknown(text: str, ws: int, we: int, title: str | None, gaz: Gazetteer) -> R
         return Raw(ws, we, "PERSON", "rule:title", None, None, title)
     if len(words) == 1:
         word = words[0]
+        if gaz.role(word, "org_suffix") and text[max(0, ws - 5) : ws] in (" the ", "this ") and not word.isupper():
+            return Raw(ws, we, "ORG", "rule:the_org", None, None, None)  # "may it please the Court", "the Senate voted"
         if word.lower() in gaz.common_words or gaz.role(word, "not_name"):
             return None
         said_after, said_before = _said()
