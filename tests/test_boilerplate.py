@@ -113,3 +113,10 @@ def test_load_corpus_marks_boilerplate_and_can_turn_it_off(tmp_path):
     assert len(corpus.filter(start="1987-03-05").boilerplate) == 2
     plain = load_corpus(tmp_path / "wire.csv", cache=False, boilerplate=False)
     assert plain.boilerplate.empty and not any(name == "boilerplate" for s in plain.articles["sections"] for name, *_ in s)
+
+
+def test_stories_from_one_template_are_not_boilerplate():
+    texts = [f"Anna Berg said talks resume, item {i}.\n\nItem {i} details." for i in range(24)]
+    titles = [f"Anna Berg said talks resume, item {i}." for i in range(24)]
+    articles = pd.DataFrame({"article_id": [f"a{i}" for i in range(24)], "title": titles, "text": texts})
+    assert boilerplate.find(articles)[0].empty

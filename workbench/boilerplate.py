@@ -13,8 +13,9 @@ its last line, is reduced to a *pattern*:
   ("Acme X") never do, and only at the edges of an article.
 
 A pattern is boilerplate when it stands in at least :data:`MIN_ARTICLES` articles and
-:data:`MIN_SHARE` of its outlet's articles, under at least that many different titles (updates of
-one story repeat their paragraphs; those are not boilerplate), is at most :data:`MAX_CHARS` long,
+:data:`MIN_SHARE` of its outlet's articles, under at least that many different titles (digits
+aside: updates of one story, or stories made from one template, repeat their paragraphs; those are
+not boilerplate), is not the article's own title, is at most :data:`MAX_CHARS` long,
 and stands at an edge of the article (its first :data:`EDGE_LINES` or last :data:`EDGE_LINES` lines)
 in enough of them, or anywhere in :data:`ANYWHERE_SHARE` of the outlet's articles. Exact duplicates
 of an article (``duplicate_of``) are marked but not counted. Lines that open with a dateline
@@ -112,7 +113,7 @@ def find(articles: pd.DataFrame, *, min_articles: int = MIN_ARTICLES, min_share:
     n = len(articles)
     texts = ["" if pd.isna(t) else str(t) for t in articles["text"]] if n else []
     outlets = _column(articles, "outlet", n)
-    titles = _column(articles, "title", n)
+    titles = [_exact(t) if isinstance(t, str) else None for t in _column(articles, "title", n)]  # "Item 3" = "Item 4"
     duplicate = [d is not None for d in _column(articles, "duplicate_of", n)]
     found = [_candidates(t) for t in texts]
     groups: dict[str | None, list[int]] = defaultdict(list)
@@ -128,6 +129,8 @@ def find(articles: pd.DataFrame, *, min_articles: int = MIN_ARTICLES, min_share:
         for i in members:
             for s, e, where in found[i]:
                 exact = _exact(texts[i][s:e])
+                if exact == titles[i]:
+                    continue  # the headline repeated as the first line
                 shape = _shape(exact) if where != "line" else None  # name shapes only at the edges
                 for key in (f"e:{exact}", f"s:{shape}" if shape else None):
                     if key is None:
