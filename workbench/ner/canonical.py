@@ -26,7 +26,7 @@ import itertools
 import re
 from typing import NamedTuple
 
-from workbench.ner.gazetteer import Entry, Gazetteer, gazetteer
+from workbench.ner.gazetteer import LISTING_WORD_FREQUENCY, Entry, Gazetteer, english_words, gazetteer
 
 
 class Raw(NamedTuple):
@@ -175,9 +175,18 @@ def classify(words: list[str], gaz: Gazetteer) -> tuple[str, str] | None:
         return "GPE", "rule:gpe_word"
     if first in gaz.first_names:
         return "PERSON", "rule:first_name"
-    if not any(w.lower() in gaz.common_words for w in words if w[:1].isupper()):
+    if not any(w.lower() in gaz.common_words for w in words if w[:1].isupper()) and not any(_not_in_a_name(w, gaz) for w in words):
         return "PERSON", "rule:name"
     return None
+
+
+def _not_in_a_name(word: str, gaz: Gazetteer) -> bool:
+    """A word that makes an unknown name unlikely to be a person's: a demonym ("Hebrew Gospel") or a
+    fairly common English word that is no surname ("Duo Interpretation")."""
+    entry = gaz.phrases.get(word)
+    if entry is not None and entry.kind == "demonym":
+        return True
+    return word[:1].isupper() and word.lower() in english_words(LISTING_WORD_FREQUENCY) and word not in gaz.surnames
 
 
 def canonical(surface: str) -> tuple[str, str] | None:
