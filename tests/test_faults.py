@@ -79,3 +79,19 @@ def test_other_long_runs_stay_fast(tmp_path, text):
     assert timed(lambda: [corpus.sentences, corpus.mentions, corpus.attributions, corpus.dates]) < 20
     assert not corpus.errors["reason"].str.endswith("_failed").any()
     assert isinstance(corpus.dates, pd.DataFrame)
+
+
+def test_spacy_backend_reads_a_text_over_its_max_length_in_pieces(tmp_path):
+    """spaCy's E088: a pipeline refuses texts over ``max_length``; the backend cuts them at spaces."""
+    import spacy
+
+    from workbench.ner import spacy_backend
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler").add_patterns([{"label": "PERSON", "pattern": "Anna Berg"}, {"label": "GPE", "pattern": "Velmora"}])
+    nlp.to_disk(tmp_path / "pipeline")
+    name = str(tmp_path / "pipeline")
+    spacy_backend.load(name).max_length = 50  # as if the text were over 1,000,000 characters
+    text = "Anna Berg went to Velmora. " * 20 + "x" * 120 + " Anna Berg stayed."
+    (found,) = spacy_backend.extract_many(name, [text])
+    assert [text[r.start : r.end] for r in found] == ["Anna Berg", "Velmora"] * 20 + ["Anna Berg"]

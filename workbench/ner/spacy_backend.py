@@ -40,26 +40,57 @@ def load(name: str):
 
 
 def extract_many(name: str, texts: list[str]) -> list[list[Raw]]:
-    """Raw mentions of each text found by the pipeline ``name``."""
+    """Raw mentions of each text found by the pipeline ``name``.
+
+    A text longer than the pipeline's ``max_length`` (spaCy's E088, 1,000,000 characters by
+    default) is read in pieces cut at a line break or a space (:func:`pieces`), offsets kept.
+    """
     from workbench.ner.canonical import lookup
 
     nlp = load(name)
-    out = []
-    for doc in nlp.pipe(texts, batch_size=16):
-        raws = []
+    parts = [(i, offset, piece) for i, text in enumerate(texts) for offset, piece in pieces(text, nlp.max_length)]
+    out: list[list[Raw]] = [[] for _ in texts]
+    for (i, offset, _), doc in zip(parts, nlp.pipe((piece for _, _, piece in parts), batch_size=16), strict=True):
+        raws = out[i]
         for ent in doc.ents:
             label = ent.label_
             kind = LABELS.get(label, "skip")
+            start, end = ent.start_char + offset, ent.end_char + offset
             if kind == "skip":
                 continue
             if kind is None:  # NORP: keep demonyms that name a country
                 entry = lookup(ent.text)
                 if entry is None or entry.kind != "demonym":
                     continue
-                raws.append(Raw(ent.start_char, ent.end_char, "GPE", f"spacy:{label}", entry.entity, entry.country))
+                raws.append(Raw(start, end, "GPE", f"spacy:{label}", entry.entity, entry.country))
                 continue
-            raws.append(Raw(ent.start_char, ent.end_char, kind, f"spacy:{label}"))
-        out.append(raws)
+            raws.append(Raw(start, end, kind, f"spacy:{label}"))
+    return out
+
+
+def pieces(text: str, limit: int) -> list[tuple[int, str]]:
+    """``(offset, piece)`` of ``text`` in pieces of at most ``limit`` characters.
+
+    Each cut is after the last line break, else the last sentence end (". "), else the last space
+    in the second half of the piece (a word longer than half the limit is cut where it must be).
+
+    >>> pieces("one two three four", 9)
+    [(0, 'one two '), (8, 'three '), (14, 'four')]
+    """
+    out = []
+    start = 0
+    while len(text) - start > limit:
+        end = start + limit
+        for mark in ("\n", ". ", " "):  # a paragraph or line, a sentence, a word
+            cut = text.rfind(mark, start + limit // 2, end - len(mark) + 1)
+            if cut >= 0:
+                cut += len(mark)
+                break
+        else:
+            cut = end
+        out.append((start, text[start:cut]))
+        start = cut
+    out.append((start, text[start:]))
     return out
 
 
