@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import time
@@ -199,3 +200,15 @@ def test_load_corpus_from_a_plain_script_goes_parallel(tmp_path, how, write_arti
     done = subprocess.run([*command, str(folder)], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip() == "articles 24 mentions 24 errors 0", done.stdout
+
+
+def test_progress_is_by_bytes(tmp_path, capsys):
+    rows = [json.dumps({"id": f"r{i}", "date": "2031-01-01", "text": f"Fictional text {i}. " * 40}) for i in range(400)]
+    path = tmp_path / "big.jsonl"
+    path.write_text("\n".join(rows) + "\n")
+    corpus = load_corpus(path, cache=False, progress=True)
+    assert len(corpus) == 400
+    err = capsys.readouterr().err
+    assert "reading articles" in err and "100%" in err
+    kilobytes = path.stat().st_size / 1024
+    assert f"{kilobytes:.0f}k" in err or f"{kilobytes:.1f}k" in err, err[-300:]
