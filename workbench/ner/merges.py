@@ -55,7 +55,8 @@ def merge_organisations(text, pieces, gaz: Gazetteer):
         (a_s, a_e, a), (b_s, b_e, b) = out[k], out[k + 1]
         if a is not None and b is None and a.kind in ("entity", "demonym") and a.type != "PERSON":
             words = text[b_s:b_e].split()
-            if words and gaz.role(words[-1].rstrip(",.;:"), "org_suffix") and not any(gaz.role(w, "said") for w in words):
+            org = words and (gaz.role(words[-1].rstrip(",.;:"), "org_suffix") or (len(words) > 2 and words[1] == "of" and gaz.role(words[0], "org_suffix")))
+            if org and not any(gaz.role(w, "said") for w in words):  # "China Daily", "United States Court of Appeals"
                 out[k : k + 2] = [(a_s, b_e, None)]
                 continue
         if a is not None and b is not None and a.type in ("GPE", "LOC") and b.type == "ORG" and b.how == "organisations" and a.country != b.country:
