@@ -320,6 +320,16 @@ def test_travelling_quotes(small_corpus):
     assert market["names_speaker"] and not market["cites_first_outlet"] and market["hours_after_first"] == 25.0
 
 
+def test_no_articles_no_stories(seed_corpus):
+    import workbench
+
+    none = seed_corpus.filter(start="2100-01-01")
+    assert none.copies.empty and none.stories.empty and list(none.stories.columns)[:2] == ["article_id", "story_id"]
+    assert workbench.stories(none).empty and workbench.copy_flows(none).empty and workbench.travelling_quotes(none).empty
+    assert workbench.shared_texts(none).empty and workbench.story_articles(none).empty
+    assert workbench.describe_copies(none).startswith("Nothing copies")
+
+
 def test_the_seed_alone_copies_nothing(seed_corpus):
     import workbench
 

@@ -36,6 +36,9 @@ def story_ids(articles: pd.DataFrame, copies: pd.DataFrame) -> pd.DataFrame:
     [['a', 'b', 2, 24.0], ['b', 'b', 2, 0.0], ['c', 'c', 1, 0.0]]
     """
     ids = articles["article_id"].astype("string").to_numpy()
+    if not len(ids):
+        types = {"article_id": "string", "story_id": "string", "story_size": "int64", "first": "bool", "hours_after_first": "float64"}
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in types.items()})
     index = {a: i for i, a in enumerate(ids)}
     links = copies[copies["kind"].isin(STORY_KINDS)]
     links = links[links["article_id"].isin(index) & links["copy_of"].isin(index)]

@@ -84,12 +84,11 @@ def shared_texts(corpus, *, top_n: int | None = 20) -> pd.DataFrame:
     """
     top_n = params.top_n(top_n)
     copies = corpus.copies
-    if not len(copies):
-        frame = copies.iloc[:0]
-    else:
-        frame = copies.assign(_length=copies["shared_end"] - copies["shared_start"]).sort_values(
-            ["_length", "article_id"], ascending=[False, True], kind="stable"
-        )
+    if not len(copies) or not len(corpus.articles):
+        types = {"published": "datetime64[ns]", "outlet": "string", "article_id": "string", "copy_of_outlet": "string", "copy_of": "string", "kind": "string",
+                 "containment": "float64", "lag_hours": "float64", "credited": "boolean", "shared_text": "string", "source_text": "string"}  # fmt: skip
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in types.items()})
+    frame = copies.assign(_length=copies["shared_end"] - copies["shared_start"]).sort_values(["_length", "article_id"], ascending=[False, True], kind="stable")
     if top_n:
         frame = frame.head(top_n)
     meta = corpus.articles.set_index("article_id")
