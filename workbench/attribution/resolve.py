@@ -104,6 +104,18 @@ def _strip_determiner(text: str, lex: Lexicon) -> str:
     return rest if rest and first.lower() in lex.definite | lex.indefinite else text
 
 
+_ORG_NAMES: dict[int, re.Pattern[str]] = {}
+
+
+def _org_name_regex(lex: Lexicon) -> re.Pattern[str]:
+    """Capitalised words ending in an organisation word of ``source_nouns.csv`` ("Acme Corp", "Gotham Bank")."""
+    if id(lex) not in _ORG_NAMES:
+        words = sorted({w for names, _ in lex.generic.values() for w in names}, key=len, reverse=True)
+        ends = "|".join(re.escape(w[:1].upper() + w[1:]) for w in words)
+        _ORG_NAMES[id(lex)] = re.compile(rf"\b(?:[A-Z][\w&'’-]*\s+){{1,4}}(?:{ends})\b\.?")
+    return _ORG_NAMES[id(lex)]
+
+
 class SourceResolver:
     """Gives every :class:`Found` of one article its ``source``, ``source_entity`` and ``source_kind``."""
 
@@ -289,22 +301,21 @@ class SourceResolver:
         return None
 
     def _title_organisations(self) -> list[Mention]:
-        """The organisations named in the title (found by the rules backend once per article, on demand)."""
+        """The organisations written in the title: the article's ORG mentions found there, then names
+        ending in an organisation word of ``source_nouns.csv`` ("Acme Corp profits fall")."""
         if not hasattr(self, "_titled"):
             self._titled: list[Mention] = []
             if self.title.strip():
-                import pandas as pd
-
-                from workbench.ner import mentions
-                from workbench.sentences import sentences
-
-                frame = pd.DataFrame({"article_id": ["title"], "text": [self.title]})
-                found = mentions(frame, sentences=sentences(frame))
-                self._titled = [
-                    (int(r.start), int(r.end), r.entity, r.type, None)
-                    for r in found.itertuples()
-                    if r.type == "ORG" and not is_known_outlet(r.entity)
-                ]  # fmt: skip
+                seen = set()
+                for _start, _end, entity, kind, _title in self.mentions:
+                    written = self.text[_start:_end]
+                    if kind == "ORG" and written in self.title and entity not in seen and not is_known_outlet(entity):
+                        seen.add(entity)
+                        self._titled.append((0, 0, entity, kind, None))
+                for match in _org_name_regex(self.lex).finditer(self.title):
+                    if match.group(0) not in seen:
+                        seen.add(match.group(0))
+                        self._titled.append((0, 0, match.group(0), "ORG", None))
         return self._titled
 
     def speaker(self, f: Found, found: list[Found]) -> None:
