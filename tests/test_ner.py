@@ -494,3 +494,16 @@ def test_every_name_parts_role_is_read_by_the_rules():
     source = "".join(p.read_text(encoding="utf-8") for p in Path(workbench.ner.__file__).parent.glob("*.py"))
     roles = {row["role"] for row in read_rows("name_parts")}
     assert {role for role in roles if f'"{role}"' not in source} == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "kind"),
+    [
+        ("Fort Zell is a town in Vorland.", "Fort Zell", "LOC"),
+        ("The farm lies in Bergen County.", "Bergen County", "GPE"),
+        ("He pitched for the Pittsburgh Quails in 1990.", "Pittsburgh Quails", "ORG"),
+    ],
+)
+def test_place_words_and_team_names(text, entity, kind):
+    found = extract(text)
+    assert [entity, kind] in found[["entity", "type"]].values.tolist()

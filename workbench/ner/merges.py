@@ -59,6 +59,15 @@ def merge_organisations(text, pieces, gaz: Gazetteer):
             if org and not any(gaz.role(w, "said") for w in words):  # "China Daily", "United States Court of Appeals"
                 out[k : k + 2] = [(a_s, b_e, None)]
                 continue
+        if a is not None and b is None and a.kind == "entity" and a.type in ("GPE", "LOC") and a.how in ("cities", "subdivisions", "places"):
+            words = text[b_s:b_e].split()
+            if len(words) == 1 and (gaz.role(words[0].rstrip(",.;:"), "gpe_suffix") or gaz.role(words[0].rstrip(",.;:"), "loc_suffix")):
+                out[k : k + 2] = [(a_s, b_e, None)]  # "Bergen County", "Hudson River": typed by the place word
+                continue
+            if 1 <= len(words) <= 2 and words[-1].endswith("s") and words[-1][:1].isupper() and words[-1][-2:] not in ("'s", "’s"):
+                surface = " ".join(text[a_s:b_e].split())
+                out[k : k + 2] = [(a_s, b_e, Entry(surface, "ORG", a.country, "entity", "rule:team_name"))]  # "Pittsburgh Pirates"
+                continue
         if a is not None and b is not None and a.type in ("GPE", "LOC") and b.type == "ORG" and b.how == "organisations" and a.country != b.country:
             words = text[b_s:b_e].split()
             if len(words) > 1 and text[a_e:b_s].strip() == "":  # "Kurdistan Democratic Party", "North Korean Red Cross"
@@ -79,7 +88,8 @@ def drop_opener(text, pieces, gaz: Gazetteer):
     if not word:
         return pieces
     first = word.group(0).rstrip(",.;:")
-    if first.lower() in gaz.common_words or gaz.role(first, "not_name"):
+    head = (gaz.role(first, "loc_head") or gaz.role(first, "org_head")) and word.end() < pe  # "Fort Lee is ...", "Lake Erie froze"
+    if (first.lower() in gaz.common_words or gaz.role(first, "not_name")) and not head:
         nxt = re.compile(r"\S").search(text, word.end())
         if nxt and nxt.start() < pe:
             return [(nxt.start(), pe, None), *pieces[1:]]
