@@ -308,6 +308,8 @@ def _candidate(text, cs, ce, sentence_starts, matches, match_starts, gaz: Gazett
     pieces = merge_first_names(text, pieces, gaz)
     pieces = merge_organisations(text, pieces, gaz)
     pieces = merge_heads(text, pieces, gaz)
+    if len(pieces) > 1:  # a place before a head merged just now: "American" + "University of Beirut"
+        pieces = merge_organisations(text, pieces, gaz)
     pieces = merge_name_city(text, pieces, gaz)
     title: str | None = None
     if pieces and pieces[0][2] is None:
