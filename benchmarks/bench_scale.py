@@ -1,0 +1,161 @@
+"""Scale: time and peak memory of each stage on an N-article corpus made from PolNeAR's texts.
+
+    .venv/bin/python benchmarks/bench_scale.py 20000 [--jobs 1] [--dir DIR] [--stages ...]
+
+The corpus: PolNeAR's train texts (840) repeated to N articles, re-dated over two years
+(2016-2017), spread over 12 invented outlets, each copy made distinct by a short reference
+sentence (``(ref. qbx.)``, letters, so that no date or number extractor reads it) appended to a
+middle paragraph. It is written as JSON Lines files of 1,000 articles each, so that "+1% new
+files" is one more file.
+
+Stages, each in a fresh interpreter (its imports count; the cache of earlier stages is warm):
+``load`` (cold: parse and cache the articles), then ``sentences``, ``mentions``, ``attributions``
+and ``dates`` (each computes its table, the tables it needs already cached), ``warm`` (a warm load
+and every table from the cache) and ``new`` (1% new articles in one more file: load and every
+table). For each it prints the wall time, the peak resident memory of the process and of its
+largest worker (``ru_maxrss``), and the 1-minute load average when it ended: the machine is
+shared, so a figure taken under load is slower than the code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+OUTLETS = [
+    "Velmora Courier", "Northwind Wire", "Quillby Post", "Marrowfen Times", "Tessaly Herald", "Duncrag Daily",
+    "Brightwater Ledger", "Kelsing Observer", "Ostrava Nova Record", "Harrowgate Star", "Pellham Gazette", "Ember Bay News",
+]  # fmt: skip
+PER_FILE = 1000
+TABLE_STAGES = ("sentences", "mentions", "attributions", "dates")
+STAGES = ("load", *TABLE_STAGES, "warm", "new")
+
+
+def _letters(i: int) -> str:
+    out = ""
+    i += 26 * 27  # at least three letters
+    while i:
+        i, r = divmod(i, 26)
+        out = "abcdefghijklmnopqrstuvwxyz"[r] + out
+    return out
+
+
+def _distinct(text: str, i: int) -> str:
+    """The text with a reference sentence unique to copy ``i`` at the end of a middle paragraph."""
+    paragraphs = text.split("\n\n")
+    middle = len(paragraphs) // 2
+    paragraphs[middle] = paragraphs[middle].rstrip() + f" (ref. {_letters(i)}.)"
+    return "\n\n".join(paragraphs)
+
+
+def build(folder: Path, start: int, n: int, total: int) -> int:
+    """Write articles ``start .. start+n`` as JSONL files of ``PER_FILE``; return the words written."""
+    import pandas as pd
+
+    from workbench import config, load_corpus
+
+    polnear = config.SHARED_DIR / "corpora" / "polnear" / "train"
+    if not polnear.exists():
+        raise SystemExit(f"needs {polnear} (the real corpora in ../shared); not present")
+    source = load_corpus(polnear, boilerplate=False).articles
+    source = source[source["text"].str.len() > 0].reset_index(drop=True)
+    first = pd.Timestamp("2016-01-01")
+    folder.mkdir(parents=True, exist_ok=True)
+    words = 0
+    for file_start in range(start, start + n, PER_FILE):
+        rows = []
+        for i in range(file_start, min(file_start + PER_FILE, start + n)):
+            row = source.iloc[i % len(source)]
+            published = first + pd.Timedelta(minutes=(i * 730 * 24 * 60) // max(total, 1))
+            via = list(row["via"]) if len(row["via"]) else None
+            text = _distinct(row["text"], i)
+            words += len(text.split())
+            rows.append({"id": f"a{i:08d}", "date": published.isoformat(), "outlet": OUTLETS[i % len(OUTLETS)],
+                         "via": via[0] if via else None, "title": row["title"], "text": text})  # fmt: skip
+        with (folder / f"part-{file_start // PER_FILE:05d}.jsonl").open("w", encoding="utf-8") as handle:
+            for record in rows:
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return words
+
+
+def _stage(name: str, folder: str, jobs: int) -> dict:
+    from workbench import load_corpus
+
+    corpus = load_corpus(folder, progress=False, n_jobs=jobs)
+    result = {"articles": len(corpus)}
+    wanted = TABLE_STAGES if name in ("warm", "new") else (() if name == "load" else (name,))
+    for table in wanted:
+        result[table] = len(corpus.table(table))
+    return result
+
+
+def _run_stage(name: str, folder: str, jobs: int) -> None:
+    started = time.perf_counter()
+    result = _stage(name, folder, jobs)
+    seconds = time.perf_counter() - started
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "peak_mb": own, "worker_peak_mb": workers, "load": os.getloadavg()[0], **result}))
+
+
+def stage(name: str, folder: Path, jobs: int) -> dict:
+    """Run one stage in a fresh interpreter (WORKBENCH_CACHE as set) and return its figures."""
+    out = subprocess.run([sys.executable, __file__, "--phase", name, str(folder), "--jobs", str(jobs)], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("n", type=int, nargs="?", default=20_000, help="articles (default 20,000)")
+    parser.add_argument("--jobs", type=int, default=1, help="n_jobs of load_corpus (default 1)")
+    parser.add_argument("--dir", type=Path, help="work folder (default: a temporary one, removed after); a corpus of N found there is reused")
+    parser.add_argument("--stages", nargs="+", choices=STAGES, default=list(STAGES))
+    parser.add_argument("--phase", nargs=2, metavar=("NAME", "FOLDER"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.phase:
+        _run_stage(args.phase[0], args.phase[1], args.jobs)
+        return
+    base = args.dir or Path(tempfile.mkdtemp(prefix="bench-scale-"))
+    corpus, cache = base / f"polnear-x{args.n}", base / f"cache-x{args.n}-j{args.jobs}"
+    os.environ["WORKBENCH_CACHE"] = str(cache)
+    try:
+        extra = corpus / f"part-{args.n // PER_FILE + 1:05d}-new.jsonl"
+        extra.unlink(missing_ok=True)
+        counted = base / f"polnear-x{args.n}.words"  # written last: the corpus is complete
+        if not counted.exists():
+            shutil.rmtree(corpus, ignore_errors=True)
+            started = time.perf_counter()
+            words = build(corpus, 0, args.n, args.n)
+            counted.write_text(str(words))
+            print(f"built {args.n:,} articles ({words:,} words) in {time.perf_counter() - started:.1f} s")
+        words = int(counted.read_text())
+        try:
+            shutil.rmtree(cache, ignore_errors=True)
+            print(f"{args.n:,} articles, {words / 1e6:.1f} M words, n_jobs={args.jobs}, {os.cpu_count()} cores")
+            print(f"{'stage':<13} {'time':>8} {'words/s':>9} {'peak MB':>8} {'worker MB':>9} {'load avg':>8}")
+            for name in args.stages:
+                if name == "new":
+                    build_dir = base / "new"
+                    build(build_dir, args.n, max(1, args.n // 100), args.n)
+                    next(build_dir.glob("*.jsonl")).rename(extra)
+                    shutil.rmtree(build_dir)
+                r = stage(name, corpus, args.jobs)
+                rate = f"{words / r['seconds']:,.0f}" if name in TABLE_STAGES or name == "load" else ""
+                print(f"{name:<13} {r['seconds']:7.1f}s {rate:>9} {r['peak_mb']:8,.0f} {r['worker_peak_mb']:9,.0f} {r['load']:8.2f}", flush=True)
+        finally:
+            extra.unlink(missing_ok=True)
+    finally:
+        if args.dir is None:
+            shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
