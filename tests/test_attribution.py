@@ -401,7 +401,8 @@ def test_generic_sources_take_the_organisation_named_earlier(text, mentions, tit
 
 def test_a_common_noun_opening_a_sentence_is_no_person():
     rows = run("Showers continued over the weekend, forecasters said.")
-    assert rows[["source", "source_kind"]].values.tolist() == [["forecasters", "anonymous"]]
+    assert rows[["source", "source_kind"]].values.tolist() == [["showers", "anonymous"], ["forecasters", "anonymous"]]
+    assert run("Allies say he will run.")[["source", "source_kind"]].values.tolist() == [["allies", "anonymous"]]
     rows = run("Authorities said the road was closed.")
     assert rows[["source", "source_kind"]].values.tolist() == [["Authorities", "government"]]  # described, as written
     assert run("Roe said the road was closed.")[["source", "source_kind"]].values.tolist() == [["Roe", "person"]]

@@ -140,7 +140,7 @@ def attributions(articles: pd.DataFrame, *, sentences: pd.DataFrame | None = Non
         rows.extend(dateline_rows(article_id, text, reader.sentence_of))  # a wire's sign-off stays its credit
         found = reader.run()
         SourceResolver(prose, mention_rows.get(article_id, []), lex, reader.sentence_of, title=title).resolve(found)
-        rows.extend(_text_row(article_id, f, prose) for f in found if not (f.dropped or (f.parent is not None and f.parent.dropped)))
+        rows.extend(_text_row(article_id, f, prose) for f in found)
     return _frame(rows)
 
 

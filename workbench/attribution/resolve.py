@@ -176,11 +176,9 @@ class SourceResolver:
         surface = self.text[start:end]
         right_before_cue = found.cue_start is not None and 0 <= found.cue_start - end <= 12  # "Showers continued"
         if " " not in surface.strip() and right_before_cue and self.common_noun(start, end):
-            low = surface.strip().lower()
-            if low in self.lex.nouns:  # "Authorities said", "Police say": a described source after all
-                found.source, found.source_entity, found.source_kind = low, None, described_kind(self.lex.nouns[low][0], self.lex)
-            else:
-                found.dropped = True
+            low = surface.strip().lower()  # a described source, not a person: "Allies say", "Showers continued"
+            kind = described_kind(self.lex.nouns[low][0], self.lex) if low in self.lex.nouns else "anonymous"
+            found.source, found.source_entity, found.source_kind = low, None, kind
             return
         mention = self.mention_at(start, end)
         if mention is not None and mention[3] in TYPES and (mention[1] - mention[0]) * 2 >= len(clean_name(surface)):

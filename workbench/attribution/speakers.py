@@ -42,7 +42,6 @@ class Found:
     source: str | None = None
     source_entity: str | None = None
     source_kind: str | None = None
-    dropped: bool = False  # not a source after all ("Showers continued": a common noun opening a sentence)
 
 
 def _is_verb(reader: Reader, i: int) -> bool:
