@@ -120,3 +120,13 @@ def test_stories_from_one_template_are_not_boilerplate():
     titles = [f"Anna Berg said talks resume, item {i}." for i in range(24)]
     articles = pd.DataFrame({"article_id": [f"a{i}" for i in range(24)], "title": titles, "text": texts})
     assert boilerplate.find(articles)[0].empty
+
+
+def test_no_mention_comes_from_boilerplate():
+    from workbench.ner import mentions
+
+    marked, _ = boilerplate.mark(_articles(30, signoff="Reuter"))
+    found = mentions(marked, sentences=sentences(marked))
+    assert "Reuter" not in set(found["surface"]) and not found["surface"].str.contains("Ana Pol|Bo Ek").any()
+    plain = _articles(30, signoff="Reuter")
+    assert "Reuter" in set(mentions(plain, sentences=sentences(plain))["surface"])  # without the marks it would be one

@@ -38,6 +38,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from workbench.boilerplate import prose_texts
 from workbench.errors import WorkbenchError
 from workbench.layout import unwrap
 from workbench.ner.canonical import Raw, canonical, resolve
@@ -168,7 +169,7 @@ def mentions(articles: pd.DataFrame, *, sentences: pd.DataFrame, backend: str = 
         return _empty()
     ids = articles["article_id"].astype(str).tolist()
     # a single line break inside a hard-wrapped paragraph is a space ("Alan\nGreenspan"); same offsets
-    texts = [unwrap("" if pd.isna(t) else str(t)) for t in articles["text"]]
+    texts = [unwrap(t) for t in prose_texts(articles)]  # boilerplate ranges blanked (workbench.boilerplate): "Reuter" is no person
     years = _years(articles)
     by_article: dict[str, tuple[list[int], list[int]]] = {}
     if len(sentences):
