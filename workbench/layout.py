@@ -24,6 +24,8 @@ WRAPPED_FILL = 0.7
 WRAP_WIDTH = (40, 110)
 #: a line is a listing when at least this share of its tokens are numbers or abbreviations
 LISTING_SHARE = 0.5
+#: longer lines are prose: table rows and listing lines are short
+LISTING_LENGTH = 200
 
 _LINE = re.compile(r"[^\n]+")
 _SINGLE_BREAK = re.compile(r"(?<=\S)[ \t]*\n(?=[ \t]*\S)")
@@ -77,6 +79,8 @@ def is_listing(line: str) -> bool:
     >>> is_listing("The company said revenue rose 12 pct in 1986.")
     False
     """
+    if len(line) > LISTING_LENGTH:  # a paragraph of prose, not a row
+        return False
     tokens = _TOKEN.findall(line)
     if not tokens:
         return False

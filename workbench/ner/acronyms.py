@@ -29,6 +29,10 @@ _WORD = re.compile(r"[^\s()\[\],;:]+")
 _CAPS = re.compile(r"[A-Z]")
 
 
+#: rules whose single capitalised word may be the initials of a long form written earlier
+_LINKED = frozenset({"rule:acronym", "rule:unknown", "rule:surname"})
+
+
 class Definition(NamedTuple):
     """An acronym's long form in the article: offsets, and whether it is written as a name."""
 
@@ -93,7 +97,8 @@ def apply(text: str, raws: list[Raw], gaz: Gazetteer) -> list[Raw]:
     defined = definitions(text, gaz) if "(" in text else {}
     # long forms written as names, by their initials ("University of Southern Indiana" -> USI)
     long_forms: dict[str, Raw] = {}
-    for raw in raws:
+    suspects = any(r.how in _LINKED and text[r.start : r.end].isupper() for r in raws)
+    for raw in raws if suspects else ():
         words = text[raw.start : raw.end].split()
         if len(words) >= 2 and raw.type in ("ORG", "GPE", "LOC"):
             spelled = "".join(_initials(words, gaz))
@@ -115,7 +120,7 @@ def apply(text: str, raws: list[Raw], gaz: Gazetteer) -> list[Raw]:
             raw = _as(text, raw, long, found.start, found.end)
         elif found is not None and (raw.start, raw.end) == (found.start, found.end) and raw.type == "PERSON" and raw.how.startswith("rule:"):
             raw = raw._replace(type="ORG", how=f"{raw.how}+acronym_defined")  # "Korean People's Army (KPA)" is no person
-        elif raw.how in ("rule:acronym", "rule:unknown", "rule:surname") and " " not in surface and _letters(surface) in long_forms and surface.isupper():
+        elif raw.how in _LINKED and " " not in surface and _letters(surface) in long_forms and surface.isupper():
             long = long_forms[_letters(surface)]
             raw = _as(text, raw, long, long.start, long.end)
         out.append(raw)

@@ -60,6 +60,7 @@ def _pipeline():
     from spacy.matcher import PhraseMatcher
     from spacy.util import compile_infix_regex
 
+    _language_names()  # built with the matcher, as part of the set-up
     nlp = spacy.blank("en")
     nlp.max_length = 2**31 - 1  # only the tokenizer runs: E088's 1,000,000 guards the memory of parsers and models
     infixes = [*nlp.Defaults.infixes, r"(?<=[A-Za-z]\.)-(?=[A-Z])", r"(?<=[A-Za-z])/(?=[A-Z])"]
