@@ -130,3 +130,15 @@ def test_no_mention_comes_from_boilerplate():
     assert "Reuter" not in set(found["surface"]) and not found["surface"].str.contains("Ana Pol|Bo Ek").any()
     plain = _articles(30, signoff="Reuter")
     assert "Reuter" in set(mentions(plain, sentences=sentences(plain))["surface"])  # without the marks it would be one
+
+
+def test_mark_keeps_its_result_in_the_cache(tmp_path, monkeypatch):
+    articles = _articles(30)
+    first, patterns = boilerplate.mark(articles, cache_dir=tmp_path)
+    assert len(list(tmp_path.glob("boilerplate-*.parquet"))) == 2
+    monkeypatch.setattr(boilerplate, "find", lambda *a, **k: pytest.fail("searched again"))
+    again, cached = boilerplate.mark(articles, cache_dir=tmp_path)
+    assert again["sections"].tolist() == first["sections"].tolist() and cached.equals(patterns)
+    monkeypatch.undo()
+    changed, _ = boilerplate.mark(articles.iloc[:29], cache_dir=tmp_path)  # other articles: another key
+    assert len(changed) == 29 and len(list(tmp_path.glob("boilerplate-*.parquet"))) == 2

@@ -28,9 +28,12 @@ into ``text``, which is unchanged) and returns the patterns (``corpus.boilerplat
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from pathlib import Path
 
 import pandas as pd
 
@@ -164,12 +167,20 @@ def find(articles: pd.DataFrame, *, min_articles: int = MIN_ARTICLES, min_share:
     return patterns.reset_index(drop=True), ranges
 
 
-def mark(articles: pd.DataFrame, **options) -> tuple[pd.DataFrame, pd.DataFrame]:
+def mark(articles: pd.DataFrame, *, cache_dir: Path | None = None, **options) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``articles`` with a ``boilerplate`` entry in ``sections`` for each range, and the patterns.
 
-    ``text`` and every other column are unchanged; options are those of :func:`find`.
+    ``text`` and every other column are unchanged; options are those of :func:`find`. With a
+    ``cache_dir`` (the corpus cache), the result is kept there under a hash of the articles (their
+    text hashes, outlets, titles, order) and of this module, so a warm load does not search again.
     """
-    patterns, ranges = find(articles, **options)
+    key = _cache_key(articles, options) if cache_dir is not None else None
+    found = _read_cache(Path(cache_dir), key) if key else None
+    if found is None:
+        found = find(articles, **options)
+        if key:
+            _write_cache(Path(cache_dir), key, *found)
+    patterns, ranges = found
     old = articles["sections"] if "sections" in articles.columns else pd.Series([[]] * len(articles), index=articles.index)
     sections = []
     for current, extra in zip(old, ranges, strict=True):
@@ -220,6 +231,42 @@ def prose_texts(articles: pd.DataFrame) -> list[str]:
     if "sections" not in articles.columns:
         return texts
     return [prose(t, s) for t, s in zip(texts, articles["sections"], strict=True)]
+
+
+def _cache_key(articles: pd.DataFrame, options: dict) -> str:
+    columns = [c for c in ("content_hash", "outlet", "title", "duplicate_of") if c in articles.columns] or ["text"]
+    digest = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=12)
+    digest.update(repr(sorted(options.items())).encode())
+    digest.update(pd.util.hash_pandas_object(articles[columns].astype("string"), index=False).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def _read_cache(folder: Path, key: str) -> tuple[pd.DataFrame, list[list[tuple[int, int]]]] | None:
+    try:
+        patterns = pd.read_parquet(folder / f"boilerplate-{key}.patterns.parquet").astype(PATTERN_COLUMNS)
+        table = pd.read_parquet(folder / f"boilerplate-{key}.ranges.parquet")
+        ranges: list[list[tuple[int, int]]] = [[] for _ in range(int(table["n"].iloc[0]))]
+    except (OSError, ValueError, KeyError, IndexError):
+        return None
+    for row, start, end in zip(table["row"].tolist(), table["start"].tolist(), table["end"].tolist(), strict=True):
+        if row >= 0:  # row -1: the placeholder of a corpus without boilerplate
+            ranges[row].append((start, end))
+    return patterns.reset_index(drop=True), ranges
+
+
+def _write_cache(folder: Path, key: str, patterns: pd.DataFrame, ranges: list[list[tuple[int, int]]]) -> None:
+    rows = [(i, s, e) for i, spans_i in enumerate(ranges) for s, e in spans_i] or [(-1, 0, 0)]
+    table = pd.DataFrame(rows, columns=["row", "start", "end"]).assign(n=len(ranges))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("boilerplate-*.parquet"):
+            old.unlink(missing_ok=True)
+        for name, frame in (("patterns", patterns), ("ranges", table)):
+            tmp = folder / f".boilerplate-{key}.{name}.{os.getpid()}.tmp"
+            frame.to_parquet(tmp, index=False)
+            os.replace(tmp, folder / f"boilerplate-{key}.{name}.parquet")
+    except OSError:
+        pass  # a read-only cache: search again next time
 
 
 def _covered(span: tuple[int, int], chosen: set[tuple[int, int]]) -> bool:

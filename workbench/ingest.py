@@ -86,7 +86,7 @@ def load_corpus(
     if boilerplate:  # across articles, so after the per-file cache: sections gain boilerplate ranges
         from workbench.boilerplate import mark
 
-        articles, patterns = mark(articles)
+        articles, patterns = mark(articles, cache_dir=cache_dir)  # kept in the corpus cache: a warm load does not search again
     if strict and (errors["severity"] == "error").any():
         first = errors[errors["severity"] == "error"].iloc[0]
         raise CorpusError(f"{first['path']}: {first['reason']}: {first['detail']}")
