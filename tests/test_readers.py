@@ -585,3 +585,16 @@ def test_every_unit_reports_its_bytes(fixtures_dir, tmp_path):
     for unit in units:
         covered = sum(chunk.bytes_read for chunk in readers.read_unit_chunks(unit))
         assert covered == sum(f.stat().st_size for f in unit.files()), unit.key
+
+
+def test_parquet_date_beyond_year_9999_is_one_row_error(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    dates = pa.array([3_000_000, 0], type=pa.int32()).cast(pa.date32())  # 10183-09-21 and 1970-01-01
+    pq.write_table(pa.table({"id": ["p1", "p2"], "date": dates, "text": ["One.", "Two."]}), tmp_path / "a.parquet")
+    (unit,), _ = readers.discover(tmp_path / "a.parquet")
+    result = readers.read_unit(unit)
+    assert [r["article_id"] for r in result.records] == ["p1", "p2"]  # the article is kept, without a date
+    assert result.records[0]["published"] is pd.NaT
+    assert [(p.path.rsplit("#", 1)[1], p.reason) for p in result.problems] == [("row=1", "bad_date")]

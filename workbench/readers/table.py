@@ -244,9 +244,26 @@ def _parquet_rows(path: Path) -> Iterator[Row]:
         size = path.stat().st_size
         row = 0
         for batch in handle.iter_batches(batch_size=PARQUET_BATCH_ROWS):
-            for values in batch.to_pylist():
+            for values in _batch_rows(batch):
                 row += 1
                 yield None, row, values, size * row // total
+
+
+def _batch_rows(batch) -> list[dict]:
+    """A record batch as row dicts; a column Python cannot hold (a date after year 9999) comes as text.
+
+    The text then fails date parsing for its own row only, instead of the whole file.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    columns = {}
+    for name, column in zip(batch.schema.names, batch.columns, strict=True):
+        try:
+            columns[name] = column.to_pylist()
+        except (OverflowError, ValueError):
+            columns[name] = pc.cast(column, pa.string()).to_pylist()
+    return [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)] if columns else [{} for _ in range(batch.num_rows)]
 
 
 # -- rows to article records --------------------------------------------------------------
