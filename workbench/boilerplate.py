@@ -181,11 +181,11 @@ def mark(articles: pd.DataFrame, *, cache_dir: Path | None = None, **options) ->
         if key:
             _write_cache(Path(cache_dir), key, *found)
     patterns, ranges = found
-    old = articles["sections"] if "sections" in articles.columns else pd.Series([[]] * len(articles), index=articles.index)
-    sections = []
-    for current, extra in zip(old, ranges, strict=True):
-        kept = [tuple(s) for s in (current if isinstance(current, list | tuple) else ()) if s[0] != SECTION]
-        sections.append(kept + [(SECTION, s, e) for s, e in extra])
+    sections = articles["sections"].tolist() if "sections" in articles.columns else [[] for _ in range(len(articles))]
+    for i, extra in enumerate(ranges):
+        current = sections[i] if isinstance(sections[i], list | tuple) else ()
+        if extra or any(s[0] == SECTION for s in current):  # only articles with boilerplate change (a warm load stays fast)
+            sections[i] = [tuple(s) for s in current if s[0] != SECTION] + [(SECTION, s, e) for s, e in extra]
     return articles.assign(sections=sections), patterns
 
 
