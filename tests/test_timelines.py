@@ -198,3 +198,16 @@ def test_polnear_weekly_timeline(polnear_corpus):
     tl = timeline(polnear_corpus, freq="W", by="outlet")
     assert tl["articles"].sum() == polnear_corpus.articles["published"].notna().sum()
     assert tl.groupby("group")["period"].count().nunique() == 1  # every outlet has every week
+
+
+def test_a_day_axis_over_centuries_moves_to_a_coarser_period(tmp_path):
+    import workbench
+
+    for i, day in enumerate(["0900-06-01", "9999-12-31", "2031-03-02"]):
+        (tmp_path / f"a{i}.txt").write_text(f"date {day} Fictional lead {i}.\nSource: Fictional Post\nDetails: Some text here.\n")
+    corpus = workbench.load_corpus(tmp_path, cache=False)
+    with pytest.warns(UserWarning, match="counting per year instead"):
+        tl = timeline(corpus, freq="D")
+    assert tl.attrs["freq"] == "Y"
+    assert len(tl) == 9999 - 900 + 1
+    assert tl["articles"].sum() == 3

@@ -15,6 +15,7 @@ module is named ``timelines`` so that it does not hide the function ``workbench.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 
 import numpy as np
@@ -31,6 +32,9 @@ TIMELINE_COLUMNS = ["period", "group", "articles", "total", "share", "value", "z
 #: The robust z-score above which a period counts as a spike (Iglewicz and Hoaglin's 3.5).
 SPIKE_Z = 3.5
 ALL = "all articles"
+#: More periods than this (a day axis over centuries, from a stray far date) and ``timeline`` moves to the
+#: finest coarser ``freq`` that fits, recorded in ``attrs["freq"]`` with a warning.
+MAX_PERIODS = 20_000
 
 
 def timeline(
@@ -88,6 +92,15 @@ def timeline(
     attrs["undated"] = int(len(articles) - len(dated))
     if not period_of:
         return _empty(TIMELINE_COLUMNS, attrs)
+    coarser = _fitting_freq(dated["published"], freq)
+    if coarser != freq:
+        warnings.warn(
+            f"timeline: {params.period_name(freq)}s from {dated['published'].min():%Y-%m-%d} to {dated['published'].max():%Y-%m-%d}"
+            f" would be over {MAX_PERIODS:,} periods; counting per {params.period_name(coarser)} instead",
+            stacklevel=2,
+        )
+        attrs["freq"] = freq = coarser
+        period_of = dict(zip(dated["article_id"], dated["published"].dt.to_period(params.period_alias(freq)).dt.start_time, strict=True))
     pairs = _group_pairs(corpus, by)
     pairs = pairs[pairs["article_id"].isin(period_of.keys())].drop_duplicates()
     pairs = pairs.assign(period=pairs["article_id"].map(period_of))
@@ -115,6 +128,17 @@ def timeline(
     frame = frame[TIMELINE_COLUMNS]
     frame.attrs.update(attrs)
     return frame
+
+
+def _fitting_freq(published: pd.Series, freq: str) -> str:
+    """``freq``, or the finest coarser one whose periods between the first and last date number at most MAX_PERIODS."""
+    codes = list(params.PERIODS)
+    first, last = published.min(), published.max()
+    for code in codes[codes.index(freq) :]:
+        span = pd.Period(last, params.period_alias(code)).ordinal - pd.Period(first, params.period_alias(code)).ordinal
+        if span < MAX_PERIODS:
+            return code
+    return codes[-1]
 
 
 def robust_z(values: pd.Series) -> pd.Series:
