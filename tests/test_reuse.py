@@ -367,6 +367,18 @@ def test_chart_labels_are_escaped():
     assert "<b>" not in charts.flow_bars(flows).data[0].y[0]
 
 
+def test_quote_without_a_speaker_is_labelled_unnamed():
+    """A speaker missing as pandas NA (PolNeAR) is 'unnamed', not a "boolean value of NA is ambiguous" error."""
+    from workbench.charts import reuse as charts
+
+    quotes = pd.DataFrame(
+        {"quote": ["We will act", "Nothing changes"], "speaker": pd.array([pd.NA, "Ilse Varga"], dtype="string"),
+         "outlets": [3, 2], "articles": [3, 2], "first_outlet": pd.array([pd.NA, "Y"], dtype="string")}
+    )  # fmt: skip
+    labels = list(charts.quote_bars(quotes).data[0].y)
+    assert labels == ["Nothing changes (Ilse Varga)", "We will act (unnamed)"]
+
+
 # -- the notebook -------------------------------------------------------------------------------
 
 

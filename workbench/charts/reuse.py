@@ -78,7 +78,7 @@ def quote_bars(quotes: pd.DataFrame, *, filters: str = "all articles") -> go.Fig
     if quotes.empty:
         return empty_figure("No quotation appears in more than one article of this selection: nothing to draw.")
     quotes = quotes.iloc[::-1]
-    labels = [f"{safe(q, limit=70)} ({safe(s or 'unnamed', limit=30)})" for q, s in zip(quotes["quote"], quotes["speaker"], strict=True)]
+    labels = [f"{safe(q, limit=70)} ({safe(s, limit=30) or 'unnamed'})" for q, s in zip(quotes["quote"], quotes["speaker"], strict=True)]
     fig = go.Figure(
         go.Bar(
             y=labels,
