@@ -142,3 +142,12 @@ def test_mark_keeps_its_result_in_the_cache(tmp_path, monkeypatch):
     monkeypatch.undo()
     changed, _ = boilerplate.mark(articles.iloc[:29], cache_dir=tmp_path)  # other articles: another key
     assert len(changed) == 29 and len(list(tmp_path.glob("boilerplate-*.parquet"))) == 2
+
+
+def test_a_damaged_cache_file_is_searched_again(tmp_path):
+    articles = _articles(30)
+    first, _ = boilerplate.mark(articles, cache_dir=tmp_path)
+    for path in tmp_path.glob("boilerplate-*.ranges.parquet"):
+        path.write_bytes(b"not parquet")
+    again, patterns = boilerplate.mark(articles, cache_dir=tmp_path)
+    assert again["sections"].tolist() == first["sections"].tolist() and len(patterns) == 2

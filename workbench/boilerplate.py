@@ -242,15 +242,15 @@ def _cache_key(articles: pd.DataFrame, options: dict) -> str:
 
 
 def _read_cache(folder: Path, key: str) -> tuple[pd.DataFrame, list[list[tuple[int, int]]]] | None:
-    try:
+    try:  # a damaged or foreign file is searched again, never trusted
         patterns = pd.read_parquet(folder / f"boilerplate-{key}.patterns.parquet").astype(PATTERN_COLUMNS)
         table = pd.read_parquet(folder / f"boilerplate-{key}.ranges.parquet")
         ranges: list[list[tuple[int, int]]] = [[] for _ in range(int(table["n"].iloc[0]))]
-    except (OSError, ValueError, KeyError, IndexError):
+        for row, start, end in zip(table["row"].tolist(), table["start"].tolist(), table["end"].tolist(), strict=True):
+            if row >= 0:  # row -1: the placeholder of a corpus without boilerplate
+                ranges[row].append((int(start), int(end)))
+    except (OSError, ValueError, KeyError, IndexError, TypeError):
         return None
-    for row, start, end in zip(table["row"].tolist(), table["start"].tolist(), table["end"].tolist(), strict=True):
-        if row >= 0:  # row -1: the placeholder of a corpus without boilerplate
-            ranges[row].append((start, end))
     return patterns.reset_index(drop=True), ranges
 
 
