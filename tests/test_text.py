@@ -2,7 +2,15 @@
 
 import pytest
 
-from workbench.text import DecodeProblem, count_words, decode, normalize_newlines
+from workbench.readers.textfile import decode as textfile_decode
+from workbench.text import DecodeProblem, count_words, normalize_newlines
+
+
+def decode(data: bytes) -> tuple[str, str | None]:
+    """The readers' whole-file decoder, with its warnings joined into one message (None when there are none)."""
+    problems = []
+    text = textfile_decode(data, "fixture.txt", problems)
+    return text, "; ".join(p.detail for p in problems) or None
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,6 @@
-"""Bytes to clean text: encodings, byte-order marks, line endings, word counts."""
+"""Clean text: line endings, byte-order marks, word counts, and the error for bytes that are not text.
+
+Decoding itself (encodings, per-line repair) is ``workbench.readers.textfile``."""
 
 from __future__ import annotations
 
@@ -12,35 +14,6 @@ class DecodeProblem(ValueError):
         super().__init__(detail)
         self.reason = reason
         self.detail = detail
-
-
-def decode(data: bytes) -> tuple[str, str | None]:
-    """Decode file bytes as UTF-8 (with or without BOM), falling back to cp1252.
-
-    Returns:
-        ``(text, warning)`` where ``warning`` names the fallback encoding when one was used.
-
-    Raises:
-        DecodeProblem: for empty or binary input.
-
-    >>> decode("caf\\u00e9".encode("cp1252"))
-    ('café', 'not valid UTF-8; read as cp1252 (Windows Latin-1)')
-    """
-    if not data.strip():
-        raise DecodeProblem("empty", "the file is empty or holds only white space")
-    head = data[:8192]
-    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise DecodeProblem("binary", "the file holds NUL bytes: it is binary, not text")
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), None
-    try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "not valid UTF-8; read as cp1252 (Windows Latin-1)"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "not valid UTF-8; read as Latin-1"
 
 
 def normalize_newlines(text: str, *, nfc: bool = True) -> str:

@@ -110,7 +110,7 @@ _LINE_BREAK = re.compile(r"\n\s*")
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each blank-line separated paragraph, white space trimmed.
+    r"""(start, end) of each blank-line separated paragraph, white space trimmed.
 
     Linear in the text (one pass over its line breaks): this runs once per table row.
 

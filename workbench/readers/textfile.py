@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -129,8 +131,8 @@ def sniff(sample: bytes, *, nul_is_binary: bool = True) -> Encoding:
         sample.decode("utf-8")
         return Encoding("utf-8")
     except UnicodeDecodeError as exc:
-        if exc.start >= len(sample) - 3 and exc.reason == "unexpected end of data":
-            return Encoding("utf-8")  # the sample cut a character in two
+        if len(sample) >= SAMPLE_BYTES and exc.start >= len(sample) - 3 and exc.reason == "unexpected end of data":
+            return Encoding("utf-8")  # the sample cut a character in two (a whole small file is not cut)
     text = sample.decode("utf-8", "replace")
     bad = text.count("\ufffd")
     good = sum(1 for ch in text if ord(ch) > 127) - bad
@@ -138,12 +140,39 @@ def sniff(sample: bytes, *, nul_is_binary: bool = True) -> Encoding:
         return Encoding("utf-8")
     guess = _detect(sample)
     if guess and guess.startswith(("utf_16", "utf_32")):
-        return Encoding(guess, wide=True, note=f"no byte-order mark; read as {guess}")
-    if guess is None or guess in _WESTERN:
+        if nuls:
+            return Encoding(guess, wide=True, note=f"no byte-order mark; read as {guess}")
+        guess = None  # UTF-16/32 of any text has NUL bytes; without them the detector was fooled by a short sample
+    if guess is None or guess in _WESTERN or _mixed_script_words(sample, guess) > _mixed_script_words(sample, "cp1252"):
+        # a short sample can fool the detector; words that mix Latin and another script show the wrong guess
         name, label = "cp1252", "cp1252 (Windows Latin-1)"
     else:
         name = label = guess
     return Encoding(name, note=f"not valid UTF-8; read as {label}")
+
+
+def _mixed_script_words(sample: bytes, encoding: str) -> int:
+    """Words that mix ASCII letters with letters of another script when ``sample`` is read as ``encoding``.
+
+    Real words do not ("Zoë" read as cp1251 gives "Zoы"); both readings of genuine Cyrillic text give none.
+
+    >>> _mixed_script_words("Zoë quoted".encode("cp1252"), "cp1251"), _mixed_script_words("Zoë quoted".encode("cp1252"), "cp1252")
+    (1, 0)
+    """
+    try:
+        text = sample.decode(encoding, "replace")
+    except LookupError:
+        return 0
+    mixed = 0
+    for word in _WORD.findall(text):
+        if word.isascii() or not any("a" <= ch.lower() <= "z" for ch in word):
+            continue
+        if any(ch.isalpha() and not ch.isascii() and not unicodedata.name(ch, "").startswith("LATIN") for ch in word):
+            mixed += 1
+    return mixed
+
+
+_WORD = re.compile(r"[^\W\d_]+")  # runs of letters
 
 
 def _detect(sample: bytes) -> str | None:
