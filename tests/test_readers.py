@@ -598,3 +598,35 @@ def test_parquet_date_beyond_year_9999_is_one_row_error(tmp_path):
     assert [r["article_id"] for r in result.records] == ["p1", "p2"]  # the article is kept, without a date
     assert result.records[0]["published"] is pd.NaT
     assert [(p.path.rsplit("#", 1)[1], p.reason) for p in result.problems] == [("row=1", "bad_date")]
+
+
+# -- the registry ----------------------------------------------------------------------------------
+
+_IMPORT_ONE_READER_FIRST = """
+import sys
+import workbench.readers.{module}
+from workbench import load_corpus, readers
+from workbench.readers import Reader, register
+
+print(",".join(readers.names()))
+print(len(load_corpus(sys.argv[1], cache=False)))
+mine = register(Reader("seed", suffixes=(".txt",), read=lambda unit: None))
+print(readers.get("seed") is mine)
+"""
+
+
+@pytest.mark.parametrize("module", ["table", "seed", "timeml"])
+def test_importing_one_reader_first_still_loads_every_built_in(module, tmp_path):
+    """Import order is real only in a fresh interpreter: one reader module imported alone first must not
+    leave the other built-ins unregistered (the seeds then loaded 0 articles), and a user's reader
+    registered under a built-in's name replaces it."""
+    import subprocess
+    import sys
+
+    from workbench import config
+
+    script = tmp_path / "script.py"
+    script.write_text(_IMPORT_ONE_READER_FIRST.format(module=module), encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script), str(config.SEEDS_DIR)], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["manifest,seed,table,timeml", str(len(load_corpus(config.SEEDS_DIR, cache=False))), "True"]

@@ -17,9 +17,6 @@ from workbench.ingest import load_corpus
 
 def parse_columns(ctx, param, values) -> dict[str, str] | None:
     """``--columns body_html=text,headline2=title`` (repeatable) -> ``{"body_html": "text", "headline2": "title"}``."""
-    from workbench import readers
-
-    readers.names()  # load every built-in reader first: importing one reader module alone would register only it
     from workbench.readers.table import COLUMN_NAMES
 
     mapping: dict[str, str] = {}

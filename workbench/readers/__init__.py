@@ -109,7 +109,12 @@ _SUFFIXES: dict[str, Reader] = {}
 
 
 def register(reader: Reader) -> Reader:
-    """Add a reader (a later registration under the same name replaces the earlier one)."""
+    """Add a reader (a later registration under the same name replaces the earlier one).
+
+    The built-in readers are registered first, so a reader registered by a user under a built-in's
+    name replaces it whatever the import order.
+    """
+    _load_builtin()
     READERS[reader.name] = reader
     for suffix in reader.suffixes:
         _SUFFIXES[suffix] = reader
@@ -129,9 +134,23 @@ def names() -> list[str]:
     return sorted(READERS)
 
 
+_builtin = {"loaded": False}
+
+
 def _load_builtin() -> None:
-    if not READERS:
+    """Register the built-in readers, once.
+
+    A flag, not an empty registry, says whether they are loaded: importing one reader module on its
+    own (``workbench.readers.table``) registers that reader only, and the others must still load.
+    """
+    if _builtin["loaded"]:
+        return
+    _builtin["loaded"] = True  # first: each built-in module calls register(), which comes back here
+    try:
         from workbench.readers import manifest, seed, table, timeml  # noqa: F401  (they register)
+    except BaseException:
+        _builtin["loaded"] = False
+        raise
 
 
 def _walk(root: Path, problems: list[Problem]) -> Iterator[tuple[Path, list[os.DirEntry]]]:
