@@ -9,14 +9,18 @@ restricts the articles and every table the same way.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from workbench.errors import WorkbenchError
-from workbench.tables import TABLES, derive, row_keys, table_store
+from workbench.tables import TABLES, derive, partition_level, partitions, row_keys, table_store
+
+#: From this many articles, derived tables show a progress bar per table (in an interactive session).
+PROGRESS_MIN_ARTICLES = 10_000
 
 
 class Corpus:
@@ -41,18 +45,21 @@ class Corpus:
         filters: dict[str, Any] | None = None,
         seconds: float = 0.0,
         boilerplate: pd.DataFrame | None = None,
+        level: int | None = None,
     ):
         self.articles = articles
         self.errors = errors
         self.root = root
         self.cache_dir = cache_dir
-        self.options: dict[str, Any] = {"backend": "rules", "n_jobs": 1, **(options or {})}
+        self.options: dict[str, Any] = {"backend": "rules", "n_jobs": None, **(options or {})}
         self.filters: dict[str, Any] = filters or {}
         self.seconds = seconds
         #: boilerplate patterns found at load (``workbench.boilerplate``): outlet, pattern, example, where, articles
         self.boilerplate = boilerplate if boilerplate is not None else _no_boilerplate()
         self._tables: dict[str, pd.DataFrame] = dict(tables or {})
         self._row_keys: list[str] | None = None
+        #: the partitioning of cached tables, that of the whole corpus (a filtered one keeps it)
+        self.level = partition_level(len(articles)) if level is None else level
 
     def _keys(self) -> list[str]:
         """Per-article cache keys, hashed once per Corpus (every table and the fingerprint use them)."""
@@ -69,19 +76,80 @@ class Corpus:
         """
         if name in self._tables:
             return self._tables[name]
-        try:
-            spec = TABLES[name]
-        except KeyError:
-            raise WorkbenchError(f"unknown table {name!r}; known tables: {', '.join(TABLES)}") from None
+        spec = self._spec(name)
         needs = {need: self.table(need) for need in spec.needs}
-        options = {key: self.options[key] for key in spec.options if key in self.options}
+        options = self._table_options(spec)
         store = table_store(self.cache_dir, name, options)
-        n_jobs = int(self.options.get("n_jobs") or 1)
-        frame, problems = derive(spec, self.articles, needs, options, keys=self._keys(), store=store, n_jobs=n_jobs, name=name)
-        if len(problems):  # articles the extractor failed on: error rows, the other articles' rows kept
-            self.errors = pd.concat([self.errors, problems.astype(self.errors.dtypes.to_dict())], ignore_index=True)
+        frame, problems = derive(
+            spec, self.articles, needs, options, keys=self._keys(), store=store, n_jobs=self.n_jobs, name=name,
+            progress=self._progress(), level=self.level,
+        )  # fmt: skip
+        self._add_problems(problems)
         self._tables[name] = frame
         return frame
+
+    def table_partitions(self, name: str) -> Iterator[pd.DataFrame]:
+        """A derived table one partition at a time, without holding the whole table (for large corpora).
+
+        Each partition's rows are read from the cache or computed and cached now; the tables it
+        needs are read partition by partition the same way. The partitions together hold the rows of
+        :meth:`table` (each in article order); a table already in memory is served from there.
+        Without a cache (``cache=False``) the table is one partition.
+
+        >>> from workbench import load_corpus
+        >>> sum(len(p) for p in load_corpus(cache=False).table_partitions("sentences"))
+        10
+        """
+        if name in self._tables:
+            yield self._tables[name]
+            return
+        spec = self._spec(name)
+        store = table_store(self.cache_dir, name, self._table_options(spec))
+        if store is None:
+            yield self.table(name)
+            return
+        streams = {need: self.table_partitions(need) for need in spec.needs if need not in self._tables}
+
+        def needs(bucket: int, part: pd.DataFrame) -> dict[str, pd.DataFrame]:  # the same buckets, in the same order
+            ids = set(part["article_id"])
+            held = {need: t[t["article_id"].isin(ids)] for need, t in self._tables.items() if need in spec.needs}
+            return {**held, **{need: next(stream) for need, stream in streams.items()}}
+
+        for frame, problems in partitions(
+            spec, self.articles, needs, self._table_options(spec), keys=self._keys(), store=store, n_jobs=self.n_jobs,
+            name=name, progress=self._progress(), level=self.level,
+        ):  # fmt: skip
+            self._add_problems(problems)
+            yield frame
+
+    @property
+    def n_jobs(self) -> int:
+        """Processes for derived tables: ``n_jobs`` as loaded; None or -1 means every core (used only for large batches)."""
+        n_jobs = self.options.get("n_jobs")
+        if n_jobs is None or n_jobs < 0:
+            return os.cpu_count() or 1
+        return max(1, int(n_jobs))
+
+    def _spec(self, name: str):
+        try:
+            return TABLES[name]
+        except KeyError:
+            raise WorkbenchError(f"unknown table {name!r}; known tables: {', '.join(TABLES)}") from None
+
+    def _table_options(self, spec) -> dict[str, Any]:
+        return {key: self.options[key] for key in spec.options if key in self.options}
+
+    def _progress(self) -> bool:
+        progress = self.options.get("progress")
+        if progress is None:
+            from workbench.ingest import _interactive
+
+            return len(self.articles) >= PROGRESS_MIN_ARTICLES and _interactive()
+        return bool(progress)
+
+    def _add_problems(self, problems: pd.DataFrame) -> None:
+        if len(problems):  # articles the extractor failed on: error rows, the other articles' rows kept
+            self.errors = pd.concat([self.errors, problems.astype(self.errors.dtypes.to_dict())], ignore_index=True)
 
     @property
     def sentences(self) -> pd.DataFrame:
@@ -110,7 +178,7 @@ class Corpus:
         if "copies" not in self.__dict__.setdefault("_cross", {}):
             from workbench.reuse import copies
 
-            self._cross["copies"] = copies(self.articles, attributions=self.attributions, n_jobs=int(self.options.get("n_jobs") or 1))
+            self._cross["copies"] = copies(self.articles, attributions=self.attributions, n_jobs=self.n_jobs)
         return self._cross["copies"]
 
     @property
@@ -166,7 +234,7 @@ class Corpus:
         filters = {**self.filters, **{k: v for k, v in dict(start=start, end=end, outlets=outlets, entities=entities).items() if v}}
         return Corpus(
             articles, self.errors, root=self.root, cache_dir=self.cache_dir, tables=tables,
-            options=self.options, filters=filters, seconds=self.seconds, boilerplate=self.boilerplate,
+            options=self.options, filters=filters, seconds=self.seconds, boilerplate=self.boilerplate, level=self.level,
         )
 
     # -- summaries ------------------------------------------------------------------------

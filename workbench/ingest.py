@@ -41,7 +41,7 @@ def load_corpus(
     strict: bool = False,
     columns: dict[str, str] | None = None,
     backend: str = "rules",
-    n_jobs: int = 1,
+    n_jobs: int | None = None,
     read_jobs: int | None = None,
     boilerplate: bool = True,
 ) -> Corpus:
@@ -57,7 +57,8 @@ def load_corpus(
         strict: raise :class:`CorpusError` on the first error instead of recording it.
         columns: for tables, ``{"their column": "article column"}`` overrides.
         backend: the entity backend used for ``mentions`` (``rules`` or ``spacy:<name>``).
-        n_jobs: processes used for derived tables on large corpora.
+        n_jobs: processes used for derived tables; None or -1 (the default): every core, for
+            tables of at least ``workbench.tables.PARALLEL_MIN_ARTICLES`` articles to compute.
         read_jobs: processes used to parse files when more than ``PARALLEL_MIN_FILES`` are new
             or changed (default: one per core).
         boilerplate: find lines and edge fragments repeated across many articles of an outlet

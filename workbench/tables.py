@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from workbench import cache as cachestore
@@ -53,6 +54,96 @@ def register_table(name: str, function: str, *, needs: Iterable[str] = (), optio
 PARALLEL_MIN_ARTICLES = int(os.environ.get("WORKBENCH_PARALLEL_MIN_ARTICLES", 2000))
 
 
+#: Articles per partition of a cached table (about: partitions are hash buckets of the article id).
+PARTITION_ARTICLES = int(os.environ.get("WORKBENCH_PARTITION_ARTICLES", 4000))
+
+
+def partition_level(n_articles: int) -> int:
+    """The partition level for a corpus of ``n_articles``: ``2**level`` buckets of at most :data:`PARTITION_ARTICLES`."""
+    level = 0
+    while n_articles > PARTITION_ARTICLES << level:
+        level += 1
+    return level
+
+
+def buckets(article_ids: Iterable[str], level: int) -> np.ndarray:
+    """Each article's partition: the low ``level`` bits of a hash of its id.
+
+    Keyed on the id, not the text, so that a changed article stays in its partition (and only that
+    one is rewritten); a bucket of level ``k`` is the union of two buckets of level ``k + 1``, so a
+    corpus that grows past a level reuses the partitions it had (:func:`_cached_partition`).
+    """
+    ids = list(article_ids)
+    if level == 0:
+        return np.zeros(len(ids), dtype=np.int64)
+    mask = (1 << level) - 1
+    return np.fromiter((int.from_bytes(hashlib.blake2b(str(a).encode(), digest_size=8).digest(), "little") & mask for a in ids), dtype=np.int64, count=len(ids))
+
+
+def partition_manifest(store: Path, level: int, bucket: int) -> Path:
+    """The manifest of one partition of the table whose store is ``store`` (:func:`table_store`)."""
+    return store.parent / f"{store.name}-p{level}-{bucket:05x}.json"
+
+
+def partitions(
+    spec: TableSpec,
+    articles: pd.DataFrame,
+    needs: dict[str, pd.DataFrame] | Callable[[int, pd.DataFrame], dict[str, pd.DataFrame]],
+    options: dict,
+    *,
+    keys: list[str],
+    store: Path | None = None,
+    n_jobs: int = 1,
+    name: str = "table",
+    progress: bool = False,
+    level: int | None = None,
+) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
+    """A derived table partition by partition: ``(rows, problems)`` of each, in article order within it.
+
+    With a ``store``, the articles are split into hash buckets of their ids (:func:`buckets`), each
+    partition read from its own cache manifest where it covers the articles, the rest computed and
+    committed partition by partition: memory holds one partition's rows at a time, and a new or
+    changed article rewrites only its partition. Without a store, one partition holds everything.
+
+    ``needs`` is either the needed tables whole (sliced per partition here) or
+    ``needs(bucket, articles_of_bucket) -> tables`` (streaming: each partition's needs read on demand).
+    ``level`` sets the partitioning (default: :func:`partition_level` of these articles; a filtered
+    corpus passes its whole corpus's level, so that it reads and writes the same partitions).
+    """
+    level = (partition_level(len(articles)) if level is None else level) if store is not None else 0
+    codes = buckets(articles["article_id"], level)
+    positions = pd.Series(np.arange(len(articles))).groupby(codes).indices if len(articles) else {}
+    if callable(needs):
+        need_for = needs
+    else:
+        need_index = {}
+        for need, table in needs.items():
+            code_of = pd.Series(codes, index=articles["article_id"].astype("string").values)
+            row_codes = table["article_id"].astype("string").map(code_of) if len(table) else pd.Series([], dtype="float64")
+            need_index[need] = (table, pd.Series(np.arange(len(table))).groupby(row_codes.values).indices if len(table) else {})
+
+        def need_for(bucket: int, _: pd.DataFrame) -> dict[str, pd.DataFrame]:
+            return {n: t.iloc[idx.get(bucket, [])] for n, (t, idx) in need_index.items()}
+
+    order = sorted(positions) or [0]
+    bar = None
+    if progress and len(order) > 1:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(order), desc=name, unit="partition")
+    with _maybe_pool(n_jobs, len(articles)) as pool:
+        for bucket in order:
+            idx = positions.get(bucket, np.arange(0))
+            part = articles.iloc[idx]
+            part_keys = [keys[i] for i in idx]
+            manifest = partition_manifest(store, level, bucket) if store is not None else None
+            yield _derive_partition(spec, part, need_for(bucket, part), options, part_keys, manifest, pool, n_jobs, name)
+            if bar is not None:
+                bar.update(1)
+    if bar is not None:
+        bar.close()
+
+
 def derive(
     spec: TableSpec,
     articles: pd.DataFrame,
@@ -63,32 +154,59 @@ def derive(
     store: Path | None = None,
     n_jobs: int = 1,
     name: str = "table",
+    progress: bool = False,
+    level: int | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A derived table for ``articles``, in article order, from the cache where it covers them.
 
     One article never costs the others their rows: when the extractor fails on a batch, it is called
     article by article, and each article it still fails on becomes an error row (reason
     ``<name>_failed``) instead of rows. Failed articles are not cached, so a fixed extractor or a
-    fixed article gets its rows on the next load.
+    fixed article gets its rows on the next load. The table is computed and cached partition by
+    partition (:func:`partitions`) and put together here.
 
     Args:
         spec: the table's extractor, needs and options.
         articles: the articles; ``keys`` holds their cache keys (:func:`row_keys`), in the same order.
         needs: the tables the extractor needs, for (at least) the same articles.
         options: keyword options for the extractor (e.g. the NER backend).
-        store: the table's cache manifest (:func:`table_store`); None computes without caching.
+        store: the table's cache (:func:`table_store`); None computes without caching.
         n_jobs: processes for large batches.
         name: the table's name, for error rows.
+        progress: a progress bar over the partitions.
+        level: the partitioning (see :func:`partitions`).
 
     Returns:
         ``(table, problems)``: the rows, and one ``corpus.errors`` row per article that failed.
     """
+    frames, problems = [], []
+    for frame, part_problems in partitions(spec, articles, needs, options, keys=keys, store=store, n_jobs=n_jobs, name=name, progress=progress, level=level):
+        frames.append(frame)
+        problems.append(part_problems)
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    problem_frame = pd.concat(problems, ignore_index=True) if len(problems) > 1 else problems[0]
+    return in_order(frame, articles), problem_frame
+
+
+def in_order(frame: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """Rows in the order of ``articles``, then by sentence and start where the table has them."""
+    order = {a: i for i, a in enumerate(articles["article_id"])}
+    sort_cols = [c for c in ("sentence", "start") if c in frame.columns]
+    frame = frame.assign(_order=frame["article_id"].map(order)).sort_values(["_order", *sort_cols], kind="stable")
+    return frame.drop(columns="_order").reset_index(drop=True)
+
+
+def _derive_partition(
+    spec: TableSpec, articles: pd.DataFrame, needs: dict[str, pd.DataFrame], options: dict, keys: list[str],
+    store: Path | None, pool, n_jobs: int, name: str,
+) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
+    """One partition: its cached rows where they cover the articles, the rest computed and committed."""
     todo = articles
     parts = []
     problems: list[Problem] = []
-    cached = _read_cached_table(store) if store else None
+    cached = _cached_partition(store, keys) if store else None
     if cached is not None:
-        done_frame, coverage = cached
+        done_frame, coverage, _ = cached
         have = set(coverage)
         hit = [k in have for k in keys]
         todo = articles[[not h for h in hit]]
@@ -98,50 +216,63 @@ def derive(
             done_frame = done_frame.astype({"article_id": "string", "_key": "string"})
             part = done_frame.merge(wanted, on=["article_id", "_key"]).drop(columns="_key")
             parts.append(part)
-    if len(todo):
-        computed, problems, failed = _run(spec, name, todo, needs, options, n_jobs)
+    if len(todo) or (store and cached is not None and cached[2]):
+        computed, problems, failed = _run(spec, name, todo, needs, options, n_jobs, pool)
         parts.append(computed)
         if store:
             todo_keys = pd.Series(keys, index=articles.index)[todo.index]
             done_keys = todo_keys[~todo["article_id"].isin(failed)]
             key_of = dict(zip(todo["article_id"], todo_keys, strict=True))
             stored = computed.assign(_key=computed["article_id"].map(key_of).astype("string"))
-            if cached is not None:
+            if cached is not None:  # rows of other articles stay (a filtered corpus computes a part of the table)
                 stored = pd.concat([cached[0][~cached[0]["_key"].isin(set(todo_keys))], stored], ignore_index=True)
             coverage = sorted(set(cached[1] if cached else ()) - set(todo_keys) | set(done_keys))
             try:
                 covered = pd.DataFrame({"_key": pd.Series(coverage, dtype="string")})
                 cachestore.commit(store, {"rows": (".parquet", cachestore.frame_writer(stored)), "coverage": (".parquet", cachestore.frame_writer(covered))})
             except OSError as exc:
-                warnings.warn(f"cannot write table cache {store}: {exc}", stacklevel=3)
+                warnings.warn(f"cannot write table cache {store}: {exc}", stacklevel=4)
     if not parts:
-        parts.append(_run(spec, name, articles.iloc[:0], needs, options, n_jobs)[0])
+        parts.append(_run(spec, name, articles.iloc[:0], needs, options, n_jobs, pool)[0])
     frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
-    order = {a: i for i, a in enumerate(articles["article_id"])}
-    sort_cols = [c for c in ("sentence", "start") if c in frame.columns]
-    frame = frame.assign(_order=frame["article_id"].map(order)).sort_values(["_order", *sort_cols], kind="stable")
-    return frame.drop(columns="_order").reset_index(drop=True), problems_frame(problems)
+    return in_order(frame, articles), problems_frame(problems)
 
 
-def _run(spec: TableSpec, name: str, articles: pd.DataFrame, needs: dict, options: dict, n_jobs: int) -> tuple[pd.DataFrame, list[Problem], set]:
-    """Run an extractor, split into partitions over ``n_jobs`` processes for large batches.
+@contextmanager
+def _maybe_pool(n_jobs: int, n_articles: int) -> Iterator[ProcessPoolExecutor | None]:
+    """One process pool for every partition of a table, when it is large enough to pay for one."""
+    if n_jobs <= 1 or n_articles < PARALLEL_MIN_ARTICLES:
+        yield None
+        return
+    with process_pool(n_jobs) as pool:
+        yield pool
+
+
+def _run(spec: TableSpec, name: str, articles: pd.DataFrame, needs: dict, options: dict, n_jobs: int, pool=None) -> tuple[pd.DataFrame, list[Problem], set]:
+    """Run an extractor, split into chunks over ``n_jobs`` processes (``pool``, or one of its own) for large batches.
 
     Returns the rows, the problems of failed articles and their ids.
     """
     in_script = spec.function.startswith("__main__:")  # a worker process has no copy of the user's script
-    if n_jobs <= 1 or len(articles) < PARALLEL_MIN_ARTICLES or in_script:
+    enough = 2 * n_jobs if pool is not None else PARALLEL_MIN_ARTICLES  # a shared pool: the table as a whole was large
+    if n_jobs <= 1 or len(articles) < enough or in_script:
         results = [_compute_chunk(spec.function, name, articles, _subset(needs, articles), options)]
     else:
         size = min(1000, -(-len(articles) // (4 * n_jobs)))
         chunks = [articles.iloc[i : i + size] for i in range(0, len(articles), size)]
-        with process_pool(n_jobs) as pool:
-            futures = [pool.submit(_compute_chunk, spec.function, name, c, _subset(needs, c), options) for c in chunks]
+        with _borrowed(pool) if pool is not None else process_pool(n_jobs) as running:
+            futures = [running.submit(_compute_chunk, spec.function, name, c, _subset(needs, c), options) for c in chunks]
             results = [f.result() for f in futures]
     frames = [frame for frame, _ in results]
     problems = [p for _, chunk_problems in results for p in chunk_problems]
     failed = {p.path_id for p in problems}
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     return frame, [p.problem for p in problems], failed
+
+
+@contextmanager
+def _borrowed(pool: ProcessPoolExecutor) -> Iterator[ProcessPoolExecutor]:
+    yield pool
 
 
 @contextmanager
@@ -174,12 +305,15 @@ def process_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
 
 
 def table_store(cache_dir: Path | None, name: str, options: dict) -> Path | None:
-    """The cache manifest of table ``name`` under a corpus's ``cache_dir`` (None: no cache); the code and options are in its name."""
+    """The cache of table ``name`` under a corpus's ``cache_dir`` (None: no cache); the code and options are in its name.
+
+    A path without suffix: each partition's manifest is ``<store>-p<level>-<bucket>.json`` (:func:`partition_manifest`).
+    """
     if cache_dir is None:
         return None
     tag = cachestore.code_fingerprint() + "".join(f"-{k}={v}" for k, v in sorted(options.items()))
     safe = "".join(ch if ch.isalnum() or ch in "-=_" else "_" for ch in tag)
-    return cache_dir / "tables" / f"{name}-{safe}.json"
+    return cache_dir / "tables" / f"{name}-{safe}"
 
 
 def row_keys(articles: pd.DataFrame) -> list[str]:
@@ -236,6 +370,27 @@ def _compute_chunk(function: str, name: str, articles: pd.DataFrame, needs: dict
             frames.append(pd.DataFrame({"article_id": pd.Series([], dtype="string")}))
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     return frame, failures
+
+
+def _cached_partition(manifest: Path, keys: list[str]) -> tuple[pd.DataFrame, list[str], bool] | None:
+    """The cached rows and coverage of a partition, restricted to ``keys``, and whether it must be rewritten.
+
+    When the partition has no cache at its level (the corpus grew past a level, or shrank), the
+    partitions of lower levels that hold its bucket are read instead (a bucket of level ``k`` holds
+    those of level ``k + 1`` that agree on its bits) and the partition is rewritten at its level.
+    """
+    cached = _read_cached_table(manifest)
+    if cached is not None:
+        return (*cached, False)
+    stem, _, bucket = manifest.stem.rpartition("-")
+    prefix, _, level = stem.rpartition("-p")
+    for lower in range(int(level) - 1, -1, -1):
+        older = _read_cached_table(partition_manifest(manifest.parent / prefix, lower, int(bucket, 16) & ((1 << lower) - 1)))
+        if older is not None:
+            wanted = set(keys)
+            rows, coverage = older
+            return rows[rows["_key"].isin(wanted)], [k for k in coverage if k in wanted], True
+    return None
 
 
 def _read_cached_table(store: Path) -> tuple[pd.DataFrame, list[str]] | None:

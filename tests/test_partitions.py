@@ -1,0 +1,94 @@
+"""Partitioned derived tables (issue 12, item 1): hash buckets of article ids, each its own cache commit."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from workbench import load_corpus, tables
+from workbench.tables import TABLES, buckets, partition_level, register_table
+
+_CALLS: list[list[str]] = []
+
+
+def _count_words(articles: pd.DataFrame) -> pd.DataFrame:
+    _CALLS.append(sorted(articles["article_id"]))
+    return pd.DataFrame({"article_id": articles["article_id"], "words": articles["n_words"]})
+
+
+@pytest.fixture
+def counted():
+    _CALLS.clear()
+    register_table("word_counts", f"{__name__}:_count_words")
+    yield _CALLS
+    TABLES.pop("word_counts")
+
+
+@pytest.fixture
+def small_partitions(monkeypatch):
+    monkeypatch.setattr(tables, "PARTITION_ARTICLES", 2)
+
+
+def _articles(folder, write_article, n, start=0):
+    for i in range(start, start + n):
+        write_article(folder, f"art{i:02d}", f"2031-01-{1 + i:02d}", body=f"Anna Berg met Velmora officials on day {i}. The council said talks resume.")
+
+
+def test_levels_and_buckets_nest():
+    assert [partition_level(n) for n in (0, 4000, 4001, 8000, 8001)] == [0, 0, 1, 1, 2]
+    ids = [f"id{i}" for i in range(200)]
+    fine, coarse = buckets(ids, 3), buckets(ids, 2)
+    assert set(fine) == set(range(8)) and (fine & 3 == coarse).all()  # a bucket of level 2 holds two of level 3
+
+
+def test_partitioned_tables_equal_one_piece_and_stream(folder, cache_dir, write_article, small_partitions):
+    _articles(folder, write_article, 9)
+    plain = load_corpus(folder, cache=False)
+    corpus = load_corpus(folder)
+    assert corpus.level == 3
+    for name in ("sentences", "mentions", "dates"):
+        pd.testing.assert_frame_equal(corpus.table(name), plain.table(name), obj=name)
+    manifests = sorted(cache_dir.glob("*/tables/mentions-*-p3-*.json"))
+    assert len(manifests) == len(set(buckets(corpus.articles["article_id"], 3))) > 2
+    streamed = load_corpus(folder)  # from the cache, partition by partition
+    parts = list(streamed.table_partitions("attributions"))
+    assert len(parts) == len(manifests)
+    together = pd.concat(parts, ignore_index=True).sort_values(["article_id", "sentence", "start"]).reset_index(drop=True)
+    want = plain.table("attributions").sort_values(["article_id", "sentence", "start"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(together, want)
+
+
+def test_a_changed_article_rewrites_only_its_partition(folder, cache_dir, write_article, small_partitions, counted):
+    _articles(folder, write_article, 9)
+    load_corpus(folder).table("word_counts")
+    before = {p.name: p.read_bytes() for p in cache_dir.glob("*/tables/word_counts-*.json")}
+    write_article(folder, "art04", "2031-01-05", body="A changed text about the Velmora council.")
+    again = load_corpus(folder).table("word_counts")
+    assert _CALLS[-1] == ["art04"] and len(again) == 12  # with the folder's a, b and c
+    after = {p.name: p.read_bytes() for p in cache_dir.glob("*/tables/word_counts-*.json")}
+    changed = [name for name in after if after[name] != before.get(name)]
+    bucket = buckets(["art04"], 3)[0]
+    assert changed == [f"{next(iter(after)).rsplit('-p', 1)[0]}-p3-{bucket:05x}.json"]
+
+
+def test_a_corpus_growing_past_a_level_reuses_its_partitions(folder, cache_dir, write_article, small_partitions, counted):
+    _articles(folder, write_article, 4)  # and the folder's a, b and c
+    first = load_corpus(folder, boilerplate=False)  # boilerplate found in more articles would change their keys
+    assert first.level == 2
+    first.table("word_counts")
+    done = len(_CALLS)
+    _articles(folder, write_article, 2, start=4)
+    grown = load_corpus(folder, boilerplate=False)
+    assert grown.level == 3
+    table = grown.table("word_counts")
+    assert sorted(table["article_id"]) == ["a", *[f"art{i:02d}" for i in range(6)], "b", "c"]
+    assert sorted(a for call in _CALLS[done:] for a in call) == ["art04", "art05"]  # the four cached ones were reused
+
+
+def test_a_filtered_corpus_keeps_the_partitioning(folder, cache_dir, write_article, small_partitions):
+    _articles(folder, write_article, 9)
+    corpus = load_corpus(folder)
+    some = corpus.filter(end="2031-01-03")
+    assert some.level == corpus.level and 0 < len(some) < len(corpus)
+    pd.testing.assert_frame_equal(some.table("dates"), load_corpus(folder, cache=False).filter(end="2031-01-03").table("dates"))
+    assert set(load_corpus(folder).table("dates")["article_id"]) == set(corpus.articles["article_id"])
