@@ -507,3 +507,32 @@ def test_every_name_parts_role_is_read_by_the_rules():
 def test_place_words_and_team_names(text, entity, kind):
     found = extract(text)
     assert [entity, kind] in found[["entity", "type"]].values.tolist()
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("She fought in the Ruritanian Civil War and later the Borduvian Uprising.", []),
+        ("He joined the French Society of Lamplighters in 1890.", []),
+        ("Many Native Americans and African-American voters came.", []),
+        ("A German engineer met the Russian delegation.", ["German", "Russian"]),
+        ("Indian Prime Minister Ravi Zorkan spoke.", ["Indian"]),
+        ("Many French farmers protested.", ["French"]),
+    ],
+)
+def test_a_demonym_inside_a_longer_name_is_no_place(text, kept):
+    found = extract(text)
+    assert found.loc[found["how"] == "demonyms", "surface"].tolist() == kept
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Ana taught herself Japanese. She spoke German and French fluently.", []),
+        ("Athens (Greek: Athina) is old. Spanish is widely spoken there.", []),
+        ("The French won the match. Greek ships sailed.", ["French", "Greek"]),
+    ],
+)
+def test_a_language_used_as_a_noun_is_no_country(text, kept):
+    found = extract(text)
+    assert found.loc[found["how"] == "demonyms", "surface"].tolist() == kept

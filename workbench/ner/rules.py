@@ -30,7 +30,7 @@ import re
 from functools import lru_cache
 
 from workbench.layout import is_listing
-from workbench.ner import acronyms
+from workbench.ner import acronyms, demonyms
 from workbench.ner.canonical import Raw, keeps_full_stop
 from workbench.ner.gazetteer import LISTING_WORD_FREQUENCY, Entry, Gazetteer, english_words, gazetteer
 from workbench.ner.merges import drop_opener, merge_first_names, merge_heads, merge_name_city, merge_organisations
@@ -177,6 +177,7 @@ def extract(text: str, sentence_starts: list[int], sentence_ends: list[int], *, 
         raws.sort(key=lambda r: r.start)
     raws = acronyms.apply(text, raws, gaz)
     raws = _languages(text, raws, gaz)
+    raws = demonyms.apply(text, raws, gaz, sentence_starts, _language_names())
     return _outside_listings(text, raws, gaz)
 
 
@@ -202,7 +203,9 @@ def _language_names() -> frozenset[str]:
     """One-word language names ("English", "Spanish", "Mandarin"), from pycountry."""
     import pycountry
 
-    return frozenset(lang.name for lang in pycountry.languages if " " not in lang.name and "(" not in lang.name)
+    # "Modern Greek (1453-)" is Greek, "Panjabi, Punjabi" is Panjabi
+    names = (re.sub(r"^Modern |\s*\(.*\)$", "", lang.name.split(",")[0]) for lang in pycountry.languages)
+    return frozenset(name for name in names if " " not in name and "(" not in name)
 
 
 def _outside_listings(text: str, raws: list[Raw], gaz: Gazetteer) -> list[Raw]:
