@@ -43,13 +43,26 @@ def main(argv: list[str] | None = None) -> int:
     sentences = corpus.sentences[corpus.sentences["article_id"].isin(ids)]
     mentions = corpus.mentions[corpus.mentions["article_id"].isin(ids)]
     words = int(articles["n_words"].sum())
-    print(f"PolNeAR train: {len(articles)} articles, {words:,} words, {len(mentions):,} entity mentions (best of {args.repeat} runs)\n")
+    print(
+        f"PolNeAR train: {len(articles)} articles, {words:,} words, {len(mentions):,} entity mentions "
+        f"(best of {args.repeat} runs)\n"
+    )
 
     seconds, rows = best_of(args.repeat, lambda: attributions(articles, sentences=sentences, mentions=mentions))
-    print(f"attributions (with sentences and mentions given): {seconds:6.2f} s  {words / seconds:10,.0f} words/s  {len(rows):,} rows")
-    seconds, rows = best_of(args.repeat, lambda: attributions(articles, sentences=sentences, mentions=mentions.iloc[:0]))
-    print(f"attributions (no mentions):                       {seconds:6.2f} s  {words / seconds:10,.0f} words/s  {len(rows):,} rows")
-    seconds, rows = best_of(args.repeat, lambda: attributions(articles, sentences=split_sentences(articles), mentions=mentions))
+    print(
+        f"attributions (with sentences and mentions given): {seconds:6.2f} s  "
+        f"{words / seconds:10,.0f} words/s  {len(rows):,} rows"
+    )
+    seconds, rows = best_of(
+        args.repeat, lambda: attributions(articles, sentences=sentences, mentions=mentions.iloc[:0])
+    )
+    print(
+        f"attributions (no mentions):                       {seconds:6.2f} s  "
+        f"{words / seconds:10,.0f} words/s  {len(rows):,} rows"
+    )
+    seconds, rows = best_of(
+        args.repeat, lambda: attributions(articles, sentences=split_sentences(articles), mentions=mentions)
+    )
     print(f"sentence splitting + attributions:                {seconds:6.2f} s  {words / seconds:10,.0f} words/s")
     print("\ntarget: at least 100,000 words/s on one core")
     return 0

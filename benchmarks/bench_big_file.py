@@ -25,7 +25,20 @@ from pathlib import Path
 
 TOWNS = ["Velmora", "Ostrava Nova", "Quillby", "Marrowfen", "Tessaly", "Duncrag"]
 PEOPLE = ["Ada Quill", "Boris Fenn", "Cora Lint", "Dmitri Vale", "Edda Stroud", "Faro Min"]
-WORDS = ["council", "budget", "bridge", "harbour", "market", "school", "festival", "road", "river", "ferry", "library", "clinic"]
+WORDS = [
+    "council",
+    "budget",
+    "bridge",
+    "harbour",
+    "market",
+    "school",
+    "festival",
+    "road",
+    "river",
+    "ferry",
+    "library",
+    "clinic",
+]
 
 CHILD = """
 import json, resource, sys, time
@@ -38,7 +51,9 @@ if phase != "baseline":
     articles, errors = len(corpus), len(corpus.errors)
 seconds = time.perf_counter() - started
 peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"phase": phase, "peak_mb": round(peak_mb), "seconds": round(seconds, 2), "articles": articles, "errors": errors}))
+print(json.dumps({
+    "phase": phase, "peak_mb": round(peak_mb), "seconds": round(seconds, 2), "articles": articles, "errors": errors
+}))
 """
 
 
@@ -54,8 +69,9 @@ def write_jsonl(path: Path, megabytes: float, seed: int = 7) -> int:
                 f"after the {rng.choice(WORDS)} and the {rng.choice(WORDS)} were agreed."
                 for _ in range(30)
             ]
-            record = {"id": f"big{n}", "date": f"2031-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}", "outlet": "Velmora Courier",
-                      "title": f"Fictional report {n}", "text": " ".join(sentences)}  # fmt: skip
+            record = {"id": f"big{n}", "date": f"2031-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                      "outlet": "Velmora Courier", "title": f"Fictional report {n}",
+                      "text": " ".join(sentences)}  # fmt: skip
             line = json.dumps(record) + "\n"
             handle.write(line)
             written += len(line.encode())
@@ -64,7 +80,9 @@ def write_jsonl(path: Path, megabytes: float, seed: int = 7) -> int:
 
 def run(phase: str, path: Path, cache: str, cache_dir: Path) -> dict:
     env = {**os.environ, "WORKBENCH_CACHE": str(cache_dir)}
-    done = subprocess.run([sys.executable, "-c", CHILD, phase, str(path), cache], capture_output=True, text=True, env=env, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, phase, str(path), cache], capture_output=True, text=True, env=env, check=True
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -86,7 +104,8 @@ def main() -> None:
             result = run(phase, path, cache, Path(tmp) / "cache")
             extra = result["peak_mb"] - baseline["peak_mb"]
             print(
-                f"{phase:17s} peak {result['peak_mb']:5d} MB (+{extra} MB over baseline, {extra / size_mb:.1f}x the file), "
+                f"{phase:17s} peak {result['peak_mb']:5d} MB "
+                f"(+{extra} MB over baseline, {extra / size_mb:.1f}x the file), "
                 f"{result['seconds']:.1f} s, {result['articles']:,} articles, {result['errors']} problems"
             )
 

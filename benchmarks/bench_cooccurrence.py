@@ -21,7 +21,9 @@ from workbench.corpus import Corpus
 from workbench.pairs import cooccurrence, partners
 
 
-def synthetic(n_articles: int, per_article: int, n_entities: int = 20_000, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+def synthetic(
+    n_articles: int, per_article: int, n_entities: int = 20_000, seed: int = 0
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     rng = np.random.default_rng(seed)
     counts = rng.poisson(per_article, n_articles).clip(1)
     total = int(counts.sum())

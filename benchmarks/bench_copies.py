@@ -72,7 +72,9 @@ def synthetic(n_articles: int, copy_share: float, seed: int = 0) -> tuple[pd.Dat
         texts.append("\n\n".join(" ".join(tokens[c : c + 60]) + "." for c in cuts))
         sections.append([])
     outlets = np.array([f"Outlet {k}" for k in range(200)])
-    published = pd.Timestamp("2024-01-01") + pd.to_timedelta(np.sort(rng.integers(0, 365 * 24 * 60, n_articles)), unit="min")
+    published = pd.Timestamp("2024-01-01") + pd.to_timedelta(
+        np.sort(rng.integers(0, 365 * 24 * 60, n_articles)), unit="min"
+    )
     articles = pd.DataFrame(
         {
             "article_id": [f"a{i:06d}" for i in range(n_articles)],
@@ -90,7 +92,13 @@ def planted(articles: pd.DataFrame) -> set[tuple[str, str]]:
     """(later, earlier) pairs of articles with the same ``root`` (copies, directly or through other copies)."""
     ids = articles["article_id"].to_numpy()
     groups = pd.Series(np.arange(len(articles))).groupby(articles["root"].to_numpy())
-    return {(ids[b], ids[a]) for _, members in groups if len(members) > 1 for k, a in enumerate(members) for b in members.iloc[k + 1 :]}
+    return {
+        (ids[b], ids[a])
+        for _, members in groups
+        if len(members) > 1
+        for k, a in enumerate(members)
+        for b in members.iloc[k + 1 :]
+    }
 
 
 def load_or_generate(n_articles: int, copy_share: float) -> pd.DataFrame:
@@ -98,7 +106,19 @@ def load_or_generate(n_articles: int, copy_share: float) -> pd.DataFrame:
     folder, so that this process's peak memory is the corpus plus ``copies``, not the generator's."""
     path = Path(tempfile.gettempdir()) / f"workbench-bench-copies-{n_articles}-{copy_share}.parquet"
     if not path.exists():
-        subprocess.run([sys.executable, __file__, "--generate", str(path), "--articles", str(n_articles), "--copies", str(copy_share)], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--generate",
+                str(path),
+                "--articles",
+                str(n_articles),
+                "--copies",
+                str(copy_share),
+            ],
+            check=True,
+        )
     frame = pd.read_parquet(path)
     frame["sections"] = [[(d["name"], int(d["start"]), int(d["end"])) for d in v] for v in frame["sections"]]
     return frame
@@ -137,24 +157,41 @@ def main(argv: list[str] | None = None) -> int:
     started, cpu = time.perf_counter(), time.process_time()
     table = copies(articles, n_jobs=args.jobs)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-    found = set(zip(table.loc[table["kind"] != "partial", "article_id"], table.loc[table["kind"] != "partial", "copy_of"], strict=True))
+    found = set(
+        zip(
+            table.loc[table["kind"] != "partial", "article_id"],
+            table.loc[table["kind"] != "partial", "copy_of"],
+            strict=True,
+        )
+    )
     hit = len(found & truth)
     print(
-        f"copies: {seconds:.1f} s wall, {cpu:.1f} s CPU in this process ({args.jobs} job(s); workers' CPU not included); "
+        f"copies: {seconds:.1f} s wall, {cpu:.1f} s CPU in this process "
+        f"({args.jobs} job(s); workers' CPU not included); "
         f"load average {os.getloadavg()[0]:.1f} after (the machine is shared: wall time depends on it)"
     )
     attrs = table.attrs
     print(
-        f"  candidates (signatures per partition of {candidates.PARTITION}, LSH across): {attrs['candidate_seconds']:.1f} s, {attrs['candidate_pairs']:,} pairs"
+        f"  candidates (signatures per partition of {candidates.PARTITION}, LSH across): "
+        f"{attrs['candidate_seconds']:.1f} s, {attrs['candidate_pairs']:,} pairs"
     )
-    print(f"  exact verification: {attrs.get('verify_seconds', 0):.1f} s, {len(table):,} rows {table['kind'].value_counts().to_dict()}")
-    print(f"planted copy pairs found (exact/near): {hit:,} of {len(truth):,} ({hit / max(len(truth), 1):.1%}); other exact/near rows: {len(found - truth):,}")
+    print(
+        f"  exact verification: {attrs.get('verify_seconds', 0):.1f} s, "
+        f"{len(table):,} rows {table['kind'].value_counts().to_dict()}"
+    )
+    print(
+        f"planted copy pairs found (exact/near): {hit:,} of {len(truth):,} ({hit / max(len(truth), 1):.1%}); "
+        f"other exact/near rows: {len(found - truth):,}"
+    )
     print(f"peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     if args.datasketch:
         n_windows = int(words / candidates.BLOCK)
         sample = min(n_windows, 200_000)
         spent = time_datasketch(sample)
-        print(f"datasketch.MinHashLSH: {sample:,} window inserts in {spent:.1f} s -> about {spent * n_windows / sample:.0f} s for all {n_windows:,} windows")
+        print(
+            f"datasketch.MinHashLSH: {sample:,} window inserts in {spent:.1f} s -> "
+            f"about {spent * n_windows / sample:.0f} s for all {n_windows:,} windows"
+        )
     return 0
 
 

@@ -34,7 +34,9 @@ def best_of(repeat: int, function) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", default=str(POLNEAR))
-    parser.add_argument("--dateparser-seconds", type=float, default=20.0, help="time budget for dateparser (it is slow)")
+    parser.add_argument(
+        "--dateparser-seconds", type=float, default=20.0, help="time budget for dateparser (it is slow)"
+    )
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     corpus = shared_corpus(args.corpus)
@@ -88,7 +90,10 @@ def main() -> None:
     for name, n, seconds in rows:
         print(f"{name:62} {n:>9,} {seconds:>8.2f} {n / seconds:>10,.0f}")
     expressions = found[found["kind"] != "published"]
-    print(f"\n{len(expressions):,} date expressions found ({len(expressions) / words * 1000:.1f} per 1,000 words); by kind and granularity:")
+    print(
+        f"\n{len(expressions):,} date expressions found ({len(expressions) / words * 1000:.1f} per 1,000 words); "
+        "by kind and granularity:"
+    )
     print(expressions.groupby(["kind", "granularity"], dropna=False).size().to_string())
     rate = words / seconds_dates
     print(f"\ntarget >= 100,000 words/s: {'met' if rate >= 100_000 else 'NOT met'} ({rate:,.0f} words/s)")

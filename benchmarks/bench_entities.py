@@ -56,22 +56,36 @@ def main(argv: list[str] | None = None) -> int:
     tokens = sum(len(doc) for doc in nlp.tokenizer.pipe(articles["text"].tolist(), batch_size=64))
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     floor = words / cpu
-    print(f"floor: spaCy blank tokenizer   {words / seconds:>10,.0f} words/s wall, {floor:>10,.0f} words/s CPU  ({tokens:,} tokens, {seconds:.2f} s)")
+    print(
+        f"floor: spaCy blank tokenizer   {words / seconds:>10,.0f} words/s wall, {floor:>10,.0f} words/s CPU  "
+        f"({tokens:,} tokens, {seconds:.2f} s)"
+    )
 
     started = time.perf_counter()
-    mentions(articles.iloc[:1], sentences=sentences[sentences["article_id"] == articles["article_id"].iloc[0]], backend=args.backend)
+    mentions(
+        articles.iloc[:1],
+        sentences=sentences[sentences["article_id"] == articles["article_id"].iloc[0]],
+        backend=args.backend,
+    )
     print(f"set-up (name lists, matchers): {time.perf_counter() - started:.2f} s; memory {peak_mb():.0f} MB")
 
     started, cpu = time.perf_counter(), time.process_time()
     parts = []
     for begin in range(0, len(articles), args.batch):
         batch = articles.iloc[begin : begin + args.batch]
-        parts.append(mentions(batch, sentences=sentences[sentences["article_id"].isin(set(batch["article_id"]))], backend=args.backend))
+        parts.append(
+            mentions(
+                batch, sentences=sentences[sentences["article_id"].isin(set(batch["article_id"]))], backend=args.backend
+            )
+        )
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     found = pd.concat(parts, ignore_index=True)
     speed = f"{words / seconds:>10,.0f} words/s wall, {words / cpu:>10,.0f} words/s CPU"
     print(f"{args.backend}: mentions()          {speed}  ({len(found):,} mentions, {seconds:.2f} s)")
-    print(f"speed relative to the tokenizer floor: {words / cpu / floor:.2f}x (CPU time; on a busy machine wall time is not one core's speed)")
+    print(
+        f"speed relative to the tokenizer floor: {words / cpu / floor:.2f}x "
+        "(CPU time; on a busy machine wall time is not one core's speed)"
+    )
     print(f"peak memory: {peak_mb():.0f} MB")
     print(found["type"].value_counts().to_string())
     return 0

@@ -74,7 +74,10 @@ def article(rng: random.Random, day: int) -> str:
     background = " ".join(sentence(rng) for _ in range(3))
     date = f"2031-{1 + day // 28 % 12:02d}-{1 + day % 28:02d}"
     via = rng.choice(OUTLETS)
-    return f"date {date} {lead}\n\nSource: {rng.choice(OUTLETS)} with reference to {via}\n\nDetails: {details}\n\nBackground:\n\n{background}\n"
+    return (
+        f"date {date} {lead}\n\nSource: {rng.choice(OUTLETS)} with reference to {via}\n\n"
+        f"Details: {details}\n\nBackground:\n\n{background}\n"
+    )
 
 
 def generate(folder: Path, start: int, n: int, seed: int = 7) -> None:
@@ -105,7 +108,9 @@ PHASES = {"floor": _io_floor, "load": _load}
 
 def _phase(name: str, folder: str) -> tuple[float, int, float]:
     """Run one phase in a fresh interpreter; return (seconds, result, peak MB of it and its workers)."""
-    out = subprocess.run([sys.executable, __file__, "--phase", name, folder], check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, __file__, "--phase", name, folder], check=True, capture_output=True, text=True
+    )
     seconds, result, peak = json.loads(out.stdout.strip().splitlines()[-1])
     return seconds, result, peak
 
@@ -173,7 +178,10 @@ def main() -> None:
             print(f"  cold / I/O floor  {cold_s / floor_s:6.2f} x   (target <= 3)")
         print(f"warm load           {warm:6.2f} s   (target < 2 s)")
         print(f"+{new:,} new files     {inc:6.2f} s   (target < 5 s for 1,000)  -> {count2:,} articles")
-        print(f"peak memory         cold {cold_mb:,.0f} MB, warm {warm_mb:,.0f} MB, incremental {inc_mb:,.0f} MB (target < 2,048 MB)")
+        print(
+            f"peak memory         cold {cold_mb:,.0f} MB, warm {warm_mb:,.0f} MB, incremental {inc_mb:,.0f} MB "
+            "(target < 2,048 MB)"
+        )
         print("(each phase is a fresh interpreter: times include importing the workbench)")
     finally:
         if args.dir is None:

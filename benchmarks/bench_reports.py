@@ -57,9 +57,21 @@ def build_large(folder: Path, articles: int) -> Path:
     return path
 
 
-def run_once(corpus: Path, out: Path, cache: Path, jobs: int, *, self_contained: bool = False, notebooks: list[str] | None = None) -> tuple[float, dict]:
+def run_once(
+    corpus: Path, out: Path, cache: Path, jobs: int, *, self_contained: bool = False, notebooks: list[str] | None = None
+) -> tuple[float, dict]:
     workbench = Path(sys.executable).with_name("workbench")
-    command = [str(workbench), "report", *(notebooks or []), "--out", str(out), "--jobs", str(jobs), "--corpus", str(corpus)]
+    command = [
+        str(workbench),
+        "report",
+        *(notebooks or []),
+        "--out",
+        str(out),
+        "--jobs",
+        str(jobs),
+        "--corpus",
+        str(corpus),
+    ]
     if self_contained:
         command.append("--self-contained")
     env = {**os.environ, "WORKBENCH_CACHE": str(cache)}
@@ -92,28 +104,44 @@ def report(name: str, corpus: Path, tmp: Path, args) -> None:
         target = TARGETS.get(name)
         verdict = "" if target is None else ", ok" if seconds < target else f", OVER the {target:.0f} s target"
         print(f"\n{name} ({articles:,} articles), run {attempt + 1} ({label}): {seconds:.1f} s wall{verdict}")
-        print(f"  kernel start-up: {kernels:.1f} s summed over {len(notebooks)} kernels ({kernels / max(len(notebooks), 1):.1f} s each)")
+        print(
+            f"  kernel start-up: {kernels:.1f} s summed over {len(notebooks)} kernels "
+            f"({kernels / max(len(notebooks), 1):.1f} s each)"
+        )
         print(f"  command start-up (imports, parameter checks) before the run proper: {seconds - run['seconds']:.1f} s")
         limit = MAX_SELF_CONTAINED_BYTES if inline else MAX_BYTES
         for n in notebooks:
             flag = "" if n["bytes"] <= limit else f"  OVER {limit / 1e6:.0f} MB"
-            print(f"  {n['name']:<28} {n['seconds']:6.1f} s  kernel {n['kernel_seconds'] or 0:4.1f} s  {n['bytes'] / 1e6:5.2f} MB{flag}")
+            print(
+                f"  {n['name']:<28} {n['seconds']:6.1f} s  kernel {n['kernel_seconds'] or 0:4.1f} s  "
+                f"{n['bytes'] / 1e6:5.2f} MB{flag}"
+            )
         pages, data = folder_bytes(out / run["folder"])
         flag = "" if pages + data <= MAX_RUN_BYTES else f"  OVER {MAX_RUN_BYTES / 1e6:.0f} MB"
-        print(f"  run folder {(pages + data) / 1e6:.2f} MB: pages, assets and executed notebooks {pages / 1e6:.2f} MB, data/ CSVs {data / 1e6:.2f} MB{flag}")
+        print(
+            f"  run folder {(pages + data) / 1e6:.2f} MB: pages, assets and executed notebooks {pages / 1e6:.2f} MB, "
+            f"data/ CSVs {data / 1e6:.2f} MB{flag}"
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", choices=[*sorted(CORPORA), "large"], nargs="+", default=["seeds", "polnear", "large"])
+    parser.add_argument(
+        "--corpus", choices=[*sorted(CORPORA), "large"], nargs="+", default=["seeds", "polnear", "large"]
+    )
     parser.add_argument("--articles", type=int, default=20_000, help="articles in the large corpus built from PolNeAR")
     parser.add_argument("--jobs", type=int, default=2, help="notebooks executed at once (workbench report --jobs)")
     parser.add_argument("--runs", type=int, default=2, help="runs per corpus: the first cold, the others warm")
     parser.add_argument("--self-contained", action="store_true", help="add one run with --self-contained")
-    parser.add_argument("--notebooks", nargs="+", help="only these report notebooks (names or prefixes, as workbench report takes them)")
+    parser.add_argument(
+        "--notebooks", nargs="+", help="only these report notebooks (names or prefixes, as workbench report takes them)"
+    )
     args = parser.parse_args()
 
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}, jobs {args.jobs}")
+    print(
+        f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
+        f"load average {os.getloadavg()[0]:.1f}, jobs {args.jobs}"
+    )
     for name in args.corpus:
         source = CORPORA["polnear" if name == "large" else name]
         if not source.exists():

@@ -52,7 +52,11 @@ def baseline(articles, sentences) -> pd.DataFrame:
     """A naive baseline: every reporting-verb cue (``reporting_verbs.csv``), its source the capitalised
     words or pronoun right before it (else right after it), its content the rest of the sentence."""
     lex = lexicon()
-    spans = sentences.groupby("article_id")[["start", "end"]].apply(lambda f: list(zip(f["start"], f["end"], strict=True))).to_dict()
+    spans = (
+        sentences.groupby("article_id")[["start", "end"]]
+        .apply(lambda f: list(zip(f["start"], f["end"], strict=True)))
+        .to_dict()
+    )
     rows = []
     for article_id, text in zip(articles["article_id"], articles["text"], strict=True):
         for s, e in spans.get(article_id, []):
@@ -64,25 +68,38 @@ def baseline(articles, sentences) -> pd.DataFrame:
                         run.append(w)
                     else:
                         break
-                if not run and before and before[-1].group(0).lower() in _PRONOUN and not text[before[-1].end() : cue.start()].strip():
+                if (
+                    not run
+                    and before
+                    and before[-1].group(0).lower() in _PRONOUN
+                    and not text[before[-1].end() : cue.start()].strip()
+                ):
                     run = [before[-1]]
                 if run:
-                    source, content = (run[-1].start(), run[0].end()), (s, run[-1].start()) if run[-1].start() - s > 3 else (cue.end(), e)
+                    source, content = (
+                        (run[-1].start(), run[0].end()),
+                        (s, run[-1].start()) if run[-1].start() - s > 3 else (cue.end(), e),
+                    )
                 else:
                     after = _WORD.match(text, cue.end() + 1) if cue.end() < e else None
                     if after is None or not after.group(0)[0].isupper():
                         continue
                     source, content = after.span(), (s, cue.start())
-                rows.append({"article_id": article_id, "level": "text", "start": source[0], "end": source[1], "cue_start": cue.start(),
-                             "cue_end": cue.end(), "content_start": content[0], "content_end": content[1]})  # fmt: skip
-    return pd.DataFrame(rows, columns=["article_id", "level", "start", "end", "cue_start", "cue_end", "content_start", "content_end"])
+                rows.append({"article_id": article_id, "level": "text", "start": source[0], "end": source[1],
+                             "cue_start": cue.start(), "cue_end": cue.end(),
+                             "content_start": content[0], "content_end": content[1]})  # fmt: skip
+    return pd.DataFrame(
+        rows, columns=["article_id", "level", "start", "end", "cue_start", "cue_end", "content_start", "content_end"]
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", default=str(POLNEAR))
     parser.add_argument("--split", default="dev", choices=["dev", "train"])
-    parser.add_argument("--no-mentions", action="store_true", help="score without entity mentions (capitalisation heuristics only)")
+    parser.add_argument(
+        "--no-mentions", action="store_true", help="score without entity mentions (capitalisation heuristics only)"
+    )
     parser.add_argument("--errors", type=int, default=0, help="print this many missed/spurious cue groups")
     args = parser.parse_args(argv)
     root = Path(args.corpus)
@@ -129,17 +146,24 @@ def main(argv: list[str] | None = None) -> int:
     naive = score_attributions(baseline(articles, sentences), gold.attributions, texts)
     p, r, f = naive.prf("source")
     print(
-        f"baseline (cue + the capitalised words or pronoun next to it): sources {p:.3f} / {r:.3f} / {f:.3f}, direct-quote recall {naive.recall('direct'):.3f}"
+        f"baseline (cue + the capitalised words or pronoun next to it): sources {p:.3f} / {r:.3f} / {f:.3f}, "
+        f"direct-quote recall {naive.recall('direct'):.3f}"
     )
 
     # every wire credit in metadata and datelines
     wired = articles[articles["via"].map(len) > 0]
     meta = pred[(pred["level"] == "metadata") & (pred["cue"] != "published")]
-    found_meta = sum(set(v) <= set(meta.loc[meta["article_id"] == a, "source"]) for a, v in zip(wired["article_id"], wired["via"], strict=True))
+    found_meta = sum(
+        set(v) <= set(meta.loc[meta["article_id"] == a, "source"])
+        for a, v in zip(wired["article_id"], wired["via"], strict=True)
+    )
     dateline_pattern = re.compile(r"\((?:AP|AFP|Reuters|UPI)\)")
     with_dateline = [a for a, t in texts.items() if dateline_pattern.search(t[:400])]
     found_dateline = sum(a in set(pred.loc[pred["level"] == "dateline", "article_id"]) for a in with_dateline)
-    print(f"wire credits in metadata: {found_meta}/{len(wired)} articles; datelines in the first 400 characters: {found_dateline}/{len(with_dateline)}")
+    print(
+        f"wire credits in metadata: {found_meta}/{len(wired)} articles; "
+        f"datelines in the first 400 characters: {found_dateline}/{len(with_dateline)}"
+    )
     return 0
 
 

@@ -35,15 +35,27 @@ from workbench.reuse import copies
 
 LEVELS = (0.0, 0.05, 0.10, 0.20, 0.30)
 OUTLETS = {
-    "Riverside Daily Wire": "Stay informed: subscribe to the Riverside Daily Wire newsletter and follow us on every social network.",
-    "Maple Street Herald": "Maple Street Herald relies on readers like you. Become a member today and support independent local journalism.",
-    "Northgate Courier": "Copyright Northgate Courier. All rights reserved. This material may not be published, broadcast or redistributed.",
+    "Riverside Daily Wire": (
+        "Stay informed: subscribe to the Riverside Daily Wire newsletter and follow us on every social network."
+    ),
+    "Maple Street Herald": (
+        "Maple Street Herald relies on readers like you. "
+        "Become a member today and support independent local journalism."
+    ),
+    "Northgate Courier": (
+        "Copyright Northgate Courier. All rights reserved. "
+        "This material may not be published, broadcast or redistributed."
+    ),
     "Lantern Post": "Have a tip? Write to the Lantern Post newsroom; we read every message and protect our sources.",
-    "Copperfield Gazette": "Download the Copperfield Gazette app for breaking news alerts, live blogs and our daily morning briefing.",
+    "Copperfield Gazette": (
+        "Download the Copperfield Gazette app for breaking news alerts, live blogs and our daily morning briefing."
+    ),
 }
 
 
-def republish(text: str, headline: str, level: float, footer: str, vocabulary: np.ndarray, rng: np.random.Generator) -> tuple[str, tuple[int, int]]:
+def republish(
+    text: str, headline: str, level: float, footer: str, vocabulary: np.ndarray, rng: np.random.Generator
+) -> tuple[str, tuple[int, int]]:
     """One edited copy of ``text`` and the character span of its boilerplate footer."""
     paragraphs = [p for p in text.split("\n\n") if p.strip()]
     body = paragraphs[1:]
@@ -65,9 +77,13 @@ def republish(text: str, headline: str, level: float, footer: str, vocabulary: n
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--originals", type=int, default=200, help="PolNeAR articles republished (each at every edit level)")
+    parser.add_argument(
+        "--originals", type=int, default=200, help="PolNeAR articles republished (each at every edit level)"
+    )
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--examples", type=int, default=5, help="print this many unscored partial pairs between PolNeAR articles")
+    parser.add_argument(
+        "--examples", type=int, default=5, help="print this many unscored partial pairs between PolNeAR articles"
+    )
     args = parser.parse_args(argv)
     rng = np.random.default_rng(args.seed)
     corpus = shared_corpus(POLNEAR)
@@ -101,7 +117,10 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     table = copies(articles)
     seconds = time.perf_counter() - started
-    print(f"{len(base):,} PolNeAR articles + {len(rows):,} planted copies of {len(chosen)} of them; copies() took {seconds:.1f} s")
+    print(
+        f"{len(base):,} PolNeAR articles + {len(rows):,} planted copies of {len(chosen)} of them; "
+        f"copies() took {seconds:.1f} s"
+    )
     found = table[table["kind"].isin(["exact", "near"])]
 
     def true_pair(a: str, b: str) -> bool:
@@ -121,29 +140,49 @@ def main(argv: list[str] | None = None) -> int:
         same.get(truth.get(a, a), truth.get(a, a)) == same.get(truth.get(b, b), truth.get(b, b))
         for a, b in zip(planted["article_id"], planted["copy_of"], strict=True)
     ]
-    print(f"\nprecision over {len(planted):,} exact/near pairs involving a planted copy: {np.mean(correct) if correct else float('nan'):.3f}")
+    print(
+        f"\nprecision over {len(planted):,} exact/near pairs involving a planted copy: "
+        f"{np.mean(correct) if correct else float('nan'):.3f}"
+    )
     share = np.mean(lenient) if lenient else float("nan")
-    print(f"  counting the {len(internal)} PolNeAR pairs that are republications themselves (listed below) as one original: {share:.3f}")
-    print(f"{'changed words':>14} {'copies':>7} {'found':>6} {'recall':>7} {'median containment':>19} {'median similarity':>18}")
+    print(
+        f"  counting the {len(internal)} PolNeAR pairs that are republications themselves (listed below) "
+        f"as one original: {share:.3f}"
+    )
+    print(
+        f"{'changed words':>14} {'copies':>7} {'found':>6} {'recall':>7} "
+        f"{'median containment':>19} {'median similarity':>18}"
+    )
     for level in LEVELS:
         ids = [c for c, lv in level_of.items() if lv == level]
         hits = [(c, truth[c]) in pairs or (truth[c], c) in pairs for c in ids]
         direct = table[table["article_id"].isin(ids) & table["copy_of"].isin(set(truth[c] for c in ids))]
         print(
-            f"{level:>14.0%} {len(ids):>7} {sum(hits):>6} {np.mean(hits):>7.3f} {direct['containment'].median():>19.3f} {direct['similarity'].median():>18.3f}"
+            f"{level:>14.0%} {len(ids):>7} {sum(hits):>6} {np.mean(hits):>7.3f} "
+            f"{direct['containment'].median():>19.3f} {direct['similarity'].median():>18.3f}"
         )
     wrong = planted[[not c for c in lenient]]
     if len(wrong):
         print("\nfalse pairs involving a planted copy:")
-        print(wrong[["article_id", "copy_of", "kind", "similarity", "containment", "shared_words"]].to_string(index=False))
+        print(
+            wrong[["article_id", "copy_of", "kind", "similarity", "containment", "shared_words"]].to_string(index=False)
+        )
     texts = dict(zip(articles["article_id"], articles["text"], strict=True))
     print("\nexact/near pairs between two PolNeAR articles:")
     for row in internal.itertuples(index=False):
         span = texts[row.article_id][row.shared_start : row.shared_end].replace("\n", " ")
-        print(f"  {row.kind:5} {row.article_id} <- {row.copy_of} ({row.shared_words} shared words, containment {row.containment:.2f}): {span[:100]!r}")
+        print(
+            f"  {row.kind:5} {row.article_id} <- {row.copy_of} "
+            f"({row.shared_words} shared words, containment {row.containment:.2f}): {span[:100]!r}"
+        )
     internal = table[~table["article_id"].isin(truth) & ~table["copy_of"].isin(truth) & (table["kind"] == "partial")]
-    partial_planted = table[(table["kind"] == "partial") & (table["article_id"].isin(truth) | table["copy_of"].isin(truth))]
-    print(f"\npartial rows involving a planted copy: {len(partial_planted):,} (a quotation or passage shared with another article)")
+    partial_planted = table[
+        (table["kind"] == "partial") & (table["article_id"].isin(truth) | table["copy_of"].isin(truth))
+    ]
+    print(
+        f"\npartial rows involving a planted copy: {len(partial_planted):,} "
+        "(a quotation or passage shared with another article)"
+    )
     print(f"partial rows between two PolNeAR articles (unscored): {len(internal):,}; the first {args.examples}:")
     for row in internal.head(args.examples).itertuples(index=False):
         span = texts[row.article_id][row.shared_start : row.shared_end].replace("\n", " ")

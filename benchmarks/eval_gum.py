@@ -39,19 +39,31 @@ def evaluate(docs: list[dict], backend: str, errors: int) -> None:
     words = sum(len(t.split()) for t in articles["text"])
     print(f"\nGUM dev: {len(docs)} documents, {words:,} words, backend {backend}, {seconds:.1f} s")
     print(score.table.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
-    print(f"canonical name = Wikipedia title: {score.canonical}/{score.matched} = {score.canonical_accuracy:.3f} of the names found")
+    print(
+        f"canonical name = Wikipedia title: {score.canonical}/{score.matched} = "
+        f"{score.canonical_accuracy:.3f} of the names found"
+    )
     if errors:
-        print("\nmost frequent false positives:", Counter(f"{s} ({t})" for _d, s, t in score.false_positives).most_common(errors))
+        print(
+            "\nmost frequent false positives:",
+            Counter(f"{s} ({t})" for _d, s, t in score.false_positives).most_common(errors),
+        )
         print("\nmost frequent misses:", Counter(f"{s} ({t})" for _d, s, t in score.misses).most_common(errors))
-        print("\nmost frequent wrong names:", Counter(f"{e} -> {i}" for _d, e, i in score.wrong_names).most_common(errors))
+        print(
+            "\nmost frequent wrong names:", Counter(f"{e} -> {i}" for _d, e, i in score.wrong_names).most_common(errors)
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backend", default="rules")
-    parser.add_argument("--all", action="store_true", help="rules, then spacy and spacy+rules with every installed pipeline")
+    parser.add_argument(
+        "--all", action="store_true", help="rules, then spacy and spacy+rules with every installed pipeline"
+    )
     parser.add_argument("--errors", type=int, default=25, help="how many frequent errors to print (0: none)")
-    parser.add_argument("--path", type=Path, default=None, help="a GUM jsonl file (default: ../shared/eval/gum-dev/gum_dev.jsonl)")
+    parser.add_argument(
+        "--path", type=Path, default=None, help="a GUM jsonl file (default: ../shared/eval/gum-dev/gum_dev.jsonl)"
+    )
     args = parser.parse_args(argv)
     path = args.path or config.SHARED_DIR / DEFAULT
     if not path.exists():
@@ -63,7 +75,12 @@ def main(argv: list[str] | None = None) -> int:
         pipelines = installed_pipelines()
         if not pipelines:
             print("no spaCy pipeline with an NER component is installed: spacy:<p> and spacy+rules:<p> skipped")
-        backends = ["rules", "rules:no-sports", *(f"spacy:{p}" for p in pipelines), *(f"spacy+rules:{p}" for p in pipelines)]
+        backends = [
+            "rules",
+            "rules:no-sports",
+            *(f"spacy:{p}" for p in pipelines),
+            *(f"spacy+rules:{p}" for p in pipelines),
+        ]
     for backend in backends:
         evaluate(docs, backend, args.errors)
     return 0

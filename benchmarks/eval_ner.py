@@ -34,7 +34,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--part", choices=sorted(PARTS), default="testa")
     parser.add_argument("--backend", default="rules")
-    parser.add_argument("--all", action="store_true", help="every backend available here (installed spaCy pipelines too)")
+    parser.add_argument(
+        "--all", action="store_true", help="every backend available here (installed spaCy pipelines too)"
+    )
     parser.add_argument("--errors", type=int, default=0, help="print this many false positives and negatives")
     parser.add_argument("--path", type=Path, default=None, help="a CoNLL file (default: ../shared/eval/<part>)")
     args = parser.parse_args(argv)
@@ -48,7 +50,12 @@ def main(argv: list[str] | None = None) -> int:
         pipelines = installed_pipelines()
         if not pipelines:
             print("no spaCy pipeline with an NER component is installed: spacy:<p> and spacy+rules:<p> skipped")
-        backends = ["rules", "rules:no-sports", *(f"spacy:{p}" for p in pipelines), *(f"spacy+rules:{p}" for p in pipelines)]
+        backends = [
+            "rules",
+            "rules:no-sports",
+            *(f"spacy:{p}" for p in pipelines),
+            *(f"spacy+rules:{p}" for p in pipelines),
+        ]
     for backend in backends:
         args.backend = backend
         evaluate(args, articles, sentences, gold)

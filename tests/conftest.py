@@ -59,7 +59,9 @@ def polnear_corpus(polnear_dir):
     return load_corpus(polnear_dir)
 
 
-def _write_article(folder: Path, name: str, date: str, outlet: str = "Velmora Courier", body: str = "A fictional event happened.") -> Path:
+def _write_article(
+    folder: Path, name: str, date: str, outlet: str = "Velmora Courier", body: str = "A fictional event happened."
+) -> Path:
     path = folder / f"{name}.txt"
     path.write_text(f"date {date} {body}\n\nSource: {outlet}\n\nDetails: {name} details.\n")
     return path
@@ -81,7 +83,10 @@ def cache_dir(tmp_path, monkeypatch) -> Path:
 
 @pytest.fixture
 def folder(tmp_path) -> Path:
-    """A corpus folder of three articles from two outlets: a (2031-01-01), b (2031-01-05, Northwind Wire), c (2031-02-01)."""
+    """A corpus folder of three articles from two outlets.
+
+    a (2031-01-01), b (2031-01-05, Northwind Wire), c (2031-02-01).
+    """
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     _write_article(corpus, "a", "2031-01-01")

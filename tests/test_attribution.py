@@ -26,7 +26,9 @@ def run(text: str, mentions: list[tuple] | None = None, **article) -> pd.DataFra
         start = text.index(surface)
         rows.append({"article_id": "a", "sentence": 0, "start": start, "end": start + len(surface), "surface": surface,
                      "entity": entity, "type": kind, "country": None, "title": title, "how": "test"})  # fmt: skip
-    frame = pd.DataFrame(rows, columns=["article_id", "sentence", "start", "end", "surface", "entity", "type", "country", "title", "how"])
+    frame = pd.DataFrame(
+        rows, columns=["article_id", "sentence", "start", "end", "surface", "entity", "type", "country", "title", "how"]
+    )
     return attributions(articles, sentences=sentences(articles), mentions=frame)
 
 
@@ -40,34 +42,73 @@ def text_rows(text: str, mentions=None) -> list[list]:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("According to a Gotham official, the bridge will close.", [["Gotham official", "anonymous", "according to", "the bridge will close", False]]),
-        ("The bridge will close, according to the Gotham Times.", [["Gotham Times", "outlet", "according to", "The bridge will close", False]]),
+        (
+            "According to a Gotham official, the bridge will close.",
+            [["Gotham official", "anonymous", "according to", "the bridge will close", False]],
+        ),
+        (
+            "The bridge will close, according to the Gotham Times.",
+            [["Gotham Times", "outlet", "according to", "The bridge will close", False]],
+        ),
         (
             "In addition, according to the Gotham Times, 500 workers will rebuild the bridge.",
             [["Gotham Times", "outlet", "according to", "500 workers will rebuild the bridge", False]],
         ),
         ("Jane Roe said the bridge would close.", [["Jane Roe", "person", "said", "the bridge would close", False]]),
         ("Jane Roe says the bridge will close.", [["Jane Roe", "person", "says", "the bridge will close", False]]),
-        ("Jane Roe told reporters that the bridge would close.", [["Jane Roe", "person", "told", "the bridge would close", False]]),
-        ("Jane Roe stated that the bridge would close.", [["Jane Roe", "person", "stated", "the bridge would close", False]]),
-        ("Jane Roe confirmed that the bridge would close.", [["Jane Roe", "person", "confirmed", "the bridge would close", False]]),
-        ("Jane Roe announced that the bridge would close.", [["Jane Roe", "person", "announced", "the bridge would close", False]]),
+        (
+            "Jane Roe told reporters that the bridge would close.",
+            [["Jane Roe", "person", "told", "the bridge would close", False]],
+        ),
+        (
+            "Jane Roe stated that the bridge would close.",
+            [["Jane Roe", "person", "stated", "the bridge would close", False]],
+        ),
+        (
+            "Jane Roe confirmed that the bridge would close.",
+            [["Jane Roe", "person", "confirmed", "the bridge would close", False]],
+        ),
+        (
+            "Jane Roe announced that the bridge would close.",
+            [["Jane Roe", "person", "announced", "the bridge would close", False]],
+        ),
         ("Jane Roe noted that the bridge was old.", [["Jane Roe", "person", "noted", "the bridge was old", False]]),
         ("Jane Roe added that the bridge was old.", [["Jane Roe", "person", "added", "the bridge was old", False]]),
-        ("Jane Roe warned that the bridge was unsafe.", [["Jane Roe", "person", "warned", "the bridge was unsafe", False]]),
-        ("Jane Roe claimed that the bridge was safe.", [["Jane Roe", "person", "claimed", "the bridge was safe", False]]),
-        ("Jane Roe emphasised that the bridge was safe.", [["Jane Roe", "person", "emphasised", "the bridge was safe", False]]),
-        ("Jane Roe emphasized that the bridge was safe.", [["Jane Roe", "person", "emphasized", "the bridge was safe", False]]),
+        (
+            "Jane Roe warned that the bridge was unsafe.",
+            [["Jane Roe", "person", "warned", "the bridge was unsafe", False]],
+        ),
+        (
+            "Jane Roe claimed that the bridge was safe.",
+            [["Jane Roe", "person", "claimed", "the bridge was safe", False]],
+        ),
+        (
+            "Jane Roe emphasised that the bridge was safe.",
+            [["Jane Roe", "person", "emphasised", "the bridge was safe", False]],
+        ),
+        (
+            "Jane Roe emphasized that the bridge was safe.",
+            [["Jane Roe", "person", "emphasized", "the bridge was safe", False]],
+        ),
         ("The bridge is safe, said Jane Roe.", [["Jane Roe", "person", "said", "The bridge is safe", False]]),
         ('"The bridge is safe," said Jane Roe.', [["Jane Roe", "person", "said", '"The bridge is safe,"', True]]),
         ('"The bridge is safe," Jane Roe said.', [["Jane Roe", "person", "said", '"The bridge is safe,"', True]]),
-        ('"The bridge," Jane Roe said, "is safe."', [["Jane Roe", "person", "said", '"The bridge," Jane Roe said, "is safe."', True]]),
-        ("Jane Roe told reporters the bridge was safe.", [["Jane Roe", "person", "told", "the bridge was safe", False]]),
+        (
+            '"The bridge," Jane Roe said, "is safe."',
+            [["Jane Roe", "person", "said", '"The bridge," Jane Roe said, "is safe."', True]],
+        ),
+        (
+            "Jane Roe told reporters the bridge was safe.",
+            [["Jane Roe", "person", "told", "the bridge was safe", False]],
+        ),
         (
             "In a statement, the Ministry of Fictional Affairs welcomed the decision.",
             [["Ministry of Fictional Affairs", "government", "in a statement", "the decision", False]],
         ),
-        ("The Gotham Times reported that the mayor resigned.", [["Gotham Times", "outlet", "reported", "the mayor resigned", False]]),
+        (
+            "The Gotham Times reported that the mayor resigned.",
+            [["Gotham Times", "outlet", "reported", "the mayor resigned", False]],
+        ),
         (
             "The mayor resigned, the Gotham Times reported, citing two aides.",
             [
@@ -77,29 +118,74 @@ def text_rows(text: str, mentions=None) -> list[list]:
         ),
         (
             "Peskov, quoted by RIA Novosti, said the talks failed.",
-            [["RIA Novosti", "outlet", "quoted by", "the talks failed", False], ["Peskov", "person", "said", "the talks failed", False]],
+            [
+                ["RIA Novosti", "outlet", "quoted by", "the talks failed", False],
+                ["Peskov", "person", "said", "the talks failed", False],
+            ],
         ),
-        ("Sources familiar with the matter said the deal was off.", [["Sources familiar with the matter", "anonymous", "said", "the deal was off", False]]),
+        (
+            "Sources familiar with the matter said the deal was off.",
+            [["Sources familiar with the matter", "anonymous", "said", "the deal was off", False]],
+        ),
         ("An official said the deal was off.", [["official", "anonymous", "said", "the deal was off", False]]),
         ("Diplomats said the deal was off.", [["Diplomats", "anonymous", "said", "the deal was off", False]]),
         (
             "A senior administration official told reporters the deal was off.",
             [["senior administration official", "anonymous", "told", "the deal was off", False]],
         ),
-        ("The poll found that most voters were undecided.", [["poll", "document", "found", "most voters were undecided", False]]),
-        ("Jane Roe, a spokeswoman for the ministry, said the deal was off.", [["Jane Roe", "person", "said", "the deal was off", False]]),
-        ("Jane Roe, who said the plan was dead, left the room.", [["Jane Roe", "person", "said", "the plan was dead", False]]),
-        ("Senator Jane Roe (D-Gotham) said the plan was dead.", [["Jane Roe", "person", "said", "the plan was dead", False]]),
-        ('Jane Roe: "We will win the vote this year."', [["Jane Roe", "person", ":", '"We will win the vote this year."', True]]),
-        ('"The bridge will always stand," an angry Jane Roe retaliated.', [["Jane Roe", "person", "retaliated", '"The bridge will always stand,"', True]]),
-        ('"Our ideas are different," agrees Jane Roe.', [["Jane Roe", "person", "agrees", '"Our ideas are different,"', True]]),
-        ('"Why would you close it?" Jane Roe said about the plan.', [["Jane Roe", "person", "said", '"Why would you close it?"', True]]),
-        ('"The bridge is safe," state Sen. Jane Roe said about the plan.', [["Jane Roe", "person", "said", '"The bridge is safe,"', True]]),
+        (
+            "The poll found that most voters were undecided.",
+            [["poll", "document", "found", "most voters were undecided", False]],
+        ),
+        (
+            "Jane Roe, a spokeswoman for the ministry, said the deal was off.",
+            [["Jane Roe", "person", "said", "the deal was off", False]],
+        ),
+        (
+            "Jane Roe, who said the plan was dead, left the room.",
+            [["Jane Roe", "person", "said", "the plan was dead", False]],
+        ),
+        (
+            "Senator Jane Roe (D-Gotham) said the plan was dead.",
+            [["Jane Roe", "person", "said", "the plan was dead", False]],
+        ),
+        (
+            'Jane Roe: "We will win the vote this year."',
+            [["Jane Roe", "person", ":", '"We will win the vote this year."', True]],
+        ),
+        (
+            '"The bridge will always stand," an angry Jane Roe retaliated.',
+            [["Jane Roe", "person", "retaliated", '"The bridge will always stand,"', True]],
+        ),
+        (
+            '"Our ideas are different," agrees Jane Roe.',
+            [["Jane Roe", "person", "agrees", '"Our ideas are different,"', True]],
+        ),
+        (
+            '"Why would you close it?" Jane Roe said about the plan.',
+            [["Jane Roe", "person", "said", '"Why would you close it?"', True]],
+        ),
+        (
+            '"The bridge is safe," state Sen. Jane Roe said about the plan.',
+            [["Jane Roe", "person", "said", '"The bridge is safe,"', True]],
+        ),
         ("Some said the bridge was unsafe.", [["Some", "anonymous", "said", "the bridge was unsafe", False]]),
-        ("Among drivers, 45 percent said the bridge was unsafe.", [["45 percent", "anonymous", "said", "the bridge was unsafe", False]]),
-        ("Jane Roe on Thursday evening said the bridge was unsafe.", [["Jane Roe", "person", "said", "the bridge was unsafe", False]]),
-        ("Jane Roe, 45, of Gotham, N.J., who drives daily, said the bridge was unsafe.", [["Jane Roe", "person", "said", "the bridge was unsafe", False]]),
-        ("Jane Roe visited the bridge and said it would fail.", [["Jane Roe", "person", "said", "it would fail", False]]),
+        (
+            "Among drivers, 45 percent said the bridge was unsafe.",
+            [["45 percent", "anonymous", "said", "the bridge was unsafe", False]],
+        ),
+        (
+            "Jane Roe on Thursday evening said the bridge was unsafe.",
+            [["Jane Roe", "person", "said", "the bridge was unsafe", False]],
+        ),
+        (
+            "Jane Roe, 45, of Gotham, N.J., who drives daily, said the bridge was unsafe.",
+            [["Jane Roe", "person", "said", "the bridge was unsafe", False]],
+        ),
+        (
+            "Jane Roe visited the bridge and said it would fail.",
+            [["Jane Roe", "person", "said", "it would fail", False]],
+        ),
     ],
 )
 def test_text_patterns(text, expected):
@@ -144,7 +230,10 @@ def test_quotation_in_the_next_paragraph_after_a_colon():
 
 # -- later references and pronouns ---------------------------------------------------------------
 def test_the_official_resolves_to_the_official_named_earlier():
-    text = "According to a Gotham City Hall official, the vote is delayed. A Gotham representative emphasised the risk. The official said the vote was off."
+    text = (
+        "According to a Gotham City Hall official, the vote is delayed. A Gotham representative emphasised the risk. "
+        "The official said the vote was off."
+    )
     rows = text_rows(text)
     assert [r[:3] for r in rows] == [
         ["Gotham City Hall official", "anonymous", "according to"],
@@ -154,7 +243,10 @@ def test_the_official_resolves_to_the_official_named_earlier():
 
 
 def test_the_spokeswoman_resolves_to_the_named_spokeswoman():
-    text = "Jane Roe, a spokeswoman for the ministry, said the deal was off. Later the spokeswoman said talks would resume."
+    text = (
+        "Jane Roe, a spokeswoman for the ministry, said the deal was off. "
+        "Later the spokeswoman said talks would resume."
+    )
     assert [r[0] for r in text_rows(text)] == ["Jane Roe", "Jane Roe"]
 
 
@@ -162,11 +254,23 @@ def test_the_spokeswoman_resolves_to_the_named_spokeswoman():
     ("text", "mentions", "expected"),
     [
         # one person in reach: resolved
-        ("Jane Roe arrived late. She said the bridge was safe.", [("Jane Roe", "Jane Roe", "PERSON", None)], "Jane Roe"),
+        (
+            "Jane Roe arrived late. She said the bridge was safe.",
+            [("Jane Roe", "Jane Roe", "PERSON", None)],
+            "Jane Roe",
+        ),
         # two people of unknown gender: ambiguous, kept with source NA
-        ("Jane Roe met John Doe. He said the bridge was safe.", [("Jane Roe", "Jane Roe", "PERSON", None), ("John Doe", "John Doe", "PERSON", None)], None),
+        (
+            "Jane Roe met John Doe. He said the bridge was safe.",
+            [("Jane Roe", "Jane Roe", "PERSON", None), ("John Doe", "John Doe", "PERSON", None)],
+            None,
+        ),
         # the gender given by a title decides
-        ("Mrs. Roe met Mr. Doe. He said the bridge was safe.", [("Roe", "Jane Roe", "PERSON", None), ("Doe", "John Doe", "PERSON", None)], "John Doe"),
+        (
+            "Mrs. Roe met Mr. Doe. He said the bridge was safe.",
+            [("Roe", "Jane Roe", "PERSON", None), ("Doe", "John Doe", "PERSON", None)],
+            "John Doe",
+        ),
         # nobody in reach
         ("The bridge is old. He said it was safe.", [], None),
     ],
@@ -189,14 +293,22 @@ def test_i_inside_a_quotation_is_its_speaker():
 @pytest.mark.parametrize(
     ("text", "mention", "expected"),
     [
-        ("Fictionland confirmed the troops had left.", ("Fictionland", "Fictionland", "GPE", None), ("Fictionland", "Fictionland", "government")),
+        (
+            "Fictionland confirmed the troops had left.",
+            ("Fictionland", "Fictionland", "GPE", None),
+            ("Fictionland", "Fictionland", "government"),
+        ),
         ("Roe said the troops had left.", ("Roe", "Jane Roe", "PERSON", None), ("Jane Roe", "Jane Roe", "person")),
         (
             "Gotham Widgets said the factory had closed.",
             ("Gotham Widgets", "Gotham Widgets Inc", "ORG", None),
             ("Gotham Widgets Inc", "Gotham Widgets Inc", "organisation"),
         ),
-        ("The NYT reported that the factory had closed.", ("NYT", "The New York Times", "ORG", None), ("The New York Times", "The New York Times", "outlet")),
+        (
+            "The NYT reported that the factory had closed.",
+            ("NYT", "The New York Times", "ORG", None),
+            ("The New York Times", "The New York Times", "outlet"),
+        ),
     ],
 )
 def test_named_sources_take_the_overlapping_mention(text, mention, expected):
@@ -209,7 +321,10 @@ def test_named_sources_take_the_overlapping_mention(text, mention, expected):
     ("text", "expected"),
     [
         ("The United States confirmed the troops had left.", ("United States", "government")),
-        ("The Ministry of Fictional Affairs said the troops had left.", ("Ministry of Fictional Affairs", "government")),
+        (
+            "The Ministry of Fictional Affairs said the troops had left.",
+            ("Ministry of Fictional Affairs", "government"),
+        ),
         ("Voice of America reported that the troops had left.", ("Voice of America", "outlet")),
         ("Jane Roe said the troops had left.", ("Jane Roe", "person")),
     ],
@@ -227,11 +342,21 @@ def test_named_sources_without_mentions(text, expected):
             "European Pravda with reference to Voice of America",
             [("European Pravda", "published", "outlet"), ("Voice of America", "with reference to", "outlet")],
         ),
-        ("European Pravda, citing Reuters", [("European Pravda", "published", "outlet"), ("Reuters", "citing", "outlet")]),
-        ("European Pravda; White House statement", [("European Pravda", "published", "outlet"), ("White House statement", ";", "document")]),
+        (
+            "European Pravda, citing Reuters",
+            [("European Pravda", "published", "outlet"), ("Reuters", "citing", "outlet")],
+        ),
+        (
+            "European Pravda; White House statement",
+            [("European Pravda", "published", "outlet"), ("White House statement", ";", "document")],
+        ),
         (
             "Ukrainska Pravda with reference to Reuters and CNN",
-            [("Ukrainska Pravda", "published", "outlet"), ("Reuters", "with reference to", "outlet"), ("CNN", "with reference to", "outlet")],
+            [
+                ("Ukrainska Pravda", "published", "outlet"),
+                ("Reuters", "with reference to", "outlet"),
+                ("CNN", "with reference to", "outlet"),
+            ],
         ),
         ("Reuters", [("Reuters", "published", "outlet")]),
     ],
@@ -247,7 +372,13 @@ def test_source_line_variants(credit, expected):
 
 
 def test_manifest_wire_is_metadata():
-    frame = run("Nothing is attributed here.", outlet="The Washington Post", via=["Associated Press"], credit=None, format="manifest")
+    frame = run(
+        "Nothing is attributed here.",
+        outlet="The Washington Post",
+        via=["Associated Press"],
+        credit=None,
+        format="manifest",
+    )
     assert list(frame[["level", "source", "cue", "source_kind"]].itertuples(index=False, name=None)) == [
         ("metadata", "The Washington Post", "published", "outlet"),
         ("metadata", "Associated Press", "wire", "outlet"),
@@ -273,7 +404,9 @@ def test_datelines(text, wire, written):
 
 
 def test_no_dateline_in_running_text():
-    assert run("The report (AP) was read. Officials in Washington said nothing.")["level"].tolist().count("dateline") == 0
+    assert (
+        run("The report (AP) was read. Officials in Washington said nothing.")["level"].tolist().count("dateline") == 0
+    )
 
 
 # -- the frame ----------------------------------------------------------------------------------------
@@ -281,14 +414,22 @@ def test_zero_articles_give_typed_columns():
     empty = pd.DataFrame({"article_id": pd.Series([], dtype="string"), "text": pd.Series([], dtype="string")})
     frame = attributions(empty, sentences=sentences(empty), mentions=pd.DataFrame())
     assert list(frame.columns) == list(ATTRIBUTION_COLUMNS)
-    assert {c: str(t) for c, t in frame.dtypes.items()} == {c: str(pd.Series([], dtype=t).dtype) for c, t in ATTRIBUTION_COLUMNS.items()}
+    assert {c: str(t) for c, t in frame.dtypes.items()} == {
+        c: str(pd.Series([], dtype=t).dtype) for c, t in ATTRIBUTION_COLUMNS.items()
+    }
 
 
 def test_batches_give_the_same_rows():
-    texts = ["Jane Roe said the bridge was old.", '"It is fine," the official said. The official added that it was new.']
+    texts = [
+        "Jane Roe said the bridge was old.",
+        '"It is fine," the official said. The official added that it was new.',
+    ]
     articles = pd.DataFrame({"article_id": ["a", "b"], "text": texts})
     together = attributions(articles, sentences=sentences(articles), mentions=pd.DataFrame())
-    apart = pd.concat([attributions(articles.iloc[[i]], sentences=sentences(articles.iloc[[i]]), mentions=None) for i in range(2)], ignore_index=True)
+    apart = pd.concat(
+        [attributions(articles.iloc[[i]], sentences=sentences(articles.iloc[[i]]), mentions=None) for i in range(2)],
+        ignore_index=True,
+    )
     pd.testing.assert_frame_equal(together, apart)
 
 
@@ -312,7 +453,10 @@ def test_quote_spans(text, expected):
     assert quote_spans(text) == expected
 
 
-@pytest.mark.parametrize(("surface", "expected"), [("the State Department's", "State Department"), ("Sen. Jane Roe", "Jane Roe"), ("Mr. Doe", "Doe")])
+@pytest.mark.parametrize(
+    ("surface", "expected"),
+    [("the State Department's", "State Department"), ("Sen. Jane Roe", "Jane Roe"), ("Mr. Doe", "Doe")],
+)
 def test_clean_name(surface, expected):
     assert clean_name(surface) == expected
 
@@ -359,7 +503,13 @@ def test_seed_the_official_said_is_resolved(seed_rows, seed_article):
 def test_seed_spans(seed_rows, seed_article):
     text = seed_article["text"]
     spans = {text[r.start : r.end] for r in seed_rows[seed_rows["level"] == "text"].itertuples()}
-    assert {"a White House official", "The New York Times", "the United States", "A White House representative", "the official"} <= spans
+    assert {
+        "a White House official",
+        "The New York Times",
+        "the United States",
+        "A White House representative",
+        "the official",
+    } <= spans
 
 
 @pytest.mark.parametrize(
@@ -379,24 +529,31 @@ def test_seed_article_contents(seed_rows, source, cue, content_start):
     ("text", "mentions", "title", "expected"),
     [
         # "the company said" after a named company: that company
-        ("Acme Corp cut 200 jobs. The company said demand fell.", [("Acme Corp", "Acme Corp", "ORG", None)], None, ("Acme Corp", "Acme Corp", "organisation")),
+        ("Acme Corp cut 200 jobs. The company said demand fell.", [("Acme Corp", "Acme Corp", "ORG", None)], None,
+         ("Acme Corp", "Acme Corp", "organisation")),
         # the latest organisation of that kind, not the latest organisation
         ("The Labour Ministry met Acme Corp. The ministry said talks went well.",
          [("Labour Ministry", "Labour Ministry", "ORG", None), ("Acme Corp", "Acme Corp", "ORG", None)], None,
          ("Labour Ministry", "Labour Ministry", "government")),
         ("Acme Corp sued the Gotham Bank. The bank said it would appeal.",
-         [("Acme Corp", "Acme Corp", "ORG", None), ("Gotham Bank", "Gotham Bank", "ORG", None)], None, ("Gotham Bank", "Gotham Bank", "organisation")),
+         [("Acme Corp", "Acme Corp", "ORG", None), ("Gotham Bank", "Gotham Bank", "ORG", None)], None,
+         ("Gotham Bank", "Gotham Bank", "organisation")),
         # named only in the title
         ("Profits fell, the company said.", [], "Acme Corp profits fall", ("Acme Corp", "Acme Corp", "organisation")),
         # nobody of that kind named: a generic source of its kind
         ("Profits fell, the company said.", [], None, ("company", None, "organisation")),
-        ("Acme Corp sued. The court said the case was closed.", [("Acme Corp", "Acme Corp", "ORG", None)], None, ("court", None, "government")),
+        ("Acme Corp sued. The court said the case was closed.", [("Acme Corp", "Acme Corp", "ORG", None)], None,
+         ("court", None, "government")),
     ],
 )  # fmt: skip
 def test_generic_sources_take_the_organisation_named_earlier(text, mentions, title, expected):
     rows = run(text, mentions, **({"title": title} if title else {}))
     row = rows[rows["level"] == "text"].iloc[-1]
-    assert (row["source"], None if pd.isna(row["source_entity"]) else row["source_entity"], row["source_kind"]) == expected
+    assert (
+        row["source"],
+        None if pd.isna(row["source_entity"]) else row["source_entity"],
+        row["source_kind"],
+    ) == expected
 
 
 def test_a_common_noun_opening_a_sentence_is_no_person():
@@ -422,7 +579,9 @@ def test_every_role_of_the_attribution_data_files_is_read():
 
     assert {r["role"] for r in read_rows("attribution_words")} == set(WORD_ROLES)
     lex = lexicon()
-    empty = [name for name in lex.__slots__ if not isinstance(getattr(lex, name), re.Pattern) and not getattr(lex, name)]
+    empty = [
+        name for name in lex.__slots__ if not isinstance(getattr(lex, name), re.Pattern) and not getattr(lex, name)
+    ]
     assert empty == []  # each role gave the lexicon words
     assert {r["kind"] for r in read_rows("source_nouns")} <= {*KINDS, "title"}
     assert {r["kind"] for r in read_rows("source_kinds")} <= set(KINDS)

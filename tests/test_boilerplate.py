@@ -16,7 +16,9 @@ _TOPICS = [
 _EDITORS = [("Ana Pol", "Bo Ek"), ("Cy Dunn", "Di Fox"), ("Ed Gale", "Flo Hart")]
 
 
-def _articles(n: int, outlet: str | None = "Harbour Wire", *, signoff: str = "Harbour", credits: bool = True) -> pd.DataFrame:
+def _articles(
+    n: int, outlet: str | None = "Harbour Wire", *, signoff: str = "Harbour", credits: bool = True
+) -> pd.DataFrame:
     texts, titles = [], []
     for i in range(n):
         topic = _TOPICS[i % len(_TOPICS)]
@@ -29,7 +31,14 @@ def _articles(n: int, outlet: str | None = "Harbour Wire", *, signoff: str = "Ha
             body += f"(Reporting by {reporter}; Editing by {editor})\n"
         texts.append(body + signoff)
         titles.append(f"{topic.title()} prices rise")
-    return pd.DataFrame({"article_id": [f"a{i}" for i in range(n)], "outlet": pd.Series([outlet] * n, dtype="string"), "title": titles, "text": texts})
+    return pd.DataFrame(
+        {
+            "article_id": [f"a{i}" for i in range(n)],
+            "outlet": pd.Series([outlet] * n, dtype="string"),
+            "title": titles,
+            "text": texts,
+        }
+    )
 
 
 def test_a_signoff_in_30_articles_of_one_outlet_is_boilerplate():
@@ -47,7 +56,9 @@ def test_two_articles_are_too_few():
 
 
 def test_outlets_are_counted_apart_and_unknown_outlets_as_one_corpus():
-    mixed = pd.concat([_articles(4, "North Post"), _articles(4, "South Post").assign(article_id=lambda f: "s" + f["article_id"])])
+    mixed = pd.concat(
+        [_articles(4, "North Post"), _articles(4, "South Post").assign(article_id=lambda f: "s" + f["article_id"])]
+    )
     assert boilerplate.find(mixed)[0].empty  # four each: under MIN_ARTICLES per outlet
     unknown = _articles(8, None)
     patterns, _ = boilerplate.find(unknown)
@@ -88,7 +99,9 @@ def test_sentences_skip_boilerplate():
     ]
 
 
-@pytest.mark.parametrize("line", ["Copyright 1987 Harbour Wire. All rights reserved.", "Read more: harbour.example/markets"])
+@pytest.mark.parametrize(
+    "line", ["Copyright 1987 Harbour Wire. All rights reserved.", "Read more: harbour.example/markets"]
+)
 def test_copyright_and_read_more_lines_group_across_years_and_links(line):
     articles = _articles(12, credits=False, signoff=line)
     if "Copyright" in line:
@@ -101,18 +114,25 @@ def test_load_corpus_marks_boilerplate_and_can_turn_it_off(tmp_path):
     from workbench import load_corpus
 
     articles = _articles(30)
-    table = pd.DataFrame({"date": [f"1987-03-{i % 28 + 1:02d}" for i in range(30)], "title": articles["title"], "text": articles["text"]})
+    table = pd.DataFrame(
+        {"date": [f"1987-03-{i % 28 + 1:02d}" for i in range(30)], "title": articles["title"], "text": articles["text"]}
+    )
     table.to_csv(tmp_path / "wire.csv", index=False)
     corpus = load_corpus(tmp_path / "wire.csv", cache=False)
     assert set(corpus.boilerplate["pattern"]) == {"Harbour", "(Reporting by X; Editing by X)"}
     assert corpus.boilerplate["outlet"].isna().all()  # no outlet column: one corpus
     first = corpus.articles.iloc[0]
     assert [first["text"][s:e] for _, s, e in first["sections"] if _ == "boilerplate"][-1] == "Harbour"
-    texts = [first["text"][s:e] for s, e in corpus.sentences.query("article_id == @first.article_id")[["start", "end"]].values]
+    texts = [
+        first["text"][s:e]
+        for s, e in corpus.sentences.query("article_id == @first.article_id")[["start", "end"]].values
+    ]
     assert not any("Harbour" in t or "Reporting" in t for t in texts)
     assert len(corpus.filter(start="1987-03-05").boilerplate) == 2
     plain = load_corpus(tmp_path / "wire.csv", cache=False, boilerplate=False)
-    assert plain.boilerplate.empty and not any(name == "boilerplate" for s in plain.articles["sections"] for name, *_ in s)
+    assert plain.boilerplate.empty and not any(
+        name == "boilerplate" for s in plain.articles["sections"] for name, *_ in s
+    )
 
 
 def test_stories_from_one_template_are_not_boilerplate():

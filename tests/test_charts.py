@@ -22,7 +22,10 @@ def test_safe(value, expected):
 
 def test_describe_filters():
     assert describe_filters({}) == "all articles"
-    assert describe_filters({"start": "2024-11-01", "outlets": ["<b>X</b>"]}) == "2024-11-01 to … · outlets: &lt;b&gt;X&lt;/b&gt;"
+    assert (
+        describe_filters({"start": "2024-11-01", "outlets": ["<b>X</b>"]})
+        == "2024-11-01 to … · outlets: &lt;b&gt;X&lt;/b&gt;"
+    )
 
 
 def test_single_date_axis_gets_a_week_and_day_wide_bars():

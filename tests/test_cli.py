@@ -50,13 +50,17 @@ def test_unknown_format_is_a_clean_error():
 
 def _body_html_table(tmp_path):
     table = tmp_path / "articles.csv"
-    table.write_text("date,headline,body_html\n2031-03-01,Talks,Zora Quillfeather said the talks went well.\n", encoding="utf-8")
+    table.write_text(
+        "date,headline,body_html\n2031-03-01,Talks,Zora Quillfeather said the talks went well.\n", encoding="utf-8"
+    )
     return table
 
 
 def test_columns_maps_a_table_column_on_ingest_and_check(tmp_path):
     table = _body_html_table(tmp_path)
-    assert json.loads(run("ingest", str(table), "--json", "--no-cache").output)["articles"] == 0  # no text column recognised
+    assert (
+        json.loads(run("ingest", str(table), "--json", "--no-cache").output)["articles"] == 0
+    )  # no text column recognised
     result = run("ingest", str(table), "--json", "--no-cache", "--columns", "body_html=text,headline=title")
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["articles"] == 1

@@ -8,10 +8,20 @@ from workbench.credits import parse_credit
 @pytest.mark.parametrize(
     ("line", "outlet", "cue", "via"),
     [
-        ("European Pravda with reference to Voice of America", "European Pravda", "with reference to", ["Voice of America"]),
+        (
+            "European Pravda with reference to Voice of America",
+            "European Pravda",
+            "with reference to",
+            ["Voice of America"],
+        ),
         ("European Pravda, citing Reuters", "European Pravda", "citing", ["Reuters"]),
         ("European Pravda; White House statement", "European Pravda", ";", ["White House statement"]),
-        ("Ukrainska Pravda with reference to Reuters and CNN", "Ukrainska Pravda", "with reference to", ["Reuters", "CNN"]),
+        (
+            "Ukrainska Pravda with reference to Reuters and CNN",
+            "Ukrainska Pravda",
+            "with reference to",
+            ["Reuters", "CNN"],
+        ),
         ("Reuters", "Reuters", None, []),
         (
             "European Pravda with reference to AP, AFP and Reuters",

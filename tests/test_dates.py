@@ -16,10 +16,24 @@ from workbench.sentences import sentences
 CASES = [
     # absolute forms
     ("The summit opened on 14 November 2024.", "2024-11-20", "14 November 2024", "2024-11-14", "2024-11-14", "day"),
-    ("The summit opened on the 14th of November 2024.", "2024-11-20", "the 14th of November 2024", "2024-11-14", "2024-11-14", "day"),
+    (
+        "The summit opened on the 14th of November 2024.",
+        "2024-11-20",
+        "the 14th of November 2024",
+        "2024-11-14",
+        "2024-11-14",
+        "day",
+    ),
     ("The summit opened on November 14, 2024.", "2024-11-20", "November 14, 2024", "2024-11-14", "2024-11-14", "day"),
     ("The summit opened on Nov. 14, 2024.", "2024-11-20", "Nov. 14, 2024", "2024-11-14", "2024-11-14", "day"),
-    ("The summit opened on Thursday, November 14, 2024.", "2024-11-20", "Thursday, November 14, 2024", "2024-11-14", "2024-11-14", "day"),
+    (
+        "The summit opened on Thursday, November 14, 2024.",
+        "2024-11-20",
+        "Thursday, November 14, 2024",
+        "2024-11-14",
+        "2024-11-14",
+        "day",
+    ),
     ("The summit opened on November 14.", "2024-11-20", "November 14", "2024-11-14", "2024-11-14", "day"),
     ("The file is dated 2024-11-14.", "2024-11-20", "2024-11-14", "2024-11-14", "2024-11-14", "day"),
     ("The file is dated 14.11.2024.", "2024-11-20", "14.11.2024", "2024-11-14", "2024-11-14", "day"),
@@ -32,10 +46,31 @@ CASES = [
     ("Prices peaked in mid-2022.", "2024-11-14", "mid-2022", "2022-01-01", "2022-12-31", "year"),
     ("Prices peaked at the end of 2009.", "2010-01-28", "the end of 2009", "2009-01-01", "2009-12-31", "year"),
     ("Profits rose in the first quarter.", "2024-11-14", "the first quarter", "2024-01-01", "2024-03-31", "quarter"),
-    ("Profits rose in the final quarter of 2009.", "2010-01-28", "the final quarter of 2009", "2009-10-01", "2009-12-31", "quarter"),
-    ("In the fourth quarter, sales were up.", "2010-01-28", "the fourth quarter", "2009-10-01", "2009-12-31", "quarter"),
+    (
+        "Profits rose in the final quarter of 2009.",
+        "2010-01-28",
+        "the final quarter of 2009",
+        "2009-10-01",
+        "2009-12-31",
+        "quarter",
+    ),
+    (
+        "In the fourth quarter, sales were up.",
+        "2010-01-28",
+        "the fourth quarter",
+        "2009-10-01",
+        "2009-12-31",
+        "quarter",
+    ),
     ("Sales were up in Q3 2024.", "2024-11-14", "Q3 2024", "2024-07-01", "2024-09-30", "quarter"),
-    ("The law passed in the spring of 2023.", "2024-11-14", "the spring of 2023", "2023-03-01", "2023-05-31", "quarter"),
+    (
+        "The law passed in the spring of 2023.",
+        "2024-11-14",
+        "the spring of 2023",
+        "2023-03-01",
+        "2023-05-31",
+        "quarter",
+    ),
     # relative forms, resolved against publication
     ("The minister resigned today.", "2024-11-14", "today", "2024-11-14", "2024-11-14", "day"),
     ("The minister resigned yesterday.", "2024-11-14", "yesterday", "2024-11-13", "2024-11-13", "day"),
@@ -74,7 +109,14 @@ CASES = [
     ("He spoke on New Year's Eve.", "2016-10-01", "New Year's Eve", "2015-12-31", "2015-12-31", "day"),
     ("Crime fell in the 1990s.", "2016-10-01", "the 1990s", "1990-01-01", "1999-12-31", "year"),
     ("The plant opens early next year.", "2016-10-01", "early next year", "2017-01-01", "2017-12-31", "year"),
-    ("The plant opens by the end of the year.", "2016-10-01", "the end of the year", "2016-01-01", "2016-12-31", "year"),
+    (
+        "The plant opens by the end of the year.",
+        "2016-10-01",
+        "the end of the year",
+        "2016-01-01",
+        "2016-12-31",
+        "year",
+    ),
     # year boundaries
     ("Last week, the talks stalled.", "2024-01-03", "Last week", "2023-12-25", "2023-12-31", "week"),
     ("The talks stalled in December.", "2024-01-03", "December", "2023-12-01", "2023-12-31", "month"),
@@ -91,16 +133,37 @@ CASES = [
     ("Yesterday the talks stalled.", "2024-01-01", "Yesterday", "2023-12-31", "2023-12-31", "day"),
     ("The talks stalled on 29 February.", "2024-03-05", "29 February", "2024-02-29", "2024-02-29", "day"),
     # dates written without a year (issue 9): nearest to publication unless the sentence says otherwise
-    ("The dividend is payable March 27, the company said.", "1987-03-02", "March 27", "1987-03-27", "1987-03-27", "day"),
+    (
+        "The dividend is payable March 27, the company said.",
+        "1987-03-02",
+        "March 27",
+        "1987-03-27",
+        "1987-03-27",
+        "day",
+    ),
     ("The dividend goes to holders of record March 13.", "1987-03-02", "March 13", "1987-03-13", "1987-03-13", "day"),
     ("The note is due January 15, the bank said.", "1986-12-20", "January 15", "1987-01-15", "1987-01-15", "day"),
-    ("The accord, scheduled to expire February 28, was extended.", "1987-03-02", "February 28", "1987-02-28", "1987-02-28", "day"),
+    (
+        "The accord, scheduled to expire February 28, was extended.",
+        "1987-03-02",
+        "February 28",
+        "1987-02-28",
+        "1987-02-28",
+        "day",
+    ),
     ("The plant reopens March 27, a spokesman said.", "1987-03-02", "March 27", "1987-03-27", "1987-03-27", "day"),
     ("The company said the merger will close March 27.", "1987-03-02", "March 27", "1987-03-27", "1987-03-27", "day"),
     ("The company said talks ended March 27.", "1987-11-02", "March 27", "1987-03-27", "1987-03-27", "day"),
     ("Talks ended April 27, the company said.", "1987-02-10", "April 27", "1986-04-27", "1986-04-27", "day"),
     ("The bank extended its offer to March 20.", "1987-03-02", "March 20", "1987-03-20", "1987-03-20", "day"),
-    ("The rate expires in the fourth quarter, the agency said.", "1987-03-02", "the fourth quarter", "1987-10-01", "1987-12-31", "quarter"),
+    (
+        "The rate expires in the fourth quarter, the agency said.",
+        "1987-03-02",
+        "the fourth quarter",
+        "1987-10-01",
+        "1987-12-31",
+        "quarter",
+    ),
     ("Sales rose 5 pct in February, the company said.", "1987-03-02", "February", "1987-02-01", "1987-02-28", "month"),
 ]
 
@@ -195,7 +258,13 @@ def _articles(rows):
 
 
 def test_table_columns_and_published_rows():
-    articles = _articles([("a", "2024-11-14", "Talks began. Last week, Kyiv said no."), ("b", None, "Yesterday it rained."), ("c", "2024-01-03", "")])
+    articles = _articles(
+        [
+            ("a", "2024-11-14", "Talks began. Last week, Kyiv said no."),
+            ("b", None, "Yesterday it rained."),
+            ("c", "2024-01-03", ""),
+        ]
+    )
     table = dates(articles, sentences=sentences(articles))
     assert list(table.columns) == DATE_COLUMNS
     published = table[table["kind"] == "published"]
@@ -218,7 +287,9 @@ def test_zero_articles_gives_typed_empty_table():
 def test_any_batch_gives_the_same_rows():
     articles = _articles([("a", "2024-11-14", "Last week it rained."), ("b", "2024-11-15", "On Tuesday it snowed.")])
     whole = dates(articles, sentences=sentences(articles))
-    parts = pd.concat([dates(articles.iloc[[i]], sentences=sentences(articles.iloc[[i]])) for i in range(2)], ignore_index=True)
+    parts = pd.concat(
+        [dates(articles.iloc[[i]], sentences=sentences(articles.iloc[[i]])) for i in range(2)], ignore_index=True
+    )
     pd.testing.assert_frame_equal(whole, parts)
 
 
@@ -229,7 +300,12 @@ def test_seed_article(seed_corpus):
     last_week = table[table["expression"] == "Last week"]
     assert len(last_week) == 1
     row = last_week.iloc[0]
-    assert (str(row["date_start"].date()), str(row["date_end"].date()), row["granularity"], row["kind"]) == ("2024-11-04", "2024-11-10", "week", "relative")
+    assert (str(row["date_start"].date()), str(row["date_end"].date()), row["granularity"], row["kind"]) == (
+        "2024-11-04",
+        "2024-11-10",
+        "week",
+        "relative",
+    )
     text = seed_corpus.articles.iloc[0]["text"]
     assert text[row["start"] : row["end"]] == "Last week"
 
@@ -238,7 +314,9 @@ def test_seed_article(seed_corpus):
 def test_polnear_weekdays_follow_tense(polnear_corpus):
     # "Sanders promised Monday ..." in an article of Monday 9 November 2015 is that Monday
     table = polnear_corpus.dates
-    article = polnear_corpus.articles[polnear_corpus.articles["article_id"].str.startswith("huff-post_2015-11-09_bernie-sanders-promises")]
+    article = polnear_corpus.articles[
+        polnear_corpus.articles["article_id"].str.startswith("huff-post_2015-11-09_bernie-sanders-promises")
+    ]
     rows = table[(table["article_id"] == article.iloc[0]["article_id"]) & (table["expression"] == "Monday")]
     assert not rows.empty and (rows["date_start"] == pd.Timestamp("2015-11-09")).all()
 
@@ -248,7 +326,9 @@ def test_boilerplate_holds_no_dates():
 
     goods = ["Grain", "Oil", "Gold", "Tin", "Wool", "Rice"]
     texts = [f"{g} prices rose {i} pct in March.\nCopyright {1980 + i} Harbour Wire" for i, g in enumerate(goods)]
-    articles = pd.DataFrame({"article_id": [f"a{i}" for i in range(6)], "published": pd.to_datetime(["1987-03-02"] * 6), "text": texts})
+    articles = pd.DataFrame(
+        {"article_id": [f"a{i}" for i in range(6)], "published": pd.to_datetime(["1987-03-02"] * 6), "text": texts}
+    )
     marked, patterns = mark(articles)
     assert patterns["pattern"].tolist() == ["Copyright 0 Harbour Wire"]
     table = dates(marked, sentences=sentences(marked))

@@ -28,7 +28,9 @@ def run_folder(tmp_path, monkeypatch):
 
 
 def figure() -> go.Figure:
-    return go.Figure(go.Bar(x=["a", "b"], y=[1, 2]), layout={"title": {"text": "Quotes per source<br><sup>all articles</sup>"}})
+    return go.Figure(
+        go.Bar(x=["a", "b"], y=[1, 2]), layout={"title": {"text": "Quotes per source<br><sup>all articles</sup>"}}
+    )
 
 
 def test_live_session_inlines_plotly_once_and_writes_nothing(shown, tmp_path, monkeypatch):
@@ -52,7 +54,9 @@ def test_report_run_loads_plotly_from_the_run_folder_and_writes_the_data(shown, 
 
 
 def test_a_large_table_says_how_much_it_shows_and_links_all_of_it(shown, run_folder):
-    frame = pd.DataFrame({"source": [f"source {i}" for i in range(3_000)], "content": ["a claim, " * 20] * 3_000}, index=range(5, 3_005))
+    frame = pd.DataFrame(
+        {"source": [f"source {i}" for i in range(3_000)], "content": ["a claim, " * 20] * 3_000}, index=range(5, 3_005)
+    )
     frame.loc[7, "content"] = "x" * (display.MAX_CELL_CHARS + 500)
     display.show_table(frame, caption="Every quote", name="quotes", max_chars=50_000)
     note = shown[-1]
@@ -64,7 +68,10 @@ def test_a_large_table_says_how_much_it_shows_and_links_all_of_it(shown, run_fol
 
 
 def test_small_table_shows_every_row_without_index_and_wraps_text(shown, run_folder):
-    frame = pd.DataFrame({"source": ["Zora"], "content": ["She said:\nthe talks went well, and the council agreed to meet again."]}, index=[42])
+    frame = pd.DataFrame(
+        {"source": ["Zora"], "content": ["She said:\nthe talks went well, and the council agreed to meet again."]},
+        index=[42],
+    )
     display.show_table(frame, caption="Quotes", name="quotes")
     page = "".join(shown)
     assert display.TABLE_CSS in page and "workbench-table" in page and "workbench-text" in page
@@ -87,11 +94,20 @@ def test_tables_of_one_page_share_a_budget(shown, run_folder, monkeypatch):
     display.show_table(frame, name="second", max_chars=80_000)
     display.show_table(frame, name="third", max_chars=80_000)
     notes = [html for html in shown if "workbench-download" in html and "Full table" in html]
-    assert ["Showing 800 of 2,000" in notes[0], "Showing 200 of 2,000" in notes[1], "Showing 100 of 2,000" in notes[2]] == [True] * 3
+    assert [
+        "Showing 800 of 2,000" in notes[0],
+        "Showing 200 of 2,000" in notes[1],
+        "Showing 100 of 2,000" in notes[2],
+    ] == [True] * 3
 
 
 def test_empty_columns_are_left_out_of_the_page_not_the_csv(shown, run_folder):
-    frame = pd.DataFrame({"outlet": pd.array([None, None], dtype="string"), "content": ["a long quote " * 5, "another long quote " * 5]})
+    frame = pd.DataFrame(
+        {"outlet": pd.array([None, None], dtype="string"), "content": ["a long quote " * 5, "another long quote " * 5]}
+    )
     display.show_table(frame, name="no-outlets")
     assert list(display._fit(frame, 10_000)[0].columns) == ["content"]  # what itables is given
-    assert list(pd.read_csv(run_folder / "data" / "20-source-attribution" / "no-outlets.csv").columns) == ["outlet", "content"]
+    assert list(pd.read_csv(run_folder / "data" / "20-source-attribution" / "no-outlets.csv").columns) == [
+        "outlet",
+        "content",
+    ]

@@ -25,7 +25,19 @@ def test_seed_evidence(seed_corpus):
 def test_evidence_table(seed_corpus):
     pairs = cooccurrence(seed_corpus, level="sentence", measure="npmi")
     table = evidence_table(seed_corpus, pairs, top_n=2, per_pair=1, measure="npmi")
-    assert list(table.columns) == ["entity_a", "entity_b", "count", "articles", "npmi", "first_seen", "outlets", "evidence"]
+    assert list(table.columns) == [
+        "entity_a",
+        "entity_b",
+        "count",
+        "articles",
+        "npmi",
+        "first_seen",
+        "outlets",
+        "evidence",
+    ]
     assert len(table) == min(2, len(pairs))
-    assert table[["entity_a", "entity_b"]].values.tolist() == pairs[["entity_a", "entity_b"]].astype(str).head(2).values.tolist()
+    assert (
+        table[["entity_a", "entity_b"]].values.tolist()
+        == pairs[["entity_a", "entity_b"]].astype(str).head(2).values.tolist()
+    )
     assert evidence_table(seed_corpus, pairs.iloc[:0]).empty

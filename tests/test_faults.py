@@ -16,7 +16,9 @@ from workbench.sentences import split
 
 
 def one_article(folder, body: str):
-    (folder / "hostile.txt").write_text(f"date 2031-01-01 A fictional lead.\n\nSource: Velmora Courier\n\nDetails: {body}\n")
+    (folder / "hostile.txt").write_text(
+        f"date 2031-01-01 A fictional lead.\n\nSource: Velmora Courier\n\nDetails: {body}\n"
+    )
     return load_corpus(folder, cache=False)
 
 
@@ -88,7 +90,9 @@ def test_spacy_backend_reads_a_text_over_its_max_length_in_pieces(tmp_path):
     from workbench.ner import spacy_backend
 
     nlp = spacy.blank("en")
-    nlp.add_pipe("entity_ruler").add_patterns([{"label": "PERSON", "pattern": "Anna Berg"}, {"label": "GPE", "pattern": "Velmora"}])
+    nlp.add_pipe("entity_ruler").add_patterns(
+        [{"label": "PERSON", "pattern": "Anna Berg"}, {"label": "GPE", "pattern": "Velmora"}]
+    )
     nlp.to_disk(tmp_path / "pipeline")
     name = str(tmp_path / "pipeline")
     spacy_backend.load(name).max_length = 50  # as if the text were over 1,000,000 characters

@@ -20,8 +20,15 @@ def corpus_with(n_articles: int, mentions: list[tuple[int, str]]) -> Corpus:
             "n_words": [10] * n_articles,
         }
     )
-    rows = pd.DataFrame([(f"a{i}", 0, e, "PERSON", 0, 0) for i, e in mentions], columns=["article_id", "sentence", "entity", "type", "start", "end"])
-    return Corpus(articles, problems_frame([]), tables={"mentions": rows.astype({"article_id": "string", "entity": "string", "type": "string"})})
+    rows = pd.DataFrame(
+        [(f"a{i}", 0, e, "PERSON", 0, 0) for i, e in mentions],
+        columns=["article_id", "sentence", "entity", "type", "start", "end"],
+    )
+    return Corpus(
+        articles,
+        problems_frame([]),
+        tables={"mentions": rows.astype({"article_id": "string", "entity": "string", "type": "string"})},
+    )
 
 
 def test_a_name_in_most_articles_is_never_the_default_focus():
@@ -40,9 +47,14 @@ def test_small_corpora_have_no_boilerplate():
 
 def test_counts_can_be_given_for_sources():
     corpus = corpus_with(40, [])
-    assert default_focus(corpus, ["AP", "a White House official"], articles={"AP": 39, "a White House official": 3}) == "a White House official"
+    assert (
+        default_focus(corpus, ["AP", "a White House official"], articles={"AP": 39, "a White House official": 3})
+        == "a White House official"
+    )
 
 
-@pytest.mark.parametrize(("articles", "expected"), [(0, 1), (19, 1), (20, 2), (199, 2), (925, 3), (9_999, 5), (20_000, 10)])
+@pytest.mark.parametrize(
+    ("articles", "expected"), [(0, 1), (19, 1), (20, 2), (199, 2), (925, 3), (9_999, 5), (20_000, 10)]
+)
 def test_min_count_grows_with_the_corpus(articles, expected):
     assert default_min_count(articles) == expected

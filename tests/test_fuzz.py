@@ -29,24 +29,33 @@ pytestmark = pytest.mark.fuzz
 #: Pieces news text is made of, so that the search reaches names, quotes, dates and sentence ends.
 FRAGMENTS = [
     "Anna Berg", "Velmora", "Russia", "Ukraine", "the United States", "U.S.", "Mr.", "Dr. ", "Northwind Wire",
-    " said", " told reporters", " according to ", ", said ", "\"", "“", "”", "'", "‘", "’", "«", "»", "(", ")", "-", "—",
-    ". ", "? ", "! ", "...", "…", "\n", "\n\n", "\t", "\u00a0", "\u2028", " ", ",", ":", ";",
+    " said", " told reporters", " according to ", ", said ", "\"", "“", "”", "'", "‘", "’", "«", "»", "(", ")", "-",
+    "—", ". ", "? ", "! ", "...", "…", "\n", "\n\n", "\t", "\u00a0", "\u2028", " ", ",", ":", ";",
     "last week", "next year", "on Monday", "in March", "14 November 2024", "2024-11-14", "1.1.2300", "9999", "mid-2022",
-    "yesterday", "two days ago", "the first quarter", "0", "42", "%", "€", "Zelensky’s", "Café", "ВВС", "北京", "\u0301",
+    "yesterday", "two days ago", "the first quarter", "0", "42", "%", "€", "Zelensky’s", "Café", "ВВС", "北京",
+    "\u0301",
 ]  # fmt: skip
 
 #: Texts as readers give them: never empty or only white space (those become ``no_text`` problems).
-texts = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=8)), min_size=1, max_size=60).map("".join).filter(str.strip)
+texts = (
+    st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=8)), min_size=1, max_size=60)
+    .map("".join)
+    .filter(str.strip)
+)
 published = st.one_of(
-    st.none(), st.dates(min_value=pd.Timestamp("0001-01-02").date(), max_value=pd.Timestamp("9999-12-30").date()).map(pd.Timestamp)
+    st.none(),
+    st.dates(min_value=pd.Timestamp("0001-01-02").date(), max_value=pd.Timestamp("9999-12-30").date()).map(
+        pd.Timestamp
+    ),
 )
 
 
 def articles_of(items: list[tuple[str, pd.Timestamp | None]]) -> pd.DataFrame:
     """An articles frame as ``load_corpus`` makes it, one article per (text, published)."""
     records = [
-        {"article_id": f"a{i}", "published": p, "outlet": "Velmora Courier", "via": [], "title": None, "lead": text[:80],
-         "text": text, "sections": [("body", 0, len(text))], "path": f"a{i}.txt", "format": "seed", "url": None, "credit": None, "_unit": f"a{i}"}
+        {"article_id": f"a{i}", "published": p, "outlet": "Velmora Courier", "via": [], "title": None,
+         "lead": text[:80], "text": text, "sections": [("body", 0, len(text))], "path": f"a{i}.txt", "format": "seed",
+         "url": None, "credit": None, "_unit": f"a{i}"}
         for i, (text, p) in enumerate(items)
     ]  # fmt: skip
     table, _ = ingest._finish(ingest._records_table(records))
@@ -78,8 +87,17 @@ def test_every_table_computes_for_any_text(items):
     for name, table in every_table(articles).items():
         assert isinstance(table, pd.DataFrame), name
         assert set(table["article_id"]) <= set(lengths), name
-        for start, end in (("start", "end"), ("source_start", "source_end"), ("content_start", "content_end"), ("cue_start", "cue_end")):
+        for start, end in (
+            ("start", "end"),
+            ("source_start", "source_end"),
+            ("content_start", "content_end"),
+            ("cue_start", "cue_end"),
+        ):
             if start in table.columns and end in table.columns:
                 spans = table[[start, end, "article_id"]].dropna()
                 n = spans["article_id"].map(lengths).astype("int64")
-                assert ((spans[start] >= 0) & (spans[start] <= spans[end]) & (spans[end] <= n)).all(), (name, start, spans)
+                assert ((spans[start] >= 0) & (spans[start] <= spans[end]) & (spans[end] <= n)).all(), (
+                    name,
+                    start,
+                    spans,
+                )

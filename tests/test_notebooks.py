@@ -21,7 +21,9 @@ from workbench import config
 NOTEBOOKS = reportkit.project_notebooks()
 IDS = [p.stem for p in NOTEBOOKS]
 #: How a notebook says plainly that nothing matched ("No articles match the filters", "0 articles", ...).
-SAYS_EMPTY = re.compile(r"\bno\b[^.<]{0,40}\barticles?\b|\b0 articles\b|\bnothing to (show|count|draw)\b", re.IGNORECASE)
+SAYS_EMPTY = re.compile(
+    r"\bno\b[^.<]{0,40}\barticles?\b|\b0 articles\b|\bnothing to (show|count|draw)\b", re.IGNORECASE
+)
 
 pytestmark = pytest.mark.slow
 

@@ -23,7 +23,12 @@ MENTIONS = pd.DataFrame(
     ],
     columns=["article_id", "sentence", "entity", "type"],
 )  # fmt: skip
-ARTICLES = pd.DataFrame({"article_id": ["a1", "a2", "a3", "a4"], "published": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-15", "2024-01-16"])})
+ARTICLES = pd.DataFrame(
+    {
+        "article_id": ["a1", "a2", "a3", "a4"],
+        "published": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-15", "2024-01-16"]),
+    }
+)
 DATED = Corpus(ARTICLES, pd.DataFrame(), tables={"mentions": MENTIONS})
 
 
@@ -85,7 +90,10 @@ def test_sorted_by_measure(measure):
 def test_per_week(freq):
     pairs = cooccurrence(DATED, min_count=1, freq=freq)
     assert list(pairs.columns) == ["period", *PAIR_COLUMNS]
-    weeks = {(str(p.date()), a, b): c for p, a, b, c in zip(pairs["period"], pairs["entity_a"], pairs["entity_b"], pairs["count"], strict=True)}
+    weeks = {
+        (str(p.date()), a, b): c
+        for p, a, b, c in zip(pairs["period"], pairs["entity_a"], pairs["entity_b"], pairs["count"], strict=True)
+    }
     assert weeks[("2024-01-01", "Ada Quill", "Borduria")] == 2
     assert weeks[("2024-01-15", "Borduria", "Zembla Mining")] == 1
 
@@ -127,14 +135,22 @@ def test_partners_agree_with_pairs():
     assert first["npmi"] == pytest.approx(row["npmi"])
     assert partners(MENTIONS, "Nobody").empty
     assert partners(MENTIONS, "Borduria", min_count=1, top_n=1)["partner"].tolist() == ["Ada Quill"]
-    assert partners(MENTIONS, "Borduria")["partner"].tolist() == ["Ada Quill", "Zembla Mining"]  # min_count 2, as everywhere
+    assert partners(MENTIONS, "Borduria")["partner"].tolist() == [
+        "Ada Quill",
+        "Zembla Mining",
+    ]  # min_count 2, as everywhere
     assert partners(MENTIONS, "Ada Quill")["partner"].tolist() == ["Borduria"]
 
 
 def test_seed_pairs(seed_corpus):
     pairs = cooccurrence(seed_corpus, level="sentence", min_count=1)
     got = set(zip(pairs["entity_a"].astype(str), pairs["entity_b"].astype(str), strict=True))
-    assert {("Joe Biden", "Xi Jinping"), ("North Korea", "Russia"), ("China", "Russia"), ("Kursk Oblast", "North Korea")} <= got
+    assert {
+        ("Joe Biden", "Xi Jinping"),
+        ("North Korea", "Russia"),
+        ("China", "Russia"),
+        ("Kursk Oblast", "North Korea"),
+    } <= got
 
 
 def test_corpus_filter_keeps_pairs_consistent(seed_corpus):
@@ -162,7 +178,9 @@ def test_charts_escape_names_and_state_the_measure(chart):
         "top_entities": lambda: charts.top_entities(frequencies(mentions), filters="all articles"),
         "heatmap": lambda: charts.heatmap(pairs, frequencies(mentions)["entity"].astype(str).tolist(), measure="npmi"),
         "network": lambda: charts.network(graph(mentions, min_count=1, measure="npmi"), measure="npmi"),
-        "partners_bar": lambda: charts.partners_bar(partners(mentions, "Borduria", min_count=1, measure="npmi"), "Borduria", measure="npmi"),
+        "partners_bar": lambda: charts.partners_bar(
+            partners(mentions, "Borduria", min_count=1, measure="npmi"), "Borduria", measure="npmi"
+        ),
     }
     fig = figures[chart]()
     dumped = fig.to_json()

@@ -18,7 +18,12 @@ def test_frequencies():
 
 def test_rank_by_articles():
     # Ada Quill: 3 mentions in 2 articles; Borduria: 3 in 3; Zembla Mining: 2 in 2; Cato Reyes: 1 in 1
-    assert frequencies(MENTIONS, measure="articles")["entity"].tolist() == ["Borduria", "Ada Quill", "Zembla Mining", "Cato Reyes"]
+    assert frequencies(MENTIONS, measure="articles")["entity"].tolist() == [
+        "Borduria",
+        "Ada Quill",
+        "Zembla Mining",
+        "Cato Reyes",
+    ]
     tie = pd.DataFrame({"article_id": ["a", "b"], "sentence": [0, 0], "entity": ["Zed", "Abe"], "type": ["GPE", "GPE"]})
     assert frequencies(tie, measure="articles", top_n=1)["entity"].tolist() == ["Abe"]  # ties: alphabetical
 

@@ -75,7 +75,9 @@ def test_load_corpus_returns_and_reports_every_file(data):
         corpus = load_corpus(folder, cache=False)
         for i, (_, suffix) in enumerate(data):
             name = str(Path(folder) / f"f{i}{suffix}")
-            from_file = corpus.articles["path"].str.startswith(name).sum() + corpus.errors["path"].str.startswith(name).sum()
+            from_file = (
+                corpus.articles["path"].str.startswith(name).sum() + corpus.errors["path"].str.startswith(name).sum()
+            )
             assert from_file > 0, f"{name} gave neither articles nor problems"
         for row in corpus.articles.itertuples():
             check_records([{"text": row.text, "sections": row.sections}], row.path)

@@ -1,4 +1,4 @@
-"""workbench.reports.parameters: choosing notebooks, ``-p`` values, parameters files, checks against each parameters cell.
+"""workbench.reports.parameters: choosing notebooks, ``-p`` values, parameters files, checks against parameters cells.
 
 Uses the purpose-built notebooks in tests/fixtures/notebooks; nothing here executes a notebook.
 """
@@ -78,7 +78,9 @@ def test_cli_unknown_parameter_exits_2(tmp_path):
 
 
 def test_cli_missing_corpus_is_a_clear_error(tmp_path):
-    result = CliRunner().invoke(main, ["report", SUCCEEDS, "--out", str(tmp_path / "r"), "--corpus", str(tmp_path / "nowhere")])
+    result = CliRunner().invoke(
+        main, ["report", SUCCEEDS, "--out", str(tmp_path / "r"), "--corpus", str(tmp_path / "nowhere")]
+    )
     assert result.exit_code == 2
     assert "corpus path does not exist" in result.output
     assert not (tmp_path / "r").exists()
@@ -90,7 +92,10 @@ def test_unknown_notebook_lists_the_available_ones(tmp_path):
 
 
 def test_find_notebooks_by_prefix_and_default_selection(tmp_path):
-    assert [p.stem for p in reports.find_notebooks(["plo", "succeeds.ipynb"], folder=NOTEBOOKS)] == ["plotly", "succeeds"]
+    assert [p.stem for p in reports.find_notebooks(["plo", "succeeds.ipynb"], folder=NOTEBOOKS)] == [
+        "plotly",
+        "succeeds",
+    ]
     live = nbformat.v4.new_notebook(metadata={"workbench": {"report": False}})
     nbformat.write(live, tmp_path / "00-live.ipynb")
     nbformat.write(nbformat.v4.new_notebook(), tmp_path / "10-report.ipynb")

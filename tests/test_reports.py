@@ -1,7 +1,8 @@
-"""workbench.reports and ``workbench report``: runs, layout, offline HTML, failures, locking (parameters: test_report_parameters.py).
+"""workbench.reports and ``workbench report``: runs, layout, offline HTML, failures, locking.
 
 Uses the purpose-built notebooks in tests/fixtures/notebooks (one succeeds, one raises, one draws two
 plotly charts, one shows an itables table), never the analysis notebooks, which test_notebooks.py runs.
+The parameters are tested in test_report_parameters.py.
 """
 
 from __future__ import annotations
@@ -59,7 +60,8 @@ def test_run_layout(good_run):
     assert result.folder == folder
     names = sorted(p.name for p in folder.iterdir())
     assert names == [
-        folders.RUN_MARKER, "assets", "data", "itables.html", "itables.ipynb", "plotly.html", "plotly.ipynb", "run.json", "succeeds.html", "succeeds.ipynb"
+        folders.RUN_MARKER, "assets", "data", "itables.html", "itables.ipynb", "plotly.html", "plotly.ipynb",
+        "run.json", "succeeds.html", "succeeds.ipynb"
     ]  # fmt: skip
     assert sorted(str(p.relative_to(folder)) for p in (folder / "data").rglob("*.csv")) == [
         "data/itables/articles-fixture.csv", "data/plotly/articles-per-outlet.csv"
@@ -77,8 +79,12 @@ def test_reports_are_offline(good_run):
     _, result = good_run
     for name in ("plotly", "itables", "succeeds"):
         page = (result.folder / f"{name}.html").read_text(encoding="utf-8")
-        # the only scripts loaded by src are plotly.js and the itables bundle, from the run folder (relative: file: when opened)
-        assert set(re.findall(r"<script[^>]+src=\"([^\"]*)\"", page)) <= {"assets/plotly.min.js", "assets/itables.js"}, name
+        # the only scripts loaded by src are plotly.js and the itables bundle, from the run folder
+        # (relative: file: when opened)
+        assert set(re.findall(r"<script[^>]+src=\"([^\"]*)\"", page)) <= {
+            "assets/plotly.min.js",
+            "assets/itables.js",
+        }, name
         assert not re.search(r"<link[^>]+href=\"?https?:", page), name
         # the embedded libraries mention URLs in their code; the page around them must fetch nothing
         markup = re.sub(r"(?s)<script\b[^>]*>.*?</script>", "<script></script>", page)
@@ -108,7 +114,10 @@ def test_executed_notebooks_carry_no_library(good_run):
 def test_data_behind_charts_and_tables_is_linked(good_run):
     _, result = good_run
     page = (result.folder / "plotly.html").read_text(encoding="utf-8")
-    assert re.search(r'<a download[^>]* href="data/plotly/articles-per-outlet.csv"', page) and "Data behind this chart" in page
+    assert (
+        re.search(r'<a download[^>]* href="data/plotly/articles-per-outlet.csv"', page)
+        and "Data behind this chart" in page
+    )
     table = (result.folder / "itables.html").read_text(encoding="utf-8")
     assert re.search(r'<a download[^>]* href="data/itables/articles-fixture.csv"', table) and "All 1 rows" in table
     rows = (result.folder / "data" / "itables" / "articles-fixture.csv").read_text(encoding="utf-8").splitlines()
@@ -123,7 +132,9 @@ def test_self_contained_report_inlines_the_libraries(tmp_path):
     assert len(page.encode()) < 8_000_000
     assert not (result.folder / "assets").exists()
     table = (result.folder / "itables.html").read_text(encoding="utf-8")
-    assert not re.search(r"<script[^>]+src=", table) and table.index("window.__workbench_dt_js = ") < table.index("injectModule(window.__workbench_dt_js)")
+    assert not re.search(r"<script[^>]+src=", table) and table.index("window.__workbench_dt_js = ") < table.index(
+        "injectModule(window.__workbench_dt_js)"
+    )
 
 
 def test_itables_bundle_loaded_from_the_run_folder(good_run):
@@ -152,12 +163,16 @@ def test_report_has_provenance_header_and_no_code(good_run):
 def test_index_lists_runs_with_links(good_run):
     out, result = good_run
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert f'href="{result.run_id}/plotly.html"' in index and "(latest)" in index and "start=&#39;2024-01-01&#39;" in index
+    assert (
+        f'href="{result.run_id}/plotly.html"' in index and "(latest)" in index and "start=&#39;2024-01-01&#39;" in index
+    )
 
 
 def test_if_changed_skips_an_identical_run(good_run):
     out, result = good_run
-    again = reports.run_reports([PLOTLY, ITABLES, SUCCEEDS], out=out, parameters={"start": "2024-01-01"}, if_changed=True)
+    again = reports.run_reports(
+        [PLOTLY, ITABLES, SUCCEEDS], out=out, parameters={"start": "2024-01-01"}, if_changed=True
+    )
     assert again.status == "skipped" and result.run_id in again.message
     assert len(reports.list_runs(out)) == 1
 
@@ -186,7 +201,11 @@ def test_failed_notebook_keeps_previous_run_and_latest(tmp_path):
     runs = reports.list_runs(out)
     assert [r["status"] for r in runs] == ["failed", "ok"]
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert "raises failed" in index and "raises.failed.ipynb" in index and "cell #5: ValueError: planned failure in the fixture" in index
+    assert (
+        "raises failed" in index
+        and "raises.failed.ipynb" in index
+        and "cell #5: ValueError: planned failure in the fixture" in index
+    )
 
 
 def test_fail_fast_stops_starting_notebooks(tmp_path):
@@ -228,7 +247,9 @@ def test_second_run_exits_with_a_clear_message_while_locked(tmp_path):
 def fake_runs(monkeypatch, outcomes=None):
     outcomes = iter(outcomes) if outcomes else None
     monkeypatch.setattr(
-        run_module, "_execute_all", lambda paths, *a, **k: [reports.NotebookResult(p.stem, next(outcomes) if outcomes else "ok") for p in paths]
+        run_module,
+        "_execute_all",
+        lambda paths, *a, **k: [reports.NotebookResult(p.stem, next(outcomes) if outcomes else "ok") for p in paths],
     )
 
 
@@ -259,9 +280,15 @@ def test_refuses_a_non_empty_folder_it_did_not_make(tmp_path, monkeypatch):
     before = tree_digest(tmp_path)
     with pytest.raises(WorkbenchError, match="not a workbench reports folder"):
         reports.run_reports([SUCCEEDS], out=tmp_path)
-    assert tree_digest(tmp_path) == before and sorted(p.name for p in tmp_path.iterdir()) == [".tmp-build", "index.html", "thesis.docx"]
+    assert tree_digest(tmp_path) == before and sorted(p.name for p in tmp_path.iterdir()) == [
+        ".tmp-build",
+        "index.html",
+        "thesis.docx",
+    ]
     result = invoke(SUCCEEDS, "--out", str(tmp_path))
-    assert result.exit_code == 2 and "not a workbench reports folder" in result.output and tree_digest(tmp_path) == before
+    assert (
+        result.exit_code == 2 and "not a workbench reports folder" in result.output and tree_digest(tmp_path) == before
+    )
 
 
 def test_an_empty_or_new_folder_is_claimed(tmp_path, monkeypatch):
@@ -279,12 +306,16 @@ def test_keep_never_deletes_a_folder_for_its_run_json(tmp_path, monkeypatch):
     # another tool's results, put into the reports folder later, with a run.json of its own
     other = tmp_path / "20000101-000000-beef"
     other.mkdir()
-    (other / "run.json").write_text(json.dumps({"run_id": "x", "started": "2000-01-01T00:00:00", "status": "ok"}), encoding="utf-8")
+    (other / "run.json").write_text(
+        json.dumps({"run_id": "x", "started": "2000-01-01T00:00:00", "status": "ok"}), encoding="utf-8"
+    )
     (other / "results.csv").write_text("a,b\n1,2\n", encoding="utf-8")
     # a copied run folder, marker included, that the workbench never recorded
     copied = tmp_path / "20000101-000000-copy"
     copied.mkdir()
-    (copied / folders.RUN_MARKER).write_text((first.folder / folders.RUN_MARKER).read_text(encoding="utf-8"), encoding="utf-8")
+    (copied / folders.RUN_MARKER).write_text(
+        (first.folder / folders.RUN_MARKER).read_text(encoding="utf-8"), encoding="utf-8"
+    )
     (copied / "run.json").write_text(json.dumps({"started": "1999-01-01T00:00:00"}), encoding="utf-8")
     for _ in range(2):
         reports.run_reports([SUCCEEDS], out=tmp_path, keep=1)
@@ -339,7 +370,18 @@ def test_latest_falls_back_to_a_pointer_file(tmp_path, monkeypatch):
 def test_report_help_lists_the_options():
     result = CliRunner().invoke(main, ["report", "--help"])
     assert result.exit_code == 0
-    options = ("--corpus", "--from", "--to", "-p, --parameter", "-f, --parameters-file", "--out", "--if-changed", "--fail-fast", "--wait", "--keep")
+    options = (
+        "--corpus",
+        "--from",
+        "--to",
+        "-p, --parameter",
+        "-f, --parameters-file",
+        "--out",
+        "--if-changed",
+        "--fail-fast",
+        "--wait",
+        "--keep",
+    )
     for option in (*options, "--self-contained", "--columns"):
         assert option in result.output
 
@@ -347,7 +389,10 @@ def test_report_help_lists_the_options():
 def test_live_widgets_become_a_note_in_reports():
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell("panel")
-    view = {"application/vnd.jupyter.widget-view+json": {"model_id": "abc", "version_major": 2}, "text/plain": "VBox(children=(...))"}
+    view = {
+        "application/vnd.jupyter.widget-view+json": {"model_id": "abc", "version_major": 2},
+        "text/plain": "VBox(children=(...))",
+    }
     cell.outputs = [nbformat.v4.new_output("display_data", data=view)]
     nb.cells.append(cell)
     page = reports.export_html(nb, title="live")
@@ -355,19 +400,35 @@ def test_live_widgets_become_a_note_in_reports():
 
 
 def test_if_changed_runs_again_when_parameters_or_corpus_change(tmp_path, monkeypatch):
-    monkeypatch.setattr(run_module, "_execute_all", lambda paths, plan, *a, **k: [reports.NotebookResult(p.stem, "ok") for p in paths])
+    monkeypatch.setattr(
+        run_module, "_execute_all", lambda paths, plan, *a, **k: [reports.NotebookResult(p.stem, "ok") for p in paths]
+    )
     first = reports.run_reports([SUCCEEDS], out=tmp_path, if_changed=True)
     assert first.status == "ok"  # nothing to compare with yet
     assert reports.run_reports([SUCCEEDS], out=tmp_path, if_changed=True).status == "skipped"
     assert reports.run_reports([SUCCEEDS], out=tmp_path, parameters={"label": "other"}, if_changed=True).status == "ok"
-    assert reports.run_reports([SUCCEEDS], out=tmp_path, parameters={"label": "other", "corpus": str(HOSTILE)}, if_changed=True).status == "ok"
-    assert reports.run_reports([SUCCEEDS], out=tmp_path, parameters={"label": "other", "corpus": str(HOSTILE)}, if_changed=True).status == "skipped"
+    assert (
+        reports.run_reports(
+            [SUCCEEDS], out=tmp_path, parameters={"label": "other", "corpus": str(HOSTILE)}, if_changed=True
+        ).status
+        == "ok"
+    )
+    assert (
+        reports.run_reports(
+            [SUCCEEDS], out=tmp_path, parameters={"label": "other", "corpus": str(HOSTILE)}, if_changed=True
+        ).status
+        == "skipped"
+    )
     assert len(reports.list_runs(tmp_path)) == 3
 
 
 def test_keep_prunes_old_runs_but_never_latest(tmp_path, monkeypatch):
     outcomes = iter(["ok", "ok", "failed", "failed"])
-    monkeypatch.setattr(run_module, "_execute_all", lambda paths, *a, **k: [reports.NotebookResult(p.stem, next(outcomes)) for p in paths])
+    monkeypatch.setattr(
+        run_module,
+        "_execute_all",
+        lambda paths, *a, **k: [reports.NotebookResult(p.stem, next(outcomes)) for p in paths],
+    )
     runs = [reports.run_reports([SUCCEEDS], out=tmp_path, keep=2) for _ in range(4)]
     left = [r["run_id"] for r in reports.list_runs(tmp_path)]
     assert left == [runs[3].run_id, runs[2].run_id, runs[1].run_id]  # the two newest, plus latest (the last good run)
@@ -380,7 +441,9 @@ def test_slowest_notebook_starts_first(tmp_path, monkeypatch):
 
     def fake(path, folder, parameters, **kwargs):
         started.append(path.stem)
-        return reports.NotebookResult(path.stem, "ok", seconds={"plotly": 1.0, "itables": 9.0, "succeeds": 5.0}[path.stem])
+        return reports.NotebookResult(
+            path.stem, "ok", seconds={"plotly": 1.0, "itables": 9.0, "succeeds": 5.0}[path.stem]
+        )
 
     monkeypatch.setattr(run_module, "execute_notebook", fake)
     first = reports.run_reports([PLOTLY, ITABLES, SUCCEEDS], out=tmp_path, jobs=1)
@@ -392,7 +455,9 @@ def test_slowest_notebook_starts_first(tmp_path, monkeypatch):
 
 
 def test_wait_queues_behind_a_running_report(tmp_path, monkeypatch):
-    monkeypatch.setattr(run_module, "_execute_all", lambda paths, *a, **k: [reports.NotebookResult(p.stem, "ok") for p in paths])
+    monkeypatch.setattr(
+        run_module, "_execute_all", lambda paths, *a, **k: [reports.NotebookResult(p.stem, "ok") for p in paths]
+    )
     held = threading.Event()
 
     def other_run():  # holds the lock for half a second, like a run that is finishing
@@ -430,7 +495,9 @@ def test_kept_notebook_leaves_out_libraries_and_large_tables():
     nb = nbformat.v4.new_notebook(metadata={"widgets": {"state": "x" * 10}})
     outputs = {
         "library": '<script>async function injectModule(b) {}</script><script>"' + "A" * 200_000 + '"</script>',
-        "table": '<table id="itables_1"></table><script type="module">const data = [' + '["a long quote"],' * 20_000 + "]</script>",
+        "table": '<table id="itables_1"></table><script type="module">const data = ['
+        + '["a long quote"],' * 20_000
+        + "]</script>",
         "chart": '<div class="plotly-graph-div"></div><script>Plotly.newPlot("x", [])</script>',
     }
     for markup in outputs.values():
@@ -439,4 +506,6 @@ def test_kept_notebook_leaves_out_libraries_and_large_tables():
         nb.cells.append(cell)
     kept = _without_libraries(nb)
     assert [c.outputs[0]["data"]["text/html"] for c in kept.cells] == [LIBRARY_NOTE, TABLE_NOTE, outputs["chart"]]
-    assert "widgets" not in kept.metadata and "widgets" in nb.metadata  # a copy; the report is exported from the original
+    assert (
+        "widgets" not in kept.metadata and "widgets" in nb.metadata
+    )  # a copy; the report is exported from the original

@@ -28,4 +28,7 @@ def test_sentences_table(seed_article):
     assert table["sentence"].tolist() == list(range(len(table)))
     text = seed_article["text"]
     assert text[table["start"][0] : table["end"][0]] == seed_article["title"]
-    assert any(text[s:e].startswith("Last week, the United States confirmed") for s, e in zip(table["start"], table["end"], strict=True))
+    assert any(
+        text[s:e].startswith("Last week, the United States confirmed")
+        for s, e in zip(table["start"], table["end"], strict=True)
+    )

@@ -32,7 +32,16 @@ def _corpus(rows, mentions=None, attributions=None) -> Corpus:
     tables = {"sentences": sentences(articles)}
     tables["dates"] = dates(articles, sentences=tables["sentences"])
     m = pd.DataFrame(mentions or [], columns=["article_id", "sentence", "start", "end", "entity", "type"])
-    tables["mentions"] = m.astype({"article_id": "string", "sentence": "int32", "start": "int64", "end": "int64", "entity": "string", "type": "string"})
+    tables["mentions"] = m.astype(
+        {
+            "article_id": "string",
+            "sentence": "int32",
+            "start": "int64",
+            "end": "int64",
+            "entity": "string",
+            "type": "string",
+        }
+    )
     a = pd.DataFrame(attributions or [], columns=["article_id", "level", "cue", "source", "source_entity"])
     tables["attributions"] = a.astype("string")
     return Corpus(articles, errors, tables=tables)
@@ -54,7 +63,11 @@ MENTIONS = [
 
 @pytest.fixture
 def small():
-    return _corpus(ROWS, MENTIONS, [("a1", "text", "said", "Ruritania", "Ruritania"), ("a1", "header", "published", "Kyiv Daily", "Kyiv Daily")])
+    return _corpus(
+        ROWS,
+        MENTIONS,
+        [("a1", "text", "said", "Ruritania", "Ruritania"), ("a1", "header", "published", "Kyiv Daily", "Kyiv Daily")],
+    )
 
 
 def test_daily_counts_with_zero_filled_gaps(small):
@@ -153,7 +166,10 @@ def test_events_join_dates_and_entities(small):
 def test_lags_and_summary(small):
     table = lags(small)
     assert dict(zip(table["expression"], table["lag_days"], strict=True)) == {"yesterday": 1.0, "Friday": -2.0}
-    assert dict(zip(table["expression"], table["lag"].astype(str), strict=True)) == {"yesterday": "within a week", "Friday": "ahead"}
+    assert dict(zip(table["expression"], table["lag"].astype(str), strict=True)) == {
+        "yesterday": "within a week",
+        "Friday": "ahead",
+    }
     summary = lag_summary(table, by="outlet")
     assert summary.groupby("outlet")["share"].sum().round(6).tolist() == [1.0]
 
@@ -166,11 +182,17 @@ def test_events_types(small):
 def test_seed_events(seed_corpus):
     rows = events(seed_corpus, entity="North Korea")
     assert rows["expression"].tolist() == ["Last week"]
-    assert (rows["date_start"].iloc[0], rows["date_end"].iloc[0]) == (pd.Timestamp("2024-11-04"), pd.Timestamp("2024-11-10"))
+    assert (rows["date_start"].iloc[0], rows["date_end"].iloc[0]) == (
+        pd.Timestamp("2024-11-04"),
+        pd.Timestamp("2024-11-10"),
+    )
 
 
 def test_charts_escape_article_strings():
-    rows = [("h1", "2024-11-11", HOSTILE, f"{HOSTILE} said yesterday that it failed."), ("h2", "2024-11-12", "Lviv Post", "Text.")]
+    rows = [
+        ("h1", "2024-11-11", HOSTILE, f"{HOSTILE} said yesterday that it failed."),
+        ("h2", "2024-11-12", "Lviv Post", "Text."),
+    ]
     corpus = _corpus(rows, [("h1", 0, 0, len(HOSTILE), HOSTILE, "ORG")])
     figures = [
         charts.volume(timeline(corpus, by="outlet")),
@@ -204,7 +226,9 @@ def test_a_day_axis_over_centuries_moves_to_a_coarser_period(tmp_path):
     import workbench
 
     for i, day in enumerate(["0900-06-01", "9999-12-31", "2031-03-02"]):
-        (tmp_path / f"a{i}.txt").write_text(f"date {day} Fictional lead {i}.\nSource: Fictional Post\nDetails: Some text here.\n")
+        (tmp_path / f"a{i}.txt").write_text(
+            f"date {day} Fictional lead {i}.\nSource: Fictional Post\nDetails: Some text here.\n"
+        )
     corpus = workbench.load_corpus(tmp_path, cache=False)
     with pytest.warns(UserWarning, match="counting per year instead"):
         tl = timeline(corpus, freq="D")

@@ -94,7 +94,9 @@ def _candidates(text: str) -> list[tuple[int, int, str]]:
     return [(s, e, w) for s, e, w in out if 0 < e - s <= MAX_CHARS and not _DATELINE.match(text, s)]
 
 
-def find(articles: pd.DataFrame, *, min_articles: int = MIN_ARTICLES, min_share: float = MIN_SHARE) -> tuple[pd.DataFrame, list[list[tuple[int, int]]]]:
+def find(
+    articles: pd.DataFrame, *, min_articles: int = MIN_ARTICLES, min_share: float = MIN_SHARE
+) -> tuple[pd.DataFrame, list[list[tuple[int, int]]]]:
     """The boilerplate patterns of a batch of articles and each article's boilerplate ranges.
 
     Args:
@@ -142,7 +144,9 @@ def find(articles: pd.DataFrame, *, min_articles: int = MIN_ARTICLES, min_share:
                     entry[0] |= where != "line"
                     entry[1].append((s, e))
         chosen: dict[int, set[tuple[int, int]]] = defaultdict(set)
-        for key, by_article in sorted(seen.items(), key=lambda kv: (-len(kv[1]), -len(kv[0]), kv[0])):  # longer first: a line before its tail
+        for key, by_article in sorted(
+            seen.items(), key=lambda kv: (-len(kv[1]), -len(kv[0]), kv[0])
+        ):  # longer first: a line before its tail
             holders = [i for i in by_article if not duplicate[i]]
             if len(holders) < need:
                 continue
@@ -184,7 +188,9 @@ def mark(articles: pd.DataFrame, *, cache_dir: Path | None = None, **options) ->
     sections = articles["sections"].tolist() if "sections" in articles.columns else [[] for _ in range(len(articles))]
     for i, extra in enumerate(ranges):
         current = sections[i] if isinstance(sections[i], list | tuple) else ()
-        if extra or any(s[0] == SECTION for s in current):  # only articles with boilerplate change (a warm load stays fast)
+        if extra or any(
+            s[0] == SECTION for s in current
+        ):  # only articles with boilerplate change (a warm load stays fast)
             sections[i] = [tuple(s) for s in current if s[0] != SECTION] + [(SECTION, s, e) for s, e in extra]
     return articles.assign(sections=sections), patterns
 
@@ -286,4 +292,7 @@ def _merge(spans_: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
 def _column(articles: pd.DataFrame, name: str, n: int) -> list:
     if name not in articles.columns:
         return [None] * n
-    return [None if v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v)) or v == "" else v for v in articles[name]]
+    return [
+        None if v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v)) or v == "" else v
+        for v in articles[name]
+    ]

@@ -53,11 +53,16 @@ MAX_CELL_CHARS = 1_000
 TABLE_CSS = """<style>
 .dt-container, .dataTables_wrapper { max-width: 100%; overflow-x: auto; }
 table.dataTable.workbench-table { width: 100% !important; table-layout: auto; }
-table.dataTable.workbench-table td { white-space: pre-wrap; overflow-wrap: anywhere; word-break: normal; vertical-align: top; }
+table.dataTable.workbench-table td {
+  white-space: pre-wrap; overflow-wrap: anywhere; word-break: normal; vertical-align: top;
+}
 table.dataTable.workbench-table td.workbench-text { min-width: 16em; }
 table.dataTable.workbench-table th { white-space: normal; }
 p.workbench-download { margin: 0.2em 0 1.2em; font-size: 0.9em; color: #555; }
 </style>"""
+
+#: itables formats text cells through pandas, which writes a line break as a literal "\\n": shown as a break again.
+_LINE_BREAKS = "function (data) { return typeof data === 'string' ? data.replaceAll('\\\\n', '\\n').replaceAll('\\\\r', '').replaceAll('\\\\t', '\\t') : data; }"
 
 _state: dict[str, object] = {"plotly_js": False, "itables": False, "names": set(), "table_chars": 0}
 
@@ -115,7 +120,14 @@ def show(fig: go.Figure, *, data: pd.DataFrame | None = None, name: str | None =
     display(HTML(fragment))
 
 
-def show_table(frame: pd.DataFrame, *, caption: str | None = None, name: str | None = None, max_chars: int = MAX_TABLE_CHARS, **options) -> None:
+def show_table(
+    frame: pd.DataFrame,
+    *,
+    caption: str | None = None,
+    name: str | None = None,
+    max_chars: int = MAX_TABLE_CHARS,
+    **options,
+) -> None:
     """Display a searchable, sortable table that wraps inside the page; its JavaScript is embedded (works offline).
 
     The index is not shown. Cells longer than :data:`MAX_CELL_CHARS` are cut with "…"; a table whose
@@ -143,10 +155,15 @@ def show_table(frame: pd.DataFrame, *, caption: str | None = None, name: str | N
     _state["table_chars"] = used + _chars(shown)
     text_columns = [i for i, col in enumerate(shown.columns) if _is_text(shown[col])]
     options.setdefault("classes", "display compact workbench-table")
-    options.setdefault("columnDefs", [{"className": "workbench-text", "targets": text_columns}] if text_columns else [])
+    text_defs = {"className": "workbench-text", "targets": text_columns, "render": itables.JavascriptFunction(_LINE_BREAKS)}
+    options.setdefault("columnDefs", [text_defs] if text_columns else [])
     options.setdefault("autoWidth", False)
     itables.show(shown, caption=caption, allow_html=False, showIndex=False, maxBytes=0, **options)
-    note = _download(context, frame, _unique(name or _slug(caption or "table")), shown=len(shown), cut=cut) if context else ""
+    note = (
+        _download(context, frame, _unique(name or _slug(caption or "table")), shown=len(shown), cut=cut)
+        if context
+        else ""
+    )
     if not note and (len(shown) < len(frame) or cut):
         note = f'<p class="workbench-download">{_shown_text(len(shown), len(frame), cut)}.</p>'
     if note:
@@ -179,11 +196,17 @@ def _itables_base64() -> tuple[str, str]:
     from itables import options
 
     bundle = Path(options.dt_bundle)
-    return tuple(b64encode(p.read_text(encoding="utf-8").encode("utf-8")).decode("ascii") for p in (bundle, bundle.with_suffix(".css")))  # type: ignore[return-value]
+    return tuple(
+        b64encode(p.read_text(encoding="utf-8").encode("utf-8")).decode("ascii")
+        for p in (bundle, bundle.with_suffix(".css"))
+    )  # type: ignore[return-value]
 
 
 def _init_itables(context: ReportContext | None) -> None:
-    """itables offline; in a report run its bundle comes from ``assets/itables.js`` instead of inline (about 1 MB a page)."""
+    """itables offline; in a report run its bundle comes from ``assets/itables.js``.
+
+    That saves inlining it (about 1 MB a page).
+    """
     from unittest import mock
 
     import itables
@@ -198,7 +221,9 @@ def _init_itables(context: ReportContext | None) -> None:
     for output in outputs:
         markup = getattr(output, "data", None)
         if isinstance(markup, str) and f'"{js}"' in markup:
-            markup = ITABLES_TAG + markup.replace(f'"{js}"', _ITABLES_GLOBALS[0]).replace(f'"{css}"', _ITABLES_GLOBALS[1])
+            markup = ITABLES_TAG + markup.replace(f'"{js}"', _ITABLES_GLOBALS[0]).replace(
+                f'"{css}"', _ITABLES_GLOBALS[1]
+            )
             output = HTML(markup)
         display(output)
 
@@ -257,8 +282,14 @@ def _download(context: ReportContext, frame: pd.DataFrame, name: str, *, shown: 
     size = path.stat().st_size
     link = f'<a href="{html.escape(context.link(name), quote=True)}" download>{html.escape(path.name)}</a>'
     if shown is None:
-        return f'<p class="workbench-download">Data behind this chart: {link} ({len(frame):,} rows, CSV, {_size(size)})</p>'
-    return f'<p class="workbench-download">{_shown_text(shown, len(frame), cut)}. Full table: {link} (CSV, {_size(size)})</p>'
+        return (
+            f'<p class="workbench-download">Data behind this chart: {link} '
+            f"({len(frame):,} rows, CSV, {_size(size)})</p>"
+        )
+    return (
+        f'<p class="workbench-download">{_shown_text(shown, len(frame), cut)}. '
+        f"Full table: {link} (CSV, {_size(size)})</p>"
+    )
 
 
 def _size(n: int) -> str:

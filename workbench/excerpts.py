@@ -37,7 +37,9 @@ def evidence(corpus: Any, entity_a: str, entity_b: str, *, top_n: int | None = N
         raise WorkbenchError("evidence() needs a Corpus (the article text and sentences)")
     top_n = params.top_n(top_n)
     mentions = corpus.mentions
-    pair = mentions[mentions["entity"].isin([entity_a, entity_b])][["article_id", "sentence", "entity"]].drop_duplicates()
+    pair = mentions[mentions["entity"].isin([entity_a, entity_b])][
+        ["article_id", "sentence", "entity"]
+    ].drop_duplicates()
     per_article = pair.groupby("article_id")["entity"].nunique()
     articles_with_both = set(per_article[per_article == 2].index)
     pair = pair[pair["article_id"].isin(articles_with_both)]
@@ -50,12 +52,16 @@ def evidence(corpus: Any, entity_a: str, entity_b: str, *, top_n: int | None = N
     frame = rows.merge(info, on="article_id")
     frame["text"] = sentence_texts(frame, articles=corpus.articles, sentences=corpus.sentences)
     frame = frame[["article_id", "published", "outlet", "title", "sentence", "text", "both"]]
-    frame = frame.sort_values(["both", "published", "article_id", "sentence"], ascending=[False, True, True, True], kind="stable").reset_index(drop=True)
+    frame = frame.sort_values(
+        ["both", "published", "article_id", "sentence"], ascending=[False, True, True, True], kind="stable"
+    ).reset_index(drop=True)
     frame["text"] = frame["text"].astype("string")
     return frame.head(top_n) if top_n else frame
 
 
-def evidence_table(corpus: Any, pairs: pd.DataFrame, *, top_n: int = 25, per_pair: int = 2, measure: str = "count") -> pd.DataFrame:
+def evidence_table(
+    corpus: Any, pairs: pd.DataFrame, *, top_n: int = 25, per_pair: int = 2, measure: str = "count"
+) -> pd.DataFrame:
     """The first ``top_n`` pairs with the sentences behind them, for a searchable table.
 
     Args:
@@ -71,10 +77,20 @@ def evidence_table(corpus: Any, pairs: pd.DataFrame, *, top_n: int = 25, per_pai
 
     >>> import workbench
     >>> corpus = workbench.load_corpus(cache=False)
-    >>> evidence_table(corpus, workbench.cooccurrence(corpus, level="sentence"), top_n=1)[["entity_a", "entity_b", "count"]].values.tolist()
+    >>> table = evidence_table(corpus, workbench.cooccurrence(corpus, level="sentence"), top_n=1)
+    >>> table[["entity_a", "entity_b", "count"]].values.tolist()
     [['North Korea', 'Russia', 4]]
     """
-    columns = ["entity_a", "entity_b", "count", "articles", *([measure] if measure not in ("count",) else []), "first_seen", "outlets", "evidence"]
+    columns = [
+        "entity_a",
+        "entity_b",
+        "count",
+        "articles",
+        *([measure] if measure not in ("count",) else []),
+        "first_seen",
+        "outlets",
+        "evidence",
+    ]
     rows = []
     for row in pairs.head(params.top_n(top_n)).itertuples(index=False):
         found = evidence(corpus, str(row.entity_a), str(row.entity_b))

@@ -40,7 +40,9 @@ def boilerplate(corpus, *, articles: Mapping[str, int] | pd.Series | None = None
     return {str(name) for name, n in dict(articles).items() if n > MAX_SHARE * total}
 
 
-def default_focus(corpus, candidates: Iterable[str], *, articles: Mapping[str, int] | pd.Series | None = None) -> str | None:
+def default_focus(
+    corpus, candidates: Iterable[str], *, articles: Mapping[str, int] | pd.Series | None = None
+) -> str | None:
     """The first of ``candidates`` (most prominent first) that is not boilerplate, or None.
 
     >>> from workbench import load_corpus

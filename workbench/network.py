@@ -58,7 +58,9 @@ def graph(
         if weight <= 0 or not np.isfinite(weight):
             continue
         measures = {"pmi": float(row.pmi), "npmi": float(row.npmi), "jaccard": float(row.jaccard)}
-        g.add_edge(row.entity_a, row.entity_b, weight=weight, count=int(row.count), articles=int(row.articles), **measures)
+        g.add_edge(
+            row.entity_a, row.entity_b, weight=weight, count=int(row.count), articles=int(row.articles), **measures
+        )
     degree = dict(g.degree())
     weighted = dict(g.degree(weight="weight"))
     rank = nx.pagerank(g, weight="weight") if g.number_of_edges() else {node: 1.0 / max(len(g), 1) for node in g}
@@ -70,7 +72,8 @@ def graph(
 def centrality(g: nx.Graph) -> pd.DataFrame:
     """The node attributes of :func:`graph` as a table, most central (PageRank) first.
 
-    >>> m = pd.DataFrame({"article_id": ["a", "a", "a"], "sentence": [0, 0, 0], "entity": ["Ada", "Bo", "Cy"], "type": ["PERSON"] * 3})
+    >>> m = pd.DataFrame({"article_id": ["a", "a", "a"], "sentence": [0, 0, 0],
+    ...                   "entity": ["Ada", "Bo", "Cy"], "type": ["PERSON"] * 3})
     >>> centrality(graph(m, min_count=1))[["entity", "degree"]].values.tolist()
     [['Ada', 2], ['Bo', 2], ['Cy', 2]]
     """
@@ -78,4 +81,8 @@ def centrality(g: nx.Graph) -> pd.DataFrame:
     columns = ["entity", "type", "mentions", "articles", "degree", "weighted_degree", "pagerank"]
     if not rows:
         return pd.DataFrame(columns=columns)
-    return pd.DataFrame(rows)[columns].sort_values(["pagerank", "mentions"], ascending=False, kind="stable").reset_index(drop=True)
+    return (
+        pd.DataFrame(rows)[columns]
+        .sort_values(["pagerank", "mentions"], ascending=False, kind="stable")
+        .reset_index(drop=True)
+    )

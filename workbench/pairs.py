@@ -63,7 +63,9 @@ class Units:
         self.article_ids = np.asarray(articles, dtype=object)
         if level == "sentence":
             sentence = frame["sentence"].to_numpy(dtype=np.int64)
-            self.unit_codes, _ = pd.factorize(self.article_codes.astype(np.int64) * (int(sentence.max(initial=0)) + 1) + sentence)
+            self.unit_codes, _ = pd.factorize(
+                self.article_codes.astype(np.int64) * (int(sentence.max(initial=0)) + 1) + sentence
+            )
         else:
             self.unit_codes = self.article_codes
         self.level = level
@@ -73,7 +75,10 @@ class Units:
         units, entities = self.unit_codes, self.entity_codes
         if rows is not None:
             units, entities = units[rows], entities[rows]
-        x = sparse.csr_matrix((np.ones(len(units), dtype=np.int32), (units, entities)), shape=(int(self.unit_codes.max(initial=-1)) + 1, len(self.entities)))
+        x = sparse.csr_matrix(
+            (np.ones(len(units), dtype=np.int32), (units, entities)),
+            shape=(int(self.unit_codes.max(initial=-1)) + 1, len(self.entities)),
+        )
         x.sum_duplicates()
         x.data[:] = 1
         return x
@@ -87,7 +92,6 @@ def kinds_of(codes: np.ndarray, types: pd.Series, n: int) -> np.ndarray:
     table = np.zeros((n, len(names)), dtype=np.int64)
     np.add.at(table, (codes, type_codes), 1)
     return np.asarray(names, dtype=object)[table.argmax(axis=1)]
-
 
 
 def empty_pairs(*, period: bool = False) -> pd.DataFrame:
@@ -126,7 +130,9 @@ def _pairs(units: Units, min_count: int, measure: str, rows: np.ndarray | None =
         arts, ents = units.article_codes, units.entity_codes
         if rows is not None:
             arts, ents = arts[rows], ents[rows]
-        xa = sparse.csr_matrix((np.ones(len(arts), dtype=np.int32), (arts, ents)), shape=(len(units.article_ids), len(units.entities)))
+        xa = sparse.csr_matrix(
+            (np.ones(len(arts), dtype=np.int32), (arts, ents)), shape=(len(units.article_ids), len(units.entities))
+        )
         xa.sum_duplicates()
         xa.data[:] = 1  # several sentences of one article count once
         shared = (xa.T @ xa).tocsr()
@@ -154,7 +160,9 @@ def _pairs(units: Units, min_count: int, measure: str, rows: np.ndarray | None =
     )
 
 
-def _measures(count: np.ndarray, n_a: np.ndarray, n_b: np.ndarray, n_units: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _measures(
+    count: np.ndarray, n_a: np.ndarray, n_b: np.ndarray, n_units: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     with np.errstate(divide="ignore", invalid="ignore"):
         p_ab = count / n_units
         pmi = np.log2(count * n_units / (n_a * n_b))
@@ -212,8 +220,12 @@ def cooccurrence(
         alias = params.period_alias(freq)
         if arts is None:
             raise WorkbenchError("freq= needs publication dates: pass a Corpus")
-        published = pd.Series(pd.to_datetime(arts["published"]).to_numpy(), index=arts["article_id"].astype(str).to_numpy())
-        starts = pd.Series(published.reindex(units.article_ids.astype(str)).to_numpy()).dt.to_period(alias).dt.start_time
+        published = pd.Series(
+            pd.to_datetime(arts["published"]).to_numpy(), index=arts["article_id"].astype(str).to_numpy()
+        )
+        starts = (
+            pd.Series(published.reindex(units.article_ids.astype(str)).to_numpy()).dt.to_period(alias).dt.start_time
+        )
         period_codes, periods = pd.factorize(starts.to_numpy()[units.article_codes], sort=True)
         parts = []
         for code, when in enumerate(periods):
@@ -252,7 +264,8 @@ def partners(
         ``partner, type, count, articles, pmi, npmi, jaccard``, sorted by ``measure`` then ``count``.
 
     >>> m = pd.DataFrame({"article_id": ["a", "a", "b", "b"], "sentence": [0, 0, 0, 0],
-    ...                   "entity": ["Joe Biden", "Xi Jinping", "Joe Biden", "Peru"], "type": ["PERSON", "PERSON", "PERSON", "GPE"]})
+    ...                   "entity": ["Joe Biden", "Xi Jinping", "Joe Biden", "Peru"],
+    ...                   "type": ["PERSON", "PERSON", "PERSON", "GPE"]})
     >>> partners(m, "Joe Biden", min_count=1)[["partner", "count"]].values.tolist()
     [['Peru', 1], ['Xi Jinping', 1]]
     >>> len(partners(m, None))
@@ -264,7 +277,9 @@ def partners(
     units = Units(mentions, level, params.types(types))
     where = np.searchsorted(units.entities, entity) if len(units.entities) and entity else 0
     if not entity or not len(units.entities) or where >= len(units.entities) or units.entities[where] != entity:
-        return pd.DataFrame({c: pd.Series(dtype="string" if c in ("partner", "type") else "float64") for c in PARTNER_COLUMNS})
+        return pd.DataFrame(
+            {c: pd.Series(dtype="string" if c in ("partner", "type") else "float64") for c in PARTNER_COLUMNS}
+        )
     x = units.matrix().tocsc()
     n = np.asarray(x.sum(axis=0)).ravel().astype(np.float64)
     n_units = int((np.diff(x.tocsr().indptr) > 0).sum())
@@ -289,5 +304,7 @@ def partners(
             "jaccard": jaccard,
         }
     )
-    frame = frame.sort_values([measure, "count", "partner"], ascending=[False, False, True], kind="stable").reset_index(drop=True)
+    frame = frame.sort_values([measure, "count", "partner"], ascending=[False, False, True], kind="stable").reset_index(
+        drop=True
+    )
     return frame.head(top_n) if top_n else frame

@@ -31,7 +31,9 @@ def freq(value: str) -> str:
     for code, (name, _) in PERIODS.items():
         if text.upper() == code or text.casefold() in (name, f"{name}s"):
             return code
-    raise WorkbenchError(f"freq={value!r}: use one of {', '.join(PERIODS)} (or {', '.join(n for n, _ in PERIODS.values())})")
+    raise WorkbenchError(
+        f"freq={value!r}: use one of {', '.join(PERIODS)} (or {', '.join(n for n, _ in PERIODS.values())})"
+    )
 
 
 def period_alias(value: str) -> str:

@@ -29,7 +29,9 @@ def entity_types(mentions: pd.DataFrame) -> pd.Series:
     return pd.Series(kinds_of(codes, frame["type"], len(names)), index=np.asarray(names, dtype=object), dtype="string")
 
 
-def frequencies(corpus: Any, *, types: str | list[str] | None = None, measure: str = "mentions", top_n: int | None = None) -> pd.DataFrame:
+def frequencies(
+    corpus: Any, *, types: str | list[str] | None = None, measure: str = "mentions", top_n: int | None = None
+) -> pd.DataFrame:
     """Per entity: ``entity, type, mentions, articles``, the most mentioned first.
 
     Args:
@@ -39,7 +41,8 @@ def frequencies(corpus: Any, *, types: str | list[str] | None = None, measure: s
             mention the entity (ties: mentions); remaining ties go alphabetically.
         top_n: keep the first ``top_n`` entities; ``None`` keeps all.
 
-    >>> m = pd.DataFrame({"article_id": ["a", "a", "b"], "sentence": [0, 1, 0], "entity": ["Peru", "Peru", "Peru"], "type": ["GPE"] * 3})
+    >>> m = pd.DataFrame({"article_id": ["a", "a", "b"], "sentence": [0, 1, 0],
+    ...                   "entity": ["Peru", "Peru", "Peru"], "type": ["GPE"] * 3})
     >>> frequencies(m).values.tolist()
     [['Peru', 'GPE', 3, 2]]
     """
@@ -52,7 +55,9 @@ def frequencies(corpus: Any, *, types: str | list[str] | None = None, measure: s
     if not len(mentions):
         empty = {"entity": "string", "type": "string", "mentions": "int64", "articles": "int64"}
         return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in empty.items()})
-    grouped = mentions.groupby("entity", observed=True).agg(mentions=("article_id", "size"), articles=("article_id", "nunique"))
+    grouped = mentions.groupby("entity", observed=True).agg(
+        mentions=("article_id", "size"), articles=("article_id", "nunique")
+    )
     grouped.index = grouped.index.astype(str)
     frame = grouped.reset_index().assign(type=lambda f: f["entity"].map(entity_types(mentions)).astype("string"))
     frame["entity"] = frame["entity"].astype("string")

@@ -20,7 +20,9 @@ from workbench.corpus import Corpus
 FILTER_PARAMETERS = ("start", "end", "outlets", "entities")
 
 
-def provenance(corpus: Corpus, filtered: Corpus, parameters: dict[str, Any], *, run_time: datetime | None = None) -> dict[str, Any]:
+def provenance(
+    corpus: Corpus, filtered: Corpus, parameters: dict[str, Any], *, run_time: datetime | None = None
+) -> dict[str, Any]:
     """The facts for a report header, as JSON-ready values.
 
     Args:
@@ -81,7 +83,9 @@ def _value(value: Any) -> str:
     return str(value)
 
 
-def header_html(facts: dict[str, Any], *, title: str | None = None, overridden: set[str] | frozenset[str] = frozenset()) -> str:
+def header_html(
+    facts: dict[str, Any], *, title: str | None = None, overridden: set[str] | frozenset[str] = frozenset()
+) -> str:
     """The provenance header as an HTML fragment (no script, every value escaped).
 
     Args:
@@ -108,14 +112,22 @@ def header_html(facts: dict[str, Any], *, title: str | None = None, overridden: 
         noun = "article" if facts["articles"] == 1 else "articles"
         scope = f"<strong>{facts['articles']:,}</strong> {noun} analysed (of {facts['loaded']:,} loaded), {e(span)}"
     else:
-        scope = f"<strong>No articles match the filters</strong> (of {facts['loaded']:,} loaded): this report has nothing to count."
+        scope = (
+            f"<strong>No articles match the filters</strong> (of {facts['loaded']:,} loaded): "
+            "this report has nothing to count."
+        )
     filters = facts.get("filters") or {}
     filter_text = " · ".join(f"{e(k)}: {e(_value(v))}" for k, v in filters.items()) or "none (all articles)"
     rows = "".join(
-        f"<tr><th>{e(name)}</th><td>{e(_value(value))}</td><td>{'set for this run' if name in overridden else 'notebook default'}</td></tr>"
+        f"<tr><th>{e(name)}</th><td>{e(_value(value))}</td>"
+        f"<td>{'set for this run' if name in overridden else 'notebook default'}</td></tr>"
         for name, value in facts.get("parameters", {}).items()
     )
-    params = f'<table class="workbench-parameters"><tbody>{rows}</tbody></table>' if rows else "<p>This notebook has no parameters.</p>"
+    params = (
+        f'<table class="workbench-parameters"><tbody>{rows}</tbody></table>'
+        if rows
+        else "<p>This notebook has no parameters.</p>"
+    )
     heading = f'<p class="workbench-report-name">News Workbench report · <code>{e(title)}</code></p>' if title else ""
     return (
         '<section class="workbench-provenance">'
@@ -124,8 +136,10 @@ def header_html(facts: dict[str, Any], *, title: str | None = None, overridden: 
         "<dl>"
         f"<dt>Corpus</dt><dd><code>{e(str(facts['corpus']))}</code></dd>"
         f"<dt>Filters</dt><dd>{filter_text}</dd>"
-        f"<dt>Corpus content hash</dt><dd><code>{e(str(facts['fingerprint']))}</code> (over all {facts['loaded']:,} loaded articles)</dd>"
-        f"<dt>Generated</dt><dd>{e(str(facts['run_time']))} by News Workbench {e(str(facts['version']))} (Python {e(str(facts['python']))})</dd>"
+        f"<dt>Corpus content hash</dt><dd><code>{e(str(facts['fingerprint']))}</code> "
+        f"(over all {facts['loaded']:,} loaded articles)</dd>"
+        f"<dt>Generated</dt><dd>{e(str(facts['run_time']))} by News Workbench {e(str(facts['version']))} "
+        f"(Python {e(str(facts['python']))})</dd>"
         "</dl>"
         f"<details open><summary>Parameters</summary>{params}</details>"
         "</section>"
@@ -135,11 +149,11 @@ def header_html(facts: dict[str, Any], *, title: str | None = None, overridden: 
 def header_css() -> str:
     """Styles for the header (inlined by the report template; no external font or file)."""
     return (
-        ".workbench-provenance{border:1px solid #c8d0da;background:#f6f8fa;border-radius:6px;padding:0.8em 1.2em;margin:1em 0 2em 0;"
+        ".workbench-provenance{border:1px solid #c8d0da;background:#f6f8fa;border-radius:6px;"
+        "padding:0.8em 1.2em;margin:1em 0 2em 0;"
         "font-family:system-ui,sans-serif;font-size:14px}"
         ".workbench-report-name{font-size:1.1em;color:#444;margin:0.2em 0 0.6em 0}"
         ".workbench-provenance dl{display:grid;grid-template-columns:max-content auto;gap:0.2em 1em;margin:0.6em 0}"
         ".workbench-provenance dt{font-weight:600}.workbench-provenance dd{margin:0}"
         ".workbench-parameters th{text-align:left;padding-right:1em}.workbench-parameters td{padding-right:1em}"
     )
-

@@ -46,8 +46,10 @@ def split(text: str) -> list[tuple[int, int]]:
             word = _WORD_BEFORE.search(text, max(0, match.start() - 30), match.start())
             if word:
                 token = word.group(1)
-                if token in abbreviations or (len(token) == 1 and token.isupper()) or (
-                    "." in token and token.rstrip(".") in abbreviations
+                if (
+                    token in abbreviations
+                    or (len(token) == 1 and token.isupper())
+                    or ("." in token and token.rstrip(".") in abbreviations)
                 ):
                     continue
         end = match.end() if match.group(0)[0] != "\n" else match.start()
@@ -68,7 +70,8 @@ def _add(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
 def sentences(articles: pd.DataFrame) -> pd.DataFrame:
     """One row per sentence: ``article_id, sentence`` (0-based per article), ``start, end``.
 
-    >>> sentences(pd.DataFrame({"article_id": ["a"], "text": ["One. Two."]}))[["sentence", "start", "end"]].values.tolist()
+    >>> found = sentences(pd.DataFrame({"article_id": ["a"], "text": ["One. Two."]}))
+    >>> found[["sentence", "start", "end"]].values.tolist()
     [[0, 0, 4], [1, 5, 9]]
     """
     ids, numbers, starts, ends = [], [], [], []
@@ -95,10 +98,13 @@ def sentence_texts(rows: pd.DataFrame, *, articles: pd.DataFrame, sentences: pd.
     Shared by every table that shows evidence in context (co-occurrence pairs, dated events).
 
     >>> articles = pd.DataFrame({"article_id": ["a"], "text": ["One. Two."]})
-    >>> sentence_texts(pd.DataFrame({"article_id": ["a", "a"], "sentence": [1, 0]}), articles=articles, sentences=sentences(articles)).tolist()
+    >>> rows = pd.DataFrame({"article_id": ["a", "a"], "sentence": [1, 0]})
+    >>> sentence_texts(rows, articles=articles, sentences=sentences(articles)).tolist()
     ['Two.', 'One.']
     """
-    keys = pd.DataFrame({"article_id": rows["article_id"].astype("string").values, "sentence": rows["sentence"].astype("int64").values})
+    keys = pd.DataFrame(
+        {"article_id": rows["article_id"].astype("string").values, "sentence": rows["sentence"].astype("int64").values}
+    )
     spans = keys.merge(
         sentences[["article_id", "sentence", "start", "end"]].astype({"article_id": "string", "sentence": "int64"}),
         on=["article_id", "sentence"],

@@ -87,20 +87,35 @@ def timeline(
         raise WorkbenchError(f"by={by!r}: use one of {', '.join(str(b) for b in BY)}")
     articles = corpus.articles
     dated = articles[articles["published"].notna()]
-    period_of = dict(zip(dated["article_id"], dated["published"].dt.to_period(params.period_alias(freq)).dt.start_time, strict=True))
-    attrs = {"freq": freq, "by": by, "normalize": normalize, "smooth": smooth, "unit": "share of articles" if normalize else "articles"}
+    period_of = dict(
+        zip(dated["article_id"], dated["published"].dt.to_period(params.period_alias(freq)).dt.start_time, strict=True)
+    )
+    attrs = {
+        "freq": freq,
+        "by": by,
+        "normalize": normalize,
+        "smooth": smooth,
+        "unit": "share of articles" if normalize else "articles",
+    }
     attrs["undated"] = int(len(articles) - len(dated))
     if not period_of:
         return _empty(TIMELINE_COLUMNS, attrs)
     coarser = _fitting_freq(dated["published"], freq)
     if coarser != freq:
         warnings.warn(
-            f"timeline: {params.period_name(freq)}s from {dated['published'].min():%Y-%m-%d} to {dated['published'].max():%Y-%m-%d}"
+            f"timeline: {params.period_name(freq)}s from {dated['published'].min():%Y-%m-%d} "
+            f"to {dated['published'].max():%Y-%m-%d}"
             f" would be over {MAX_PERIODS:,} periods; counting per {params.period_name(coarser)} instead",
             stacklevel=2,
         )
         attrs["freq"] = freq = coarser
-        period_of = dict(zip(dated["article_id"], dated["published"].dt.to_period(params.period_alias(freq)).dt.start_time, strict=True))
+        period_of = dict(
+            zip(
+                dated["article_id"],
+                dated["published"].dt.to_period(params.period_alias(freq)).dt.start_time,
+                strict=True,
+            )
+        )
     pairs = _group_pairs(corpus, by)
     pairs = pairs[pairs["article_id"].isin(period_of.keys())].drop_duplicates()
     pairs = pairs.assign(period=pairs["article_id"].map(period_of))
@@ -110,7 +125,9 @@ def timeline(
         keep = [g for g in sizes.index if g.casefold() in wanted]
     else:
         keep = list(sizes.index[:top_n] if top_n is not None else sizes.index)
-    periods = pd.period_range(min(period_of.values()), max(period_of.values()), freq=params.period_alias(freq)).start_time
+    periods = pd.period_range(
+        min(period_of.values()), max(period_of.values()), freq=params.period_alias(freq)
+    ).start_time
     totals = pd.Series(list(period_of.values())).value_counts().reindex(periods, fill_value=0)
     counts = pairs[pairs["group"].isin(keep)].groupby(["group", "period"]).size()
     index = pd.MultiIndex.from_product([keep, periods], names=["group", "period"])
@@ -122,7 +139,9 @@ def timeline(
     frame["spike"] = (frame["z"] >= threshold) & (frame["articles"] > 0)
     frame["value"] = raw
     if smooth and smooth > 1:
-        frame["value"] = raw.groupby(frame["group"], sort=False).transform(lambda s: s.rolling(smooth, min_periods=1).mean())
+        frame["value"] = raw.groupby(frame["group"], sort=False).transform(
+            lambda s: s.rolling(smooth, min_periods=1).mean()
+        )
     frame["group"] = frame["group"].astype("string")
     frame["articles"] = frame["articles"].astype("int64")
     frame = frame[TIMELINE_COLUMNS]
@@ -180,7 +199,9 @@ EVENT_COLUMNS = [
 ]  # fmt: skip
 
 
-def events(corpus, *, entity: str | Iterable[str] | None = None, types: str | Iterable[str] | None = None) -> pd.DataFrame:
+def events(
+    corpus, *, entity: str | Iterable[str] | None = None, types: str | Iterable[str] | None = None
+) -> pd.DataFrame:
     """Sentences that carry a resolved date, one row per (date expression, entity mentioned there).
 
     Args:
@@ -233,7 +254,18 @@ LAG_BUCKETS = [
     ("1-5 years back", 366.5, 5 * 365.25 + 0.5),
     ("over 5 years back", 5 * 365.25 + 0.5, np.inf),
 ]
-LAG_COLUMNS = ["article_id", "outlet", "published", "expression", "kind", "granularity", "date_start", "date_end", "lag_days", "lag"]
+LAG_COLUMNS = [
+    "article_id",
+    "outlet",
+    "published",
+    "expression",
+    "kind",
+    "granularity",
+    "date_start",
+    "date_end",
+    "lag_days",
+    "lag",
+]
 
 
 def lags(corpus) -> pd.DataFrame:
@@ -272,7 +304,9 @@ def lags(corpus) -> pd.DataFrame:
             "date_start": found["date_start"],
             "date_end": found["date_end"],
             "lag_days": lag_days,
-            "lag": pd.Categorical(pd.cut(lag_days, bins=edges, labels=labels, right=False), categories=labels, ordered=True),
+            "lag": pd.Categorical(
+                pd.cut(lag_days, bins=edges, labels=labels, right=False), categories=labels, ordered=True
+            ),
         }
     )
     return frame.reset_index(drop=True)
@@ -288,7 +322,11 @@ def lag_summary(lag_table: pd.DataFrame, *, by: str | None = None) -> pd.DataFra
     keys = [by, "lag"] if by else ["lag"]
     counts = lag_table.groupby(keys, observed=False).size().rename("expressions").reset_index()
     denominators = counts.groupby(by)["expressions"].transform("sum") if by else counts["expressions"].sum()
-    counts["share"] = (counts["expressions"] / denominators).where(denominators > 0, 0.0) if by else counts["expressions"] / max(int(denominators), 1)
+    counts["share"] = (
+        (counts["expressions"] / denominators).where(denominators > 0, 0.0)
+        if by
+        else counts["expressions"] / max(int(denominators), 1)
+    )
     counts["lag"] = counts["lag"].astype("string")
     return counts
 
@@ -296,8 +334,8 @@ def lag_summary(lag_table: pd.DataFrame, *, by: str | None = None) -> pd.DataFra
 def _empty(columns: list[str], attrs: dict) -> pd.DataFrame:
     dtypes = {
         "period": "datetime64[us]", "group": "string", "articles": "int64", "total": "int64", "share": "float64",
-        "value": "float64", "z": "float64", "spike": "bool", "date_start": "datetime64[us]", "date_end": "datetime64[us]",
-        "published": "datetime64[us]", "sentence": "int64", "lag_days": "float64",
+        "value": "float64", "z": "float64", "spike": "bool", "date_start": "datetime64[us]",
+        "date_end": "datetime64[us]", "published": "datetime64[us]", "sentence": "int64", "lag_days": "float64",
     }  # fmt: skip
     frame = pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, "string")) for c in columns})
     frame.attrs.update(attrs)

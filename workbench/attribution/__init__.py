@@ -6,16 +6,20 @@ One row per attribution:
 | column | meaning |
 |---|---|
 | ``article_id`` | the article |
-| ``level`` | ``header`` (the Source line), ``metadata`` (a manifest's outlet and wire), ``dateline`` ("WASHINGTON (AP) —") or ``text`` |
-| ``sentence`` | 0-based sentence number of the source (or of the cue/quotation when the source is not written there); NA for header and metadata rows |
+| ``level`` | ``header`` (the Source line), ``metadata`` (a manifest's outlet and wire), ``dateline`` |
+|  | ("WASHINGTON (AP) —") or ``text`` |
+| ``sentence`` | 0-based sentence number of the source (or of the cue/quotation when the source is not written |
+|  | there); NA for header and metadata rows |
 | ``start``, ``end`` | the source's span in ``articles.text``; NA for header/metadata rows and for sources not written |
 |  | out there (a quotation continuing an earlier speaker) |
 | ``cue_start``, ``cue_end`` | the cue's span ("said", "according to", the whole dateline) |
-| ``source`` | canonical name, or the description of an unnamed source ("White House official"); NA for a pronoun that cannot be resolved safely |
+| ``source`` | canonical name, or the description of an unnamed source ("White House official"); NA for a |
+|  | pronoun that cannot be resolved safely |
 | ``source_entity`` | the canonical entity when the source is a named person, organisation, outlet or country |
 | ``source_kind`` | ``outlet``, ``person``, ``organisation``, ``government``, ``anonymous`` or ``document`` |
-| ``cue`` | the cue as written, lower-cased ("according to", "said", "with reference to"); ``published`` for the publishing |
-|  | outlet, ``wire``/``via`` for metadata credits, ``dateline`` for datelines, NA for a continued quotation |
+| ``cue`` | the cue as written, lower-cased ("according to", "said", "with reference to"); ``published`` for |
+|  | the publishing outlet, ``wire``/``via`` for metadata credits, ``dateline`` for datelines, NA for a |
+|  | continued quotation |
 | ``content`` | what is quoted or reported, when it can be delimited |
 | ``content_start``, ``content_end`` | its span in ``articles.text`` |
 | ``direct`` | True when the content is a quotation in quotation marks |
@@ -93,7 +97,9 @@ def _text_row(article_id: str, f: Found, text: str) -> dict:
     }  # fmt: skip
 
 
-def attributions(articles: pd.DataFrame, *, sentences: pd.DataFrame | None = None, mentions: pd.DataFrame | None = None) -> pd.DataFrame:
+def attributions(
+    articles: pd.DataFrame, *, sentences: pd.DataFrame | None = None, mentions: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """One row per attribution in ``articles`` (header, metadata, dateline and text levels).
 
     Args:
@@ -127,7 +133,9 @@ def attributions(articles: pd.DataFrame, *, sentences: pd.DataFrame | None = Non
         "sections": get("sections", pd.Series([None] * n)).tolist(),
     }
     rows: list[dict] = []
-    for i, (article_id, text) in enumerate(zip(articles["article_id"].astype(str).tolist(), articles["text"].tolist(), strict=True)):
+    for i, (article_id, text) in enumerate(
+        zip(articles["article_id"].astype(str).tolist(), articles["text"].tolist(), strict=True)
+    ):
         text = text if isinstance(text, str) else ""
         outlet, via, credit, fmt, title = (columns[c][i] for c in ("outlet", "via", "credit", "format", "title"))
         outlet = None if outlet is pd.NA else outlet

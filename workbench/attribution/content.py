@@ -95,7 +95,11 @@ class ContentPlacer(QuotedText):
         if phrase.form == "relative" and phrase.first > 0 and toks[phrase.first - 1] == ",":
             # "Jane Roe, who said the plan was dead, left": the content ends with the relative clause
             stop = next((k - 1 for k in range(after_from, hi + 1) if toks[k] == ","), hi)
-        after = self._content(toks, starts, ends, after_from, stop, cue_span, cue) if after_from <= stop else (None, None, False)
+        after = (
+            self._content(toks, starts, ends, after_from, stop, cue_span, cue)
+            if after_from <= stop
+            else (None, None, False)
+        )
         # a quotation ending right before the source ("'...,' X said") puts the content before the source
         closing = (
             first - 1
@@ -120,7 +124,11 @@ class ContentPlacer(QuotedText):
                 return self._widen(previous[0], previous[1], cue_span)
         if after_quoted:
             return after  # "Asked whether ..., Priebus said, 'Probably.'"
-        if before[0] is not None and toks[first - 1] in (",", "—", "--") and (after[0] is None or after_adjunct or (c1 + 1 <= hi and toks[c1 + 1] == ",")):
+        if (
+            before[0] is not None
+            and toks[first - 1] in (",", "—", "--")
+            and (after[0] is None or after_adjunct or (c1 + 1 <= hi and toks[c1 + 1] == ","))
+        ):
             return before  # "..., Mr. Manafort said, adding that ...", "..., Smith said of the process."
         if after[0] is not None:
             return after

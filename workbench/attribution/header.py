@@ -45,7 +45,15 @@ def credited_kind(name: str, lex: Lexicon) -> str:
 
 
 def _row(article_id: str, level: str, source: str, kind: str, cue: str, **extra) -> dict:
-    return {"article_id": article_id, "level": level, "source": source, "source_entity": source, "source_kind": kind, "cue": cue, **extra}
+    return {
+        "article_id": article_id,
+        "level": level,
+        "source": source,
+        "source_entity": source,
+        "source_kind": kind,
+        "cue": cue,
+        **extra,
+    }
 
 
 def credit_rows(article_id: str, *, outlet, via, credit, fmt, lex: Lexicon) -> list[dict]:

@@ -79,7 +79,9 @@ def lexicon() -> Lexicon:
     """The attribution lexicon (loaded and compiled on first use)."""
     cues = {}
     for row in read_rows("reporting_verbs"):
-        cues[row["cue"].lower()] = Cue(row["cue"], row["lemma"], row["frame"], row["infinitive"] == "yes", row.get("sources") == "described")
+        cues[row["cue"].lower()] = Cue(
+            row["cue"], row["lemma"], row["frame"], row["infinitive"] == "yes", row.get("sources") == "described"
+        )
     nouns: dict[str, tuple[str, str, bool]] = {}
     generic: dict[str, tuple[tuple[str, ...], bool]] = {}
     for row in read_rows("source_nouns"):
@@ -97,7 +99,9 @@ def lexicon() -> Lexicon:
     alternatives = "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in forms)
     # lower-case forms anywhere; a capitalised first letter only where a sentence may start
     capitalised = "|".join(re.escape(f[0].upper() + f[1:]).replace(r"\ ", r"\s+") for f in forms)
-    cue_regex = re.compile(rf"(?<![\w-])(?:{alternatives}|(?<=[\s\"“‘'(—-])(?:{capitalised})|^(?:{capitalised}))(?![\w-])")
+    cue_regex = re.compile(
+        rf"(?<![\w-])(?:{alternatives}|(?<=[\s\"“‘'(—-])(?:{capitalised})|^(?:{capitalised}))(?![\w-])"
+    )
     return Lexicon(
         cues=cues,
         nouns=nouns,

@@ -75,7 +75,8 @@ class Reader:
         lex = self.lex
         return (
             tok[0].isalpha() and tok.islower() and low not in lex.stops and low not in lex.aux and low not in lex.cues
-            and low not in lex.pronouns and low not in lex.relatives and low not in lex.determiners and low not in lex.verbs
+            and low not in lex.pronouns and low not in lex.relatives and low not in lex.determiners
+            and low not in lex.verbs
         )  # fmt: skip
 
     def skip_aux(self, j: int, lo: int) -> int:
@@ -87,7 +88,9 @@ class Reader:
                 j -= 1
             elif (toks[j] in lex.times or low in self.lex.time_words) and j - 1 >= lo:
                 k = j - 1  # "on Thursday", "last week", "Thursday evening"
-                while k >= lo and (toks[k] in lex.times or lows[k] in self.lex.time_words or lows[k] in self.lex.time_modifiers):
+                while k >= lo and (
+                    toks[k] in lex.times or lows[k] in self.lex.time_words or lows[k] in self.lex.time_modifiers
+                ):
                     k -= 1
                 if k >= lo and (self._is_name_word(k) or lows[k] in lex.nouns or lows[k] in self.lex.subjects):
                     j = k
@@ -132,7 +135,9 @@ class Reader:
         toks, lows, lex = self.toks, self.lows, self.lex
         tok, low = toks[j], lows[j]
         phrase = None
-        if low in self.lex.quantifiers and (j == lo or toks[j - 1] in (",", ";") or toks[j - 1] in QUOTES or lows[j - 1] in self.lex.boundaries):
+        if low in self.lex.quantifiers and (
+            j == lo or toks[j - 1] in (",", ";") or toks[j - 1] in QUOTES or lows[j - 1] in self.lex.boundaries
+        ):
             return Phrase(j, j, "described", low, None, plural=True)  # "Some said", "Many say"
         if low in lex.nouns and (j == lo or not is_cap(tok) or (j > lo and toks[j - 1] in QUOTES)):
             phrase = self._described(j, lo)
@@ -144,7 +149,11 @@ class Reader:
             return None
         # "a spokesman for | Hillary Clinton": the name is inside a described source
         first = phrase.first
-        if first - 2 >= lo and lows[first - 1] in lex.postmods and lows[first - 1] not in ("who", "to", "by", "on", "in"):
+        if (
+            first - 2 >= lo
+            and lows[first - 1] in lex.postmods
+            and lows[first - 1] not in ("who", "to", "by", "on", "in")
+        ):
             outer = self.noun_phrase(first - 2, lo) if lows[first - 2] in lex.nouns else None
             if outer is not None and outer.form == "described":
                 return Phrase(outer.first, phrase.last, "described", outer.head, outer.det, plural=outer.plural)
@@ -203,12 +212,19 @@ class Reader:
         while k - 1 >= lo and self._is_modifier(k - 1) and j - k < MAX_MODIFIERS:
             k -= 1
         before = k - 1
-        if before >= lo and (lows[before] in lex.determiners or (_possessive(toks[before]) and toks[before][0].isalpha())):
+        if before >= lo and (
+            lows[before] in lex.determiners or (_possessive(toks[before]) and toks[before][0].isalpha())
+        ):
             det = lows[before] if lows[before] in lex.determiners else "poss"
             k = before
         elif before >= lo and self._is_name_word(before):
             k = self._name(before, lo).first  # "GOP leaders", "Clinton supporters"
-        elif not (before < lo or toks[before] in (",", ";", "—", "--") or toks[before] in QUOTES or lows[before] in self.lex.boundaries):
+        elif not (
+            before < lo
+            or toks[before] in (",", ";", "—", "--")
+            or toks[before] in QUOTES
+            or lows[before] in self.lex.boundaries
+        ):
             return None
         return Phrase(k, j, "described", lows[j], det, plural=lows[j].endswith("s") and not lows[j].endswith("ss"))
 
@@ -246,7 +262,9 @@ class Reader:
         if len(commas) > 1:
             for c in reversed(commas):
                 outer = self.noun_phrase(c - 1, lo) if c - 1 >= lo else None
-                opens = outer is not None and (outer.first == lo or toks[outer.first - 1] in QUOTES or lows[outer.first - 1] in self.lex.boundaries)
+                opens = outer is not None and (
+                    outer.first == lo or toks[outer.first - 1] in QUOTES or lows[outer.first - 1] in self.lex.boundaries
+                )
                 if opens and outer.form == "name":
                     return outer
         c = commas[0]
@@ -303,7 +321,12 @@ class Reader:
                 joined = joined or in_joiner
             elif joined and not (low in self.lex.right_joiners or low in lex.determiners):
                 break  # the object of "of"/"for" has started: a lower-case word after it is a verb
-            elif low in self.lex.right_joiners and last is not None and k + 1 <= hi and (head is not None or low in ("of", "for")):
+            elif (
+                low in self.lex.right_joiners
+                and last is not None
+                and k + 1 <= hi
+                and (head is not None or low in ("of", "for"))
+            ):
                 if low in ("at", "in") and head is None:
                     break
                 in_joiner = True
@@ -350,7 +373,9 @@ class Reader:
                 head = lows[x]
         if head is not None:
             singular, _kind, plural = self.lex.nouns[head]
-            return Phrase(i, last, "described", singular, lows[i] if lows[i] in self.lex.determiners else None, plural=plural)
+            return Phrase(
+                i, last, "described", singular, lows[i] if lows[i] in self.lex.determiners else None, plural=plural
+            )
         if all(self._is_name_word(x) or lows[x] in self.lex.joiners for x in range(i, last + 1) if lows[x] != "the"):
             return Phrase(i, last, "name", det="the" if lows[i] == "the" else None)
         return Phrase(i, last, "described", lows[last], lows[i] if lows[i] in self.lex.determiners else None)
@@ -363,11 +388,18 @@ class Reader:
         """
         toks, lows = self.toks, self.lows
         for k in range(hi, lo - 1, -1):
-            boundary = k == lo or toks[k - 1] in (",", "—", "--", "-", ";") or toks[k - 1] in QUOTES or lows[k - 1] in self.lex.boundaries
+            boundary = (
+                k == lo
+                or toks[k - 1] in (",", "—", "--", "-", ";")
+                or toks[k - 1] in QUOTES
+                or lows[k - 1] in self.lex.boundaries
+            )
             if not boundary or not toks[k][0].isalnum() or lows[k] in self.lex.stops:
                 continue
             phrase = self.right(k, hi)
-            if phrase is None or (phrase.form == "described" and phrase.det is None and phrase.head not in self.lex.nouns):
+            if phrase is None or (
+                phrase.form == "described" and phrase.det is None and phrase.head not in self.lex.nouns
+            ):
                 continue
             after = phrase.last + 1
             if after <= hi and toks[after][0].isalpha() and toks[after].islower():

@@ -184,10 +184,18 @@ class SourceResolver:
         if mention is not None and mention[3] in TYPES and (mention[1] - mention[0]) * 2 >= len(clean_name(surface)):
             entity, kind = mention[2], mention[3]
             if kind == "ORG":
-                source_kind = "outlet" if is_known_outlet(entity) else ("government" if name_kind(entity, self.lex) == "government" else "organisation")
+                source_kind = (
+                    "outlet"
+                    if is_known_outlet(entity)
+                    else ("government" if name_kind(entity, self.lex) == "government" else "organisation")
+                )
             else:
                 source_kind = _TYPE_KINDS[kind]
-            found.source, found.source_entity, found.source_kind = (outlet_name(entity) if source_kind == "outlet" else entity), entity, source_kind
+            found.source, found.source_entity, found.source_kind = (
+                (outlet_name(entity) if source_kind == "outlet" else entity),
+                entity,
+                source_kind,
+            )
             if source_kind == "outlet":
                 found.source_entity = found.source
             return
@@ -250,9 +258,12 @@ class SourceResolver:
                 p = other.phrase
                 if p is None or other.source is None:
                     continue
-                if (p.form == "described" and p.head == head and p.plural == phrase.plural and p.det not in self.lex.definite) or (
-                    p.role == head and not phrase.plural
-                ):
+                if (
+                    p.form == "described"
+                    and p.head == head
+                    and p.plural == phrase.plural
+                    and p.det not in self.lex.definite
+                ) or (p.role == head and not phrase.plural):
                     f.source, f.source_entity, f.source_kind = other.source, other.source_entity, other.source_kind
                     return
             if self.lex.nouns.get(head.lower(), ("", ""))[1] == "title" and not phrase.plural:
@@ -319,7 +330,13 @@ class SourceResolver:
     def speaker(self, f: Found, found: list[Found]) -> None:
         """ "I" or "we" inside a direct quotation: the quotation's speaker."""
         for other in found:
-            if other is not f and other.direct and other.source and other.content_start is not None and other.content_start <= f.start < other.content_end:
+            if (
+                other is not f
+                and other.direct
+                and other.source
+                and other.content_start is not None
+                and other.content_start <= f.start < other.content_end
+            ):
                 f.source, f.source_entity, f.source_kind = other.source, other.source_entity, other.source_kind
                 return
 
@@ -337,7 +354,11 @@ class SourceResolver:
                     other.source
                     and other.source_kind in ("organisation", "government", "outlet", "document", "anonymous")
                     and (
-                        (detail == "plural") == bool(other.phrase is not None and (other.phrase.plural or other.source_kind in ("organisation", "government")))
+                        (detail == "plural")
+                        == bool(
+                            other.phrase is not None
+                            and (other.phrase.plural or other.source_kind in ("organisation", "government"))
+                        )
                         or detail == "thing"
                     )
                 ):

@@ -19,7 +19,9 @@ from workbench.attribution.patterns import Lexicon, lexicon
 from workbench.attribution.phrases import OPENING_QUOTES, Phrase, Reader
 from workbench.attribution.quotes import CLOSING
 
-_COLON_SPEAKER = re.compile(r"(?:^|(?<=\n)|(?<=[.!?”\"] ))[ \t]*(?P<name>[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,3})[ \t]*:[ \t]+(?=\S)")
+_COLON_SPEAKER = re.compile(
+    r"(?:^|(?<=\n)|(?<=[.!?”\"] ))[ \t]*(?P<name>[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,3})[ \t]*:[ \t]+(?=\S)"
+)
 
 
 @dataclass(slots=True)
@@ -49,8 +51,10 @@ def _is_verb(reader: Reader, i: int) -> bool:
     tok, low = reader.toks[i], reader.lows[i]
     lex = reader.lex
     return (
-        tok.isalpha() and tok.islower() and (low.endswith(("ed", "es", "ks", "ts", "ys")) or low in ("went", "began", "wrote", "spoke", "put"))
-        and low not in lex.stops and low not in lex.verbs and low not in lex.nouns and low not in lex.determiners and low not in lex.aux
+        tok.isalpha() and tok.islower()
+        and (low.endswith(("ed", "es", "ks", "ts", "ys")) or low in ("went", "began", "wrote", "spoke", "put"))
+        and low not in lex.stops and low not in lex.verbs and low not in lex.nouns and low not in lex.determiners
+        and low not in lex.aux
     )  # fmt: skip
 
 
@@ -115,7 +119,9 @@ class SentenceReader(ContentPlacer):
                 out.append(found)
         return out
 
-    def _frame(self, cue, reader: Reader, toks, starts, ends, c0: int, c1: int, hi: int, out: list[Found]) -> Found | None:
+    def _frame(
+        self, cue, reader: Reader, toks, starts, ends, c0: int, c1: int, hi: int, out: list[Found]
+    ) -> Found | None:
         lows = reader.lows
         frame = cue.frame
         if frame in ("verb", "participle"):
@@ -145,7 +151,12 @@ class SentenceReader(ContentPlacer):
                 # "Graham called both ... and said": the subject of the first verb
                 phrase = reader.subject(0, before - 1)
                 if phrase is not None:
-                    return self._finish(phrase, *self._content(toks, starts, ends, c1 + 1, hi, (starts[c0], ends[c1]), cue), starts, ends)
+                    return self._finish(
+                        phrase,
+                        *self._content(toks, starts, ends, c1 + 1, hi, (starts[c0], ends[c1]), cue),
+                        starts,
+                        ends,
+                    )
             if phrase is None:
                 before = reader.skip_aux(c0 - 1, 0)
                 if before < 0 or toks[before] in (",", "—", "--", ":") or toks[before] in CLOSING:
@@ -158,7 +169,16 @@ class SentenceReader(ContentPlacer):
                 return None
             if out and out[-1].phrase is not None:
                 previous = out[-1]
-                return Found(0, previous.start, previous.end, None, None, None, *self._content(toks, starts, ends, c1 + 1, hi, None, cue), parent=previous)
+                return Found(
+                    0,
+                    previous.start,
+                    previous.end,
+                    None,
+                    None,
+                    None,
+                    *self._content(toks, starts, ends, c1 + 1, hi, None, cue),
+                    parent=previous,
+                )
             phrase = reader.subject(0, c0 - 1)
             side = "participle"
             if phrase is None:
@@ -167,7 +187,11 @@ class SentenceReader(ContentPlacer):
             phrase = reader.right(c1 + 1, hi)
             wide = reader.to_comma(c1 + 1, hi)
             if phrase is None or (wide is not None and wide.last > phrase.last and phrase.form != "pronoun"):
-                phrase = wide if phrase is None else Phrase(phrase.first, wide.last, phrase.form, phrase.head, phrase.det, plural=phrase.plural)
+                phrase = (
+                    wide
+                    if phrase is None
+                    else Phrase(phrase.first, wide.last, phrase.form, phrase.head, phrase.det, plural=phrase.plural)
+                )
             side = "prep"
             if phrase is None:
                 return None
@@ -210,7 +234,19 @@ class SentenceReader(ContentPlacer):
             direct = text[cs] in OPENING_QUOTES
             colon = text.index(":", match.end("name"))
             phrase = Phrase(0, 0, "name")
-            found = Found(number, match.start("name"), match.end("name"), colon, colon + 1, ":", cs, ce, direct, phrase=phrase, surface=name)
+            found = Found(
+                number,
+                match.start("name"),
+                match.end("name"),
+                colon,
+                colon + 1,
+                ":",
+                cs,
+                ce,
+                direct,
+                phrase=phrase,
+                surface=name,
+            )
             out.append(found)
         return out
 
@@ -221,7 +257,12 @@ class SentenceReader(ContentPlacer):
         covered = [(f.content_start, f.content_end) for f in found if f.content_start is not None]
         out = []
         for q0, q1 in self.quotes:
-            if q1 - q0 < 12 or q1 >= len(text) or text[q1 - 2 : q1 - 1] not in (",", "?", "!", "—") or any(a < q1 and q0 < b for a, b in covered):
+            if (
+                q1 - q0 < 12
+                or q1 >= len(text)
+                or text[q1 - 2 : q1 - 1] not in (",", "?", "!", "—")
+                or any(a < q1 and q0 < b for a, b in covered)
+            ):
                 continue
             pos = q1
             while pos < len(text) and text[pos] in " \t":
@@ -247,7 +288,19 @@ class SentenceReader(ContentPlacer):
                 continue
             start, end = tokens[phrase.first][1], tokens[phrase.last][2]
             direct = True
-            f = Found(number, start, end, tokens[verb][1], tokens[verb][2], toks[verb].lower(), q0, q1, direct, phrase=phrase, surface=text[start:end])
+            f = Found(
+                number,
+                start,
+                end,
+                tokens[verb][1],
+                tokens[verb][2],
+                toks[verb].lower(),
+                q0,
+                q1,
+                direct,
+                phrase=phrase,
+                surface=text[start:end],
+            )
             out.append(f)
         return out
 
@@ -271,8 +324,23 @@ class SentenceReader(ContentPlacer):
                 continue
             speaker = previous[-1]
             gap = text[speaker.content_end : q0]
-            later = [f for f in found if f.cue_start is not None and speaker.content_end <= f.cue_start < q0 and f is not speaker and f.parent is None]
-            if later or gap.count("\n\n") > 1 or (gap.count("\n") > 0 and text.rfind("\n", 0, q0) + 1 != q0 and text[text.rfind("\n", 0, q0) + 1 : q0].strip()):
+            later = [
+                f
+                for f in found
+                if f.cue_start is not None
+                and speaker.content_end <= f.cue_start < q0
+                and f is not speaker
+                and f.parent is None
+            ]
+            if (
+                later
+                or gap.count("\n\n") > 1
+                or (
+                    gap.count("\n") > 0
+                    and text.rfind("\n", 0, q0) + 1 != q0
+                    and text[text.rfind("\n", 0, q0) + 1 : q0].strip()
+                )
+            ):
                 continue
             cont = Found(self.sentence_of(q0), None, None, None, None, None, q0, q1, True, parent=speaker)
             out.append(cont)

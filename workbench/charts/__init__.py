@@ -83,7 +83,13 @@ def _widen_single_date(fig: go.Figure) -> None:
             if trace.type == "bar" and trace.width is None:
                 trace.width = 0.8 * 86_400_000  # a bar one day wide (plotly would make it one millisecond)
         fig.update_layout(
-            {f"{axis}axis": {"range": [day - pd.Timedelta(days=3.5), day + pd.Timedelta(days=3.5)], "tickformat": "%Y-%m-%d", "dtick": 86_400_000}}
+            {
+                f"{axis}axis": {
+                    "range": [day - pd.Timedelta(days=3.5), day + pd.Timedelta(days=3.5)],
+                    "tickformat": "%Y-%m-%d",
+                    "dtick": 86_400_000,
+                }
+            }
         )
 
 

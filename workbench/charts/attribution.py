@@ -47,7 +47,9 @@ def citation_sankey(flows: pd.DataFrame, *, filters: str = "all articles") -> go
         return empty_figure("No articles match the filters: no citation flows to draw.")
     outlets = sorted(flows["outlet"].astype(str).unique())
     ups = sorted(flows["upstream"].astype(str).unique())
-    kinds = [k for k in KIND_ORDER if k in set(flows["source_kind"].astype(str))] + sorted(set(flows["source_kind"].astype(str)) - set(KIND_ORDER))
+    kinds = [k for k in KIND_ORDER if k in set(flows["source_kind"].astype(str))] + sorted(
+        set(flows["source_kind"].astype(str)) - set(KIND_ORDER)
+    )
     labels = [*(f"{o}" for o in outlets), *(f"via {u}" for u in ups), *kinds]
     index = {("outlet", o): i for i, o in enumerate(outlets)}
     index.update({("up", u): len(outlets) + i for i, u in enumerate(ups)})
@@ -55,26 +57,53 @@ def citation_sankey(flows: pd.DataFrame, *, filters: str = "all articles") -> go
     colours = ["#636efa"] * len(outlets) + ["#00a3a3"] * len(ups) + [_colour(k) for k in kinds]
 
     first = flows.groupby(["outlet", "upstream"], observed=True)["articles"].max().reset_index()
-    second = flows[flows["attributions"] > 0].groupby(["upstream", "source_kind"], observed=True)["attributions"].sum().reset_index()
+    second = (
+        flows[flows["attributions"] > 0]
+        .groupby(["upstream", "source_kind"], observed=True)["attributions"]
+        .sum()
+        .reset_index()
+    )
     sources = [index[("outlet", str(o))] for o in first["outlet"]] + [index[("up", str(u))] for u in second["upstream"]]
-    targets = [index[("up", str(u))] for u in first["upstream"]] + [index[("kind", str(k))] for k in second["source_kind"]]
-    values = first["articles"].tolist() + second["attributions"].tolist()
-    hover = [f"{safe(o)} → {safe(u)}: {n} articles" for o, u, n in zip(first["outlet"], first["upstream"], first["articles"], strict=True)] + [
-        f"{safe(u)} → {safe(k)}: {n} attributions" for u, k, n in zip(second["upstream"], second["source_kind"], second["attributions"], strict=True)
+    targets = [index[("up", str(u))] for u in first["upstream"]] + [
+        index[("kind", str(k))] for k in second["source_kind"]
     ]
-    link_colours = ["rgba(150,150,150,0.3)"] * len(first) + [_rgba(_colour(str(k)), 0.45) for k in second["source_kind"]]
+    values = first["articles"].tolist() + second["attributions"].tolist()
+    hover = [
+        f"{safe(o)} → {safe(u)}: {n} articles"
+        for o, u, n in zip(first["outlet"], first["upstream"], first["articles"], strict=True)
+    ] + [
+        f"{safe(u)} → {safe(k)}: {n} attributions"
+        for u, k, n in zip(second["upstream"], second["source_kind"], second["attributions"], strict=True)
+    ]
+    link_colours = ["rgba(150,150,150,0.3)"] * len(first) + [
+        _rgba(_colour(str(k)), 0.45) for k in second["source_kind"]
+    ]
     fig = go.Figure(
         go.Sankey(
             arrangement="snap",
-            node={"label": safe(labels), "color": colours, "pad": 12, "thickness": 16, "hovertemplate": "%{label}<extra></extra>"},
+            node={
+                "label": safe(labels),
+                "color": colours,
+                "pad": 12,
+                "thickness": 16,
+                "hovertemplate": "%{label}<extra></extra>",
+            },
             link={
-                "source": sources, "target": targets, "value": values, "customdata": hover, "color": link_colours,
+                "source": sources,
+                "target": targets,
+                "value": values,
+                "customdata": hover,
+                "color": link_colours,
                 "hovertemplate": "%{customdata}<extra></extra>",
             },
         )
     )
     fig.update_layout(height=max(420, 26 * max(len(outlets), len(ups), len(kinds)) + 140))
-    return titled(fig, "Citation flows: outlet → credited outlet or wire (articles) → kinds of sources quoted (attributions)", filters)
+    return titled(
+        fig,
+        "Citation flows: outlet → credited outlet or wire (articles) → kinds of sources quoted (attributions)",
+        filters,
+    )
 
 
 def kinds_bars(kinds: pd.DataFrame, *, share: bool = True, filters: str = "all articles") -> go.Figure:
@@ -92,13 +121,21 @@ def kinds_bars(kinds: pd.DataFrame, *, share: bool = True, filters: str = "all a
             go.Bar(
                 y=safe(outlets), x=rows[value].fillna(0), orientation="h", name=safe(kind), marker_color=_colour(kind),
                 customdata=rows[["attributions", "share"]].fillna(0).to_numpy(),
-                hovertemplate="%{y}<br>" + safe(kind) + ": %{customdata[0]} attributions (%{customdata[1]:.0%})<extra></extra>",
+                hovertemplate="%{y}<br>" + safe(kind)
+                + ": %{customdata[0]} attributions (%{customdata[1]:.0%})<extra></extra>",
             )
         )  # fmt: skip
     fig.update_layout(barmode="stack", height=max(300, 34 * len(outlets) + 160), legend_title_text="source kind")
-    fig.update_xaxes(title_text="share of the outlet's attributions" if share else "attributions", tickformat=".0%" if share else None)
+    fig.update_xaxes(
+        title_text="share of the outlet's attributions" if share else "attributions",
+        tickformat=".0%" if share else None,
+    )
     what = "share" if share else "number"
-    return titled(fig, f"Kinds of sources quoted or cited in the text, by outlet ({what} of attributions; anonymous in red)", filters)
+    return titled(
+        fig,
+        f"Kinds of sources quoted or cited in the text, by outlet ({what} of attributions; anonymous in red)",
+        filters,
+    )
 
 
 def top_sources_bar(top: pd.DataFrame, *, filters: str = "all articles") -> go.Figure:
@@ -109,14 +146,20 @@ def top_sources_bar(top: pd.DataFrame, *, filters: str = "all articles") -> go.F
     labels = safe(rows["source"].astype(str).tolist(), limit=60)
     fig = go.Figure(
         go.Bar(
-            x=rows["attributions"], y=labels, orientation="h", marker_color=[_colour(str(k)) for k in rows["source_kind"]],
-            customdata=rows[["articles", "outlets", "direct"]].to_numpy(), text=safe(rows["source_kind"].astype(str).tolist()),
-            hovertemplate="%{y} (%{text})<br>%{x} attributions in %{customdata[0]} articles from %{customdata[1]} outlets"
-            "<br>%{customdata[2]} direct quotations<extra></extra>",
+            x=rows["attributions"], y=labels, orientation="h",
+            marker_color=[_colour(str(k)) for k in rows["source_kind"]],
+            customdata=rows[["articles", "outlets", "direct"]].to_numpy(),
+            text=safe(rows["source_kind"].astype(str).tolist()),
+            hovertemplate="%{y} (%{text})<br>%{x} attributions in %{customdata[0]} articles"
+            " from %{customdata[1]} outlets<br>%{customdata[2]} direct quotations<extra></extra>",
         )
     )  # fmt: skip
-    fig.update_layout(height=max(300, 24 * len(rows) + 140), xaxis_title="attributions (quotes and citations in the text)")
-    return titled(fig, f"Most quoted or cited sources (top {len(rows)}; bars: attributions, colour: source kind)", filters)
+    fig.update_layout(
+        height=max(300, 24 * len(rows) + 140), xaxis_title="attributions (quotes and citations in the text)"
+    )
+    return titled(
+        fig, f"Most quoted or cited sources (top {len(rows)}; bars: attributions, colour: source kind)", filters
+    )
 
 
 def anonymous_share(over_time: pd.DataFrame, *, freq: str = "W", filters: str = "all articles") -> go.Figure:
@@ -124,14 +167,20 @@ def anonymous_share(over_time: pd.DataFrame, *, freq: str = "W", filters: str = 
     if over_time.empty:
         return empty_figure("No dated attributions in the selected articles: no share over time to draw.")
     totals = over_time.groupby("period")["attributions"].sum()
-    anonymous = over_time[over_time["source_kind"] == "anonymous"].groupby("period")["attributions"].sum().reindex(totals.index, fill_value=0)
+    anonymous = (
+        over_time[over_time["source_kind"] == "anonymous"]
+        .groupby("period")["attributions"]
+        .sum()
+        .reindex(totals.index, fill_value=0)
+    )
     share = (anonymous / totals).fillna(0)
     unit = params.period_name(freq)
     fig = go.Figure(
         go.Scatter(
             x=totals.index, y=share.values, mode="lines+markers", line={"color": KIND_COLOURS["anonymous"]},
             customdata=list(zip(anonymous.values, totals.values, strict=True)),
-            hovertemplate="%{x|%Y-%m-%d}: %{y:.0%} anonymous (%{customdata[0]} of %{customdata[1]} attributions)<extra></extra>",
+            hovertemplate="%{x|%Y-%m-%d}: %{y:.0%} anonymous"
+            " (%{customdata[0]} of %{customdata[1]} attributions)<extra></extra>",
         )
     )  # fmt: skip
     fig.update_yaxes(title_text="share of attributions to anonymous sources", tickformat=".0%", rangemode="tozero")

@@ -41,22 +41,36 @@ def top_entities(freq: pd.DataFrame, *, top_n: int = 10, filters: str = "all art
         fig.add_trace(
             go.Bar(
                 x=rows["mentions"], y=[f"{label} ({safe(kind)})" for label in labels], orientation="h", name=safe(kind),
-                marker_color=TYPE_COLOURS.get(str(kind), "#7f7f7f"), customdata=rows[["articles"]].to_numpy(), text=labels, textposition="none",
+                marker_color=TYPE_COLOURS.get(str(kind), "#7f7f7f"), customdata=rows[["articles"]].to_numpy(),
+                text=labels, textposition="none",
                 hovertemplate="%{text}<br>%{x} mentions in %{customdata[0]} articles<extra>" + safe(kind) + "</extra>",
             )
         )  # fmt: skip
-    fig.update_layout(height=max(300, 22 * min(len(freq), top_n * freq["type"].nunique()) + 120), xaxis_title="mentions", barmode="group")
+    fig.update_layout(
+        height=max(300, 22 * min(len(freq), top_n * freq["type"].nunique()) + 120),
+        xaxis_title="mentions",
+        barmode="group",
+    )
     return titled(fig, f"Most mentioned entities by type (top {top_n} of each type; bars: mentions)", filters)
 
 
-def heatmap(pairs: pd.DataFrame, entities: list[str], *, measure: str = "count", level: str = "article", filters: str = "all articles") -> go.Figure:
+def heatmap(
+    pairs: pd.DataFrame,
+    entities: list[str],
+    *,
+    measure: str = "count",
+    level: str = "article",
+    filters: str = "all articles",
+) -> go.Figure:
     """Co-occurrence of the given entities as a symmetric heatmap of ``measure``."""
     if pairs.empty or len(entities) < 2:
         return empty_figure("Fewer than two co-occurring entities match the filters: no heatmap.")
     index = {name: i for i, name in enumerate(entities)}
     values = np.full((len(entities), len(entities)), np.nan)
     counts = np.zeros((len(entities), len(entities)), dtype=np.int64)
-    for a, b, value, count in zip(pairs["entity_a"].astype(str), pairs["entity_b"].astype(str), pairs[measure], pairs["count"], strict=True):
+    for a, b, value, count in zip(
+        pairs["entity_a"].astype(str), pairs["entity_b"].astype(str), pairs[measure], pairs["count"], strict=True
+    ):
         if a in index and b in index:
             i, j = index[a], index[b]
             values[i, j] = values[j, i] = value
@@ -66,15 +80,23 @@ def heatmap(pairs: pd.DataFrame, entities: list[str], *, measure: str = "count",
         go.Heatmap(
             z=values, x=labels, y=labels, customdata=counts, colorscale="Viridis", hoverongaps=False,
             colorbar={"title": {"text": measure}},
-            hovertemplate="%{y} + %{x}<br>" + measure + ": %{z:.3~f}<br>together in %{customdata} " + _unit(level) + "<extra></extra>",
+            hovertemplate="%{y} + %{x}<br>" + measure + ": %{z:.3~f}<br>together in %{customdata} " + _unit(level)
+            + "<extra></extra>",
         )
     )  # fmt: skip
-    fig.update_layout(height=max(420, 26 * len(entities) + 160), yaxis={"autorange": "reversed"}, xaxis={"tickangle": -45})
-    title = f"Co-occurrence of the {len(entities)} most mentioned entities in the same {_unit(level)[:-1]} — {MEASURE_NAMES.get(measure, measure)}"
+    fig.update_layout(
+        height=max(420, 26 * len(entities) + 160), yaxis={"autorange": "reversed"}, xaxis={"tickangle": -45}
+    )
+    title = (
+        f"Co-occurrence of the {len(entities)} most mentioned entities in the same {_unit(level)[:-1]} — "
+        f"{MEASURE_NAMES.get(measure, measure)}"
+    )
     return titled(fig, title, filters)
 
 
-def network(g: nx.Graph, *, measure: str = "count", level: str = "article", filters: str = "all articles", seed: int = 7) -> go.Figure:
+def network(
+    g: nx.Graph, *, measure: str = "count", level: str = "article", filters: str = "all articles", seed: int = 7
+) -> go.Figure:
     """The co-occurrence network: edge width = weight (the measure), node size = mentions."""
     if g.number_of_nodes() == 0:
         return empty_figure("No entities match the filters: no network.")
@@ -100,11 +122,19 @@ def network(g: nx.Graph, *, measure: str = "count", level: str = "article", filt
             fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=line, hoverinfo="skip", showlegend=False))
     unit = _unit(level)
     # invisible points at the edge middles carry the edge hover text
-    mid = [((position[a][0] + position[b][0]) / 2, (position[a][1] + position[b][1]) / 2, a, b, d) for a, b, d in g.edges(data=True)]
+    mid = [
+        ((position[a][0] + position[b][0]) / 2, (position[a][1] + position[b][1]) / 2, a, b, d)
+        for a, b, d in g.edges(data=True)
+    ]
     fig.add_trace(
         go.Scatter(
-            x=[m[0] for m in mid], y=[m[1] for m in mid], mode="markers", marker={"size": 6, "opacity": 0}, showlegend=False,
-            text=[f"{safe(a)} + {safe(b)}<br>{measure}: {d['weight']:.3g}<br>together in {d['count']} {unit}, {d['articles']} articles" for *_, a, b, d in mid],
+            x=[m[0] for m in mid], y=[m[1] for m in mid], mode="markers", marker={"size": 6, "opacity": 0},
+            showlegend=False,
+            text=[
+                f"{safe(a)} + {safe(b)}<br>{measure}: {d['weight']:.3g}<br>"
+                f"together in {d['count']} {unit}, {d['articles']} articles"
+                for *_, a, b, d in mid
+            ],
             hovertemplate="%{text}<extra></extra>",
         )
     )  # fmt: skip
@@ -114,19 +144,30 @@ def network(g: nx.Graph, *, measure: str = "count", level: str = "article", filt
         names = safe(rows["entity"].astype(str).tolist())
         fig.add_trace(
             go.Scatter(
-                x=[position[n][0] for n in rows["entity"]], y=[position[n][1] for n in rows["entity"]], mode="markers+text",
-                text=names, textposition="top center", name=safe(kind), marker={"size": size[rows.index], "color": TYPE_COLOURS.get(str(kind), "#7f7f7f")},
+                x=[position[n][0] for n in rows["entity"]], y=[position[n][1] for n in rows["entity"]],
+                mode="markers+text", text=names, textposition="top center", name=safe(kind),
+                marker={"size": size[rows.index], "color": TYPE_COLOURS.get(str(kind), "#7f7f7f")},
                 customdata=rows[["mentions", "articles", "degree", "pagerank"]].to_numpy(),
                 hovertemplate="%{text}<br>%{customdata[0]} mentions in %{customdata[1]} articles"
                 "<br>%{customdata[2]} partners, PageRank %{customdata[3]:.3f}<extra>" + safe(kind) + "</extra>",
             )
         )  # fmt: skip
     fig.update_layout(xaxis={"visible": False}, yaxis={"visible": False}, height=640, hovermode="closest")
-    title = f"Who appears with whom: entities in the same {_unit(level)[:-1]} (edge width: {MEASURE_NAMES.get(measure, measure)}; node size: mentions)"
+    title = (
+        f"Who appears with whom: entities in the same {_unit(level)[:-1]} "
+        f"(edge width: {MEASURE_NAMES.get(measure, measure)}; node size: mentions)"
+    )
     return titled(fig, title, filters)
 
 
-def partners_bar(ranked: pd.DataFrame, entity: str | None, *, measure: str = "count", level: str = "article", filters: str = "all articles") -> go.Figure:
+def partners_bar(
+    ranked: pd.DataFrame,
+    entity: str | None,
+    *,
+    measure: str = "count",
+    level: str = "article",
+    filters: str = "all articles",
+) -> go.Figure:
     """Ranked bars: who appears with ``entity`` (``workbench.partners``)."""
     if not entity:
         return empty_figure("No focus entity: no entity is mentioned in these articles.")
@@ -137,10 +178,18 @@ def partners_bar(ranked: pd.DataFrame, entity: str | None, *, measure: str = "co
     labels = safe(rows["partner"].astype(str).tolist())
     fig = go.Figure(
         go.Bar(
-            x=rows[measure], y=labels, orientation="h", marker_color=[TYPE_COLOURS.get(str(t), "#7f7f7f") for t in rows["type"]],
-            customdata=rows[["count", "articles"]].to_numpy(), text=safe(rows["type"].astype(str).tolist()), textposition="none",
-            hovertemplate=f"%{{y}} (%{{text}})<br>{measure}: %{{x:.3~f}}<br>together in %{{customdata[0]}} {unit}, %{{customdata[1]}} articles<extra></extra>",
+            x=rows[measure], y=labels, orientation="h",
+            marker_color=[TYPE_COLOURS.get(str(t), "#7f7f7f") for t in rows["type"]],
+            customdata=rows[["count", "articles"]].to_numpy(), text=safe(rows["type"].astype(str).tolist()),
+            textposition="none",
+            hovertemplate=f"%{{y}} (%{{text}})<br>{measure}: %{{x:.3~f}}<br>together in %{{customdata[0]}} {unit}, "
+            "%{customdata[1]} articles<extra></extra>",
         )
     )  # fmt: skip
     fig.update_layout(height=max(300, 24 * len(rows) + 140), xaxis_title=MEASURE_NAMES.get(measure, measure))
-    return titled(fig, f"Who appears with {safe(entity)} in the same {_unit(level)[:-1]}, ranked by {MEASURE_NAMES.get(measure, measure)}", filters)
+    return titled(
+        fig,
+        f"Who appears with {safe(entity)} in the same {_unit(level)[:-1]}, "
+        f"ranked by {MEASURE_NAMES.get(measure, measure)}",
+        filters,
+    )

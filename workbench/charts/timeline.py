@@ -40,7 +40,8 @@ def volume(tl: pd.DataFrame, *, filters: str = "all articles") -> go.Figure:
             go.Scatter(
                 x=rows["period"], y=rows["value"], mode="lines+markers" if len(rows) < 60 else "lines", name=name,
                 customdata=rows[["articles", "total"]].to_numpy(),
-                hovertemplate=f"{name}<br>%{{x|%Y-%m-%d}}: %{{y:.3~f}} ({_unit(tl)})<br>%{{customdata[0]}} of %{{customdata[1]}} articles<extra></extra>",
+                hovertemplate=f"{name}<br>%{{x|%Y-%m-%d}}: %{{y:.3~f}} ({_unit(tl)})<br>"
+                "%{customdata[0]} of %{customdata[1]} articles<extra></extra>",
             )
         )  # fmt: skip
         spikes = rows[rows["spike"]]
@@ -52,7 +53,9 @@ def volume(tl: pd.DataFrame, *, filters: str = "all articles") -> go.Figure:
                     hovertemplate=f"spike in {name}<br>%{{x|%Y-%m-%d}}: %{{y:.3~f}}<extra></extra>",
                 )
             )  # fmt: skip
-    fig.update_layout(xaxis={"rangeslider": {"visible": True}, "type": "date"}, yaxis_title=_unit(tl), hovermode="closest")
+    fig.update_layout(
+        xaxis={"rangeslider": {"visible": True}, "type": "date"}, yaxis_title=_unit(tl), hovermode="closest"
+    )
     title = f"Coverage volume: {_unit(tl)} {_per(tl)} (red triangles: spikes, robust z ≥ 3.5)"
     return titled(fig, title, filters)
 
@@ -85,7 +88,9 @@ def attention(tl: pd.DataFrame, *, filters: str = "all articles") -> go.Figure:
     return titled(fig, title, filters)
 
 
-def event_timeline(ev: pd.DataFrame, *, entity: str | None = None, filters: str = "all articles", limit: int = 80) -> go.Figure:
+def event_timeline(
+    ev: pd.DataFrame, *, entity: str | None = None, filters: str = "all articles", limit: int = 80
+) -> go.Figure:
     """Dates mentioned next to an entity: one bar per date expression, the sentence in the hover.
 
     Args:
@@ -97,7 +102,11 @@ def event_timeline(ev: pd.DataFrame, *, entity: str | None = None, filters: str 
     who = safe(entity) if entity else "any entity"
     if ev.empty:
         return empty_figure(f"No sentence mentioning {entity or 'an entity'} carries a resolved date.")
-    rows = ev.drop_duplicates(["article_id", "date_start", "date_end", "expression", "sentence"]).tail(limit).reset_index(drop=True)
+    rows = (
+        ev.drop_duplicates(["article_id", "date_start", "date_end", "expression", "sentence"])
+        .tail(limit)
+        .reset_index(drop=True)
+    )
     fig = go.Figure()
     for granularity, part in rows.groupby("granularity", sort=False):
         ends = part["date_end"] + pd.Timedelta(days=1)
@@ -108,20 +117,23 @@ def event_timeline(ev: pd.DataFrame, *, entity: str | None = None, filters: str 
         colour = _COLOURS.get(granularity, "#7f7f7f")
         fig.add_trace(
             go.Scatter(
-                x=xs, y=ys, mode="lines", line={"width": 8, "color": colour}, name=safe(granularity), legendgroup=safe(granularity), hoverinfo="skip"
+                x=xs, y=ys, mode="lines", line={"width": 8, "color": colour}, name=safe(granularity),
+                legendgroup=safe(granularity), hoverinfo="skip"
             )
         )  # fmt: skip
         hover = [
             f"<b>{safe(expr)}</b> → {s:%Y-%m-%d}" + (f" to {e:%Y-%m-%d}" if e != s else "") + f" ({safe(g)})<br>"
             f"{safe(outlet) or 'unknown outlet'}, published {p:%Y-%m-%d}<br>{_wrap(safe(text, limit=_SENTENCE_LIMIT))}"
             for expr, s, e, g, outlet, p, text in zip(
-                part["expression"], part["date_start"], part["date_end"], part["granularity"], part["outlet"], part["published"], part["sentence_text"],
+                part["expression"], part["date_start"], part["date_end"], part["granularity"], part["outlet"],
+                part["published"], part["sentence_text"],
                 strict=True,
             )
         ]  # fmt: skip
         fig.add_trace(
             go.Scatter(
-                x=part["date_start"], y=part.index, mode="markers", marker={"size": 9, "color": colour}, showlegend=False, legendgroup=safe(granularity),
+                x=part["date_start"], y=part.index, mode="markers", marker={"size": 9, "color": colour},
+                showlegend=False, legendgroup=safe(granularity),
                 text=hover, hovertemplate="%{text}<extra></extra>",
             )
         )  # fmt: skip
@@ -132,7 +144,11 @@ def event_timeline(ev: pd.DataFrame, *, entity: str | None = None, filters: str 
         height=max(300, 14 * len(rows) + 160),
     )
     shown = f" (the {limit} latest)" if len(ev) > limit else ""
-    return titled(fig, f"Event timeline for {who}: dates mentioned in sentences that name it, one bar per date expression{shown}", filters)
+    return titled(
+        fig,
+        f"Event timeline for {who}: dates mentioned in sentences that name it, one bar per date expression{shown}",
+        filters,
+    )
 
 
 #: Points drawn at most in the look-back scatter: a larger table is drawn as a stated random sample.
@@ -157,21 +173,41 @@ def lag_scatter(lag_table: pd.DataFrame, *, filters: str = "all articles", max_p
     fig = go.Figure()
     for bucket, part in sample.groupby("lag", sort=True, observed=True):
         hover = [
-            f"{safe(expr)} → {s:%Y-%m-%d}" + (f" to {e:%Y-%m-%d}" if e != s else "") + f"<br>published {p:%Y-%m-%d} by {safe(o) or 'unknown outlet'}"
-            for expr, s, e, p, o in zip(part["expression"], part["date_start"], part["date_end"], part["published"], part["outlet"], strict=True)
+            f"{safe(expr)} → {s:%Y-%m-%d}"
+            + (f" to {e:%Y-%m-%d}" if e != s else "")
+            + f"<br>published {p:%Y-%m-%d} by {safe(o) or 'unknown outlet'}"
+            for expr, s, e, p, o in zip(
+                part["expression"], part["date_start"], part["date_end"], part["published"], part["outlet"], strict=True
+            )
         ]
         fig.add_trace(
             go.Scatter(
                 x=part["published"], y=part["date_start"] + (part["date_end"] - part["date_start"]) / 2, mode="markers",
-                marker={"size": 6, "opacity": 0.6}, name=safe(str(bucket)), text=hover, hovertemplate="%{text}<extra></extra>",
+                marker={"size": 6, "opacity": 0.6}, name=safe(str(bucket)), text=hover,
+                hovertemplate="%{text}<extra></extra>",
             )
         )  # fmt: skip
     low, high = lag_table["published"].min(), lag_table["published"].max()
-    fig.add_trace(go.Scatter(x=[low, high], y=[low, high], mode="lines", line={"dash": "dot", "color": "grey"}, name="same day", hoverinfo="skip"))
-    fig.update_layout(
-        xaxis={"type": "date", "title": "published"}, yaxis={"type": "date", "title": "mentioned (middle of the interval)"}, legend_title_text="look-back"
+    fig.add_trace(
+        go.Scatter(
+            x=[low, high],
+            y=[low, high],
+            mode="lines",
+            line={"dash": "dot", "color": "grey"},
+            name="same day",
+            hoverinfo="skip",
+        )
     )
-    what = "one point per date expression" if total == len(sample) else f"a random sample of {len(sample):,} of {total:,} date expressions"
+    fig.update_layout(
+        xaxis={"type": "date", "title": "published"},
+        yaxis={"type": "date", "title": "mentioned (middle of the interval)"},
+        legend_title_text="look-back",
+    )
+    what = (
+        "one point per date expression"
+        if total == len(sample)
+        else f"a random sample of {len(sample):,} of {total:,} date expressions"
+    )
     return titled(fig, f"Published date vs mentioned date: {what}", filters)
 
 
@@ -190,7 +226,9 @@ def lag_bars(summary: pd.DataFrame, *, filters: str = "all articles") -> go.Figu
             )
         )  # fmt: skip
     fig.update_layout(
-        barmode="group", yaxis={"tickformat": ".0%", "title": "share of date expressions"}, xaxis_title="how far the mentioned date lies from publication"
+        barmode="group",
+        yaxis={"tickformat": ".0%", "title": "share of date expressions"},
+        xaxis_title="how far the mentioned date lies from publication",
     )
     return titled(fig, "How far back articles look: share of date expressions by distance from publication", filters)
 

@@ -29,11 +29,24 @@ from workbench.sentences import split
 
 __all__ = ["DATE_COLUMNS", "dates", "find_dates"]
 
-DATE_COLUMNS = ["article_id", "sentence", "start", "end", "expression", "kind", "date_start", "date_end", "granularity", "anchor"]
+DATE_COLUMNS = [
+    "article_id",
+    "sentence",
+    "start",
+    "end",
+    "expression",
+    "kind",
+    "date_start",
+    "date_end",
+    "granularity",
+    "anchor",
+]
 _CONTEXT = 200  # characters either side used for tense cues when no sentence covers an expression
 
 
-def find_dates(text: str, published: str | date | pd.Timestamp | None = None, *, spans: list[tuple[int, int]] | None = None) -> list[dict]:
+def find_dates(
+    text: str, published: str | date | pd.Timestamp | None = None, *, spans: list[tuple[int, int]] | None = None
+) -> list[dict]:
     """The date expressions of one text, resolved against ``published``.
 
     Args:
@@ -62,7 +75,9 @@ def find_dates(text: str, published: str | date | pd.Timestamp | None = None, *,
 
     def tense_of(match) -> str | None:
         i = sentence_of(match.start())
-        lo, hi = spans[i] if i is not None else (max(0, match.start() - _CONTEXT), min(len(text), match.end() + _CONTEXT))
+        lo, hi = (
+            spans[i] if i is not None else (max(0, match.start() - _CONTEXT), min(len(text), match.end() + _CONTEXT))
+        )
         return tense(text[lo:hi], match.start() - lo, match.end() - lo)
 
     resolve = DateResolver(text, anchor, tense_of)
@@ -118,12 +133,15 @@ def dates(articles: pd.DataFrame, *, sentences: pd.DataFrame) -> pd.DataFrame:
             by_article.setdefault(article_id, []).append((int(start), int(end)))
     columns: dict[str, list] = {c: [] for c in DATE_COLUMNS}
     # boilerplate ranges (workbench.boilerplate: "Copyright 1987 ...") are blanked: no date comes from them
-    for article_id, published, text in zip(articles["article_id"], articles["published"], prose_texts(articles), strict=True):
+    for article_id, published, text in zip(
+        articles["article_id"], articles["published"], prose_texts(articles), strict=True
+    ):
         anchor = _as_date(published)
         rows = [
             {
                 "sentence": None, "start": None, "end": None, "expression": anchor.isoformat() if anchor else None,
-                "kind": "published", "date_start": anchor, "date_end": anchor, "granularity": "day" if anchor else None, "anchor": None,
+                "kind": "published", "date_start": anchor, "date_end": anchor, "granularity": "day" if anchor else None,
+                "anchor": None,
             }
         ]  # fmt: skip
         if isinstance(text, str) and text:

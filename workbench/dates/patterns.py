@@ -42,7 +42,20 @@ class Words:
 
 
 #: The kinds of ``date_words.csv`` this module reads (tests check that the file uses no other).
-WORD_KINDS = ("month", "weekday", "season", "number", "ordinal", "unit", "day_offset", "shift", "part", "within", "preposition", "stretch")
+WORD_KINDS = (
+    "month",
+    "weekday",
+    "season",
+    "number",
+    "ordinal",
+    "unit",
+    "day_offset",
+    "shift",
+    "part",
+    "within",
+    "preposition",
+    "stretch",
+)
 
 
 @lru_cache(maxsize=1)
@@ -103,7 +116,10 @@ def pattern() -> re.Pattern[str]:
         "iso": r"(?P<iso_y>\d{4})-(?P<iso_m>[01]\d)-(?P<iso_d>[0-3]\d)(?![\d-])",
         "dot": rf"(?P<dot_d>[0-3]?\d)\.(?P<dot_m>[01]?\d)\.(?P<dot_y>{year})",
         "slash": r"(?P<sl_a>[0-3]?\d)/(?P<sl_b>[0-3]?\d)/(?P<sl_y>(?:19|20)\d\d|\d\d)(?![\d/])",
-        "dm": rf"{wd_prefix}(?:(?i:the)\s+)?(?P<dm_d>{day})(?:\s+of)?\s+(?P<dm_m>{month_any})(?:,?\s+(?P<dm_y>{year}))?(?![\w-])",
+        "dm": (
+            rf"{wd_prefix}(?:(?i:the)\s+)?(?P<dm_d>{day})(?:\s+of)?\s+(?P<dm_m>{month_any})"
+            rf"(?:,?\s+(?P<dm_y>{year}))?(?![\w-])"
+        ),
         "md": rf"{wd_prefix}(?P<md_m>{month_any})\s+(?P<md_d>{day})(?!,\d|\.\d)(?:,?\s+(?P<md_y>{year}))?(?![\w-])",
         "my": rf"(?:(?P<my_p>{part})[\s-]+)?(?P<my_m>{month_any}),?\s+(?:of\s+)?(?P<my_y>{year})",
         "qn": rf"Q(?P<qn_q>[1-4])(?:\s+(?P<qn_y>{year}))?\b|(?P<qn_y2>{year})\s+Q(?P<qn_q2>[1-4])\b",
@@ -115,7 +131,10 @@ def pattern() -> re.Pattern[str]:
             rf"(?:(?P<se_s>{shift})\s+|(?P<se_p>{part})[\s-]+|(?P<se_prep>{prep}|over)\s+(?:(?i:the)\s+)?(?:(?P<se_p2>{part})[\s-]+)?)?"
             rf"(?P<se_w>{season})(?!\w)(?:\s+(?:of\s+)?(?P<se_y>{year}))?"
         ),
-        "rel": rf"(?:(?P<rel_w>{within})\s+|(?P<rel_p>{part})[\s-]+)?(?P<rel_s>{shift})\s+(?P<rel_u>(?i:week(?:end)?|month|year|quarter))(?!\w)",
+        "rel": (
+            rf"(?:(?P<rel_w>{within})\s+|(?P<rel_p>{part})[\s-]+)?(?P<rel_s>{shift})\s+"
+            r"(?P<rel_u>(?i:week(?:end)?|month|year|quarter))(?!\w)"
+        ),
         "cur": rf"(?P<cur_p>{part})\s+(?i:the)\s+(?P<cur_u>(?i:week|month|year))(?!\w)",
         "holiday": rf"(?P<hol>{_alt(w.holidays)})(?!\w)(?:,?\s+(?P<hol_y>{year}))?",
         "decade": rf"(?:(?i:the)\s+)?(?:(?P<dec_p>{part})[\s-]+)?(?P<dec>(?:1[89]|20)\d0)(?:'s|s)(?!\w)",
@@ -157,8 +176,14 @@ def openers() -> frozenset[str]:
     """Lower-case words an expression may begin with (besides its trigger and numbers)."""
     w = words()
     phrases = [*w.shifts, *w.parts, *w.prepositions, *w.within, *w.numbers, *w.ordinals, *w.day_offsets, *w.seasons]
-    firsts = {re.match(r"\w*", p).group(0).lower() for p in [*phrases, *w.holidays]} | {p.split("-")[0] for p in w.parts}
-    return frozenset(firsts | {"the", "over", "at", "during", "in", "within", "q1", "q2", "q3", "q4"} | {d.lower() for d in w.weekdays})
+    firsts = {re.match(r"\w*", p).group(0).lower() for p in [*phrases, *w.holidays]} | {
+        p.split("-")[0] for p in w.parts
+    }
+    return frozenset(
+        firsts
+        | {"the", "over", "at", "during", "in", "within", "q1", "q2", "q3", "q4"}
+        | {d.lower() for d in w.weekdays}
+    )
 
 
 def candidates(text: str) -> Iterator[re.Match[str]]:

@@ -124,7 +124,9 @@ def nearest(make: Callable[[int], Interval | None], anchor: date, direction: str
     return min(pool, key=key)
 
 
-def by_shift(make: Callable[[int], Interval | None], anchor: date, shift: int, direction: str | None) -> Interval | None:
+def by_shift(
+    make: Callable[[int], Interval | None], anchor: date, shift: int, direction: str | None
+) -> Interval | None:
     """``last``/``this``/``next`` + a yearly thing (month, season): the one before, around or after ``anchor``."""
     candidates = []
     for year in range(anchor.year - 2, anchor.year + 3):
@@ -199,14 +201,20 @@ def word_value(table: dict[str, int], text: str) -> int:
 
 @lru_cache(maxsize=1)
 def _stretch() -> re.Pattern[str]:
-    """A word before "next/past/last + unit" that makes it a stretch of time ("the next year": ``stretch`` in date_words.csv)."""
+    """A word before "next/past/last + unit" that makes it a stretch of time.
+
+    For example "the next year" (``stretch`` in date_words.csv).
+    """
     alternatives = "|".join(re.escape(w) for w in sorted(words().stretches, key=len, reverse=True))
     return re.compile(rf"(?i:\b(?:{alternatives}))\s+$")
 
 
 @lru_cache(maxsize=1)
 def _year_words() -> re.Pattern[str]:
-    """ "this year", "last year", ", of next year" right after a year-less date (shift and unit words of date_words.csv)."""
+    """ "this year", "last year", ", of next year" right after a year-less date.
+
+    Built from the shift and unit words of date_words.csv.
+    """
     w = words()
     alt = lambda xs: "|".join(re.escape(x).replace(r"\ ", r"\s+") for x in sorted(xs, key=len, reverse=True))  # noqa: E731
     years = [u for u, unit in w.units.items() if unit == "year"]

@@ -113,16 +113,21 @@ def score_gum(docs: list[dict], found: pd.DataFrame) -> GumScore:
         A :class:`GumScore`; its ``table`` has one row per coarse type then ``overall``:
         ``type, gold, predicted, correct, precision, recall, f1``.
 
-    >>> doc = {"id": "d", "text": "the Acme Corp hired Ann Lee.", "gold": [[4, 13, "organization", "Acme Corp", "Acme Corp"]],
+    >>> doc = {"id": "d", "text": "the Acme Corp hired Ann Lee.",
+    ...        "gold": [[4, 13, "organization", "Acme Corp", "Acme Corp"]],
     ...        "orgloc": [], "also": {}, "neutral": [], "demonyms": []}
-    >>> found = pd.DataFrame({"article_id": ["d", "d"], "start": [0, 20], "end": [13, 27], "entity": ["Acme Corp", "Ann Lee"], "type": ["ORG", "PERSON"]})
+    >>> found = pd.DataFrame({"article_id": ["d", "d"], "start": [0, 20], "end": [13, 27],
+    ...                       "entity": ["Acme Corp", "Ann Lee"], "type": ["ORG", "PERSON"]})
     >>> score = score_gum([doc], found)
-    >>> score.table.set_index("type").loc["overall", ["correct", "predicted", "gold"]].tolist(), score.canonical_accuracy
+    >>> overall = score.table.set_index("type").loc["overall", ["correct", "predicted", "gold"]]
+    >>> overall.tolist(), score.canonical_accuracy
     ([1, 2, 1], 1.0)
     """
     by_doc: dict[str, list[tuple[int, int, str, str]]] = {}
     if len(found):
-        for a, s, e, ent, t in zip(found["article_id"], found["start"], found["end"], found["entity"], found["type"], strict=True):
+        for a, s, e, ent, t in zip(
+            found["article_id"], found["start"], found["end"], found["entity"], found["type"], strict=True
+        ):
             coarse = PREDICTED_TYPES.get(str(t))
             if coarse is not None:
                 by_doc.setdefault(str(a), []).append((int(s), int(e), coarse, str(ent)))
@@ -180,6 +185,8 @@ def score_gum(docs: list[dict], found: pd.DataFrame) -> GumScore:
         cp = sum(right_predicted.values()) if kind == "overall" else right_predicted[kind]
         cg = sum(right_gold.values()) if kind == "overall" else right_gold[kind]
         precision, recall, f1 = prf(cp, p, cg, g)
-        rows.append({"type": kind, "gold": g, "predicted": p, "correct": cg, "precision": precision, "recall": recall, "f1": f1})
+        rows.append(
+            {"type": kind, "gold": g, "predicted": p, "correct": cg, "precision": precision, "recall": recall, "f1": f1}
+        )
     score.table = pd.DataFrame(rows)
     return score

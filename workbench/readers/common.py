@@ -34,8 +34,11 @@ def read_published(value: object) -> tuple[pd.Timestamp, list[tuple[str, str, st
     timestamp then has a unit of seconds. Years before ``EARLIEST_PLAUSIBLE_YEAR`` or after
     ``LATEST_PLAUSIBLE_YEAR`` load with an ``implausible_date`` warning.
 
-    >>> read_published("9999-12-31")
-    (Timestamp('9999-12-31 00:00:00'), [('warning', 'implausible_date', "year 9999 is after 2100; check the date '9999-12-31'")])
+    >>> when, problems = read_published("9999-12-31")
+    >>> when
+    Timestamp('9999-12-31 00:00:00')
+    >>> problems
+    [('warning', 'implausible_date', "year 9999 is after 2100; check the date '9999-12-31'")]
     """
     problems: list[tuple[str, str, str]] = []
     try:
@@ -91,7 +94,9 @@ def parse_published(value: str) -> tuple[pd.Timestamp, str | None]:
             parsed = dateutil_parser.parse(text, dayfirst=True, fuzzy=False, default=_NO_DEFAULT)
         except (ValueError, OverflowError) as exc:
             raise DateProblem("bad_date", f"cannot read {text!r} as a date ({exc})") from None
-        return _make(text, parsed.year, parsed.month, parsed.day), f"date {text!r} is not ISO (YYYY-MM-DD); read as {parsed.date().isoformat()}"
+        return _make(
+            text, parsed.year, parsed.month, parsed.day
+        ), f"date {text!r} is not ISO (YYYY-MM-DD); read as {parsed.date().isoformat()}"
     raise DateProblem("bad_date", f"cannot read {text!r} as a date; expected YYYY-MM-DD")
 
 

@@ -49,7 +49,9 @@ def read(unit: Unit) -> Result:
     columns = match_columns(header, unit.options.get("columns"))
     file_col = next((c for c in header if str(c).lower() in FILE_COLUMNS), None)
     if file_col is None:
-        result.problems.append(Problem(str(unit.path), "no_file_column", f"manifest has none of the columns {FILE_COLUMNS}"))
+        result.problems.append(
+            Problem(str(unit.path), "no_file_column", f"manifest has none of the columns {FILE_COLUMNS}")
+        )
         return result
     by_name: dict[str, list[Path]] = {}
     for member in unit.members:
@@ -60,7 +62,9 @@ def read(unit: Unit) -> Result:
         matches = by_name.get(name) or by_name.get(Path(name).name) or []
         where = f"{unit.path}#row={row_number}"
         if not matches:
-            result.problems.append(Problem(where, "missing_file", f"no text file named {name!r} below {unit.path.parent}", "error", line))
+            result.problems.append(
+                Problem(where, "missing_file", f"no text file named {name!r} below {unit.path.parent}", "error", line)
+            )
             continue
         text_path = matches[0]
         try:
@@ -69,7 +73,9 @@ def read(unit: Unit) -> Result:
             result.problems.append(Problem(str(text_path), exc.reason, exc.detail))
             continue
         text = normalize_newlines(raw, nfc=False)
-        record = row_record({**row, "__text": text}, {**columns, "text": "__text"}, str(text_path), None, result, nfc=False)
+        record = row_record(
+            {**row, "__text": text}, {**columns, "text": "__text"}, str(text_path), None, result, nfc=False
+        )
         if record is None:
             continue
         record["text"] = text  # verbatim, leading and trailing white space included

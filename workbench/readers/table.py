@@ -32,7 +32,16 @@ from workbench.text import DecodeProblem, normalize_newlines
 #: The README's "Table columns" list and the ``no_text_column`` message are made from this.
 COLUMN_NAMES: dict[str, tuple[str, ...]] = {
     "article_id": ("id", "article_id", "doc_id", "docid", "guid", "uuid", "filename"),
-    "published": ("published", "date", "publication_date", "pubdate", "pub_date", "published_at", "datetime", "timestamp"),
+    "published": (
+        "published",
+        "date",
+        "publication_date",
+        "pubdate",
+        "pub_date",
+        "published_at",
+        "datetime",
+        "timestamp",
+    ),
     "text": ("text", "body", "content", "article", "full_text", "article_text", "maintext"),
     "title": ("title", "headline", "heading"),
     "outlet": ("outlet", "source", "publisher", "media", "media_name", "source_name", "site", "domain"),
@@ -71,7 +80,10 @@ def match_columns(columns: Iterable[Any], overrides: dict[str, str] | None = Non
 
 
 def no_text_detail(columns: Iterable[Any]) -> str:
-    return f"no text column among {list(map(str, columns))}; expected one of {', '.join(COLUMN_NAMES['text'])} or pass columns={{'<name>': 'text'}}"
+    return (
+        f"no text column among {list(map(str, columns))}; "
+        f"expected one of {', '.join(COLUMN_NAMES['text'])} or pass columns={{'<name>': 'text'}}"
+    )
 
 
 # -- rows of each format ------------------------------------------------------------------
@@ -100,7 +112,14 @@ def _where(path: str, row: int) -> str:
     return f"{path}#row={row}"
 
 
-_JSON_KINDS = {type(None): "null", str: "a string", int: "a number", float: "a number", bool: "true/false", list: "a list"}
+_JSON_KINDS = {
+    type(None): "null",
+    str: "a string",
+    int: "a number",
+    float: "a number",
+    bool: "true/false",
+    list: "a list",
+}
 
 
 def _jsonl_rows(lines: Iterator[tuple[int, str, int]], path: str, problems: list[Problem]) -> Iterator[Row]:
@@ -112,15 +131,31 @@ def _jsonl_rows(lines: Iterator[tuple[int, str, int]], path: str, problems: list
         try:
             value = json.loads(line)
         except json.JSONDecodeError as exc:
-            cut = " (the line is cut short)" if exc.pos >= len(line.rstrip()) or exc.msg.startswith("Unterminated") else ""
-            problems.append(Problem(_where(path, row), "bad_row", f"not JSON: {exc.msg} at column {exc.colno}{cut}", "error", number))
+            cut = (
+                " (the line is cut short)"
+                if exc.pos >= len(line.rstrip()) or exc.msg.startswith("Unterminated")
+                else ""
+            )
+            problems.append(
+                Problem(
+                    _where(path, row), "bad_row", f"not JSON: {exc.msg} at column {exc.colno}{cut}", "error", number
+                )
+            )
             continue
         except RecursionError:
             problems.append(Problem(_where(path, row), "bad_row", "JSON nested too deeply", "error", number))
             continue
         if not isinstance(value, dict):
             kind = _JSON_KINDS.get(type(value), type(value).__name__)
-            problems.append(Problem(_where(path, row), "bad_row", f"the line is {kind}, not an object with named fields", "error", number))
+            problems.append(
+                Problem(
+                    _where(path, row),
+                    "bad_row",
+                    f"the line is {kind}, not an object with named fields",
+                    "error",
+                    number,
+                )
+            )
             continue
         yield number, row, value, position
     if row == 0:
@@ -233,7 +268,9 @@ def _no_rows(header: list[str] | None, row: int, path: str, problems: list[Probl
     if header is None:
         problems.append(Problem(path, "empty", "the file is empty or holds only white space"))
     elif row == 0:
-        problems.append(Problem(path, "no_rows", f"the table has a header ({', '.join(header)}) but no rows", "warning"))
+        problems.append(
+            Problem(path, "no_rows", f"the table has a header ({', '.join(header)}) but no rows", "warning")
+        )
 
 
 def _parquet_rows(path: Path) -> Iterator[Row]:
@@ -263,13 +300,19 @@ def _batch_rows(batch) -> list[dict]:
             columns[name] = column.to_pylist()
         except (OverflowError, ValueError):
             columns[name] = pc.cast(column, pa.string()).to_pylist()
-    return [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)] if columns else [{} for _ in range(batch.num_rows)]
+    return (
+        [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+        if columns
+        else [{} for _ in range(batch.num_rows)]
+    )
 
 
 # -- rows to article records --------------------------------------------------------------
 
 
-def row_record(row: dict, columns: dict[str, Any], where: str, line: int | None, result: Result, *, nfc: bool = True) -> dict | None:
+def row_record(
+    row: dict, columns: dict[str, Any], where: str, line: int | None, result: Result, *, nfc: bool = True
+) -> dict | None:
     """One table row -> article record (or None, with a problem, when it has no text)."""
 
     def cell(name: str) -> str | None:
@@ -343,7 +386,10 @@ def read_chunks(unit: Unit) -> Iterator[Result]:
                 continue
             record = row_record(row, columns, where, line, sink)
             if record is not None:
-                record.setdefault("article_id", hashlib.blake2b(record["text"].encode("utf-8", "surrogatepass"), digest_size=8).hexdigest())
+                record.setdefault(
+                    "article_id",
+                    hashlib.blake2b(record["text"].encode("utf-8", "surrogatepass"), digest_size=8).hexdigest(),
+                )
                 record["path"] = where
                 sink.records.append(record)
                 loaded += 1

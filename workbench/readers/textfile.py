@@ -30,7 +30,19 @@ SAMPLE_BYTES = 256 * 1024
 #: At most this many per-line encoding warnings per file; the rest are counted in one more row.
 MAX_LINE_WARNINGS = 20
 #: Encodings charset-normalizer names for Western text; read as cp1252 (a superset of Latin-1's letters).
-_WESTERN = {"ascii", "utf_8", "latin_1", "iso8859_1", "iso8859_15", "cp1252", "cp850", "cp437", "mac_roman", "iso8859_9", "cp1254"}
+_WESTERN = {
+    "ascii",
+    "utf_8",
+    "latin_1",
+    "iso8859_1",
+    "iso8859_15",
+    "cp1252",
+    "cp850",
+    "cp437",
+    "mac_roman",
+    "iso8859_9",
+    "cp1254",
+}
 _WIDE_BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -101,7 +113,11 @@ class LineDecoder:
         """Add one row counting the encoding warnings that were not reported one by one."""
         if self.strays > self._reported:
             more = self.strays - self._reported
-            self.problems.append(Problem(self.where, "encoding", f"{more} more lines had bytes that are not {self.encoding.name}", "warning"))
+            self.problems.append(
+                Problem(
+                    self.where, "encoding", f"{more} more lines had bytes that are not {self.encoding.name}", "warning"
+                )
+            )
 
 
 def sniff(sample: bytes, *, nul_is_binary: bool = True) -> Encoding:
@@ -156,7 +172,8 @@ def _mixed_script_words(sample: bytes, encoding: str) -> int:
 
     Real words do not ("Zoë" read as cp1251 gives "Zoы"); both readings of genuine Cyrillic text give none.
 
-    >>> _mixed_script_words("Zoë quoted".encode("cp1252"), "cp1251"), _mixed_script_words("Zoë quoted".encode("cp1252"), "cp1252")
+    >>> sample = "Zoë quoted".encode("cp1252")
+    >>> _mixed_script_words(sample, "cp1251"), _mixed_script_words(sample, "cp1252")
     (1, 0)
     """
     try:
@@ -220,7 +237,9 @@ def decode(data: bytes, where: str, problems: list[Problem], *, nul_is_binary: b
     return text
 
 
-def lines(path: str, where: str, problems: list[Problem], *, chunk_bytes: int = CHUNK_BYTES) -> Iterator[tuple[int, str, int]]:
+def lines(
+    path: str, where: str, problems: list[Problem], *, chunk_bytes: int = CHUNK_BYTES
+) -> Iterator[tuple[int, str, int]]:
     """Stream a text file as ``(line number, text without its line end, bytes read so far)``.
 
     Memory stays within about one block of ``chunk_bytes``, whatever the file's size. Lone CR line

@@ -54,7 +54,9 @@ def read(unit: Unit) -> Result:
     if text_el is None:
         result.problems.append(Problem(path, "no_text", "TimeML file has no <TEXT> element"))
         return result
-    sentences = [detokenize("".join(s.itertext())) for s in text_el.findall("s")] or [detokenize("".join(text_el.itertext()))]
+    sentences = [detokenize("".join(s.itertext())) for s in text_el.findall("s")] or [
+        detokenize("".join(text_el.itertext()))
+    ]
     text = "\n".join(sentences)
     published = pd.NaT
     dct = root.find("DCT/TIMEX3")
@@ -93,7 +95,9 @@ def read(unit: Unit) -> Result:
             "title": title or sentences[0],
             "lead": next((s for s in sentences[1:] if len(s.split()) > 8), sentences[0]),
             "text": text,
-            "sections": [("title", 0, offsets[0][2]), ("body", body_start, len(text))] if body_start else [("body", 0, len(text))],
+            "sections": [("title", 0, offsets[0][2]), ("body", body_start, len(text))]
+            if body_start
+            else [("body", 0, len(text))],
             "path": path,
         }
     )

@@ -50,7 +50,13 @@ class NotebookResult:
 
 
 def execute_notebook(
-    path: Path, folder: Path, parameters: dict[str, Any], *, kernel: str = "python3", header: str = "", self_contained: bool = False
+    path: Path,
+    folder: Path,
+    parameters: dict[str, Any],
+    *,
+    kernel: str = "python3",
+    header: str = "",
+    self_contained: bool = False,
 ) -> NotebookResult:
     """Execute one notebook into ``folder`` and export it to HTML; a failure is recorded, not raised.
 
@@ -80,7 +86,12 @@ def execute_notebook(
         )
     except PapermillExecutionError as exc:
         result.status = "failed"
-        result.error = {"cell": exc.cell_index, "ename": exc.ename, "evalue": exc.evalue, "source": _raising_line(exc.source, exc.traceback)}
+        result.error = {
+            "cell": exc.cell_index,
+            "ename": exc.ename,
+            "evalue": exc.evalue,
+            "source": _raising_line(exc.source, exc.traceback),
+        }
     except Exception as exc:  # kernel died, notebook unreadable, ...: still a failed notebook, not a crashed run
         result.status = "failed"
         result.error = {"cell": None, "ename": type(exc).__name__, "evalue": str(exc), "source": ""}
@@ -98,11 +109,18 @@ def execute_notebook(
         result.ipynb = executed.name
         try:
             report = folder / f"{path.stem}.html"
-            report.write_text(export_html(nb, title=path.stem, header=header, self_contained=self_contained), encoding="utf-8")
+            report.write_text(
+                export_html(nb, title=path.stem, header=header, self_contained=self_contained), encoding="utf-8"
+            )
             nbformat.write(_without_libraries(nb), executed)
         except Exception as exc:
             result.status = "failed"
-            result.error = {"cell": None, "ename": type(exc).__name__, "evalue": f"HTML export failed: {exc}", "source": ""}
+            result.error = {
+                "cell": None,
+                "ename": type(exc).__name__,
+                "evalue": f"HTML export failed: {exc}",
+                "source": "",
+            }
             return result
         result.html = report.name
         result.bytes = report.stat().st_size

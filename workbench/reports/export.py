@@ -19,7 +19,9 @@ from workbench.display import ITABLES_ASSET, PLOTLY_ASSET, asset_text
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 PROVENANCE_TAG = "workbench-provenance"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-WIDGET_NOTE = '<p class="workbench-notice"><em>A live widget panel is shown here when the notebook runs in JupyterLab.</em></p>'
+WIDGET_NOTE = (
+    '<p class="workbench-notice"><em>A live widget panel is shown here when the notebook runs in JupyterLab.</em></p>'
+)
 
 
 def export_html(nb, *, title: str, header: str = "", self_contained: bool = False) -> str:
@@ -29,8 +31,8 @@ def export_html(nb, *, title: str, header: str = "", self_contained: bool = Fals
         nb: an executed ``nbformat`` notebook (not modified).
         title: the page title.
         header: HTML put before the first output (the provenance header).
-        self_contained: inline plotly.js and the itables bundle instead of loading them from the run folder's ``assets/``
-            (a single file to e-mail; the data links still point beside it).
+        self_contained: inline plotly.js and the itables bundle instead of loading them from the run
+            folder's ``assets/`` (a single file to e-mail; the data links still point beside it).
     """
     from nbconvert import HTMLExporter
 
@@ -40,12 +42,16 @@ def export_html(nb, *, title: str, header: str = "", self_contained: bool = Fals
     nb.metadata.pop("widgets", None)  # static reports hold no live widgets
     for cell in nb.cells:
         if cell.cell_type == "code":
-            cell.outputs = [o for o in cell.outputs if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+            cell.outputs = [
+                o for o in cell.outputs if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+            ]
             for output in cell.outputs:
                 if WIDGET_VIEW in output.get("data", {}):
                     output["data"] = {"text/html": WIDGET_NOTE}
     if header:
-        cell = nbformat.v4.new_code_cell(source="# provenance header added by workbench report", metadata={"tags": [PROVENANCE_TAG]})
+        cell = nbformat.v4.new_code_cell(
+            source="# provenance header added by workbench report", metadata={"tags": [PROVENANCE_TAG]}
+        )
         cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": header})]
         nb.cells.insert(0, cell)
     exporter = HTMLExporter(
@@ -62,7 +68,10 @@ def export_html(nb, *, title: str, header: str = "", self_contained: bool = Fals
 
 
 def inline_assets(page: str) -> str:
-    """``page`` with each ``<script src="assets/...">`` replaced by the script itself (nbconvert may reorder attributes)."""
+    """``page`` with each ``<script src="assets/...">`` replaced by the script itself.
+
+    The match allows any attribute order (nbconvert may reorder attributes).
+    """
     for name in (PLOTLY_ASSET, ITABLES_ASSET):
         tag = re.compile(r'<script\b[^>]*\bsrc="' + re.escape(name) + r'"[^>]*>\s*</script>')
         if tag.search(page):

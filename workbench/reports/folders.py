@@ -100,7 +100,11 @@ def mark_run(folder: Path, token: str) -> None:
 def is_ours(folder: Path, token: str) -> bool:
     """Whether ``folder`` is a real folder (not a link) holding the run marker with ``token``."""
     try:
-        return folder.is_dir() and not folder.is_symlink() and (folder / RUN_MARKER).read_text(encoding="utf-8").strip() == token
+        return (
+            folder.is_dir()
+            and not folder.is_symlink()
+            and (folder / RUN_MARKER).read_text(encoding="utf-8").strip() == token
+        )
     except OSError:
         return False
 
@@ -218,8 +222,12 @@ def write_index(out: str | os.PathLike | None = None) -> Path:
     out = Path(out) if out is not None else config.REPORTS_DIR
     latest = latest_folder(out)
     runs = [_index_row(run, latest) for run in list_runs(out)]
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(INDEX_TEMPLATE.parent), autoescape=True, keep_trailing_newline=True)
-    page = env.get_template(INDEX_TEMPLATE.name).render(runs=runs, latest=latest.name if latest else None, pointer=LATEST)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(INDEX_TEMPLATE.parent), autoescape=True, keep_trailing_newline=True
+    )
+    page = env.get_template(INDEX_TEMPLATE.name).render(
+        runs=runs, latest=latest.name if latest else None, pointer=LATEST
+    )
     index = out / "index.html"
     tmp = out / f".index.{secrets.token_hex(3)}.html"
     tmp.write_text(page, encoding="utf-8")
@@ -232,10 +240,21 @@ def _index_row(run: dict[str, Any], latest: Path | None) -> dict[str, Any]:
     notebooks = []
     for nb in run.get("notebooks", []):
         err = nb.get("error") or {}
-        why = f"cell #{err.get('cell')}: {err.get('ename')}: {err.get('evalue')}" if err.get("cell") else f"{err.get('ename')}: {err.get('evalue')}"
+        why = (
+            f"cell #{err.get('cell')}: {err.get('ename')}: {err.get('evalue')}"
+            if err.get("cell")
+            else f"{err.get('ename')}: {err.get('evalue')}"
+        )
         notebooks.append({"name": nb["name"], "html": nb.get("html"), "ipynb": nb.get("ipynb"), "why": why[:300]})
     params = run.get("provenance", {})
-    shown = sorted({f"{k}={v!r}" for facts in params.values() for k, v in facts.get("parameters", {}).items() if k in facts.get("overridden", [])})
+    shown = sorted(
+        {
+            f"{k}={v!r}"
+            for facts in params.values()
+            for k, v in facts.get("parameters", {}).items()
+            if k in facts.get("overridden", [])
+        }
+    )
     return {
         "folder": run["folder"],
         "run_id": run.get("run_id", ""),

@@ -204,7 +204,9 @@ def plan_parameters(
     plan: dict[Path, dict[str, Any]] = {nb: {k: v for k, v in common.items() if k in declared[nb]} for nb in notebooks}
     for stem, values in per_notebook.items():
         if stem not in by_stem:
-            raise WorkbenchError(f"parameters given for notebook {stem!r}, which is not part of this run; running: {', '.join(by_stem)}")
+            raise WorkbenchError(
+                f"parameters given for notebook {stem!r}, which is not part of this run; running: {', '.join(by_stem)}"
+            )
         nb = by_stem[stem]
         for name, value in values.items():
             if name not in declared[nb]:

@@ -143,7 +143,16 @@ def run_reports(
     try:
         token = claim(out)["token"]
         result = _run_locked(
-            paths, plan, out, token=token, if_changed=if_changed, fail_fast=fail_fast, jobs=jobs, kernel=kernel, echo=echo, self_contained=self_contained
+            paths,
+            plan,
+            out,
+            token=token,
+            if_changed=if_changed,
+            fail_fast=fail_fast,
+            jobs=jobs,
+            kernel=kernel,
+            echo=echo,
+            self_contained=self_contained,
         )
         if keep is not None and result.status != "skipped":
             for name in prune(out, keep=keep):
@@ -153,7 +162,9 @@ def run_reports(
         lock.release()
 
 
-def _run_locked(paths, plan, out: Path, *, token, if_changed, fail_fast, jobs, kernel, echo, self_contained=False) -> RunResult:
+def _run_locked(
+    paths, plan, out: Path, *, token, if_changed, fail_fast, jobs, kernel, echo, self_contained=False
+) -> RunResult:
     from workbench.provenance import header_html
 
     started_at = datetime.now(UTC)
@@ -187,15 +198,16 @@ def _run_locked(paths, plan, out: Path, *, token, if_changed, fail_fast, jobs, k
         if not self_contained:  # a self-contained report inlines them instead
             write_assets(tmp)
         result.notebooks = _execute_all(
-            paths, plan, tmp, facts, jobs=jobs, fail_fast=fail_fast, kernel=kernel, echo=echo, header=header_html, durations=_durations(out),
-            self_contained=self_contained,
+            paths, plan, tmp, facts, jobs=jobs, fail_fast=fail_fast, kernel=kernel, echo=echo, header=header_html,
+            durations=_durations(out), self_contained=self_contained,
         )  # fmt: skip
         result.status = "failed" if result.failed else "ok"
         result.seconds = round(time.perf_counter() - started, 2)
         final = out / (run_id if result.status == "ok" else f"{run_id}-failed")
         result.folder = final
         (tmp / RUN_FILE).write_text(json.dumps(result.to_json(), indent=1, default=str), encoding="utf-8")
-        record_run(out, final.name)  # recorded first: a crash before the rename leaves a name with no folder, never an unrecorded run
+        # recorded first: a crash before the rename leaves a name with no folder, never an unrecorded run
+        record_run(out, final.name)
         os.replace(tmp, final)
         published = True
         if result.status == "ok":
@@ -208,7 +220,10 @@ def _run_locked(paths, plan, out: Path, *, token, if_changed, fail_fast, jobs, k
 
 
 def write_assets(folder: Path) -> None:
-    """Write plotly.js and the itables bundle once into the run folder (``assets/``), for every report to load by relative path."""
+    """Write plotly.js and the itables bundle once into the run folder (``assets/``).
+
+    Every report then loads them by relative path.
+    """
     from workbench.display import ITABLES_ASSET, PLOTLY_ASSET, asset_text
 
     for name in (PLOTLY_ASSET, ITABLES_ASSET):
@@ -231,7 +246,9 @@ def _provenance(paths, plan, run_time) -> dict[Path, dict[str, Any]]:
         if corpus_arg is not None and not isinstance(corpus_arg, str | os.PathLike):
             corpus_arg = None
         # a relative default in the notebook is relative to the notebook's folder, where its kernel runs
-        source = str((nb.parent / Path(corpus_arg).expanduser()).resolve()) if corpus_arg else str(config.DEFAULT_CORPUS)
+        source = (
+            str((nb.parent / Path(corpus_arg).expanduser()).resolve()) if corpus_arg else str(config.DEFAULT_CORPUS)
+        )
         columns = effective.get("columns") if isinstance(effective.get("columns"), dict) else None
         key = json.dumps([source, columns], sort_keys=True)
         if key not in loaded:
@@ -241,7 +258,10 @@ def _provenance(paths, plan, run_time) -> dict[Path, dict[str, Any]]:
         if fkey not in filtered:
             try:
                 filtered[fkey] = loaded[key].filter(**filters)
-            except (ImportError, NotImplementedError):  # an optional filter whose table is unavailable: count without it
+            except (
+                ImportError,
+                NotImplementedError,
+            ):  # an optional filter whose table is unavailable: count without it
                 filtered[fkey] = loaded[key].filter(**{k: v for k, v in filters.items() if k != "entities"})
         facts[nb] = provenance(loaded[key], filtered[fkey], effective, run_time=run_time)
         facts[nb]["overridden"] = sorted(plan[nb])
@@ -271,7 +291,9 @@ def _durations(out: Path) -> dict[str, float]:
     return seconds
 
 
-def _execute_all(paths, plan, tmp: Path, facts, *, jobs, fail_fast, kernel, echo, header, durations=None, self_contained=False) -> list[NotebookResult]:
+def _execute_all(
+    paths, plan, tmp: Path, facts, *, jobs, fail_fast, kernel, echo, header, durations=None, self_contained=False
+) -> list[NotebookResult]:
     """Run the notebooks ``jobs`` at a time, the slowest last time first (results keep ``paths``' order)."""
     jobs = max(1, min(jobs or 2, len(paths)))
     results = {nb: NotebookResult(nb.stem, parameters=plan[nb]) for nb in paths}
@@ -285,7 +307,17 @@ def _execute_all(paths, plan, tmp: Path, facts, *, jobs, fail_fast, kernel, echo
                 nb = pending.pop(0)
                 echo(f"running  {nb.name}")
                 html_header = header(facts[nb], title=nb.stem, overridden=set(plan[nb]))
-                futures[pool.submit(execute_notebook, nb, tmp, plan[nb], kernel=kernel, header=html_header, self_contained=self_contained)] = nb
+                futures[
+                    pool.submit(
+                        execute_notebook,
+                        nb,
+                        tmp,
+                        plan[nb],
+                        kernel=kernel,
+                        header=html_header,
+                        self_contained=self_contained,
+                    )
+                ] = nb
             if not futures:
                 break
             done, _ = wait(list(futures), return_when=FIRST_EXCEPTION)
@@ -303,7 +335,11 @@ def _execute_all(paths, plan, tmp: Path, facts, *, jobs, fail_fast, kernel, echo
 
 def _describe(result: NotebookResult, folder: Path, *, limit: int = MAX_REPORT_BYTES) -> str:
     if result.status == "ok":
-        warning = f"\n           warning: over {limit / 1e6:.0f} MB; aggregate the data in its figures" if result.bytes > limit else ""
+        warning = (
+            f"\n           warning: over {limit / 1e6:.0f} MB; aggregate the data in its figures"
+            if result.bytes > limit
+            else ""
+        )
         return f"ok       {result.name}.html ({result.bytes / 1e6:.1f} MB, {result.seconds:.1f} s){warning}"
     err = result.error or {}
     where = f"cell #{err.get('cell')}" if err.get("cell") is not None else "before any cell ran"
