@@ -188,10 +188,6 @@ def test_hostile_article_runs_no_script(browser, name):
     assert facts["charts"] == expected_charts(report)
 
 
-#: Reports whose table contents (literal "\\n", "(unknown outlet)" without outlets) their author still has to fix.
-CONTENT_NOT_YET_CHECKED = {"40-copies-and-quotes"}
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("name", report_ids())
 def test_no_table_overflows_a_1280_px_page(browser, name):
@@ -205,9 +201,8 @@ def test_no_table_overflows_a_1280_px_page(browser, name):
     if name.startswith(("10-", "20-")):
         assert layout["tables"] and layout["textCells"], f"{name}: no table of texts to check: {layout}"
     assert "from 0 outlets" not in facts["text"], f"{name}: the header counts outlets that do not exist"
-    if name not in CONTENT_NOT_YET_CHECKED:
-        assert layout["literalNewlines"] == 0, f"{name}: text cells show a literal \\n: {layout}"
-        assert "(unknown outlet)" not in facts["text"], f"{name}: a column or chart of '(unknown outlet)' says nothing"
+    assert layout["literalNewlines"] == 0, f"{name}: text cells show a literal \\n: {layout}"
+    assert "(unknown outlet)" not in facts["text"], f"{name}: a column or chart of '(unknown outlet)' says nothing"
 
 
 def test_index_page_is_offline(browser, fixture_reports):

@@ -300,6 +300,24 @@ def test_copy_flows_count_each_copy_once_from_its_origin(small_corpus):
     assert with_partial["copies"].sum() == 3
 
 
+def test_an_article_without_an_outlet_keeps_a_missing_outlet_in_flows_and_charts(small_corpus):
+    import workbench
+    from workbench import Corpus
+    from workbench.charts import reuse as charts
+
+    frame = small_corpus.articles.copy()
+    frame["outlet"] = frame["outlet"].astype("string").mask(frame["article_id"] == "uncredited")
+    corpus = Corpus(frame, small_corpus.errors)
+    flows = workbench.copy_flows(corpus, min_count=1)
+    assert flows["to_outlet"].isna().sum() == 1 and flows["copies"].sum() == 2  # the copy is counted, its outlet stays missing
+    assert "Lakeview Ledger → no outlet named" in charts.flow_bars(flows).data[0].y
+    spread = charts.story_spread(workbench.story_articles(corpus))
+    assert "no outlet named" in [t.name for t in spread.data] and spread.layout.showlegend
+    frame["outlet"] = pd.NA
+    nothing = charts.story_spread(workbench.story_articles(Corpus(frame, small_corpus.errors)))
+    assert [t.name for t in nothing.data] == ["no outlet named"] and nothing.layout.showlegend is False
+
+
 def test_shared_texts_show_both_spans(small_corpus):
     import workbench
 

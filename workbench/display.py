@@ -62,7 +62,9 @@ p.workbench-download { margin: 0.2em 0 1.2em; font-size: 0.9em; color: #555; }
 </style>"""
 
 #: itables formats text cells through pandas, which writes a line break as a literal "\\n": shown as a break again.
-_LINE_BREAKS = "function (data) { return typeof data === 'string' ? data.replaceAll('\\\\n', '\\n').replaceAll('\\\\r', '').replaceAll('\\\\t', '\\t') : data; }"
+_LINE_BREAKS = (
+    "function (data) { return typeof data === 'string' ? data.replaceAll('\\\\n', '\\n').replaceAll('\\\\r', '').replaceAll('\\\\t', '\\t') : data; }"
+)
 
 _state: dict[str, object] = {"plotly_js": False, "itables": False, "names": set(), "table_chars": 0}
 
@@ -155,7 +157,8 @@ def show_table(
     _state["table_chars"] = used + _chars(shown)
     text_columns = [i for i, col in enumerate(shown.columns) if _is_text(shown[col])]
     options.setdefault("classes", "display compact workbench-table")
-    text_defs = {"className": "workbench-text", "targets": text_columns, "render": itables.JavascriptFunction(_LINE_BREAKS)}
+    render = itables.JavascriptFunction(_LINE_BREAKS)
+    text_defs = {"className": "workbench-text", "targets": text_columns, "render": render}
     options.setdefault("columnDefs", [text_defs] if text_columns else [])
     options.setdefault("autoWidth", False)
     itables.show(shown, caption=caption, allow_html=False, showIndex=False, maxBytes=0, **options)

@@ -13,6 +13,12 @@ import plotly.graph_objects as go
 from workbench.charts import empty_figure, safe, titled
 
 CREDIT_COLOURS = {"credited": "#2ca02c", "uncredited": "#d62728"}
+#: How an article without an outlet (a missing value in the tables) is named in a chart.
+NO_OUTLET = "no outlet named"
+
+
+def _outlet(value) -> str:
+    return safe(value) or NO_OUTLET
 
 
 def flow_bars(flows: pd.DataFrame, *, filters: str = "all articles") -> go.Figure:
@@ -20,7 +26,7 @@ def flow_bars(flows: pd.DataFrame, *, filters: str = "all articles") -> go.Figur
     if flows.empty:
         return empty_figure("No article copies another in this selection: no copy flows to draw.")
     flows = flows.iloc[::-1]  # largest on top
-    labels = safe([f"{a} → {b}" for a, b in zip(flows["from_outlet"], flows["to_outlet"], strict=True)])
+    labels = [f"{_outlet(a)} → {_outlet(b)}" for a, b in zip(flows["from_outlet"], flows["to_outlet"], strict=True)]
     fig = go.Figure()
     for column, colour in CREDIT_COLOURS.items():
         fig.add_bar(
@@ -58,7 +64,7 @@ def story_spread(members: pd.DataFrame, *, filters: str = "all articles") -> go.
     titles = members.drop_duplicates("story_id").set_index("story_id")["title"]
     row_label = {s: f"{safe(titles.get(s), limit=50)} ({safe(s, limit=20)})" for s in order}
     fig = go.Figure()
-    for outlet, part in members.groupby(members["outlet"].fillna("(unknown outlet)"), sort=True):
+    for outlet, part in members.groupby(members["outlet"].astype("string").fillna(NO_OUTLET), sort=True):
         fig.add_scatter(
             x=part["published"],
             y=[row_label[s] for s in part["story_id"]],
@@ -69,7 +75,8 @@ def story_spread(members: pd.DataFrame, *, filters: str = "all articles") -> go.
             hovertemplate="%{customdata}<br>%{x}<extra>" + safe(outlet) + "</extra>",
         )
     fig.update_yaxes(categoryorder="array", categoryarray=[row_label[s] for s in order][::-1])
-    fig.update_layout(height=max(320, 40 * len(order) + 160), xaxis_title="published", legend_title="outlet")
+    # without any outlet, the one trace needs no legend
+    fig.update_layout(height=max(320, 40 * len(order) + 160), xaxis_title="published", legend_title="outlet", showlegend=bool(members["outlet"].notna().any()))
     return titled(fig, "The largest stories: each article carrying the same text, by outlet (star: first appearance)", filters)
 
 
@@ -85,7 +92,7 @@ def quote_bars(quotes: pd.DataFrame, *, filters: str = "all articles") -> go.Fig
             x=quotes["outlets"],
             orientation="h",
             marker_color="#9467bd",
-            customdata=list(zip(quotes["articles"], safe(quotes["first_outlet"]), strict=True)),
+            customdata=list(zip(quotes["articles"], [_outlet(o) for o in quotes["first_outlet"]], strict=True)),
             hovertemplate="%{x} outlets, %{customdata[0]} articles; first: %{customdata[1]}<extra></extra>",
         )
     )

@@ -12,14 +12,13 @@ import pandas as pd
 from workbench import params
 from workbench.reuse.clusters import STORY_KINDS
 
-UNKNOWN_OUTLET = "(unknown outlet)"
 #: Characters of each shared span shown side by side.
 EXCERPT = 600
 
 
 def copy_origins(corpus, *, partial: bool = False) -> pd.DataFrame:
     """Each copied article with its origin: ``article_id, copy_of, to_outlet, from_outlet, kind,
-    containment, lag_hours, credited``.
+    containment, lag_hours, credited``. An article without an outlet keeps a missing (NA) outlet.
 
     Args:
         corpus: a :class:`workbench.Corpus`.
@@ -31,7 +30,7 @@ def copy_origins(corpus, *, partial: bool = False) -> pd.DataFrame:
     order = {a: i for i, a in enumerate(corpus.articles.sort_values(["published", "article_id"], kind="stable")["article_id"])}
     rows = rows.assign(_order=rows["copy_of"].map(order)).sort_values(["article_id", "_order"], kind="stable")
     rows = rows.groupby("article_id", sort=False).head(1)
-    outlet = corpus.articles.set_index("article_id")["outlet"].fillna(UNKNOWN_OUTLET)
+    outlet = corpus.articles.set_index("article_id")["outlet"]
     rows = rows.assign(to_outlet=rows["article_id"].map(outlet).astype("string"), from_outlet=rows["copy_of"].map(outlet).astype("string"))
     columns = ["article_id", "copy_of", "to_outlet", "from_outlet", "kind", "containment", "lag_hours", "credited"]
     return rows[columns].reset_index(drop=True)
@@ -49,7 +48,8 @@ def copy_flows(corpus, *, min_count: int = 2, top_n: int | None = None, partial:
     Returns:
         ``from_outlet, to_outlet, copies, credited, uncredited, credited_share, median_lag_hours``,
         largest first. ``credited`` counts copies that name the origin's outlet (the same outlet
-        republishing its own text counts as credited).
+        republishing its own text counts as credited). Copies from or to an article without an
+        outlet form flows whose outlet is missing (NA).
 
     >>> import workbench
     >>> copy_flows(workbench.load_corpus(cache=False), min_count=1).empty
@@ -60,7 +60,7 @@ def copy_flows(corpus, *, min_count: int = 2, top_n: int | None = None, partial:
     credited = origins["credited"].fillna(False).astype(bool)
     flows = (
         origins.assign(_credited=credited, _uncredited=~credited)
-        .groupby(["from_outlet", "to_outlet"], observed=True)
+        .groupby(["from_outlet", "to_outlet"], observed=True, dropna=False)
         .agg(copies=("article_id", "size"), credited=("_credited", "sum"), uncredited=("_uncredited", "sum"), median_lag_hours=("lag_hours", "median"))
         .reset_index()
     )
