@@ -63,7 +63,8 @@ p.workbench-download { margin: 0.2em 0 1.2em; font-size: 0.9em; color: #555; }
 
 #: itables formats text cells through pandas, which writes a line break as a literal "\\n": shown as a break again.
 _LINE_BREAKS = (
-    "function (data) { return typeof data === 'string' ? data.replaceAll('\\\\n', '\\n').replaceAll('\\\\r', '').replaceAll('\\\\t', '\\t') : data; }"
+    "function (data) { return typeof data === 'string' ? "
+    "data.replaceAll('\\\\n', '\\n').replaceAll('\\\\r', '').replaceAll('\\\\t', '\\t') : data; }"
 )
 
 _state: dict[str, object] = {"plotly_js": False, "itables": False, "names": set(), "table_chars": 0}
