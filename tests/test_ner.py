@@ -549,3 +549,8 @@ def test_a_language_used_as_a_noun_is_no_country(text, kept):
 )
 def test_us_cities_named_with_their_state(text, entity):
     assert entity in extract(text)["entity"].tolist()
+
+
+def test_us_chambers_named_in_full():
+    found = extract("The bill passed the House on Monday. Congress then sent it to the Senate.")
+    assert found["entity"].tolist() == ["United States House of Representatives", "United States Congress", "United States Senate"]
