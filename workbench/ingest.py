@@ -14,6 +14,7 @@ import time
 import warnings
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -44,6 +45,8 @@ def load_corpus(
     n_jobs: int | None = None,
     read_jobs: int | None = None,
     boilerplate: bool = True,
+    engine: str = "pandas",
+    scheduler: str | Any | None = None,
 ) -> Corpus:
     """Load a folder or file of news articles.
 
@@ -64,6 +67,11 @@ def load_corpus(
         boilerplate: find lines and edge fragments repeated across many articles of an outlet
             (sign-offs, credits, copyright lines: ``workbench.boilerplate``), mark them as
             ``boilerplate`` sections that every extractor skips, and list them in ``corpus.boilerplate``.
+        engine: ``"pandas"`` (tables computed on first use, in this process and its pool) or
+            ``"dask"``: every derived table computed now, one task per partition, on a Dask cluster
+            (``workbench.engines``), into the cache, from which the Corpus then reads them.
+        scheduler: for ``engine="dask"``: a scheduler address (``tcp://host:8786``) or a
+            ``distributed.Client``; None starts a LocalCluster of two workers.
 
     Returns:
         A :class:`Corpus`. Problems with individual files are rows of ``corpus.errors``.
@@ -76,6 +84,10 @@ def load_corpus(
     ['European Pravda', ['Voice of America']]
     """
     started = time.perf_counter()
+    if engine not in ("pandas", "dask"):
+        raise WorkbenchError(f"unknown engine {engine!r}; use 'pandas' or 'dask'")
+    if engine == "dask" and not cache:
+        raise WorkbenchError("engine='dask' writes the tables into the cache: it needs cache=True")
     root = Path(path).expanduser() if path is not None else config.DEFAULT_CORPUS
     if not root.exists():
         raise WorkbenchError(f"corpus path does not exist: {root}")
@@ -91,10 +103,15 @@ def load_corpus(
     if strict and (errors["severity"] == "error").any():
         first = errors[errors["severity"] == "error"].iloc[0]
         raise CorpusError(f"{first['path']}: {first['reason']}: {first['detail']}")
-    return Corpus(
+    corpus = Corpus(
         articles, errors, root=root, cache_dir=cache_dir, options={"backend": backend, "n_jobs": n_jobs}, boilerplate=patterns,
         seconds=time.perf_counter() - started,
     )  # fmt: skip
+    if engine == "dask":
+        from workbench.engines import compute_tables
+
+        compute_tables(corpus, scheduler=scheduler)
+    return corpus
 
 
 # -- reading with the cache ---------------------------------------------------------------

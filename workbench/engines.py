@@ -1,0 +1,121 @@
+"""Engines that compute derived tables: the Dask engine runs each partition as a task on a cluster.
+
+The pandas engine (``Corpus.table``) computes a table partition by partition in this process (and
+its process pool). The Dask engine (:func:`compute_tables`) submits one task per partition and table
+to a ``dask.distributed`` cluster; each task reads the partitions of the tables it needs from the
+cache, runs the extractor and commits its partition exactly as the pandas engine would (same
+files, same manifests). The pandas engine, the notebooks and the reports then read those
+partitions as they are. The cache folder must be one every worker can reach (a local folder for a
+``LocalCluster``, a shared file system for a cluster of machines).
+
+Today the articles are read and parsed in this process (the readers' per-file cache makes a warm
+load fast); only the derived tables are distributed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from workbench.errors import WorkbenchError
+from workbench.tables import TABLES, TableSpec, buckets, partition_manifest, table_store
+
+if TYPE_CHECKING:
+    from workbench.corpus import Corpus
+
+#: Workers of the LocalCluster started when no scheduler address is given.
+LOCAL_WORKERS = 2
+
+
+def table_order(names: Iterable[str] | None = None) -> list[str]:
+    """Table names with every table after the tables it needs."""
+    ordered: list[str] = []
+
+    def visit(name: str) -> None:
+        if name in ordered:
+            return
+        if name not in TABLES:
+            raise WorkbenchError(f"unknown table {name!r}; known tables: {', '.join(TABLES)}")
+        for need in TABLES[name].needs:
+            visit(need)
+        ordered.append(name)
+
+    for name in names if names is not None else TABLES:
+        visit(name)
+    return ordered
+
+
+@contextmanager
+def client_for(scheduler: str | Any | None = None):
+    """A ``distributed.Client``: of ``scheduler`` (an address or a Client), or of a new LocalCluster."""
+    from distributed import Client, LocalCluster
+
+    if scheduler is not None and not isinstance(scheduler, str):
+        yield scheduler  # a Client the caller owns
+        return
+    if scheduler:
+        with Client(scheduler) as client:
+            yield client
+        return
+    with LocalCluster(n_workers=LOCAL_WORKERS, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, Client(cluster) as client:
+        yield client
+
+
+def compute_tables(corpus: Corpus, names: Iterable[str] | None = None, *, scheduler: str | Any | None = None) -> list[str]:
+    """Compute derived tables of ``corpus`` on a Dask cluster, one task per partition, into its cache.
+
+    Args:
+        corpus: a Corpus loaded with a cache (its ``cache_dir`` reachable by every worker).
+        names: the tables (default: every registered table); the tables they need come first.
+        scheduler: a scheduler address (``tcp://host:8786``), a ``distributed.Client``, or None for a
+            LocalCluster of :data:`LOCAL_WORKERS` worker processes.
+
+    Returns:
+        The tables computed, in order. ``corpus.table(name)`` then reads them from the cache.
+
+    Raises:
+        WorkbenchError: the corpus has no cache, or a table is unknown.
+    """
+    if corpus.cache_dir is None:
+        raise WorkbenchError("the dask engine writes into the cache: load the corpus with cache=True")
+    order = table_order(names)
+    articles = corpus.articles
+    keys = corpus._keys()
+    codes = buckets(articles["article_id"], corpus.level)
+    groups = pd.Series(range(len(articles))).groupby(codes).indices if len(articles) else {}
+    with client_for(scheduler) as client:
+        for name in order:
+            spec = TABLES[name]
+            options = corpus._table_options(spec)
+            store = table_store(corpus.cache_dir, name, options)
+            need_stores = {need: table_store(corpus.cache_dir, need, corpus._table_options(TABLES[need])) for need in spec.needs}
+            futures = []
+            for bucket, idx in sorted(groups.items()):
+                part = articles.iloc[idx]
+                part_keys = [keys[i] for i in idx]
+                args = (spec, name, part, part_keys, options, store, need_stores, corpus.level, int(bucket))
+                futures.append(client.submit(partition_task, *args, pure=False))
+            client.gather(futures)  # each task committed its partition; a failure raises here
+    return order
+
+
+def partition_task(
+    spec: TableSpec, name: str, articles: pd.DataFrame, keys: list[str], options: dict, store: Path,
+    need_stores: dict[str, Path], level: int, bucket: int,
+) -> int:  # fmt: skip
+    """One partition of one table, on a worker: its needs read from the cache, the rows committed there."""
+    from workbench.tables import _cached_partition, _derive_partition
+
+    needs = {}
+    for need, need_store in need_stores.items():
+        cached = _cached_partition(partition_manifest(need_store, level, bucket), keys)
+        if cached is None:
+            raise WorkbenchError(f"table {name!r} needs partition {bucket} of {need!r}, which is not in the cache")
+        rows = cached[0]
+        needs[need] = rows[rows["_key"].isin(set(keys))].drop(columns="_key").reset_index(drop=True)
+    frame, _ = _derive_partition(spec, articles, needs, options, keys, partition_manifest(store, level, bucket), None, 1, name)
+    return len(frame)
