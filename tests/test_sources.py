@@ -156,3 +156,24 @@ def test_described_sources_group_case_insensitively(articles):
     table["source_entity"] = table["source_entity"].where(table["source_kind"] == "person")  # described: no entity
     out = sources.top_sources(_corpus(table, articles))
     assert out[["source", "attributions", "articles"]].values.tolist() == [["analysts", 3, 3], ["Jane Roe", 1, 1]]
+
+
+def test_an_article_without_an_outlet_stays_counted_with_a_missing_outlet(table, articles):
+    """No made-up "(unknown outlet)": the outlet stays NA in every table, and no article is dropped."""
+    articles = articles.assign(outlet=articles["outlet"].mask(articles["article_id"] == "a3"))
+    corpus = _corpus(table, articles)
+    by_kind = sources.kinds_by_outlet(corpus)
+    assert by_kind["outlet"].isna().sum() == 1 and by_kind["attributions"].sum() == 5  # a3's attribution is kept
+    assert by_kind.loc[by_kind["outlet"].isna(), ["source_kind", "share"]].values.tolist() == [["anonymous", 1.0]]
+    by_source = sources.sources_by_outlet(corpus)
+    assert by_source.loc[by_source["outlet"].isna(), "source"].tolist() == ["city official"]
+    flows = sources.citation_flows(corpus)
+    assert flows.loc[flows["outlet"].isna(), ["upstream", "source_kind", "articles"]].values.tolist() == [["Daily Wire Service", "anonymous", 1]]
+    quoted = sources.quotes(corpus)
+    assert quoted["outlet"].isna().sum() == 1 and len(quoted) == 5
+    every = pd.concat([by_kind["outlet"], by_source["outlet"], flows["outlet"], quoted["outlet"]])
+    assert "(unknown outlet)" not in set(every.dropna())
+    from workbench.charts import attribution as charts
+
+    assert "no outlet named" in charts.kinds_bars(by_kind).data[0].y
+    assert "no outlet named" in charts.citation_sankey(flows).data[0].node.label

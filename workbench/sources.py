@@ -2,8 +2,9 @@
 
 Every function takes a Corpus first (its ``attributions``, and its ``articles`` for outlet, date and
 title) and returns a tidy DataFrame; none of them draws. ``kinds`` (source kinds) may be a list or a
-comma-separated string. Text-level rows are the sources quoted or cited inside
-articles; header, metadata and dateline rows are the credit chain (the publishing outlet has the cue
+comma-separated string. An article without an outlet keeps a missing (NA) outlet in every table
+(it is counted, never dropped nor given a made-up name): notebooks and charts decide how to show it.
+Text-level rows are the sources quoted or cited inside articles; header, metadata and dateline rows are the credit chain (the publishing outlet has the cue
 ``"published"``; the outlets it took the story from are its *upstream* sources).
 
 >>> import workbench
@@ -38,14 +39,14 @@ OWN_REPORTING = "(no credited source)"
 
 
 def _text(corpus, kinds: str | Iterable[str] | None = None, focus: str | None = None) -> pd.DataFrame:
-    """Text-level rows joined with outlet, date and title; NA kinds become ``unknown``."""
+    """Text-level rows joined with outlet, date and title; NA kinds become ``unknown``; a missing outlet stays NA."""
     attributions = corpus.attributions
     rows = attributions[attributions["level"] == "text"]
     meta = corpus.articles[["article_id", "outlet", "published", "title"]]
     rows = rows.merge(meta, on="article_id", how="left")
     rows = rows.assign(
         source_kind=rows["source_kind"].fillna(UNKNOWN).astype("string"),
-        outlet=rows["outlet"].fillna("(unknown outlet)").astype("string"),
+        outlet=rows["outlet"].astype("string"),
     )
     rows = rows.assign(source=_one_spelling(rows))
     kinds = params.kinds(kinds)
@@ -95,13 +96,13 @@ def sources_by_outlet(corpus, *, kinds: str | Iterable[str] | None = None, top_n
     top_n = params.top_n(top_n)
     rows = _text(corpus, kinds).dropna(subset=["source"])
     counts = (
-        rows.groupby(["outlet", "source", "source_kind"], observed=True)
+        rows.groupby(["outlet", "source", "source_kind"], observed=True, dropna=False)
         .agg(attributions=("article_id", "size"), articles=("article_id", "nunique"))
         .reset_index()
         .sort_values(["outlet", "attributions", "source"], ascending=[True, False, True], kind="stable")
     )
     if top_n:
-        counts = counts.groupby("outlet", observed=True).head(top_n)
+        counts = counts.groupby("outlet", observed=True, dropna=False).head(top_n)
     return counts.reset_index(drop=True).astype({"attributions": "int64", "articles": "int64"})
 
 
@@ -113,8 +114,8 @@ def kinds_by_outlet(corpus, *, kinds: str | Iterable[str] | None = None) -> pd.D
         and unresolved sources; one row per outlet and kind present.
     """
     rows = _text(corpus, kinds)
-    counts = rows.groupby(["outlet", "source_kind"], observed=True).size().rename("attributions").reset_index()
-    totals = counts.groupby("outlet", observed=True)["attributions"].transform("sum")
+    counts = rows.groupby(["outlet", "source_kind"], observed=True, dropna=False).size().rename("attributions").reset_index()
+    totals = counts.groupby("outlet", observed=True, dropna=False)["attributions"].transform("sum")
     counts["share"] = (counts["attributions"] / totals).astype("float64")
     counts["named"] = ~counts["source_kind"].isin(["anonymous", UNKNOWN])
     return counts.sort_values(["outlet", "source_kind"], kind="stable").reset_index(drop=True).astype({"attributions": "int64"})
@@ -150,7 +151,7 @@ def citation_flows(corpus, *, kinds: str | Iterable[str] | None = None) -> pd.Da
     """
     articles = corpus.articles
     ups = upstream(corpus)[["article_id", "upstream"]]
-    base = articles[["article_id", "outlet"]].assign(outlet=articles["outlet"].fillna("(unknown outlet)").astype("string"))
+    base = articles[["article_id", "outlet"]].assign(outlet=articles["outlet"].astype("string"))
     base = base.merge(ups, on="article_id", how="left")
     base["upstream"] = base["upstream"].fillna(OWN_REPORTING).astype("string")
     quoted = _text(corpus, kinds)[["article_id", "source_kind"]]
@@ -159,7 +160,7 @@ def citation_flows(corpus, *, kinds: str | Iterable[str] | None = None) -> pd.Da
     quoted_rows = flows["source_kind"] != "(none quoted)"
     out = (
         flows.assign(n=quoted_rows.astype("int64"))
-        .groupby(["outlet", "upstream", "source_kind"], observed=True)
+        .groupby(["outlet", "upstream", "source_kind"], observed=True, dropna=False)
         .agg(attributions=("n", "sum"), articles=("article_id", "nunique"))
         .reset_index()
     )

@@ -17,6 +17,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 TEMPLATE = "plotly_white"
+#: How a missing outlet (NA in the analysis tables: the article names none) is labelled in charts.
+NO_OUTLET = "no outlet named"
 
 
 def safe(value: Any, *, limit: int | None = None) -> Any:

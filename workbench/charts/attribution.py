@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from workbench import params
-from workbench.charts import empty_figure, safe, titled
+from workbench.charts import NO_OUTLET, empty_figure, safe, titled
 
 #: one colour per source kind, the same in every chart
 KIND_COLOURS = {
@@ -45,6 +45,7 @@ def citation_sankey(flows: pd.DataFrame, *, filters: str = "all articles") -> go
     """
     if flows.empty:
         return empty_figure("No articles match the filters: no citation flows to draw.")
+    flows = flows.assign(outlet=flows["outlet"].astype("string").fillna(NO_OUTLET))
     outlets = sorted(flows["outlet"].astype(str).unique())
     ups = sorted(flows["upstream"].astype(str).unique())
     kinds = [k for k in KIND_ORDER if k in set(flows["source_kind"].astype(str))] + sorted(
@@ -110,6 +111,7 @@ def kinds_bars(kinds: pd.DataFrame, *, share: bool = True, filters: str = "all a
     """Stacked bars of source kinds per outlet (``sources.kinds_by_outlet``), as shares or counts."""
     if kinds.empty:
         return empty_figure("No attributions in the text of the selected articles: no source kinds to draw.")
+    kinds = kinds.assign(outlet=kinds["outlet"].astype("string").fillna(NO_OUTLET))
     value = "share" if share else "attributions"
     outlets = kinds.groupby("outlet", observed=True)["attributions"].sum().sort_values().index.astype(str).tolist()
     fig = go.Figure()

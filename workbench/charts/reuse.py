@@ -10,11 +10,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from workbench.charts import empty_figure, safe, titled
+from workbench.charts import NO_OUTLET, empty_figure, safe, titled
 
 CREDIT_COLOURS = {"credited": "#2ca02c", "uncredited": "#d62728"}
-#: How an article without an outlet (a missing value in the tables) is named in a chart.
-NO_OUTLET = "no outlet named"
 
 
 def _outlet(value) -> str:
