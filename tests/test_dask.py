@@ -38,7 +38,10 @@ def assert_engines_agree(folder, cache_dir, monkeypatch, client) -> None:
 @pytest.fixture(scope="module")
 def client():
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, protocol="tcp", host="127.0.0.1", dashboard_address=None) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         yield client
 
 
@@ -59,6 +62,18 @@ def test_dask_tables_equal_pandas_tables(folder, cache_dir, monkeypatch, client,
     for i in range(5):
         write_article(folder, f"d{i}", f"2031-03-0{i + 1}", body=f"Anna Berg told the Velmora Courier on Monday that talks resume on day {i}.")
     assert_engines_agree(folder, cache_dir, monkeypatch, client)
+
+
+def test_ingest_on_a_scheduler_fills_the_cache(folder, cache_dir, client):
+    from click.testing import CliRunner
+
+    from workbench.cli import main
+
+    address = client.scheduler.address
+    assert address.startswith("tcp://")
+    result = CliRunner().invoke(main, ["ingest", str(folder), "--scheduler", address])
+    assert result.exit_code == 0, result.output
+    assert {m.name.split("-")[0] for m in cache_dir.glob("*/tables/*-p*.json")} >= set(TABLES)
 
 
 @pytest.mark.shared

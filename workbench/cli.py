@@ -71,10 +71,12 @@ def main() -> None:
 @main.command()
 @corpus_options
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--scheduler", default=None, metavar="ADDRESS", help="Compute every derived table on this Dask scheduler (tcp://HOST:8786), into the cache.")
 @clean_errors
-def ingest(path, format_, columns, no_cache, as_json):
+def ingest(path, format_, columns, no_cache, as_json, scheduler):
     """Load PATH (default: the configured corpus, seeds/) into the cache and print a summary."""
-    corpus = load_corpus(path, format=format_, columns=columns, cache=not no_cache, progress=None)
+    engine = {"engine": "dask", "scheduler": scheduler} if scheduler else {}
+    corpus = load_corpus(path, format=format_, columns=columns, cache=not no_cache, progress=None, **engine)
     summary = corpus.summary()
     if as_json:
         click.echo(json.dumps(summary, default=str, indent=1))
