@@ -554,3 +554,8 @@ def test_us_cities_named_with_their_state(text, entity):
 def test_us_chambers_named_in_full():
     found = extract("The bill passed the House on Monday. Congress then sent it to the Senate.")
     assert found["entity"].tolist() == ["United States House of Representatives", "United States Congress", "United States Senate"]
+
+
+def test_a_title_before_of_names_no_person():
+    found = extract("Ana Velkova became Professor of Phonetics at the college.")
+    assert found.loc[found["type"] == "PERSON", "entity"].tolist() == ["Ana Velkova"]

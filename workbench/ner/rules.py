@@ -328,6 +328,8 @@ def _candidate(text, cs, ce, sentence_starts, matches, match_starts, gaz: Gazett
                 title = None
             continue
         before_title = n + 1 < len(pieces) and pieces[n + 1][2] is not None and pieces[n + 1][2].kind == "title"
+        if title is not None and text[ps : pe].lstrip()[:1].islower():
+            title = None  # "Professor of Linguistics", "Minister for Education": a field or office, no person
         for ws, we in unknown_names(text, ps, pe, gaz):
             raw = unknown(text, ws, we, title, gaz)
             if raw is None and before_title and not all(w.lower() in gaz.common_words for w in text[ws:we].split()):
