@@ -1,6 +1,6 @@
 """Scale: time and peak memory of each stage on an N-article corpus made from PolNeAR's texts.
 
-    .venv/bin/python benchmarks/bench_scale.py 20000 [--jobs 1] [--dir DIR] [--stages ...]
+    .venv/bin/python benchmarks/bench_scale.py 20000 [--jobs 1|-1] [--stream] [--dir DIR] [--stages ...]
 
 The corpus: PolNeAR's train texts (840) repeated to N articles, re-dated over two years
 (2016-2017), spread over 12 invented outlets, each copy made distinct by a short reference
@@ -86,45 +86,50 @@ def build(folder: Path, start: int, n: int, total: int) -> int:
     return words
 
 
-def _stage(name: str, folder: str, jobs: int) -> dict:
+def _stage(name: str, folder: str, jobs: int, stream: bool) -> dict:
     from workbench import load_corpus
 
     corpus = load_corpus(folder, progress=False, n_jobs=jobs)
     result = {"articles": len(corpus)}
     wanted = TABLE_STAGES if name in ("warm", "new") else (() if name == "load" else (name,))
     for table in wanted:
-        result[table] = len(corpus.table(table))
+        if stream:  # partition by partition, none kept: memory follows the partition
+            result[table] = sum(len(part) for part in corpus.table_partitions(table))
+        else:
+            result[table] = len(corpus.table(table))
     return result
 
 
-def _run_stage(name: str, folder: str, jobs: int) -> None:
+def _run_stage(name: str, folder: str, jobs: int, stream: bool = False) -> None:
     started = time.perf_counter()
-    result = _stage(name, folder, jobs)
+    result = _stage(name, folder, jobs, stream)
     seconds = time.perf_counter() - started
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(json.dumps({"seconds": seconds, "peak_mb": own, "worker_peak_mb": workers, "load": os.getloadavg()[0], **result}))
 
 
-def stage(name: str, folder: Path, jobs: int) -> dict:
+def stage(name: str, folder: Path, jobs: int, stream: bool = False) -> dict:
     """Run one stage in a fresh interpreter (WORKBENCH_CACHE as set) and return its figures."""
-    out = subprocess.run([sys.executable, __file__, "--phase", name, str(folder), "--jobs", str(jobs)], check=True, capture_output=True, text=True)
+    command = [sys.executable, __file__, "--phase", name, str(folder), "--jobs", str(jobs), *(["--stream"] if stream else [])]
+    out = subprocess.run(command, check=True, capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("n", type=int, nargs="?", default=20_000, help="articles (default 20,000)")
-    parser.add_argument("--jobs", type=int, default=1, help="n_jobs of load_corpus (default 1)")
+    parser.add_argument("--jobs", type=int, default=1, help="n_jobs of load_corpus (default 1; -1: every core)")
+    parser.add_argument("--stream", action="store_true", help="read each table with corpus.table_partitions (none held whole)")
     parser.add_argument("--dir", type=Path, help="work folder (default: a temporary one, removed after); a corpus of N found there is reused")
     parser.add_argument("--stages", nargs="+", choices=STAGES, default=list(STAGES))
     parser.add_argument("--phase", nargs=2, metavar=("NAME", "FOLDER"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase:
-        _run_stage(args.phase[0], args.phase[1], args.jobs)
+        _run_stage(args.phase[0], args.phase[1], args.jobs, args.stream)
         return
     base = args.dir or Path(tempfile.mkdtemp(prefix="bench-scale-"))
-    corpus, cache = base / f"polnear-x{args.n}", base / f"cache-x{args.n}-j{args.jobs}"
+    corpus, cache = base / f"polnear-x{args.n}", base / f"cache-x{args.n}-j{args.jobs}{'-stream' if args.stream else ''}"
     os.environ["WORKBENCH_CACHE"] = str(cache)
     try:
         extra = corpus / f"part-{args.n // PER_FILE + 1:05d}-new.jsonl"
@@ -139,7 +144,8 @@ def main() -> None:
         words = int(counted.read_text())
         try:
             shutil.rmtree(cache, ignore_errors=True)
-            print(f"{args.n:,} articles, {words / 1e6:.1f} M words, n_jobs={args.jobs}, {os.cpu_count()} cores")
+            how = "streamed partition by partition" if args.stream else "each table whole"
+            print(f"{args.n:,} articles, {words / 1e6:.1f} M words, n_jobs={args.jobs}, {os.cpu_count()} cores, {how}")
             print(f"{'stage':<13} {'time':>8} {'words/s':>9} {'peak MB':>8} {'worker MB':>9} {'load avg':>8}")
             for name in args.stages:
                 if name == "new":
@@ -147,7 +153,7 @@ def main() -> None:
                     build(build_dir, args.n, max(1, args.n // 100), args.n)
                     next(build_dir.glob("*.jsonl")).rename(extra)
                     shutil.rmtree(build_dir)
-                r = stage(name, corpus, args.jobs)
+                r = stage(name, corpus, args.jobs, args.stream)
                 rate = f"{words / r['seconds']:,.0f}" if name in TABLE_STAGES or name == "load" else ""
                 print(f"{name:<13} {r['seconds']:7.1f}s {rate:>9} {r['peak_mb']:8,.0f} {r['worker_peak_mb']:9,.0f} {r['load']:8.2f}", flush=True)
         finally:
