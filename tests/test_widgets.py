@@ -214,3 +214,26 @@ def _walk(widget):
     yield widget
     for child in getattr(widget, "children", ()):
         yield from _walk(child)
+
+
+def test_copies_tab_lists_the_copies_of_the_selection_when_opened(tmp_path):
+    """The seed, a credited copy in another outlet and an uncredited one: the Copies tab lists both pairs
+    among the selected articles (computed only once the tab is opened), and follows the filters."""
+    from workbench import config, load_corpus
+
+    seed = next(config.SEEDS_DIR.glob("*.txt")).read_text(encoding="utf-8")
+    line = "Source: " + seed.split("Source: ")[1].split("\n")[0]
+    (tmp_path / "original.txt").write_text(seed, encoding="utf-8")
+    for day, credit in (("15", "Kyiv Morning Star with reference to European Pravda"), ("16", "Dnipro Evening Lamp")):
+        copy = seed.replace("date 2024-11-14", f"date 2024-11-{day}").replace(line, f"Source: {credit}")
+        (tmp_path / f"copy{day}.txt").write_text(copy, encoding="utf-8")
+    panel = ExplorerPanel(load_corpus(tmp_path, cache=False), level="article", min_count=1)
+    assert panel.copies_table.value == ""  # not computed before the tab is opened
+    panel.tables.selected_index = 2
+    html = panel.copies_table.value
+    assert html.count("<tr>") == 3  # three pairs (header rows carry a style): both copies of the original, one of the other
+    assert "Dnipro Evening Lamp" in html and "Kyiv Morning Star" in html and "exact" in html
+    panel.outlets.value = ("Dnipro Evening Lamp",)  # the tab stays open: refreshed with the filters
+    assert panel.copies_table.value == "<p>No two articles of this selection share text.</p>"
+    panel.outlets.value = ("Dnipro Evening Lamp", "European Pravda")
+    assert panel.copies_table.value.count("<tr>") == 1 and "European Pravda" in panel.copies_table.value

@@ -2,8 +2,9 @@
 
 ``ExplorerPanel(corpus)`` shows controls (date range, outlets, entity search and multi-select, entity
 types, co-occurrence level, measure and minimum count) above three plotly ``FigureWidget`` charts
-(articles over time, the most mentioned entities, the strongest co-occurring pairs) and two tables
-(pairs with their numbers, the matching articles). Every control change filters through
+(articles over time, the most mentioned entities, the strongest co-occurring pairs) and three tables
+(pairs with their numbers, the matching articles, the copies among them: ``corpus.copies``, computed
+for the whole corpus the first time the Copies tab is opened, then kept to the selection). Every control change filters through
 ``Corpus.filter``, ``workbench.timeline``, ``workbench.frequencies`` and ``workbench.cooccurrence`` and
 updates the figures *in place*.
 
@@ -31,6 +32,12 @@ from workbench.pairs import LEVELS, MEASURES, cooccurrence, empty_pairs
 from workbench.prominence import frequencies
 from workbench.timelines import timeline
 
+#: Rows of the articles and copies tables.
+TABLE_ROWS = 50
+#: The position of the Copies tab.
+COPIES_TAB = 2
+COPIES_COLUMNS = ["published", "outlet", "title", "copy_of_outlet", "copy_of_title", "kind", "containment", "lag_hours", "credited"]
+
 #: Entities listed in the multi-select when the search box is empty (the most mentioned first).
 MAX_OPTIONS = 200
 #: The narrowest a chart gets before the charts wrap onto the next line (two side by side need 2 x this).
@@ -51,7 +58,7 @@ class ExplorerPanel:
         types: ``SelectMultiple`` of entity types counted in the charts.
         level, measure, min_count: co-occurrence settings.
         volume, top_entities, pairs_figure: ``go.FigureWidget`` charts.
-        pairs_table, articles_table, status: ``widgets.HTML``.
+        pairs_table, articles_table, copies_table, status: ``widgets.HTML``; ``tables``: their ``Tab``.
         selected: the filtered corpus; ``pairs``: the co-occurrence table shown.
 
     Example (in a notebook; the panel displays itself)::
@@ -98,11 +105,16 @@ class ExplorerPanel:
         self.pairs_figure = _figure("Strongest co-occurring pairs", orientation="h")
         self.pairs_table = widgets.HTML()
         self.articles_table = widgets.HTML()
+        self.copies_table = widgets.HTML()
+        self.tables = widgets.Tab(children=[self.pairs_table, self.articles_table, self.copies_table], layout=widgets.Layout(width="100%"))
+        for i, title in enumerate(("Pairs", "Articles", "Copies")):
+            self.tables.set_title(i, title)
 
         self._held = False
         self.search.observe(self._on_search, names="value")
         for control in (self.start, self.end, self.outlets, self.entities, self.types, self.level, self.measure, self.min_count):
             control.observe(self._on_change, names="value")
+        self.tables.observe(self._on_tab, names="selected_index")
         self.widget = self._layout()
         self.refresh()
 
@@ -111,14 +123,11 @@ class ExplorerPanel:
         """Controls and charts in rows that wrap: nothing is cut off in a narrow JupyterLab pane."""
         filters = widgets.HBox([widgets.VBox([self.start, self.end]), self.outlets, widgets.VBox([self.search, self.entities])], layout=widgets.Layout(**ROW))
         settings = widgets.HBox([self.types, widgets.VBox([self.level, self.measure, self.min_count])], layout=widgets.Layout(**ROW))
-        for table in (self.pairs_table, self.articles_table):
+        for table in (self.pairs_table, self.articles_table, self.copies_table):
             table.layout = widgets.Layout(width="100%", overflow="auto")
-        tables = widgets.Tab(children=[self.pairs_table, self.articles_table], layout=widgets.Layout(width="100%"))
-        tables.set_title(0, "Pairs")
-        tables.set_title(1, "Articles")
         side_by_side = [widgets.Box([fig], layout=widgets.Layout(flex="1 1 0", min_width=CHART_MIN_WIDTH)) for fig in (self.top_entities, self.pairs_figure)]
         charts = widgets.VBox([self.volume, widgets.HBox(side_by_side, layout=widgets.Layout(**ROW))], layout=widgets.Layout(width="100%"))
-        return widgets.VBox([filters, settings, self.status, charts, tables], layout=widgets.Layout(width="100%", max_width="100%", overflow="hidden"))
+        return widgets.VBox([filters, settings, self.status, charts, self.tables], layout=widgets.Layout(width="100%", max_width="100%", overflow="hidden"))
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict | None:
         return self.widget._repr_mimebundle_(**kwargs)
@@ -138,6 +147,10 @@ class ExplorerPanel:
     def _on_change(self, change: dict) -> None:
         if not self._held:
             self.refresh()
+
+    def _on_tab(self, change: dict) -> None:
+        if change["new"] == COPIES_TAB:
+            self._fill_copies(self.selected)
 
     def _on_search(self, change: dict) -> None:
         with self.hold():
@@ -181,7 +194,7 @@ class ExplorerPanel:
             self.pairs = self.pairs.iloc[:0]
             for fig in (self.volume, self.top_entities, self.pairs_figure):
                 _clear(fig, EMPTY)
-            self.pairs_table.value = self.articles_table.value = f"<p><strong>{EMPTY}.</strong></p>"
+            self.pairs_table.value = self.articles_table.value = self.copies_table.value = f"<p><strong>{EMPTY}.</strong></p>"
             self.status.value = f"<p><strong>{EMPTY}</strong> ({len(self.corpus):,} articles loaded).</p>"
             return
         pairs = cooccurrence(base, level=self.level.value, types=types, min_count=self.min_count.value, measure=self.measure.value)
@@ -193,6 +206,10 @@ class ExplorerPanel:
         self._draw_entities(selected, types, subtitle)
         self._draw_pairs(subtitle)
         self._fill_tables(selected)
+        if self.tables.selected_index == COPIES_TAB:
+            self._fill_copies(selected)
+        else:
+            self.copies_table.value = ""  # filled when the tab is opened: finding copies takes a while on a large corpus
         span = _span(selected)
         self.status.value = f"<p><strong>{len(selected):,}</strong> of {len(self.corpus):,} articles · {span} · {subtitle}</p>"
 
@@ -235,9 +252,46 @@ class ExplorerPanel:
     def _fill_tables(self, selected: Corpus) -> None:
         shown = self.pairs[["entity_a", "entity_b", "type_a", "type_b", "count", "articles", "pmi", "npmi", "jaccard"]]
         self.pairs_table.value = shown.round(3).to_html(index=False, escape=True, border=0) if len(shown) else "<p>No pair reaches the minimum count.</p>"
-        articles = selected.articles[["published", "outlet", "title"]].head(50).assign(published=lambda f: f["published"].dt.strftime("%Y-%m-%d"))
-        more = f"<p>First 50 of {len(selected):,} articles.</p>" if len(selected) > 50 else ""
+        articles = selected.articles[["published", "outlet", "title"]].head(TABLE_ROWS).assign(published=lambda f: f["published"].dt.strftime("%Y-%m-%d"))
+        more = f"<p>First {TABLE_ROWS} of {len(selected):,} articles.</p>" if len(selected) > TABLE_ROWS else ""
         self.articles_table.value = articles.to_html(index=False, escape=True, border=0, na_rep="") + more
+
+    def _fill_copies(self, selected: Corpus) -> None:
+        """The copies among the selected articles: each later article beside the earlier one it shares text with."""
+        table = copies_in(self.corpus.copies, selected.articles)
+        if table.empty:
+            self.copies_table.value = "<p>No two articles of this selection share text.</p>"
+            return
+        more = f"<p>First {TABLE_ROWS} of {len(table):,} copies.</p>" if len(table) > TABLE_ROWS else ""
+        self.copies_table.value = table.head(TABLE_ROWS).to_html(index=False, escape=True, border=0, na_rep="") + more
+
+
+def copies_in(copies: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """The pairs of ``copies`` whose two articles are both in ``articles``, most recent first:
+    ``published, outlet, title, copy_of_outlet, copy_of_title, kind, containment, lag_hours, credited``.
+
+    >>> copies_in(pd.DataFrame(columns=["article_id", "copy_of"]), pd.DataFrame(columns=["article_id"])).empty
+    True
+    """
+    ids = set(articles["article_id"])
+    rows = copies[copies["article_id"].isin(ids) & copies["copy_of"].isin(ids)]
+    if rows.empty:
+        return pd.DataFrame(columns=COPIES_COLUMNS)
+    meta = articles.set_index("article_id")
+    out = pd.DataFrame(
+        {
+            "published": rows["article_id"].map(meta["published"]).dt.strftime("%Y-%m-%d %H:%M"),
+            "outlet": rows["article_id"].map(meta["outlet"]),
+            "title": rows["article_id"].map(meta["title"]),
+            "copy_of_outlet": rows["copy_of"].map(meta["outlet"]),
+            "copy_of_title": rows["copy_of"].map(meta["title"]),
+            "kind": rows["kind"],
+            "containment": rows["containment"].round(2),
+            "lag_hours": rows["lag_hours"].round(1),
+            "credited": rows["credited"],
+        }
+    )
+    return out.sort_values("published", ascending=False, kind="stable").reset_index(drop=True)
 
 
 def _date_axis(fig: go.FigureWidget, periods: pd.Series, freq: str) -> None:
