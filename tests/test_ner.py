@@ -559,3 +559,8 @@ def test_us_chambers_named_in_full():
 def test_a_title_before_of_names_no_person():
     found = extract("Ana Velkova became Professor of Phonetics at the college.")
     assert found.loc[found["type"] == "PERSON", "entity"].tolist() == ["Ana Velkova"]
+
+
+@pytest.mark.parametrize(("text", "entity"), [("NEW ORLEANS 1996-08-22", "New Orleans"), ("The old walls of York still stand.", "York")])
+def test_datelines_in_capitals_stay_whole_and_york_is_a_city(text, entity):
+    assert extract(text)["entity"].tolist() == [entity]

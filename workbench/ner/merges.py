@@ -87,6 +87,9 @@ def drop_opener(text, pieces, gaz: Gazetteer):
     word = _WORDS.match(text, ps)
     if not word:
         return pieces
+    piece = " ".join(text[ps:pe].split())
+    if piece.isupper() and piece.casefold() in gaz.folded:
+        return pieces  # a dateline in capitals: "NEW YORK" stays whole
     first = word.group(0).rstrip(",.;:")
     head = (gaz.role(first, "loc_head") or gaz.role(first, "org_head")) and word.end() < pe  # "Fort Lee is ...", "Lake Erie froze"
     if (first.lower() in gaz.common_words or gaz.role(first, "not_name")) and not head:
