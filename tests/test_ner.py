@@ -564,3 +564,8 @@ def test_a_title_before_of_names_no_person():
 @pytest.mark.parametrize(("text", "entity"), [("NEW ORLEANS 1996-08-22", "New Orleans"), ("The old walls of York still stand.", "York")])
 def test_datelines_in_capitals_stay_whole_and_york_is_a_city(text, entity):
     assert extract(text)["entity"].tolist() == [entity]
+
+
+def test_un_bodies_named_in_full():
+    found = extract("The UN Security Council met before the General Assembly voted.")
+    assert found["entity"].tolist() == ["United Nations Security Council", "United Nations General Assembly"]
