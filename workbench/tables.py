@@ -254,7 +254,8 @@ def _run(spec: TableSpec, name: str, articles: pd.DataFrame, needs: dict, option
     Returns the rows, the problems of failed articles and their ids.
     """
     in_script = spec.function.startswith("__main__:")  # a worker process has no copy of the user's script
-    enough = 2 * n_jobs if pool is not None else PARALLEL_MIN_ARTICLES  # a shared pool: the table as a whole was large
+    # with the table's pool (its workers start at the first submit), a partition with a few new articles stays here
+    enough = max(2 * n_jobs, PARALLEL_MIN_ARTICLES // 8) if pool is not None else PARALLEL_MIN_ARTICLES
     if n_jobs <= 1 or len(articles) < enough or in_script:
         results = [_compute_chunk(spec.function, name, articles, _subset(needs, articles), options)]
     else:
