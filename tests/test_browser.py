@@ -43,7 +43,8 @@ for (const name of ["alert", "confirm", "prompt"]) {
 LAYOUT = """() => {
   const page = document.documentElement.clientWidth;
   const tables = [...document.querySelectorAll("table.dataTable")];
-  const wide = tables.filter(t => t.getBoundingClientRect().right > page + 1).map(t => Math.round(t.getBoundingClientRect().width));
+  const wide = tables.filter(t => t.getBoundingClientRect().right > page + 1)
+    .map(t => Math.round(t.getBoundingClientRect().width));
   const cells = [...document.querySelectorAll("table.dataTable td.workbench-text")];
   return {page, scroll: document.documentElement.scrollWidth, tables: tables.length, wide,
           textCells: cells.length, preWrap: cells.filter(c => getComputedStyle(c).whiteSpace === "pre-wrap").length,
@@ -113,7 +114,9 @@ def assert_clean(facts: dict, name: str) -> None:
     assert facts["errors"] == [], f"{name}: console errors {facts['errors']}"
     assert facts["blocked"] == [], f"{name}: network requests {facts['blocked']}"
     assert facts["header"] == 1, f"{name}: no provenance header"
-    assert facts["pwned"] is None and facts["dialogs"] == [], f"{name}: a script from the article ran: {facts['pwned']} {facts['dialogs']}"
+    assert facts["pwned"] is None and facts["dialogs"] == [], (
+        f"{name}: a script from the article ran: {facts['pwned']} {facts['dialogs']}"
+    )
     assert facts["javascript_links"] == 0, f"{name}: a javascript: link made it into the page"
 
 
@@ -152,7 +155,7 @@ def test_hostile_hover_text_is_shown_as_text(browser, fixture_reports):
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # plotly's drag layer takes the events
     page.wait_for_selector(".hoverlayer .hovertext")
     hover = page.locator(".hoverlayer .hovertext").first.text_content()
-    assert hover.startswith("<script>window.__pwned = true; alert(\"lead\")</script>")  # characters, not elements
+    assert hover.startswith('<script>window.__pwned = true; alert("lead")</script>')  # characters, not elements
     assert page.locator(".hoverlayer a, .hoverlayer img").count() == 0
     assert page.evaluate("window.__pwned") is None
     context.close()
@@ -175,7 +178,9 @@ def test_notebook_report_in_browser(browser, name):
     report = next(p for p in reports_of(reportkit.run("seeds")) if p.stem == name)
     facts = visit(browser, report, f"{name}-seeds")
     assert_clean(facts, name)
-    assert facts["charts"] == expected_charts(report), f"{name}: {facts['charts']} of {expected_charts(report)} charts drawn"
+    assert facts["charts"] == expected_charts(report), (
+        f"{name}: {facts['charts']} of {expected_charts(report)} charts drawn"
+    )
     assert facts["drawn"] >= facts["charts"]
 
 
@@ -191,12 +196,17 @@ def test_hostile_article_runs_no_script(browser, name):
 @pytest.mark.slow
 @pytest.mark.parametrize("name", report_ids())
 def test_no_table_overflows_a_1280_px_page(browser, name):
-    """Long quotes, line breaks and a 280-character URL, in a corpus without outlets: every table wraps inside the page."""
+    """Long quotes, line breaks and a 280-character URL, in a corpus without outlets.
+
+    Every table wraps inside the page.
+    """
     report = next(p for p in reports_of(reportkit.run("longquotes")) if p.stem == name)
     facts = visit(browser, report, f"{name}-longquotes")
     assert_clean(facts, name)
     layout = facts["layout"]
-    assert layout["wide"] == [] and layout["scroll"] <= 1280, f"{name}: tables wider than the {layout['page']} px page: {layout}"
+    assert layout["wide"] == [] and layout["scroll"] <= 1280, (
+        f"{name}: tables wider than the {layout['page']} px page: {layout}"
+    )
     assert layout["preWrap"] == layout["textCells"], layout
     if name.startswith(("10-", "20-")):
         assert layout["tables"] and layout["textCells"], f"{name}: no table of texts to check: {layout}"
@@ -222,7 +232,8 @@ def test_the_checks_catch_what_they_look_for(browser, tmp_path):
     page = tmp_path / "bad.html"
     page.write_text(
         '<html><body><script src="https://cdn.example.invalid/lib.js"></script>'
-        '<img src="http://tracker.example.invalid/p.gif"><script>window.__pwned = true; alert(1); undefinedFunction();</script>'
+        '<img src="http://tracker.example.invalid/p.gif">'
+        "<script>window.__pwned = true; alert(1); undefinedFunction();</script>"
         '<a href="javascript:void(0)">x</a></body></html>',
         encoding="utf-8",
     )

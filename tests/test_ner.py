@@ -41,7 +41,10 @@ def test_seed_source_line_outlets_are_not_mentions(seed_corpus):
     assert not seed_corpus.mentions["entity"].isin(["European Pravda", "Voice of America"]).any()
 
 
-@pytest.mark.parametrize("pair", [("Joe Biden", "Xi Jinping"), ("North Korea", "Russia"), ("China", "Russia"), ("Kursk Oblast", "North Korea")])
+@pytest.mark.parametrize(
+    "pair",
+    [("Joe Biden", "Xi Jinping"), ("North Korea", "Russia"), ("China", "Russia"), ("Kursk Oblast", "North Korea")],
+)
 def test_seed_sentence_pairs(seed_corpus, pair):
     found = seed_corpus.mentions
     sentences = [set(found.loc[(found["sentence"] == s), "entity"]) for s in found["sentence"].unique()]
@@ -51,9 +54,14 @@ def test_seed_sentence_pairs(seed_corpus, pair):
 def test_seed_offsets_point_into_text(seed_corpus, seed_article):
     found = seed_corpus.mentions
     text = seed_article["text"]
-    assert all(text[s:e] == surface for s, e, surface in zip(found["start"], found["end"], found["surface"], strict=True))
+    assert all(
+        text[s:e] == surface for s, e, surface in zip(found["start"], found["end"], found["surface"], strict=True)
+    )
     sentences = seed_corpus.sentences.set_index("sentence")
-    assert all(sentences.loc[n, "start"] <= s < sentences.loc[n, "end"] for n, s in zip(found["sentence"], found["start"], strict=True))
+    assert all(
+        sentences.loc[n, "start"] <= s < sentences.loc[n, "end"]
+        for n, s in zip(found["sentence"], found["start"], strict=True)
+    )
 
 
 def test_seed_titles(seed_corpus):
@@ -214,12 +222,19 @@ def test_article_without_names():
 
 def test_subset_equals_whole():
     articles = pd.DataFrame(
-        {"article_id": ["a", "b", "c"], "text": ["Joe Biden met Olaf Scholz in Berlin.", "Nothing here.", "NATO met in Brussels. Biden spoke."]}
+        {
+            "article_id": ["a", "b", "c"],
+            "text": ["Joe Biden met Olaf Scholz in Berlin.", "Nothing here.", "NATO met in Brussels. Biden spoke."],
+        }
     )
     sentences = split(articles)
     whole = mentions(articles, sentences=sentences)
     parts = pd.concat(
-        [mentions(articles.iloc[[i]], sentences=sentences[sentences["article_id"] == a]) for i, a in enumerate(articles["article_id"])], ignore_index=True
+        [
+            mentions(articles.iloc[[i]], sentences=sentences[sentences["article_id"] == a])
+            for i, a in enumerate(articles["article_id"])
+        ],
+        ignore_index=True,
     )
     pd.testing.assert_frame_equal(whole, parts)
     # a bare "Biden" resolves through people.csv; a bare unknown surname only within its article
@@ -288,8 +303,14 @@ def test_spacy_backend_with_a_saved_pipeline(tmp_path):
         {"label": "DATE", "pattern": "Monday"},
     ])  # fmt: skip
     nlp.to_disk(tmp_path / "pipeline")
-    found = extract("President Ilse Varga told the NYT on Monday that U.S. and Chinese talks went well. Varga left.", backend=f"spacy:{tmp_path / 'pipeline'}")
-    got = [tuple(None if pd.isna(v) else v for v in r) for r in found[["surface", "entity", "type", "title"]].itertuples(index=False)]
+    found = extract(
+        "President Ilse Varga told the NYT on Monday that U.S. and Chinese talks went well. Varga left.",
+        backend=f"spacy:{tmp_path / 'pipeline'}",
+    )
+    got = [
+        tuple(None if pd.isna(v) else v for v in r)
+        for r in found[["surface", "entity", "type", "title"]].itertuples(index=False)
+    ]
     assert got == [
         ("Ilse Varga", "Ilse Varga", "PERSON", "President"),
         ("NYT", "The New York Times", "ORG", None),
@@ -317,7 +338,10 @@ def test_spacy_and_rules_backend_merges_both(tmp_path):
     nlp.to_disk(tmp_path / "pipeline")
     text = "Zorblatt Quintex hired Finance Minister Ann Quill in Ohio, and Velmora agreed. Quill left for Peru."
     combined = extract(text, backend=f"spacy+rules:{tmp_path / 'pipeline'}")
-    got = [tuple(None if pd.isna(v) else v for v in r) for r in combined[["surface", "entity", "type", "title"]].itertuples(index=False)]
+    got = [
+        tuple(None if pd.isna(v) else v for v in r)
+        for r in combined[["surface", "entity", "type", "title"]].itertuples(index=False)
+    ]
     assert got == [
         ("Zorblatt Quintex", "Zorblatt Quintex", "ORG", None),
         ("Ann Quill", "Ann Quill", "PERSON", "Finance Minister"),
@@ -443,7 +467,12 @@ def test_sports_results_rule_is_switchable():
     [
         ("The Zarvian People's Army (ZPA) marched. Later the ZPA withdrew.", "ZPA", "Zarvian People's Army", "ORG"),
         ("We used a geographic information system (GIS) here. The GIS failed.", "GIS", None, None),
-        ("Students of the Velmora Institute of Technology went home. VIT closed.", "VIT", "Velmora Institute of Technology", "ORG"),
+        (
+            "Students of the Velmora Institute of Technology went home. VIT closed.",
+            "VIT",
+            "Velmora Institute of Technology",
+            "ORG",
+        ),
     ],
 )
 def test_acronyms_defined_in_the_article(text, surface, entity, kind):
@@ -553,7 +582,11 @@ def test_us_cities_named_with_their_state(text, entity):
 
 def test_us_chambers_named_in_full():
     found = extract("The bill passed the House on Monday. Congress then sent it to the Senate.")
-    assert found["entity"].tolist() == ["United States House of Representatives", "United States Congress", "United States Senate"]
+    assert found["entity"].tolist() == [
+        "United States House of Representatives",
+        "United States Congress",
+        "United States Senate",
+    ]
 
 
 def test_a_title_before_of_names_no_person():
@@ -561,7 +594,9 @@ def test_a_title_before_of_names_no_person():
     assert found.loc[found["type"] == "PERSON", "entity"].tolist() == ["Ana Velkova"]
 
 
-@pytest.mark.parametrize(("text", "entity"), [("NEW ORLEANS 1996-08-22", "New Orleans"), ("The old walls of York still stand.", "York")])
+@pytest.mark.parametrize(
+    ("text", "entity"), [("NEW ORLEANS 1996-08-22", "New Orleans"), ("The old walls of York still stand.", "York")]
+)
 def test_datelines_in_capitals_stay_whole_and_york_is_a_city(text, entity):
     assert extract(text)["entity"].tolist() == [entity]
 

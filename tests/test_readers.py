@@ -204,7 +204,11 @@ def test_parquet_table_and_column_mapping(tmp_path):
     frame.to_parquet(tmp_path / "stories.parquet")
     corpus = load_corpus(tmp_path, cache=False, columns={"story": "text", "when": "published", "who": "outlet"})
     row = corpus.articles.iloc[0]
-    assert (row["text"], row["published"], row["outlet"]) == ("A fictional story.", pd.Timestamp("2031-02-02"), "Velmora Courier")
+    assert (row["text"], row["published"], row["outlet"]) == (
+        "A fictional story.",
+        pd.Timestamp("2031-02-02"),
+        "Velmora Courier",
+    )
     assert len(row["article_id"]) == 16  # a content hash when the table has no id
 
 
@@ -226,7 +230,11 @@ def test_manifest_folder(fixtures_dir, tmp_path):
     articles = corpus.articles.set_index("article_id")
     assert sorted(articles.index) == ["velmora_2031-07-01_bridge", "velmora_2031-07-02_market"]
     bridge = articles.loc["velmora_2031-07-01_bridge"]
-    assert (bridge["outlet"], bridge["via"], bridge["format"]) == ("The New York Times", ["Associated Press"], "manifest")
+    assert (bridge["outlet"], bridge["via"], bridge["format"]) == (
+        "The New York Times",
+        ["Associated Press"],
+        "manifest",
+    )
     assert bridge["text"].startswith("Velmora bridge opens\n\nVELMORA (AP)")  # verbatim: annotation offsets apply
     assert [s[0] for s in bridge["sections"]] == ["title", "body"]
     assert articles.loc["velmora_2031-07-02_market", "via"] == []
@@ -261,7 +269,15 @@ def test_polnear_loads_completely(polnear_corpus):
     assert polnear_corpus.errors.empty
     wires = articles["via"].map(len) > 0
     assert wires.sum() == 75  # AP 33, AFP 9, UPI 21, Reuters 12
-    assert set(articles["outlet"]) == {"Breitbart", "HuffPost", "The New York Times", "Politico", "USA Today", "The Washington Post", "Western Journal"}
+    assert set(articles["outlet"]) == {
+        "Breitbart",
+        "HuffPost",
+        "The New York Times",
+        "Politico",
+        "USA Today",
+        "The Washington Post",
+        "Western Journal",
+    }
 
 
 @pytest.mark.shared
@@ -302,7 +318,15 @@ HEADER = "id,date,title,text,outlet\n"
 
 def table_problems(corpus) -> list[tuple[str, str, int]]:
     errors = corpus.errors
-    return sorted(zip(errors["severity"], errors["reason"], errors["line"].astype(object).where(errors["line"].notna(), None), strict=True), key=str)
+    return sorted(
+        zip(
+            errors["severity"],
+            errors["reason"],
+            errors["line"].astype(object).where(errors["line"].notna(), None),
+            strict=True,
+        ),
+        key=str,
+    )
 
 
 @pytest.mark.parametrize(
@@ -371,7 +395,12 @@ def test_header_only_table_warns(tmp_path, suffix):
 
 
 def test_tsv_has_no_quoting(tmp_path):
-    rows = ["id\tdate\ttext", 'q1\t2031-01-01\t"Quoted start" then more.', 'q2\t2031-01-02\tA lone " opens nothing.', "q3\t2031-01-03\tRow three."]
+    rows = [
+        "id\tdate\ttext",
+        'q1\t2031-01-01\t"Quoted start" then more.',
+        'q2\t2031-01-02\tA lone " opens nothing.',
+        "q3\t2031-01-03\tRow three.",
+    ]
     (tmp_path / "a.tsv").write_text("\n".join(rows) + "\n")
     corpus = load_corpus(tmp_path, cache=False)
     texts = corpus.articles.set_index("article_id")["text"]
@@ -411,14 +440,19 @@ def test_utf16_with_bom_loads(tmp_path, encoding):
     if encoding == "utf-16-be":
         data = codecs.BOM_UTF16_BE + data
     (tmp_path / "a.csv").write_bytes(data)
-    (tmp_path / "s.txt").write_bytes("date 2031-01-02 Seed café in UTF-16.\n\nSource: Velmora Courier\n".encode("utf-16"))
+    (tmp_path / "s.txt").write_bytes(
+        "date 2031-01-02 Seed café in UTF-16.\n\nSource: Velmora Courier\n".encode("utf-16")
+    )
     corpus = load_corpus(tmp_path, cache=False)
     assert sorted(corpus.articles["text"]) == ["Café in UTF-16.", "Seed café in UTF-16."]
     assert corpus.errors.empty
 
 
 def test_seed_stray_byte_keeps_other_lines(tmp_path):
-    data = "date 2031-01-01 Café Zelensky’s lead.\n\nSource: Velmora Courier\n\nDetails: ".encode() + b"A stray \x96 dash.\n"
+    data = (
+        "date 2031-01-01 Café Zelensky’s lead.\n\nSource: Velmora Courier\n\nDetails: ".encode()
+        + b"A stray \x96 dash.\n"
+    )
     (tmp_path / "s.txt").write_bytes(data)
     corpus = load_corpus(tmp_path, cache=False)
     text = corpus.articles["text"].iloc[0]
@@ -440,7 +474,12 @@ def test_only_exotic_white_space_is_empty(tmp_path, filler, name):
 
 @pytest.mark.parametrize(
     ("cell", "iso"),
-    [("9999-12-31", "9999-12-31"), ("0900-06-01", "0900-06-01"), ("1.1.2300", "2300-01-01"), ("1500-02-03", "1500-02-03")],
+    [
+        ("9999-12-31", "9999-12-31"),
+        ("0900-06-01", "0900-06-01"),
+        ("1.1.2300", "2300-01-01"),
+        ("1500-02-03", "1500-02-03"),
+    ],
 )
 def test_far_dates_are_kept_with_a_warning(tmp_path, cell, iso):
     (tmp_path / "a.csv").write_text(HEADER + f"d1,{cell},T,A fictional text.,V\n")
@@ -457,11 +496,16 @@ def test_parquet_date32_far_out(tmp_path):
     import pyarrow.parquet as pq
 
     dates = pa.array([date(9999, 12, 31), date(900, 6, 1), date(2031, 1, 1)], type=pa.date32())
-    pq.write_table(pa.table({"id": ["p1", "p2", "p3"], "date": dates, "text": ["One.", "Two.", "Three."]}), tmp_path / "a.parquet")
+    pq.write_table(
+        pa.table({"id": ["p1", "p2", "p3"], "date": dates, "text": ["One.", "Two.", "Three."]}), tmp_path / "a.parquet"
+    )
     (unit,), _ = readers.discover(tmp_path / "a.parquet")
     result = readers.read_unit(unit)
     assert [r["published"].date() for r in result.records] == [date(9999, 12, 31), date(900, 6, 1), date(2031, 1, 1)]
-    assert [(p.reason, p.path.rsplit("#", 1)[1]) for p in result.problems] == [("implausible_date", "row=1"), ("implausible_date", "row=2")]
+    assert [(p.reason, p.path.rsplit("#", 1)[1]) for p in result.problems] == [
+        ("implausible_date", "row=1"),
+        ("implausible_date", "row=2"),
+    ]
 
 
 # -- streaming in blocks ---------------------------------------------------------------------
@@ -473,7 +517,9 @@ def test_large_table_is_read_in_blocks(tmp_path, suffix):
     with open(path, "w") as handle:
         if suffix == ".jsonl":
             for i in range(2000):
-                handle.write(json.dumps({"id": f"r{i}", "date": "2031-01-01", "text": f"Fictional row {i}. " * 5}) + "\n")
+                handle.write(
+                    json.dumps({"id": f"r{i}", "date": "2031-01-01", "text": f"Fictional row {i}. " * 5}) + "\n"
+                )
         else:
             sep = "\t" if suffix == ".tsv" else ","
             handle.write(sep.join(["id", "date", "text"]) + "\n")
@@ -493,7 +539,9 @@ def test_chunked_reader_crash_keeps_earlier_blocks(tmp_path, monkeypatch):
     from workbench.readers import table
 
     path = tmp_path / "a.jsonl"
-    path.write_text("".join(json.dumps({"id": f"r{i}", "date": "2031-01-01", "text": "Fictional."}) + "\n" for i in range(100)))
+    path.write_text(
+        "".join(json.dumps({"id": f"r{i}", "date": "2031-01-01", "text": "Fictional."}) + "\n" for i in range(100))
+    )
     real = table.row_record
 
     def flaky(row, *args, **kwargs):
@@ -512,7 +560,14 @@ def test_chunked_reader_crash_keeps_earlier_blocks(tmp_path, monkeypatch):
 
 def test_natural_key():
     names = ["a.csv#row=10", "a.csv#row=2", "a.csv#row=100", "a.csv#row=1", "file10.txt", "file9.txt"]
-    assert sorted(names, key=readers.natural_key) == ["a.csv#row=1", "a.csv#row=2", "a.csv#row=10", "a.csv#row=100", "file9.txt", "file10.txt"]
+    assert sorted(names, key=readers.natural_key) == [
+        "a.csv#row=1",
+        "a.csv#row=2",
+        "a.csv#row=10",
+        "a.csv#row=100",
+        "file9.txt",
+        "file10.txt",
+    ]
 
 
 def test_table_rows_keep_file_order(tmp_path):
@@ -627,6 +682,12 @@ def test_importing_one_reader_first_still_loads_every_built_in(module, tmp_path)
 
     script = tmp_path / "script.py"
     script.write_text(_IMPORT_ONE_READER_FIRST.format(module=module), encoding="utf-8")
-    done = subprocess.run([sys.executable, str(script), str(config.SEEDS_DIR)], capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, str(script), str(config.SEEDS_DIR)], capture_output=True, text=True, timeout=120, check=False
+    )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["manifest,seed,table,timeml", str(len(load_corpus(config.SEEDS_DIR, cache=False))), "True"]
+    assert done.stdout.split() == [
+        "manifest,seed,table,timeml",
+        str(len(load_corpus(config.SEEDS_DIR, cache=False))),
+        "True",
+    ]

@@ -123,7 +123,12 @@ def test_pairs_from_keys_pairs_a_crowded_bucket_with_its_first_article_only():
 
 
 def test_candidates_do_not_depend_on_partitions_or_processes(monkeypatch):
-    texts = [text(BRIDGE), text(BRIDGE_RETOLD), text(MARKET), *(change_words(text(BRIDGE), 0.1, seed=k) for k in range(5))]
+    texts = [
+        text(BRIDGE),
+        text(BRIDGE_RETOLD),
+        text(MARKET),
+        *(change_words(text(BRIDGE), 0.1, seed=k) for k in range(5)),
+    ]
     one = candidates.candidate_pairs(texts)
     assert candidates.candidate_pairs(texts, partition=3).equals(one)
     monkeypatch.setattr(candidates, "PARALLEL_MIN_TEXTS", 0)
@@ -138,10 +143,20 @@ def test_candidates_do_not_depend_on_partitions_or_processes(monkeypatch):
     [
         ("exact copy", text(BRIDGE), "exact"),
         ("exact copy, other line breaks and case", text(BRIDGE).upper().replace("\n\n", "\n"), "exact"),
-        ("rewritten headline", text(["Footbridge row ends: Lakeview says yes to Marrow crossing.", *BRIDGE[1:]]), "near"),
+        (
+            "rewritten headline",
+            text(["Footbridge row ends: Lakeview says yes to Marrow crossing.", *BRIDGE[1:]]),
+            "near",
+        ),
         ("dropped paragraphs", text([BRIDGE[0], BRIDGE[1], BRIDGE[2], BRIDGE[4], BRIDGE[6]]), "near"),
         ("reordered paragraphs", text([BRIDGE[0], BRIDGE[3], BRIDGE[1], BRIDGE[2], *BRIDGE[4:]]), "near"),
-        ("added boilerplate", text([*BRIDGE, "Follow the Harbour Gazette on every social network and subscribe to our morning newsletter."]), "near"),
+        (
+            "added boilerplate",
+            text(
+                [*BRIDGE, "Follow the Harbour Gazette on every social network and subscribe to our morning newsletter."]
+            ),
+            "near",
+        ),
         ("20% changed words", change_words(text(BRIDGE), 0.2), "near"),
     ],
 )
@@ -195,7 +210,9 @@ def test_credited_and_uncredited_copies():
 
 def test_credit_in_the_text_counts_through_attributions():
     frame = articles(ORIGINAL, ("copy", "2030-05-01 10:00", "Harbour Gazette", text(BRIDGE)))
-    attributions = pd.DataFrame({"article_id": ["copy"], "level": ["text"], "source": ["the Lakeview Ledger"], "source_entity": [pd.NA]}).astype("string")
+    attributions = pd.DataFrame(
+        {"article_id": ["copy"], "level": ["text"], "source": ["the Lakeview Ledger"], "source_entity": [pd.NA]}
+    ).astype("string")
     assert not copies(frame)["credited"].iloc[0]
     assert copies(frame, attributions=attributions.assign(source="Lakeview Ledger"))["credited"].iloc[0]
 
@@ -207,15 +224,18 @@ def test_boilerplate_sections_are_not_shared_text():
     sections = lambda body: [("boilerplate", body.index(footer), len(body))]  # noqa: E731
     plain = copies(articles(("a", "2030-05-01", "X", first), ("b", "2030-05-02", "Y", second)), min_words=15)
     assert plain["kind"].tolist() == ["partial"]
-    marked = articles(("a", "2030-05-01", "X", first, [], sections(first)), ("b", "2030-05-02", "Y", second, [], sections(second)))
+    marked = articles(
+        ("a", "2030-05-01", "X", first, [], sections(first)), ("b", "2030-05-02", "Y", second, [], sections(second))
+    )
     assert copies(marked, min_words=15).empty
 
 
 def test_no_articles_and_no_candidates():
     empty = copies(articles(ORIGINAL).iloc[:0])
-    assert empty.empty and list(empty.columns) == ["article_id", "copy_of", "similarity", "containment", "kind",
-                                                   "shared_start", "shared_end", "shared_words", "source_start", "source_end",
-                                                   "lag_hours", "credited"]  # fmt: skip
+    assert empty.empty and list(empty.columns) == [
+        "article_id", "copy_of", "similarity", "containment", "kind", "shared_start", "shared_end",
+        "shared_words", "source_start", "source_end", "lag_hours", "credited",
+    ]  # fmt: skip
     assert copies(articles(ORIGINAL)).empty
 
 
@@ -223,7 +243,8 @@ def test_the_seed_republished_with_its_source_line_changed(tmp_path):
     seed = next(config.SEEDS_DIR.glob("*.txt")).read_text(encoding="utf-8")
     (tmp_path / "original.txt").write_text(seed, encoding="utf-8")
     republished = seed.replace("date 2024-11-14", "date 2024-11-15").replace(
-        "Source: European Pravda with reference to Voice of America", "Source: Kyiv Morning Star with reference to European Pravda"
+        "Source: European Pravda with reference to Voice of America",
+        "Source: Kyiv Morning Star with reference to European Pravda",
     )
     (tmp_path / "republished.txt").write_text(republished, encoding="utf-8")
     quiet = seed.replace("date 2024-11-14", "date 2024-11-16").replace(
@@ -234,7 +255,8 @@ def test_the_seed_republished_with_its_source_line_changed(tmp_path):
     rows = copies(corpus.articles, attributions=corpus.attributions)
     outlet = dict(zip(corpus.articles["article_id"], corpus.articles["outlet"], strict=True))
     got = sorted(
-        (outlet[a], outlet[b], k, c, lag) for a, b, k, c, lag in rows[["article_id", "copy_of", "kind", "credited", "lag_hours"]].itertuples(index=False)
+        (outlet[a], outlet[b], k, c, lag)
+        for a, b, k, c, lag in rows[["article_id", "copy_of", "kind", "credited", "lag_hours"]].itertuples(index=False)
     )
     assert got == [
         ("Dnipro Evening Lamp", "European Pravda", "exact", False, 48.0),
@@ -258,7 +280,13 @@ def small_corpus():
         ("market", "2030-05-02 09:00", "Marsh Herald", text(MARKET)),
     )
     frame = frame.assign(
-        title=["Bridge", "Bridge (Gazette)", "Bridge (Herald)", "Market"], lead="", n_words=100, duplicate_of=None, path="x", format="table", url=None
+        title=["Bridge", "Bridge (Gazette)", "Bridge (Herald)", "Market"],
+        lead="",
+        n_words=100,
+        duplicate_of=None,
+        path="x",
+        format="table",
+        url=None,
     )
     frame = frame.assign(content_hash=frame["article_id"])
     errors = pd.DataFrame({c: pd.Series(dtype="string") for c in ("path", "line", "severity", "reason", "detail")})
@@ -279,9 +307,9 @@ def test_stories_summary(small_corpus):
     import workbench
 
     table = workbench.stories(small_corpus)
-    assert table[["story_id", "articles", "outlets", "first_outlet", "spread_hours", "credited_share"]].values.tolist() == [
-        ["orig", 3, 3, "Lakeview Ledger", 3.0, 0.5]
-    ]
+    assert table[
+        ["story_id", "articles", "outlets", "first_outlet", "spread_hours", "credited_share"]
+    ].values.tolist() == [["orig", 3, 3, "Lakeview Ledger", 3.0, 0.5]]
     assert len(workbench.stories(small_corpus, min_count=1)) == 2
     chart_rows = workbench.story_articles(small_corpus)
     assert chart_rows["article_id"].tolist() == ["orig", "credited", "uncredited"]
@@ -291,7 +319,9 @@ def test_copy_flows_count_each_copy_once_from_its_origin(small_corpus):
     import workbench
 
     flows = workbench.copy_flows(small_corpus, min_count=1)
-    assert flows[["from_outlet", "to_outlet", "copies", "credited", "uncredited", "median_lag_hours"]].values.tolist() == [
+    assert flows[
+        ["from_outlet", "to_outlet", "copies", "credited", "uncredited", "median_lag_hours"]
+    ].values.tolist() == [
         ["Lakeview Ledger", "Harbour Gazette", 1, 1, 0, 2.0],
         ["Lakeview Ledger", "Marsh Herald", 1, 0, 1, 3.0],
     ]
@@ -309,7 +339,9 @@ def test_an_article_without_an_outlet_keeps_a_missing_outlet_in_flows_and_charts
     frame["outlet"] = frame["outlet"].astype("string").mask(frame["article_id"] == "uncredited")
     corpus = Corpus(frame, small_corpus.errors)
     flows = workbench.copy_flows(corpus, min_count=1)
-    assert flows["to_outlet"].isna().sum() == 1 and flows["copies"].sum() == 2  # the copy is counted, its outlet stays missing
+    assert (
+        flows["to_outlet"].isna().sum() == 1 and flows["copies"].sum() == 2
+    )  # the copy is counted, its outlet stays missing
     assert "Lakeview Ledger → no outlet named" in charts.flow_bars(flows).data[0].y
     spread = charts.story_spread(workbench.story_articles(corpus))
     assert "no outlet named" in [t.name for t in spread.data] and spread.layout.showlegend
@@ -343,7 +375,9 @@ def test_no_articles_no_stories(seed_corpus):
 
     none = seed_corpus.filter(start="2100-01-01")
     assert none.copies.empty and none.stories.empty and list(none.stories.columns)[:2] == ["article_id", "story_id"]
-    assert workbench.stories(none).empty and workbench.copy_flows(none).empty and workbench.travelling_quotes(none).empty
+    assert (
+        workbench.stories(none).empty and workbench.copy_flows(none).empty and workbench.travelling_quotes(none).empty
+    )
     assert workbench.shared_texts(none).empty and workbench.story_articles(none).empty
     assert workbench.describe_copies(none).startswith("Nothing copies")
 
@@ -372,7 +406,10 @@ def test_charts_draw_the_tables_and_say_when_empty(small_corpus):
     assert sum(len(t.x) for t in spread.data) == 3
     quotes = charts.quote_bars(workbench.travelling_quotes(small_corpus))
     assert "Ilse Varga" in quotes.data[0].y[0]
-    for figure in (charts.flow_bars(flows.iloc[:0]), charts.story_spread(workbench.story_articles(small_corpus).iloc[:0])):
+    for figure in (
+        charts.flow_bars(flows.iloc[:0]),
+        charts.story_spread(workbench.story_articles(small_corpus).iloc[:0]),
+    ):
         assert not figure.data and "No" in figure.layout.annotations[0].text
 
 
@@ -380,7 +417,15 @@ def test_chart_labels_are_escaped():
     from workbench.charts import reuse as charts
 
     flows = pd.DataFrame(
-        {"from_outlet": ["<b>X</b>"], "to_outlet": ["Y"], "copies": [1], "credited": [0], "uncredited": [1], "credited_share": [0.0], "median_lag_hours": [2.0]}
+        {
+            "from_outlet": ["<b>X</b>"],
+            "to_outlet": ["Y"],
+            "copies": [1],
+            "credited": [0],
+            "uncredited": [1],
+            "credited_share": [0.0],
+            "median_lag_hours": [2.0],
+        }
     )
     assert "<b>" not in charts.flow_bars(flows).data[0].y[0]
 
@@ -412,16 +457,29 @@ def test_notebook_runs_on_seeds_and_on_a_corpus_with_copies(tmp_path, with_copie
         folder.mkdir()
         seed = next(config.SEEDS_DIR.glob("*.txt")).read_text(encoding="utf-8")
         (folder / "original.txt").write_text(seed, encoding="utf-8")
-        for day, credit in (("15", "Kyiv Morning Star with reference to European Pravda"), ("16", "Dnipro Evening Lamp")):
+        for day, credit in (
+            ("15", "Kyiv Morning Star with reference to European Pravda"),
+            ("16", "Dnipro Evening Lamp"),
+        ):
             (folder / f"copy{day}.txt").write_text(
-                seed.replace("date 2024-11-14", f"date 2024-11-{day}").replace(seed.split("Source: ")[1].split("\n")[0], credit)
+                seed.replace("date 2024-11-14", f"date 2024-11-{day}").replace(
+                    seed.split("Source: ")[1].split("\n")[0], credit
+                )
             )
         parameters = {"corpus": str(folder)}
     out = tmp_path / "out.ipynb"
     papermill.execute_notebook(
-        str(config.NOTEBOOKS_DIR / "40-copies-and-quotes.ipynb"), str(out), parameters=parameters, kernel_name="python3", progress_bar=False
+        str(config.NOTEBOOKS_DIR / "40-copies-and-quotes.ipynb"),
+        str(out),
+        parameters=parameters,
+        kernel_name="python3",
+        progress_bar=False,
     )
-    html = "\n".join(str(o.get("data", {}).get("text/html", "")) for c in nbformat.read(out, as_version=4).cells for o in c.get("outputs", []))
+    html = "\n".join(
+        str(o.get("data", {}).get("text/html", ""))
+        for c in nbformat.read(out, as_version=4).cells
+        for o in c.get("outputs", [])
+    )
     if with_copies:
         assert "3 pairs of articles share text (3 exact, 0 near, 0 partial)" in html and "plotly" in html
         assert "50%" in html  # one of the two copies credits European Pravda

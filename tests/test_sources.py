@@ -68,8 +68,14 @@ def test_sources_by_outlet(corpus):
         ["Gotham Times", "city official", "anonymous", 1, 1],
         ["Metropolis Post", "city official", "anonymous", 1, 1],
     ]
-    assert sources.sources_by_outlet(corpus, kinds=["anonymous"], top_n=1)["source"].tolist() == ["city official", "city official"]
-    assert sources.sources_by_outlet(corpus, kinds="Anonymous, outlet")["source"].tolist() == ["city official", "city official"]
+    assert sources.sources_by_outlet(corpus, kinds=["anonymous"], top_n=1)["source"].tolist() == [
+        "city official",
+        "city official",
+    ]
+    assert sources.sources_by_outlet(corpus, kinds="Anonymous, outlet")["source"].tolist() == [
+        "city official",
+        "city official",
+    ]
 
 
 def test_kinds_by_outlet_gives_shares_and_named(corpus):
@@ -84,7 +90,10 @@ def test_kinds_by_outlet_gives_shares_and_named(corpus):
 
 
 def test_upstream_excludes_the_publisher_and_counts_a_wire_once(corpus):
-    assert sources.upstream(corpus)[["article_id", "upstream"]].values.tolist() == [["a1", "Daily Wire Service"], ["a3", "Daily Wire Service"]]
+    assert sources.upstream(corpus)[["article_id", "upstream"]].values.tolist() == [
+        ["a1", "Daily Wire Service"],
+        ["a3", "Daily Wire Service"],
+    ]
 
 
 def test_citation_flows(corpus):
@@ -129,7 +138,15 @@ def test_quotes_focus_and_direct(corpus):
 
 
 @pytest.mark.parametrize(
-    "function", [sources.sources_by_outlet, sources.kinds_by_outlet, sources.citation_flows, sources.top_sources, sources.attribution_over_time, sources.quotes]
+    "function",
+    [
+        sources.sources_by_outlet,
+        sources.kinds_by_outlet,
+        sources.citation_flows,
+        sources.top_sources,
+        sources.attribution_over_time,
+        sources.quotes,
+    ],
 )
 def test_empty_tables(function, articles):
     out = function(_corpus(_attributions([]), articles.iloc[:0]))
@@ -141,7 +158,15 @@ def test_polnear_kinds(polnear_corpus):
     out = sources.kinds_by_outlet(corpus)
     assert set(out["outlet"]) == set(corpus.articles["outlet"])
     assert (out.groupby("outlet")["share"].sum().round(6) == 1).all()
-    assert set(out["source_kind"]) <= {"outlet", "person", "organisation", "government", "anonymous", "document", "unknown"}
+    assert set(out["source_kind"]) <= {
+        "outlet",
+        "person",
+        "organisation",
+        "government",
+        "anonymous",
+        "document",
+        "unknown",
+    }
 
 
 def test_described_sources_group_case_insensitively(articles):
@@ -168,7 +193,9 @@ def test_an_article_without_an_outlet_stays_counted_with_a_missing_outlet(table,
     by_source = sources.sources_by_outlet(corpus)
     assert by_source.loc[by_source["outlet"].isna(), "source"].tolist() == ["city official"]
     flows = sources.citation_flows(corpus)
-    assert flows.loc[flows["outlet"].isna(), ["upstream", "source_kind", "articles"]].values.tolist() == [["Daily Wire Service", "anonymous", 1]]
+    assert flows.loc[flows["outlet"].isna(), ["upstream", "source_kind", "articles"]].values.tolist() == [
+        ["Daily Wire Service", "anonymous", 1]
+    ]
     quoted = sources.quotes(corpus)
     assert quoted["outlet"].isna().sum() == 1 and len(quoted) == 5
     every = pd.concat([by_kind["outlet"], by_source["outlet"], flows["outlet"], quoted["outlet"]])

@@ -18,7 +18,12 @@ from workbench.timelines import timeline
 from workbench.widgets import EMPTY, ExplorerPanel
 
 #: (article_id, published, outlet, title, [(sentence, entity, type), ...])
-Q, N, F, T = ("Zora Quillfeather", "PERSON"), ("Bram Nettlefield", "PERSON"), ("Fictopolis", "GPE"), ("Trade Council", "ORG")
+Q, N, F, T = (
+    ("Zora Quillfeather", "PERSON"),
+    ("Bram Nettlefield", "PERSON"),
+    ("Fictopolis", "GPE"),
+    ("Trade Council", "ORG"),
+)
 ARTICLES = [
     ("a1", "2031-03-01", "Examplestan Herald", "Quillfeather meets Nettlefield", [(0, *Q), (0, *N), (1, *F)]),
     ("a2", "2031-03-02", "Examplestan Herald", "Quillfeather in Fictopolis", [(0, *Q), (0, *F)]),
@@ -39,7 +44,9 @@ def corpus() -> Corpus:
         }
     )
     rows = [(a[0], s, e, t) for a in ARTICLES for s, e, t in a[4]]
-    mentions = pd.DataFrame(rows, columns=["article_id", "sentence", "entity", "type"]).astype({"article_id": "string", "entity": "string", "type": "string"})
+    mentions = pd.DataFrame(rows, columns=["article_id", "sentence", "entity", "type"]).astype(
+        {"article_id": "string", "entity": "string", "type": "string"}
+    )
     mentions["start"] = mentions["end"] = 0
     return Corpus(articles, problems_frame([]), tables={"mentions": mentions})
 
@@ -61,7 +68,12 @@ def test_panel_uses_figure_widgets(panel):
 
 
 def test_initial_charts(panel):
-    assert bars(panel.top_entities) == {"Zora Quillfeather": 3, "Fictopolis": 3, "Bram Nettlefield": 2, "Trade Council": 2}
+    assert bars(panel.top_entities) == {
+        "Zora Quillfeather": 3,
+        "Fictopolis": 3,
+        "Bram Nettlefield": 2,
+        "Trade Council": 2,
+    }
     assert bars(panel.pairs_figure)["Fictopolis + Zora Quillfeather"] == 2
     assert sum(panel.volume.data[0].y) == 4
 
@@ -99,7 +111,12 @@ def test_outlets_filter_updates_figures_in_place(panel):
     before = panel.top_entities
     panel.outlets.value = ("Daily Wire of Nowhere",)
     assert panel.top_entities is before  # the same widget, new data
-    assert bars(panel.top_entities) == {"Trade Council": 2, "Zora Quillfeather": 1, "Bram Nettlefield": 1, "Fictopolis": 1}
+    assert bars(panel.top_entities) == {
+        "Trade Council": 2,
+        "Zora Quillfeather": 1,
+        "Bram Nettlefield": 1,
+        "Fictopolis": 1,
+    }
     assert "Daily Wire of Nowhere" in panel.volume.layout.title.text
 
 
@@ -114,7 +131,9 @@ def test_entity_selection_keeps_articles_and_pairs_with_it(panel):
     panel.entities.value = ("Bram Nettlefield",)
     assert sorted(panel.selected.articles["article_id"]) == ["a1", "a3"]
     assert set(panel.pairs["entity_a"]) | set(panel.pairs["entity_b"]) >= {"Bram Nettlefield"}
-    assert all("Bram Nettlefield" in (a, b) for a, b in zip(panel.pairs["entity_a"], panel.pairs["entity_b"], strict=True))
+    assert all(
+        "Bram Nettlefield" in (a, b) for a, b in zip(panel.pairs["entity_a"], panel.pairs["entity_b"], strict=True)
+    )
     # measured over all 4 articles, not only Nettlefield's 2 (where his PMI with anyone would be 0)
     pair = panel.pairs.set_index(["entity_a", "entity_b"]).loc[("Bram Nettlefield", "Fictopolis")]
     assert pair["count"] == 2 and pair["pmi"] == pytest.approx(0.415, abs=1e-3)  # log2(2 * 4 / (2 * 3))
@@ -135,7 +154,17 @@ def test_level_and_measure_change_the_pairs(panel):
     panel.measure.value = "npmi"
     assert "by npmi" in panel.pairs_figure.layout.title.text
     assert max(panel.pairs_figure.data[0].x) <= 1.0
-    assert list(panel.pairs.columns) == ["entity_a", "entity_b", "type_a", "type_b", "count", "articles", "pmi", "npmi", "jaccard"]
+    assert list(panel.pairs.columns) == [
+        "entity_a",
+        "entity_b",
+        "type_a",
+        "type_b",
+        "count",
+        "articles",
+        "pmi",
+        "npmi",
+        "jaccard",
+    ]
 
 
 def test_min_count_empties_the_pairs_plainly(panel):
@@ -181,7 +210,9 @@ def test_real_corpus_panel(seed_corpus):
 
 def test_min_count_defaults_from_the_corpus_size(corpus):
     assert ExplorerPanel(corpus).min_count.value == 1  # 4 articles
-    articles = pd.concat([corpus.articles] * 30, ignore_index=True).assign(article_id=lambda f: pd.array([f"x{i}" for i in range(len(f))], dtype="string"))
+    articles = pd.concat([corpus.articles] * 30, ignore_index=True).assign(
+        article_id=lambda f: pd.array([f"x{i}" for i in range(len(f))], dtype="string")
+    )
     big = Corpus(articles, problems_frame([]), tables={"mentions": corpus.mentions.iloc[:0]})
     assert ExplorerPanel(big).min_count.value == 2  # 120 articles
     assert ExplorerPanel(big, min_count=7).min_count.value == 7
@@ -207,7 +238,10 @@ def test_layout_wraps_to_fit_a_narrow_pane(panel):
     boxes = [w for w in _walk(panel.widget) if isinstance(w, widgets.Box) and w.layout.min_width]
     assert sum(int(b.layout.min_width.removesuffix("px")) for b in boxes) <= 850
     assert panel.widget.layout.max_width == "100%"
-    assert all(fig.layout.width is None and fig.layout.autosize for fig in (panel.volume, panel.top_entities, panel.pairs_figure))
+    assert all(
+        fig.layout.width is None and fig.layout.autosize
+        for fig in (panel.volume, panel.top_entities, panel.pairs_figure)
+    )
 
 
 def _walk(widget):
@@ -231,7 +265,9 @@ def test_copies_tab_lists_the_copies_of_the_selection_when_opened(tmp_path):
     assert panel.copies_table.value == ""  # not computed before the tab is opened
     panel.tables.selected_index = 2
     html = panel.copies_table.value
-    assert html.count("<tr>") == 3  # three pairs (header rows carry a style): both copies of the original, one of the other
+    assert (
+        html.count("<tr>") == 3
+    )  # three pairs (header rows carry a style): both copies of the original, one of the other
     assert "Dnipro Evening Lamp" in html and "Kyiv Morning Star" in html and "exact" in html
     panel.outlets.value = ("Dnipro Evening Lamp",)  # the tab stays open: refreshed with the filters
     assert panel.copies_table.value == "<p>No two articles of this selection share text.</p>"

@@ -4,8 +4,9 @@ Every function takes a Corpus first (its ``attributions``, and its ``articles`` 
 title) and returns a tidy DataFrame; none of them draws. ``kinds`` (source kinds) may be a list or a
 comma-separated string. An article without an outlet keeps a missing (NA) outlet in every table
 (it is counted, never dropped nor given a made-up name): notebooks and charts decide how to show it.
-Text-level rows are the sources quoted or cited inside articles; header, metadata and dateline rows are the credit chain (the publishing outlet has the cue
-``"published"``; the outlets it took the story from are its *upstream* sources).
+Text-level rows are the sources quoted or cited inside articles; header, metadata and dateline rows are
+the credit chain (the publishing outlet has the cue ``"published"``; the outlets it took the story from
+are its *upstream* sources).
 
 >>> import workbench
 >>> corpus = workbench.load_corpus(cache=False)
@@ -55,7 +56,9 @@ def _text(corpus, kinds: str | Iterable[str] | None = None, focus: str | None = 
         rows = rows[rows["source_kind"].str.casefold().isin(wanted)]
     if focus:
         key = focus.casefold()
-        rows = rows[(rows["source"].fillna("").str.casefold() == key) | (rows["source_entity"].fillna("").str.casefold() == key)]
+        rows = rows[
+            (rows["source"].fillna("").str.casefold() == key) | (rows["source_entity"].fillna("").str.casefold() == key)
+        ]
     return rows.reset_index(drop=True)
 
 
@@ -72,7 +75,9 @@ def _one_spelling(rows: pd.DataFrame) -> pd.Series:
     written = source[described]
     key = written.str.casefold()
     counts = pd.DataFrame({"key": key, "written": written}).value_counts().reset_index(name="n")
-    best = counts.sort_values(["key", "n", "written"], ascending=[True, False, True], kind="stable").drop_duplicates("key")
+    best = counts.sort_values(["key", "n", "written"], ascending=[True, False, True], kind="stable").drop_duplicates(
+        "key"
+    )
     return source.mask(described, key.map(dict(zip(best["key"], best["written"], strict=True))))
 
 
@@ -114,11 +119,17 @@ def kinds_by_outlet(corpus, *, kinds: str | Iterable[str] | None = None) -> pd.D
         and unresolved sources; one row per outlet and kind present.
     """
     rows = _text(corpus, kinds)
-    counts = rows.groupby(["outlet", "source_kind"], observed=True, dropna=False).size().rename("attributions").reset_index()
+    counts = (
+        rows.groupby(["outlet", "source_kind"], observed=True, dropna=False).size().rename("attributions").reset_index()
+    )
     totals = counts.groupby("outlet", observed=True, dropna=False)["attributions"].transform("sum")
     counts["share"] = (counts["attributions"] / totals).astype("float64")
     counts["named"] = ~counts["source_kind"].isin(["anonymous", UNKNOWN])
-    return counts.sort_values(["outlet", "source_kind"], kind="stable").reset_index(drop=True).astype({"attributions": "int64"})
+    return (
+        counts.sort_values(["outlet", "source_kind"], kind="stable")
+        .reset_index(drop=True)
+        .astype({"attributions": "int64"})
+    )
 
 
 def upstream(corpus) -> pd.DataFrame:
@@ -164,7 +175,11 @@ def citation_flows(corpus, *, kinds: str | Iterable[str] | None = None) -> pd.Da
         .agg(attributions=("n", "sum"), articles=("article_id", "nunique"))
         .reset_index()
     )
-    return out.sort_values(["outlet", "upstream", "source_kind"], kind="stable").reset_index(drop=True).astype({"attributions": "int64", "articles": "int64"})
+    return (
+        out.sort_values(["outlet", "upstream", "source_kind"], kind="stable")
+        .reset_index(drop=True)
+        .astype({"attributions": "int64", "articles": "int64"})
+    )
 
 
 def top_sources(corpus, *, kinds: str | Iterable[str] | None = None, top_n: int | None = 20) -> pd.DataFrame:
@@ -191,7 +206,9 @@ def top_sources(corpus, *, kinds: str | Iterable[str] | None = None, top_n: int 
         .sort_values(["attributions", "articles", "source"], ascending=[False, False, True], kind="stable")
     )
     out = out.head(top_n) if top_n else out
-    return out.reset_index(drop=True).astype({"attributions": "int64", "articles": "int64", "outlets": "int64", "direct": "int64"})
+    return out.reset_index(drop=True).astype(
+        {"attributions": "int64", "articles": "int64", "outlets": "int64", "direct": "int64"}
+    )
 
 
 def attribution_over_time(corpus, *, freq: str = "W", kinds: str | Iterable[str] | None = None) -> pd.DataFrame:
@@ -213,11 +230,19 @@ def attribution_over_time(corpus, *, freq: str = "W", kinds: str | Iterable[str]
         )  # fmt: skip
     rows = rows.assign(period=rows["published"].dt.to_period(alias).dt.start_time.astype("datetime64[us]"))
     counts = rows.groupby(["period", "source_kind"], observed=True).size().rename("attributions").reset_index()
-    counts["share"] = (counts["attributions"] / counts.groupby("period")["attributions"].transform("sum")).astype("float64")
-    return counts.sort_values(["period", "source_kind"], kind="stable").reset_index(drop=True).astype({"attributions": "int64"})
+    counts["share"] = (counts["attributions"] / counts.groupby("period")["attributions"].transform("sum")).astype(
+        "float64"
+    )
+    return (
+        counts.sort_values(["period", "source_kind"], kind="stable")
+        .reset_index(drop=True)
+        .astype({"attributions": "int64"})
+    )
 
 
-def quotes(corpus, *, kinds: str | Iterable[str] | None = None, focus: str | None = None, direct_only: bool = False) -> pd.DataFrame:
+def quotes(
+    corpus, *, kinds: str | Iterable[str] | None = None, focus: str | None = None, direct_only: bool = False
+) -> pd.DataFrame:
     """A table of what was quoted: ``published, outlet, article_id, title, source, source_kind, cue, content, direct``.
 
     Args:

@@ -4,9 +4,9 @@
 types, co-occurrence level, measure and minimum count) above three plotly ``FigureWidget`` charts
 (articles over time, the most mentioned entities, the strongest co-occurring pairs) and three tables
 (pairs with their numbers, the matching articles, the copies among them: ``corpus.copies``, computed
-for the whole corpus the first time the Copies tab is opened, then kept to the selection). Every control change filters through
-``Corpus.filter``, ``workbench.timeline``, ``workbench.frequencies`` and ``workbench.cooccurrence`` and
-updates the figures *in place*.
+for the whole corpus the first time the Copies tab is opened, then kept to the selection). Every control
+change filters through ``Corpus.filter``, ``workbench.timeline``, ``workbench.frequencies`` and
+``workbench.cooccurrence`` and updates the figures *in place*.
 
 Live widgets need a running kernel: static reports (``workbench report``) never contain them.
 Every string from articles goes through ``charts.safe`` (chart labels) or pandas' escaping (tables).
@@ -36,7 +36,17 @@ from workbench.timelines import timeline
 TABLE_ROWS = 50
 #: The position of the Copies tab.
 COPIES_TAB = 2
-COPIES_COLUMNS = ["published", "outlet", "title", "copy_of_outlet", "copy_of_title", "kind", "containment", "lag_hours", "credited"]
+COPIES_COLUMNS = [
+    "published",
+    "outlet",
+    "title",
+    "copy_of_outlet",
+    "copy_of_title",
+    "kind",
+    "containment",
+    "lag_hours",
+    "credited",
+]
 
 #: Entities listed in the multi-select when the search box is empty (the most mentioned first).
 MAX_OPTIONS = 200
@@ -73,7 +83,15 @@ class ExplorerPanel:
     (1, 'h')
     """
 
-    def __init__(self, corpus: Corpus, *, top_n: int = 15, level: str = "sentence", measure: str = "npmi", min_count: int | None = None):
+    def __init__(
+        self,
+        corpus: Corpus,
+        *,
+        top_n: int = 15,
+        level: str = "sentence",
+        measure: str = "npmi",
+        min_count: int | None = None,
+    ):
         """Build the controls and charts; ``min_count`` None takes ``focus.default_min_count`` of the corpus size."""
         level, measure = params.choice(level, LEVELS, "level"), params.choice(measure, MEASURES, "measure")
         min_count = params.count(default_min_count(len(corpus)) if min_count is None else min_count, "min_count")
@@ -106,13 +124,24 @@ class ExplorerPanel:
         self.pairs_table = widgets.HTML()
         self.articles_table = widgets.HTML()
         self.copies_table = widgets.HTML()
-        self.tables = widgets.Tab(children=[self.pairs_table, self.articles_table, self.copies_table], layout=widgets.Layout(width="100%"))
+        self.tables = widgets.Tab(
+            children=[self.pairs_table, self.articles_table, self.copies_table], layout=widgets.Layout(width="100%")
+        )
         for i, title in enumerate(("Pairs", "Articles", "Copies")):
             self.tables.set_title(i, title)
 
         self._held = False
         self.search.observe(self._on_search, names="value")
-        for control in (self.start, self.end, self.outlets, self.entities, self.types, self.level, self.measure, self.min_count):
+        for control in (
+            self.start,
+            self.end,
+            self.outlets,
+            self.entities,
+            self.types,
+            self.level,
+            self.measure,
+            self.min_count,
+        ):
             control.observe(self._on_change, names="value")
         self.tables.observe(self._on_tab, names="selected_index")
         self.widget = self._layout()
@@ -121,13 +150,26 @@ class ExplorerPanel:
     # -- display ----------------------------------------------------------------------------
     def _layout(self) -> widgets.Widget:
         """Controls and charts in rows that wrap: nothing is cut off in a narrow JupyterLab pane."""
-        filters = widgets.HBox([widgets.VBox([self.start, self.end]), self.outlets, widgets.VBox([self.search, self.entities])], layout=widgets.Layout(**ROW))
-        settings = widgets.HBox([self.types, widgets.VBox([self.level, self.measure, self.min_count])], layout=widgets.Layout(**ROW))
+        filters = widgets.HBox(
+            [widgets.VBox([self.start, self.end]), self.outlets, widgets.VBox([self.search, self.entities])],
+            layout=widgets.Layout(**ROW),
+        )
+        settings = widgets.HBox(
+            [self.types, widgets.VBox([self.level, self.measure, self.min_count])], layout=widgets.Layout(**ROW)
+        )
         for table in (self.pairs_table, self.articles_table, self.copies_table):
             table.layout = widgets.Layout(width="100%", overflow="auto")
-        side_by_side = [widgets.Box([fig], layout=widgets.Layout(flex="1 1 0", min_width=CHART_MIN_WIDTH)) for fig in (self.top_entities, self.pairs_figure)]
-        charts = widgets.VBox([self.volume, widgets.HBox(side_by_side, layout=widgets.Layout(**ROW))], layout=widgets.Layout(width="100%"))
-        return widgets.VBox([filters, settings, self.status, charts, self.tables], layout=widgets.Layout(width="100%", max_width="100%", overflow="hidden"))
+        side_by_side = [
+            widgets.Box([fig], layout=widgets.Layout(flex="1 1 0", min_width=CHART_MIN_WIDTH))
+            for fig in (self.top_entities, self.pairs_figure)
+        ]
+        charts = widgets.VBox(
+            [self.volume, widgets.HBox(side_by_side, layout=widgets.Layout(**ROW))], layout=widgets.Layout(width="100%")
+        )
+        return widgets.VBox(
+            [filters, settings, self.status, charts, self.tables],
+            layout=widgets.Layout(width="100%", max_width="100%", overflow="hidden"),
+        )
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict | None:
         return self.widget._repr_mimebundle_(**kwargs)
@@ -166,7 +208,10 @@ class ExplorerPanel:
         if text and text.strip():
             freq = freq[freq["entity"].str.casefold().str.contains(text.strip().casefold(), regex=False)]
         freq = freq.head(MAX_OPTIONS)
-        return [(f"{e} ({t}, {n} art.)", str(e)) for e, t, n in zip(freq["entity"], freq["type"], freq["articles"], strict=True)]
+        return [
+            (f"{e} ({t}, {n} art.)", str(e))
+            for e, t, n in zip(freq["entity"], freq["type"], freq["articles"], strict=True)
+        ]
 
     # -- computing ----------------------------------------------------------------------------
     @property
@@ -194,10 +239,14 @@ class ExplorerPanel:
             self.pairs = self.pairs.iloc[:0]
             for fig in (self.volume, self.top_entities, self.pairs_figure):
                 _clear(fig, EMPTY)
-            self.pairs_table.value = self.articles_table.value = self.copies_table.value = f"<p><strong>{EMPTY}.</strong></p>"
+            self.pairs_table.value = self.articles_table.value = self.copies_table.value = (
+                f"<p><strong>{EMPTY}.</strong></p>"
+            )
             self.status.value = f"<p><strong>{EMPTY}</strong> ({len(self.corpus):,} articles loaded).</p>"
             return
-        pairs = cooccurrence(base, level=self.level.value, types=types, min_count=self.min_count.value, measure=self.measure.value)
+        pairs = cooccurrence(
+            base, level=self.level.value, types=types, min_count=self.min_count.value, measure=self.measure.value
+        )
         chosen = set(self.entities.value)
         if chosen:
             pairs = pairs[pairs["entity_a"].isin(chosen) | pairs["entity_b"].isin(chosen)]
@@ -209,9 +258,13 @@ class ExplorerPanel:
         if self.tables.selected_index == COPIES_TAB:
             self._fill_copies(selected)
         else:
-            self.copies_table.value = ""  # filled when the tab is opened: finding copies takes a while on a large corpus
+            self.copies_table.value = (
+                ""  # filled when the tab is opened: finding copies takes a while on a large corpus
+            )
         span = _span(selected)
-        self.status.value = f"<p><strong>{len(selected):,}</strong> of {len(self.corpus):,} articles · {span} · {subtitle}</p>"
+        self.status.value = (
+            f"<p><strong>{len(selected):,}</strong> of {len(self.corpus):,} articles · {span} · {subtitle}</p>"
+        )
 
     def _draw_volume(self, selected: Corpus, subtitle: str) -> None:
         freq = _frequency(selected.articles["published"].dropna())
@@ -239,20 +292,33 @@ class ExplorerPanel:
     def _draw_pairs(self, subtitle: str) -> None:
         pairs = self.pairs.iloc[::-1]
         measure = self.measure.value
-        labels = [f"{a} + {b}" for a, b in zip(safe(pairs["entity_a"].tolist()), safe(pairs["entity_b"].tolist()), strict=True)]
+        labels = [
+            f"{a} + {b}"
+            for a, b in zip(safe(pairs["entity_a"].tolist()), safe(pairs["entity_b"].tolist()), strict=True)
+        ]
         with self.pairs_figure.batch_update():
             bar = self.pairs_figure.data[0]
             bar.y = labels
             bar.x = pairs[measure].round(3).tolist()
             bar.customdata = pairs["count"].tolist()
-            bar.hovertemplate = f"%{{y}}: {measure} %{{x}}, together in %{{customdata}} {self.level.value}s<extra></extra>"
+            bar.hovertemplate = (
+                f"%{{y}}: {measure} %{{x}}, together in %{{customdata}} {self.level.value}s<extra></extra>"
+            )
             _title(self.pairs_figure, f"Co-occurring pairs by {measure} (same {self.level.value})", subtitle)
             self.pairs_figure.layout.annotations = () if len(pairs) else (_note("No pair reaches the minimum count"),)
 
     def _fill_tables(self, selected: Corpus) -> None:
         shown = self.pairs[["entity_a", "entity_b", "type_a", "type_b", "count", "articles", "pmi", "npmi", "jaccard"]]
-        self.pairs_table.value = shown.round(3).to_html(index=False, escape=True, border=0) if len(shown) else "<p>No pair reaches the minimum count.</p>"
-        articles = selected.articles[["published", "outlet", "title"]].head(TABLE_ROWS).assign(published=lambda f: f["published"].dt.strftime("%Y-%m-%d"))
+        self.pairs_table.value = (
+            shown.round(3).to_html(index=False, escape=True, border=0)
+            if len(shown)
+            else "<p>No pair reaches the minimum count.</p>"
+        )
+        articles = (
+            selected.articles[["published", "outlet", "title"]]
+            .head(TABLE_ROWS)
+            .assign(published=lambda f: f["published"].dt.strftime("%Y-%m-%d"))
+        )
         more = f"<p>First {TABLE_ROWS} of {len(selected):,} articles.</p>" if len(selected) > TABLE_ROWS else ""
         self.articles_table.value = articles.to_html(index=False, escape=True, border=0, na_rep="") + more
 
@@ -314,7 +380,13 @@ def _date_axis(fig: go.FigureWidget, periods: pd.Series, freq: str) -> None:
 
 def _figure(title: str, *, orientation: str) -> go.FigureWidget:
     fig = go.FigureWidget(data=[go.Bar(orientation=orientation, x=[], y=[])])
-    fig.update_layout(template=TEMPLATE, title={"text": title, "x": 0.01}, margin={"t": 70, "l": 10, "r": 10}, height=360, autosize=True)
+    fig.update_layout(
+        template=TEMPLATE,
+        title={"text": title, "x": 0.01},
+        margin={"t": 70, "l": 10, "r": 10},
+        height=360,
+        autosize=True,
+    )
     if orientation == "h":
         fig.update_yaxes(automargin=True)
     return fig
@@ -325,7 +397,15 @@ def _title(fig: go.FigureWidget, title: str, subtitle: str) -> None:
 
 
 def _note(text: str) -> dict:
-    return {"text": safe(text), "showarrow": False, "x": 0.5, "y": 0.5, "xref": "paper", "yref": "paper", "font": {"size": 15}}
+    return {
+        "text": safe(text),
+        "showarrow": False,
+        "x": 0.5,
+        "y": 0.5,
+        "xref": "paper",
+        "yref": "paper",
+        "font": {"size": 15},
+    }
 
 
 def _clear(fig: go.FigureWidget, message: str) -> None:

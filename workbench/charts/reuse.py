@@ -36,8 +36,12 @@ def flow_bars(flows: pd.DataFrame, *, filters: str = "all articles") -> go.Figur
             customdata=flows["median_lag_hours"].round(1),
             hovertemplate="%{y}: %{x} " + column + " copies (median lag %{customdata} h)<extra></extra>",
         )
-    fig.update_layout(barmode="stack", height=max(300, 28 * len(flows) + 140), xaxis_title="copies", legend_title="origin named")
-    return titled(fig, "Who republishes whom: copies from the origin's outlet to the copying outlet, credited or not", filters)
+    fig.update_layout(
+        barmode="stack", height=max(300, 28 * len(flows) + 140), xaxis_title="copies", legend_title="origin named"
+    )
+    return titled(
+        fig, "Who republishes whom: copies from the origin's outlet to the copying outlet, credited or not", filters
+    )
 
 
 def lag_histogram(origins: pd.DataFrame, *, filters: str = "all articles") -> go.Figure:
@@ -49,8 +53,12 @@ def lag_histogram(origins: pd.DataFrame, *, filters: str = "all articles") -> go
     credited = lags["credited"].fillna(False).astype(bool)
     for name, part in (("credited", lags[credited]), ("uncredited", lags[~credited])):
         if len(part):
-            fig.add_histogram(x=part["lag_hours"], name=name, marker_color=CREDIT_COLOURS[name], opacity=0.75, nbinsx=40)
-    fig.update_layout(barmode="overlay", xaxis_title="hours after the original", yaxis_title="copies", legend_title="origin named")
+            fig.add_histogram(
+                x=part["lag_hours"], name=name, marker_color=CREDIT_COLOURS[name], opacity=0.75, nbinsx=40
+            )
+    fig.update_layout(
+        barmode="overlay", xaxis_title="hours after the original", yaxis_title="copies", legend_title="origin named"
+    )
     return titled(fig, "How fast copies follow: hours from the original to each copy", filters)
 
 
@@ -68,14 +76,24 @@ def story_spread(members: pd.DataFrame, *, filters: str = "all articles") -> go.
             y=[row_label[s] for s in part["story_id"]],
             mode="markers",
             name=safe(outlet),
-            marker={"size": [14 if f else 9 for f in part["first"]], "symbol": ["star" if f else "circle" for f in part["first"]]},
+            marker={
+                "size": [14 if f else 9 for f in part["first"]],
+                "symbol": ["star" if f else "circle" for f in part["first"]],
+            },
             customdata=safe(part["article_id"]),
             hovertemplate="%{customdata}<br>%{x}<extra>" + safe(outlet) + "</extra>",
         )
     fig.update_yaxes(categoryorder="array", categoryarray=[row_label[s] for s in order][::-1])
     # without any outlet, the one trace needs no legend
-    fig.update_layout(height=max(320, 40 * len(order) + 160), xaxis_title="published", legend_title="outlet", showlegend=bool(members["outlet"].notna().any()))
-    return titled(fig, "The largest stories: each article carrying the same text, by outlet (star: first appearance)", filters)
+    fig.update_layout(
+        height=max(320, 40 * len(order) + 160),
+        xaxis_title="published",
+        legend_title="outlet",
+        showlegend=bool(members["outlet"].notna().any()),
+    )
+    return titled(
+        fig, "The largest stories: each article carrying the same text, by outlet (star: first appearance)", filters
+    )
 
 
 def quote_bars(quotes: pd.DataFrame, *, filters: str = "all articles") -> go.Figure:
@@ -83,7 +101,10 @@ def quote_bars(quotes: pd.DataFrame, *, filters: str = "all articles") -> go.Fig
     if quotes.empty:
         return empty_figure("No quotation appears in more than one article of this selection: nothing to draw.")
     quotes = quotes.iloc[::-1]
-    labels = [f"{safe(q, limit=70)} ({safe(s, limit=30) or 'unnamed'})" for q, s in zip(quotes["quote"], quotes["speaker"], strict=True)]
+    labels = [
+        f"{safe(q, limit=70)} ({safe(s, limit=30) or 'unnamed'})"
+        for q, s in zip(quotes["quote"], quotes["speaker"], strict=True)
+    ]
     fig = go.Figure(
         go.Bar(
             y=labels,
@@ -94,5 +115,9 @@ def quote_bars(quotes: pd.DataFrame, *, filters: str = "all articles") -> go.Fig
             hovertemplate="%{x} outlets, %{customdata[0]} articles; first: %{customdata[1]}<extra></extra>",
         )
     )
-    fig.update_layout(height=max(300, 30 * len(quotes) + 140), xaxis_title="outlets quoting it", yaxis={"automargin": True})
-    return titled(fig, "Quotes that travel: direct quotations found in several outlets (speaker as first attributed)", filters)
+    fig.update_layout(
+        height=max(300, 30 * len(quotes) + 140), xaxis_title="outlets quoting it", yaxis={"automargin": True}
+    )
+    return titled(
+        fig, "Quotes that travel: direct quotations found in several outlets (speaker as first attributed)", filters
+    )

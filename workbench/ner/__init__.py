@@ -21,8 +21,9 @@ Backends are a registry (:data:`BACKENDS`, :func:`register_backend`): ``rules`` 
 model: :mod:`workbench.ner.rules`), ``rules:no-sports`` (the same without the sports-results rule),
 and two families named after a spaCy pipeline (:data:`BACKEND_FAMILIES`): ``spacy:<package-or-path>``
 (an installed pipeline alone: :mod:`workbench.ner.spacy_backend`) and ``spacy+rules:<package-or-path>``
-(the pipeline's names merged with the rules': :mod:`workbench.ner.combined`). Every backend's output goes through the same canonicalisation
-(:mod:`workbench.ner.canonical`); :func:`canonical` exposes it for free strings.
+(the pipeline's names merged with the rules': :mod:`workbench.ner.combined`). Every backend's output goes
+through the same canonicalisation (:mod:`workbench.ner.canonical`); :func:`canonical` exposes it for free
+strings.
 
 Modules: ``gazetteer`` (the name lists), ``rules`` (the default backend) with its ``merges`` (pieces that
 are one name), ``unknown`` (names no list knows) and ``teams`` (the sports-results rule),
@@ -43,7 +44,16 @@ from workbench.errors import WorkbenchError
 from workbench.layout import unwrap
 from workbench.ner.canonical import Raw, canonical, resolve
 
-__all__ = ["BACKENDS", "BACKEND_FAMILIES", "MENTION_COLUMNS", "TYPES", "canonical", "mentions", "register_backend", "register_backend_family"]
+__all__ = [
+    "BACKENDS",
+    "BACKEND_FAMILIES",
+    "MENTION_COLUMNS",
+    "TYPES",
+    "canonical",
+    "mentions",
+    "register_backend",
+    "register_backend_family",
+]
 
 MENTION_COLUMNS = ["article_id", "sentence", "start", "end", "surface", "entity", "type", "country", "title", "how"]
 #: The entity types of every mention (the one home of this tuple).
@@ -62,7 +72,10 @@ def _rules(texts: list[str], bounds: list[tuple[list[int], list[int]]]) -> list[
 def _rules_no_sports(texts: list[str], bounds: list[tuple[list[int], list[int]]]) -> list[list[Raw]]:
     from workbench.ner import rules
 
-    return [rules.extract(text, starts, ends, sports_results=False) for text, (starts, ends) in zip(texts, bounds, strict=True)]
+    return [
+        rules.extract(text, starts, ends, sports_results=False)
+        for text, (starts, ends) in zip(texts, bounds, strict=True)
+    ]
 
 
 #: Backends by name. ``spacy:<name>`` is handled by prefix (any installed pipeline).
@@ -114,7 +127,9 @@ def _backend(name: str) -> Backend:
         if name.startswith(prefix):
             argument = name[len(prefix) :]
             if not argument:
-                raise WorkbenchError(f"backend {prefix!r} needs a pipeline: {prefix}<package-or-path>, e.g. {prefix}en_core_web_sm")
+                raise WorkbenchError(
+                    f"backend {prefix!r} needs a pipeline: {prefix}<package-or-path>, e.g. {prefix}en_core_web_sm"
+                )
             return factory(argument)
     families = ", ".join(f"{p}<package-or-path>" for p in BACKEND_FAMILIES)
     raise WorkbenchError(f"unknown entity backend {name!r}; known: {', '.join(BACKENDS)}, {families}")
@@ -161,15 +176,18 @@ def mentions(articles: pd.DataFrame, *, sentences: pd.DataFrame, backend: str = 
     >>> from workbench.sentences import sentences as split
     >>> arts = pd.DataFrame({"article_id": ["a"], "text": ["US President Joe Biden met Xi Jinping in Peru."]})
     >>> found = mentions(arts, sentences=split(arts))
-    >>> found[["entity", "type", "title"]].astype(object).fillna("").values.tolist()
-    [['United States', 'GPE', ''], ['Joe Biden', 'PERSON', 'President'], ['Xi Jinping', 'PERSON', ''], ['Peru', 'GPE', '']]
+    >>> found[["entity", "type", "title"]].astype(object).fillna("").values.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    [['United States', 'GPE', ''], ['Joe Biden', 'PERSON', 'President'],
+     ['Xi Jinping', 'PERSON', ''], ['Peru', 'GPE', '']]
     """
     run = _backend(backend)
     if len(articles) == 0:
         return _empty()
     ids = articles["article_id"].astype(str).tolist()
     # a single line break inside a hard-wrapped paragraph is a space ("Alan\nGreenspan"); same offsets
-    texts = [unwrap(t) for t in prose_texts(articles)]  # boilerplate ranges blanked (workbench.boilerplate): "Reuter" is no person
+    texts = [
+        unwrap(t) for t in prose_texts(articles)
+    ]  # boilerplate ranges blanked (workbench.boilerplate): "Reuter" is no person
     years = _years(articles)
     by_article: dict[str, tuple[list[int], list[int]]] = {}
     if len(sentences):

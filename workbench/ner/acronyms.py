@@ -62,7 +62,8 @@ def definitions(text: str, gaz: Gazetteer) -> dict[str, Definition]:
     """Acronym -> its long form, for every "long form (ACR)" in the text (the first definition wins).
 
     >>> from workbench.ner.gazetteer import gazetteer
-    >>> found = definitions("The University of Southern Indiana (USI) and information technology (IT) grew.", gazetteer())
+    >>> text = "The University of Southern Indiana (USI) and information technology (IT) grew."
+    >>> found = definitions(text, gazetteer())
     >>> {k: (v.capitalised,) for k, v in found.items()}
     {'USI': (True,), 'IT': (False,)}
     """
@@ -115,11 +116,20 @@ def apply(text: str, raws: list[Raw], gaz: Gazetteer) -> list[Raw]:
             if not found.capitalised:
                 continue  # a term ("ICT"), not a name
             long = by_span.get((found.start, found.end)) or _covering(raws, found.start, found.end)
-            if long is None and not any(gaz.role(w, "org_suffix") or gaz.role(w, "org_head") for w in text[found.start : found.end].split()):
+            if long is None and not any(
+                gaz.role(w, "org_suffix") or gaz.role(w, "org_head") for w in text[found.start : found.end].split()
+            ):
                 continue  # a term written in capitals ("System Under Test (SUT)"): its long form is no name either
             raw = _as(text, raw, long, found.start, found.end)
-        elif found is not None and (raw.start, raw.end) == (found.start, found.end) and raw.type == "PERSON" and raw.how.startswith("rule:"):
-            raw = raw._replace(type="ORG", how=f"{raw.how}+acronym_defined")  # "Korean People's Army (KPA)" is no person
+        elif (
+            found is not None
+            and (raw.start, raw.end) == (found.start, found.end)
+            and raw.type == "PERSON"
+            and raw.how.startswith("rule:")
+        ):
+            raw = raw._replace(
+                type="ORG", how=f"{raw.how}+acronym_defined"
+            )  # "Korean People's Army (KPA)" is no person
         elif raw.how in _LINKED and " " not in surface and _letters(surface) in long_forms and surface.isupper():
             long = long_forms[_letters(surface)]
             raw = _as(text, raw, long, long.start, long.end)

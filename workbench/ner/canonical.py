@@ -175,7 +175,9 @@ def classify(words: list[str], gaz: Gazetteer) -> tuple[str, str] | None:
         return "GPE", "rule:gpe_word"
     if first in gaz.first_names:
         return "PERSON", "rule:first_name"
-    if not any(w.lower() in gaz.common_words for w in words if w[:1].isupper()) and not any(_not_in_a_name(w, gaz) for w in words):
+    if not any(w.lower() in gaz.common_words for w in words if w[:1].isupper()) and not any(
+        _not_in_a_name(w, gaz) for w in words
+    ):
         return "PERSON", "rule:name"
     return None
 
@@ -269,7 +271,11 @@ def _resolve_unknown(text: str, start: int, end: int, raw: Raw, gaz: Gazetteer) 
                 pre = lookup(prefix[0], gaz)
                 if pre is not None and pre.kind in ("entity", "demonym") and pre.type == "GPE":
                     n = len(prefix[0])
-                    out.append(Mention(start, start + n, prefix[0], pre.entity, "GPE", pre.country, None, f"{raw.how}+{pre.how}"))
+                    out.append(
+                        Mention(
+                            start, start + n, prefix[0], pre.entity, "GPE", pre.country, None, f"{raw.how}+{pre.how}"
+                        )
+                    )
             return out + _resolve_unknown(text, start + cut, end, raw._replace(title=title), gaz)
     if title is None and raw.type == "PERSON":
         before = _TITLE_BEFORE.search(text, max(0, start - 40), start)
@@ -306,7 +312,9 @@ def _short_names(mentions: list[Mention], gaz: Gazetteer, year: int | None = Non
     within the entry's active years; otherwise it stays a person named as written.
     """
     full: dict[str, str] = {}
-    persons = [m.entity for m in mentions if m.type == "PERSON" and " " in m.entity and " " in m.surface.strip()]  # written in full
+    persons = [
+        m.entity for m in mentions if m.type == "PERSON" and " " in m.entity and " " in m.surface.strip()
+    ]  # written in full
     country = {m.entity: m.country for m in mentions if m.type == "PERSON" and m.country is not None}
     for name in persons:  # earlier names win
         full.setdefault(name.split()[-1], name)
@@ -323,7 +331,10 @@ def _short_names(mentions: list[Mention], gaz: Gazetteer, year: int | None = Non
                     m = m._replace(entity=name, country=country.get(name), how=f"{m.how}+short_name")
             elif name is None and not _active(gaz, m.entity, year):  # a 1987 "Stoltenberg" is not Jens
                 m = m._replace(entity=m.surface, country=None, how="rule:surname")
-        elif " " not in m.entity and (m.type in ("PERSON", "UNKNOWN") or (m.type in ("ORG", "GPE") and (m.how.startswith("rule:") or m.how == "cities"))):
+        elif " " not in m.entity and (
+            m.type in ("PERSON", "UNKNOWN")
+            or (m.type in ("ORG", "GPE") and (m.how.startswith("rule:") or m.how == "cities"))
+        ):
             name = full.get(m.entity)
             if name is not None:
                 m = m._replace(entity=name, type="PERSON", country=country.get(name), how=f"{m.how}+short_name")

@@ -21,7 +21,9 @@ from __future__ import annotations
 from workbench.ner.canonical import Raw
 
 #: rules that only guess from a name's shape: kept alone only when the pipeline agrees on the span
-WEAK = frozenset({"rule:unknown", "rule:name", "rule:surname", "rule:acronym", "rule:camel_case", "rule:the_plural", "rule:speaker"})
+WEAK = frozenset(
+    {"rule:unknown", "rule:name", "rule:surname", "rule:acronym", "rule:camel_case", "rule:the_plural", "rule:speaker"}
+)
 
 
 def _strong(raw: Raw) -> bool:
@@ -34,7 +36,8 @@ def merge(text: str, rules: list[Raw], model: list[Raw]) -> list[Raw]:
 
     >>> text = "Ohio Zorblatt Quintex and Ann Lee"
     >>> rules = [Raw(0, 4, "GPE", "cities", "Ohio", "US"), Raw(5, 21, "PERSON", "rule:name")]
-    >>> model = [Raw(0, 4, "PERSON", "spacy:PERSON"), Raw(5, 21, "ORG", "spacy:ORG"), Raw(26, 33, "PERSON", "spacy:PERSON")]
+    >>> model = [Raw(0, 4, "PERSON", "spacy:PERSON"), Raw(5, 21, "ORG", "spacy:ORG")]
+    >>> model.append(Raw(26, 33, "PERSON", "spacy:PERSON"))
     >>> [(r.start, r.type, r.how) for r in merge(text, rules, model)]
     [(0, 'GPE', 'cities'), (5, 'ORG', 'spacy:ORG+rule:name'), (26, 'PERSON', 'spacy:PERSON')]
     """
@@ -49,7 +52,9 @@ def merge(text: str, rules: list[Raw], model: list[Raw]) -> list[Raw]:
             if _strong(raw) or (raw.how not in WEAK and raw.type == same.type):
                 out.append(raw)
             else:
-                out.append(raw._replace(type=same.type, how=f"{same.how}+{raw.how}", entity=same.entity, country=same.country))
+                out.append(
+                    raw._replace(type=same.type, how=f"{same.how}+{raw.how}", entity=same.entity, country=same.country)
+                )
             continue
         overlapping = [m for m in model if m.start < raw.end and raw.start < m.end]
         if _strong(raw):
@@ -66,7 +71,9 @@ def merge(text: str, rules: list[Raw], model: list[Raw]) -> list[Raw]:
             continue
         out.append(m)
     # a weak guess that is the last word of a person named in full stays: "Quill" after "Ann Quill"
-    surnames = {text[r.start : r.end].split()[-1] for r in out if r.type == "PERSON" and " " in text[r.start : r.end].strip()}
+    surnames = {
+        text[r.start : r.end].split()[-1] for r in out if r.type == "PERSON" and " " in text[r.start : r.end].strip()
+    }
     out.extend(r for r in weak if text[r.start : r.end] in surnames)
     out.sort(key=lambda r: (r.start, r.end))
     return out

@@ -37,7 +37,9 @@ def _function_words() -> frozenset[str]:
     return frozenset(STOP_WORDS) | {"fluently", "natively", "poorly", "well"}
 
 
-def apply(text: str, raws: list[Raw], gaz: Gazetteer, sentence_starts: list[int], languages: frozenset[str]) -> list[Raw]:
+def apply(
+    text: str, raws: list[Raw], gaz: Gazetteer, sentence_starts: list[int], languages: frozenset[str]
+) -> list[Raw]:
     """Drop the demonym mentions that are inside a longer name or name a language (module docstring).
 
     Args:
@@ -52,7 +54,9 @@ def apply(text: str, raws: list[Raw], gaz: Gazetteer, sentence_starts: list[int]
     starts = {r.start for r in raws if not r.how.startswith("rule:")}
     out = []
     for raw in raws:
-        if raw.how == "demonyms" and (_in_name(text, raw, gaz, sentence_starts, starts) or _language(text, raw, languages)):
+        if raw.how == "demonyms" and (
+            _in_name(text, raw, gaz, sentence_starts, starts) or _language(text, raw, languages)
+        ):
             continue
         out.append(raw)
     return out

@@ -94,7 +94,12 @@ def is_country(name: str) -> bool:
     (True, True, False)
     """
     entry = gazetteer().phrases.get(name)
-    return entry is not None and entry.kind == "entity" and entry.country is not None and country_names().get(entry.country) == entry.entity
+    return (
+        entry is not None
+        and entry.kind == "entity"
+        and entry.country is not None
+        and country_names().get(entry.country) == entry.entity
+    )
 
 
 @lru_cache(maxsize=1)
@@ -118,7 +123,10 @@ def _english_words() -> dict[int, frozenset[str]]:
         from spacy.lang.en.stop_words import STOP_WORDS
 
         return {n: frozenset(STOP_WORDS) for n in (COMMON_WORD_FREQUENCY, LISTING_WORD_FREQUENCY)}
-    return {n: frozenset(word for word, count in counts.items() if count >= n) for n in (COMMON_WORD_FREQUENCY, LISTING_WORD_FREQUENCY)}
+    return {
+        n: frozenset(word for word, count in counts.items() if count >= n)
+        for n in (COMMON_WORD_FREQUENCY, LISTING_WORD_FREQUENCY)
+    }
 
 
 def _census(name: str, limit: int | None = None) -> list[str]:
@@ -149,7 +157,10 @@ def surnames() -> frozenset[str]:
 # -- subdivisions ---------------------------------------------------------------------------
 
 _LOCAL_SUFFIX = re.compile(r"\s+(?:Sheng|Shi|Zizhiqu|Huizu Zizhiqu|Zhuangzu Zizhiqu|Uygur Zizhiqu|SAR)$")
-_OBLAST = re.compile(r"^(?P<stem>[\w-]+?)(?P<ending>skaya|ska|skiy|ckaya|kaya)\s+(?P<kind>oblast'?|kray|krai|avtonomnaya oblast')$", re.IGNORECASE)
+_OBLAST = re.compile(
+    r"^(?P<stem>[\w-]+?)(?P<ending>skaya|ska|skiy|ckaya|kaya)\s+(?P<kind>oblast'?|kray|krai|avtonomnaya oblast')$",
+    re.IGNORECASE,
+)
 
 
 def _subdivision_names(name: str, country: str, cities: frozenset[tuple[str, str]]) -> tuple[str, list[str]] | None:
@@ -162,7 +173,9 @@ def _subdivision_names(name: str, country: str, cities: frozenset[tuple[str, str
         word = "Krai" if match.group("kind").lower().startswith("kr") else "Oblast"
         # "Kurskaya" -> Kursk, "Belgorodskaya" -> Belgorod: prefer the stem that names a city there
         options = [stem + ending[: ending.index("k") + 1] if "sk" in ending else stem, stem]
-        chosen = next((o for o in options if (o, country) in cities), options[-1] if ending.startswith("sk") else options[0])
+        chosen = next(
+            (o for o in options if (o, country) in cities), options[-1] if ending.startswith("sk") else options[0]
+        )
         return f"{chosen} {word}", [f"{chosen} region", f"{chosen} Region", name]
     if "'" in name or len(name) < 4:
         return None
@@ -220,7 +233,13 @@ def gazetteer() -> Gazetteer:
     for country in pycountry.countries:
         code = country.alpha_2
         entry = Entry(countries[code], "GPE", code, "entity", "countries")
-        for alias in [countries[code], getattr(country, "common_name", None), getattr(country, "official_name", None), country.name, *extra.get(code, [])]:
+        for alias in [
+            countries[code],
+            getattr(country, "common_name", None),
+            getattr(country, "official_name", None),
+            country.name,
+            *extra.get(code, []),
+        ]:
             if alias and "," not in alias and "(" not in alias:
                 _add(phrases, alias, entry)
     for row in read_rows("demonyms"):
@@ -252,10 +271,18 @@ def gazetteer() -> Gazetteer:
             continue
         if (name.lower() in common or name in given) and population < AMBIGUOUS_CITY_POPULATION:
             continue
-        entry = Entry(in_state.get(name, name) if city["countrycode"] == "US" else name, "GPE", city["countrycode"], "entity", "cities")
+        entry = Entry(
+            in_state.get(name, name) if city["countrycode"] == "US" else name,
+            "GPE",
+            city["countrycode"],
+            "entity",
+            "cities",
+        )
         _add(phrases, name, entry)
         plain = _ascii(name)
-        if plain != name and (population >= AMBIGUOUS_CITY_POPULATION or not (plain.lower() in common or plain in given)):
+        if plain != name and (
+            population >= AMBIGUOUS_CITY_POPULATION or not (plain.lower() in common or plain in given)
+        ):
             _add(phrases, plain, entry)  # "Montréal" is often written "Montreal" (but "Būsh" is not "Bush")
 
     folded: dict[str, Entry] = {}

@@ -24,8 +24,11 @@ def merge_heads(text, pieces, gaz: Gazetteer):
         if a is None and b is not None and b.kind == "entity" and b.type in ("GPE", "LOC"):
             words = text[a_s:a_e].split()
             head = bool(words) and (gaz.role(words[0], "org_head") or gaz.role(words[0], "loc_head"))
-            # "Lake Erie", "Air France", "University of Iowa", "University of Southern Indiana", "Linguistic Society of America"
-            of = "of" in words[1:] and any(gaz.role(w, "org_suffix") or gaz.role(w, "org_head") for w in words[: words.index("of")])
+            # "Lake Erie", "Air France", "University of Iowa", "University of Southern Indiana",
+            # "Linguistic Society of America"
+            of = "of" in words[1:] and any(
+                gaz.role(w, "org_suffix") or gaz.role(w, "org_head") for w in words[: words.index("of")]
+            )
             if (head and (words[-1] == "of" or len(words) == 1)) or of:
                 out[k : k + 2] = [(a_s, b_e, None)]
                 continue
@@ -41,7 +44,12 @@ def merge_name_city(text, pieces, gaz: Gazetteer):
     words = text[a_s:a_e].split()
     if a is None and b is not None and b.how == "cities" and len(words) == 1 and " " not in text[b_s:b_e]:
         word = words[0]
-        if word not in gaz.first_names and word.lower() not in gaz.common_words and not gaz.role(word, "loc_head") and not gaz.role(word, "org_head"):
+        if (
+            word not in gaz.first_names
+            and word.lower() not in gaz.common_words
+            and not gaz.role(word, "loc_head")
+            and not gaz.role(word, "org_head")
+        ):
             surface = " ".join(text[a_s:b_e].split())
             return [(a_s, b_e, Entry(surface, "ORG", b.country, "entity", "rule:name_city"))]
     return pieces
@@ -55,20 +63,45 @@ def merge_organisations(text, pieces, gaz: Gazetteer):
         (a_s, a_e, a), (b_s, b_e, b) = out[k], out[k + 1]
         if a is not None and b is None and a.kind in ("entity", "demonym") and a.type != "PERSON":
             words = text[b_s:b_e].split()
-            org = words and (gaz.role(words[-1].rstrip(",.;:"), "org_suffix") or (len(words) > 2 and words[1] == "of" and gaz.role(words[0], "org_suffix")))
+            org = words and (
+                gaz.role(words[-1].rstrip(",.;:"), "org_suffix")
+                or (len(words) > 2 and words[1] == "of" and gaz.role(words[0], "org_suffix"))
+            )
             if org and not any(gaz.role(w, "said") for w in words):  # "China Daily", "United States Court of Appeals"
                 out[k : k + 2] = [(a_s, b_e, None)]
                 continue
-        if a is not None and b is None and a.kind == "entity" and a.type in ("GPE", "LOC") and a.how in ("cities", "subdivisions", "places"):
+        if (
+            a is not None
+            and b is None
+            and a.kind == "entity"
+            and a.type in ("GPE", "LOC")
+            and a.how in ("cities", "subdivisions", "places")
+        ):
             words = text[b_s:b_e].split()
-            if len(words) == 1 and (gaz.role(words[0].rstrip(",.;:"), "gpe_suffix") or gaz.role(words[0].rstrip(",.;:"), "loc_suffix")):
+            if len(words) == 1 and (
+                gaz.role(words[0].rstrip(",.;:"), "gpe_suffix") or gaz.role(words[0].rstrip(",.;:"), "loc_suffix")
+            ):
                 out[k : k + 2] = [(a_s, b_e, None)]  # "Bergen County", "Hudson River": typed by the place word
                 continue
-            if 1 <= len(words) <= 2 and words[-1].endswith("s") and words[-1][:1].isupper() and words[-1][-2:] not in ("'s", "’s"):
+            if (
+                1 <= len(words) <= 2
+                and words[-1].endswith("s")
+                and words[-1][:1].isupper()
+                and words[-1][-2:] not in ("'s", "’s")
+            ):
                 surface = " ".join(text[a_s:b_e].split())
-                out[k : k + 2] = [(a_s, b_e, Entry(surface, "ORG", a.country, "entity", "rule:team_name"))]  # "Pittsburgh Pirates"
+                out[k : k + 2] = [
+                    (a_s, b_e, Entry(surface, "ORG", a.country, "entity", "rule:team_name"))
+                ]  # "Pittsburgh Pirates"
                 continue
-        if a is not None and b is not None and a.type in ("GPE", "LOC") and b.type == "ORG" and b.how == "organisations" and a.country != b.country:
+        if (
+            a is not None
+            and b is not None
+            and a.type in ("GPE", "LOC")
+            and b.type == "ORG"
+            and b.how == "organisations"
+            and a.country != b.country
+        ):
             words = text[b_s:b_e].split()
             if len(words) > 1 and text[a_e:b_s].strip() == "":  # "Kurdistan Democratic Party", "North Korean Red Cross"
                 out[k : k + 2] = [(a_s, b_e, None)]
@@ -91,7 +124,9 @@ def drop_opener(text, pieces, gaz: Gazetteer):
     if piece.isupper() and piece.casefold() in gaz.folded:
         return pieces  # a dateline in capitals: "NEW YORK" stays whole
     first = word.group(0).rstrip(",.;:")
-    head = (gaz.role(first, "loc_head") or gaz.role(first, "org_head")) and word.end() < pe  # "Fort Lee is ...", "Lake Erie froze"
+    head = (
+        gaz.role(first, "loc_head") or gaz.role(first, "org_head")
+    ) and word.end() < pe  # "Fort Lee is ...", "Lake Erie froze"
     if (first.lower() in gaz.common_words or gaz.role(first, "not_name")) and not head:
         nxt = re.compile(r"\S").search(text, word.end())
         if nxt and nxt.start() < pe:
@@ -109,13 +144,31 @@ def merge_first_names(text, pieces, gaz: Gazetteer):
     while k < len(out) - 1:
         (a_s, a_e, a), (b_s, b_e, b) = out[k], out[k + 1]
         a_words = text[a_s:a_e].split()
-        if a is None and _place_word(b, text[b_s:b_e]) and a_words and a_words[0] in gaz.first_names and a_words[-1] not in ("of", "and"):
+        if (
+            a is None
+            and _place_word(b, text[b_s:b_e])
+            and a_words
+            and a_words[0] in gaz.first_names
+            and a_words[-1] not in ("of", "and")
+        ):
             out[k : k + 2] = [(a_s, b_e, None)]
             continue
-        if a is None and b is not None and b.type == "PERSON" and b.how == "people" and " " not in text[b_s:b_e] and _given(a_words, gaz):
+        if (
+            a is None
+            and b is not None
+            and b.type == "PERSON"
+            and b.how == "people"
+            and " " not in text[b_s:b_e]
+            and _given(a_words, gaz)
+        ):
             out[k : k + 2] = [(a_s, b_e, None)]  # a written first name is kept: "Melania Trump", "Gerhard Stoltenberg"
             continue
-        if b is None and _place_word(a, text[a_s:a_e]) and text[a_s:a_e] in gaz.first_names and text[b_s:b_e].strip()[:1].isupper():
+        if (
+            b is None
+            and _place_word(a, text[a_s:a_e])
+            and text[a_s:a_e] in gaz.first_names
+            and text[b_s:b_e].strip()[:1].isupper()
+        ):
             out[k : k + 2] = [(a_s, b_e, None)]
             continue
         k += 1
@@ -129,7 +182,12 @@ def _given(words: list[str], gaz: Gazetteer) -> bool:
     last = words[-1]
     if words[0] in gaz.first_names:
         return True
-    return last[:1].isupper() and last.isalpha() and last.lower() not in gaz.common_words and not gaz.role(last, "not_name")
+    return (
+        last[:1].isupper()
+        and last.isalpha()
+        and last.lower() not in gaz.common_words
+        and not gaz.role(last, "not_name")
+    )
 
 
 def _place_word(entry: Entry | None, surface: str) -> bool:

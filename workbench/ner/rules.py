@@ -49,6 +49,7 @@ def candidate_pattern() -> re.Pattern[str]:
     connect = "(?:" + "|".join(re.escape(w) for w in words) + ")" if words else "(?!)"
     return re.compile(rf"(?<![\w'’.-]){_WORD}(?:[ \t]+(?:{connect}[ \t]+){{0,2}}{_WORD})*")
 
+
 _OPENERS = "\"'“‘([-–—*• \t"
 _CITATION = re.compile(r"^[\s\"'“‘(]*(?:\[\d+(?:\s*[,–-]\s*\d+)*\][\s\"'“‘(]*)+$")  # "[22] Mathematician Hermann Weyl"
 
@@ -118,7 +119,9 @@ def _is_caps(text: str) -> bool:
     return not _LOWER_LETTER.search(text) and len(_LETTERS.findall(text)) > 8
 
 
-def extract(text: str, sentence_starts: list[int], sentence_ends: list[int], *, sports_results: bool = True) -> list[Raw]:
+def extract(
+    text: str, sentence_starts: list[int], sentence_ends: list[int], *, sports_results: bool = True
+) -> list[Raw]:
     """Raw mentions of one article (offsets into ``text``), in text order.
 
     Only the capitalised sequences are tokenised and matched (every listed phrase starts with a
@@ -222,7 +225,11 @@ def _outside_listings(text: str, raws: list[Raw], gaz: Gazetteer) -> list[Raw]:
     for raw in raws:
         if raw.type in ("PERSON", "ORG", "UNKNOWN") and raw.how.startswith("rule:"):
             word = text[raw.start : raw.end].strip(" .,;:")
-            if " " not in word and (word.lower() in words or gaz.role(word, "org_suffix") or _abbreviation_like(word, raw.how == "rule:team")):
+            if " " not in word and (
+                word.lower() in words
+                or gaz.role(word, "org_suffix")
+                or _abbreviation_like(word, raw.how == "rule:team")
+            ):
                 begin = text.rfind("\n", 0, raw.start) + 1
                 if begin not in lines:
                     end = text.find("\n", raw.start)
@@ -237,7 +244,7 @@ _DIGIT = re.compile(r"\d")
 
 
 def _abbreviation_like(word: str, team: bool) -> bool:
-    """"Shr", "Revs", "CTS", "N.Z."; a team in a results line may be written in capitals ("PSV 2")."""
+    """ "Shr", "Revs", "CTS", "N.Z."; a team in a results line may be written in capitals ("PSV 2")."""
     letters = word.replace(".", "")
     if team:
         return not letters.isupper() and len(letters) <= 4
@@ -276,10 +283,16 @@ def _initial(text: str, pos: int, sentence_starts: list[int]) -> bool:
     i = bisect.bisect_right(sentence_starts, pos) - 1
     begin = sentence_starts[i] if i >= 0 else 0
     before = text[begin:pos]
-    return not before.strip(_OPENERS) or before.rstrip(" \t").endswith((":", '"', "“", "\n")) or bool(_CITATION.match(before))
+    return (
+        not before.strip(_OPENERS)
+        or before.rstrip(" \t").endswith((":", '"', "“", "\n"))
+        or bool(_CITATION.match(before))
+    )
 
 
-def _candidate(text, cs, ce, sentence_starts, matches, match_starts, gaz: Gazetteer, raws: list[Raw], sports: bool = True) -> None:
+def _candidate(
+    text, cs, ce, sentence_starts, matches, match_starts, gaz: Gazetteer, raws: list[Raw], sports: bool = True
+) -> None:
     """Split one capitalised sequence into list matches and unknown names, and type them."""
     i = bisect.bisect_left(match_starts, cs)
     # a list match may begin before the sequence ("the" of an alias is dropped, so it never does)
@@ -324,17 +337,31 @@ def _candidate(text, cs, ce, sentence_starts, matches, match_starts, gaz: Gazett
             if entry.kind == "title":
                 title = entry.entity
             else:
-                found.append(Raw(ps, pe, entry.type, entry.how, entry.entity, entry.country, title if entry.type == "PERSON" else None))
+                found.append(
+                    Raw(
+                        ps,
+                        pe,
+                        entry.type,
+                        entry.how,
+                        entry.entity,
+                        entry.country,
+                        title if entry.type == "PERSON" else None,
+                    )
+                )
                 title = None
             continue
         before_title = n + 1 < len(pieces) and pieces[n + 1][2] is not None and pieces[n + 1][2].kind == "title"
-        if title is not None and text[ps : pe].lstrip()[:1].islower():
+        if title is not None and text[ps:pe].lstrip()[:1].islower():
             title = None  # "Professor of Linguistics", "Minister for Education": a field or office, no person
         for ws, we in unknown_names(text, ps, pe, gaz):
             raw = unknown(text, ws, we, title, gaz)
             if raw is None and before_title and not all(w.lower() in gaz.common_words for w in text[ws:we].split()):
                 raw = Raw(ws, we, "ORG", "rule:before_title")  # "Cofinec CEO", not "Madam Speaker"
-            elif raw is not None and before_title and raw.how in ("rule:name", "rule:surname", "rule:unknown", "rule:said", "rule:acronym"):
+            elif (
+                raw is not None
+                and before_title
+                and raw.how in ("rule:name", "rule:surname", "rule:unknown", "rule:said", "rule:acronym")
+            ):
                 raw = raw._replace(type="ORG", how="rule:before_title")  # "Cofinec CEO Stephen Frater"
             if raw is not None:
                 found.append(raw)
@@ -342,5 +369,7 @@ def _candidate(text, cs, ce, sentence_starts, matches, match_starts, gaz: Gazett
     if sports and len(found) == 1 and team_context(text, cs, ce, found[0].how) and found[0].type != "LOC":
         raw = found[0]
         if "." not in text[raw.start : raw.end]:
-            found[0] = team(text, raw.start, raw.end)  # "Leicestershire 22 points, Somerset 4": the team, not the county
+            found[0] = team(
+                text, raw.start, raw.end
+            )  # "Leicestershire 22 points, Somerset 4": the team, not the county
     raws.extend(found)

@@ -32,10 +32,14 @@ def load(name: str):
     try:
         nlp = spacy.load(name)
     except OSError as exc:
-        raise WorkbenchError(f"cannot load the spaCy pipeline {name!r}: {exc}. Install it first (the workbench never downloads models).") from None
+        raise WorkbenchError(
+            f"cannot load the spaCy pipeline {name!r}: {exc}. Install it first (the workbench never downloads models)."
+        ) from None
     factories = set(nlp.pipe_names) | set(nlp.pipe_factories.values())
     if not factories & {"ner", "entity_ruler", "span_ruler"}:
-        raise WorkbenchError(f"the spaCy pipeline {name!r} has no NER component (pipes: {', '.join(nlp.pipe_names) or 'none'})")
+        raise WorkbenchError(
+            f"the spaCy pipeline {name!r} has no NER component (pipes: {', '.join(nlp.pipe_names) or 'none'})"
+        )
     return nlp
 
 

@@ -16,7 +16,9 @@ _VERSUS_AFTER = re.compile(r"[ \t]+vs?\.?[ \t]+(?=[^\W\d_])")  # another name fo
 _VERSUS_BEFORE = re.compile(r"\bvs?\.?[ \t]+$")
 _SCORECARD = re.compile(r"(?:^|[ \t])[bc][ \t]+$")  # cricket: "c Ranatunga b Muralitharan 8" are players
 #: what a name found by these lists or rules may be in a results line
-_TEAM_PLACES = frozenset({"cities", "subdivisions", "places", "rule:unknown", "rule:surname", "rule:gpe_word", "rule:said", "rule:acronym"})
+_TEAM_PLACES = frozenset(
+    {"cities", "subdivisions", "places", "rule:unknown", "rule:surname", "rule:gpe_word", "rule:said", "rule:acronym"}
+)
 
 
 def team_context(text: str, cs: int, ce: int, how: str) -> bool:

@@ -17,10 +17,11 @@ _WORDS = re.compile(r"[^\s]+")
 
 @lru_cache(maxsize=1)
 def _said() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """"X said" and "said X" (the ``said`` words of ``name_parts.csv``): an unknown single name there is a person."""
+    """ "X said" and "said X" (the ``said`` words of ``name_parts.csv``): an unknown single name there is a person."""
     words = sorted(gazetteer().roles.get("said", ()), key=len, reverse=True)
     verbs = "(?:" + "|".join(re.escape(w) for w in words) + ")" if words else "(?!)"
     return re.compile(rf"[ \t]*,?[ \t]*{verbs}\b"), re.compile(rf"\b{verbs}[ \t]+$")
+
 
 _AFTER_NUMBER = re.compile(r"\d[\d.,]*[ \t]+$")
 _CAMEL = re.compile(r"^(?!Mc|Mac|Di|De|Le|La|Van|Von|O')[A-Z][a-z]+[A-Z][a-z]+")
@@ -123,7 +124,13 @@ def unknown(text: str, ws: int, we: int, title: str | None, gaz: Gazetteer) -> R
         if word.endswith("s") and text[max(0, ws - 4) : ws] in ("the ", "The "):  # "the Springboks", "the Mariners"
             return Raw(ws, we, "ORG", "rule:the_plural", None, None, None)
         before = text[max(0, ws - 12) : ws].split()
-        if before and text[ws - 1 : ws] == " " and word.isalpha() and not word.isupper() and gaz.role(before[-1], "place_cue"):
+        if (
+            before
+            and text[ws - 1 : ws] == " "
+            and word.isalpha()
+            and not word.isupper()
+            and gaz.role(before[-1], "place_cue")
+        ):
             return Raw(ws, we, "GPE", "rule:place_cue", None, None, None)  # "in Neiafu", "near Zorgrad"
         return Raw(ws, we, "UNKNOWN", "rule:unknown", None, None, None)
     return None

@@ -186,7 +186,9 @@ def _walk(root: Path, problems: list[Problem]) -> Iterator[tuple[Path, list[os.D
         stack.extend(reversed(subfolders))
 
 
-def discover(path: Path, *, format: str = "auto", options: dict[str, Any] | None = None) -> tuple[list[Unit], list[Problem]]:
+def discover(
+    path: Path, *, format: str = "auto", options: dict[str, Any] | None = None
+) -> tuple[list[Unit], list[Problem]]:
     """Find the units to read under ``path`` and the reader for each.
 
     Folder formats (a manifest beside text files) claim their whole folder first; remaining files
@@ -202,7 +204,10 @@ def discover(path: Path, *, format: str = "auto", options: dict[str, Any] | None
     if path.is_file() or (path.is_symlink() and not path.is_dir()):
         reader = READERS[format] if format != "auto" else _by_suffix(path)
         if reader is None:
-            raise WorkbenchError(f"{path}: no reader for files ending {path.suffix or '(no suffix)'}; pass format= one of {', '.join(names())}")
+            raise WorkbenchError(
+                f"{path}: no reader for files ending {path.suffix or '(no suffix)'}; "
+                f"pass format= one of {', '.join(names())}"
+            )
         return [Unit(str(path), reader.name, options=options)], problems
     units: list[Unit] = []
     claimed: list[Path] = []
@@ -259,7 +264,9 @@ def read_unit(unit: Unit) -> Result:
         reason = "link_loop" if exc.errno == 40 else "unreadable"
         return Result(problems=[Problem(unit.key, reason, f"cannot read: {exc.strerror or exc}")])
     except Exception as exc:  # a reader bug must not lose the rest of the corpus
-        return Result(problems=[Problem(unit.key, "reader_failed", f"{unit.reader} reader failed: {type(exc).__name__}: {exc}")])
+        return Result(
+            problems=[Problem(unit.key, "reader_failed", f"{unit.reader} reader failed: {type(exc).__name__}: {exc}")]
+        )
 
 
 def read_unit_chunks(unit: Unit) -> Iterator[Result]:
@@ -279,7 +286,9 @@ def read_unit_chunks(unit: Unit) -> Iterator[Result]:
         reason = "link_loop" if exc.errno == 40 else "unreadable"
         yield Result(problems=[Problem(unit.key, reason, f"cannot read: {exc.strerror or exc}")])
     except Exception as exc:  # a reader bug must not lose the rest of the corpus
-        yield Result(problems=[Problem(unit.key, "reader_failed", f"{unit.reader} reader failed: {type(exc).__name__}: {exc}")])
+        yield Result(
+            problems=[Problem(unit.key, "reader_failed", f"{unit.reader} reader failed: {type(exc).__name__}: {exc}")]
+        )
 
 
 _DIGITS = re.compile(r"(\d+)")

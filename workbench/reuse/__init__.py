@@ -16,6 +16,6 @@ from workbench.reuse.flows import copy_flows, copy_origins, describe_copies, sha
 from workbench.reuse.quotations import quote_appearances, travelling_quotes
 
 __all__ = [
-    "copies", "copy_flows", "copy_origins", "describe_copies", "quote_appearances", "shared_texts", "stories", "story_articles", "story_ids",
-    "travelling_quotes",
+    "copies", "copy_flows", "copy_origins", "describe_copies", "quote_appearances", "shared_texts", "stories",
+    "story_articles", "story_ids", "travelling_quotes",
 ]  # fmt: skip

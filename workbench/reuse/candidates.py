@@ -65,7 +65,9 @@ def window_signatures(batch: Words) -> tuple[np.ndarray, np.ndarray]:
     """
     hashes, first = shingles(batch.hashes, batch.text)
     # sample shingles, except in short texts (a quotation), which keep them all
-    per_text = np.bincount(batch.text[first], minlength=len(batch.offsets) - 1) if len(first) else np.zeros(0, dtype=np.int64)
+    per_text = (
+        np.bincount(batch.text[first], minlength=len(batch.offsets) - 1) if len(first) else np.zeros(0, dtype=np.int64)
+    )
     keep = ((hashes % np.uint64(SAMPLE)) == 0) | (per_text[batch.text[first]] < SHORT)
     hashes, first = hashes[keep], first[keep]
     if not len(hashes):
@@ -87,7 +89,9 @@ def window_signatures(batch: Words) -> tuple[np.ndarray, np.ndarray]:
     return windows, block_text
 
 
-def band_keys(texts: Sequence[str | None], *, exclude: Sequence[Sequence[tuple[int, int]]] | None = None) -> tuple[np.ndarray, np.ndarray]:
+def band_keys(
+    texts: Sequence[str | None], *, exclude: Sequence[Sequence[tuple[int, int]]] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """LSH band keys of one partition of texts.
 
     Args:
@@ -124,7 +128,8 @@ def pack(keys: np.ndarray, text: np.ndarray) -> np.ndarray:
 def pairs_from_keys(keys: np.ndarray, text: np.ndarray, *, max_bucket: int = MAX_BUCKET) -> pd.DataFrame:
     """Articles that share a band key, as pairs ``left < right`` (indices) with ``hits``: shared keys.
 
-    >>> pairs_from_keys(np.array([5, 7, 5, 5], dtype=np.uint64) << np.uint64(32), np.array([0, 0, 1, 1])).values.tolist()
+    >>> keys = np.array([5, 7, 5, 5], dtype=np.uint64) << np.uint64(32)
+    >>> pairs_from_keys(keys, np.array([0, 0, 1, 1])).values.tolist()
     [[0, 1, 1]]
     """
     return pairs_from_packed(pack(keys, text), max_bucket=max_bucket)
@@ -133,7 +138,9 @@ def pairs_from_keys(keys: np.ndarray, text: np.ndarray, *, max_bucket: int = MAX
 def pairs_from_packed(packed: np.ndarray, *, max_bucket: int = MAX_BUCKET) -> pd.DataFrame:
     """:func:`pairs_from_keys` on :func:`pack`-ed keys (sorted in place: the array is reused)."""
     if not len(packed):
-        return pd.DataFrame({"left": pd.Series(dtype="int64"), "right": pd.Series(dtype="int64"), "hits": pd.Series(dtype="int64")})
+        return pd.DataFrame(
+            {"left": pd.Series(dtype="int64"), "right": pd.Series(dtype="int64"), "hits": pd.Series(dtype="int64")}
+        )
     packed.sort()
     keep = np.empty(len(packed), dtype=bool)
     keep[0] = True
@@ -174,7 +181,9 @@ def pairs_from_packed(packed: np.ndarray, *, max_bucket: int = MAX_BUCKET) -> pd
     first = np.flatnonzero(np.concatenate([[True], code[1:] != code[:-1]]))
     hits = np.diff(np.concatenate([first, [len(code)]]))
     code = code[first]
-    return pd.DataFrame({"left": code >> _TEXT_BITS, "right": code & ((1 << _TEXT_BITS) - 1), "hits": hits.astype("int64")})
+    return pd.DataFrame(
+        {"left": code >> _TEXT_BITS, "right": code & ((1 << _TEXT_BITS) - 1), "hits": hits.astype("int64")}
+    )
 
 
 def candidate_pairs(

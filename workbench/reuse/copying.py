@@ -43,9 +43,9 @@ MIN_WORDS = 20
 CREDIT_LEVELS = ("header", "metadata", "dateline", "text")
 
 COLUMNS = {
-    "article_id": "string", "copy_of": "string", "similarity": "float64", "containment": "float64", "kind": "string",
-    "shared_start": "int64", "shared_end": "int64", "shared_words": "int64", "source_start": "int64", "source_end": "int64",
-    "lag_hours": "float64", "credited": "boolean",
+    "article_id": "string", "copy_of": "string", "similarity": "float64", "containment": "float64",
+    "kind": "string", "shared_start": "int64", "shared_end": "int64", "shared_words": "int64",
+    "source_start": "int64", "source_end": "int64", "lag_hours": "float64", "credited": "boolean",
 }  # fmt: skip
 
 
@@ -98,7 +98,9 @@ def copies(
     involved = np.unique(np.concatenate([pairs["left"].to_numpy(), pairs["right"].to_numpy()]))
     # 32 bits per word and shingle are plenty to compare two texts (a chance collision between two given
     # texts is about one in ten thousand pairs) and halve the memory of 100,000 articles' words
-    hashes = {int(i): _half(w.of(k)) for chunk, w in _word_batches(texts, exclude, involved) for k, i in enumerate(chunk)}
+    hashes = {
+        int(i): _half(w.of(k)) for chunk, w in _word_batches(texts, exclude, involved) for k, i in enumerate(chunk)
+    }
     prepared: dict[int, tuple] = {}
     rows = []
     for left, right in zip(pairs["left"].to_numpy(), pairs["right"].to_numpy(), strict=True):
@@ -109,7 +111,18 @@ def copies(
     del hashes, prepared
     if not rows:
         return _empty(timing)
-    names = ["earlier", "later", "similarity", "containment", "kind", "word_start", "word_end", "shared_words", "source_word_start", "source_word_end"]
+    names = [
+        "earlier",
+        "later",
+        "similarity",
+        "containment",
+        "kind",
+        "word_start",
+        "word_end",
+        "shared_words",
+        "source_word_start",
+        "source_word_end",
+    ]
     frame = pd.DataFrame(rows, columns=names)
     # character offsets of the shared spans, from the words of the articles in a row only
     spans: dict[int, tuple[np.ndarray, np.ndarray]] = {}
@@ -117,8 +130,12 @@ def copies(
         for k, i in enumerate(chunk):
             spans[int(i)] = (w.start[w.offsets[k] : w.offsets[k + 1]], w.end[w.offsets[k] : w.offsets[k + 1]])
     for side, prefix, column in (("later", "shared", "word"), ("earlier", "source", "source_word")):
-        frame[f"{prefix}_start"] = [_char(texts[i], int(spans[i][0][s])) for i, s in zip(frame[side], frame[f"{column}_start"], strict=True)]
-        frame[f"{prefix}_end"] = [_char(texts[i], int(spans[i][1][e - 1])) for i, e in zip(frame[side], frame[f"{column}_end"], strict=True)]
+        frame[f"{prefix}_start"] = [
+            _char(texts[i], int(spans[i][0][s])) for i, s in zip(frame[side], frame[f"{column}_start"], strict=True)
+        ]
+        frame[f"{prefix}_end"] = [
+            _char(texts[i], int(spans[i][1][e - 1])) for i, e in zip(frame[side], frame[f"{column}_end"], strict=True)
+        ]
     published = articles["published"]
     frame["article_id"] = articles["article_id"].to_numpy()[frame["later"]]
     frame["copy_of"] = articles["article_id"].to_numpy()[frame["earlier"]]
@@ -135,7 +152,10 @@ def _word_batches(texts: list, exclude, indices: np.ndarray):
     """``(indices, Words)`` for the given texts, one partition at a time (bounded temporary memory)."""
     for offset in range(0, len(indices), PARTITION):
         chunk = indices[offset : offset + PARTITION]
-        yield chunk, words([texts[i] for i in chunk], exclude=[exclude[i] for i in chunk] if exclude is not None else None)
+        yield (
+            chunk,
+            words([texts[i] for i in chunk], exclude=[exclude[i] for i in chunk] if exclude is not None else None),
+        )
 
 
 def _prepare(hashes: dict[int, np.ndarray], i: int, cache: dict[int, tuple]) -> tuple:
@@ -202,7 +222,9 @@ def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
     return sorted_set[at] == values
 
 
-def credited(articles: pd.DataFrame, earlier: np.ndarray, later: np.ndarray, attributions: pd.DataFrame | None = None) -> pd.array:
+def credited(
+    articles: pd.DataFrame, earlier: np.ndarray, later: np.ndarray, attributions: pd.DataFrame | None = None
+) -> pd.array:
     """Whether each later article credits its earlier article's outlet (by canonical outlet name).
 
     Credits are the later article's ``via`` outlets, the outlets named on its ``credit`` line other than
@@ -258,7 +280,12 @@ def _covered(shared: np.ndarray, n: int) -> np.ndarray:
     gap_starts, gap_ends = np.flatnonzero(edges == -1), np.flatnonzero(edges == 1)
     close = (gap_starts > 0) & (gap_ends < n) & (gap_ends - gap_starts <= GAP)
     if close.any():
-        fill = np.cumsum(np.bincount(gap_starts[close], minlength=n + 1) - np.bincount(gap_ends[close], minlength=n + 1))[:n] > 0
+        fill = (
+            np.cumsum(np.bincount(gap_starts[close], minlength=n + 1) - np.bincount(gap_ends[close], minlength=n + 1))[
+                :n
+            ]
+            > 0
+        )
         covered |= fill
     return covered
 
@@ -281,7 +308,11 @@ def _char(text: str, byte_offset: int) -> int:
 
 def _in_time_order(articles: pd.DataFrame) -> pd.DataFrame:
     """Articles by publication time (undated last), then id: the earlier of a pair comes first."""
-    order = articles.assign(_undated=articles["published"].isna()).sort_values(["_undated", "published", "article_id"], kind="stable").index
+    order = (
+        articles.assign(_undated=articles["published"].isna())
+        .sort_values(["_undated", "published", "article_id"], kind="stable")
+        .index
+    )
     return articles.loc[order].reset_index(drop=True)
 
 
@@ -289,7 +320,11 @@ def _excluded_sections(articles: pd.DataFrame) -> list[list[tuple[int, int]]] | 
     if "sections" not in articles.columns:
         return None
     ranges = [
-        [(int(s), int(e)) for name, s, e in (sections if isinstance(sections, list | tuple) else ()) if name in EXCLUDED_SECTIONS]
+        [
+            (int(s), int(e))
+            for name, s, e in (sections if isinstance(sections, list | tuple) else ())
+            if name in EXCLUDED_SECTIONS
+        ]
         for sections in articles["sections"]
     ]
     return ranges if any(ranges) else None

@@ -27,11 +27,17 @@ def copy_origins(corpus, *, partial: bool = False) -> pd.DataFrame:
     copies = corpus.copies
     kinds = (*STORY_KINDS, "partial") if partial else STORY_KINDS
     rows = copies[copies["kind"].isin(kinds)]
-    order = {a: i for i, a in enumerate(corpus.articles.sort_values(["published", "article_id"], kind="stable")["article_id"])}
+    order = {
+        a: i
+        for i, a in enumerate(corpus.articles.sort_values(["published", "article_id"], kind="stable")["article_id"])
+    }
     rows = rows.assign(_order=rows["copy_of"].map(order)).sort_values(["article_id", "_order"], kind="stable")
     rows = rows.groupby("article_id", sort=False).head(1)
     outlet = corpus.articles.set_index("article_id")["outlet"]
-    rows = rows.assign(to_outlet=rows["article_id"].map(outlet).astype("string"), from_outlet=rows["copy_of"].map(outlet).astype("string"))
+    rows = rows.assign(
+        to_outlet=rows["article_id"].map(outlet).astype("string"),
+        from_outlet=rows["copy_of"].map(outlet).astype("string"),
+    )
     columns = ["article_id", "copy_of", "to_outlet", "from_outlet", "kind", "containment", "lag_hours", "credited"]
     return rows[columns].reset_index(drop=True)
 
@@ -61,7 +67,12 @@ def copy_flows(corpus, *, min_count: int = 2, top_n: int | None = None, partial:
     flows = (
         origins.assign(_credited=credited, _uncredited=~credited)
         .groupby(["from_outlet", "to_outlet"], observed=True, dropna=False)
-        .agg(copies=("article_id", "size"), credited=("_credited", "sum"), uncredited=("_uncredited", "sum"), median_lag_hours=("lag_hours", "median"))
+        .agg(
+            copies=("article_id", "size"),
+            credited=("_credited", "sum"),
+            uncredited=("_uncredited", "sum"),
+            median_lag_hours=("lag_hours", "median"),
+        )
         .reset_index()
     )
     flows = flows[flows["copies"] >= min_count]
@@ -70,7 +81,11 @@ def copy_flows(corpus, *, min_count: int = 2, top_n: int | None = None, partial:
     if top_n:
         flows = flows.head(top_n)
     columns = ["from_outlet", "to_outlet", "copies", "credited", "uncredited", "credited_share", "median_lag_hours"]
-    return flows[columns].astype({"copies": "int64", "credited": "int64", "uncredited": "int64", "median_lag_hours": "float64"}).reset_index(drop=True)
+    return (
+        flows[columns]
+        .astype({"copies": "int64", "credited": "int64", "uncredited": "int64", "median_lag_hours": "float64"})
+        .reset_index(drop=True)
+    )
 
 
 def shared_texts(corpus, *, top_n: int | None = 20) -> pd.DataFrame:
@@ -85,10 +100,15 @@ def shared_texts(corpus, *, top_n: int | None = 20) -> pd.DataFrame:
     top_n = params.top_n(top_n)
     copies = corpus.copies
     if not len(copies) or not len(corpus.articles):
-        types = {"published": "datetime64[ns]", "outlet": "string", "article_id": "string", "copy_of_outlet": "string", "copy_of": "string", "kind": "string",
-                 "containment": "float64", "lag_hours": "float64", "credited": "boolean", "shared_text": "string", "source_text": "string"}  # fmt: skip
+        types = {
+            "published": "datetime64[ns]", "outlet": "string", "article_id": "string", "copy_of_outlet": "string",
+            "copy_of": "string", "kind": "string", "containment": "float64", "lag_hours": "float64",
+            "credited": "boolean", "shared_text": "string", "source_text": "string",
+        }  # fmt: skip
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in types.items()})
-    frame = copies.assign(_length=copies["shared_end"] - copies["shared_start"]).sort_values(["_length", "article_id"], ascending=[False, True], kind="stable")
+    frame = copies.assign(_length=copies["shared_end"] - copies["shared_start"]).sort_values(
+        ["_length", "article_id"], ascending=[False, True], kind="stable"
+    )
     if top_n:
         frame = frame.head(top_n)
     meta = corpus.articles.set_index("article_id")
@@ -116,7 +136,15 @@ def shared_texts(corpus, *, top_n: int | None = 20) -> pd.DataFrame:
             "source_text": span(frame["copy_of"], frame["source_start"], frame["source_end"]),
         }
     )
-    return result.astype({"article_id": "string", "copy_of": "string", "kind": "string", "shared_text": "string", "source_text": "string"})
+    return result.astype(
+        {
+            "article_id": "string",
+            "copy_of": "string",
+            "kind": "string",
+            "shared_text": "string",
+            "source_text": "string",
+        }
+    )
 
 
 def describe_copies(corpus, *, partial: bool = False) -> str:
@@ -128,7 +156,10 @@ def describe_copies(corpus, *, partial: bool = False) -> str:
     """
     copies = corpus.copies
     if not len(copies):
-        return f"Nothing copies: no two articles of this selection ({len(corpus):,} in all) share text, so there is nothing to draw below."
+        return (
+            f"Nothing copies: no two articles of this selection ({len(corpus):,} in all) share text, "
+            "so there is nothing to draw below."
+        )
     kinds = copies["kind"].value_counts()
     pairs = f"{len(copies):,} pair{'s' if len(copies) != 1 else ''} of articles share text"
     detail = ", ".join(f"{kinds.get(k, 0):,} {k}" for k in ("exact", "near", "partial"))

@@ -41,7 +41,11 @@ def quote_appearances(corpus, *, min_count: int = 2) -> pd.DataFrame:
     """
     min_count = params.count(min_count, "min_count")
     attributions = corpus.attributions
-    rows = attributions[(attributions["level"] == "text") & attributions["direct"].fillna(False).astype(bool) & attributions["content"].notna()]
+    rows = attributions[
+        (attributions["level"] == "text")
+        & attributions["direct"].fillna(False).astype(bool)
+        & attributions["content"].notna()
+    ]
     rows = rows[rows["content"].str.count(r"\w+") >= MIN_QUOTE_WORDS].drop_duplicates(["article_id", "content_start"])
     meta = corpus.articles[["article_id", "published", "outlet"]]
     rows = rows.merge(meta, on="article_id").reset_index(drop=True)
@@ -65,18 +69,26 @@ def quote_appearances(corpus, *, min_count: int = 2) -> pd.DataFrame:
     _, component = connected_components(graph, directed=False)
     rows = rows.assign(_component=component)
     # one appearance per article and quote (an article repeating a quotation counts once)
-    rows = rows.sort_values(["_component", "published", "article_id", "content_start"], kind="stable").drop_duplicates(["_component", "article_id"])
+    rows = rows.sort_values(["_component", "published", "article_id", "content_start"], kind="stable").drop_duplicates(
+        ["_component", "article_id"]
+    )
     size = rows.groupby("_component")["article_id"].transform("size")
     rows = rows[size >= min_count].reset_index(drop=True)
     if not len(rows):
         return _empty()
     first = rows.groupby("_component").head(1).set_index("_component")
-    rows["quote_id"] = rows["_component"].map(first["article_id"] + "#" + first["content_start"].astype("string")).astype("string")
+    rows["quote_id"] = (
+        rows["_component"].map(first["article_id"] + "#" + first["content_start"].astype("string")).astype("string")
+    )
     rows["first"] = rows.index.isin(rows.groupby("_component").head(1).index)
-    rows["hours_after_first"] = ((rows["published"] - rows["_component"].map(first["published"])) / pd.Timedelta(hours=1)).astype("float64")
+    rows["hours_after_first"] = (
+        (rows["published"] - rows["_component"].map(first["published"])) / pd.Timedelta(hours=1)
+    ).astype("float64")
     rows["names_speaker"] = rows["source"].notna() & ~rows["source_kind"].fillna("unknown").isin(UNNAMED)
     rows["cites_first_outlet"] = _cites_first(corpus, rows, first)
-    return rows[APPEARANCE_COLUMNS].astype({"article_id": "string", "outlet": "string", "source": "string", "content": "string"})
+    return rows[APPEARANCE_COLUMNS].astype(
+        {"article_id": "string", "outlet": "string", "source": "string", "content": "string"}
+    )
 
 
 def travelling_quotes(corpus, *, top_n: int | None = 20, min_count: int = 2) -> pd.DataFrame:
@@ -99,8 +111,8 @@ def travelling_quotes(corpus, *, top_n: int | None = 20, min_count: int = 2) -> 
     top_n = params.top_n(top_n)
     seen = quote_appearances(corpus, min_count=min_count)
     columns = [
-        "quote_id", "quote", "speaker", "first_article_id", "first_outlet", "first_published", "articles", "outlets", "outlet_list",
-        "spread_hours", "later_naming_speaker", "later_citing_first_outlet",
+        "quote_id", "quote", "speaker", "first_article_id", "first_outlet", "first_published", "articles", "outlets",
+        "outlet_list", "spread_hours", "later_naming_speaker", "later_citing_first_outlet",
     ]  # fmt: skip
     if not len(seen):
         return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
@@ -140,5 +152,11 @@ def _cites_first(corpus, rows: pd.DataFrame, first: pd.DataFrame) -> pd.array:
 
 
 def _empty() -> pd.DataFrame:
-    types = {"published": "datetime64[ns]", "first": "bool", "hours_after_first": "float64", "names_speaker": "bool", "cites_first_outlet": "boolean"}
+    types = {
+        "published": "datetime64[ns]",
+        "first": "bool",
+        "hours_after_first": "float64",
+        "names_speaker": "bool",
+        "cites_first_outlet": "boolean",
+    }
     return pd.DataFrame({c: pd.Series(dtype=types.get(c, "string")) for c in APPEARANCE_COLUMNS})

@@ -109,7 +109,9 @@ def words(texts: Sequence[str | None], *, exclude: Sequence[Sequence[tuple[int, 
     return Words(hashes, text_of, starts - text_start[text_of], ends - text_start[text_of], offsets)
 
 
-def _byte_ranges(texts: Sequence[str | None], exclude: Sequence[Sequence[tuple[int, int]]], text_start: np.ndarray) -> np.ndarray:
+def _byte_ranges(
+    texts: Sequence[str | None], exclude: Sequence[Sequence[tuple[int, int]]], text_start: np.ndarray
+) -> np.ndarray:
     """Excluded character ranges as sorted, merged ``(start, end)`` offsets into the batch's byte buffer."""
     ranges = []
     for i, spans in enumerate(exclude):
@@ -121,7 +123,9 @@ def _byte_ranges(texts: Sequence[str | None], exclude: Sequence[Sequence[tuple[i
                 ranges.append((text_start[i] + lo, text_start[i] + hi))
             else:
                 blo = len(text[:lo].encode("utf-8", "surrogatepass"))
-                ranges.append((text_start[i] + blo, text_start[i] + blo + len(text[lo:hi].encode("utf-8", "surrogatepass"))))
+                ranges.append(
+                    (text_start[i] + blo, text_start[i] + blo + len(text[lo:hi].encode("utf-8", "surrogatepass")))
+                )
     merged: list[list[int]] = []
     for lo, hi in sorted(ranges):
         if merged and lo <= merged[-1][1]:
@@ -152,14 +156,20 @@ def _hash_words(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.nda
     eight = np.lib.stride_tricks.sliding_window_view(padded, 8)  # row i: bytes i..i+7, no copy
     lengths = ends - starts
     combined = lengths.astype(np.uint64) * _C[2]
-    chunks = ((starts, np.minimum(lengths, 8)), (starts + 8, np.clip(lengths - 8, 0, 8)), (np.maximum(ends - 8, starts), np.where(lengths > 16, 8, 0)))
+    chunks = (
+        (starts, np.minimum(lengths, 8)),
+        (starts + 8, np.clip(lengths - 8, 0, 8)),
+        (np.maximum(ends - 8, starts), np.where(lengths > 16, 8, 0)),
+    )
     for (chunk_start, remaining), factor in zip(chunks, (np.uint64(1), _C[0], _C[1]), strict=True):
         chunk = np.ascontiguousarray(eight[chunk_start]).view("<u8").ravel() & _MASKS[remaining]
         combined += chunk * factor
     return mix(combined)
 
 
-def shingles(hashes: np.ndarray, text: np.ndarray | None = None, *, size: int = SHINGLE) -> tuple[np.ndarray, np.ndarray]:
+def shingles(
+    hashes: np.ndarray, text: np.ndarray | None = None, *, size: int = SHINGLE
+) -> tuple[np.ndarray, np.ndarray]:
     """Hashes of ``size`` consecutive words, and the index of each shingle's first word.
 
     Args:
