@@ -52,8 +52,9 @@ report: install ## Run the report notebooks on seeds/ and write HTML under repor
 ingest: install ## Load the default corpus into the cache and print a summary
 	$(BIN)/workbench ingest
 
-test: install-test chromium ## Run ruff and the whole test suite
+test: install-test chromium ## Run ruff (lint and format check) and the whole test suite
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 fuzz: install-test ## Long property-based runs over the readers and every extractor (hypothesis; minutes)

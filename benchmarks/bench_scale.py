@@ -32,7 +32,8 @@ from pathlib import Path
 
 OUTLETS = [
     "Velmora Courier", "Northwind Wire", "Quillby Post", "Marrowfen Times", "Tessaly Herald", "Duncrag Daily",
-    "Brightwater Ledger", "Kelsing Observer", "Ostrava Nova Record", "Harrowgate Star", "Pellham Gazette", "Ember Bay News",
+    "Brightwater Ledger", "Kelsing Observer", "Ostrava Nova Record", "Harrowgate Star", "Pellham Gazette",
+    "Ember Bay News",
 ]  # fmt: skip
 PER_FILE = 1000
 TABLE_STAGES = ("sentences", "mentions", "attributions", "dates")
@@ -106,12 +107,25 @@ def _run_stage(name: str, folder: str, jobs: int, stream: bool = False) -> None:
     seconds = time.perf_counter() - started
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "peak_mb": own, "worker_peak_mb": workers, "load": os.getloadavg()[0], **result}))
+    print(
+        json.dumps(
+            {"seconds": seconds, "peak_mb": own, "worker_peak_mb": workers, "load": os.getloadavg()[0], **result}
+        )
+    )
 
 
 def stage(name: str, folder: Path, jobs: int, stream: bool = False) -> dict:
     """Run one stage in a fresh interpreter (WORKBENCH_CACHE as set) and return its figures."""
-    command = [sys.executable, __file__, "--phase", name, str(folder), "--jobs", str(jobs), *(["--stream"] if stream else [])]
+    command = [
+        sys.executable,
+        __file__,
+        "--phase",
+        name,
+        str(folder),
+        "--jobs",
+        str(jobs),
+        *(["--stream"] if stream else []),
+    ]
     out = subprocess.run(command, check=True, capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -120,8 +134,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("n", type=int, nargs="?", default=20_000, help="articles (default 20,000)")
     parser.add_argument("--jobs", type=int, default=1, help="n_jobs of load_corpus (default 1; -1: every core)")
-    parser.add_argument("--stream", action="store_true", help="read each table with corpus.table_partitions (none held whole)")
-    parser.add_argument("--dir", type=Path, help="work folder (default: a temporary one, removed after); a corpus of N found there is reused")
+    parser.add_argument(
+        "--stream", action="store_true", help="read each table with corpus.table_partitions (none held whole)"
+    )
+    parser.add_argument(
+        "--dir",
+        type=Path,
+        help="work folder (default: a temporary one, removed after); a corpus of N found there is reused",
+    )
     parser.add_argument("--stages", nargs="+", choices=STAGES, default=list(STAGES))
     parser.add_argument("--phase", nargs=2, metavar=("NAME", "FOLDER"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -129,7 +149,10 @@ def main() -> None:
         _run_stage(args.phase[0], args.phase[1], args.jobs, args.stream)
         return
     base = args.dir or Path(tempfile.mkdtemp(prefix="bench-scale-"))
-    corpus, cache = base / f"polnear-x{args.n}", base / f"cache-x{args.n}-j{args.jobs}{'-stream' if args.stream else ''}"
+    corpus, cache = (
+        base / f"polnear-x{args.n}",
+        base / f"cache-x{args.n}-j{args.jobs}{'-stream' if args.stream else ''}",
+    )
     os.environ["WORKBENCH_CACHE"] = str(cache)
     try:
         extra = corpus / f"part-{args.n // PER_FILE + 1:05d}-new.jsonl"
@@ -155,7 +178,11 @@ def main() -> None:
                     shutil.rmtree(build_dir)
                 r = stage(name, corpus, args.jobs, args.stream)
                 rate = f"{words / r['seconds']:,.0f}" if name in TABLE_STAGES or name == "load" else ""
-                print(f"{name:<13} {r['seconds']:7.1f}s {rate:>9} {r['peak_mb']:8,.0f} {r['worker_peak_mb']:9,.0f} {r['load']:8.2f}", flush=True)
+                print(
+                    f"{name:<13} {r['seconds']:7.1f}s {rate:>9} {r['peak_mb']:8,.0f} "
+                    f"{r['worker_peak_mb']:9,.0f} {r['load']:8.2f}",
+                    flush=True,
+                )
         finally:
             extra.unlink(missing_ok=True)
     finally:

@@ -35,8 +35,14 @@ KINDS = {
 @pytest.fixture
 def corpus_folder(folder, write_article):
     """The three-article folder plus a CSV with one good row and one bad row (so there are problems)."""
-    write_article(folder, "d", "2031-03-01", body="Officials in Velmora said last week that Anna Berg met Northwind leaders.")
-    (folder / "t.csv").write_text('id,date,text\nrow1,2031-04-01,"Velmora Courier reported on Monday that talks resume."\nrow2,2031-04-02,"never closed\n')
+    write_article(
+        folder, "d", "2031-03-01", body="Officials in Velmora said last week that Anna Berg met Northwind leaders."
+    )
+    (folder / "t.csv").write_text(
+        "id,date,text\n"
+        'row1,2031-04-01,"Velmora Courier reported on Monday that talks resume."\n'
+        'row2,2031-04-02,"never closed\n'
+    )
     return folder
 
 
@@ -117,7 +123,9 @@ def test_a_load_killed_at_each_write_then_reloaded_is_the_same(corpus_folder, ca
         monkeypatch.setattr(cachestore, "write_atomic", real)
         again = snapshot(load_corpus(corpus_folder))
         assert_same(again, clean_after)
-        assert not again["articles"]["article_id"].str.contains("~").any(), f"duplicated articles after a kill at write {kill_at}"
+        assert not again["articles"]["article_id"].str.contains("~").any(), (
+            f"duplicated articles after a kill at write {kill_at}"
+        )
         assert_same(load_quietly(corpus_folder), clean_after)
 
 
@@ -174,7 +182,9 @@ def test_a_file_is_checked_against_its_manifest(tmp_path):
     cachestore.commit(manifest, {"rows": (".bin", lambda p: p.write_bytes(b"abc" * 100))}, code="v1")
     body, read = cachestore.open_committed(manifest, {"rows": Path.read_bytes}, expect={"code": "v1"})
     assert read["rows"] == b"abc" * 100 and body["code"] == "v1"
-    assert cachestore.open_committed(manifest, {"rows": Path.read_bytes}, expect={"code": "v2"}) is None  # stale, no warning
+    assert (
+        cachestore.open_committed(manifest, {"rows": Path.read_bytes}, expect={"code": "v2"}) is None
+    )  # stale, no warning
     (data,) = tmp_path.glob("x.rows.*.bin")
     data.write_bytes(b"abd" * 100)  # same size, other content
     with pytest.warns(UserWarning, match="checksum mismatch"):

@@ -32,7 +32,9 @@ def test_filter(folder, kwargs, expected):
 
 def test_filter_by_entities_and_tables_consistent():
     articles = load_corpus(cache=False).articles
-    mentions = pd.DataFrame({"article_id": [articles["article_id"][0]], "sentence": [0], "start": [0], "end": [2], "entity": ["Joe Biden"]})
+    mentions = pd.DataFrame(
+        {"article_id": [articles["article_id"][0]], "sentence": [0], "start": [0], "end": [2], "entity": ["Joe Biden"]}
+    )
     corpus = Corpus(articles, pd.DataFrame(), tables={"mentions": mentions})
     assert len(corpus.filter(entities=["joe biden"])) == 1
     empty = corpus.filter(entities="Nobody")

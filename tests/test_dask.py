@@ -39,7 +39,9 @@ def assert_engines_agree(folder, cache_dir, monkeypatch, client) -> None:
 def client():
     distributed = pytest.importorskip("distributed")
     with (
-        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, protocol="tcp", host="127.0.0.1", dashboard_address=None) as cluster,
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=False, protocol="tcp", host="127.0.0.1", dashboard_address=None
+        ) as cluster,
         distributed.Client(cluster) as client,
     ):
         yield client
@@ -60,7 +62,12 @@ def test_the_dask_engine_needs_the_cache(folder):
 def test_dask_tables_equal_pandas_tables(folder, cache_dir, monkeypatch, client, write_article):
     monkeypatch.setattr(tables, "PARTITION_ARTICLES", 2)  # several partitions, hence several tasks per table
     for i in range(5):
-        write_article(folder, f"d{i}", f"2031-03-0{i + 1}", body=f"Anna Berg told the Velmora Courier on Monday that talks resume on day {i}.")
+        write_article(
+            folder,
+            f"d{i}",
+            f"2031-03-0{i + 1}",
+            body=f"Anna Berg told the Velmora Courier on Monday that talks resume on day {i}.",
+        )
     assert_engines_agree(folder, cache_dir, monkeypatch, client)
 
 

@@ -100,7 +100,9 @@ def test_strict_raises_on_first_error(folder):
 
 # -- dates outside pandas' nanosecond range (issue 15, item 1) ----------------------------
 
-FAR_BODY = "Officials said last week that the talks resume next year. Mr. Smith met U.S. officials in Velmora on Monday."
+FAR_BODY = (
+    "Officials said last week that the talks resume next year. Mr. Smith met U.S. officials in Velmora on Monday."
+)
 
 
 @pytest.fixture
@@ -126,9 +128,12 @@ def test_far_dates_load_and_every_table_computes(far_folder, cache_dir):
 
     for _ in range(2):  # cold, then from the cache
         corpus = load_corpus(far_folder)
-        published = dict(zip(corpus.articles["article_id"], corpus.articles["published"].dt.strftime("%Y-%m-%d"), strict=True))
+        published = dict(
+            zip(corpus.articles["article_id"], corpus.articles["published"].dt.strftime("%Y-%m-%d"), strict=True)
+        )
         assert published == {
-            "late": "9999-12-31", "early": "0900-06-01", "normal": "2031-03-01", "csv1": "2300-01-01", "pq1": "9999-12-31", "pq2": "0001-01-01",
+            "late": "9999-12-31", "early": "0900-06-01", "normal": "2031-03-01", "csv1": "2300-01-01",
+            "pq1": "9999-12-31", "pq2": "0001-01-01",
         }  # fmt: skip
         assert corpus.articles["article_id"].tolist()[:2] == ["pq2", "early"]  # still in date order
         implausible = corpus.errors[corpus.errors["reason"] == "implausible_date"]
@@ -186,7 +191,9 @@ def test_load_corpus_from_a_plain_script_goes_parallel(tmp_path, how, write_arti
     folder = tmp_path / "corpus"
     folder.mkdir()
     for i in range(24):
-        write_article(folder, f"a{i:02d}", f"2031-01-{i + 1:02d}", body=f"Anna Berg said in Velmora that talks resume, item {i}.")
+        write_article(
+            folder, f"a{i:02d}", f"2031-01-{i + 1:02d}", body=f"Anna Berg said in Velmora that talks resume, item {i}."
+        )
     (tmp_path / "plain_script.py").write_text(SCRIPT)
     command = {
         "script": [sys.executable, str(tmp_path / "plain_script.py")],

@@ -31,7 +31,12 @@ def small_partitions(monkeypatch):
 
 def _articles(folder, write_article, n, start=0):
     for i in range(start, start + n):
-        write_article(folder, f"art{i:02d}", f"2031-01-{1 + i:02d}", body=f"Anna Berg met Velmora officials on day {i}. The council said talks resume.")
+        write_article(
+            folder,
+            f"art{i:02d}",
+            f"2031-01-{1 + i:02d}",
+            body=f"Anna Berg met Velmora officials on day {i}. The council said talks resume.",
+        )
 
 
 def test_levels_and_buckets_nest():
@@ -53,7 +58,9 @@ def test_partitioned_tables_equal_one_piece_and_stream(folder, cache_dir, write_
     streamed = load_corpus(folder)  # from the cache, partition by partition
     parts = list(streamed.table_partitions("attributions"))
     assert len(parts) == len(manifests)
-    together = pd.concat(parts, ignore_index=True).sort_values(["article_id", "sentence", "start"]).reset_index(drop=True)
+    together = (
+        pd.concat(parts, ignore_index=True).sort_values(["article_id", "sentence", "start"]).reset_index(drop=True)
+    )
     want = plain.table("attributions").sort_values(["article_id", "sentence", "start"]).reset_index(drop=True)
     pd.testing.assert_frame_equal(together, want)
 
@@ -71,7 +78,9 @@ def test_a_changed_article_rewrites_only_its_partition(folder, cache_dir, write_
     assert changed == [f"{next(iter(after)).rsplit('-p', 1)[0]}-p3-{bucket:05x}.json"]
 
 
-def test_a_corpus_growing_past_a_level_reuses_its_partitions(folder, cache_dir, write_article, small_partitions, counted):
+def test_a_corpus_growing_past_a_level_reuses_its_partitions(
+    folder, cache_dir, write_article, small_partitions, counted
+):
     _articles(folder, write_article, 4)  # and the folder's a, b and c
     first = load_corpus(folder, boilerplate=False)  # boilerplate found in more articles would change their keys
     assert first.level == 2
@@ -90,5 +99,7 @@ def test_a_filtered_corpus_keeps_the_partitioning(folder, cache_dir, write_artic
     corpus = load_corpus(folder)
     some = corpus.filter(end="2031-01-03")
     assert some.level == corpus.level and 0 < len(some) < len(corpus)
-    pd.testing.assert_frame_equal(some.table("dates"), load_corpus(folder, cache=False).filter(end="2031-01-03").table("dates"))
+    pd.testing.assert_frame_equal(
+        some.table("dates"), load_corpus(folder, cache=False).filter(end="2031-01-03").table("dates")
+    )
     assert set(load_corpus(folder).table("dates")["article_id"]) == set(corpus.articles["article_id"])

@@ -81,7 +81,9 @@ def test_a_failing_article_becomes_an_error_row_and_the_others_keep_their_rows(f
             assert len(failed) == 1 and failed["severity"].tolist() == ["error"]
             assert failed["path"].iloc[0].endswith("x.txt")
             assert "'x'" in failed["detail"].iloc[0] and "ValueError: cannot handle BOOM" in failed["detail"].iloc[0]
-        assert {a for call in _CALLS[before:] for a in call} == {"x"}  # the second load computed only the failed article
+        assert {a for call in _CALLS[before:] for a in call} == {
+            "x"
+        }  # the second load computed only the failed article
         (folder / "x.txt").write_text("date 2031-01-03 Fixed now.\n\nSource: Velmora Courier\n")
         corpus = load_corpus(folder)
         assert corpus.table("fragile")["article_id"].tolist() == ["a", "x", "b", "c"]
@@ -107,8 +109,12 @@ def test_every_article_failing_gives_an_empty_table_and_one_error_row_each(folde
 
 
 def test_undated_article_with_relative_dates_resolves_to_nothing(tmp_path):
-    (tmp_path / "a.txt").write_text("Officials said last week that talks resume next year, two days ago or on Monday.\n\nSource: Velmora Courier\n")
-    (tmp_path / "b.txt").write_text("date 2031-01-08 Officials said last week that talks resume next year.\n\nSource: Velmora Courier\n")
+    (tmp_path / "a.txt").write_text(
+        "Officials said last week that talks resume next year, two days ago or on Monday.\n\nSource: Velmora Courier\n"
+    )
+    (tmp_path / "b.txt").write_text(
+        "date 2031-01-08 Officials said last week that talks resume next year.\n\nSource: Velmora Courier\n"
+    )
     corpus = load_corpus(tmp_path, cache=False)
     dates = corpus.dates
     undated = dates[(dates["article_id"] == "a") & (dates["kind"] == "relative")]

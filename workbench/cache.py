@@ -55,7 +55,11 @@ def code_fingerprint(*parts: str) -> str:
     digest = hashlib.blake2b(digest_size=8)
     roots = [PACKAGE_DIR / p for p in parts] if parts else [PACKAGE_DIR]
     for root in roots:
-        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.suffix in (".py", ".csv", ".txt", ".json"))
+        files = (
+            [root]
+            if root.is_file()
+            else sorted(p for p in root.rglob("*") if p.suffix in (".py", ".csv", ".txt", ".json"))
+        )
         for file in files:
             digest.update(str(file.relative_to(PACKAGE_DIR)).encode())
             digest.update(file.read_bytes())
@@ -85,7 +89,20 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
 
 
 #: Columns worth dictionary-encoding (few distinct values); long text is stored plain, which reads faster.
-_DICTIONARY_COLUMNS = ("format", "outlet", "credit", "severity", "reason", "type", "level", "kind", "source_kind", "cue", "granularity", "how")
+_DICTIONARY_COLUMNS = (
+    "format",
+    "outlet",
+    "credit",
+    "severity",
+    "reason",
+    "type",
+    "level",
+    "kind",
+    "source_kind",
+    "cue",
+    "granularity",
+    "how",
+)
 
 
 def frame_writer(frame: pd.DataFrame) -> Callable[[Path], None]:
@@ -139,11 +156,16 @@ def commit(manifest: Path, writers: dict[str, tuple[str, Callable[[Path], None]]
         files[key] = {"file": name, **_signature(folder / name)}
     body = {**data, "files": files}
     text = json.dumps(body, sort_keys=True, default=str)
-    write_atomic(manifest, lambda tmp: tmp.write_text(json.dumps({"body": body, "crc32": zlib.crc32(text.encode())}, default=str)))
+    write_atomic(
+        manifest,
+        lambda tmp: tmp.write_text(json.dumps({"body": body, "crc32": zlib.crc32(text.encode())}, default=str)),
+    )
     _prune(manifest, keep={f["file"] for f in files.values()}, superseded=_names(previous))
 
 
-def open_committed(manifest: Path, readers: dict[str, Callable[[Path], T]], *, expect: dict[str, Any] | None = None) -> tuple[dict, dict[str, T]] | None:
+def open_committed(
+    manifest: Path, readers: dict[str, Callable[[Path], T]], *, expect: dict[str, Any] | None = None
+) -> tuple[dict, dict[str, T]] | None:
     """The manifest's data and its files read by ``readers``, or None when there is no valid cache.
 
     Each file is checked against the size and CRC-32 in the manifest before it is read; a
@@ -168,7 +190,9 @@ def open_committed(manifest: Path, readers: dict[str, Callable[[Path], T]], *, e
                 continue  # a concurrent load committed newer files and removed these: read its manifest
             warnings.warn(f"cache {manifest} names files that are gone; rebuilding it", stacklevel=3)
         except Exception as exc:
-            warnings.warn(f"cache file of {manifest} is corrupt ({type(exc).__name__}: {exc}); rebuilding it", stacklevel=3)
+            warnings.warn(
+                f"cache file of {manifest} is corrupt ({type(exc).__name__}: {exc}); rebuilding it", stacklevel=3
+            )
         return None
     return None
 

@@ -24,9 +24,13 @@ def parse_columns(ctx, param, values) -> dict[str, str] | None:
         for pair in filter(None, (p.strip() for p in value.split(","))):
             theirs, sep, ours = (part.strip() for part in pair.partition("="))
             if not sep or not theirs or not ours:
-                raise click.BadParameter(f"{pair!r} is not THEIR_COLUMN=ARTICLE_COLUMN (e.g. body_html=text)", ctx=ctx, param=param)
+                raise click.BadParameter(
+                    f"{pair!r} is not THEIR_COLUMN=ARTICLE_COLUMN (e.g. body_html=text)", ctx=ctx, param=param
+                )
             if ours not in COLUMN_NAMES:
-                raise click.BadParameter(f"{ours!r} is not an article column; one of: {', '.join(COLUMN_NAMES)}", ctx=ctx, param=param)
+                raise click.BadParameter(
+                    f"{ours!r} is not an article column; one of: {', '.join(COLUMN_NAMES)}", ctx=ctx, param=param
+                )
             mapping[theirs] = ours
     return mapping or None
 
@@ -38,7 +42,13 @@ def corpus_options(func):
     """Options shared by every command that loads a corpus."""
 
     @click.argument("path", required=False, type=click.Path(path_type=str))
-    @click.option("--format", "format_", default="auto", show_default=True, help="Corpus format: auto, seed, table, manifest, timeml.")
+    @click.option(
+        "--format",
+        "format_",
+        default="auto",
+        show_default=True,
+        help="Corpus format: auto, seed, table, manifest, timeml.",
+    )
     @click.option("--columns", multiple=True, callback=parse_columns, metavar="THEIRS=OURS", help=COLUMNS_HELP)
     @click.option("--no-cache", is_flag=True, help="Parse every file again instead of reusing the cache.")
     @functools.wraps(func)
@@ -71,7 +81,12 @@ def main() -> None:
 @main.command()
 @corpus_options
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-@click.option("--scheduler", default=None, metavar="ADDRESS", help="Compute every derived table on this Dask scheduler (tcp://HOST:8786), into the cache.")
+@click.option(
+    "--scheduler",
+    default=None,
+    metavar="ADDRESS",
+    help="Compute every derived table on this Dask scheduler (tcp://HOST:8786), into the cache.",
+)
 @clean_errors
 def ingest(path, format_, columns, no_cache, as_json, scheduler):
     """Load PATH (default: the configured corpus, seeds/) into the cache and print a summary."""
@@ -110,10 +125,18 @@ def check(path, format_, columns, no_cache):
 
 @main.command()
 @click.argument("notebooks", nargs=-1)
-@click.option("--corpus", type=click.Path(path_type=str), help="Corpus folder or file (sets the notebooks' corpus parameter).")
+@click.option(
+    "--corpus", type=click.Path(path_type=str), help="Corpus folder or file (sets the notebooks' corpus parameter)."
+)
 @click.option("--from", "start", metavar="DATE", help="First publication day analysed (sets start).")
 @click.option("--to", "end", metavar="DATE", help="Last publication day analysed (sets end).")
-@click.option("--columns", multiple=True, callback=parse_columns, metavar="THEIRS=OURS", help=COLUMNS_HELP + " Sets the columns parameter.")
+@click.option(
+    "--columns",
+    multiple=True,
+    callback=parse_columns,
+    metavar="THEIRS=OURS",
+    help=COLUMNS_HELP + " Sets the columns parameter.",
+)
 @click.option(
     "-p",
     "--parameter",
@@ -123,13 +146,19 @@ def check(path, format_, columns, no_cache):
     metavar="NAME VALUE",
     help="Set a notebook parameter (YAML value); NOTEBOOK:NAME sets it for one notebook.",
 )
-@click.option("-f", "--parameters-file", type=click.Path(dir_okay=False, path_type=str), help="YAML file of parameters.")
+@click.option(
+    "-f", "--parameters-file", type=click.Path(dir_okay=False, path_type=str), help="YAML file of parameters."
+)
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=str),
     help="Reports folder (default: reports/). Must be new, empty, or a folder the workbench made.",
 )
-@click.option("--if-changed", is_flag=True, help="Skip when corpus content, parameters, notebooks and code equal the latest successful run's.")
+@click.option(
+    "--if-changed",
+    is_flag=True,
+    help="Skip when corpus content, parameters, notebooks and code equal the latest successful run's.",
+)
 @click.option("--fail-fast", is_flag=True, help="Stop starting notebooks after the first failure.")
 @click.option("--jobs", type=click.IntRange(1), default=2, show_default=True, help="Notebooks executed at once.")
 @click.option(
@@ -145,11 +174,29 @@ def check(path, format_, columns, no_cache):
     type=click.IntRange(0),
     default=20,
     show_default=True,
-    help="After the run, delete all but the KEEP newest runs this workbench made here (latest is always kept); 0 keeps every run.",
+    help="After the run, delete all but the KEEP newest runs this workbench made here "
+    "(latest is always kept); 0 keeps every run.",
 )
-@click.option("--self-contained", is_flag=True, help="Inline plotly.js in each report: one file to e-mail (about 5 MB more each).")
+@click.option(
+    "--self-contained", is_flag=True, help="Inline plotly.js in each report: one file to e-mail (about 5 MB more each)."
+)
 @clean_errors
-def report(notebooks, corpus, start, end, columns, params, parameters_file, out, if_changed, fail_fast, jobs, wait_seconds, keep, self_contained):
+def report(
+    notebooks,
+    corpus,
+    start,
+    end,
+    columns,
+    params,
+    parameters_file,
+    out,
+    if_changed,
+    fail_fast,
+    jobs,
+    wait_seconds,
+    keep,
+    self_contained,
+):
     """Run NOTEBOOKS (default: every report notebook in notebooks/) and write offline HTML reports.
 
     Each run goes to reports/<run-id>/ (renamed into place when complete); reports/index.html lists
@@ -160,21 +207,29 @@ def report(notebooks, corpus, start, end, columns, params, parameters_file, out,
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
     from workbench import reports
 
-    common, per_notebook = reports.parameters_from_options(params, file=parameters_file, corpus=corpus, start=start, end=end)
+    common, per_notebook = reports.parameters_from_options(
+        params, file=parameters_file, corpus=corpus, start=start, end=end
+    )
     if columns:
         common["columns"] = columns
     result = reports.run_reports(
-        notebooks, out=out, parameters=common, notebook_overrides=per_notebook, if_changed=if_changed, fail_fast=fail_fast,
-        jobs=jobs, wait_seconds=wait_seconds, keep=keep or None, self_contained=self_contained, echo=click.echo,
+        notebooks, out=out, parameters=common, notebook_overrides=per_notebook, if_changed=if_changed,
+        fail_fast=fail_fast, jobs=jobs, wait_seconds=wait_seconds, keep=keep or None, self_contained=self_contained,
+        echo=click.echo,
     )  # fmt: skip
     if result.status == "skipped":
         return
     folder = result.folder
     if result.failed:
         names = ", ".join(n.name for n in result.failed)
-        click.echo(f"run {result.run_id} FAILED ({names}); kept in {folder}; earlier runs and latest untouched", err=True)
+        click.echo(
+            f"run {result.run_id} FAILED ({names}); kept in {folder}; earlier runs and latest untouched", err=True
+        )
         sys.exit(1)
-    click.echo(f"run {result.run_id}: {len(result.notebooks)} reports in {folder} ({result.seconds:.1f} s); index: {folder.parent / 'index.html'}")
+    click.echo(
+        f"run {result.run_id}: {len(result.notebooks)} reports in {folder} ({result.seconds:.1f} s); "
+        f"index: {folder.parent / 'index.html'}"
+    )
 
 
 if __name__ == "__main__":

@@ -124,7 +124,10 @@ class Corpus:
 
     @property
     def n_jobs(self) -> int:
-        """Processes for derived tables: ``n_jobs`` as loaded; None or -1 means every core (used only for large batches)."""
+        """Processes for derived tables: ``n_jobs`` as loaded; None or -1 means every core.
+
+        Used only for large batches.
+        """
         n_jobs = self.options.get("n_jobs")
         if n_jobs is None or n_jobs < 0:
             return os.cpu_count() or 1
@@ -231,10 +234,21 @@ class Corpus:
         articles = self.articles[keep].reset_index(drop=True)
         ids = set(articles["article_id"])
         tables = {name: t[t["article_id"].isin(ids)].reset_index(drop=True) for name, t in self._tables.items()}
-        filters = {**self.filters, **{k: v for k, v in dict(start=start, end=end, outlets=outlets, entities=entities).items() if v}}
+        filters = {
+            **self.filters,
+            **{k: v for k, v in dict(start=start, end=end, outlets=outlets, entities=entities).items() if v},
+        }
         return Corpus(
-            articles, self.errors, root=self.root, cache_dir=self.cache_dir, tables=tables,
-            options=self.options, filters=filters, seconds=self.seconds, boilerplate=self.boilerplate, level=self.level,
+            articles,
+            self.errors,
+            root=self.root,
+            cache_dir=self.cache_dir,
+            tables=tables,
+            options=self.options,
+            filters=filters,
+            seconds=self.seconds,
+            boilerplate=self.boilerplate,
+            level=self.level,
         )
 
     # -- summaries ------------------------------------------------------------------------
@@ -244,7 +258,10 @@ class Corpus:
     def __repr__(self) -> str:
         s = self.summary()
         span = f"{s['first']:%Y-%m-%d}..{s['last']:%Y-%m-%d}" if s["articles"] and pd.notna(s["first"]) else "no dates"
-        return f"<Corpus {s['articles']} articles, {s['outlets']} outlets, {span}, {s['errors']} errors, {s['warnings']} warnings from {self.root}>"
+        return (
+            f"<Corpus {s['articles']} articles, {s['outlets']} outlets, {span}, "
+            f"{s['errors']} errors, {s['warnings']} warnings from {self.root}>"
+        )
 
     def summary(self) -> dict[str, Any]:
         """Counts for a report header or the CLI: articles, outlets, date range, problems."""

@@ -61,11 +61,16 @@ def client_for(scheduler: str | Any | None = None):
         with Client(scheduler) as client:
             yield client
         return
-    with LocalCluster(n_workers=LOCAL_WORKERS, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, Client(cluster) as client:
+    with (
+        LocalCluster(n_workers=LOCAL_WORKERS, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        Client(cluster) as client,
+    ):
         yield client
 
 
-def compute_tables(corpus: Corpus, names: Iterable[str] | None = None, *, scheduler: str | Any | None = None) -> list[str]:
+def compute_tables(
+    corpus: Corpus, names: Iterable[str] | None = None, *, scheduler: str | Any | None = None
+) -> list[str]:
     """Compute derived tables of ``corpus`` on a Dask cluster, one task per partition, into its cache.
 
     Args:
@@ -92,7 +97,9 @@ def compute_tables(corpus: Corpus, names: Iterable[str] | None = None, *, schedu
             spec = TABLES[name]
             options = corpus._table_options(spec)
             store = table_store(corpus.cache_dir, name, options)
-            need_stores = {need: table_store(corpus.cache_dir, need, corpus._table_options(TABLES[need])) for need in spec.needs}
+            need_stores = {
+                need: table_store(corpus.cache_dir, need, corpus._table_options(TABLES[need])) for need in spec.needs
+            }
             futures = []
             for bucket, idx in sorted(groups.items()):
                 part = articles.iloc[idx]
@@ -117,5 +124,7 @@ def partition_task(
             raise WorkbenchError(f"table {name!r} needs partition {bucket} of {need!r}, which is not in the cache")
         rows = cached[0]
         needs[need] = rows[rows["_key"].isin(set(keys))].drop(columns="_key").reset_index(drop=True)
-    frame, _ = _derive_partition(spec, articles, needs, options, keys, partition_manifest(store, level, bucket), None, 1, name)
+    frame, _ = _derive_partition(
+        spec, articles, needs, options, keys, partition_manifest(store, level, bucket), None, 1, name
+    )
     return len(frame)

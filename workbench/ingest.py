@@ -30,7 +30,19 @@ ARTICLE_COLUMNS = [
     "article_id", "published", "outlet", "via", "title", "lead", "text", "sections",
     "path", "format", "n_words", "duplicate_of", "credit", "url", "content_hash",
 ]  # fmt: skip
-_STRING_COLUMNS = ["article_id", "outlet", "title", "lead", "text", "path", "format", "duplicate_of", "credit", "url", "content_hash"]
+_STRING_COLUMNS = [
+    "article_id",
+    "outlet",
+    "title",
+    "lead",
+    "text",
+    "path",
+    "format",
+    "duplicate_of",
+    "credit",
+    "url",
+    "content_hash",
+]
 
 
 def load_corpus(
@@ -99,13 +111,15 @@ def load_corpus(
     if boilerplate:  # across articles, so after the per-file cache: sections gain boilerplate ranges
         from workbench.boilerplate import mark
 
-        articles, patterns = mark(articles, cache_dir=cache_dir)  # kept in the corpus cache: a warm load does not search again
+        articles, patterns = mark(
+            articles, cache_dir=cache_dir
+        )  # kept in the corpus cache: a warm load does not search again
     if strict and (errors["severity"] == "error").any():
         first = errors[errors["severity"] == "error"].iloc[0]
         raise CorpusError(f"{first['path']}: {first['reason']}: {first['detail']}")
     corpus = Corpus(
-        articles, errors, root=root, cache_dir=cache_dir, options={"backend": backend, "n_jobs": n_jobs}, boilerplate=patterns,
-        seconds=time.perf_counter() - started,
+        articles, errors, root=root, cache_dir=cache_dir, options={"backend": backend, "n_jobs": n_jobs},
+        boilerplate=patterns, seconds=time.perf_counter() - started,
     )  # fmt: skip
     if engine == "dask":
         from workbench.engines import compute_tables
@@ -117,7 +131,9 @@ def load_corpus(
 # -- reading with the cache ---------------------------------------------------------------
 
 
-def _read_batch(units: list[readers.Unit], on_bytes: Callable[[int], None] | None = None) -> tuple[pa.Table, pd.DataFrame]:
+def _read_batch(
+    units: list[readers.Unit], on_bytes: Callable[[int], None] | None = None
+) -> tuple[pa.Table, pd.DataFrame]:
     """Read units into an articles table (``ARTICLE_SCHEMA``) and an errors frame, both tagged with ``_unit``.
 
     A large table file arrives block by block (``readers.read_unit_chunks``): each block's records
@@ -158,13 +174,19 @@ PARALLEL_MIN_FILES = int(os.environ.get("WORKBENCH_PARALLEL_MIN_FILES", 3000))
 PROGRESS_MIN_BYTES = 64 * 1024 * 1024
 
 
-def _read_parallel(units: list[readers.Unit], progress: bool | None, n_jobs: int | None) -> tuple[pa.Table, pd.DataFrame]:
+def _read_parallel(
+    units: list[readers.Unit], progress: bool | None, n_jobs: int | None
+) -> tuple[pa.Table, pd.DataFrame]:
     """Read units in batches, across processes for large loads, with an optional progress bar by bytes."""
     jobs = n_jobs if n_jobs is not None else (os.cpu_count() or 1)
     batch = 500
     batches = [units[i : i + batch] for i in range(0, len(units), batch)] or [[]]
     sizes = [sum(_size(u) for u in b) for b in batches]
-    show = progress if progress is not None else ((len(units) > 2000 or sum(sizes) > PROGRESS_MIN_BYTES) and _interactive())
+    show = (
+        progress
+        if progress is not None
+        else ((len(units) > 2000 or sum(sizes) > PROGRESS_MIN_BYTES) and _interactive())
+    )
     bar = None
     if show:
         from tqdm.auto import tqdm
@@ -203,13 +225,17 @@ CORPUS_MANIFEST = "corpus.json"
 def _read_units(units, problems, cache_dir, progress, n_jobs=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Articles and problems of all units: unchanged units from the cache, the rest read now."""
     signatures = {u.key: u.fingerprint() for u in units}
-    fingerprint = "".join(cachestore.code_fingerprint(part) for part in ("readers", "text.py", "credits.py", "ingest.py", "cache.py"))
+    fingerprint = "".join(
+        cachestore.code_fingerprint(part) for part in ("readers", "text.py", "credits.py", "ingest.py", "cache.py")
+    )
     cached_articles = cached_problems = None
     old: dict[str, str] = {}
     manifest = cache_dir / CORPUS_MANIFEST if cache_dir is not None else None
     if manifest is not None:
         committed = cachestore.open_committed(
-            manifest, {"articles": cachestore.read_arrow, "problems": cachestore.read_parquet}, expect={"code": fingerprint}
+            manifest,
+            {"articles": cachestore.read_arrow, "problems": cachestore.read_parquet},
+            expect={"code": fingerprint},
         )
         if committed is not None:
             body, tables = committed
@@ -228,7 +254,11 @@ def _read_units(units, problems, cache_dir, progress, n_jobs=None) -> tuple[pd.D
         if changed:  # ids and duplicates are settled again below, over old and new articles together
             old_errors = old_errors[old_errors["reason"] != "duplicate_id"]
         table = pa.concat_tables([cached_articles, table]) if table.num_rows else cached_articles
-        errors = pd.concat([old_errors.astype(errors.dtypes.to_dict()), errors], ignore_index=True) if len(errors) else old_errors
+        errors = (
+            pd.concat([old_errors.astype(errors.dtypes.to_dict()), errors], ignore_index=True)
+            if len(errors)
+            else old_errors
+        )
     if changed or cache_dir is None:
         owned = [table]
         del table  # _finish then holds the only reference and can release columns as it reorders them
@@ -236,7 +266,10 @@ def _read_units(units, problems, cache_dir, progress, n_jobs=None) -> tuple[pd.D
         errors = pd.concat([errors, id_problems], ignore_index=True) if len(id_problems) else errors
     if manifest is not None and changed:
         try:  # corpus.json is written last: it is the commit point
-            writers = {"articles": (".arrow", cachestore.arrow_writer(table)), "problems": (".parquet", cachestore.frame_writer(errors))}
+            writers = {
+                "articles": (".arrow", cachestore.arrow_writer(table)),
+                "problems": (".parquet", cachestore.frame_writer(errors)),
+            }
             cachestore.commit(manifest, writers, code=fingerprint, units=signatures)
         except OSError as exc:
             warnings.warn(f"cannot write the corpus cache in {cache_dir}: {exc}", stacklevel=3)
@@ -244,7 +277,9 @@ def _read_units(units, problems, cache_dir, progress, n_jobs=None) -> tuple[pd.D
     errors = errors.drop(columns="_unit").astype(walk_problems.dtypes.to_dict())
     errors = pd.concat([walk_problems, errors], ignore_index=True) if len(walk_problems) else errors
     articles = _restore(table)
-    return articles[ARTICLE_COLUMNS], errors.sort_values(["path", "line"], kind="stable", na_position="first").reset_index(drop=True)
+    return articles[ARTICLE_COLUMNS], errors.sort_values(
+        ["path", "line"], kind="stable", na_position="first"
+    ).reset_index(drop=True)
 
 
 #: The articles table as cached: every article column plus the reader's id (``_id``) and file (``_unit``).
@@ -300,7 +335,9 @@ def _restore(table: pa.Table) -> pd.DataFrame:
     sections = table.column("sections").combine_chunks()
     frame = table.drop_columns(["sections"]).to_pandas()
     flat = sections.flatten()
-    triples = list(zip(flat.field("name").to_pylist(), flat.field("start").to_pylist(), flat.field("end").to_pylist(), strict=True))
+    triples = list(
+        zip(flat.field("name").to_pylist(), flat.field("start").to_pylist(), flat.field("end").to_pylist(), strict=True)
+    )
     offsets = sections.offsets.to_pylist()
     frame["sections"] = [triples[offsets[i] : offsets[i + 1]] for i in range(len(sections))]
     frame["via"] = [list(v) if v is not None else [] for v in frame["via"]]
@@ -310,7 +347,7 @@ def _restore(table: pa.Table) -> pd.DataFrame:
 
 
 def _finish(table: pa.Table | list[pa.Table]) -> tuple[pa.Table, pd.DataFrame]:
-    """Order by date then path (natural order), make ids unique (from the readers' ids in ``_id``), flag duplicate texts.
+    """Order by date then path (natural order), make ids unique (from the readers' ids in ``_id``), flag duplicates.
 
     Works on the Arrow table (sorting and reordering in C++) so that adding a few files to a large
     cached corpus does not convert every article to Python and back. Returns the table and the
@@ -337,11 +374,20 @@ def _finish(table: pa.Table | list[pa.Table]) -> tuple[pa.Table, pd.DataFrame]:
     if clash.any():
         seen: dict[str, int] = {}
         renamed = []
-        for article_id, is_clash, path, unit in zip(ids, clash, table.column("path").to_pylist(), table.column("_unit").to_pylist(), strict=True):
+        for article_id, is_clash, path, unit in zip(
+            ids, clash, table.column("path").to_pylist(), table.column("_unit").to_pylist(), strict=True
+        ):
             if is_clash:
                 seen[article_id] = seen.get(article_id, 1) + 1
                 new_id = f"{article_id}~{seen[article_id]}"
-                problems.append(Problem(path, "duplicate_id", f"id {article_id!r} is taken by an earlier article; renamed {new_id!r}", "warning"))
+                problems.append(
+                    Problem(
+                        path,
+                        "duplicate_id",
+                        f"id {article_id!r} is taken by an earlier article; renamed {new_id!r}",
+                        "warning",
+                    )
+                )
                 units.append(unit)
                 renamed.append(new_id)
             else:

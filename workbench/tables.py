@@ -59,7 +59,7 @@ PARTITION_ARTICLES = int(os.environ.get("WORKBENCH_PARTITION_ARTICLES", 4000))
 
 
 def partition_level(n_articles: int) -> int:
-    """The partition level for a corpus of ``n_articles``: ``2**level`` buckets of at most :data:`PARTITION_ARTICLES`."""
+    """The partition level for ``n_articles``: ``2**level`` buckets of at most :data:`PARTITION_ARTICLES`."""
     level = 0
     while n_articles > PARTITION_ARTICLES << level:
         level += 1
@@ -77,7 +77,11 @@ def buckets(article_ids: Iterable[str], level: int) -> np.ndarray:
     if level == 0:
         return np.zeros(len(ids), dtype=np.int64)
     mask = (1 << level) - 1
-    return np.fromiter((int.from_bytes(hashlib.blake2b(str(a).encode(), digest_size=8).digest(), "little") & mask for a in ids), dtype=np.int64, count=len(ids))
+    return np.fromiter(
+        (int.from_bytes(hashlib.blake2b(str(a).encode(), digest_size=8).digest(), "little") & mask for a in ids),
+        dtype=np.int64,
+        count=len(ids),
+    )
 
 
 def partition_manifest(store: Path, level: int, bucket: int) -> Path:
@@ -119,8 +123,13 @@ def partitions(
         need_index = {}
         for need, table in needs.items():
             code_of = pd.Series(codes, index=articles["article_id"].astype("string").values)
-            row_codes = table["article_id"].astype("string").map(code_of) if len(table) else pd.Series([], dtype="float64")
-            need_index[need] = (table, pd.Series(np.arange(len(table))).groupby(row_codes.values).indices if len(table) else {})
+            row_codes = (
+                table["article_id"].astype("string").map(code_of) if len(table) else pd.Series([], dtype="float64")
+            )
+            need_index[need] = (
+                table,
+                pd.Series(np.arange(len(table))).groupby(row_codes.values).indices if len(table) else {},
+            )
 
         def need_for(bucket: int, _: pd.DataFrame) -> dict[str, pd.DataFrame]:
             return {n: t.iloc[idx.get(bucket, [])] for n, (t, idx) in need_index.items()}
@@ -137,7 +146,9 @@ def partitions(
             part = articles.iloc[idx]
             part_keys = [keys[i] for i in idx]
             manifest = partition_manifest(store, level, bucket) if store is not None else None
-            yield _derive_partition(spec, part, need_for(bucket, part), options, part_keys, manifest, pool, n_jobs, name)
+            yield _derive_partition(
+                spec, part, need_for(bucket, part), options, part_keys, manifest, pool, n_jobs, name
+            )
             if bar is not None:
                 bar.update(1)
     if bar is not None:
@@ -180,7 +191,9 @@ def derive(
         ``(table, problems)``: the rows, and one ``corpus.errors`` row per article that failed.
     """
     frames, problems = [], []
-    for frame, part_problems in partitions(spec, articles, needs, options, keys=keys, store=store, n_jobs=n_jobs, name=name, progress=progress, level=level):
+    for frame, part_problems in partitions(
+        spec, articles, needs, options, keys=keys, store=store, n_jobs=n_jobs, name=name, progress=progress, level=level
+    ):
         frames.append(frame)
         problems.append(part_problems)
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
@@ -212,7 +225,9 @@ def _derive_partition(
         todo = articles[[not h for h in hit]]
         hit_ids = articles["article_id"][hit]
         if len(hit_ids):
-            wanted = pd.DataFrame({"article_id": hit_ids.astype("string").values, "_key": pd.array(pd.Series(keys)[hit], dtype="string")})
+            wanted = pd.DataFrame(
+                {"article_id": hit_ids.astype("string").values, "_key": pd.array(pd.Series(keys)[hit], dtype="string")}
+            )
             done_frame = done_frame.astype({"article_id": "string", "_key": "string"})
             part = done_frame.merge(wanted, on=["article_id", "_key"]).drop(columns="_key")
             parts.append(part)
@@ -229,7 +244,13 @@ def _derive_partition(
             coverage = sorted(set(cached[1] if cached else ()) - set(todo_keys) | set(done_keys))
             try:
                 covered = pd.DataFrame({"_key": pd.Series(coverage, dtype="string")})
-                cachestore.commit(store, {"rows": (".parquet", cachestore.frame_writer(stored)), "coverage": (".parquet", cachestore.frame_writer(covered))})
+                cachestore.commit(
+                    store,
+                    {
+                        "rows": (".parquet", cachestore.frame_writer(stored)),
+                        "coverage": (".parquet", cachestore.frame_writer(covered)),
+                    },
+                )
             except OSError as exc:
                 warnings.warn(f"cannot write table cache {store}: {exc}", stacklevel=4)
     if not parts:
@@ -248,7 +269,9 @@ def _maybe_pool(n_jobs: int, n_articles: int) -> Iterator[ProcessPoolExecutor | 
         yield pool
 
 
-def _run(spec: TableSpec, name: str, articles: pd.DataFrame, needs: dict, options: dict, n_jobs: int, pool=None) -> tuple[pd.DataFrame, list[Problem], set]:
+def _run(
+    spec: TableSpec, name: str, articles: pd.DataFrame, needs: dict, options: dict, n_jobs: int, pool=None
+) -> tuple[pd.DataFrame, list[Problem], set]:
     """Run an extractor, split into chunks over ``n_jobs`` processes (``pool``, or one of its own) for large batches.
 
     Returns the rows, the problems of failed articles and their ids.
@@ -262,7 +285,9 @@ def _run(spec: TableSpec, name: str, articles: pd.DataFrame, needs: dict, option
         size = min(1000, -(-len(articles) // (4 * n_jobs)))
         chunks = [articles.iloc[i : i + size] for i in range(0, len(articles), size)]
         with _borrowed(pool) if pool is not None else process_pool(n_jobs) as running:
-            futures = [running.submit(_compute_chunk, spec.function, name, c, _subset(needs, c), options) for c in chunks]
+            futures = [
+                running.submit(_compute_chunk, spec.function, name, c, _subset(needs, c), options) for c in chunks
+            ]
             results = [f.result() for f in futures]
     frames = [frame for frame, _ in results]
     problems = [p for _, chunk_problems in results for p in chunk_problems]
@@ -306,9 +331,10 @@ def process_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
 
 
 def table_store(cache_dir: Path | None, name: str, options: dict) -> Path | None:
-    """The cache of table ``name`` under a corpus's ``cache_dir`` (None: no cache); the code and options are in its name.
+    """The cache of table ``name`` under a corpus's ``cache_dir`` (None: no cache).
 
-    A path without suffix: each partition's manifest is ``<store>-p<level>-<bucket>.json`` (:func:`partition_manifest`).
+    The code and options are in its name. A path without suffix: each partition's manifest is
+    ``<store>-p<level>-<bucket>.json`` (:func:`partition_manifest`).
     """
     if cache_dir is None:
         return None
@@ -324,8 +350,14 @@ def row_keys(articles: pd.DataFrame) -> list[str]:
     return [
         hashlib.blake2b(f"{a}|{h}|{p}|{o}|{v}|{c}|{b}".encode(), digest_size=8).hexdigest()
         for a, h, p, o, v, c, b in zip(
-            articles["article_id"], articles["content_hash"], articles["published"], articles["outlet"],
-            articles["via"], articles["credit"], ranges(articles), strict=True,
+            articles["article_id"],
+            articles["content_hash"],
+            articles["published"],
+            articles["outlet"],
+            articles["via"],
+            articles["credit"],
+            ranges(articles),
+            strict=True,
         )
     ]
 
@@ -345,14 +377,19 @@ class _Failure:
 _DETAIL_CHARS = 300
 
 
-def _compute_chunk(function: str, name: str, articles: pd.DataFrame, needs: dict[str, pd.DataFrame], options: dict) -> tuple[pd.DataFrame, list[_Failure]]:
+def _compute_chunk(
+    function: str, name: str, articles: pd.DataFrame, needs: dict[str, pd.DataFrame], options: dict
+) -> tuple[pd.DataFrame, list[_Failure]]:
     """The extractor over a batch; if it fails, article by article, each failure an error row."""
     extractor = _resolve(function)
     try:
         return extractor(articles, **needs, **options), []
     except Exception:  # one article must not cost the others their rows: retry them one by one
         pass
-    split = {need: dict(tuple(t.groupby("article_id", sort=False, observed=True))) if len(t) else {} for need, t in needs.items()}
+    split = {
+        need: dict(tuple(t.groupby("article_id", sort=False, observed=True))) if len(t) else {}
+        for need, t in needs.items()
+    }
     frames, failures = [], []
     paths = articles["path"] if "path" in articles.columns else articles["article_id"]
     for i, (article_id, path) in enumerate(zip(articles["article_id"], paths, strict=True)):
@@ -386,7 +423,9 @@ def _cached_partition(manifest: Path, keys: list[str]) -> tuple[pd.DataFrame, li
     stem, _, bucket = manifest.stem.rpartition("-")
     prefix, _, level = stem.rpartition("-p")
     for lower in range(int(level) - 1, -1, -1):
-        older = _read_cached_table(partition_manifest(manifest.parent / prefix, lower, int(bucket, 16) & ((1 << lower) - 1)))
+        older = _read_cached_table(
+            partition_manifest(manifest.parent / prefix, lower, int(bucket, 16) & ((1 << lower) - 1))
+        )
         if older is not None:
             wanted = set(keys)
             rows, coverage = older
