@@ -23,7 +23,7 @@ from pathlib import Path
 from workbench import config
 from workbench.evaluation.gum import gum_articles, read_gum, score_gum
 from workbench.ner import mentions
-from workbench.ner.spacy_backend import installed_pipelines
+from workbench.ner.spacy_backend import comparable_backends
 from workbench.sentences import sentences as split_sentences
 
 DEFAULT = Path("eval") / "gum-dev" / "gum_dev.jsonl"
@@ -72,15 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     docs = read_gum(path)
     backends = [args.backend]
     if args.all:
-        pipelines = installed_pipelines()
-        if not pipelines:
+        backends = comparable_backends()
+        if not any(b.startswith("spacy") for b in backends):
             print("no spaCy pipeline with an NER component is installed: spacy:<p> and spacy+rules:<p> skipped")
-        backends = [
-            "rules",
-            "rules:no-sports",
-            *(f"spacy:{p}" for p in pipelines),
-            *(f"spacy+rules:{p}" for p in pipelines),
-        ]
     for backend in backends:
         evaluate(docs, backend, args.errors)
     return 0

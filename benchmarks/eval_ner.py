@@ -25,7 +25,7 @@ from workbench import config
 from workbench.evaluation.conll import LABELS, entity_predictions, read_conll
 from workbench.evaluation.scoring import score_spans
 from workbench.ner import mentions
-from workbench.ner.spacy_backend import installed_pipelines
+from workbench.ner.spacy_backend import comparable_backends
 
 PARTS = {"testa": "conll2003-eng.testa", "train": "conll2003-eng.train.gz"}
 
@@ -47,15 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     articles, sentences, gold = read_conll(path)
     backends = [args.backend]
     if args.all:
-        pipelines = installed_pipelines()
-        if not pipelines:
+        backends = comparable_backends()
+        if not any(b.startswith("spacy") for b in backends):
             print("no spaCy pipeline with an NER component is installed: spacy:<p> and spacy+rules:<p> skipped")
-        backends = [
-            "rules",
-            "rules:no-sports",
-            *(f"spacy:{p}" for p in pipelines),
-            *(f"spacy+rules:{p}" for p in pipelines),
-        ]
     for backend in backends:
         args.backend = backend
         evaluate(args, articles, sentences, gold)

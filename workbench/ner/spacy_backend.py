@@ -103,3 +103,14 @@ def installed_pipelines() -> list[str]:
     import spacy.util
 
     return sorted(spacy.util.get_installed_models())
+
+
+def comparable_backends() -> list[str]:
+    """Every backend an evaluation can compare here: the rules (with and without the sports-results rule)
+    and, for each installed pipeline, ``spacy:<p>`` and ``spacy+rules:<p>``.
+
+    >>> comparable_backends()[:2]
+    ['rules', 'rules:no-sports']
+    """
+    pipelines = installed_pipelines()
+    return ["rules", "rules:no-sports", *(f"spacy:{p}" for p in pipelines), *(f"spacy+rules:{p}" for p in pipelines)]
