@@ -6,7 +6,7 @@ Usage::
     .venv/bin/python benchmarks/eval_attribution.py --split train   # the train part (840 articles)
     .venv/bin/python benchmarks/eval_attribution.py --errors 30     # also print missed and spurious sources
 
-The reader of the gold and the scorer are ``workbench.evaluation.polnear`` (its docstring defines the
+The reader of the gold and the scorer are ``workbench.evaluation.attributions`` (its docstring defines the
 matching: a source counts when it overlaps a gold Source whose Content, or for a prediction without
 content whose Cue, overlaps the predicted one; recall split by direct and indirect quotes).
 ``tests/test_accuracy.py`` checks the same figures against the README floors.
@@ -25,7 +25,7 @@ from common import POLNEAR, shared_corpus
 
 from workbench.attribution import attributions
 from workbench.attribution.patterns import lexicon
-from workbench.evaluation.polnear import AttributionScore, gold_attributions, score_attributions
+from workbench.evaluation.attributions import AttributionScore, gold_attributions, score_attributions
 
 
 def print_errors(score: AttributionScore, errors: int) -> None:

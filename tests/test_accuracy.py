@@ -16,8 +16,8 @@ import pytest
 
 from workbench.attribution import attributions
 from workbench.dates import find_dates
+from workbench.evaluation.attributions import gold_attributions, score_attributions
 from workbench.evaluation.conll import LABELS, entity_predictions, read_conll
-from workbench.evaluation.polnear import gold_attributions, score_attributions
 from workbench.evaluation.scoring import score_spans
 from workbench.evaluation.timeml import dct_baseline, predictions, read_timeml, score_dates
 from workbench.ner import mentions

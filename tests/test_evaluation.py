@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from workbench.evaluation import overlaps, prf, score_spans
+from workbench.evaluation.attributions import gold_attributions, parse_ann, score_attributions
 from workbench.evaluation.conll import entity_predictions, parse_conll, read_conll
-from workbench.evaluation.polnear import gold_attributions, parse_ann, score_attributions
 from workbench.evaluation.timeml import (
     dct_baseline,
     gold_granularity,

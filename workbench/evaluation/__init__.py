@@ -8,7 +8,7 @@ every reader takes a path (the real sets are in ``../shared/eval`` and ``../shar
 - :mod:`~workbench.evaluation.scoring`: precision, recall and F1; span overlap; exact-match scoring
   of typed spans.
 - :mod:`~workbench.evaluation.conll`: CoNLL-2003 files as articles, sentences and gold entities.
-- :mod:`~workbench.evaluation.polnear`: PolNeAR's BRAT attributions and the source/cue/content scores.
+- :mod:`~workbench.evaluation.attributions`: PolNeAR's BRAT attributions and the source/cue/content scores.
 - :mod:`~workbench.evaluation.timeml`: TimeML documents (TempEval-3 TBAQ) and date value scores.
 - :mod:`~workbench.evaluation.wikinews`: the SemEval-2015 TimeLine gold event dates.
 """
