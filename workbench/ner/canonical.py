@@ -257,6 +257,22 @@ def resolve(text: str, raws: list[Raw], gaz: Gazetteer | None = None, *, year: i
     return _short_names(out, gaz, year)
 
 
+_POST_NOMINAL = re.compile(r"(?:,?\s+(?!(?:I{1,3}|IV|VI{0,3}|IX|XI{0,3})\b)[A-Z][A-Za-z]?[A-Z]{1,3}\b)+$")
+
+
+def _without_post_nominals(text: str, start: int, end: int) -> int:
+    """The end of a person's name without the letters after it ("Ann Vale FRS", "Bo Lin DBE RA"; "Louis XIV" stays).
+
+    >>> text = "Ann Vale FRS"
+    >>> text[: _without_post_nominals(text, 0, len(text))]
+    'Ann Vale'
+    """
+    tail = _POST_NOMINAL.search(text, start, end)
+    if tail is None or " " not in text[start : tail.start()].strip():
+        return end  # a name must keep two words: "Ann FRS" is left alone
+    return tail.start()
+
+
 def _resolve_unknown(text: str, start: int, end: int, raw: Raw, gaz: Gazetteer) -> list[Mention]:
     surface = text[start:end]
     entry = lookup(surface, gaz)
@@ -300,6 +316,8 @@ def _resolve_unknown(text: str, start: int, end: int, raw: Raw, gaz: Gazetteer) 
     name = " ".join(surface.split())
     if raw.type in ("GPE", "LOC") and name in gaz.us_cities:  # a place found by a rule ("Fort Lee") that is a US city
         return [Mention(start, end, surface, gaz.us_cities[name], "GPE", "US", None, f"{raw.how}+cities")]
+    if raw.type == "PERSON":  # "Ann Vale FRS" is Ann Vale
+        name = name[: _without_post_nominals(name, 0, len(name))]
     return [Mention(start, end, surface, name, raw.type, raw.country, title, raw.how)]
 
 
@@ -316,8 +334,18 @@ def _short_names(mentions: list[Mention], gaz: Gazetteer, year: int | None = Non
         m.entity for m in mentions if m.type == "PERSON" and " " in m.entity and " " in m.surface.strip()
     ]  # written in full
     country = {m.entity: m.country for m in mentions if m.type == "PERSON" and m.country is not None}
+    given: dict[str, set[str]] = {}
     for name in persons:  # earlier names win
-        full.setdefault(name.split()[-1], name)
+        words = name.split()
+        if len(words) >= 3 and gaz.role(words[1], "connector") and words[1].islower():
+            full.setdefault(words[0], name)  # "Catherine of Aragon", "Alfred the Great" ... "Catherine"
+            continue
+        full.setdefault(words[-1], name)
+        if words[0] in gaz.first_names:
+            given.setdefault(words[0], set()).add(name)
+    for word, names in given.items():  # a first name alone is the one full name of the article that has it
+        if word not in full and len(names) == 1:
+            full[word] = next(iter(names))
     # an unknown word typed elsewhere in the article by its context ("in Neiafu" ... "Neiafu is") keeps that type
     typed = {m.entity: m for m in mentions if m.how == "rule:place_cue" and " " not in m.entity}
     out = []

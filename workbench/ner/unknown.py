@@ -23,6 +23,8 @@ def _said() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return re.compile(rf"[ \t]*,?[ \t]*{verbs}\b"), re.compile(rf"\b{verbs}[ \t]+$")
 
 
+#: "St. Jerome", "Saint Jude": a saint's title before a first name ("St Louis" the city is listed, so never reaches it)
+_SAINT = frozenset({"St.", "St", "Saint"})
 _AFTER_NUMBER = re.compile(r"\d[\d.,]*[ \t]+$")
 _CAMEL = re.compile(r"^(?!Mc|Mac|Di|De|Le|La|Van|Von|O')[A-Z][a-z]+[A-Z][a-z]+")
 
@@ -94,6 +96,9 @@ def unknown(text: str, ws: int, we: int, title: str | None, gaz: Gazetteer) -> R
         entry = gaz.folded.get(surface.casefold())
         if entry is not None and entry.kind == "entity":
             return Raw(ws, we, entry.type, entry.how, entry.entity, entry.country)
+    if len(words) == 2 and words[0] in _SAINT and words[1] in gaz.first_names:  # "St. Jerome": a saint, titled
+        start = we - len(words[1])
+        return Raw(start, we, "PERSON", "rule:saint", None, None, "Saint")
     found = classify(words, gaz)
     if found is not None:
         kind, how = found

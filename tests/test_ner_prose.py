@@ -1,0 +1,59 @@
+"""Entity rules for modern prose (issue 10): short references, titles of works, organisation words, acronyms.
+
+Every sentence is fictional; each case is one rule of :mod:`workbench.ner`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from workbench.ner import mentions
+from workbench.sentences import sentences as split
+
+
+def rows(text: str) -> list[tuple[str, str, str]]:
+    """``(surface, entity, type)`` of every mention of ``text``."""
+    articles = pd.DataFrame({"article_id": ["t"], "text": [text]})
+    found = mentions(articles, sentences=split(articles))
+    return [(r.surface, r.entity, r.type) for r in found.itertuples(index=False)]
+
+
+# -- short references within an article ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "short", "full"),
+    [
+        # a name "Given of Place" is shortened to its first word, not its last
+        ("Quorvald of Ternessa founded the abbey. Later Quorvald left it.", "Quorvald", "Quorvald of Ternessa"),
+        # a first name alone is the one full name of the article with that first name
+        ("Daniel Quorvacht wrote the book. Daniel was a son of a merchant.", "Daniel", "Daniel Quorvacht"),
+    ],
+)
+def test_short_reference_is_the_full_name(text, short, full):
+    assert (short, full, "PERSON") in rows(text)
+
+
+def test_first_name_alone_stays_when_two_full_names_share_it():
+    found = rows("Daniel Quorvacht met Daniel Pellwether. Daniel spoke first.")
+    assert ("Daniel", "Daniel", "PERSON") in found
+
+
+def test_post_nominal_letters_are_not_in_the_name():
+    found = rows("Mirela Quorvacht FRS was born in Basel.")
+    assert ("Mirela Quorvacht FRS", "Mirela Quorvacht", "PERSON") in found
+
+
+def test_regnal_numbers_stay_in_the_name():
+    assert ("Edvard Quorvacht III", "Edvard Quorvacht III", "PERSON") in rows("Edvard Quorvacht III was crowned.")
+
+
+@pytest.mark.parametrize("text", ["St. Jerome in the desert was painted often.", "Saint Jerome wrote letters."])
+def test_saint_is_a_title(text):
+    assert ("Jerome", "Jerome", "PERSON") in rows(text)
+
+
+def test_abba_is_a_title():
+    found = rows("Quorvald of Ternessa, also known as Abba Quorvald, led the monks.")
+    assert ("Quorvald", "Quorvald of Ternessa", "PERSON") in found
