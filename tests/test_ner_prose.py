@@ -57,3 +57,28 @@ def test_saint_is_a_title(text):
 def test_abba_is_a_title():
     found = rows("Quorvald of Ternessa, also known as Abba Quorvald, led the monks.")
     assert ("Quorvald", "Quorvald of Ternessa", "PERSON") in found
+
+
+# -- acronyms and numbers in prose --------------------------------------------------------------
+
+
+def test_two_letter_capitals_are_no_organisation():
+    found = rows("Children read QT sentences in the trial, and QT readings were rare.")
+    assert not [r for r in found if r[0] == "QT"]
+
+
+def test_three_letter_acronym_is_still_an_organisation():
+    assert ("ZQX", "ZQX", "ORG") in rows("The ZQX fined the club on Monday.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Rinsel 1 cup of oats in a sieve.", "See Tabulo 4 of the condensed book.", "Quelling 2: a short definition."],
+)
+def test_a_number_read_on_in_prose_is_no_score(text):
+    assert not [r for r in rows(text) if r[2] == "ORG"]
+
+
+@pytest.mark.parametrize("text", ["Quorvania 2 Zeltmark 1", "Zeltmark 4 hours 48 mins", "Quorvania 20:36:54"])
+def test_results_lines_still_name_teams(text):
+    assert [r for r in rows(text) if r[2] == "ORG"]

@@ -118,7 +118,7 @@ def unknown(text: str, ws: int, we: int, title: str | None, gaz: Gazetteer) -> R
             return Raw(ws, we, "PERSON", "rule:said", None, None, None)
         if word.isupper() and text[we : we + 1] == ":":  # a transcript's speaker: "TAPPER:"
             return Raw(ws, we, "UNKNOWN", "rule:speaker", None, None, None)
-        if word.isupper() and 2 <= len(word.replace(".", "")) <= 5 and word.replace(".", "").isalpha():
+        if word.isupper() and 3 <= len(word.replace(".", "")) <= 5 and word.replace(".", "").isalpha():
             if word in _currencies() or _AFTER_NUMBER.search(text, max(0, ws - 12), ws):
                 return None  # "70 DKK", "3 RBI": a currency or a unit, not an organisation
             return Raw(ws, we, "ORG", "rule:acronym", None, None, None)
