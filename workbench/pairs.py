@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from workbench import params
+from workbench import params, partials
 from workbench.errors import WorkbenchError
 from workbench.ner import TYPES
 
@@ -69,7 +69,12 @@ class Units:
         else:
             self.unit_codes = self.article_codes
         self.level = level
-        self.kinds = kinds_of(self.entity_codes, frame["type"], len(self.entities))
+        self.types = frame["type"]
+        self.kinds = kinds_of(self.entity_codes, self.types, len(self.entities))
+
+    def row_articles(self) -> np.ndarray:
+        """The article id of each row."""
+        return self.article_ids[self.article_codes]
 
     def matrix(self, rows: np.ndarray | None = None) -> sparse.csr_matrix:
         units, entities = self.unit_codes, self.entity_codes
@@ -116,41 +121,62 @@ def _pairs(units: Units, min_count: int, measure: str, rows: np.ndarray | None =
     """Pairs of one set of units (vectorised: binary unit x entity matrix X, pairs from X^T X)."""
     if not len(units.entities) or (rows is not None and not rows.any()):
         return empty_pairs()
+    together, shared, n, n_units = _counts(units, rows)
+    return _table(together, shared, n, n_units, units.entities, units.kinds, min_count, measure)
+
+
+def _counts(
+    units: Units, rows: np.ndarray | None = None
+) -> tuple[sparse.csr_matrix, sparse.csr_matrix | None, np.ndarray, int]:
+    """``(together, shared, n, n_units)`` of one set of units: counts that add up over disjoint articles.
+
+    ``together``: units with both entities (upper triangle, codes in name order); ``shared``: articles
+    with both (None at article level, where it is ``together``); ``n``: units per entity; ``n_units``:
+    units with at least one mention.
+    """
     x = units.matrix(rows)
-    n = np.asarray(x.sum(axis=0)).ravel().astype(np.float64)
+    n = np.asarray(x.sum(axis=0)).ravel().astype(np.int64)
     n_units = int((np.diff(x.indptr) > 0).sum())
-    together = sparse.triu(x.T @ x, k=1).tocoo()
+    together = sparse.triu(x.T @ x, k=1).tocsr()
+    if units.level == "article":
+        return together, None, n, n_units
+    arts, ents = units.article_codes, units.entity_codes
+    if rows is not None:
+        arts, ents = arts[rows], ents[rows]
+    xa = sparse.csr_matrix(
+        (np.ones(len(arts), dtype=np.int32), (arts, ents)), shape=(len(units.article_ids), len(units.entities))
+    )
+    xa.sum_duplicates()
+    xa.data[:] = 1  # several sentences of one article count once
+    return together, sparse.triu(xa.T @ xa, k=1).tocsr(), n, n_units
+
+
+def _table(
+    together: sparse.spmatrix, shared: sparse.spmatrix | None, n: np.ndarray, n_units: int,
+    entities: np.ndarray, kinds: np.ndarray, min_count: int, measure: str,
+) -> pd.DataFrame:  # fmt: skip
+    """The pairs table from the counts of :func:`_counts` (of one set of units, or summed over partitions)."""
+    together = together.tocoo()
     keep = together.data >= min_count
     a, b, count = together.row[keep], together.col[keep], together.data[keep].astype(np.int64)
     if not len(a):
         return empty_pairs()
-    if units.level == "article":
-        articles = count
-    else:
-        arts, ents = units.article_codes, units.entity_codes
-        if rows is not None:
-            arts, ents = arts[rows], ents[rows]
-        xa = sparse.csr_matrix(
-            (np.ones(len(arts), dtype=np.int32), (arts, ents)), shape=(len(units.article_ids), len(units.entities))
-        )
-        xa.sum_duplicates()
-        xa.data[:] = 1  # several sentences of one article count once
-        shared = (xa.T @ xa).tocsr()
-        articles = np.asarray(shared[a, b]).ravel().astype(np.int64)
+    articles = count if shared is None else np.asarray(shared.tocsr()[a, b]).ravel().astype(np.int64)
+    n = n.astype(np.float64)
     pmi, npmi, jaccard = _measures(count.astype(np.float64), n[a], n[b], n_units)
     first = {"count": count, "pmi": pmi, "npmi": npmi, "jaccard": jaccard}[measure]
     second = npmi if measure == "count" else count
     # sorted here on numbers and codes (code order is name order): much faster than sorting strings
     order = np.lexsort((b, a, -np.nan_to_num(second, nan=-np.inf), -np.nan_to_num(first, nan=-np.inf)))
     a, b, count, articles, pmi, npmi, jaccard = (v[order] for v in (a, b, count, articles, pmi, npmi, jaccard))
-    names = pd.CategoricalDtype(units.entities)
-    kinds = pd.CategoricalDtype(list(TYPES))
+    names = pd.CategoricalDtype(entities)
+    kinds_dtype = pd.CategoricalDtype(list(TYPES))
     return pd.DataFrame(
         {
             "entity_a": pd.Categorical.from_codes(a, dtype=names),
             "entity_b": pd.Categorical.from_codes(b, dtype=names),
-            "type_a": pd.Categorical(units.kinds[a], dtype=kinds),
-            "type_b": pd.Categorical(units.kinds[b], dtype=kinds),
+            "type_a": pd.Categorical(kinds[a], dtype=kinds_dtype),
+            "type_b": pd.Categorical(kinds[b], dtype=kinds_dtype),
             "count": count,
             "articles": articles,
             "pmi": pmi,
@@ -210,9 +236,13 @@ def cooccurrence(
     [['Joe Biden', 'Xi Jinping', 2, 2]]
     """
     level, measure = options(level, measure)
+    min_count, top_n = params.count(min_count, "min_count"), params.top_n(top_n)
+    if freq is not None:
+        params.period_alias(freq)
+    if partials.streamed(corpus, "mentions"):
+        return _streamed_pairs(corpus, level, params.types(types), min_count, measure, freq, top_n)
     mentions, arts = frames(corpus)
     units = Units(mentions, level, params.types(types))
-    min_count, top_n = params.count(min_count, "min_count"), params.top_n(top_n)
     if freq is None:
         result = _pairs(units, min_count, measure)
         result = result.head(top_n) if top_n else result
@@ -272,14 +302,14 @@ def partners(
     0
     """
     level, measure = options(level, measure)
-    mentions, _ = frames(corpus)
     min_count, top_n = params.count(min_count, "min_count"), params.top_n(top_n)
+    if partials.streamed(corpus, "mentions"):
+        return _streamed_partners(corpus, entity, level, params.types(types), min_count, measure, top_n)
+    mentions, _ = frames(corpus)
     units = Units(mentions, level, params.types(types))
     where = np.searchsorted(units.entities, entity) if len(units.entities) and entity else 0
     if not entity or not len(units.entities) or where >= len(units.entities) or units.entities[where] != entity:
-        return pd.DataFrame(
-            {c: pd.Series(dtype="string" if c in ("partner", "type") else "float64") for c in PARTNER_COLUMNS}
-        )
+        return _empty_partners()
     x = units.matrix().tocsc()
     n = np.asarray(x.sum(axis=0)).ravel().astype(np.float64)
     n_units = int((np.diff(x.tocsr().indptr) > 0).sum())
@@ -304,7 +334,159 @@ def partners(
             "jaccard": jaccard,
         }
     )
+    return _ranked_partners(frame, measure, top_n)
+
+
+def _empty_partners() -> pd.DataFrame:
+    return pd.DataFrame(
+        {c: pd.Series(dtype="string" if c in ("partner", "type") else "float64") for c in PARTNER_COLUMNS}
+    )
+
+
+def _ranked_partners(frame: pd.DataFrame, measure: str, top_n: int | None) -> pd.DataFrame:
     frame = frame.sort_values([measure, "count", "partner"], ascending=[False, False, True], kind="stable").reset_index(
         drop=True
     )
     return frame.head(top_n) if top_n else frame
+
+
+# -- the partitioned path: counts per partition, summed (workbench.partials) ------------------------------
+
+
+MENTION_COLUMNS = ["article_id", "sentence", "entity", "type"]
+
+
+class _Sums:
+    """Counts of :func:`_counts` summed over partitions, in codes shared by the partitions."""
+
+    def __init__(self, level: str) -> None:
+        self.together = partials.PairSum()
+        self.shared = partials.PairSum() if level == "sentence" else None
+        self.n = np.zeros(0, dtype=np.int64)
+        self.n_units = 0
+
+    def add(self, counts: tuple, codes: np.ndarray, size: int) -> None:
+        together, shared, n, n_units = counts
+        self.together.add(together, codes, size)
+        if self.shared is not None:
+            self.shared.add(shared, codes, size)
+        self.n = partials.grow(self.n, size)
+        self.n[codes] += n
+        self.n_units += n_units
+
+    def table(self, rank: np.ndarray, names: np.ndarray, kinds: np.ndarray, min_count: int, measure: str):
+        n = np.zeros(len(rank), dtype=np.int64)
+        n[rank[: len(self.n)]] = self.n
+        shared = self.shared.in_order(rank) if self.shared is not None else None
+        return _table(self.together.in_order(rank), shared, n, self.n_units, names, kinds, min_count, measure)
+
+
+def _streamed_pairs(
+    corpus: Any, level: str, types: list[str] | None, min_count: int, measure: str, freq: str | None, top_n: int | None
+) -> pd.DataFrame:
+    """:func:`cooccurrence` of a Corpus from its mentions partition by partition (pair counts summed)."""
+    arts = corpus.articles
+    entities = partials.Codes()
+    votes = partials.TypeVotes(entities, partials.article_positions(arts))
+    period_of = None
+    if freq is not None:
+        alias = params.period_alias(freq)
+        period_of = pd.Series(
+            pd.to_datetime(arts["published"]).to_numpy(), index=arts["article_id"].astype(str).to_numpy()
+        )
+    sums: dict[Any, _Sums] = {}
+    for part in partials.parts(corpus, "mentions", MENTION_COLUMNS):
+        units = Units(part, level, types)
+        if not len(units.entities):
+            continue
+        codes = entities.of(units.entities)
+        votes.add(codes[units.entity_codes], units.types, pd.Series(units.row_articles()))
+        if period_of is None:
+            sums.setdefault(None, _Sums(level)).add(_counts(units), codes, len(entities))
+            continue
+        starts = (
+            pd.Series(period_of.reindex(units.article_ids.astype(str)).to_numpy()).dt.to_period(alias).dt.start_time
+        )
+        period_codes, periods = pd.factorize(starts.to_numpy()[units.article_codes], sort=True)
+        for code, when in enumerate(periods):
+            sums.setdefault(when, _Sums(level)).add(_counts(units, period_codes == code), codes, len(entities))
+    names, rank = entities.sorted()
+    if not len(names):
+        return empty_pairs(period=freq is not None)
+    kinds = votes.kinds(rank)
+    if freq is None:
+        result = sums[None].table(rank, names, kinds, min_count, measure)
+        result = result.head(top_n) if top_n else result
+        return result.reset_index(drop=True) if len(result) else empty_pairs()
+    parts = []
+    for when in sorted(sums):
+        part = sums[when].table(rank, names, kinds, min_count, measure)
+        if len(part):
+            parts.append((part.head(top_n) if top_n else part).assign(period=when))
+    if not parts:
+        return empty_pairs(period=True)
+    result = pd.concat(parts, ignore_index=True)
+    result["period"] = pd.to_datetime(result["period"]).astype("datetime64[us]")
+    return result[["period", *PAIR_COLUMNS]].reset_index(drop=True)
+
+
+def _streamed_partners(
+    corpus: Any, entity: str | None, level: str, types: list[str] | None, min_count: int, measure: str,
+    top_n: int | None,
+) -> pd.DataFrame:  # fmt: skip
+    """:func:`partners` of a Corpus from its mentions partition by partition (counts summed)."""
+    if not entity:
+        return _empty_partners()
+    entities = partials.Codes()
+    votes = partials.TypeVotes(entities, partials.article_positions(corpus.articles))
+    n = count = articles = np.zeros(0, dtype=np.int64)
+    n_units = 0
+    for part in partials.parts(corpus, "mentions", MENTION_COLUMNS):
+        units = Units(part, level, types)
+        if not len(units.entities):
+            continue
+        codes = entities.of(units.entities)
+        size = len(entities)
+        votes.add(codes[units.entity_codes], units.types, pd.Series(units.row_articles()))
+        x = units.matrix().tocsr()
+        n, count, articles = (partials.grow(v, size) for v in (n, count, articles))
+        n[codes] += np.asarray(x.sum(axis=0)).ravel().astype(np.int64)
+        n_units += int((np.diff(x.indptr) > 0).sum())
+        where = np.searchsorted(units.entities, entity)
+        if where >= len(units.entities) or units.entities[where] != entity:
+            continue
+        with_entity = x[:, [where]].nonzero()[0]
+        together = np.asarray(x[with_entity].sum(axis=0)).ravel().astype(np.int64)
+        together[where] = 0
+        count[codes] += together
+        article_of_unit = np.zeros(x.shape[0], dtype=np.int64)
+        article_of_unit[units.unit_codes] = units.article_codes
+        sub = x[with_entity].tocoo()
+        seen = pd.DataFrame({"partner": sub.col, "article": article_of_unit[with_entity][sub.row]}).drop_duplicates()
+        articles[codes] += np.bincount(seen["partner"].to_numpy(), minlength=len(units.entities))
+    if entity not in entities.index:
+        return _empty_partners()
+    names, rank = entities.sorted()
+    kinds = votes.kinds(rank)
+    in_order = {}
+    for name, values in (("n", n), ("count", count), ("articles", articles)):
+        in_order[name] = np.zeros(len(names), dtype=np.int64)
+        in_order[name][rank[: len(values)]] = values
+    chosen = np.flatnonzero(in_order["count"] >= min_count)
+    where = rank[entities.index[entity]]
+    n_sorted = in_order["n"].astype(np.float64)
+    pmi, npmi, jaccard = _measures(
+        in_order["count"][chosen].astype(np.float64), n_sorted[where], n_sorted[chosen], n_units
+    )
+    frame = pd.DataFrame(
+        {
+            "partner": pd.array(names[chosen], dtype="string"),
+            "type": pd.array(kinds[chosen], dtype="string"),
+            "count": in_order["count"][chosen],
+            "articles": in_order["articles"][chosen],
+            "pmi": pmi,
+            "npmi": npmi,
+            "jaccard": jaccard,
+        }
+    )
+    return _ranked_partners(frame, measure, top_n)

@@ -1,0 +1,139 @@
+"""workbench.partials: analyses from the partitioned tables (issue 12, item 4) equal the in-memory ones.
+
+Each analysis runs twice on the same cached corpus: once forced onto the partitioned path (counts
+per partition, summed; ``STREAM_MIN_ARTICLES = 0``) and once on the in-memory path (the table held
+whole), and the two results must be equal frame for frame.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import workbench
+from workbench import load_corpus, partials, tables
+from workbench.pairs import kinds_of
+from workbench.tables import TABLES, TableSpec
+
+ENTITIES = [
+    ("Ada Quill", "PERSON"), ("Borduria", "GPE"), ("Zembla Mining", "ORG"), ("Cato Reyes", "PERSON"),
+    ("Syldavia", "GPE"), ("Klow", "LOC"), ("Ottokar", "PERSON"), ("Vargas", "ORG"),
+    ("Arden", "GPE"), ("arden", "PERSON"), ("Émile Zola", "PERSON"), ("Zulu Bank", "ORG"),
+]  # fmt: skip
+OUTLETS = ["Velmora Courier", "Northwind Wire", "Quillby Post"]
+
+
+def _fake_mentions(articles: pd.DataFrame) -> pd.DataFrame:
+    """Random mentions seeded by the article id: several sentences, repeated entities, an entity typed two ways."""
+    rows = []
+    for article_id in articles["article_id"]:
+        seed = sum(ord(ch) * 31**i for i, ch in enumerate(str(article_id))) % 2**32
+        rng = np.random.default_rng(seed)
+        for k in range(int(rng.integers(0, 9))):
+            name, kind = ENTITIES[int(rng.integers(0, len(ENTITIES)))]
+            if name == "Vargas" and rng.random() < 0.5:
+                kind = "PERSON"  # one entity with two types (ties in some partitions)
+            rows.append((article_id, int(rng.integers(0, 4)), 10 * k, name, kind))
+    frame = pd.DataFrame(rows, columns=["article_id", "sentence", "start", "entity", "type"])
+    return frame.astype(
+        {"article_id": "string", "sentence": "int32", "start": "int64", "entity": "string", "type": "string"}
+    )
+
+
+@pytest.fixture
+def fake_mentions():
+    saved = TABLES["mentions"]
+    TABLES["mentions"] = TableSpec(f"{__name__}:_fake_mentions")
+    yield
+    TABLES["mentions"] = saved
+
+
+@pytest.fixture
+def corpus_dir(tmp_path, write_article):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for i in range(40):
+        month, day = 1 + i % 4, 1 + (7 * i) % 27
+        write_article(folder, f"art{i:02d}", f"2031-{month:02d}-{day:02d}", outlet=OUTLETS[i % 3])
+    write_article(folder, "undated", "someday")  # no publication date
+    return folder
+
+
+@pytest.fixture
+def two_paths(corpus_dir, cache_dir, monkeypatch, fake_mentions):
+    """``run(function, *args, **options) -> (partitioned result, in-memory result)`` on one cached corpus."""
+    monkeypatch.setattr(tables, "PARTITION_ARTICLES", 4)
+    monkeypatch.setattr(partials, "STREAM_MIN_ARTICLES", 0)  # every corpus with a cache streams...
+    held = load_corpus(corpus_dir)
+    held.table("mentions")  # ...unless the table is in memory already
+    streaming = load_corpus(corpus_dir)
+    assert not partials.streamed(held, "mentions") and partials.streamed(streaming, "mentions")
+
+    def run(function, *args, **options):
+        streamed = function(streaming, *args, **options)
+        assert "mentions" not in streaming._tables  # nothing held whole
+        return streamed, function(held, *args, **options)
+
+    run.corpus = streaming
+    return run
+
+
+def test_partitioned(two_paths):
+    assert two_paths.corpus.level >= 3  # 41 articles in 8 or more partitions
+
+
+@pytest.mark.parametrize("level", ["article", "sentence"])
+@pytest.mark.parametrize("options", [{}, {"min_count": 1}, {"types": "PERSON,ORG", "top_n": 5}, {"min_count": 3}])
+def test_cooccurrence_equal(two_paths, level, options):
+    for measure in ("count", "pmi", "npmi", "jaccard"):
+        streamed, held = two_paths(workbench.cooccurrence, level=level, measure=measure, **options)
+        assert len(held)
+        pd.testing.assert_frame_equal(streamed, held)
+
+
+@pytest.mark.parametrize("level", ["article", "sentence"])
+def test_cooccurrence_per_period_equal(two_paths, level):
+    for freq in ("W", "M"):
+        streamed, held = two_paths(workbench.cooccurrence, level=level, freq=freq, min_count=1, top_n=4)
+        assert held["period"].nunique() > 2
+        pd.testing.assert_frame_equal(streamed, held)
+
+
+def test_partners_equal(two_paths):
+    for entity in ("Ada Quill", "Vargas", "Nobody", None):
+        for options in ({}, {"level": "sentence", "measure": "pmi"}, {"types": "GPE,ORG", "min_count": 1}):
+            streamed, held = two_paths(workbench.partners, entity, **options)
+            pd.testing.assert_frame_equal(streamed, held)
+
+
+def test_frequencies_equal(two_paths):
+    for options in ({}, {"measure": "articles"}, {"types": "ORG", "top_n": 2}, {"types": "FAC"}):
+        streamed, held = two_paths(workbench.frequencies, **options)
+        pd.testing.assert_frame_equal(streamed, held)
+        assert len(held) or options == {"types": "FAC"}
+
+
+def test_type_ties_go_to_the_type_seen_first_in_article_order():
+    # partition 1 (read first) holds the later article; the whole table would see "ORG" first (article x0)
+    whole = pd.DataFrame(
+        {"article_id": ["x0", "x0", "x1", "x1", "x2"], "entity": ["V", "W", "V", "W", "W"],
+         "type": ["ORG", "GPE", "PERSON", "PERSON", "PERSON"]}
+    )  # fmt: skip
+    positions = partials.article_positions(pd.DataFrame({"article_id": ["x0", "x1", "x2"]}))
+    entities = partials.Codes()
+    votes = partials.TypeVotes(entities, positions)
+    for part in (whole.iloc[2:], whole.iloc[:2]):
+        local, names = pd.factorize(part["entity"])
+        votes.add(entities.of(names)[local], part["type"], part["article_id"])
+    names, rank = entities.sorted()
+    codes, expected_names = pd.factorize(whole["entity"], sort=True)
+    assert list(names) == list(expected_names)
+    assert list(votes.kinds(rank)) == list(kinds_of(codes, whole["type"], len(expected_names))) == ["ORG", "PERSON"]
+
+
+def test_no_mentions_both_paths(two_paths):
+    for function in (workbench.cooccurrence, workbench.frequencies):
+        streamed, held = two_paths(function, types="FAC")
+        assert not len(held)
+        pd.testing.assert_frame_equal(streamed, held)

@@ -1,0 +1,156 @@
+"""Analyses over partitioned tables: partial counts per partition, summed, never the whole table.
+
+A derived table of a large corpus is cached as partitions of whole articles (``workbench.tables``);
+an article's rows never span two partitions. So every count an analysis needs per article, per
+sentence, per entity, per pair or per period is the sum of the counts of the partitions, and
+``nunique`` of articles is a sum too. The analyses (:func:`workbench.cooccurrence`,
+:func:`workbench.partners`, :func:`workbench.frequencies`, :func:`workbench.timeline`, the source
+tables) read a large corpus's tables partition by partition (:meth:`Corpus.table_partitions`),
+count each one and add the counts up here: peak memory follows the partition, not the corpus.
+
+The two paths give equal results: a small corpus, or a table already in memory, takes the in-memory
+path (:func:`streamed` decides, from :data:`STREAM_MIN_ARTICLES`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+__all__ = ["STREAM_MIN_ARTICLES", "Codes", "PairSum", "TypeVotes", "parts", "streamed"]
+
+#: From this many articles, analyses read a table partition by partition instead of holding it whole
+#: (when the corpus has a cache and the table is not in memory already); ``$WORKBENCH_STREAM_MIN_ARTICLES``.
+STREAM_MIN_ARTICLES = int(os.environ.get("WORKBENCH_STREAM_MIN_ARTICLES", 10_000))
+
+
+def streamed(corpus: Any, table: str) -> bool:
+    """Whether analyses of ``corpus`` read ``table`` partition by partition.
+
+    Only a Corpus with a cache (partitions on disk) of at least :data:`STREAM_MIN_ARTICLES` articles
+    whose ``table`` is not already held in memory; a DataFrame passed instead of a Corpus is in memory.
+    """
+    if not hasattr(corpus, "table_partitions") or getattr(corpus, "cache_dir", None) is None:
+        return False
+    if table in getattr(corpus, "_tables", {}):
+        return False
+    return len(corpus.articles) >= STREAM_MIN_ARTICLES
+
+
+def parts(corpus: Any, table: str, columns: Iterable[str] | None = None) -> Iterator[pd.DataFrame]:
+    """``corpus``'s ``table`` one partition at a time (only ``columns``, if given)."""
+    wanted = list(columns) if columns is not None else None
+    for frame in corpus.table_partitions(table):
+        yield frame[wanted] if wanted is not None else frame
+
+
+def article_positions(articles: pd.DataFrame) -> pd.Series:
+    """Article id -> its position in the corpus (the order of rows of a whole table)."""
+    return pd.Series(np.arange(len(articles), dtype=np.int64), index=articles["article_id"].astype(str).to_numpy())
+
+
+class Codes:
+    """Names -> integer codes shared by every partition, in the order first seen."""
+
+    def __init__(self) -> None:
+        self.index: dict[Any, int] = {}
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def of(self, names: Iterable[Any]) -> np.ndarray:
+        """The codes of ``names`` (new names get new codes)."""
+        index = self.index
+        return np.fromiter((index.setdefault(n, len(index)) for n in names), dtype=np.int64)
+
+    def names(self) -> np.ndarray:
+        return np.asarray(list(self.index), dtype=object)
+
+    def sorted(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(names in sort order, rank of each code)``: the order ``pd.factorize(..., sort=True)`` gives."""
+        names = self.names()
+        if not len(names):
+            return names, np.zeros(0, dtype=np.int64)
+        codes, uniques = pd.factorize(pd.Series(names, dtype="string"), sort=True)
+        return np.asarray(uniques, dtype=object), codes.astype(np.int64)
+
+
+class TypeVotes:
+    """Each entity's most frequent type, from counts per partition.
+
+    Equal to ``workbench.pairs.kinds_of`` over the whole table, ties included: there a tie goes to the
+    type that appears first in the table (rows in article order), so each type's first row (the
+    article's position, then the row within its partition) is kept too.
+    """
+
+    def __init__(self, entities: Codes, positions: pd.Series) -> None:
+        self.entities, self.positions = entities, positions
+        self.types = Codes()
+        self.table = np.zeros((0, 0), dtype=np.int64)
+        self.first: dict[int, tuple[int, int]] = {}
+
+    def add(self, entity_codes: np.ndarray, types: pd.Series, article_ids: pd.Series) -> None:
+        """One partition's rows: their entities' global codes, their types and article ids."""
+        if not len(entity_codes):
+            return
+        type_codes, names = pd.factorize(types)
+        global_types = self.types.of(names)
+        rows, cols = len(self.entities), len(self.types)
+        if self.table.shape != (rows, cols):
+            grown = np.zeros((rows, cols), dtype=np.int64)
+            grown[: self.table.shape[0], : self.table.shape[1]] = self.table
+            self.table = grown
+        ok = type_codes >= 0
+        np.add.at(self.table, (entity_codes[ok], global_types[type_codes[ok]]), 1)
+        where = article_ids.astype(str).map(self.positions).to_numpy()
+        for local, code in enumerate(global_types):
+            row = int(np.argmax(type_codes == local))
+            key = (int(where[row]), row)
+            if code not in self.first or key < self.first[int(code)]:
+                self.first[int(code)] = key
+
+    def kinds(self, rank: np.ndarray) -> np.ndarray:
+        """The most frequent type of each entity, in the sorted order ``rank`` gives (:meth:`Codes.sorted`)."""
+        n = len(rank)
+        if not n or not len(self.types):
+            return np.array([None] * n, dtype=object)
+        table = np.zeros((n, len(self.types)), dtype=np.int64)
+        table[rank[: self.table.shape[0]], : self.table.shape[1]] = self.table[: len(rank)]
+        order = sorted(range(len(self.types)), key=lambda code: self.first[code])  # type codes by first row
+        return self.types.names()[order][table[:, order].argmax(axis=1)]
+
+
+class PairSum:
+    """A running sum of sparse entity x entity counts whose entity codes grow partition by partition."""
+
+    def __init__(self) -> None:
+        self.total = sparse.csr_matrix((0, 0), dtype=np.int64)
+
+    def add(self, counts: sparse.spmatrix, codes: np.ndarray, size: int) -> None:
+        """Add ``counts`` (local codes) mapped to global ``codes``, in a ``size x size`` space."""
+        coo = counts.tocoo()
+        part = sparse.csr_matrix(
+            (coo.data.astype(np.int64), (codes[coo.row], codes[coo.col])), shape=(size, size), dtype=np.int64
+        )
+        if self.total.shape != (size, size):
+            self.total.resize((size, size))
+        self.total = self.total + part
+
+    def in_order(self, rank: np.ndarray) -> sparse.csr_matrix:
+        """The sum with codes replaced by their ``rank`` (sorted name order)."""
+        n = len(rank)
+        total = self.total
+        if total.shape != (n, n):
+            total.resize((n, n))
+        coo = total.tocoo()
+        return sparse.csr_matrix((coo.data, (rank[coo.row], rank[coo.col])), shape=(n, n), dtype=np.int64)
+
+
+def grow(vector: np.ndarray, size: int) -> np.ndarray:
+    """``vector`` padded with zeros to ``size``."""
+    return vector if len(vector) >= size else np.concatenate([vector, np.zeros(size - len(vector), vector.dtype)])
