@@ -1,6 +1,6 @@
 """Scale: time and peak memory of each stage on an N-article corpus made from PolNeAR's texts.
 
-    .venv/bin/python benchmarks/bench_scale.py 20000 [--jobs 1|-1] [--stream] [--dir DIR] [--stages ...]
+    .venv/bin/python benchmarks/bench_scale.py 20000 [--jobs 1|-1] [--stream] [--dir DIR] [--stages ...] [--analysis]
 
 The corpus: PolNeAR's train texts (840) repeated to N articles, re-dated over two years
 (2016-2017), spread over 12 invented outlets, each copy made distinct by a short reference
@@ -15,6 +15,12 @@ and every table from the cache) and ``new`` (1% new articles in one more file: l
 table). For each it prints the wall time, the peak resident memory of the process and of its
 largest worker (``ru_maxrss``), and the 1-minute load average when it ended: the machine is
 shared, so a figure taken under load is slower than the code.
+
+``--analysis`` (or the stage ``analysis``, after the tables are cached) times the analysis calls of the
+notebooks (:data:`ANALYSES`) each in a fresh interpreter, twice: on the in-memory path (the table read
+whole, as a small corpus does) and on the partitioned path (``workbench.partials``: counts per
+partition, summed). It prints each call's time, the process's peak memory after the warm load and at
+the end, and whether the two paths gave equal results (a hash of each result).
 """
 
 from __future__ import annotations
@@ -37,7 +43,19 @@ OUTLETS = [
 ]  # fmt: skip
 PER_FILE = 1000
 TABLE_STAGES = ("sentences", "mentions", "attributions", "dates")
-STAGES = ("load", *TABLE_STAGES, "warm", "new")
+STAGES = ("load", *TABLE_STAGES, "warm", "new", "analysis")
+#: The analysis calls timed by the ``analysis`` stage: name -> (module function, keyword options).
+ANALYSES = {
+    "cooccurrence": ("cooccurrence", {}),
+    "cooccurrence sentence": ("cooccurrence", {"level": "sentence"}),
+    "cooccurrence monthly": ("cooccurrence", {"freq": "M", "top_n": 50}),
+    "partners": ("partners", {"entity": "Hillary Clinton", "top_n": 20}),
+    "frequencies": ("frequencies", {"top_n": 50}),
+    "timeline entity": ("timeline", {"by": "entity", "freq": "W"}),
+    "timeline source": ("timeline", {"by": "source", "freq": "W"}),
+}
+#: ``$WORKBENCH_STREAM_MIN_ARTICLES`` of each analysis path.
+PATHS = {"in-memory": str(10**12), "partitioned": "0"}
 
 
 def _letters(i: int) -> str:
@@ -114,6 +132,50 @@ def _run_stage(name: str, folder: str, jobs: int, stream: bool = False) -> None:
     )
 
 
+def _run_analysis(call: str, folder: str, jobs: int) -> None:
+    import pandas as pd
+
+    import workbench
+
+    corpus = workbench.load_corpus(folder, progress=False, n_jobs=jobs)
+    loaded = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    name, options = ANALYSES[call]
+    options = dict(options)
+    started = time.perf_counter()
+    if name == "partners":
+        result = workbench.partners(corpus, options.pop("entity"), **options)
+    else:
+        result = getattr(workbench, name)(corpus, **options)
+    seconds = time.perf_counter() - started
+    digest = int(pd.util.hash_pandas_object(result.astype(str), index=False).sum()) if len(result) else 0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        json.dumps(
+            {"seconds": seconds, "load_peak_mb": loaded, "peak_mb": peak, "rows": len(result), "hash": digest,
+             "load": os.getloadavg()[0]}
+        )
+    )  # fmt: skip
+
+
+def analysis(folder: Path, jobs: int) -> None:
+    """Time each of :data:`ANALYSES` on both paths, each in a fresh interpreter, and print a table."""
+    print(f"{'analysis call':<22} {'path':<12} {'time':>8} {'peak MB':>8} {'after load':>10} {'rows':>7} {'equal':>5}")
+    for call in ANALYSES:
+        hashes = []
+        for path, threshold in PATHS.items():
+            command = [sys.executable, __file__, "--phase", f"analysis:{call}", str(folder), "--jobs", str(jobs)]
+            env = {**os.environ, "WORKBENCH_STREAM_MIN_ARTICLES": threshold}
+            out = subprocess.run(command, check=True, capture_output=True, text=True, env=env)
+            r = json.loads(out.stdout.strip().splitlines()[-1])
+            hashes.append(r["hash"])
+            equal = ("yes" if hashes[0] == hashes[1] else "NO") if len(hashes) == 2 else ""
+            print(
+                f"{call:<22} {path:<12} {r['seconds']:7.2f}s {r['peak_mb']:8,.0f} {r['load_peak_mb']:10,.0f} "
+                f"{r['rows']:7,} {equal:>5}",
+                flush=True,
+            )
+
+
 def stage(name: str, folder: Path, jobs: int, stream: bool = False) -> dict:
     """Run one stage in a fresh interpreter (WORKBENCH_CACHE as set) and return its figures."""
     command = [
@@ -142,12 +204,18 @@ def main() -> None:
         type=Path,
         help="work folder (default: a temporary one, removed after); a corpus of N found there is reused",
     )
-    parser.add_argument("--stages", nargs="+", choices=STAGES, default=list(STAGES))
+    parser.add_argument("--stages", nargs="+", choices=STAGES, default=[s for s in STAGES if s != "analysis"])
+    parser.add_argument("--analysis", action="store_true", help="also time the analysis calls on both paths")
     parser.add_argument("--phase", nargs=2, metavar=("NAME", "FOLDER"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase:
-        _run_stage(args.phase[0], args.phase[1], args.jobs, args.stream)
+        if args.phase[0].startswith("analysis:"):
+            _run_analysis(args.phase[0].partition(":")[2], args.phase[1], args.jobs)
+        else:
+            _run_stage(args.phase[0], args.phase[1], args.jobs, args.stream)
         return
+    if args.analysis and "analysis" not in args.stages:
+        args.stages.append("analysis")
     base = args.dir or Path(tempfile.mkdtemp(prefix="bench-scale-"))
     corpus, cache = (
         base / f"polnear-x{args.n}",
@@ -166,11 +234,15 @@ def main() -> None:
             print(f"built {args.n:,} articles ({words:,} words) in {time.perf_counter() - started:.1f} s")
         words = int(counted.read_text())
         try:
-            shutil.rmtree(cache, ignore_errors=True)
+            if "load" in args.stages:  # a cold start; without the load stage, the cache of an earlier run is used
+                shutil.rmtree(cache, ignore_errors=True)
             how = "streamed partition by partition" if args.stream else "each table whole"
             print(f"{args.n:,} articles, {words / 1e6:.1f} M words, n_jobs={args.jobs}, {os.cpu_count()} cores, {how}")
             print(f"{'stage':<13} {'time':>8} {'words/s':>9} {'peak MB':>8} {'worker MB':>9} {'load avg':>8}")
             for name in args.stages:
+                if name == "analysis":
+                    analysis(corpus, args.jobs)
+                    continue
                 if name == "new":
                     build_dir = base / "new"
                     build(build_dir, args.n, max(1, args.n // 100), args.n)

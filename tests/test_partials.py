@@ -137,3 +137,14 @@ def test_no_mentions_both_paths(two_paths):
         streamed, held = two_paths(function, types="FAC")
         assert not len(held)
         pd.testing.assert_frame_equal(streamed, held)
+
+
+def test_timeline_equal(two_paths):
+    for by in ("entity", "type", None, "outlet"):
+        for options in ({}, {"freq": "W", "normalize": True, "top_n": 3}, {"groups": ["ada quill", "Klow"]}):
+            if options.get("groups") and by != "entity":
+                continue
+            streamed, held = two_paths(workbench.timeline, by=by, **options)
+            assert len(held)
+            pd.testing.assert_frame_equal(streamed, held)
+            assert streamed.attrs == held.attrs

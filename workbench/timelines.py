@@ -21,7 +21,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from workbench import params
+from workbench import params, partials
 from workbench.errors import WorkbenchError
 from workbench.sentences import sentence_texts
 
@@ -116,10 +116,8 @@ def timeline(
                 strict=True,
             )
         )
-    pairs = _group_pairs(corpus, by)
-    pairs = pairs[pairs["article_id"].isin(period_of.keys())].drop_duplicates()
-    pairs = pairs.assign(period=pairs["article_id"].map(period_of))
-    sizes = pairs.groupby("group").size().sort_values(ascending=False, kind="stable")
+    counted = _group_counts(corpus, by, period_of)
+    sizes = counted.groupby(level="group").sum().sort_values(ascending=False, kind="stable")
     if groups is not None:
         wanted = {g.casefold() for g in ([groups] if isinstance(groups, str) else groups)}
         keep = [g for g in sizes.index if g.casefold() in wanted]
@@ -129,9 +127,8 @@ def timeline(
         min(period_of.values()), max(period_of.values()), freq=params.period_alias(freq)
     ).start_time
     totals = pd.Series(list(period_of.values())).value_counts().reindex(periods, fill_value=0)
-    counts = pairs[pairs["group"].isin(keep)].groupby(["group", "period"]).size()
     index = pd.MultiIndex.from_product([keep, periods], names=["group", "period"])
-    frame = counts.reindex(index, fill_value=0).rename("articles").reset_index()
+    frame = counted.reindex(index, fill_value=0).rename("articles").reset_index()
     frame["total"] = frame["period"].map(totals).astype("int64")
     frame["share"] = np.where(frame["total"] > 0, frame["articles"] / frame["total"].where(frame["total"] > 0, 1), 0.0)
     raw = frame["share"] if normalize else frame["articles"].astype("float64")
@@ -177,6 +174,28 @@ def robust_z(values: pd.Series) -> pd.Series:
     return pd.Series(0.0, index=values.index)
 
 
+def _group_counts(corpus, by: str | None, period_of: dict) -> pd.Series:
+    """Articles per ``(group, period)`` (dated articles only), from the partitions of a large corpus's table.
+
+    An article's rows are all in one partition, so its distinct groups, and the counts, add up.
+    """
+    table = {"entity": "mentions", "type": "mentions", "source": "attributions"}.get(by)
+    if table is None or not partials.streamed(corpus, table):
+        return _counted(_group_pairs(corpus, by), period_of)
+    columns = ["article_id", by] if table == "mentions" else ["article_id", "level", "cue", "source", "source_entity"]
+    counts = [_counted(_pairs_of(part, by), period_of) for part in partials.parts(corpus, table, columns)]
+    counts = [c for c in counts if len(c)]
+    if not counts:
+        return pd.Series([], dtype="int64", index=pd.MultiIndex.from_arrays([[], []], names=["group", "period"]))
+    return pd.concat(counts).groupby(level=["group", "period"]).sum()
+
+
+def _counted(pairs: pd.DataFrame, period_of: dict) -> pd.Series:
+    pairs = pairs[pairs["article_id"].isin(period_of.keys())].drop_duplicates()
+    pairs = pairs.assign(period=pairs["article_id"].map(period_of))
+    return pairs.groupby(["group", "period"]).size()
+
+
 def _group_pairs(corpus, by: str | None) -> pd.DataFrame:
     """``article_id, group`` pairs: which articles count for which group."""
     articles = corpus.articles
@@ -184,10 +203,13 @@ def _group_pairs(corpus, by: str | None) -> pd.DataFrame:
         return pd.DataFrame({"article_id": articles["article_id"], "group": ALL})
     if by == "outlet":
         return pd.DataFrame({"article_id": articles["article_id"], "group": articles["outlet"].fillna("(no outlet)")})
+    return _pairs_of(corpus.mentions if by in ("entity", "type") else corpus.attributions, by)
+
+
+def _pairs_of(table: pd.DataFrame, by: str) -> pd.DataFrame:
+    """``article_id, group`` pairs of a mentions table (``by`` entity or type) or an attributions table."""
     if by in ("entity", "type"):
-        mentions = corpus.mentions
-        return pd.DataFrame({"article_id": mentions["article_id"], "group": mentions[by]}).dropna()
-    table = corpus.attributions
+        return pd.DataFrame({"article_id": table["article_id"], "group": table[by]}).dropna()
     table = table[~((table["level"] == "header") & (table["cue"] == "published"))]  # the outlet itself
     source = table["source_entity"].fillna(table["source"])
     return pd.DataFrame({"article_id": table["article_id"], "group": source}).dropna()
