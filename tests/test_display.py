@@ -44,13 +44,81 @@ def test_live_session_inlines_plotly_once_and_writes_nothing(shown, tmp_path, mo
 def test_report_run_loads_plotly_from_the_run_folder_and_writes_the_data(shown, run_folder):
     data = pd.DataFrame({"source": ["Zora Quillfeather", "a senior official"], "quotes": [3, 1]})
     display.show(figure(), data=data)
-    display.show(figure(), data=data)
+    display.show(figure(), data=data.iloc[:1])
     assert shown[0].startswith(display.PLOTLY_TAG) and display.PLOTLY_TAG not in shown[1]
     assert "plotly.js v" not in "".join(shown)
     assert 'href="data/20-source-attribution/quotes-per-source.csv"' in shown[0]
     assert 'href="data/20-source-attribution/quotes-per-source-2.csv"' in shown[1]  # a name is never reused
     written = pd.read_csv(run_folder / "data" / "20-source-attribution" / "quotes-per-source.csv")
     assert written.equals(data)
+    assert "(2 rows, CSV, " in shown[0]
+
+
+def test_the_same_data_twice_is_written_once(shown, run_folder):
+    data = pd.DataFrame({"source": ["Zora Quillfeather"], "quotes": [3]})
+    display.show(figure(), data=data, name="by-kind")
+    display.show_table(data, name="by-kind-table")
+    assert 'href="data/20-source-attribution/by-kind.csv"' in shown[0]
+    assert 'href="data/20-source-attribution/by-kind.csv"' in shown[-1]
+    assert [p.name for p in (run_folder / "data" / "20-source-attribution").iterdir()] == ["by-kind.csv"]
+
+
+def quotes(rows: int, *, start: int = 0) -> pd.DataFrame:
+    """A table of distinct quotes (about 95 bytes a row as CSV; text that compresses like prose does not)."""
+    import random
+
+    rng = random.Random(rows)
+    words = [f"w{rng.randrange(5_000)}" for _ in range(rows * 12)]
+    return pd.DataFrame(
+        {
+            "rank": range(start, start + rows),
+            "source": [f"source {i % 97}" for i in range(rows)],
+            "content": [" ".join(words[i * 12 : (i + 1) * 12]) for i in range(rows)],
+        }
+    )
+
+
+def test_a_large_csv_is_gzip_compressed_and_says_so(shown, run_folder):
+    frame = quotes(3_000)
+    assert len(frame.to_csv(index=False)) > display.GZIP_ABOVE_BYTES
+    display.show(figure(), data=frame, name="quotes")
+    folder = run_folder / "data" / "20-source-attribution"
+    assert [p.name for p in folder.iterdir()] == ["quotes.csv.gz"]
+    assert pd.read_csv(folder / "quotes.csv.gz").equals(frame)  # pandas reads it as it is
+    assert 'href="data/20-source-attribution/quotes.csv.gz"' in shown[0]
+    assert "3,000 rows, CSV, gzip-compressed" in shown[0] and "first" not in shown[0]
+
+
+def test_a_table_over_the_budget_is_its_first_rows_and_says_so(shown, run_folder, monkeypatch):
+    monkeypatch.setenv(display.DATA_BYTES_ENV, "60000")
+    display.show_table(quotes(200), name="top-sources")  # small: written whole, counted
+    display.show_table(quotes(20_000, start=1_000), name="quotes")
+    display.show_table(quotes(100, start=50_000), name="late")  # the budget is spent: a small table is still whole
+    folder = run_folder / "data" / "20-source-attribution"
+    sizes = {p.name: p.stat().st_size for p in folder.iterdir()}
+    assert sizes["top-sources.csv"] <= display.SMALL_DATA_BYTES and sizes["late.csv"] <= display.SMALL_DATA_BYTES
+    assert sum(sizes.values()) <= 60_000 + display.SMALL_DATA_BYTES
+    written = pd.read_csv(folder / "quotes.csv.gz")
+    assert 1_000 < len(written) < 20_000
+    assert written.equals(quotes(20_000, start=1_000).head(len(written)))  # the first rows, in the table's order
+    assert len(pd.read_csv(folder / "late.csv")) == 100 and len(pd.read_csv(folder / "top-sources.csv")) == 200
+    note = next(html for html in shown if "quotes.csv.gz" in html)
+    assert f"first {len(written):,} of 20,000 rows" in note and "workbench report --full-data" in note
+    assert "Full table" not in note
+    late = next(html for html in shown if "late.csv" in html)
+    assert "first" not in late and "Full table" in late
+
+
+def test_without_a_budget_every_row_is_written(shown, run_folder):
+    display.show_table(quotes(20_000), name="quotes")
+    assert len(pd.read_csv(run_folder / "data" / "20-source-attribution" / "quotes.csv.gz")) == 20_000
+    assert "full-data" not in shown[-1]
+
+
+def test_the_run_budget_is_shared_by_the_notebooks():
+    assert display.notebook_data_bytes(4) * 4 == display.RUN_DATA_BYTES
+    assert display.notebook_data_bytes(1) == display.RUN_DATA_BYTES
+    assert display.notebook_data_bytes(4, full_data=True) is None
 
 
 def test_a_large_table_says_how_much_it_shows_and_links_all_of_it(shown, run_folder):
@@ -61,8 +129,8 @@ def test_a_large_table_says_how_much_it_shows_and_links_all_of_it(shown, run_fol
     display.show_table(frame, caption="Every quote", name="quotes", max_chars=50_000)
     note = shown[-1]
     assert "Showing " in note and " of 3,000 rows" in note and "texts over 1,000 characters cut" in note
-    assert 'href="data/20-source-attribution/quotes.csv"' in note
-    full = pd.read_csv(run_folder / "data" / "20-source-attribution" / "quotes.csv")
+    assert 'href="data/20-source-attribution/quotes.csv.gz"' in note
+    full = pd.read_csv(run_folder / "data" / "20-source-attribution" / "quotes.csv.gz")
     assert len(full) == 3_000 and full["content"].str.len().max() == display.MAX_CELL_CHARS + 500
     assert list(full.columns) == ["source", "content"]  # no index column
 

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 from filelock import FileLock
@@ -489,8 +490,8 @@ def test_columns_reach_the_notebooks_parameters(tmp_path, monkeypatch):
     assert reports.list_runs(tmp_path / "out")[0]["provenance"]["10-entity-cooccurrence"]["articles"] == 1
 
 
-def test_kept_notebook_leaves_out_libraries_and_large_tables():
-    from workbench.reports.execute import LIBRARY_NOTE, TABLE_NOTE, _without_libraries
+def test_kept_notebook_leaves_out_libraries_charts_and_large_tables():
+    from workbench.reports.execute import CHART_NOTE, LIBRARY_NOTE, TABLE_NOTE, _without_libraries
 
     nb = nbformat.v4.new_notebook(metadata={"widgets": {"state": "x" * 10}})
     outputs = {
@@ -498,14 +499,79 @@ def test_kept_notebook_leaves_out_libraries_and_large_tables():
         "table": '<table id="itables_1"></table><script type="module">const data = ['
         + '["a long quote"],' * 20_000
         + "]</script>",
-        "chart": '<div class="plotly-graph-div"></div><script>Plotly.newPlot("x", [])</script>',
+        "chart": '<div class="plotly-graph-div"></div><script>Plotly.newPlot("x", [])</script>'
+        '<p class="workbench-download">Data behind this chart: <a href="data/nb/x.csv">x.csv</a></p>',
+        "small table": '<table id="itables_2"><tr><td>European Pravda</td></tr></table><script>x</script>',
     }
     for markup in outputs.values():
         cell = nbformat.v4.new_code_cell("x")
         cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": markup})]
         nb.cells.append(cell)
     kept = _without_libraries(nb)
-    assert [c.outputs[0]["data"]["text/html"] for c in kept.cells] == [LIBRARY_NOTE, TABLE_NOTE, outputs["chart"]]
+    note = '<p class="workbench-download">Data behind this chart: <a href="data/nb/x.csv">x.csv</a></p>'
+    assert [c.outputs[0]["data"]["text/html"] for c in kept.cells] == [
+        LIBRARY_NOTE, TABLE_NOTE, CHART_NOTE + note, outputs["small table"]
+    ]  # fmt: skip
     assert (
         "widgets" not in kept.metadata and "widgets" in nb.metadata
     )  # a copy; the report is exported from the original
+
+
+def test_the_data_budget_is_shared_by_the_notebooks_unless_full_data(tmp_path, monkeypatch):
+    from workbench import display
+
+    budgets = []
+
+    def fake(path, folder, parameters, **kwargs):
+        budgets.append(kwargs["data_bytes"])
+        return reports.NotebookResult(path.stem, "ok")
+
+    monkeypatch.setattr(run_module, "execute_notebook", fake)
+    bounded = reports.run_reports([PLOTLY, ITABLES], out=tmp_path)
+    assert budgets == [display.RUN_DATA_BYTES // 2] * 2
+    budgets.clear()
+    full = reports.run_reports([PLOTLY, ITABLES], out=tmp_path, full_data=True, if_changed=True)
+    assert budgets == [None, None] and full.status == "ok"  # not "unchanged": every row is a different run
+    assert full.key != bounded.key
+
+
+def test_full_data_option_reaches_the_run(tmp_path, monkeypatch):
+    seen = {}
+
+    def fake(*args, **kwargs):
+        seen.update(kwargs)
+        return reports.RunResult("x", "skipped", "now")
+
+    monkeypatch.setattr(reports, "run_reports", fake)
+    assert invoke("10", "--out", str(tmp_path), "--full-data").exit_code == 0
+    assert seen["full_data"] is True
+    assert invoke("10", "--out", str(tmp_path)).exit_code == 0
+    assert seen["full_data"] is False
+
+
+def test_a_kernel_keeps_to_its_data_budget(tmp_path):
+    """End to end: the budget reaches the kernel, which writes the first rows and says so; None writes every row."""
+    from workbench.reports.execute import execute_notebook
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells.append(
+        nbformat.v4.new_code_cell(
+            "import pandas as pd\nfrom workbench.display import show_table\n"
+            "show_table(pd.DataFrame({'n': range(50_000), 'text': [f'quote {i} ' * 3 for i in range(50_000)]}),"
+            " name='quotes')"
+        )
+    )
+    notebook = tmp_path / "budget.ipynb"
+    nbformat.write(nb, notebook)
+    for budget, folder in ((30_000, tmp_path / "bounded"), (None, tmp_path / "full")):
+        folder.mkdir()
+        result = execute_notebook(notebook, folder, {}, data_bytes=budget)
+        assert result.status == "ok", result.error
+        written = folder / "data" / "budget" / "quotes.csv.gz"
+        rows = len(pd.read_csv(written))
+        page = (folder / "budget.html").read_text(encoding="utf-8")
+        if budget:
+            assert written.stat().st_size <= budget and 1_000 < rows < 50_000
+            assert f"first {rows:,} of 50,000 rows" in page and "--full-data" in page
+        else:
+            assert rows == 50_000 and "--full-data" not in page

@@ -180,6 +180,12 @@ def check(path, format_, columns, no_cache):
 @click.option(
     "--self-contained", is_flag=True, help="Inline plotly.js in each report: one file to e-mail (about 5 MB more each)."
 )
+@click.option(
+    "--full-data",
+    is_flag=True,
+    help="Write every row of the data behind each chart and table under data/ (default: the run's data stays "
+    "under 1 MB; a larger table is written as its first rows and its link says so).",
+)
 @clean_errors
 def report(
     notebooks,
@@ -196,6 +202,7 @@ def report(
     wait_seconds,
     keep,
     self_contained,
+    full_data,
 ):
     """Run NOTEBOOKS (default: every report notebook in notebooks/) and write offline HTML reports.
 
@@ -215,7 +222,7 @@ def report(
     result = reports.run_reports(
         notebooks, out=out, parameters=common, notebook_overrides=per_notebook, if_changed=if_changed,
         fail_fast=fail_fast, jobs=jobs, wait_seconds=wait_seconds, keep=keep or None, self_contained=self_contained,
-        echo=click.echo,
+        full_data=full_data, echo=click.echo,
     )  # fmt: skip
     if result.status == "skipped":
         return

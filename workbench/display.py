@@ -16,11 +16,28 @@ In a report run (``workbench report`` sets :data:`RUN_DIR_ENV` and :data:`NOTEBO
 environment), ``show(fig, data=frame, name=...)`` and ``show_table(frame, name=...)`` also write the
 data behind the chart or table as ``data/<notebook>/<name>.csv`` in the run folder and link it under
 the output. In a live JupyterLab session nothing is written and no link is shown.
+
+The data of a run is bounded, so that a run folder stays under 10 MB whatever the corpus (the rule, with
+its numbers in :data:`GZIP_ABOVE_BYTES`, :data:`RUN_DATA_BYTES` and :data:`SMALL_DATA_BYTES`):
+
+- a CSV over :data:`GZIP_ABOVE_BYTES` is written gzip-compressed, as ``<name>.csv.gz`` (pandas, R and most
+  tools read it as it is), and its link says so;
+- the run's data budget, :data:`RUN_DATA_BYTES` on disk, is shared equally by the notebooks of the run
+  (``workbench report`` sets each kernel's share in :data:`DATA_BYTES_ENV`);
+- in a notebook, files are written in the order the notebook shows them: a file of at most
+  :data:`SMALL_DATA_BYTES` is always written whole; a larger one is written whole when it fits what is left
+  of the notebook's share, else as its first rows (the table's own order: most relevant first) that fit
+  what is left, and never fewer than :data:`SMALL_DATA_BYTES` of them; its link says "first N of M rows"
+  and that ``workbench report --full-data`` writes all of them. Nothing is cut silently;
+- with ``--full-data`` (``run_reports(full_data=True)``) there is no budget.
 """
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import html
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -35,6 +52,17 @@ from IPython.display import HTML, display
 RUN_DIR_ENV = "WORKBENCH_REPORT_DIR"
 #: The notebook's name (its file stem) in a report run.
 NOTEBOOK_ENV = "WORKBENCH_REPORT_NOTEBOOK"
+#: Bytes of data files this notebook may write in a report run (unset: no budget, as with ``--full-data``).
+DATA_BYTES_ENV = "WORKBENCH_REPORT_DATA_BYTES"
+#: A CSV larger than this (bytes, uncompressed) is written gzip-compressed as ``<name>.csv.gz``.
+GZIP_ABOVE_BYTES = 100_000
+#: The data files of one run together, on disk, shared equally by its notebooks. The pages, assets and
+#: executed notebooks of a run take up to about 8.5 MB on any corpus: with this, a run folder stays <= 10 MB.
+RUN_DATA_BYTES = 1_000_000
+#: A data file up to this size (on disk) is never cut, even when the notebook's share is spent.
+SMALL_DATA_BYTES = 20_000
+#: What the link of a cut file says to get every row.
+FULL_DATA_HINT = "<code>workbench report --full-data</code> writes all of them"
 #: plotly.js, written once per run folder, loaded by every report of the run.
 PLOTLY_ASSET = "assets/plotly.min.js"
 PLOTLY_TAG = f'<script src="{PLOTLY_ASSET}"></script>'
@@ -72,16 +100,37 @@ _state: dict[str, object] = {"plotly_js": False, "itables": False, "names": set(
 
 @dataclass(frozen=True)
 class ReportContext:
-    """Where a report run publishes: the run folder and the notebook's name in it."""
+    """Where a report run publishes: the run folder, the notebook's name in it and its data budget.
+
+    Attributes:
+        folder: the run folder.
+        notebook: the notebook's file stem.
+        data_bytes: bytes of data files this notebook may write (None: no budget, every row is written).
+    """
 
     folder: Path
     notebook: str
+    data_bytes: int | None = None
 
-    def data_path(self, name: str) -> Path:
-        return self.folder / "data" / self.notebook / f"{name}.csv"
+    def data_path(self, file: str) -> Path:
+        return self.folder / "data" / self.notebook / file
 
-    def link(self, name: str) -> str:
-        return f"data/{self.notebook}/{name}.csv"
+    def link(self, file: str) -> str:
+        return f"data/{self.notebook}/{file}"
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """A data file written for a chart or table: its name in ``data/<notebook>/``, rows written of all, bytes."""
+
+    file: str
+    rows: int
+    total: int
+    bytes: int
+
+    @property
+    def compressed(self) -> bool:
+        return self.file.endswith(".gz")
 
 
 def report_context() -> ReportContext | None:
@@ -89,7 +138,58 @@ def report_context() -> ReportContext | None:
     folder, notebook = os.environ.get(RUN_DIR_ENV), os.environ.get(NOTEBOOK_ENV)
     if not folder or not notebook:
         return None
-    return ReportContext(Path(folder), _slug(notebook))
+    budget = os.environ.get(DATA_BYTES_ENV, "").strip()
+    return ReportContext(Path(folder), _slug(notebook), int(budget) if budget.isdigit() else None)
+
+
+def notebook_data_bytes(notebooks: int, *, full_data: bool = False) -> int | None:
+    """Each notebook's share of :data:`RUN_DATA_BYTES` in a run of ``notebooks`` (None with ``full_data``).
+
+    >>> notebook_data_bytes(4)
+    250000
+    """
+    return None if full_data else RUN_DATA_BYTES // max(1, notebooks)
+
+
+def write_data(context: ReportContext, frame: pd.DataFrame, name: str) -> DataFile:
+    """Write ``frame`` as the data file ``name`` of this notebook, within the notebook's budget.
+
+    The CSV is gzip-compressed above :data:`GZIP_ABOVE_BYTES`; when the file would not fit what is left of
+    ``context.data_bytes`` (and is over :data:`SMALL_DATA_BYTES`), only its first rows that fit are written.
+    The same table written twice by a notebook is written once (the second link points at the first file).
+    """
+    csv = frame.to_csv(index=False).encode("utf-8")
+    digest = hashlib.blake2b(csv, digest_size=12).hexdigest()
+    written = _state.setdefault("data_files", {})
+    assert isinstance(written, dict)
+    if digest in written:
+        return written[digest]
+    compress = len(csv) > GZIP_ABOVE_BYTES
+    file = f"{name}.csv.gz" if compress else f"{name}.csv"
+    payload = _encode(csv, compress=compress)
+    rows = len(frame)
+    if context.data_bytes is not None:
+        used = int(_state.get("data_bytes", 0))  # type: ignore[call-overload]
+        allowed = max(context.data_bytes - used, SMALL_DATA_BYTES)
+        while len(payload) > allowed and rows > 0:
+            # rows are not all the same size: shrink by the ratio, a little more, until the file fits
+            rows = min(rows - 1, int(rows * allowed / len(payload) * 0.97))
+            rows = max(rows, 0)
+            payload = _encode(frame.head(rows).to_csv(index=False).encode("utf-8"), compress=compress)
+        _state["data_bytes"] = used + len(payload)
+    path = context.data_path(file)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(payload)
+    os.replace(tmp, path)
+    result = DataFile(file, rows, len(frame), len(payload))
+    written[digest] = result
+    return result
+
+
+def _encode(csv: bytes, *, compress: bool) -> bytes:
+    # mtime=0: the same data gives the same bytes (runs compare by content)
+    return gzip.compress(csv, compresslevel=6, mtime=0) if compress else csv
 
 
 def figure_html(fig: go.Figure, *, include_plotlyjs: bool) -> str:
@@ -189,21 +289,28 @@ def asset_text(name: str) -> str:
 
         return get_plotlyjs()
     if name == ITABLES_ASSET:
-        js, css = _itables_base64()
-        return f'{_ITABLES_GLOBALS[0]} = "{js}";\n{_ITABLES_GLOBALS[1]} = "{css}";\n'
+        # the bundle as a JavaScript string, base64-encoded in the browser (as itables' loader expects it):
+        # a third smaller on disk than the base64 text itself
+        js, css = (json.dumps(text) for text in _itables_sources())
+        return "".join(
+            f"{variable} = btoa(unescape(encodeURIComponent({text})));\n"
+            for variable, text in zip(_ITABLES_GLOBALS, (js, css), strict=True)
+        )
     raise KeyError(name)
+
+
+def _itables_sources() -> tuple[str, str]:
+    """The text of itables' DataTables bundle: its JavaScript and its CSS."""
+    from itables import options
+
+    bundle = Path(options.dt_bundle)
+    return bundle.read_text(encoding="utf-8"), bundle.with_suffix(".css").read_text(encoding="utf-8")
 
 
 def _itables_base64() -> tuple[str, str]:
     from base64 import b64encode
 
-    from itables import options
-
-    bundle = Path(options.dt_bundle)
-    return tuple(
-        b64encode(p.read_text(encoding="utf-8").encode("utf-8")).decode("ascii")
-        for p in (bundle, bundle.with_suffix(".css"))
-    )  # type: ignore[return-value]
+    return tuple(b64encode(text.encode("utf-8")).decode("ascii") for text in _itables_sources())  # type: ignore[return-value]
 
 
 def _init_itables(context: ReportContext | None) -> None:
@@ -277,23 +384,23 @@ def _shown_text(shown: int, total: int, cut: bool) -> str:
 
 
 def _download(context: ReportContext, frame: pd.DataFrame, name: str, *, shown: int | None, cut: bool = False) -> str:
-    """Write ``frame`` as the CSV ``name`` of this notebook; the HTML line that links it."""
-    path = context.data_path(name)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    frame.to_csv(tmp, index=False)
-    os.replace(tmp, path)
-    size = path.stat().st_size
-    link = f'<a href="{html.escape(context.link(name), quote=True)}" download>{html.escape(path.name)}</a>'
-    if shown is None:
-        return (
-            f'<p class="workbench-download">Data behind this chart: {link} '
-            f"({len(frame):,} rows, CSV, {_size(size)})</p>"
+    """Write ``frame`` as the data file ``name`` of this notebook (:func:`write_data`); the HTML line that links it."""
+    data = write_data(context, frame, name)
+    link = f'<a href="{html.escape(context.link(data.file), quote=True)}" download>{html.escape(data.file)}</a>'
+    kind = "CSV, gzip-compressed" if data.compressed else "CSV"
+    if data.rows < data.total:
+        what = (
+            f"{link} ({kind}, {_size(data.bytes)}): first {data.rows:,} of {data.total:,} rows, to keep the run "
+            f"folder small; {FULL_DATA_HINT}"
         )
-    return (
-        f'<p class="workbench-download">{_shown_text(shown, len(frame), cut)}. '
-        f"Full table: {link} (CSV, {_size(size)})</p>"
-    )
+    elif shown is None:
+        what = f"{link} ({data.total:,} rows, {kind}, {_size(data.bytes)})"
+    else:
+        what = f"{link} ({kind}, {_size(data.bytes)})"
+    if shown is None:
+        return f'<p class="workbench-download">Data behind this chart: {what}</p>'
+    label = "Full table" if data.rows == data.total else "Download"
+    return f'<p class="workbench-download">{_shown_text(shown, len(frame), cut)}. {label}: {what}</p>'
 
 
 def _size(n: int) -> str:

@@ -12,15 +12,17 @@ from typing import Any
 
 import nbformat
 
-from workbench.display import NOTEBOOK_ENV, RUN_DIR_ENV
+from workbench.display import DATA_BYTES_ENV, NOTEBOOK_ENV, RUN_DIR_ENV
 from workbench.reports.export import export_html
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
-#: An HTML output this large is a JavaScript library (itables' bundle, an inlined plotly.js) or a table's
-#: data, which the HTML report and data/<notebook>/*.csv already hold: the kept notebook gets a note instead.
-LIBRARY_BYTES = 100_000
+#: An HTML output with a script and this large is a JavaScript library (itables' bundle, an inlined plotly.js)
+#: or a table's data, which the HTML report and data/<notebook>/ already hold: the kept notebook gets a note
+#: instead. A chart (plotly's figure JSON) is replaced whatever its size: the HTML report draws it.
+LIBRARY_BYTES = 20_000
 LIBRARY_NOTE = "<p><em>(a JavaScript library, left out of the kept notebook; the HTML report carries it)</em></p>"
-TABLE_NOTE = "<p><em>(a table, left out of the kept notebook: see the HTML report and its CSV under data/)</em></p>"
+TABLE_NOTE = "<p><em>(a table, left out of the kept notebook: see the HTML report and its data under data/)</em></p>"
+CHART_NOTE = "<p><em>(a chart, left out of the kept notebook: see the HTML report and its data under data/)</em></p>"
 
 
 @dataclass
@@ -57,14 +59,16 @@ def execute_notebook(
     kernel: str = "python3",
     header: str = "",
     self_contained: bool = False,
+    data_bytes: int | None = None,
 ) -> NotebookResult:
     """Execute one notebook into ``folder`` and export it to HTML; a failure is recorded, not raised.
 
     The executed notebook is ``<stem>.ipynb`` (``<stem>.failed.ipynb`` when a cell raised, with
     papermill's error banner) and the report ``<stem>.html``, which starts with ``header``. The kernel
     gets the run folder and the notebook's name in its environment (``workbench.display`` writes the
-    data behind each chart and table to ``data/<stem>/``). The kept ``.ipynb`` carries no copy of the
-    JavaScript libraries nor of large tables (the HTML report and the CSVs do), so its size stays small.
+    data behind each chart and table to ``data/<stem>/``, at most ``data_bytes`` of it, None: every row).
+    The kept ``.ipynb`` carries no copy of the JavaScript libraries, the charts or large tables (the HTML
+    report and the data files do), so its size stays small.
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -82,7 +86,13 @@ def execute_notebook(
             cwd=str(path.parent),
             # the kernel's own log (a TCP transport warning on every start) is noise in a report run
             extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-            kernel_manager_class=_kernel_manager({RUN_DIR_ENV: str(folder.resolve()), NOTEBOOK_ENV: path.stem}),
+            kernel_manager_class=_kernel_manager(
+                {
+                    RUN_DIR_ENV: str(folder.resolve()),
+                    NOTEBOOK_ENV: path.stem,
+                    DATA_BYTES_ENV: "" if data_bytes is None else str(int(data_bytes)),
+                }
+            ),
         )
     except PapermillExecutionError as exc:
         result.status = "failed"
@@ -181,11 +191,17 @@ def _without_libraries(nb):
     nb.metadata.pop("widgets", None)  # a live panel's widget state (plotly.js inside each FigureWidget): megabytes
     for cell in nb.cells:
         for output in cell.get("outputs", []):
-            markup = output.get("data", {}).get("text/html")
-            if markup is None or len(markup) <= LIBRARY_BYTES or "<script" not in markup:
+            data = output.get("data", {})
+            markup = data.get("text/html")
+            if "application/vnd.plotly.v1+json" in data:
+                output["data"] = {"text/html": CHART_NOTE}
+            if markup is None or "<script" not in markup:
                 continue
-            if "plotly.js v" in markup or "injectModule" in markup:
+            notes = "".join(re.findall(r'<p class="workbench-download">.*?</p>', markup, flags=re.S))
+            if "Plotly.newPlot(" in markup:
+                output["data"] = {"text/html": CHART_NOTE + notes}  # the link to the chart's data stays
+            elif "plotly.js v" in markup or "injectModule" in markup:
                 output["data"] = {"text/html": LIBRARY_NOTE}
-            elif "itables" in markup:
+            elif "itables" in markup and len(markup) > LIBRARY_BYTES:
                 output["data"] = {"text/html": TABLE_NOTE}
     return nb

@@ -22,6 +22,7 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from workbench import config
+from workbench.display import notebook_data_bytes
 from workbench.errors import WorkbenchError
 from workbench.reports.execute import NotebookResult, execute_notebook
 from workbench.reports.folders import (
@@ -96,6 +97,7 @@ def run_reports(
     wait_seconds: float = 0.0,
     keep: int | None = KEEP_RUNS,
     self_contained: bool = False,
+    full_data: bool = False,
     kernel: str = "python3",
     echo: Callable[[str], None] = lambda _: None,
 ) -> RunResult:
@@ -115,6 +117,9 @@ def run_reports(
             Only runs this workbench published into ``out`` are ever deleted (see :mod:`~workbench.reports.folders`).
         self_contained: inline plotly.js in each report (a single file to e-mail) instead of loading it
             from the run folder's ``assets/``.
+        full_data: write every row of the data behind each chart and table under ``data/``. By default the
+            run's data is bounded (``workbench.display.RUN_DATA_BYTES``, shared by the notebooks) and a table
+            that does not fit is written as its first rows, its link saying so.
         kernel: the Jupyter kernel name.
         echo: receives one line per event (the CLI prints them).
 
@@ -153,6 +158,7 @@ def run_reports(
             kernel=kernel,
             echo=echo,
             self_contained=self_contained,
+            full_data=full_data,
         )
         if keep is not None and result.status != "skipped":
             for name in prune(out, keep=keep):
@@ -163,7 +169,7 @@ def run_reports(
 
 
 def _run_locked(
-    paths, plan, out: Path, *, token, if_changed, fail_fast, jobs, kernel, echo, self_contained=False
+    paths, plan, out: Path, *, token, if_changed, fail_fast, jobs, kernel, echo, self_contained=False, full_data=False
 ) -> RunResult:
     from workbench.provenance import header_html
 
@@ -178,7 +184,7 @@ def _run_locked(
         run_id=run_id,
         status="ok",
         started=started_at.isoformat(),
-        key=_run_key(paths, plan, facts),
+        key=_run_key(paths, plan, facts, full_data=full_data),
         corpus=next(iter(facts.values()))["corpus"],
         fingerprint=fingerprints.pop() if len(fingerprints) == 1 else None,
         provenance={p.stem: f for p, f in facts.items()},
@@ -200,6 +206,7 @@ def _run_locked(
         result.notebooks = _execute_all(
             paths, plan, tmp, facts, jobs=jobs, fail_fast=fail_fast, kernel=kernel, echo=echo, header=header_html,
             durations=_durations(out), self_contained=self_contained,
+            data_bytes=notebook_data_bytes(len(paths), full_data=full_data),
         )  # fmt: skip
         result.status = "failed" if result.failed else "ok"
         result.seconds = round(time.perf_counter() - started, 2)
@@ -268,10 +275,12 @@ def _provenance(paths, plan, run_time) -> dict[Path, dict[str, Any]]:
     return facts
 
 
-def _run_key(paths, plan, facts) -> str:
+def _run_key(paths, plan, facts, *, full_data: bool = False) -> str:
     from workbench.cache import code_fingerprint
 
     digest = hashlib.blake2b(digest_size=12)
+    if full_data:  # a run with every row is not the same as a bounded one (absent: keys of earlier runs stay)
+        digest.update(b"full-data")
     for nb in paths:
         digest.update(nb.name.encode())
         digest.update(hashlib.blake2b(nb.read_bytes(), digest_size=12).digest())
@@ -292,7 +301,19 @@ def _durations(out: Path) -> dict[str, float]:
 
 
 def _execute_all(
-    paths, plan, tmp: Path, facts, *, jobs, fail_fast, kernel, echo, header, durations=None, self_contained=False
+    paths,
+    plan,
+    tmp: Path,
+    facts,
+    *,
+    jobs,
+    fail_fast,
+    kernel,
+    echo,
+    header,
+    durations=None,
+    self_contained=False,
+    data_bytes=None,
 ) -> list[NotebookResult]:
     """Run the notebooks ``jobs`` at a time, the slowest last time first (results keep ``paths``' order)."""
     jobs = max(1, min(jobs or 2, len(paths)))
@@ -316,6 +337,7 @@ def _execute_all(
                         kernel=kernel,
                         header=html_header,
                         self_contained=self_contained,
+                        data_bytes=data_bytes,
                     )
                 ] = nb
             if not futures:
