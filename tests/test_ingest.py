@@ -221,3 +221,74 @@ def test_progress_is_by_bytes(tmp_path, capsys):
     assert "reading articles" in err and "100%" in err
     kilobytes = path.stat().st_size / 1024
     assert f"{kilobytes:.0f}k" in err or f"{kilobytes:.1f}k" in err, err[-300:]
+
+
+# -- one big file in bounded memory (issue 15, item 8) ------------------------------------
+
+
+def _shuffled_table(path, n=300, seed=5):
+    """A JSONL table in random date order: one-paragraph texts, leads given, several paragraphs, a null."""
+    import random
+
+    rng = random.Random(seed)
+    with open(path, "w", encoding="utf-8") as handle:
+        for i in range(n):
+            paragraphs = [
+                f"Paragraph {k} of fictional report {i}, Café {rng.random()}." for k in range(rng.choice([1, 1, 3]))
+            ]
+            row = {"id": f"r{rng.randint(0, n)}", "date": f"2031-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"}
+            row["text"] = "\n\n".join(paragraphs)
+            if rng.random() < 0.2:
+                row["lead"] = rng.choice(["A given lead.", paragraphs[0], row["text"]])
+            if rng.random() < 0.05:
+                row["date"] = ""
+            handle.write(json.dumps(row) + "\n")
+
+
+@pytest.mark.parametrize("lead_run_rows", [64, 10**9])  # lead shared in runs, or copied whole
+def test_reordering_through_a_spill_file_gives_the_same_corpus(tmp_path, monkeypatch, lead_run_rows):
+    from workbench import ingest
+
+    path = tmp_path / "shuffled.jsonl"
+    _shuffled_table(path)
+    monkeypatch.setattr(ingest, "SPILL_MIN_BYTES", 10**12)
+    expected = load_corpus(path, cache=False, boilerplate=False)
+    monkeypatch.setattr(ingest, "SPILL_MIN_BYTES", 0)
+    monkeypatch.setattr(ingest, "SPILL_BLOCK_BYTES", 700)  # many blocks of a few rows
+    monkeypatch.setattr(ingest, "_LEAD_RUN_ROWS", lead_run_rows)
+    spills = []
+    real = ingest._take_spilled
+    monkeypatch.setattr(ingest, "_take_spilled", lambda chunks, order: spills.append(len(order)) or real(chunks, order))
+    spilled = load_corpus(path, cache=False, boilerplate=False)
+    assert set(spills) == {len(expected)}  # every string column (SPILL_MIN_BYTES = 0) went through the file
+    pd.testing.assert_frame_equal(spilled.articles, expected.articles)
+    pd.testing.assert_frame_equal(spilled.errors, expected.errors)
+    assert list(spilled.articles["published"].dropna()) == sorted(spilled.articles["published"].dropna())
+
+
+def test_a_lead_that_is_the_whole_text_shares_its_buffers():
+    from workbench import ingest
+
+    records = [
+        {"article_id": f"a{i}", "text": f"One paragraph {i}.", "lead": f"One paragraph {i}.", "sections": []}
+        for i in range(200)
+    ]
+    records[150]["lead"] = "A lead of its own."
+    table = ingest._records_table(records)
+    text, lead = table.column("text"), table.column("lead")
+    assert lead.to_pylist() == [r["lead"] for r in records]
+    text_data = text.chunk(0).buffers()[2].address
+    shared = [chunk for chunk in lead.chunks if chunk.buffers()[2].address == text_data]
+    assert sum(len(chunk) for chunk in shared) == 199  # only the differing lead is stored apart
+
+
+def test_gather_by_chunk_equals_take():
+    import numpy as np
+    import pyarrow as pa
+
+    from workbench import ingest
+
+    column = pa.chunked_array([["a", "b"], [], ["c", None, "e"], ["f"]], type=pa.large_string())
+    indices = np.array([5, 0, 3, 3, 2], dtype=np.uint64)
+    assert ingest._gather(column, indices).to_pylist() == ["f", "a", None, None, "c"]
+    assert ingest._gather(column, np.array([], dtype=np.int64)).to_pylist() == []

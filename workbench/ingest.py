@@ -7,15 +7,18 @@ since the cached load (in parallel for large loads), builds the Arrow articles t
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import sys
+import tempfile
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -134,6 +137,13 @@ def load_corpus(
 def _read_batch(
     units: list[readers.Unit], on_bytes: Callable[[int], None] | None = None
 ) -> tuple[pa.Table, pd.DataFrame]:
+    with _memory_pool():  # also in the worker processes of a parallel read
+        return _read_batch_records(units, on_bytes)
+
+
+def _read_batch_records(
+    units: list[readers.Unit], on_bytes: Callable[[int], None] | None
+) -> tuple[pa.Table, pd.DataFrame]:
     """Read units into an articles table (``ARTICLE_SCHEMA``) and an errors frame, both tagged with ``_unit``.
 
     A large table file arrives block by block (``readers.read_unit_chunks``): each block's records
@@ -162,6 +172,29 @@ def _read_batch(
         tables.append(_records_table(records))
     errors = problems_frame(unit_problems).assign(_unit=pd.Series(problem_units, dtype="string"))
     return (pa.concat_tables(tables) if len(tables) > 1 else tables[0]), errors
+
+
+@contextlib.contextmanager
+def _memory_pool() -> Iterator[None]:
+    """Allocate Arrow memory from jemalloc (else the system's malloc) while loading.
+
+    pyarrow's default pool (mimalloc in recent wheels) keeps the memory of the blocks a load frees,
+    so a 200 MB file peaked at 3.5x its size instead of its size plus a block. A pool the user chose
+    (``ARROW_DEFAULT_MEMORY_POOL``) is kept. Buffers remember their pool, so switching back is safe.
+    """
+    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        yield
+        return
+    try:
+        pool = pa.jemalloc_memory_pool()
+    except NotImplementedError:  # a pyarrow built without jemalloc
+        pool = pa.system_memory_pool()
+    previous = pa.default_memory_pool()
+    pa.set_memory_pool(pool)
+    try:
+        yield
+    finally:
+        pa.set_memory_pool(previous)
 
 
 #: Records converted to Arrow at a time (one block of a large file always is).
@@ -224,6 +257,11 @@ CORPUS_MANIFEST = "corpus.json"
 
 def _read_units(units, problems, cache_dir, progress, n_jobs=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Articles and problems of all units: unchanged units from the cache, the rest read now."""
+    with _memory_pool():
+        return _read_all(units, problems, cache_dir, progress, n_jobs)
+
+
+def _read_all(units, problems, cache_dir, progress, n_jobs) -> tuple[pd.DataFrame, pd.DataFrame]:
     signatures = {u.key: u.fingerprint() for u in units}
     fingerprint = "".join(
         cachestore.code_fingerprint(part) for part in ("readers", "text.py", "credits.py", "ingest.py", "cache.py")
@@ -310,13 +348,18 @@ def _records_table(records: list[dict]) -> pa.Table:
     """Reader records -> an Arrow table of ``ARTICLE_SCHEMA``, computed columns filled in.
 
     Built column by column straight into Arrow (no pandas round trip): this runs once per article
-    of every cold load.
+    of every cold load. A lead that is the whole text (a one-paragraph article) is not stored twice:
+    the lead column shares the text column's buffers there (:func:`_lead_column`).
     """
 
     def column(key: str) -> list:
         return [record.get(key) for record in records]
 
     texts = column("text")
+    leads = column("lead")
+    same = np.fromiter(
+        (lead is text or lead == text for lead, text in zip(leads, texts, strict=True)), bool, len(texts)
+    )
     data = {
         "published": [None if p is None or pd.isna(p) else pd.Timestamp(p) for p in column("published")],
         "via": [v if isinstance(v, list) else [] for v in column("via")],
@@ -326,8 +369,48 @@ def _records_table(records: list[dict]) -> pa.Table:
         "content_hash": [hashlib.blake2b(t.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest() for t in texts],
         "_id": column("article_id"),
     }
-    arrays = [pa.array(data[f.name] if f.name in data else column(f.name), type=f.type) for f in ARTICLE_SCHEMA]
-    return pa.Table.from_arrays(arrays, schema=ARTICLE_SCHEMA)
+    arrays = {
+        f.name: pa.array(data[f.name] if f.name in data else column(f.name), type=f.type)
+        for f in ARTICLE_SCHEMA
+        if f.name != "lead"
+    }
+    others = pa.array([lead for lead, keep in zip(leads, same, strict=True) if not keep], type=pa.large_string())
+    arrays["lead"] = _lead_column(arrays["text"], same, others)
+    return pa.Table.from_arrays([arrays[f.name] for f in ARTICLE_SCHEMA], schema=ARTICLE_SCHEMA)
+
+
+#: A lead column split into more runs than one per this many rows is copied whole instead (no sharing).
+_LEAD_RUN_ROWS = 64
+
+
+def _lead_column(text: pa.Array | pa.ChunkedArray, same: np.ndarray, others: pa.Array) -> pa.ChunkedArray:
+    """The lead column: the text itself where ``same`` is true, else the next of ``others`` (in order).
+
+    Where a run of rows has lead == text, the column is a slice of ``text`` (no copy), so a corpus of
+    one-paragraph articles holds its text once, not twice. A column that alternates too often (more
+    runs than one per ``_LEAD_RUN_ROWS`` rows) is copied instead, so that it stays in few chunks.
+    """
+    kind = pa.large_string()
+    text = text if isinstance(text, pa.ChunkedArray) else pa.chunked_array([text], type=kind)
+    if same.all():
+        return text
+    if not same.any():
+        return pa.chunked_array([others], type=kind)
+    edges = np.flatnonzero(np.diff(same.view(np.int8))) + 1
+    starts, ends = np.concatenate([[0], edges]), np.concatenate([edges, [len(same)]])
+    if len(starts) > max(16, len(same) // _LEAD_RUN_ROWS):
+        where = np.empty(len(same), dtype=np.int64)  # rows of text, then of others, in one take
+        where[same] = np.flatnonzero(same)
+        where[~same] = len(same) + np.arange(len(others))
+        return pa.chunked_array([pa.chunked_array([*text.chunks, others], type=kind).take(where)], type=kind)
+    pieces, taken = [], 0
+    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+        if same[start]:
+            pieces.extend(text.slice(start, end - start).chunks)
+        else:
+            pieces.append(others.slice(taken, end - start))
+            taken += end - start
+    return pa.chunked_array(pieces, type=kind)
 
 
 def _restore(table: pa.Table) -> pd.DataFrame:
@@ -404,18 +487,112 @@ def _finish(table: pa.Table | list[pa.Table]) -> tuple[pa.Table, pd.DataFrame]:
 
 
 def _reorder(owned: list[pa.Table], order: pa.Array) -> pa.Table:
-    """``table.take(order)`` for the table in ``owned`` (its only reference), one column at a time,
-    each old column released as soon as it is reordered."""
+    """``table.take(order)`` for the table in ``owned`` (its only reference), one column at a time.
+
+    Each old column is released as soon as it is reordered. A large string column (the text) is
+    spilled to a temporary file and gathered back in order (:func:`_take_spilled`), so that it is
+    never held twice. The lead is rebuilt from the reordered text where the two are equal
+    (:func:`_lead_column`): only the leads that differ from their text are copied.
+    """
     table = owned.pop()
+    moved = pc.fill_null(pc.equal(table.column("lead"), table.column("text")), False).take(order)
+    others = _gather(table.column("lead"), pc.filter(order, pc.invert(moved)).to_numpy(zero_copy_only=False))
+    moved = moved.to_numpy(zero_copy_only=False)
     schema = table.schema
-    columns = []
-    for _ in range(len(schema)):
+    table = table.drop_columns(["lead"])
+    indices = order.to_numpy(zero_copy_only=False).astype(np.int64)
+    columns = {}
+    for name in table.column_names:
         column = table.column(0)
         table = table.remove_column(0)
+        if column.type == pa.large_string() and column.nbytes >= SPILL_MIN_BYTES:
+            chunks = column.chunks
+            del column
+            columns[name] = _take_spilled(chunks, indices)
+            continue
         column = column.combine_chunks() if column.num_chunks > 1 else column  # then the chunks can go
-        columns.append(column.take(order))
+        columns[name] = column.take(order)
         del column
-    return pa.Table.from_arrays(columns, schema=schema)
+    columns["lead"] = _lead_column(columns["text"], moved, others)
+    return pa.Table.from_arrays([columns[name] for name in schema.names], schema=schema)
+
+
+def _gather(column: pa.ChunkedArray, indices: np.ndarray) -> pa.Array:
+    """``column.take(indices)`` chunk by chunk: Arrow's take on a chunked string column first joins
+    every chunk into one array (a copy of the whole column, even for a few indices)."""
+    indices = indices.astype(np.int64)
+    bounds = np.cumsum([0, *(len(chunk) for chunk in column.chunks)], dtype=np.int64)
+    which = np.searchsorted(bounds, indices, "right") - 1
+    by_chunk = np.argsort(which, kind="stable")
+    parts = []
+    for k, chunk in enumerate(column.chunks):
+        local = indices[by_chunk][which[by_chunk] == k] - bounds[k]
+        if len(local):
+            parts.append(chunk.take(local))
+    if not parts:
+        return pa.array([], type=column.type)
+    back = np.empty(len(indices), dtype=np.int64)
+    back[by_chunk] = np.arange(len(indices))
+    return pa.concat_arrays(parts).take(back)
+
+
+#: String columns of at least this many bytes are reordered through a temporary file (one copy in memory).
+SPILL_MIN_BYTES = 64 * 1024 * 1024
+#: Bytes of a spilled column gathered back into one Arrow chunk.
+SPILL_BLOCK_BYTES = 2 * 1024 * 1024
+
+
+def _take_spilled(chunks: list[pa.Array], order: np.ndarray) -> pa.ChunkedArray:
+    """``take(order)`` of a large_string column given as its chunks (their only reference), via a temporary file.
+
+    The chunks are written to the file one by one and released; the values are then read back in
+    the new order, ``SPILL_BLOCK_BYTES`` at a time. Memory holds the new column and one block,
+    never the old and the new column together.
+    """
+    rows = sum(len(chunk) for chunk in chunks)
+    starts = np.empty(rows, dtype=np.int64)
+    lengths = np.empty(rows, dtype=np.int64)
+    valid = np.ones(rows, dtype=bool)
+    with tempfile.TemporaryFile(prefix="workbench-spill-") as handle:
+        row = written = 0
+        while chunks:
+            chunk = chunks.pop(0)
+            n = len(chunk)
+            if n:
+                offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int64)[chunk.offset : chunk.offset + n + 1]
+                first, last = int(offsets[0]), int(offsets[-1])
+                handle.write(memoryview(chunk.buffers()[2])[first:last])
+                starts[row : row + n] = offsets[:-1] - first + written
+                lengths[row : row + n] = np.diff(offsets)
+                if chunk.null_count:
+                    valid[row : row + n] = chunk.is_valid().to_numpy(zero_copy_only=False)
+                row += n
+                written += last - first
+            del chunk
+        handle.flush()
+        fd = handle.fileno()
+        ends = np.cumsum(lengths[order])
+        blocks = []
+        begin = 0
+        while begin < len(order):
+            stop = int(np.searchsorted(ends, (ends[begin - 1] if begin else 0) + SPILL_BLOCK_BYTES, "right"))
+            stop = max(stop, begin + 1)
+            picked = order[begin:stop]
+            data = b"".join(
+                os.pread(fd, int(length), int(start))
+                for start, length in zip(starts[picked], lengths[picked], strict=True)
+            )
+            offsets = np.zeros(len(picked) + 1, dtype=np.int64)
+            np.cumsum(lengths[picked], out=offsets[1:])
+            mask = valid[picked]
+            validity = None if mask.all() else pa.array(mask).buffers()[1]
+            blocks.append(
+                pa.Array.from_buffers(
+                    pa.large_string(), len(picked), [validity, pa.py_buffer(offsets), pa.py_buffer(data)]
+                )
+            )
+            begin = stop
+    return pa.chunked_array(blocks, type=pa.large_string())
 
 
 def _interactive() -> bool:
