@@ -82,3 +82,28 @@ def test_a_number_read_on_in_prose_is_no_score(text):
 @pytest.mark.parametrize("text", ["Quorvania 2 Zeltmark 1", "Zeltmark 4 hours 48 mins", "Quorvania 20:36:54"])
 def test_results_lines_still_name_teams(text):
     assert [r for r in rows(text) if r[2] == "ORG"]
+
+
+# -- single unknown names typed by their use (workbench.ner.cues) --------------------------------
+
+
+def test_unknown_word_used_as_a_person_is_a_person():
+    text = "The abbey grew. Later Zorvathius founded a school, and the monks read Zorvathius' letters."
+    assert [r for r in rows(text) if r[0] == "Zorvathius" and r[2] == "PERSON"]
+
+
+def test_unknown_word_in_an_apposition_is_an_organisation():
+    text = "The books came from Quelvix, a publisher in the north, and the shop sold them."
+    assert ("Quelvix", "Quelvix", "ORG") in rows(text)
+
+
+def test_unknown_word_also_written_in_lower_case_is_no_name():
+    text = "Zorvathy matters. Students with zorvathy learned more, and zorvathy grows."
+    assert not [r for r in rows(text) if r[0] == "Zorvathy"]
+
+
+def test_unknown_word_after_a_place_word_is_no_person():
+    text = (
+        "Boats left Quorvelle at dawn. Later Quorvelle boomed, and Quorvelle's harbour opened. We sailed to Quorvelle."
+    )
+    assert not [r for r in rows(text) if r[0] == "Quorvelle" and r[2] == "PERSON"]

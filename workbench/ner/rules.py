@@ -30,7 +30,7 @@ import re
 from functools import lru_cache
 
 from workbench.layout import is_listing
-from workbench.ner import acronyms, demonyms
+from workbench.ner import acronyms, cues, demonyms
 from workbench.ner.canonical import Raw, keeps_full_stop
 from workbench.ner.gazetteer import LISTING_WORD_FREQUENCY, Entry, Gazetteer, english_words, gazetteer
 from workbench.ner.merges import drop_opener, merge_first_names, merge_heads, merge_name_city, merge_organisations
@@ -179,6 +179,7 @@ def extract(
                     raws.append(Raw(start, end, entry.type, entry.how, entry.entity, entry.country))
         raws.sort(key=lambda r: r.start)
     raws = acronyms.apply(text, raws, gaz)
+    raws = cues.apply(text, raws, gaz)
     raws = _languages(text, raws, gaz)
     raws = demonyms.apply(text, raws, gaz, sentence_starts, _language_names())
     return _outside_listings(text, raws, gaz)

@@ -1,0 +1,85 @@
+"""Types for single names no list or rule knows, from how the article uses them.
+
+A capitalised word that no list knows and no name rule types ("Quorvald", "Zentrix") is left
+``UNKNOWN`` by :mod:`workbench.ner.unknown`. This module reads every place the article uses the
+word and types it when the usage says what it is:
+
+- a **person**: the word is followed by a possessive and a lower-case word ("Quorvald's paper",
+  "Quorvald' duel"), by a verb in the past tense ("Quorvald stayed", "Quorvald wrote"), or by a
+  year or a reference as in a citation ("Quorvald, 2011", "Quorvald (1937)", "Quorvald [13]");
+- an **organisation**: the word is followed by an apposition naming a kind of organisation
+  (", a company", ", the publisher": the ``org_noun`` words of ``name_parts.csv``);
+- **no name** at all: the article also writes the word in lower case ("Grit ... grit").
+
+A word with cues of both kinds stays unknown. The type holds for every mention of the word in the
+article, also at the start of a sentence, where a capital says nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from workbench.ner.canonical import Raw
+from workbench.ner.gazetteer import Gazetteer, gazetteer
+
+#: an adverb or a plural ("Hopelessly", "Chechens", "Builders"), not a name ("Theodorus", "Galois" stay)
+_NOT_A_NAME = re.compile(r"(?:ly|[^aeiouys]s)$")
+_INITIAL = re.compile(r"(?:[.!?:;\n\"“]|\[\d+\])[ \t\"“‘(]*$")
+_POSSESSIVE = re.compile(r"['’]s?[ \t]+[a-z]")
+_CITATION = re.compile(r"[ \t]*(?:,[ \t]*(?:1[5-9]|20)\d\d\b|\([ \t]*(?:1[5-9]|20)\d\d\b|\[\d+(?:[,–-]\d+)*\])")
+#: irregular past tenses that follow a person far more often than a place ("was" and "had" say nothing)
+_PAST = (
+    "wrote|became|began|went|took|made|gave|told|left|met|saw|won|lost|spent|thought|felt|found|knew|"
+    "taught|sought|fought|sang|drew|chose|fell|led|ran|rose|spoke|stood|grew|heard|brought|bought"
+)
+_VERB = re.compile(rf"[ \t]+(?:[a-z]+ly[ \t]+)?(?:[a-z]{{3,}}ed|{_PAST})\b")
+
+
+@lru_cache(maxsize=1)
+def _apposition() -> re.Pattern[str]:
+    """ ", a company", ", the publisher", ", an online retailer" (``org_noun`` words of ``name_parts.csv``)."""
+    nouns = sorted(gazetteer().roles.get("org_noun", ()), key=len, reverse=True)
+    words = "|".join(re.escape(n) for n in nouns) or "(?!)"
+    return re.compile(rf"[ \t]*,[ \t]+(?:a|an|the)[ \t]+(?:[\w-]+[ \t]+){{0,3}}?(?:{words})\b")
+
+
+def apply(text: str, raws: list[Raw], gaz: Gazetteer) -> list[Raw]:
+    """Raw mentions with the ``UNKNOWN`` single words typed by their uses in ``text`` (module docstring)."""
+    unknown = {text[r.start : r.end] for r in raws if r.type == "UNKNOWN" and r.how == "rule:unknown"}
+    if not unknown:
+        return raws
+    kinds = {word: _kind(text, word, gaz) for word in unknown if " " not in word}
+    out = []
+    for raw in raws:
+        kind = kinds.get(text[raw.start : raw.end]) if raw.type == "UNKNOWN" else None
+        if kind is not None:
+            raw = raw._replace(type=kind, how="rule:usage")
+        out.append(raw)
+    return out
+
+
+def _kind(text: str, word: str, gaz: Gazetteer) -> str | None:
+    """PERSON, ORG or None for a word from every place ``text`` writes it."""
+    if re.search(rf"(?<![\w-]){re.escape(word.lower())}(?![\w-])", text):
+        return None  # "grit" in lower case too: a word, not a name
+    if _NOT_A_NAME.search(word) or not word[1:].islower() or gaz.role(word, "org_suffix"):
+        return None  # "Hopelessly", "Chechens", "Builders"; "DH", "L2s"; "Telegraph"
+    person = org = place = 0
+    apposition = _apposition()
+    for m in re.finditer(rf"(?<![\w'’-]){re.escape(word)}(?![\w-])", text):
+        start, end = m.span()
+        if _INITIAL.search(text, max(0, start - 4), start) or start < 2:
+            continue  # a sentence's first word: "Builders constructed", "Normalcy returned"
+        before = text[max(0, start - 12) : start].split()
+        if before and (gaz.role(before[-1], "place_cue") or before[-1] in ("from", "to", "at")):
+            place += 1  # "in Zorgrad", "flights to Zorgrad": no person
+        if _POSSESSIVE.match(text, end) or _VERB.match(text, end) or _CITATION.match(text, end):
+            person += 1
+        if apposition.match(text, end):
+            org += 1
+    if org and not person:
+        return "ORG"
+    if person >= 2 and not org and not place:  # two uses: one "Texan stayed" is no evidence
+        return "PERSON"
+    return None
