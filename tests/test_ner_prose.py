@@ -107,3 +107,16 @@ def test_unknown_word_after_a_place_word_is_no_person():
         "Boats left Quorvelle at dawn. Later Quorvelle boomed, and Quorvelle's harbour opened. We sailed to Quorvelle."
     )
     assert not [r for r in rows(text) if r[0] == "Quorvelle" and r[2] == "PERSON"]
+
+
+# -- a first name at the head of the name of a thing ---------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["The Quorvald Space Telescope sent images.", "They met at the Quorvald Statue."])
+def test_first_name_before_a_common_noun_is_no_person(text):
+    found = rows(text.replace("Quorvald", "Mildred"))
+    assert not [r for r in found if r[2] == "PERSON"]
+
+
+def test_first_name_before_a_census_surname_is_a_person():
+    assert ("Mildred Knight", "Mildred Knight", "PERSON") in rows("Yesterday Mildred Knight won the race.")

@@ -26,7 +26,14 @@ import itertools
 import re
 from typing import NamedTuple
 
-from workbench.ner.gazetteer import LISTING_WORD_FREQUENCY, Entry, Gazetteer, english_words, gazetteer
+from workbench.ner.gazetteer import (
+    LISTING_WORD_FREQUENCY,
+    Entry,
+    Gazetteer,
+    census_surnames,
+    english_words,
+    gazetteer,
+)
 
 
 class Raw(NamedTuple):
@@ -174,12 +181,22 @@ def classify(words: list[str], gaz: Gazetteer) -> tuple[str, str] | None:
     if gaz.role(last, "gpe_suffix"):
         return "GPE", "rule:gpe_word"
     if first in gaz.first_names:
+        if _thing(last, gaz):
+            return None  # "Katy Trail", "Summer Olympic Games", "James Webb Space Telescope": named after someone
         return "PERSON", "rule:first_name"
     if not any(w.lower() in gaz.common_words for w in words if w[:1].isupper()) and not any(
         _not_in_a_name(w, gaz) for w in words
     ):
         return "PERSON", "rule:name"
     return None
+
+
+def _thing(word: str, gaz: Gazetteer) -> bool:
+    """A last word that ends the name of a thing, not of a person: a common English noun that is no surname
+    ("Trail", "Games", "Telescope"; "Green" in "Bill Green" is a surname of the census list)."""
+    return (
+        word[:1].isupper() and word[1:].islower() and word.lower() in gaz.common_words and word not in census_surnames()
+    )
 
 
 def _not_in_a_name(word: str, gaz: Gazetteer) -> bool:

@@ -154,6 +154,12 @@ def surnames() -> frozenset[str]:
     return frozenset(w for w in _census("dist.all.last", SURNAMES) if w.lower() not in common)
 
 
+@lru_cache(maxsize=1)
+def census_surnames() -> frozenset[str]:
+    """Frequent surnames including the common English words ("Green", "Knight", "Little")."""
+    return frozenset(_census("dist.all.last", SURNAMES))
+
+
 # -- subdivisions ---------------------------------------------------------------------------
 
 _LOCAL_SUFFIX = re.compile(r"\s+(?:Sheng|Shi|Zizhiqu|Huizu Zizhiqu|Zhuangzu Zizhiqu|Uygur Zizhiqu|SAR)$")
