@@ -578,18 +578,20 @@ def _take_spilled(chunks: list[pa.Array], order: np.ndarray) -> pa.ChunkedArray:
             stop = int(np.searchsorted(ends, (ends[begin - 1] if begin else 0) + SPILL_BLOCK_BYTES, "right"))
             stop = max(stop, begin + 1)
             picked = order[begin:stop]
-            data = b"".join(
-                os.pread(fd, int(length), int(start))
-                for start, length in zip(starts[picked], lengths[picked], strict=True)
-            )
             offsets = np.zeros(len(picked) + 1, dtype=np.int64)
             np.cumsum(lengths[picked], out=offsets[1:])
+            data = pa.allocate_buffer(int(offsets[-1]))  # from the pool that just freed the old chunks
+            view = memoryview(data)
+            for start, length, at in zip(
+                starts[picked].tolist(), lengths[picked].tolist(), offsets.tolist(), strict=False
+            ):
+                if length and os.preadv(fd, [view[at : at + length]], start) != length:
+                    raise OSError(f"the spill file {handle.name} was cut short")
+            del view
             mask = valid[picked]
             validity = None if mask.all() else pa.array(mask).buffers()[1]
             blocks.append(
-                pa.Array.from_buffers(
-                    pa.large_string(), len(picked), [validity, pa.py_buffer(offsets), pa.py_buffer(data)]
-                )
+                pa.Array.from_buffers(pa.large_string(), len(picked), [validity, pa.py_buffer(offsets), data])
             )
             begin = stop
     return pa.chunked_array(blocks, type=pa.large_string())
