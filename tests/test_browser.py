@@ -101,6 +101,8 @@ def visit(browser, report: Path, shot: str) -> dict:
         "header": page.locator(".workbench-provenance").count(),
         "text": page.inner_text("body"),
         "layout": page.evaluate(LAYOUT),
+        # JupyterLab's theme (from assets/page-*.css, or inline when self-contained) defines its variables
+        "themed": page.evaluate("getComputedStyle(document.body).getPropertyValue('--jp-ui-font-family').trim()"),
     }
     context.close()
     return facts
@@ -118,6 +120,7 @@ def assert_clean(facts: dict, name: str) -> None:
         f"{name}: a script from the article ran: {facts['pwned']} {facts['dialogs']}"
     )
     assert facts["javascript_links"] == 0, f"{name}: a javascript: link made it into the page"
+    assert facts["themed"], f"{name}: JupyterLab's theme CSS did not load"
 
 
 def reports_of(result) -> list[Path]:
@@ -242,3 +245,4 @@ def test_the_checks_catch_what_they_look_for(browser, tmp_path):
     assert facts["pwned"] is True and facts["dialogs"]
     assert any("undefinedFunction" in e for e in facts["errors"])
     assert facts["javascript_links"] == 1 and facts["header"] == 0
+    assert not facts["themed"]

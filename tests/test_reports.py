@@ -94,6 +94,21 @@ def test_reports_are_offline(good_run):
         assert len(page.encode()) < 2_000_000
 
 
+def test_page_css_is_written_once_and_linked(good_run):
+    from workbench.reports.export import PAGE_CSS_CHARS, page_css
+
+    _, result = good_run
+    assert page_css() and all(len(css) > PAGE_CSS_CHARS for css in page_css())
+    for i, css in enumerate(page_css()):
+        assert (result.folder / "assets" / f"page-{i}.css").read_text(encoding="utf-8") == css
+    for name in ("plotly", "itables", "succeeds"):
+        page = (result.folder / f"{name}.html").read_text(encoding="utf-8")
+        assert [f'<link rel="stylesheet" href="assets/page-{i}.css">' in page for i in range(len(page_css()))] == [
+            True
+        ] * len(page_css())
+        assert max(len(css) for css in re.findall(r"(?s)<style\b[^>]*>(.*?)</style>", page)) <= PAGE_CSS_CHARS
+
+
 def test_plotly_js_loaded_once_from_the_run_folder(good_run):
     _, result = good_run
     page = (result.folder / "plotly.html").read_text(encoding="utf-8")
@@ -129,6 +144,7 @@ def test_self_contained_report_inlines_the_libraries(tmp_path):
     result = reports.run_reports([PLOTLY, ITABLES], out=tmp_path, self_contained=True)
     page = (result.folder / "plotly.html").read_text(encoding="utf-8")
     assert not re.search(r"<script[^>]+src=", page)
+    assert "assets/page-" not in page
     assert len(re.findall(r"plotly\.js v\d", page)) == 1 and page.index("plotly.js v") < page.index("Plotly.newPlot(")
     assert len(page.encode()) < 8_000_000
     assert not (result.folder / "assets").exists()

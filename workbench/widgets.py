@@ -50,10 +50,8 @@ COPIES_COLUMNS = [
 
 #: Entities listed in the multi-select when the search box is empty (the most mentioned first).
 MAX_OPTIONS = 200
-#: The narrowest a chart gets before the charts wrap onto the next line (two side by side need 2 x this).
-CHART_MIN_WIDTH = "380px"
-#: Rows of controls and charts wrap instead of running off the page (JupyterLab at 1280 px with the
-#: file browser open leaves about 850 px for an output).
+#: Rows of controls wrap instead of running off the page, and the charts are one a row (JupyterLab at
+#: 1280 px with the file browser open leaves about 850 px for an output; tests/test_lab.py checks it).
 ROW = {"display": "flex", "flex_flow": "row wrap", "width": "100%", "max_width": "100%"}
 EMPTY = "No articles match the filters"
 
@@ -159,16 +157,15 @@ class ExplorerPanel:
         )
         for table in (self.pairs_table, self.articles_table, self.copies_table):
             table.layout = widgets.Layout(width="100%", overflow="auto")
-        side_by_side = [
-            widgets.Box([fig], layout=widgets.Layout(flex="1 1 0", min_width=CHART_MIN_WIDTH))
-            for fig in (self.top_entities, self.pairs_figure)
-        ]
+        # one chart a row: a FigureWidget keeps plotly's default 700 px width whatever its box (plotly.py
+        # issue 4027), so two side by side need 1,400 px and the second was cut off in JupyterLab at 1280 px
         charts = widgets.VBox(
-            [self.volume, widgets.HBox(side_by_side, layout=widgets.Layout(**ROW))], layout=widgets.Layout(width="100%")
+            [self.volume, self.top_entities, self.pairs_figure],
+            layout=widgets.Layout(width="100%"),
         )
         return widgets.VBox(
             [filters, settings, self.status, charts, self.tables],
-            layout=widgets.Layout(width="100%", max_width="100%", overflow="hidden"),
+            layout=widgets.Layout(width="100%", max_width="100%", overflow="auto"),  # a scrollbar, never a silent cut
         )
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict | None:

@@ -3,11 +3,14 @@
 The page is rendered with the ``offline`` nbconvert template in ``workbench/templates/`` (it extends
 ``lab`` and empties the blocks that fetch scripts from the network); plotly.js and the itables bundle
 are loaded by relative ``<script src="assets/...">`` tags that ``workbench.display`` puts in the page
-(the run folder holds them), or inlined with ``self_contained``.
+(the run folder holds them), or inlined with ``self_contained``. Likewise JupyterLab's theme CSS, which
+nbconvert's template puts in every page (about 250 kB), is written once per run folder
+(``assets/page-<n>.css``) and linked, unless ``self_contained``.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 
@@ -19,6 +22,9 @@ from workbench.display import ITABLES_ASSET, PLOTLY_ASSET, asset_text
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 PROVENANCE_TAG = "workbench-provenance"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+#: Style blocks of the template longer than this are JupyterLab's theme: linked from ``assets/`` instead.
+PAGE_CSS_CHARS = 10_000
+_STYLE = re.compile(r"(?s)<style\b[^>]*>(.*?)</style>")
 WIDGET_NOTE = (
     '<p class="workbench-notice"><em>A live widget panel is shown here when the notebook runs in JupyterLab.</em></p>'
 )
@@ -63,8 +69,40 @@ def export_html(nb, *, title: str, header: str = "", self_contained: bool = Fals
     )
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}, "workbench_css": header_css()})
     if self_contained:
-        body = inline_assets(body)
-    return body
+        return inline_assets(body)
+    return link_page_css(body)
+
+
+def css_asset(index: int) -> str:
+    """The run folder's file of the template's ``index``-th large style block."""
+    return f"assets/page-{index}.css"
+
+
+@functools.cache
+def page_css() -> tuple[str, ...]:
+    """The large style blocks the template puts in every page (JupyterLab's theme), in page order."""
+    page = export_html(nbformat.v4.new_notebook(), title="", self_contained=True)
+    return tuple(m.group(1) for m in _STYLE.finditer(page) if len(m.group(1)) > PAGE_CSS_CHARS)
+
+
+def link_page_css(page: str) -> str:
+    """``page`` with each of the template's large style blocks replaced by a link to its copy in ``assets/``.
+
+    Each block keeps its place (the cascade is unchanged); a block that differs from :func:`page_css` stays inline.
+    """
+    styles = page_css()
+    count = 0
+
+    def link(match: re.Match) -> str:
+        nonlocal count
+        if len(match.group(1)) <= PAGE_CSS_CHARS:
+            return match.group(0)
+        index, count = count, count + 1
+        if index < len(styles) and match.group(1) == styles[index]:
+            return f'<link rel="stylesheet" href="{css_asset(index)}">'
+        return match.group(0)
+
+    return _STYLE.sub(link, page)
 
 
 def inline_assets(page: str) -> str:

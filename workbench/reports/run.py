@@ -227,16 +227,19 @@ def _run_locked(
 
 
 def write_assets(folder: Path) -> None:
-    """Write plotly.js and the itables bundle once into the run folder (``assets/``).
+    """Write plotly.js, the itables bundle and the pages' theme CSS once into the run folder (``assets/``).
 
     Every report then loads them by relative path.
     """
     from workbench.display import ITABLES_ASSET, PLOTLY_ASSET, asset_text
+    from workbench.reports.export import css_asset, page_css
 
-    for name in (PLOTLY_ASSET, ITABLES_ASSET):
+    texts = {PLOTLY_ASSET: asset_text(PLOTLY_ASSET), ITABLES_ASSET: asset_text(ITABLES_ASSET)}
+    texts.update({css_asset(i): css for i, css in enumerate(page_css())})
+    for name, text in texts.items():
         asset = folder / name
         asset.parent.mkdir(parents=True, exist_ok=True)
-        asset.write_text(asset_text(name), encoding="utf-8")
+        asset.write_text(text, encoding="utf-8")
 
 
 def _provenance(paths, plan, run_time) -> dict[Path, dict[str, Any]]:
