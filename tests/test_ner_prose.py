@@ -120,3 +120,14 @@ def test_first_name_before_a_common_noun_is_no_person(text):
 
 def test_first_name_before_a_census_surname_is_a_person():
     assert ("Mildred Knight", "Mildred Knight", "PERSON") in rows("Yesterday Mildred Knight won the race.")
+
+
+# -- places written with a comma ------------------------------------------------------------------
+
+
+def test_a_region_after_its_town_is_a_place():
+    assert ("Devon", "Devon", "GPE") in rows("She was born in Exeter, Devon. Her father was a geologist.")
+
+
+def test_a_town_before_its_state_is_a_place_named_with_the_state():
+    assert ("Zorgville", "Zorgville, Texas", "GPE") in rows("The mill closed in Zorgville, Texas, last year.")

@@ -83,3 +83,31 @@ def _kind(text: str, word: str, gaz: Gazetteer) -> str | None:
     if person >= 2 and not org and not place:  # two uses: one "Texan stayed" is no evidence
         return "PERSON"
     return None
+
+
+#: list places a town or region is written after ("Exeter, Devon", "Zorgrad, Texas")
+_PLACE_LISTS = frozenset({"cities", "subdivisions", "countries", "places"})
+#: rules whose guess gives way to a comma between places
+_GUESSES = frozenset(
+    {"rule:unknown", "rule:surname", "rule:name", "rule:first_name", "rule:usage", "rule:acronym", "rule:place_cue"}
+)
+_AFTER_PLACE = re.compile(r"[ \t]*(?:[,.;:)\]\n]|and\b|$)")
+
+
+def places_by_comma(text: str, raws: list[Raw]) -> list[Raw]:
+    """A name next to a listed place and a comma is a place: "Zorgrad, Texas" (a town before its state),
+    "Exeter, Devon" (a region after its town), when the second name ends the phrase ("Devon." / "Devon,")."""
+    out = list(raws)
+    for i in range(len(out) - 1):
+        a, b = out[i], out[i + 1]
+        if text[a.end : b.start] != ", " or not _AFTER_PLACE.match(text, b.end):
+            continue
+        a_listed = a.entity is not None and a.how in _PLACE_LISTS and a.type in ("GPE", "LOC")
+        b_listed = b.entity is not None and b.how in _PLACE_LISTS and b.type == "GPE"
+        if b_listed and a.how in _GUESSES and " " not in text[a.start : a.end]:
+            # a US town is named with its state, as the us_cities list names them ("Zorgrad, Texas")
+            name = f"{text[a.start : a.end]}, {b.entity}" if b.country == "US" and b.how == "subdivisions" else None
+            out[i] = a._replace(type="GPE", entity=name, country=b.country, how="rule:comma_place")
+        elif a_listed and b.how in _GUESSES and " " not in text[b.start : b.end]:
+            out[i + 1] = b._replace(type="GPE", entity=None, how="rule:comma_place")
+    return out
