@@ -1,20 +1,22 @@
 """Wall time and size of ``workbench report`` (every report notebook) on seeds/, PolNeAR and a large corpus.
 
 Targets: under 30 s on seeds/, under 60 s on PolNeAR; whatever the corpus, each HTML report <= 2 MB
-(<= 8 MB with ``--self-contained``) and a run folder <= 10 MB.
+(<= 8 MB with ``--self-contained``) and a run folder <= 10 MB, its data under ``data/`` included (the data
+budget of ``workbench.display``; ``--full-data`` measures a run that writes every row instead).
 
 Usage::
 
     .venv/bin/python benchmarks/bench_reports.py [--corpus seeds polnear large] [--articles 20000]
-        [--jobs 2] [--runs 2] [--self-contained] [--notebooks 10 20 30]
+        [--jobs 2] [--runs 2] [--self-contained] [--full-data] [--notebooks 10 20 30]
 
 ``large`` is a table of ``--articles`` articles built from PolNeAR's texts (each text repeated with its
 own id, a publication date spread over 2016 and its outlet), written to a temporary CSV. Each corpus
 is run ``--runs`` times into a fresh reports folder with a fresh cache: the first run is cold (articles
 parsed, entity/attribution/date tables computed), later ones are warm. For each run it prints the wall
 time, the time spent starting kernels, each notebook's time and report size, and the run folder's
-size: in all, the pages and assets (HTML, ``assets/plotly.min.js``, the executed notebooks) and the
-downloadable CSVs under ``data/``. ``--self-contained`` adds one run with plotly.js inlined.
+size with and without ``data/``: the pages and assets (HTML, ``assets/``, the executed notebooks), the
+downloadable data under ``data/``, and the data files written as their first rows only (the budget).
+``--self-contained`` adds one run with plotly.js inlined.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import argparse
 import csv
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -58,7 +61,14 @@ def build_large(folder: Path, articles: int) -> Path:
 
 
 def run_once(
-    corpus: Path, out: Path, cache: Path, jobs: int, *, self_contained: bool = False, notebooks: list[str] | None = None
+    corpus: Path,
+    out: Path,
+    cache: Path,
+    jobs: int,
+    *,
+    self_contained: bool = False,
+    full_data: bool = False,
+    notebooks: list[str] | None = None,
 ) -> tuple[float, dict]:
     workbench = Path(sys.executable).with_name("workbench")
     command = [
@@ -74,6 +84,8 @@ def run_once(
     ]
     if self_contained:
         command.append("--self-contained")
+    if full_data:
+        command.append("--full-data")
     env = {**os.environ, "WORKBENCH_CACHE": str(cache)}
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, env=env)
@@ -92,11 +104,29 @@ def folder_bytes(folder: Path) -> tuple[int, int]:
     return total - data, data
 
 
+def cut_files(folder: Path) -> list[str]:
+    """The data files a report says it wrote as their first rows only ("first N of M rows")."""
+    cut = []
+    for page in sorted(folder.glob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        for match in re.finditer(r'href="data/([^"]+)"[^<]*</a> \([^)]*\): (first [\d,]+ of [\d,]+ rows)', text):
+            cut.append(f"{match.group(1)} ({match.group(2)})")
+    return sorted(set(cut))
+
+
 def report(name: str, corpus: Path, tmp: Path, args) -> None:
     attempts = [(attempt, False) for attempt in range(args.runs)] + ([(args.runs, True)] if args.self_contained else [])
     for attempt, inline in attempts:
         out = tmp / f"reports-{attempt}"
-        seconds, run = run_once(corpus, out, tmp / "cache", args.jobs, self_contained=inline, notebooks=args.notebooks)
+        seconds, run = run_once(
+            corpus,
+            out,
+            tmp / "cache",
+            args.jobs,
+            self_contained=inline,
+            full_data=args.full_data,
+            notebooks=args.notebooks,
+        )
         notebooks = run["notebooks"]
         kernels = sum(n["kernel_seconds"] or 0 for n in notebooks)
         articles = next(iter(run["provenance"].values()))["articles"]
@@ -119,9 +149,11 @@ def report(name: str, corpus: Path, tmp: Path, args) -> None:
         pages, data = folder_bytes(out / run["folder"])
         flag = "" if pages + data <= MAX_RUN_BYTES else f"  OVER {MAX_RUN_BYTES / 1e6:.0f} MB"
         print(
-            f"  run folder {(pages + data) / 1e6:.2f} MB: pages, assets and executed notebooks {pages / 1e6:.2f} MB, "
-            f"data/ CSVs {data / 1e6:.2f} MB{flag}"
+            f"  run folder {(pages + data) / 1e6:.2f} MB with data/, {pages / 1e6:.2f} MB without "
+            f"(pages, assets/ and executed notebooks); data/ {data / 1e6:.2f} MB{flag}"
         )
+        cut = cut_files(out / run["folder"])
+        print(f"  data files cut to their first rows: {', '.join(cut) if cut else 'none'}")
 
 
 def main() -> None:
@@ -133,6 +165,9 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2, help="notebooks executed at once (workbench report --jobs)")
     parser.add_argument("--runs", type=int, default=2, help="runs per corpus: the first cold, the others warm")
     parser.add_argument("--self-contained", action="store_true", help="add one run with --self-contained")
+    parser.add_argument(
+        "--full-data", action="store_true", help="runs with workbench report --full-data (every row, no data budget)"
+    )
     parser.add_argument(
         "--notebooks", nargs="+", help="only these report notebooks (names or prefixes, as workbench report takes them)"
     )
