@@ -131,3 +131,15 @@ def test_a_region_after_its_town_is_a_place():
 
 def test_a_town_before_its_state_is_a_place_named_with_the_state():
     assert ("Zorgville", "Zorgville, Texas", "GPE") in rows("The mill closed in Zorgville, Texas, last year.")
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("The parade went down Quorvel Street at noon.", "Quorvel Street"),
+        ("He was buried in the Zentrovy Cemetery in the north.", "Zentrovy Cemetery"),
+        ("The office is on Calle Zentrovy near the square.", "Calle Zentrovy"),
+    ],
+)
+def test_place_words_make_a_place(text, name):
+    assert [r for r in rows(text) if r[0] == name and r[2] in ("GPE", "LOC")]
