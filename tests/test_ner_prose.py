@@ -104,7 +104,7 @@ def test_unknown_word_also_written_in_lower_case_is_no_name():
 
 def test_unknown_word_after_a_place_word_is_no_person():
     text = (
-        "Boats left Quorvelle at dawn. Later Quorvelle boomed, and Quorvelle's harbour opened. We sailed to Quorvelle."
+        "Boats left Quorvelle at dawn. Later Quorvelle boomed, and Quorvelle's harbour opened. We stayed in Quorvelle."
     )
     assert not [r for r in rows(text) if r[0] == "Quorvelle" and r[2] == "PERSON"]
 

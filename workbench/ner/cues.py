@@ -72,15 +72,15 @@ def _kind(text: str, word: str, gaz: Gazetteer) -> str | None:
         if _INITIAL.search(text, max(0, start - 4), start) or start < 2:
             continue  # a sentence's first word: "Builders constructed", "Normalcy returned"
         before = text[max(0, start - 12) : start].split()
-        if before and (gaz.role(before[-1], "place_cue") or before[-1] in ("from", "to", "at")):
-            place += 1  # "in Zorgrad", "flights to Zorgrad": no person
+        if before and (gaz.role(before[-1], "place_cue") or before[-1] in ("at", "via")):
+            place += 1  # "in Zorgrad", "via Zorgrad": a place more often than a person
         if _POSSESSIVE.match(text, end) or _VERB.match(text, end) or _CITATION.match(text, end):
             person += 1
         if apposition.match(text, end):
             org += 1
     if org and not person:
         return "ORG"
-    if person >= 2 and not org and not place:  # two uses: one "Texan stayed" is no evidence
+    if person >= 2 and not org and person > 2 * place:  # two uses: one "Texan stayed" is no evidence
         return "PERSON"
     return None
 
