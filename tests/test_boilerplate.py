@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pandas as pd
 import pytest
 
@@ -152,22 +154,144 @@ def test_no_mention_comes_from_boilerplate():
     assert "Reuter" in set(mentions(plain, sentences=sentences(plain))["surface"])  # without the marks it would be one
 
 
-def test_mark_keeps_its_result_in_the_cache(tmp_path, monkeypatch):
+def _marked(articles, **options):
+    """``mark`` without a cache: sections and patterns, in comparable form."""
+    marked, patterns = boilerplate.mark(articles, **options)
+    return marked["sections"].tolist(), patterns
+
+
+def _mixed(n: int, seed: int) -> pd.DataFrame:
+    """``n`` articles of three outlets (and some without one), with sign-offs, credits, copies and edge cases."""
+    rng = random.Random(seed)
+    outlets = ["Harbour Wire", "Porto Post", None, ""]
+    signoffs = [
+        "Harbour",
+        "Reuter",
+        "Copyright 1987 Porto Post. All rights reserved.",
+        "Read more: porto.example/markets",
+        "PORTO VELL (Harbour) - Dealers said so.",
+    ]
+    rows = []
+    for i in range(n):
+        body = _articles(1 + i % 30, credits=rng.random() < 0.5).loc[i % 30, "text"].rsplit("\n", 1)[0]
+        text = "\n\n".join([body, *rng.sample(signoffs, rng.randint(0, 2))])
+        if rows and rng.random() < 0.1:
+            text = rng.choice(rows)["text"]  # an exact copy (marked duplicate_of below)
+        title = rng.choice([None, "", "Markets", f"Item {i}", body.split("\n")[0]])
+        rows.append({"article_id": f"m{i}", "outlet": rng.choice(outlets), "title": title, "text": text})
+    articles = pd.DataFrame(rows).astype({"outlet": "string"})
+    articles["duplicate_of"] = pd.Series(
+        [articles["article_id"][articles["text"] == t].iloc[0] if (articles["text"] == t).idxmax() != i else None
+         for i, t in enumerate(articles["text"])],
+        dtype="string",
+    )  # fmt: skip
+    return articles
+
+
+def test_the_search_finds_patterns_in_the_mixed_corpus():
+    patterns, ranges = boilerplate.find(_mixed(200, 0))
+    assert {"Harbour", "Reuter", "(Reporting by X; Editing by X)"} <= set(patterns["pattern"])
+    assert sum(map(bool, ranges)) > 100
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_articles_added_changed_and_removed_in_steps_give_what_one_search_gives(tmp_path, seed):
+    rng = random.Random(seed)
+    pool = _mixed(240, seed)
+    options = rng.choice([{}, {"min_articles": 3}, {"min_share": 0.1}])
+    steps = 0
+    for _ in range(5):  # a random subset each time: some articles added, some gone
+        rows = sorted(rng.sample(range(len(pool)), rng.randint(40, len(pool))))
+        articles = pool.iloc[rows].reset_index(drop=True)
+        if rng.random() < 0.5:  # a changed file: new text (a sign-off more), a new title
+            articles.loc[rng.randrange(len(articles)), "text"] += "\n\nReuter"
+            articles.loc[rng.randrange(len(articles)), "title"] = "Changed"
+        got = boilerplate.mark(articles, cache_dir=tmp_path, **options)
+        want = _marked(articles, **options)
+        assert got[0]["sections"].tolist() == want[0]
+        pd.testing.assert_frame_equal(got[1], want[1])
+        steps += not want[1].empty
+    assert steps  # the comparisons covered some boilerplate
+
+
+def test_a_warm_mark_reads_the_result_and_splits_no_article(tmp_path, monkeypatch):
     articles = _articles(30)
     first, patterns = boilerplate.mark(articles, cache_dir=tmp_path)
-    assert len(list(tmp_path.glob("boilerplate-*.parquet"))) == 2
-    monkeypatch.setattr(boilerplate, "find", lambda *a, **k: pytest.fail("searched again"))
+    assert (tmp_path / "boilerplate.json").exists() and len(list(tmp_path.glob("boilerplate.*"))) == 5
+    monkeypatch.setattr(boilerplate, "_entries", lambda *a: pytest.fail("an article was split again"))
     again, cached = boilerplate.mark(articles, cache_dir=tmp_path)
     assert again["sections"].tolist() == first["sections"].tolist() and cached.equals(patterns)
-    monkeypatch.undo()
-    changed, _ = boilerplate.mark(articles.iloc[:29], cache_dir=tmp_path)  # other articles: another key
-    assert len(changed) == 29 and len(list(tmp_path.glob("boilerplate-*.parquet"))) == 2
 
 
-def test_a_damaged_cache_file_is_searched_again(tmp_path):
+def test_a_new_article_alone_is_split_and_counted_with_the_cached_ones(tmp_path, monkeypatch):
     articles = _articles(30)
-    first, _ = boilerplate.mark(articles, cache_dir=tmp_path)
-    for path in tmp_path.glob("boilerplate-*.ranges.parquet"):
-        path.write_bytes(b"not parquet")
-    again, patterns = boilerplate.mark(articles, cache_dir=tmp_path)
-    assert again["sections"].tolist() == first["sections"].tolist() and len(patterns) == 2
+    boilerplate.mark(articles.iloc[:29], cache_dir=tmp_path)
+    split = []
+    real = boilerplate._entries
+    monkeypatch.setattr(boilerplate, "_entries", lambda text, title: split.append(text) or real(text, title))
+    marked, patterns = boilerplate.mark(articles, cache_dir=tmp_path)
+    assert split == [articles.loc[29, "text"]]
+    assert marked["sections"].tolist() == _marked(articles)[0] and patterns["articles"].tolist() == [30, 30]
+    split.clear()
+    fewer, patterns = boilerplate.mark(articles.iloc[:28], cache_dir=tmp_path)  # removed: nothing to split
+    assert split == [] and patterns["articles"].tolist() == [28, 28] and len(fewer) == 28
+
+
+def test_a_cache_of_an_earlier_version_is_replaced(tmp_path):
+    (tmp_path / "boilerplate-0123.patterns.parquet").write_bytes(b"old")
+    boilerplate.mark(_articles(30), cache_dir=tmp_path)
+    assert not list(tmp_path.glob("boilerplate-*"))
+
+
+@pytest.mark.parametrize("name", ["patterns", "ranges", "signatures", "entries"])
+def test_a_damaged_cache_file_warns_and_is_searched_again(tmp_path, name):
+    articles = _articles(30)
+    _, patterns = boilerplate.mark(articles, cache_dir=tmp_path)
+    (path,) = tmp_path.glob(f"boilerplate.{name}.*")
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 1
+    path.write_bytes(bytes(data))
+    changed = articles.assign(text=articles["text"] + "\n") if name in ("signatures", "entries") else articles
+    with pytest.warns(UserWarning, match="corrupt"):
+        again, found = boilerplate.mark(changed, cache_dir=tmp_path)  # a change makes the index be read
+    assert again["sections"].tolist() == _marked(changed)[0] and found.equals(patterns)
+
+
+def test_an_unwritable_cache_warns_and_gives_the_result(tmp_path, monkeypatch):
+    from workbench import cache as cachestore
+
+    def full_disk(path, write):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cachestore, "write_atomic", full_disk)
+    with pytest.warns(UserWarning, match="No space left"):
+        _, patterns = boilerplate.mark(_articles(30), cache_dir=tmp_path)
+    assert len(patterns) == 2
+
+
+def test_a_load_after_files_are_added_changed_and_removed_marks_what_a_fresh_load_marks(
+    folder, cache_dir, write_article, monkeypatch
+):
+    from workbench import load_corpus
+
+    for i in range(12):
+        write_article(folder, f"w{i:02d}", f"2031-03-{i + 1:02d}", body=f"{_TOPICS[i].title()} rose.\n\nReuter")
+    load_corpus(folder)
+    for i in range(12, 15):
+        write_article(folder, f"w{i:02d}", f"2031-03-{i + 1:02d}", body=f"{_TOPICS[i].title()} rose.\n\nReuter")
+    write_article(folder, "w03", "2031-03-04", body="Tin fell.\n\nReuter")
+    (folder / "w05.txt").unlink()
+    split = []
+    real = boilerplate._entries
+    monkeypatch.setattr(boilerplate, "_entries", lambda text, title: split.append(text) or real(text, title))
+    again = load_corpus(folder)
+    assert sorted(text.split("\n")[0] for text in split) == [
+        "Barley rose.",
+        "Platinum rose.",
+        "Rice rose.",
+        "Tin fell.",
+    ]
+    fresh = load_corpus(folder, cache=False)
+    assert again.articles["sections"].tolist() == fresh.articles["sections"].tolist()
+    pd.testing.assert_frame_equal(again.boilerplate, fresh.boilerplate)
+    assert again.boilerplate.set_index("pattern").loc["Reuter", "articles"] == 14  # 12 + 3 - 1

@@ -29,6 +29,9 @@ KINDS = {
     "table manifest": "tables/mentions-*.json",
     "table rows": "tables/mentions-*.rows.*.parquet",
     "table coverage": "tables/dates-*.coverage.*.parquet",
+    "boilerplate manifest": "boilerplate.json",
+    "boilerplate patterns": "boilerplate.patterns.*.parquet",
+    "boilerplate ranges": "boilerplate.ranges.*.arrow",
 }
 
 
@@ -189,6 +192,35 @@ def test_a_file_is_checked_against_its_manifest(tmp_path):
     data.write_bytes(b"abd" * 100)  # same size, other content
     with pytest.warns(UserWarning, match="checksum mismatch"):
         assert cachestore.open_committed(manifest, {"rows": Path.read_bytes}) is None
+
+
+def test_an_untouched_file_is_not_read_again_but_a_touched_one_or_one_after_a_reboot_is(tmp_path, monkeypatch):
+    manifest = tmp_path / "x.json"
+    cachestore.commit(manifest, {"rows": (".bin", lambda p: p.write_bytes(b"abc" * 100))})
+    (data,) = tmp_path.glob("x.rows.*.bin")
+    read = []
+    real = cachestore._crc
+    monkeypatch.setattr(cachestore, "_crc", lambda path: read.append(path) or real(path))
+    monkeypatch.setattr(cachestore, "_VERIFIED", {})  # a new process
+    assert cachestore.open_committed(manifest, {"rows": Path.read_bytes}) is not None and read == []
+    monkeypatch.setattr(cachestore, "_boot_id", lambda: "another boot")
+    assert cachestore.open_committed(manifest, {"rows": Path.read_bytes}) is not None and read == [data]
+    monkeypatch.undo()
+    written = data.stat().st_mtime_ns
+    data.write_bytes(b"abd" * 100)  # same size, other bytes: a write, so a new modification time
+    os.utime(data, ns=(written + 10**9, written + 10**9))  # (a second later: clocks tick in milliseconds)
+    with pytest.warns(UserWarning, match="checksum mismatch"):
+        assert cachestore.open_committed(manifest, {"rows": Path.read_bytes}) is None
+
+
+def test_a_manifest_of_the_earlier_format_is_read(tmp_path):
+    import json
+    import zlib
+
+    body = {"code": "v1", "files": {}}
+    text = json.dumps(body, sort_keys=True)
+    (tmp_path / "x.json").write_text(json.dumps({"body": body, "crc32": zlib.crc32(text.encode())}))
+    assert cachestore.open_committed(tmp_path / "x.json", {}, expect={"code": "v1"}) == (body, {})
 
 
 def test_a_new_commit_removes_the_files_it_replaces(tmp_path):

@@ -29,13 +29,19 @@ into ``text``, which is unchanged) and returns the patterns (``corpus.boilerplat
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 #: a pattern must stand in at least this many articles of an outlet ...
 MIN_ARTICLES = 5
@@ -94,13 +100,34 @@ def _candidates(text: str) -> list[tuple[int, int, str]]:
     return [(s, e, w) for s, e, w in out if 0 < e - s <= MAX_CHARS and not _DATELINE.match(text, s)]
 
 
+def _entries(text: str, title: str | None) -> dict[str, list]:
+    """One article's candidate patterns: ``key -> [stands at an edge, spans, where it first stands]``.
+
+    Keys are ``e:<exact>`` or ``s:<shape>``; the article's own title (as an exact pattern) is no candidate.
+    """
+    seen: dict[str, list] = {}
+    for s, e, where in _candidates(text):
+        exact = _exact(text[s:e])
+        if exact == title:
+            continue  # the headline repeated as the first line
+        shape = _shape(exact) if where != "line" else None  # name shapes only at the edges
+        for key in (f"e:{exact}", f"s:{shape}" if shape else None):
+            if key is None:
+                continue
+            entry = seen.setdefault(key, [False, [], where])
+            entry[0] |= where != "line"
+            entry[1].append((s, e))
+    return seen
+
+
 def find(
     articles: pd.DataFrame, *, min_articles: int = MIN_ARTICLES, min_share: float = MIN_SHARE
 ) -> tuple[pd.DataFrame, list[list[tuple[int, int]]]]:
     """The boilerplate patterns of a batch of articles and each article's boilerplate ranges.
 
     Args:
-        articles: ``article_id, text`` and, when present, ``outlet``, ``title``, ``duplicate_of``.
+        articles: ``article_id, text`` and, when present, ``outlet``, ``title``, ``duplicate_of``
+            (and ``content_hash``, the hash of ``text``, which spares hashing the texts).
         min_articles: the fewest articles (per outlet) a pattern must stand in.
         min_share: the smallest share of an outlet's articles a pattern must stand in.
 
@@ -115,34 +142,99 @@ def find(
     >>> patterns["pattern"].tolist(), ranges[0]
     (['Reuter'], [(22, 28)])
     """
-    n = len(articles)
-    texts = ["" if pd.isna(t) else str(t) for t in articles["text"]] if n else []
-    outlets = _column(articles, "outlet", n)
-    titles = [_exact(t) if isinstance(t, str) else None for t in _column(articles, "title", n)]  # "Item 3" = "Item 4"
-    duplicate = [d is not None for d in _column(articles, "duplicate_of", n)]
-    found = [_candidates(t) for t in texts]
-    groups: dict[str | None, list[int]] = defaultdict(list)
-    for i, outlet in enumerate(outlets):
-        groups[outlet].append(i)
+    patterns, ranges, _ = search(articles, min_articles=min_articles, min_share=min_share)
+    return patterns, ranges
+
+
+def search(
+    articles: pd.DataFrame,
+    *,
+    index: Index | None = None,
+    rows: Rows | None = None,
+    min_articles: int = MIN_ARTICLES,
+    min_share: float = MIN_SHARE,
+) -> tuple[pd.DataFrame, list[list[tuple[int, int]]], Index]:
+    """:func:`find`, reusing the candidates an earlier search kept in ``index``; also returns the new index.
+
+    Only articles whose text or title the index does not hold are split into candidates; the counts
+    of every pattern are taken again over the index (in Arrow), and only the patterns frequent
+    enough to qualify anywhere are followed article by article. The result is the same as a search
+    from scratch (:func:`find`).
+    """
+    rows = rows if rows is not None else Rows(articles)
+    encoded = pc.dictionary_encode(rows.signatures)
+    signatures = encoded.dictionary  # slot -> signature, in order of first appearance
+    row_slot = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    parts = []
+    known = np.zeros(len(signatures), dtype=bool)
+    if index is not None and len(index.signatures):
+        remap = pc.fill_null(pc.index_in(index.signatures, value_set=signatures), -1).to_numpy().astype(np.int64)
+        slots = remap[index.entries.column("slot").to_numpy()]
+        keep = slots >= 0
+        kept = index.entries.filter(pa.array(keep))
+        parts.append(kept.set_column(0, ENTRY_SCHEMA.field("slot"), pa.array(slots[keep], type=pa.int64())))
+        known[remap[remap >= 0]] = True
+    missing = np.flatnonzero(~known)
+    if len(missing):
+        _, first_rows = np.unique(row_slot, return_index=True)
+        at = first_rows[missing]
+        texts = _strings(articles, "text", at)
+        titles = (
+            [_title(t) for t in _strings(articles, "title", at)] if "title" in articles.columns else [None] * len(at)
+        )
+        parts.append(
+            _entry_table(missing.tolist(), [_entries(t or "", title) for t, title in zip(texts, titles, strict=True)])
+        )
+    entries = pa.concat_tables(parts) if len(parts) > 1 else parts[0] if parts else ENTRY_SCHEMA.empty_table()
+    frequent = _frequent(entries, np.bincount(row_slot, minlength=len(signatures)), min_articles)
+    patterns, ranges = _select(articles, rows, row_slot, frequent, min_articles, min_share)
+    return patterns, ranges, Index(signatures, entries)
+
+
+def _frequent(entries: pa.Table, per_slot: np.ndarray, min_articles: int) -> dict[int, dict[str, list]]:
+    """``slot -> key -> entry`` for the keys standing in at least ``min_articles`` articles of the corpus.
+
+    No pattern held by fewer articles can qualify in any outlet (it needs ``min_articles`` of one
+    outlet), so those are all the patterns the selection must follow.
+    """
+    if not entries.num_rows:
+        return {}
+    keys = pc.dictionary_encode(entries.column("key").combine_chunks())
+    codes = keys.indices.to_numpy(zero_copy_only=False)
+    articles = np.bincount(codes, weights=per_slot[entries.column("slot").to_numpy()], minlength=len(keys.dictionary))
+    chosen = entries.filter(pa.array(articles[codes] >= min_articles))
+    out: dict[int, dict[str, list]] = {}
+    columns = [chosen.column(c).to_pylist() for c in ("slot", "key", "edge", "where", "starts", "ends")]
+    for slot, key, edge, where, starts, ends in zip(*columns, strict=True):
+        out.setdefault(slot, {})[key] = [edge, list(zip(starts, ends, strict=True)), _WHERE[where]]
+    return out
+
+
+def _select(
+    articles: pd.DataFrame,
+    rows: Rows,
+    row_slot: np.ndarray,
+    frequent: dict[int, dict[str, list]],
+    min_articles: int,
+    min_share: float,
+) -> tuple[pd.DataFrame, list[list[tuple[int, int]]]]:
+    """Per outlet, the patterns that qualify (in order: most articles, longest first) and each article's ranges."""
+    n = len(row_slot)
+    outlets, duplicate = rows.outlets, rows.duplicate
+    counted = Counter(o for o, d in zip(outlets, duplicate, strict=True) if not d)
+    by_outlet: dict[object, dict[str, dict[int, list]]] = {}
+    holding = np.flatnonzero(np.isin(row_slot, np.fromiter(frequent, dtype=np.int64, count=len(frequent))))
+    for i in holding.tolist():  # in row order, as the articles stand
+        seen = by_outlet.setdefault(outlets[i], defaultdict(dict))
+        for key, entry in frequent[int(row_slot[i])].items():
+            seen[key][i] = entry
+    titles = _strings(articles, "title", holding) if "title" in articles.columns and len(holding) else []
+    title_of = {i: _title(t) for i, t in zip(holding.tolist(), titles, strict=True)}
     ranges: list[list[tuple[int, int]]] = [[] for _ in range(n)]
-    rows = []
-    for outlet, members in groups.items():
-        counted = [i for i in members if not duplicate[i]]
-        need = max(min_articles, min_share * len(counted))
-        # pattern -> article -> (where it stands at an edge, ranges); key "exact:..." / "shape:..."
-        seen: dict[str, dict[int, list]] = defaultdict(dict)
-        for i in members:
-            for s, e, where in found[i]:
-                exact = _exact(texts[i][s:e])
-                if exact == titles[i]:
-                    continue  # the headline repeated as the first line
-                shape = _shape(exact) if where != "line" else None  # name shapes only at the edges
-                for key in (f"e:{exact}", f"s:{shape}" if shape else None):
-                    if key is None:
-                        continue
-                    entry = seen[key].setdefault(i, [False, [], where])
-                    entry[0] |= where != "line"
-                    entry[1].append((s, e))
+    rows_out = []
+    for outlet, seen in by_outlet.items():
+        need = max(min_articles, min_share * counted.get(outlet, 0))
+        anywhere = max(need, ANYWHERE_SHARE * counted.get(outlet, 0))
         chosen: dict[int, set[tuple[int, int]]] = defaultdict(set)
         for key, by_article in sorted(
             seen.items(), key=lambda kv: (-len(kv[1]), -len(kv[0]), kv[0])
@@ -151,9 +243,9 @@ def find(
             if len(holders) < need:
                 continue
             at_edge = sum(by_article[i][0] for i in holders)
-            if at_edge < need and len(holders) < max(need, ANYWHERE_SHARE * len(counted)):
+            if at_edge < need and len(holders) < anywhere:
                 continue
-            if len({titles[i] if titles[i] else i for i in holders}) < need:
+            if len({title_of[i] if title_of.get(i) else i for i in holders}) < need:
                 continue
             if all(_covered(span, chosen[i]) for i in by_article for span in by_article[i][1]):
                 continue  # already covered by a more frequent pattern (the exact form of this shape)
@@ -163,10 +255,11 @@ def find(
             s, e = by_article[first][1][0]
             wheres = {by_article[i][2] for i in holders}
             where = "lead" if wheres == {"lead"} else "tail" if wheres == {"tail"} else "line"
-            rows.append((outlet, key[2:], texts[first][s:e], where, len(holders)))
+            example = (_strings(articles, "text", [first])[0] or "")[s:e]
+            rows_out.append((outlet, key[2:], example, where, len(holders)))
         for i, spans_i in chosen.items():
             ranges[i] = _merge(spans_i)
-    patterns = pd.DataFrame(rows, columns=list(PATTERN_COLUMNS)).astype(PATTERN_COLUMNS)
+    patterns = pd.DataFrame(rows_out, columns=list(PATTERN_COLUMNS)).astype(PATTERN_COLUMNS)
     patterns = patterns.sort_values(["articles", "outlet", "pattern"], ascending=[False, True, True], kind="stable")
     return patterns.reset_index(drop=True), ranges
 
@@ -175,22 +268,27 @@ def mark(articles: pd.DataFrame, *, cache_dir: Path | None = None, **options) ->
     """``articles`` with a ``boilerplate`` entry in ``sections`` for each range, and the patterns.
 
     ``text`` and every other column are unchanged; options are those of :func:`find`. With a
-    ``cache_dir`` (the corpus cache), the result is kept there under a hash of the articles (their
-    text hashes, outlets, titles, order) and of this module, so a warm load does not search again.
+    ``cache_dir`` (the corpus cache), the result and every article's candidates are kept there
+    (:mod:`workbench.boilerplate_cache`): a warm load reads the result back without looking at any
+    text, and a load that adds, changes or removes files splits only those files' articles into
+    candidates (see :func:`search`).
     """
-    key = _cache_key(articles, options) if cache_dir is not None else None
-    found = _read_cache(Path(cache_dir), key) if key else None
-    if found is None:
-        found = find(articles, **options)
-        if key:
-            _write_cache(Path(cache_dir), key, *found)
-    patterns, ranges = found
+    if cache_dir is None:
+        patterns, found = find(articles, **options)
+        ranges = {i: spans_i for i, spans_i in enumerate(found) if spans_i}
+    else:
+        from workbench.boilerplate_cache import cached_search
+
+        patterns, ranges = cached_search(articles, Path(cache_dir), **options)
     sections = articles["sections"].tolist() if "sections" in articles.columns else [[] for _ in range(len(articles))]
-    for i, extra in enumerate(ranges):
+    try:  # marked before? (in C: a warm load of 100,000 articles has 300,000 sections to look at)
+        marked = SECTION in map(itemgetter(0), chain.from_iterable(sections))
+    except (TypeError, IndexError, KeyError):  # a missing value among them
+        marked = any(s[0] == SECTION for current in sections if isinstance(current, list | tuple) for s in current)
+    for i in range(len(sections)) if marked else ranges:  # only articles with boilerplate change
         current = sections[i] if isinstance(sections[i], list | tuple) else ()
-        if extra or any(
-            s[0] == SECTION for s in current
-        ):  # only articles with boilerplate change (a warm load stays fast)
+        extra = ranges.get(i, ())
+        if extra or any(s[0] == SECTION for s in current):
             sections[i] = [tuple(s) for s in current if s[0] != SECTION] + [(SECTION, s, e) for s, e in extra]
     return articles.assign(sections=sections), patterns
 
@@ -239,42 +337,6 @@ def prose_texts(articles: pd.DataFrame) -> list[str]:
     return [prose(t, s) for t, s in zip(texts, articles["sections"], strict=True)]
 
 
-def _cache_key(articles: pd.DataFrame, options: dict) -> str:
-    columns = [c for c in ("content_hash", "outlet", "title", "duplicate_of") if c in articles.columns] or ["text"]
-    digest = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=12)
-    digest.update(repr(sorted(options.items())).encode())
-    digest.update(pd.util.hash_pandas_object(articles[columns].astype("string"), index=False).to_numpy().tobytes())
-    return digest.hexdigest()
-
-
-def _read_cache(folder: Path, key: str) -> tuple[pd.DataFrame, list[list[tuple[int, int]]]] | None:
-    try:  # a damaged or foreign file is searched again, never trusted
-        patterns = pd.read_parquet(folder / f"boilerplate-{key}.patterns.parquet").astype(PATTERN_COLUMNS)
-        table = pd.read_parquet(folder / f"boilerplate-{key}.ranges.parquet")
-        ranges: list[list[tuple[int, int]]] = [[] for _ in range(int(table["n"].iloc[0]))]
-        for row, start, end in zip(table["row"].tolist(), table["start"].tolist(), table["end"].tolist(), strict=True):
-            if row >= 0:  # row -1: the placeholder of a corpus without boilerplate
-                ranges[row].append((int(start), int(end)))
-    except (OSError, ValueError, KeyError, IndexError, TypeError):
-        return None
-    return patterns.reset_index(drop=True), ranges
-
-
-def _write_cache(folder: Path, key: str, patterns: pd.DataFrame, ranges: list[list[tuple[int, int]]]) -> None:
-    rows = [(i, s, e) for i, spans_i in enumerate(ranges) for s, e in spans_i] or [(-1, 0, 0)]
-    table = pd.DataFrame(rows, columns=["row", "start", "end"]).assign(n=len(ranges))
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        for old in folder.glob("boilerplate-*.parquet"):
-            old.unlink(missing_ok=True)
-        for name, frame in (("patterns", patterns), ("ranges", table)):
-            tmp = folder / f".boilerplate-{key}.{name}.{os.getpid()}.tmp"
-            frame.to_parquet(tmp, index=False)
-            os.replace(tmp, folder / f"boilerplate-{key}.{name}.parquet")
-    except OSError:
-        pass  # a read-only cache: search again next time
-
-
 def _covered(span: tuple[int, int], chosen: set[tuple[int, int]]) -> bool:
     return any(s <= span[0] and span[1] <= e for s, e in chosen)
 
@@ -289,10 +351,168 @@ def _merge(spans_: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return [(s, e) for s, e in merged]
 
 
-def _column(articles: pd.DataFrame, name: str, n: int) -> list:
-    if name not in articles.columns:
-        return [None] * n
-    return [
-        None if v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v)) or v == "" else v
-        for v in articles[name]
+# -- what the search needs of each article, and what it keeps between loads ---------------------
+
+#: where a candidate stands, stored as its position in this tuple
+_WHERE = ("edge", "line", "lead", "tail")
+_WHERE_CODE = {w: i for i, w in enumerate(_WHERE)}
+#: the candidates of the articles an index holds: one row per article (``slot``) and pattern key
+ENTRY_SCHEMA = pa.schema(
+    [
+        ("slot", pa.int64()),
+        ("key", pa.large_string()),
+        ("edge", pa.bool_()),
+        ("where", pa.int8()),
+        ("starts", pa.list_(pa.int64())),
+        ("ends", pa.list_(pa.int64())),
     ]
+)
+
+
+class Rows:
+    """What the search reads of every article: its signature (text hash and title), outlet, duplicate flag.
+
+    Built from the columns in Arrow, so that the :meth:`key` of a large corpus costs milliseconds;
+    the outlets and duplicate flags become Python lists only when a search needs them.
+    """
+
+    def __init__(self, articles: pd.DataFrame) -> None:
+        self.articles = articles
+        n = len(articles)
+        hashes = _arrow(articles, "content_hash") if "content_hash" in articles.columns else pa.nulls(n, _STRING)
+        if hashes.null_count:  # hash only the texts whose hash is not given
+            missing = np.flatnonzero(hashes.is_null().to_numpy(zero_copy_only=False))
+            values = hashes.to_pylist()
+            for i, text in zip(missing.tolist(), _strings(articles, "text", missing), strict=True):
+                values[i] = _text_hash(text)
+            hashes = pa.array(values, type=_STRING)
+        self._hashes = hashes
+        self._titles = _arrow(articles, "title") if "title" in articles.columns else pa.nulls(n, _STRING)
+        self._digests = [n.to_bytes(8, "little"), _digest(self._hashes), _digest(self._titles)]
+        if "outlet" in articles.columns:
+            self._digests.append(_digest(_arrow(articles, "outlet")))
+        if "duplicate_of" in articles.columns:
+            self._digests.append(np.packbits(self._duplicate_flags()).tobytes())
+
+    @cached_property
+    def signatures(self) -> pa.Array:
+        """Per article, its text hash and title ("" counts as none): equal signatures, equal candidates."""
+        titles = _combined(self._titles).cast(_STRING)
+        titles = pc.fill_null(pc.if_else(pc.equal(titles, ""), pa.scalar(None, _STRING), titles), _NONE)
+        return pc.binary_join_element_wise(_combined(self._hashes).cast(_STRING), titles, pa.scalar("\x1f", _STRING))
+
+    def key(self) -> str:
+        """A hash of everything the search reads (row order included), for a cached result."""
+        digest = hashlib.blake2b(digest_size=16)
+        for part in self._digests:
+            digest.update(part)
+        return digest.hexdigest()
+
+    @cached_property
+    def outlets(self) -> list:
+        """Each article's outlet, None when it has none (or an empty one)."""
+        if "outlet" not in self.articles.columns:
+            return [None] * len(self.articles)
+        return [None if o == "" else o for o in _strings(self.articles, "outlet")]
+
+    @cached_property
+    def duplicate(self) -> list[bool]:
+        """Whether each article is an exact duplicate of an earlier one (``duplicate_of`` set)."""
+        if "duplicate_of" not in self.articles.columns:
+            return [False] * len(self.articles)
+        return self._duplicate_flags().tolist()
+
+    def _duplicate_flags(self) -> np.ndarray:
+        of = _arrow(self.articles, "duplicate_of")
+        return pc.fill_null(pc.not_equal(of, ""), False).to_numpy(zero_copy_only=False)
+
+
+@dataclass
+class Index:
+    """Every article's candidates (:data:`ENTRY_SCHEMA`), by signature (``signatures[slot]``)."""
+
+    signatures: pa.Array
+    entries: pa.Table
+
+
+def _entry_table(slots: list[int], found: list[dict[str, list]]) -> pa.Table:
+    columns: dict[str, list] = {name: [] for name in ENTRY_SCHEMA.names}
+    for slot, entries in zip(slots, found, strict=True):
+        for key, (edge, spans_, where) in entries.items():
+            columns["slot"].append(slot)
+            columns["key"].append(key)
+            columns["edge"].append(edge)
+            columns["where"].append(_WHERE_CODE[where])
+            columns["starts"].append([s for s, _ in spans_])
+            columns["ends"].append([e for _, e in spans_])
+    return pa.table({f.name: pa.array(columns[f.name], type=f.type) for f in ENTRY_SCHEMA}, schema=ENTRY_SCHEMA)
+
+
+def _strings(articles: pd.DataFrame, name: str, positions=None) -> list:
+    """A column as a list (all rows, or those at ``positions``), missing values as None."""
+    column = articles[name]
+    if positions is None:
+        return column.to_numpy(dtype=object, na_value=None).tolist()
+    positions = np.asarray(positions, dtype=np.int64)
+    if len(positions) * 20 < len(column):  # a few rows: one by one (Arrow's take would first copy the whole column)
+        values = column.array
+        return [_missing_as_none(values[i]) for i in positions.tolist()]
+    return column.iloc[positions].to_numpy(dtype=object, na_value=None).tolist()
+
+
+def _missing_as_none(value):
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    return value
+
+
+_STRING = pa.large_string()
+_NONE = pa.scalar("\x1e", _STRING)  # stands for a missing value in signatures and hashes
+
+
+def _arrow(articles: pd.DataFrame, name: str) -> pa.Array | pa.ChunkedArray:
+    """A column as Arrow strings, its chunks as they are (any value that is not a string as its ``repr``)."""
+    column = articles[name]
+    try:
+        array = pa.array(column, from_pandas=True)
+        if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
+            array = array.cast(_STRING)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        values = [None if v is None else v if isinstance(v, str) else repr(v) for v in _strings(articles, name)]
+        array = pa.array(values, type=_STRING)
+    return array
+
+
+def _digest(array: pa.Array | pa.ChunkedArray) -> bytes:
+    """A hash of strings: their values, where each ends and which are missing, whatever the chunks or slicing."""
+    digest, ends_digest = hashlib.blake2b(digest_size=16), hashlib.blake2b(digest_size=16)
+    base = 0
+    missing = []
+    for chunk in array.chunks if isinstance(array, pa.ChunkedArray) else [array]:
+        if not len(chunk):
+            continue
+        _, offsets, data = chunk.buffers()
+        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        ends = np.frombuffer(offsets, dtype=width, count=chunk.offset + len(chunk) + 1)[chunk.offset :].astype(np.int64)
+        ends_digest.update((ends[1:] - ends[0] + base).tobytes())
+        base += int(ends[-1] - ends[0])
+        if data is not None:
+            digest.update(memoryview(data)[int(ends[0]) : int(ends[-1])])
+        missing.append(chunk.is_null().to_numpy(zero_copy_only=False))
+    digest.update(ends_digest.digest())
+    if missing:
+        digest.update(np.packbits(np.concatenate(missing)).tobytes())
+    return digest.digest()
+
+
+def _combined(array: pa.Array | pa.ChunkedArray) -> pa.Array:
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+
+def _title(title) -> str | None:
+    return _exact(title) if isinstance(title, str) and title else None
+
+
+def _text_hash(text) -> str:
+    text = text if isinstance(text, str) else ""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
