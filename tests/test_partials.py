@@ -41,12 +41,43 @@ def _fake_mentions(articles: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+SOURCES = [
+    ("Ada Quill", "Ada Quill", "person"), ("analysts", None, "anonymous"), ("Analysts", None, "anonymous"),
+    ("the Company", None, None), ("Borduria", "Borduria", "government"), ("Reuters", "Reuters", "outlet"),
+]  # fmt: skip
+
+
+def _fake_attributions(articles: pd.DataFrame) -> pd.DataFrame:
+    """Random attributions seeded by the article id: text rows (described sources spelled two ways, NA kinds)
+    and credit rows (the publishing outlet, wires)."""
+    from workbench.attribution import ATTRIBUTION_COLUMNS
+
+    rows = []
+    for article_id in articles["article_id"]:
+        rng = np.random.default_rng(sum(ord(ch) * 7**i for i, ch in enumerate(str(article_id))) % 2**32)
+        rows.append({"article_id": article_id, "level": "header", "source": "Velmora Courier", "cue": "published"})
+        if rng.random() < 0.5:
+            wire = ["Reuters", "AP"][int(rng.integers(0, 2))]
+            rows.append({"article_id": article_id, "level": ["metadata", "dateline"][int(rng.integers(0, 2))],
+                         "source": wire, "cue": "wire"})  # fmt: skip
+        for k in range(int(rng.integers(0, 6))):
+            source, entity, kind = SOURCES[int(rng.integers(0, len(SOURCES)))]
+            quoted = rng.random() < 0.7
+            rows.append({"article_id": article_id, "level": "text", "sentence": k, "source": source,
+                         "source_entity": entity, "source_kind": kind, "cue": "said",
+                         "content": f"words {k}" if quoted else None, "content_start": 10 * k if quoted else None,
+                         "direct": bool(rng.random() < 0.5) if quoted else None})  # fmt: skip
+    frame = pd.DataFrame.from_records(rows, columns=list(ATTRIBUTION_COLUMNS))
+    return frame.astype(ATTRIBUTION_COLUMNS)
+
+
 @pytest.fixture
 def fake_mentions():
-    saved = TABLES["mentions"]
+    saved = TABLES["mentions"], TABLES["attributions"]
     TABLES["mentions"] = TableSpec(f"{__name__}:_fake_mentions")
+    TABLES["attributions"] = TableSpec(f"{__name__}:_fake_attributions")
     yield
-    TABLES["mentions"] = saved
+    TABLES["mentions"], TABLES["attributions"] = saved
 
 
 @pytest.fixture
@@ -57,6 +88,7 @@ def corpus_dir(tmp_path, write_article):
         month, day = 1 + i % 4, 1 + (7 * i) % 27
         write_article(folder, f"art{i:02d}", f"2031-{month:02d}-{day:02d}", outlet=OUTLETS[i % 3])
     write_article(folder, "undated", "someday")  # no publication date
+    (folder / "no-outlet.txt").write_text("date 2031-02-03 A fictional event happened.\n\nDetails: none.\n")
     return folder
 
 
@@ -66,13 +98,13 @@ def two_paths(corpus_dir, cache_dir, monkeypatch, fake_mentions):
     monkeypatch.setattr(tables, "PARTITION_ARTICLES", 4)
     monkeypatch.setattr(partials, "STREAM_MIN_ARTICLES", 0)  # every corpus with a cache streams...
     held = load_corpus(corpus_dir)
-    held.table("mentions")  # ...unless the table is in memory already
+    held.table("mentions"), held.table("attributions")  # ...unless the table is in memory already
     streaming = load_corpus(corpus_dir)
     assert not partials.streamed(held, "mentions") and partials.streamed(streaming, "mentions")
 
     def run(function, *args, **options):
         streamed = function(streaming, *args, **options)
-        assert "mentions" not in streaming._tables  # nothing held whole
+        assert not streaming._tables  # nothing held whole
         return streamed, function(held, *args, **options)
 
     run.corpus = streaming
@@ -148,3 +180,84 @@ def test_timeline_equal(two_paths):
             assert len(held)
             pd.testing.assert_frame_equal(streamed, held)
             assert streamed.attrs == held.attrs
+
+
+def test_sources_equal(two_paths):
+    assert two_paths.corpus.articles["outlet"].isna().any()
+    for kinds in (None, "anonymous,unknown"):
+        for name in ("sources_by_outlet", "kinds_by_outlet", "citation_flows", "top_sources", "attribution_over_time"):
+            streamed, held = two_paths(getattr(workbench, name), kinds=kinds)
+            assert len(held), name
+            pd.testing.assert_frame_equal(streamed, held, obj=name)
+    for options in ({}, {"focus": "analysts"}, {"direct_only": True}):
+        streamed, held = two_paths(workbench.quotes, **options)
+        assert len(held)
+        pd.testing.assert_frame_equal(streamed, held)
+    streamed, held = two_paths(workbench.upstream)
+    pd.testing.assert_frame_equal(streamed, held)
+    assert set(held["upstream"]) == {"Reuters", "AP"}
+    streamed, held = two_paths(workbench.timeline, by="source", freq="M")
+    pd.testing.assert_frame_equal(streamed, held)
+    assert {"Analysts", "analysts"} & set(held["group"])
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+def test_polnear_both_paths_equal(polnear_dir, cache_dir, monkeypatch):
+    """Every analysis of PolNeAR (924 articles in 8 partitions) equal on the two paths."""
+    monkeypatch.setattr(tables, "PARTITION_ARTICLES", 128)
+    monkeypatch.setattr(partials, "STREAM_MIN_ARTICLES", 0)
+    held = load_corpus(polnear_dir)
+    held.table("mentions"), held.table("attributions")
+    streaming = load_corpus(polnear_dir)
+    assert streaming.level == 3 and partials.streamed(streaming, "mentions")
+    top = workbench.frequencies(held, top_n=1)["entity"].iloc[0]
+    calls = [
+        ("cooccurrence", (), {}),
+        ("cooccurrence", (), {"level": "sentence", "measure": "npmi", "types": "PERSON,ORG"}),
+        ("cooccurrence", (), {"freq": "M", "top_n": 20}),
+        ("partners", (top,), {"level": "sentence", "measure": "pmi"}),
+        ("frequencies", (), {"measure": "articles"}),
+        ("timeline", (), {"by": "entity", "freq": "W"}),
+        ("timeline", (), {"by": "source", "freq": "M", "normalize": True}),
+        ("sources_by_outlet", (), {"top_n": 5}),
+        ("kinds_by_outlet", (), {}),
+        ("citation_flows", (), {}),
+        ("top_sources", (), {"top_n": None}),
+        ("attribution_over_time", (), {"freq": "M"}),
+        ("upstream", (), {}),
+        ("quotes", (), {"kinds": "person"}),
+    ]
+    for name, args, options in calls:
+        expected = getattr(workbench, name)(held, *args, **options)
+        assert len(expected), name
+        pd.testing.assert_frame_equal(getattr(workbench, name)(streaming, *args, **options), expected, obj=name)
+    assert not streaming._tables
+
+
+def test_filtered_corpus_reads_only_its_rows(two_paths, monkeypatch):
+    converted = []
+    read = tables._read_cached_table
+
+    def counting(store, keys=None, **options):
+        result = read(store, keys, **options)
+        converted.append(len(result[0]) if result else 0)
+        return result
+
+    monkeypatch.setattr(tables, "_read_cached_table", counting)
+    everything = sum(len(p) for p in load_corpus(two_paths.corpus.root).table_partitions("mentions"))
+    converted.clear()
+    options = {"start": "2031-02-01", "end": "2031-03-31", "outlets": ["Northwind Wire", "Quillby Post"]}
+    for entities in (None, ["Ada Quill", "klow"]):
+        streamed, held = two_paths(lambda corpus, e=entities: corpus.filter(**options, entities=e))
+        assert 0 < len(streamed) == len(held) < len(two_paths.corpus)
+        pd.testing.assert_frame_equal(streamed.articles, held.articles)
+        converted.clear()
+        rows = list(streamed.table_partitions("mentions"))
+        pd.testing.assert_frame_equal(
+            pd.concat(rows).sort_values(["article_id", "start"]).reset_index(drop=True),
+            held.mentions.sort_values(["article_id", "start"]).reset_index(drop=True),
+        )
+        assert 0 < sum(converted) == len(held.mentions) < everything / 2  # only the kept articles' rows
+        for function, kwargs in ((workbench.cooccurrence, {"min_count": 1}), (workbench.top_sources, {})):
+            pd.testing.assert_frame_equal(function(streamed, **kwargs), function(held, **kwargs))

@@ -227,17 +227,30 @@ class Corpus:
             wanted = {(outlet_name(o) or "").casefold() for o in _as_list(outlets)}
             keep &= self.articles["outlet"].fillna("").str.casefold().isin(wanted)
         if entities:
-            mentions = self.mentions
+            from workbench import partials
+
             wanted_entities = {e.casefold() for e in _as_list(entities)}
-            hit = mentions.loc[mentions["entity"].str.casefold().isin(wanted_entities), "article_id"]
-            keep &= self.articles["article_id"].isin(set(hit))
-        articles = self.articles[keep].reset_index(drop=True)
-        ids = set(articles["article_id"])
-        tables = {name: t[t["article_id"].isin(ids)].reset_index(drop=True) for name, t in self._tables.items()}
+            hit: set = set()
+            parts: Iterable[pd.DataFrame] = [self.mentions] if not partials.streamed(self, "mentions") else []
+            if not parts:  # partition by partition, only the rows of the articles kept by date and outlet
+                parts = (self if keep.all() else self._subset(keep)).table_partitions("mentions")
+            for mentions in parts:
+                hit |= set(mentions.loc[mentions["entity"].str.casefold().isin(wanted_entities), "article_id"])
+            keep &= self.articles["article_id"].isin(hit)
         filters = {
             **self.filters,
             **{k: v for k, v in dict(start=start, end=end, outlets=outlets, entities=entities).items() if v},
         }
+        return self._subset(keep, filters)
+
+    def _subset(self, keep: pd.Series, filters: dict[str, Any] | None = None) -> Corpus:
+        """The articles where ``keep`` holds, with the tables held in memory restricted to them.
+
+        Tables not held are read from their partitions for these articles only (``workbench.tables``).
+        """
+        articles = self.articles[keep].reset_index(drop=True)
+        ids = set(articles["article_id"])
+        tables = {name: t[t["article_id"].isin(ids)].reset_index(drop=True) for name, t in self._tables.items()}
         return Corpus(
             articles,
             self.errors,
@@ -245,7 +258,7 @@ class Corpus:
             cache_dir=self.cache_dir,
             tables=tables,
             options=self.options,
-            filters=filters,
+            filters=self.filters if filters is None else filters,
             seconds=self.seconds,
             boilerplate=self.boilerplate,
             level=self.level,

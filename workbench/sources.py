@@ -16,11 +16,12 @@ are its *upstream* sources).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
+import numpy as np
 import pandas as pd
 
-from workbench import params
+from workbench import params, partials
 
 __all__ = [
     "CREDIT_LEVELS",
@@ -41,15 +42,21 @@ OWN_REPORTING = "(no credited source)"
 
 def _text(corpus, kinds: str | Iterable[str] | None = None, focus: str | None = None) -> pd.DataFrame:
     """Text-level rows joined with outlet, date and title; NA kinds become ``unknown``; a missing outlet stays NA."""
-    attributions = corpus.attributions
+    return _text_rows(corpus.attributions, corpus.articles, kinds, focus)
+
+
+def _text_rows(
+    attributions: pd.DataFrame, articles: pd.DataFrame, kinds=None, focus: str | None = None, spellings=None
+) -> pd.DataFrame:
+    """:func:`_text` of an attributions table (or one partition of it, with the corpus's ``spellings``)."""
     rows = attributions[attributions["level"] == "text"]
-    meta = corpus.articles[["article_id", "outlet", "published", "title"]]
+    meta = articles[["article_id", "outlet", "published", "title"]]
     rows = rows.merge(meta, on="article_id", how="left")
     rows = rows.assign(
         source_kind=rows["source_kind"].fillna(UNKNOWN).astype("string"),
         outlet=rows["outlet"].astype("string"),
     )
-    rows = rows.assign(source=_one_spelling(rows))
+    rows = rows.assign(source=_one_spelling(rows, spellings))
     kinds = params.kinds(kinds)
     if kinds:
         wanted = {k.casefold() for k in kinds}
@@ -62,11 +69,59 @@ def _text(corpus, kinds: str | Iterable[str] | None = None, focus: str | None = 
     return rows.reset_index(drop=True)
 
 
-def _one_spelling(rows: pd.DataFrame) -> pd.Series:
+def _text_parts(corpus, kinds=None, focus: str | None = None) -> Iterator[pd.DataFrame]:
+    """:func:`_text` whole (a small corpus, or attributions in memory) or partition by partition (a large one).
+
+    Partitions hold whole articles; the one spelling of each described source is the corpus's,
+    counted over every partition first (:func:`_spellings`).
+    """
+    if not streamed(corpus):
+        yield _text(corpus, kinds, focus)
+        return
+    for _, rows in _with_text(corpus, kinds, focus):
+        yield rows
+
+
+def _with_text(corpus, kinds=None, focus: str | None = None) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
+    """Each partition of the attributions with its :func:`_text` rows (two passes: the spellings, then the rows)."""
+    spellings = _best(pd.concat([_spelling_counts(_described(part)) for part in _parts(corpus)], ignore_index=True))
+    for part in _parts(corpus):
+        yield part, _text_rows(part, corpus.articles, kinds, focus, spellings)
+
+
+def streamed(corpus) -> bool:
+    """Whether the source tables of ``corpus`` are counted partition by partition (``workbench.partials``)."""
+    return partials.streamed(corpus, "attributions")
+
+
+def _parts(corpus) -> Iterator[pd.DataFrame]:
+    return partials.parts(corpus, "attributions")
+
+
+def _summed(parts: list, keys: list[str], how: str | dict = "sum"):
+    """Partial aggregates (indexed by ``keys``) of the partitions, added up; one part is returned as it is."""
+    if len(parts) == 1:
+        return parts[0]
+    return pd.concat(parts).groupby(level=keys, observed=True, dropna=False).agg(how)
+
+
+def _in_article_order(frame: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """Rows of several partitions back in the order of the whole table (articles' order, stable within one)."""
+    position = frame["article_id"].astype(str).map(partials.article_positions(articles))
+    return frame.iloc[np.argsort(position.to_numpy(), kind="stable")].reset_index(drop=True)
+
+
+def _described(attributions: pd.DataFrame) -> pd.DataFrame:
+    rows = attributions[attributions["level"] == "text"]
+    return rows[rows["source"].notna() & rows["source_entity"].isna()]
+
+
+def _one_spelling(rows: pd.DataFrame, spellings: dict | None = None) -> pd.Series:
     """Described sources without an entity ("analysts", "Analysts", "the Company") under one spelling.
 
     They group case-insensitively: each takes the most frequent spelling of its case-folded form
     (ties: the first in sort order). Named sources (with a ``source_entity``) are left as they are.
+    ``spellings`` (case-folded -> spelling) gives them from the whole corpus when ``rows`` are a part of it.
     """
     source = rows["source"].astype("string")
     described = source.notna() & rows["source_entity"].isna()
@@ -74,11 +129,24 @@ def _one_spelling(rows: pd.DataFrame) -> pd.Series:
         return source
     written = source[described]
     key = written.str.casefold()
-    counts = pd.DataFrame({"key": key, "written": written}).value_counts().reset_index(name="n")
+    if spellings is None:
+        spellings = _best(_spelling_counts(rows[described.to_numpy()]))
+    return source.mask(described, key.map(spellings))
+
+
+def _spelling_counts(described: pd.DataFrame) -> pd.DataFrame:
+    """``key, written, n``: how often each spelling of a described source is written."""
+    written = described["source"].astype("string")
+    return pd.DataFrame({"key": written.str.casefold(), "written": written}).value_counts().reset_index(name="n")
+
+
+def _best(counts: pd.DataFrame) -> dict:
+    """Case-folded source -> its most frequent spelling (ties: the first in sort order)."""
+    counts = counts.groupby(["key", "written"], observed=True)["n"].sum().reset_index() if len(counts) else counts
     best = counts.sort_values(["key", "n", "written"], ascending=[True, False, True], kind="stable").drop_duplicates(
         "key"
     )
-    return source.mask(described, key.map(dict(zip(best["key"], best["written"], strict=True))))
+    return dict(zip(best["key"], best["written"], strict=True))
 
 
 def sources_by_outlet(corpus, *, kinds: str | Iterable[str] | None = None, top_n: int | None = None) -> pd.DataFrame:
@@ -99,10 +167,15 @@ def sources_by_outlet(corpus, *, kinds: str | Iterable[str] | None = None, top_n
     ['White House official', 2]
     """
     top_n = params.top_n(top_n)
-    rows = _text(corpus, kinds).dropna(subset=["source"])
-    counts = (
-        rows.groupby(["outlet", "source", "source_kind"], observed=True, dropna=False)
+    keys = ["outlet", "source", "source_kind"]
+    parts = [
+        rows.dropna(subset=["source"])
+        .groupby(keys, observed=True, dropna=False)
         .agg(attributions=("article_id", "size"), articles=("article_id", "nunique"))
+        for rows in _text_parts(corpus, kinds)
+    ]  # an article is in one partition: its distinct articles add up
+    counts = (
+        _summed(parts, keys)
         .reset_index()
         .sort_values(["outlet", "attributions", "source"], ascending=[True, False, True], kind="stable")
     )
@@ -118,10 +191,12 @@ def kinds_by_outlet(corpus, *, kinds: str | Iterable[str] | None = None) -> pd.D
         ``outlet, source_kind, attributions, share, named`` where ``named`` is False for anonymous
         and unresolved sources; one row per outlet and kind present.
     """
-    rows = _text(corpus, kinds)
-    counts = (
-        rows.groupby(["outlet", "source_kind"], observed=True, dropna=False).size().rename("attributions").reset_index()
-    )
+    keys = ["outlet", "source_kind"]
+    parts = [
+        rows.groupby(keys, observed=True, dropna=False).size().rename("attributions")
+        for rows in _text_parts(corpus, kinds)
+    ]
+    counts = _summed(parts, keys).reset_index()
     totals = counts.groupby("outlet", observed=True, dropna=False)["attributions"].transform("sum")
     counts["share"] = (counts["attributions"] / totals).astype("float64")
     counts["named"] = ~counts["source_kind"].isin(["anonymous", UNKNOWN])
@@ -138,7 +213,12 @@ def upstream(corpus) -> pd.DataFrame:
     Source lines, manifest wires and datelines, without the publishing outlet itself; one row per
     article and upstream source (a wire named both in metadata and in a dateline counts once).
     """
-    attributions = corpus.attributions
+    if not streamed(corpus):
+        return _upstream_rows(corpus.attributions)
+    return _in_article_order(pd.concat([_upstream_rows(p) for p in _parts(corpus)], ignore_index=True), corpus.articles)
+
+
+def _upstream_rows(attributions: pd.DataFrame) -> pd.DataFrame:
     rows = attributions[attributions["level"].isin(CREDIT_LEVELS) & (attributions["cue"] != "published")]
     rows = rows.dropna(subset=["source"]).drop_duplicates(["article_id", "source"])
     return rows[["article_id", "source", "level", "cue"]].rename(columns={"source": "upstream"}).reset_index(drop=True)
@@ -161,24 +241,38 @@ def citation_flows(corpus, *, kinds: str | Iterable[str] | None = None) -> pd.Da
     [['Voice of America', 'anonymous', 3], ['Voice of America', 'government', 1], ['Voice of America', 'outlet', 1]]
     """
     articles = corpus.articles
-    ups = upstream(corpus)[["article_id", "upstream"]]
-    base = articles[["article_id", "outlet"]].assign(outlet=articles["outlet"].astype("string"))
-    base = base.merge(ups, on="article_id", how="left")
-    base["upstream"] = base["upstream"].fillna(OWN_REPORTING).astype("string")
-    quoted = _text(corpus, kinds)[["article_id", "source_kind"]]
-    flows = base.merge(quoted, on="article_id", how="left")
-    flows["source_kind"] = flows["source_kind"].fillna("(none quoted)").astype("string")
-    quoted_rows = flows["source_kind"] != "(none quoted)"
-    out = (
-        flows.assign(n=quoted_rows.astype("int64"))
-        .groupby(["outlet", "upstream", "source_kind"], observed=True, dropna=False)
-        .agg(attributions=("n", "sum"), articles=("article_id", "nunique"))
-        .reset_index()
-    )
+    keys = ["outlet", "upstream", "source_kind"]
+    if not streamed(corpus):
+        out = _flows(articles, upstream(corpus), _text(corpus, kinds))
+    else:  # the articles of each partition, then those with no attributions at all
+        parts, seen = [], set()
+        for part, text in _with_text(corpus, kinds):
+            ids = set(part["article_id"])
+            seen |= ids
+            parts.append(_flows(articles[articles["article_id"].isin(ids)], _upstream_rows(part), text))
+        rest = articles[~articles["article_id"].isin(seen)]
+        parts.append(_flows(rest, _upstream_rows(part.iloc[:0]), text.iloc[:0]))
+        out = _summed(parts, keys)
+    out = out.reset_index()
     return (
         out.sort_values(["outlet", "upstream", "source_kind"], kind="stable")
         .reset_index(drop=True)
         .astype({"attributions": "int64", "articles": "int64"})
+    )
+
+
+def _flows(articles: pd.DataFrame, ups: pd.DataFrame, text: pd.DataFrame) -> pd.DataFrame:
+    """Attributions and distinct articles per ``outlet, upstream, source_kind`` of these articles."""
+    base = articles[["article_id", "outlet"]].assign(outlet=articles["outlet"].astype("string"))
+    base = base.merge(ups[["article_id", "upstream"]], on="article_id", how="left")
+    base["upstream"] = base["upstream"].fillna(OWN_REPORTING).astype("string")
+    flows = base.merge(text[["article_id", "source_kind"]], on="article_id", how="left")
+    flows["source_kind"] = flows["source_kind"].fillna("(none quoted)").astype("string")
+    quoted_rows = flows["source_kind"] != "(none quoted)"
+    return (
+        flows.assign(n=quoted_rows.astype("int64"))
+        .groupby(["outlet", "upstream", "source_kind"], observed=True, dropna=False)
+        .agg(attributions=("n", "sum"), articles=("article_id", "nunique"))
     )
 
 
@@ -190,18 +284,30 @@ def top_sources(corpus, *, kinds: str | Iterable[str] | None = None, top_n: int 
         marks), ``first``, ``last`` (publication dates), the ``top_n`` largest by attributions.
     """
     top_n = params.top_n(top_n)
-    rows = _text(corpus, kinds).dropna(subset=["source"])
-    out = (
-        rows.assign(direct=rows["direct"].fillna(False).astype("int64"))
-        .groupby(["source", "source_kind"], observed=True)
-        .agg(
-            attributions=("article_id", "size"),
-            articles=("article_id", "nunique"),
-            outlets=("outlet", "nunique"),
-            direct=("direct", "sum"),
-            first=("published", "min"),
-            last=("published", "max"),
+    keys = ["source", "source_kind"]
+    parts, outlets = [], []
+    for rows in _text_parts(corpus, kinds):
+        rows = rows.dropna(subset=["source"])
+        parts.append(
+            rows.assign(direct=rows["direct"].fillna(False).astype("int64"))
+            .groupby(keys, observed=True)
+            .agg(
+                attributions=("article_id", "size"),
+                articles=("article_id", "nunique"),
+                outlets=("outlet", "nunique"),
+                direct=("direct", "sum"),
+                first=("published", "min"),
+                last=("published", "max"),
+            )
         )
+        outlets.append(rows[[*keys, "outlet"]].drop_duplicates())
+    if len(parts) > 1:  # distinct outlets do not add up over partitions: counted from the distinct triples
+        summed = _summed(parts, keys, {"attributions": "sum", "articles": "sum", "direct": "sum", "first": "min",
+                                       "last": "max"})  # fmt: skip
+        distinct = pd.concat(outlets).drop_duplicates().groupby(keys, observed=True)["outlet"].nunique()
+        parts = [summed.assign(outlets=distinct.reindex(summed.index).fillna(0).astype("int64"))[parts[0].columns]]
+    out = (
+        parts[0]
         .reset_index()
         .sort_values(["attributions", "articles", "source"], ascending=[False, False, True], kind="stable")
     )
@@ -222,14 +328,19 @@ def attribution_over_time(corpus, *, freq: str = "W", kinds: str | Iterable[str]
         undated articles are left out.
     """
     alias = params.period_alias(freq)
-    rows = _text(corpus, kinds).dropna(subset=["published"])
-    if rows.empty:
+    keys = ["period", "source_kind"]
+    parts = []
+    for rows in _text_parts(corpus, kinds):
+        rows = rows.dropna(subset=["published"])
+        if len(rows):
+            rows = rows.assign(period=rows["published"].dt.to_period(alias).dt.start_time.astype("datetime64[us]"))
+            parts.append(rows.groupby(keys, observed=True).size().rename("attributions"))
+    if not parts:
         return pd.DataFrame(
             {"period": pd.Series([], dtype="datetime64[us]"), "source_kind": pd.Series([], dtype="string"),
              "attributions": pd.Series([], dtype="int64"), "share": pd.Series([], dtype="float64")}
         )  # fmt: skip
-    rows = rows.assign(period=rows["published"].dt.to_period(alias).dt.start_time.astype("datetime64[us]"))
-    counts = rows.groupby(["period", "source_kind"], observed=True).size().rename("attributions").reset_index()
+    counts = _summed(parts, keys).reset_index()
     counts["share"] = (counts["attributions"] / counts.groupby("period")["attributions"].transform("sum")).astype(
         "float64"
     )
@@ -249,8 +360,12 @@ def quotes(
         focus: keep only this source (canonical name or description, case-insensitive).
         direct_only: keep only quotations in quotation marks.
     """
-    rows = _text(corpus, kinds, focus).dropna(subset=["content"])
-    if direct_only:
-        rows = rows[rows["direct"].fillna(False).astype(bool)]
     columns = ["published", "outlet", "article_id", "title", "source", "source_kind", "cue", "content", "direct"]
+    parts = []
+    for rows in _text_parts(corpus, kinds, focus):
+        rows = rows.dropna(subset=["content"])
+        if direct_only:
+            rows = rows[rows["direct"].fillna(False).astype(bool)]
+        parts.append(rows[[*columns, "content_start"]])
+    rows = parts[0] if len(parts) == 1 else _in_article_order(pd.concat(parts, ignore_index=True), corpus.articles)
     return rows.sort_values(["published", "article_id", "content_start"], kind="stable")[columns].reset_index(drop=True)

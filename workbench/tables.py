@@ -21,6 +21,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from workbench import cache as cachestore
 from workbench.errors import Problem, problems_frame
@@ -417,14 +419,14 @@ def _cached_partition(manifest: Path, keys: list[str]) -> tuple[pd.DataFrame, li
     partitions of lower levels that hold its bucket are read instead (a bucket of level ``k`` holds
     those of level ``k + 1`` that agree on its bits) and the partition is rewritten at its level.
     """
-    cached = _read_cached_table(manifest)
+    cached = _read_cached_table(manifest, keys)
     if cached is not None:
         return (*cached, False)
     stem, _, bucket = manifest.stem.rpartition("-")
     prefix, _, level = stem.rpartition("-p")
     for lower in range(int(level) - 1, -1, -1):
         older = _read_cached_table(
-            partition_manifest(manifest.parent / prefix, lower, int(bucket, 16) & ((1 << lower) - 1))
+            partition_manifest(manifest.parent / prefix, lower, int(bucket, 16) & ((1 << lower) - 1)), keys, only=True
         )
         if older is not None:
             wanted = set(keys)
@@ -433,13 +435,26 @@ def _cached_partition(manifest: Path, keys: list[str]) -> tuple[pd.DataFrame, li
     return None
 
 
-def _read_cached_table(store: Path) -> tuple[pd.DataFrame, list[str]] | None:
+def _read_cached_table(
+    store: Path, keys: list[str] | None = None, *, only: bool = False
+) -> tuple[pd.DataFrame, list[str]] | None:
+    """The rows and coverage of one cached partition.
+
+    When the partition covers every one of ``keys`` (so that it will not be rewritten), or with
+    ``only``, just the rows of those keys are converted to pandas (the filter runs on the Arrow
+    table): a filtered corpus (dates, outlets) reads only its articles' rows of each partition.
+    """
     committed = cachestore.open_committed(store, {"rows": cachestore.read_parquet, "coverage": cachestore.read_parquet})
     if committed is None:
         return None
     _, tables = committed
     try:
-        return tables["rows"].to_pandas(), tables["coverage"].column("_key").to_pylist()
+        rows, coverage = tables["rows"], tables["coverage"].column("_key").to_pylist()
+        wanted = set(keys) if keys is not None else None
+        if wanted is not None and (only or not wanted - set(coverage)) and len(wanted) < len(coverage):
+            wanted = pa.array(sorted(wanted), type=rows.schema.field("_key").type)
+            rows = rows.filter(pc.is_in(rows["_key"], value_set=wanted))
+        return rows.to_pandas(), coverage
     except Exception as exc:  # the checksum held, yet the file does not convert: rebuild it all the same
         warnings.warn(f"cache file of {store} is unreadable ({type(exc).__name__}: {exc}); rebuilding it", stacklevel=4)
         return None
