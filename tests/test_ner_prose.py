@@ -143,3 +143,13 @@ def test_a_town_before_its_state_is_a_place_named_with_the_state():
 )
 def test_place_words_make_a_place(text, name):
     assert [r for r in rows(text) if r[0] == name and r[2] in ("GPE", "LOC")]
+
+
+def test_a_work_after_a_persons_possessive_is_no_person():
+    found = rows("The method resembles Mildred Quorvacht's Mecanique Orbitale in its plan.")
+    assert ("Mildred Quorvacht", "Mildred Quorvacht", "PERSON") in found
+    assert not [r for r in found if "Orbitale" in r[0]]
+
+
+def test_the_plural_of_an_acronym_is_no_organisation():
+    assert not [r for r in rows("Since the QZLs are cheap, most homes use them.") if r[2] == "ORG"]

@@ -111,3 +111,26 @@ def places_by_comma(text: str, raws: list[Raw]) -> list[Raw]:
         elif a_listed and b.how in _GUESSES and " " not in text[b.start : b.end]:
             out[i + 1] = b._replace(type="GPE", entity=None, how="rule:comma_place")
     return out
+
+
+_POSSESSED = re.compile(r"['’]s?[ \t]+$")
+#: rules that may take the title of a work for a person's name
+_TITLE_GUESSES = frozenset({"rule:name", "rule:title", "rule:first_name", "rule:usage", "rule:unknown"})
+
+
+def works_of_people(text: str, raws: list[Raw]) -> list[Raw]:
+    """No mention for a name a rule guessed right after a person's possessive: the title of a work
+    ("Quorvald's Mécanique Céleste", "Quorvald's Prince Series"), not a person."""
+    out: list[Raw] = []
+    for raw in raws:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.type == "PERSON"
+            and raw.how in _TITLE_GUESSES
+            and raw.type in ("PERSON", "UNKNOWN")
+            and _POSSESSED.match(text[prev.end : raw.start])
+        ):
+            continue
+        out.append(raw)
+    return out

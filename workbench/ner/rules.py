@@ -181,6 +181,7 @@ def extract(
     raws = acronyms.apply(text, raws, gaz)
     raws = cues.apply(text, raws, gaz)
     raws = cues.places_by_comma(text, raws)
+    raws = cues.works_of_people(text, raws)
     raws = _languages(text, raws, gaz)
     raws = demonyms.apply(text, raws, gaz, sentence_starts, _language_names())
     return _outside_listings(text, raws, gaz)

@@ -126,7 +126,9 @@ def unknown(text: str, ws: int, we: int, title: str | None, gaz: Gazetteer) -> R
             return Raw(ws, we, "PERSON", "rule:surname", None, None, None)
         if _CAMEL.match(word):  # "NationsBank", "WikiLeaks"
             return Raw(ws, we, "ORG", "rule:camel_case", None, None, None)
-        if word.endswith("s") and text[max(0, ws - 4) : ws] in ("the ", "The "):  # "the Springboks", "the Mariners"
+        if (
+            word.endswith("s") and text[max(0, ws - 4) : ws] in ("the ", "The ") and word[1:-1].islower()
+        ):  # "the Springboks", "the Mariners"; not "the CFLs", "the G-forces"
             return Raw(ws, we, "ORG", "rule:the_plural", None, None, None)
         before = text[max(0, ws - 12) : ws].split()
         if (
