@@ -153,3 +153,8 @@ def test_a_work_after_a_persons_possessive_is_no_person():
 
 def test_the_plural_of_an_acronym_is_no_organisation():
     assert not [r for r in rows("Since the QZLs are cheap, most homes use them.") if r[2] == "ORG"]
+
+
+def test_a_surname_the_article_also_writes_in_lower_case_is_a_word():
+    text = "Basil needs sun. Choose the kind of basil you like; basil grows fast."
+    assert not [r for r in rows(text) if r[0] == "Basil"]

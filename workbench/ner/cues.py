@@ -26,6 +26,8 @@ from workbench.ner.gazetteer import Gazetteer, gazetteer
 #: an adverb or a plural ("Hopelessly", "Chechens", "Builders"), not a name ("Theodorus", "Galois" stay)
 _NOT_A_NAME = re.compile(r"(?:ly|[^aeiouys]s)$")
 _INITIAL = re.compile(r"(?:[.!?:;\n\"“]|\[\d+\])[ \t\"“‘(]*$")
+#: single words a rule typed from their shape alone (a census surname, an unknown word)
+_WORD_GUESSES = frozenset({"rule:surname", "rule:unknown"})
 _POSSESSIVE = re.compile(r"['’]s?[ \t]+[a-z]")
 _CITATION = re.compile(r"[ \t]*(?:,[ \t]*(?:1[5-9]|20)\d\d\b|\([ \t]*(?:1[5-9]|20)\d\d\b|\[\d+(?:[,–-]\d+)*\])")
 #: irregular past tenses that follow a person far more often than a place ("was" and "had" say nothing)
@@ -46,6 +48,10 @@ def _apposition() -> re.Pattern[str]:
 
 def apply(text: str, raws: list[Raw], gaz: Gazetteer) -> list[Raw]:
     """Raw mentions with the ``UNKNOWN`` single words typed by their uses in ``text`` (module docstring)."""
+    words = {text[r.start : r.end] for r in raws if r.how in _WORD_GUESSES}
+    common = {w for w in words if " " not in w and _in_lower_case(text, w)}
+    if common:  # "Basil ... the kind of basil": the herb, not a person
+        raws = [r for r in raws if not (r.how in _WORD_GUESSES and text[r.start : r.end] in common)]
     unknown = {text[r.start : r.end] for r in raws if r.type == "UNKNOWN" and r.how == "rule:unknown"}
     if not unknown:
         return raws
@@ -59,10 +65,15 @@ def apply(text: str, raws: list[Raw], gaz: Gazetteer) -> list[Raw]:
     return out
 
 
+def _in_lower_case(text: str, word: str) -> bool:
+    """Whether ``text`` also writes ``word`` in lower case, twice ("grit ... grit"): a word, not a name."""
+    return len(re.findall(rf"(?<![\w-]){re.escape(word.lower())}(?![\w-])", text)) >= 2
+
+
 def _kind(text: str, word: str, gaz: Gazetteer) -> str | None:
     """PERSON, ORG or None for a word from every place ``text`` writes it."""
-    if re.search(rf"(?<![\w-]){re.escape(word.lower())}(?![\w-])", text):
-        return None  # "grit" in lower case too: a word, not a name
+    if _in_lower_case(text, word):
+        return None
     if _NOT_A_NAME.search(word) or not word[1:].islower() or gaz.role(word, "org_suffix"):
         return None  # "Hopelessly", "Chechens", "Builders"; "DH", "L2s"; "Telegraph"
     person = org = place = 0
