@@ -81,3 +81,59 @@ def test_load_corpus_returns_and_reports_every_file(data):
             assert from_file > 0, f"{name} gave neither articles nor problems"
         for row in corpus.articles.itertuples():
             check_records([{"text": row.text, "sections": row.sections}], row.path)
+
+
+#: Words of prose for CSV cells: no digits, so that no line of a text reads as a dated row by chance.
+PROSE = st.lists(
+    st.sampled_from(["Velmora", "council", "said", ",", ", ", '"', '""', "\n", "\n\n", " ", "Café", "the", "’"]),
+    min_size=1,
+    max_size=30,
+).map("".join)
+
+
+def _csv_row(article_id: str, day: int, text: str) -> list[str]:
+    return [article_id, f"2031-01-{day:02d}", "T", text, "Velmora Courier"]
+
+
+@PROFILE
+@given(texts=st.lists(PROSE.filter(lambda t: t.strip(" \n,\"’'")), min_size=1, max_size=12))
+def test_csv_quoted_cells_over_lines_load_whole(texts):
+    """Any texts written by a CSV writer (commas, quotes, line breaks in cells) load as they were written."""
+    import csv
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "a.csv"
+        with open(path, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["id", "date", "title", "text", "outlet"])
+            writer.writerows(_csv_row(f"r{i}", 1 + i % 28, text) for i, text in enumerate(texts))
+        corpus = load_corpus(path, cache=False, boilerplate=False)
+        assert "bad_row" not in set(corpus.errors["reason"])
+        loaded = corpus.articles.set_index("article_id")["text"].to_dict()
+        assert loaded == {f"r{i}": text.strip() for i, text in enumerate(texts)}
+
+
+@PROFILE
+@given(
+    n=st.integers(min_value=2, max_value=15),
+    data=st.data(),
+)
+def test_csv_unclosed_quote_is_one_error_row_wherever_it_closes(n, data):
+    """A cell opening a quote that never closes is one error row at its line, whichever later row (if any)
+    closes the quote with a stray one; every other row loads."""
+    broken = data.draw(st.integers(min_value=0, max_value=n - 2), label="broken")
+    closing = data.draw(st.one_of(st.none(), st.integers(min_value=broken + 1, max_value=n - 1)), label="closing")
+    lines = ["id,date,title,text,outlet"]
+    for i in range(n):
+        text = f"Fictional text {i} of Velmora"
+        if i == broken:
+            text = '"' + text  # opened, never closed
+        elif i == closing:
+            text += '"'  # a stray quote that closes the one opened above
+        lines.append(",".join(_csv_row(f"r{i}", 1 + i, text)))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "a.csv"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        corpus = load_corpus(path, cache=False, boilerplate=False)
+        assert set(corpus.articles["article_id"]) == {f"r{i}" for i in range(n) if i != broken}
+        assert list(zip(corpus.errors["reason"], corpus.errors["line"], strict=True)) == [("bad_row", broken + 2)]

@@ -216,6 +216,7 @@ def _csv_rows(lines: Iterator[tuple[int, str, int]], path: str, problems: list[P
     feed = _Lines(lines)
     reader = csv.reader(feed, strict=True)
     header: list[str] | None = None
+    keys: list[tuple[str, int]] = []
     row = 0
     while True:
         feed.start()
@@ -239,6 +240,7 @@ def _csv_rows(lines: Iterator[tuple[int, str, int]], path: str, problems: list[P
         number, position = feed.taken[0][0], feed.taken[-1][2]
         if header is None:
             header = [c.strip() for c in cells]
+            keys = _key_columns(header)
             continue
         row += 1
         if len(feed.taken) > 1 and len(cells) != len(header):
@@ -249,11 +251,81 @@ def _csv_rows(lines: Iterator[tuple[int, str, int]], path: str, problems: list[P
             problems.append(Problem(_where(path, row), "bad_row", detail, "error", number))
             feed.give_back()
             continue
+        if len(feed.taken) > 1 and (inner := _row_inside(cells, feed.taken, len(header), keys)):
+            detail = (
+                f"a quote opened on this line is never closed: it runs over line {inner}, which reads as a row "
+                f"of its own, to line {feed.taken[-1][0]}; "
+                "the row is skipped and the lines after it are read as rows"
+            )
+            problems.append(Problem(_where(path, row), "bad_row", detail, "error", number))
+            feed.give_back()
+            continue
         if bad := _bad_cells(cells, header):
             problems.append(Problem(_where(path, row), "bad_row", bad, "error", number))
             continue
         yield number, row, dict(zip(header, cells, strict=False)), position
     _no_rows(header, row, path, problems)
+
+
+#: Columns whose cells have a recognisable form: a line of prose does not fit them by chance.
+_KEY_COLUMNS = ("published", "article_id", "url")
+
+
+def _key_columns(header: list[str]) -> list[tuple[str, int]]:
+    """(article column, index in the header) of the table's key columns (date, id, URL)."""
+    found = match_columns(header)
+    return [(name, header.index(found[name])) for name in _KEY_COLUMNS if name in found]
+
+
+def _row_inside(
+    cells: list[str], taken: list[tuple[int, str, int]], width: int, keys: list[tuple[str, int]]
+) -> int | None:
+    """The first line swallowed by a quoted cell that reads as a complete row of its own, or None.
+
+    A quoted cell may legitimately run over several lines (paragraphs of a text). But when a quote
+    opened on one line and never closed is closed by a later row's stray quote, the rows between
+    are swallowed into one cell of a record that still has the header's cell count. What tells the
+    two apart is CSV structure: a swallowed row, read alone, is a record of the header's width whose
+    key cells (date, id, URL) have their form, which a line of prose does not.
+
+    The line that closes the quote counts only when the quote opened after the record's first cell:
+    a cell that opens a record spans lines whose last one may, read alone, have the header's width.
+    """
+    if not keys:
+        return None
+    opened = next((k for k, cell in enumerate(cells) if "\n" in cell), 0)
+    for number, line, _ in taken[1:] if opened > 0 else taken[1:-1]:
+        if _reads_as_row(line, width, keys):
+            return number
+    return None
+
+
+def _reads_as_row(line: str, width: int, keys: list[tuple[str, int]]) -> bool:
+    """Whether one line, read alone, is a record of ``width`` cells whose key cells have their form.
+
+    The date cell, when the table has one, must hold a date (a line of prose such as
+    ``Velmora,,, "`` has no digits to pass for one); an id or URL cell must be one word.
+    """
+    if line.count(",") < width - 1:
+        return False
+    try:
+        cells = next(csv.reader([line], strict=True))
+    except (csv.Error, StopIteration):
+        return False
+    if len(cells) != width:
+        return False
+    fits = False
+    for name, index in keys:
+        cell = cells[index].strip()
+        if name == "published":
+            if not cell or pd.isna(read_published(cell)[0]):
+                return False
+        elif not cell:
+            continue  # an empty id or URL says nothing either way
+        elif len(cell) > 500 or any(ch.isspace() for ch in cell):
+            return False
+        fits = True
+    return fits
 
 
 def _bad_cells(cells: list[str], header: list[str]) -> str | None:
