@@ -537,7 +537,7 @@ def _gather(column: pa.ChunkedArray, indices: np.ndarray) -> pa.Array:
 
 
 #: String columns of at least this many bytes are reordered through a temporary file (one copy in memory).
-SPILL_MIN_BYTES = 64 * 1024 * 1024
+SPILL_MIN_BYTES = 8 * 1024 * 1024
 #: Bytes of a spilled column gathered back into one Arrow chunk.
 SPILL_BLOCK_BYTES = 2 * 1024 * 1024
 
