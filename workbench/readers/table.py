@@ -5,9 +5,12 @@ Columns are recognised by common names (``COLUMN_NAMES``, also listed in the REA
 
 Nothing valid is lost for one bad row: a JSON line that is not an object or not JSON, a CSV row
 with an unclosed quote, a NUL byte or too many cells, a row without text: each becomes its own
-problem row naming its real line in the file, and every other row loads. TSV has no quoting (a
-``"`` is an ordinary character). Large files are read in blocks (:func:`read_chunks`), so memory
-follows the block, not the file.
+problem row naming its real line in the file, and every other row loads. A quote left open is found
+even when a later row's stray quote closes it: a quoted cell over several lines that swallowed a
+line reading as a row of its own (the header's width, a date in the date column) is reported at
+its opening line, and the lines after it are read as rows; quoted cells of prose over several lines
+load whole. TSV has no quoting (a ``"`` is an ordinary character). Large files are read in blocks
+(:func:`read_chunks`), so memory follows the block, not the file.
 """
 
 from __future__ import annotations
