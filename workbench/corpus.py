@@ -108,12 +108,17 @@ class Corpus:
         if store is None:
             yield self.table(name)
             return
-        streams = {need: self.table_partitions(need) for need in spec.needs if need not in self._tables}
 
-        def needs(bucket: int, part: pd.DataFrame) -> dict[str, pd.DataFrame]:  # the same buckets, in the same order
+        def needs(bucket: int, part: pd.DataFrame) -> dict[str, pd.DataFrame]:
+            """The needed tables of one partition's articles: read (or computed) only when it has rows to compute."""
             ids = set(part["article_id"])
             held = {need: t[t["article_id"].isin(ids)] for need, t in self._tables.items() if need in spec.needs}
-            return {**held, **{need: next(stream) for need, stream in streams.items()}}
+            missing = [need for need in spec.needs if need not in held]
+            if missing:  # this partition's articles alone: they read (or compute) the same partition of each
+                subset = self._subset(self.articles["article_id"].isin(ids))
+                held.update({need: subset.table(need) for need in missing})
+                self._add_problems(subset.errors.iloc[len(self.errors) :])
+            return held
 
         for frame, problems in partitions(
             spec, self.articles, needs, self._table_options(spec), keys=self._keys(), store=store, n_jobs=self.n_jobs,
@@ -251,7 +256,7 @@ class Corpus:
         articles = self.articles[keep].reset_index(drop=True)
         ids = set(articles["article_id"])
         tables = {name: t[t["article_id"].isin(ids)].reset_index(drop=True) for name, t in self._tables.items()}
-        return Corpus(
+        subset = Corpus(
             articles,
             self.errors,
             root=self.root,
@@ -263,6 +268,9 @@ class Corpus:
             boilerplate=self.boilerplate,
             level=self.level,
         )
+        if self._row_keys is not None:  # per article: the subset's keys are a part of these
+            subset._row_keys = [k for k, kept in zip(self._row_keys, keep, strict=True) if kept]
+        return subset
 
     # -- summaries ------------------------------------------------------------------------
     def __len__(self) -> int:

@@ -107,10 +107,11 @@ class TypeVotes:
             self.table = grown
         ok = type_codes >= 0
         np.add.at(self.table, (entity_codes[ok], global_types[type_codes[ok]]), 1)
-        where = article_ids.astype(str).map(self.positions).to_numpy()
+        first_rows = pd.Series(np.arange(len(type_codes))).groupby(type_codes).min()  # each type's first row here
+        ids = np.asarray(article_ids, dtype=object)
         for local, code in enumerate(global_types):
-            row = int(np.argmax(type_codes == local))
-            key = (int(where[row]), row)
+            row = int(first_rows[local])
+            key = (int(self.positions[str(ids[row])]), row)
             if code not in self.first or key < self.first[int(code)]:
                 self.first[int(code)] = key
 

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -149,7 +150,7 @@ def partitions(
             part_keys = [keys[i] for i in idx]
             manifest = partition_manifest(store, level, bucket) if store is not None else None
             yield _derive_partition(
-                spec, part, need_for(bucket, part), options, part_keys, manifest, pool, n_jobs, name
+                spec, part, partial(need_for, bucket, part), options, part_keys, manifest, pool, n_jobs, name
             )
             if bar is not None:
                 bar.update(1)
@@ -205,17 +206,36 @@ def derive(
 
 def in_order(frame: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     """Rows in the order of ``articles``, then by sentence and start where the table has them."""
-    order = {a: i for i, a in enumerate(articles["article_id"])}
+    ids = pd.Index(articles["article_id"])
+    if ids.is_unique:  # an index lookup: much faster than mapping each row's id through a dict
+        order = ids.get_indexer(frame["article_id"]).astype("float64")
+        order[order < 0] = np.nan  # rows of other articles go last, as the dict's NaN did
+    else:
+        order = frame["article_id"].map({a: i for i, a in enumerate(articles["article_id"])}).to_numpy()
     sort_cols = [c for c in ("sentence", "start") if c in frame.columns]
-    frame = frame.assign(_order=frame["article_id"].map(order)).sort_values(["_order", *sort_cols], kind="stable")
+    frame = frame.assign(_order=order).sort_values(["_order", *sort_cols], kind="stable")
     return frame.drop(columns="_order").reset_index(drop=True)
 
 
 def _derive_partition(
-    spec: TableSpec, articles: pd.DataFrame, needs: dict[str, pd.DataFrame], options: dict, keys: list[str],
+    spec: TableSpec, articles: pd.DataFrame,
+    needs: dict[str, pd.DataFrame] | Callable[[], dict[str, pd.DataFrame]], options: dict, keys: list[str],
     store: Path | None, pool, n_jobs: int, name: str,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
-    """One partition: its cached rows where they cover the articles, the rest computed and committed."""
+    """One partition: its cached rows where they cover the articles, the rest computed and committed.
+
+    ``needs`` may be a function giving them: it is called only when something is computed, so a
+    partition read whole from the cache never reads the tables it was computed from.
+    """
+    if callable(needs):
+        need_of = needs
+        needs = None
+    else:
+        given = needs
+
+        def need_of() -> dict[str, pd.DataFrame]:
+            return given
+
     todo = articles
     parts = []
     problems: list[Problem] = []
@@ -234,6 +254,7 @@ def _derive_partition(
             part = done_frame.merge(wanted, on=["article_id", "_key"]).drop(columns="_key")
             parts.append(part)
     if len(todo) or (store and cached is not None and cached[2]):
+        needs = need_of() if needs is None else needs
         computed, problems, failed = _run(spec, name, todo, needs, options, n_jobs, pool)
         parts.append(computed)
         if store:
@@ -256,7 +277,7 @@ def _derive_partition(
             except OSError as exc:
                 warnings.warn(f"cannot write table cache {store}: {exc}", stacklevel=4)
     if not parts:
-        parts.append(_run(spec, name, articles.iloc[:0], needs, options, n_jobs, pool)[0])
+        parts.append(_run(spec, name, articles.iloc[:0], need_of(), options, n_jobs, pool)[0])
     frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
     return in_order(frame, articles), problems_frame(problems)
 
