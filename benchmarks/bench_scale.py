@@ -53,6 +53,9 @@ ANALYSES = {
     "frequencies": ("frequencies", {"top_n": 50}),
     "timeline entity": ("timeline", {"by": "entity", "freq": "W"}),
     "timeline source": ("timeline", {"by": "source", "freq": "W"}),
+    "top_sources": ("top_sources", {}),
+    "sources_by_outlet": ("sources_by_outlet", {"top_n": 10}),
+    "citation_flows": ("citation_flows", {}),
 }
 #: ``$WORKBENCH_STREAM_MIN_ARTICLES`` of each analysis path.
 PATHS = {"in-memory": str(10**12), "partitioned": "0"}

@@ -112,7 +112,7 @@ def two_paths(corpus_dir, cache_dir, monkeypatch, fake_mentions):
 
 
 def test_partitioned(two_paths):
-    assert two_paths.corpus.level >= 3  # 41 articles in 8 or more partitions
+    assert (len(two_paths.corpus), two_paths.corpus.level) == (42, 4)  # 16 partitions of about 3 articles
 
 
 @pytest.mark.parametrize("level", ["article", "sentence"])
