@@ -183,6 +183,9 @@ def main() -> None:
             "(target < 2,048 MB)"
         )
         print("(each phase is a fresh interpreter: times include importing the workbench)")
+        print(
+            f"load average at the end {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other work slows every phase)"
+        )
     finally:
         if args.dir is None:
             shutil.rmtree(base, ignore_errors=True)

@@ -142,8 +142,8 @@ def find(
     >>> patterns["pattern"].tolist(), ranges[0]
     (['Reuter'], [(22, 28)])
     """
-    patterns, ranges, _ = search(articles, min_articles=min_articles, min_share=min_share)
-    return patterns, ranges
+    patterns, by_row, _ = search(articles, min_articles=min_articles, min_share=min_share)
+    return patterns, [by_row.get(i, []) for i in range(len(articles))]
 
 
 def search(
@@ -153,8 +153,10 @@ def search(
     rows: Rows | None = None,
     min_articles: int = MIN_ARTICLES,
     min_share: float = MIN_SHARE,
-) -> tuple[pd.DataFrame, list[list[tuple[int, int]]], Index]:
+) -> tuple[pd.DataFrame, dict[int, list[tuple[int, int]]], Index]:
     """:func:`find`, reusing the candidates an earlier search kept in ``index``; also returns the new index.
+
+    The ranges come by row, for the articles that have any.
 
     Only articles whose text or title the index does not hold are split into candidates; the counts
     of every pattern are taken again over the index (in Arrow), and only the patterns frequent
@@ -217,9 +219,8 @@ def _select(
     frequent: dict[int, dict[str, list]],
     min_articles: int,
     min_share: float,
-) -> tuple[pd.DataFrame, list[list[tuple[int, int]]]]:
+) -> tuple[pd.DataFrame, dict[int, list[tuple[int, int]]]]:
     """Per outlet, the patterns that qualify (in order: most articles, longest first) and each article's ranges."""
-    n = len(row_slot)
     outlets, duplicate = rows.outlets, rows.duplicate
     counted = Counter(o for o, d in zip(outlets, duplicate, strict=True) if not d)
     by_outlet: dict[object, dict[str, dict[int, list]]] = {}
@@ -230,7 +231,7 @@ def _select(
             seen[key][i] = entry
     titles = _strings(articles, "title", holding) if "title" in articles.columns and len(holding) else []
     title_of = {i: _title(t) for i, t in zip(holding.tolist(), titles, strict=True)}
-    ranges: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+    ranges: dict[int, list[tuple[int, int]]] = {}
     rows_out = []
     for outlet, seen in by_outlet.items():
         need = max(min_articles, min_share * counted.get(outlet, 0))
@@ -274,8 +275,7 @@ def mark(articles: pd.DataFrame, *, cache_dir: Path | None = None, **options) ->
     candidates (see :func:`search`).
     """
     if cache_dir is None:
-        patterns, found = find(articles, **options)
-        ranges = {i: spans_i for i, spans_i in enumerate(found) if spans_i}
+        patterns, ranges, _ = search(articles, **options)
     else:
         from workbench.boilerplate_cache import cached_search
 

@@ -62,11 +62,11 @@ def cached_search(
         _commit(manifest, patterns, ranges, index, code=code, articles=key)
     except OSError as exc:
         warnings.warn(f"cannot write the boilerplate cache in {folder}: {exc}", stacklevel=3)
-    return patterns, {i: spans for i, spans in enumerate(ranges) if spans}
+    return patterns, ranges
 
 
 def _commit(manifest: Path, patterns, ranges, index: Index, **data) -> None:
-    flat = [(i, s, e) for i, spans in enumerate(ranges) for s, e in spans]
+    flat = [(i, s, e) for i, spans in ranges.items() for s, e in spans]
     table = pa.table(
         {
             "row": pa.array([r[0] for r in flat], type=pa.int64()),
@@ -81,7 +81,7 @@ def _commit(manifest: Path, patterns, ranges, index: Index, **data) -> None:
         "signatures": (".arrow", cachestore.arrow_writer(signatures)),
         "entries": (".arrow", cachestore.arrow_writer(index.entries)),
     }
-    cachestore.commit(manifest, writers, rows=len(ranges), **data)
+    cachestore.commit(manifest, writers, **data)
     for old in manifest.parent.glob("boilerplate-*.parquet"):  # the single-file cache of earlier versions
         old.unlink(missing_ok=True)
 

@@ -214,6 +214,7 @@ def discover(
     forced = READERS.get(format)
     files: list[os.DirEntry] = []  # the article files outside claimed folders, and their readers' names
     reader_names: list[str] = []
+    by_suffix: dict[str, Reader | None] = {}  # suffix as spelt -> reader (one lookup per suffix, not per file)
     for folder, entries in _walk(path, problems):
         if any(folder.is_relative_to(c) for c in claimed):
             continue
@@ -232,13 +233,15 @@ def discover(
         for entry in entries:  # hot loop: one pass per file of the corpus
             name = entry.name
             dot = name.rfind(".")
-            if forced is None:
-                reader = _SUFFIXES.get(name[dot:].lower()) if dot > 0 else None
-                if reader is None or name[:dot].lower() in NOT_ARTICLES:
-                    continue
-            elif dot > 0 and name[dot:].lower() in forced.suffixes:
-                reader = forced
-            else:
+            if dot <= 0:
+                continue
+            suffix = name[dot:]
+            reader = (
+                by_suffix[suffix] if suffix in by_suffix else by_suffix.setdefault(suffix, _reader_for(suffix, forced))
+            )
+            if reader is None or (
+                forced is None and dot <= _LONGEST_NOT_ARTICLE and name[:dot].lower() in NOT_ARTICLES
+            ):
                 continue
             files.append(entry)
             reader_names.append(reader.name)
@@ -250,6 +253,16 @@ def discover(
         if dropped:
             units = [u for u in units if u.reader not in dropped]
     return units, problems
+
+
+_LONGEST_NOT_ARTICLE = max(map(len, NOT_ARTICLES))
+
+
+def _reader_for(suffix: str, forced: Reader | None) -> Reader | None:
+    """The reader of files ending ``suffix``: the forced one if it reads them, else the registered one."""
+    if forced is not None:
+        return forced if suffix.lower() in forced.suffixes else None
+    return _SUFFIXES.get(suffix.lower())
 
 
 #: From this many files, their ``stat`` calls run in threads (the system calls wait on the disk, not
