@@ -16,7 +16,10 @@ The layout of the output folder::
     reports/
       index.html                     every run, newest first: status, parameters, links
       latest -> 20241114-101500-3fa2  the newest successful run (a symlink, else a text file)
-      20241114-101500-3fa2/          one run: <notebook>.html, <notebook>.ipynb, run.json
+      20241114-101500-3fa2/          one run: <notebook>.html, <notebook>.ipynb, run.json,
+                                     assets/ (plotly.js, itables, the pages' CSS, written once) and
+                                     data/<notebook>/ (the data behind each chart and table, within the
+                                     run's data budget unless full_data: see workbench.display)
       20241114-093000-9c1d-failed/   a failed run: <notebook>.failed.ipynb kept for debugging
 """
 
