@@ -18,6 +18,7 @@ from workbench.attribution import attributions
 from workbench.dates import find_dates
 from workbench.evaluation.attributions import gold_attributions, score_attributions
 from workbench.evaluation.conll import LABELS, entity_predictions, read_conll
+from workbench.evaluation.gum import gum_articles, read_gum, score_gum
 from workbench.evaluation.scoring import score_spans
 from workbench.evaluation.timeml import dct_baseline, predictions, read_timeml, score_dates
 from workbench.ner import mentions
@@ -28,6 +29,10 @@ pytestmark = [pytest.mark.shared, pytest.mark.slow]
 #: CoNLL-2003 testa, PER/ORG/LOC exact match (measured F1 0.813, ORG 0.658)
 NER_F1 = 0.80
 NER_ORG_F1 = 0.60
+#: GUM dev, rules backend (issue 10; measured F1 0.751, PER 0.743 / ORG 0.652 / LOC 0.794, canonical 0.837)
+GUM_F1 = 0.74
+GUM_TYPE_F1 = 0.63
+GUM_CANONICAL = 0.82
 #: PolNeAR dev (measured source F1 0.646, direct-quote recall 0.824)
 SOURCE_F1 = 0.64
 DIRECT_RECALL = 0.82
@@ -48,6 +53,17 @@ def test_ner_on_conll_testa(conll_dir):
     summary = table[["precision", "recall", "f1"]].round(3).to_dict("index")
     assert table.loc["overall", "f1"] >= NER_F1, summary
     assert table.loc["ORG", "f1"] >= NER_ORG_F1, summary
+
+
+def test_ner_on_gum_dev(conll_dir):
+    docs = read_gum(_needs(conll_dir / "gum-dev" / "gum_dev.jsonl"))
+    articles = gum_articles(docs)
+    score = score_gum(docs, mentions(articles, sentences=split(articles), backend="rules"))
+    table = score.table.set_index("type")
+    summary = table[["precision", "recall", "f1"]].round(3).to_dict("index")
+    assert table.loc["overall", "f1"] >= GUM_F1, summary
+    assert all(table.loc[kind, "f1"] >= GUM_TYPE_F1 for kind in ("PER", "ORG", "LOC")), summary
+    assert score.canonical_accuracy >= GUM_CANONICAL, f"canonical {score.canonical_accuracy:.3f}"
 
 
 def test_attribution_on_polnear_dev(polnear_dir, polnear_corpus):
