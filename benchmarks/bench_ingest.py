@@ -88,6 +88,18 @@ def generate(folder: Path, start: int, n: int, seed: int = 7) -> None:
         (sub / f"a{i:07d}.txt").write_text(article(rng, i))
 
 
+def _reusable(corpus: Path, n: int) -> bool:
+    """Whether ``corpus`` holds the ``n`` articles :func:`generate` writes, once the new files of a
+    previous run's incremental phase are removed."""
+    if not corpus.is_dir():
+        return False
+    files = list(corpus.glob("*/a*.txt"))
+    for path in files:
+        if int(path.stem[1:]) >= n:
+            path.unlink()
+    return sum(int(p.stem[1:]) < n for p in files) == n
+
+
 def _io_floor(folder: str) -> int:
     total = 0
     for root, _, files in os.walk(folder):
@@ -138,6 +150,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=100_000, help="articles to generate (default 100,000)")
     parser.add_argument("--dir", type=Path, help="where to generate (default: a temporary folder, removed after)")
+    parser.add_argument(
+        "--reuse", action="store_true", help="with --dir: keep the articles generated there by an earlier run (faster)"
+    )
     parser.add_argument("--phase", nargs=2, metavar=("NAME", "FOLDER"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase:
@@ -147,10 +162,13 @@ def main() -> None:
     corpus, cache = base / "corpus", base / "cache"
     os.environ["WORKBENCH_CACHE"] = str(cache)
     try:
-        shutil.rmtree(corpus, ignore_errors=True)
         started = time.perf_counter()
-        generate(corpus, 0, args.n)
-        print(f"generated {args.n:,} articles in {time.perf_counter() - started:.1f} s")
+        if args.reuse and args.dir and _reusable(corpus, args.n):
+            print(f"reusing the {args.n:,} articles in {corpus}")
+        else:
+            shutil.rmtree(corpus, ignore_errors=True)
+            generate(corpus, 0, args.n)
+            print(f"generated {args.n:,} articles in {time.perf_counter() - started:.1f} s")
         new = max(1, args.n // 100)
         rows = []
         # 1. page cache warm for both the floor and the load: parsing cost against memory-speed reads

@@ -295,3 +295,14 @@ def test_a_load_after_files_are_added_changed_and_removed_marks_what_a_fresh_loa
     assert again.articles["sections"].tolist() == fresh.articles["sections"].tolist()
     pd.testing.assert_frame_equal(again.boilerplate, fresh.boilerplate)
     assert again.boilerplate.set_index("pattern").loc["Reuter", "articles"] == 14  # 12 + 3 - 1
+
+
+@pytest.mark.parametrize("column", ["title", "outlet", "duplicate_of"])
+def test_a_missing_column_counts_as_empty(column):
+    articles = _mixed(120, 1)
+    missing, empty = (
+        boilerplate.find(articles.drop(columns=column)),
+        boilerplate.find(articles.assign(**{column: None})),
+    )
+    pd.testing.assert_frame_equal(missing[0], empty[0])
+    assert missing[1] == empty[1] and not missing[0].empty

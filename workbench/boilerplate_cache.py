@@ -24,7 +24,8 @@ import pandas as pd
 import pyarrow as pa
 
 from workbench import cache as cachestore
-from workbench.boilerplate import PATTERN_COLUMNS, Index, Rows, search
+from workbench.boilerplate import PATTERN_COLUMNS, search
+from workbench.boilerplate_index import Index, Rows
 
 MANIFEST = "boilerplate.json"
 
@@ -37,9 +38,8 @@ def cached_search(
     Returns the patterns and the ranges of the articles that have any, by row.
     """
     manifest = folder / MANIFEST
-    code = "".join(map(cachestore.code_fingerprint, ("boilerplate.py", "boilerplate_cache.py"))) + json.dumps(
-        sorted(options.items()), default=str
-    )
+    parts = ("boilerplate.py", "boilerplate_index.py", "boilerplate_cache.py")
+    code = "".join(map(cachestore.code_fingerprint, parts)) + json.dumps(sorted(options.items()), default=str)
     rows = Rows(articles)
     key = rows.key()
     hit = cachestore.open_committed(
