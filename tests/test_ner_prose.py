@@ -158,3 +158,8 @@ def test_the_plural_of_an_acronym_is_no_organisation():
 def test_a_surname_the_article_also_writes_in_lower_case_is_a_word():
     text = "Basil needs sun. Choose the kind of basil you like; basil grows fast."
     assert not [r for r in rows(text) if r[0] == "Basil"]
+
+
+def test_a_census_surname_used_as_a_place_is_a_place():
+    text = "We stayed in Hollister for a week. The best food in Hollister is near the pier, at Hollister harbour."
+    assert [r for r in rows(text) if r[0] == "Hollister" and r[2] == "GPE"]

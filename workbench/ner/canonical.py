@@ -378,7 +378,10 @@ def _short_names(mentions: list[Mention], gaz: Gazetteer, year: int | None = Non
                 m = m._replace(entity=m.surface, country=None, how="rule:surname")
         elif " " not in m.entity and (
             m.type in ("PERSON", "UNKNOWN")
-            or (m.type in ("ORG", "GPE") and (m.how.startswith("rule:") or m.how == "cities"))
+            or (
+                m.type in ("ORG", "GPE")
+                and ((m.how.startswith("rule:") and m.how != "rule:usage") or m.how == "cities")
+            )
         ):
             name = full.get(m.entity)
             if name is not None:

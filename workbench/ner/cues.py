@@ -49,37 +49,46 @@ def _apposition() -> re.Pattern[str]:
 def apply(text: str, raws: list[Raw], gaz: Gazetteer) -> list[Raw]:
     """Raw mentions with the ``UNKNOWN`` single words typed by their uses in ``text`` (module docstring)."""
     words = {text[r.start : r.end] for r in raws if r.how in _WORD_GUESSES}
-    common = {w for w in words if " " not in w and _in_lower_case(text, w)}
+    words.discard("")
+    if not words:
+        return raws
+    common = {w for w in words if len(_spans(text, w.lower())) >= 2}  # written twice in lower case: a word
     if common:  # "Basil ... the kind of basil": the herb, not a person
         raws = [r for r in raws if not (r.how in _WORD_GUESSES and text[r.start : r.end] in common)]
-    unknown = {text[r.start : r.end] for r in raws if r.type == "UNKNOWN" and r.how == "rule:unknown"}
-    if not unknown:
+    unknown = {text[r.start : r.end] for r in raws if r.how in _WORD_GUESSES}
+    kinds = {word: _kind(text, word, _spans(text, word), gaz) for word in unknown if " " not in word}
+    if not any(kinds.values()):
         return raws
-    kinds = {word: _kind(text, word, gaz) for word in unknown if " " not in word}
     out = []
     for raw in raws:
-        kind = kinds.get(text[raw.start : raw.end]) if raw.type == "UNKNOWN" else None
-        if kind is not None:
+        kind = kinds.get(text[raw.start : raw.end]) if raw.how in _WORD_GUESSES else None
+        if kind == "GPE" or (kind is not None and raw.type == "UNKNOWN"):
             raw = raw._replace(type=kind, how="rule:usage")
         out.append(raw)
     return out
 
 
-def _in_lower_case(text: str, word: str) -> bool:
-    """Whether ``text`` also writes ``word`` in lower case, twice ("grit ... grit"): a word, not a name."""
-    return len(re.findall(rf"(?<![\w-]){re.escape(word.lower())}(?![\w-])", text)) >= 2
+def _spans(text: str, word: str) -> list[tuple[int, int]]:
+    """Where ``text`` writes ``word`` as a whole word ("basil", not "basil-scented" or "basilica")."""
+    out = []
+    n = len(word)
+    i = text.find(word)
+    while i >= 0:
+        before = text[i - 1] if i else " "
+        after = text[i + n : i + n + 1] or " "
+        if not (before.isalnum() or before in "_-'’") and not (after.isalnum() or after in "_-"):
+            out.append((i, i + n))
+        i = text.find(word, i + n)
+    return out
 
 
-def _kind(text: str, word: str, gaz: Gazetteer) -> str | None:
-    """PERSON, ORG or None for a word from every place ``text`` writes it."""
-    if _in_lower_case(text, word):
-        return None
+def _kind(text: str, word: str, spans: list[tuple[int, int]], gaz: Gazetteer) -> str | None:
+    """PERSON, ORG or None for a word from every place (``spans``) ``text`` writes it."""
     if _NOT_A_NAME.search(word) or not word[1:].islower() or gaz.role(word, "org_suffix"):
         return None  # "Hopelessly", "Chechens", "Builders"; "DH", "L2s"; "Telegraph"
     person = org = place = 0
     apposition = _apposition()
-    for m in re.finditer(rf"(?<![\w'’-]){re.escape(word)}(?![\w-])", text):
-        start, end = m.span()
+    for start, end in spans:
         if _INITIAL.search(text, max(0, start - 4), start) or start < 2:
             continue  # a sentence's first word: "Builders constructed", "Normalcy returned"
         before = text[max(0, start - 12) : start].split()
@@ -93,6 +102,8 @@ def _kind(text: str, word: str, gaz: Gazetteer) -> str | None:
         return "ORG"
     if person >= 2 and not org and person > 2 * place:  # two uses: one "Texan stayed" is no evidence
         return "PERSON"
+    if place >= 2 and place > 2 * person and not org:  # "in Cleveland ... near Cleveland": a census surname, a city
+        return "GPE"
     return None
 
 
