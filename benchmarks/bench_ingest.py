@@ -118,21 +118,24 @@ def _load(folder: str) -> int:
 PHASES = {"floor": _io_floor, "load": _load}
 
 
-def _phase(name: str, folder: str) -> tuple[float, int, float]:
-    """Run one phase in a fresh interpreter; return (seconds, result, peak MB of it and its workers)."""
+def _phase(name: str, folder: str) -> tuple[float, int, float, float]:
+    """Run one phase in a fresh interpreter; return (seconds, result, peak MB, CPU seconds), the last
+    two of it and its workers (CPU time varies less than elapsed time on a shared machine)."""
     out = subprocess.run(
         [sys.executable, __file__, "--phase", name, folder], check=True, capture_output=True, text=True
     )
-    seconds, result, peak = json.loads(out.stdout.strip().splitlines()[-1])
-    return seconds, result, peak
+    seconds, result, peak, cpu = json.loads(out.stdout.strip().splitlines()[-1])
+    return seconds, result, peak, cpu
 
 
 def _run_phase(name: str, folder: str) -> None:
     started = time.perf_counter()
     result = PHASES[name](folder)
     seconds = time.perf_counter() - started
-    peak = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
-    print(json.dumps([seconds, result, peak]))
+    usage = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+    peak = max(u.ru_maxrss for u in usage) / 1024
+    cpu = sum(u.ru_utime + u.ru_stime for u in usage)
+    print(json.dumps([seconds, result, peak, cpu]))
 
 
 def _drop_page_cache() -> bool:
@@ -173,29 +176,32 @@ def main() -> None:
         rows = []
         # 1. page cache warm for both the floor and the load: parsing cost against memory-speed reads
         _phase("floor", str(corpus))
-        floor, size, _ = _phase("floor", str(corpus))
+        floor, size, _, _ = _phase("floor", str(corpus))
         shutil.rmtree(cache, ignore_errors=True)
-        cold, count, cold_mb = _phase("load", str(corpus))
+        cold, count, cold_mb, _ = _phase("load", str(corpus))
         rows.append(("page cache warm", floor, cold))
         # 2. page cache dropped before each (when allowed): reads from disk, as after a reboot
         if _drop_page_cache():
-            disk_floor, _, _ = _phase("floor", str(corpus))
+            disk_floor, _, _, _ = _phase("floor", str(corpus))
             shutil.rmtree(cache, ignore_errors=True)
             _drop_page_cache()
-            disk_cold, _, disk_mb = _phase("load", str(corpus))
+            disk_cold, _, disk_mb, _ = _phase("load", str(corpus))
             cold_mb = max(cold_mb, disk_mb)
             rows.append(("page cache dropped", disk_floor, disk_cold))
-        warm, _, warm_mb = _phase("load", str(corpus))
+        warm, _, warm_mb, warm_cpu = _phase("load", str(corpus))
         generate(corpus, args.n, new, seed=11)
-        inc, count2, inc_mb = _phase("load", str(corpus))
+        inc, count2, inc_mb, inc_cpu = _phase("load", str(corpus))
         print(f"corpus              {count:,} articles, {size / 1e6:,.0f} MB of text files")
         for label, floor_s, cold_s in rows:
             print(f"{label}:")
             print(f"  I/O floor         {floor_s:6.2f} s  ({count / floor_s:,.0f} files/s)")
             print(f"  cold load         {cold_s:6.2f} s  ({count / cold_s:,.0f} articles/s)")
             print(f"  cold / I/O floor  {cold_s / floor_s:6.2f} x   (target <= 3)")
-        print(f"warm load           {warm:6.2f} s   (target < 2 s)")
-        print(f"+{new:,} new files     {inc:6.2f} s   (target < 5 s for 1,000)  -> {count2:,} articles")
+        print(f"warm load           {warm:6.2f} s   (target < 2 s; CPU {warm_cpu:.2f} s)")
+        print(
+            f"+{new:,} new files     {inc:6.2f} s   (target < 5 s for 1,000; CPU {inc_cpu:.2f} s)"
+            f"  -> {count2:,} articles"
+        )
         print(
             f"peak memory         cold {cold_mb:,.0f} MB, warm {warm_mb:,.0f} MB, incremental {inc_mb:,.0f} MB "
             "(target < 2,048 MB)"
