@@ -208,7 +208,8 @@ def test_polnear_both_paths_equal(polnear_dir, cache_dir, monkeypatch):
     monkeypatch.setattr(tables, "PARTITION_ARTICLES", 128)
     monkeypatch.setattr(partials, "STREAM_MIN_ARTICLES", 0)
     held = load_corpus(polnear_dir)
-    held.table("mentions"), held.table("attributions")
+    for name in ("sentences", "mentions", "attributions", "dates"):
+        held.table(name)
     streaming = load_corpus(polnear_dir)
     assert streaming.level == 3 and partials.streamed(streaming, "mentions")
     top = workbench.frequencies(held, top_n=1)["entity"].iloc[0]
@@ -227,6 +228,9 @@ def test_polnear_both_paths_equal(polnear_dir, cache_dir, monkeypatch):
         ("attribution_over_time", (), {"freq": "M"}),
         ("upstream", (), {}),
         ("quotes", (), {"kinds": "person"}),
+        ("lags", (), {}),
+        ("events", (), {}),
+        ("events", (), {"entity": top, "types": "PERSON,GPE"}),
     ]
     for name, args, options in calls:
         expected = getattr(workbench, name)(held, *args, **options)
@@ -261,3 +265,10 @@ def test_filtered_corpus_reads_only_its_rows(two_paths, monkeypatch):
         assert 0 < sum(converted) == len(held.mentions) < everything / 2  # only the kept articles' rows
         for function, kwargs in ((workbench.cooccurrence, {"min_count": 1}), (workbench.top_sources, {})):
             pd.testing.assert_frame_equal(function(streamed, **kwargs), function(held, **kwargs))
+
+
+def test_events_and_lags_without_dates_both_paths(two_paths):
+    for function in (workbench.events, workbench.lags):
+        streamed, held = two_paths(function)
+        assert not len(held)
+        pd.testing.assert_frame_equal(streamed, held)

@@ -54,6 +54,12 @@ def article_positions(articles: pd.DataFrame) -> pd.Series:
     return pd.Series(np.arange(len(articles), dtype=np.int64), index=articles["article_id"].astype(str).to_numpy())
 
 
+def in_article_order(frame: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """Rows of several partitions back in the order of the whole table (articles' order, stable within one)."""
+    position = frame["article_id"].astype(str).map(article_positions(articles))
+    return frame.iloc[np.argsort(position.to_numpy(), kind="stable")].reset_index(drop=True)
+
+
 class Codes:
     """Names -> integer codes shared by every partition, in the order first seen."""
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-import numpy as np
 import pandas as pd
 
 from workbench import params, partials
@@ -103,12 +102,6 @@ def _summed(parts: list, keys: list[str], how: str | dict = "sum"):
     if len(parts) == 1:
         return parts[0]
     return pd.concat(parts).groupby(level=keys, observed=True, dropna=False).agg(how)
-
-
-def _in_article_order(frame: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
-    """Rows of several partitions back in the order of the whole table (articles' order, stable within one)."""
-    position = frame["article_id"].astype(str).map(partials.article_positions(articles))
-    return frame.iloc[np.argsort(position.to_numpy(), kind="stable")].reset_index(drop=True)
 
 
 def _described(attributions: pd.DataFrame) -> pd.DataFrame:
@@ -215,7 +208,9 @@ def upstream(corpus) -> pd.DataFrame:
     """
     if not streamed(corpus):
         return _upstream_rows(corpus.attributions)
-    return _in_article_order(pd.concat([_upstream_rows(p) for p in _parts(corpus)], ignore_index=True), corpus.articles)
+    return partials.in_article_order(
+        pd.concat([_upstream_rows(p) for p in _parts(corpus)], ignore_index=True), corpus.articles
+    )
 
 
 def _upstream_rows(attributions: pd.DataFrame) -> pd.DataFrame:
@@ -367,5 +362,7 @@ def quotes(
         if direct_only:
             rows = rows[rows["direct"].fillna(False).astype(bool)]
         parts.append(rows[[*columns, "content_start"]])
-    rows = parts[0] if len(parts) == 1 else _in_article_order(pd.concat(parts, ignore_index=True), corpus.articles)
+    rows = (
+        parts[0] if len(parts) == 1 else partials.in_article_order(pd.concat(parts, ignore_index=True), corpus.articles)
+    )
     return rows.sort_values(["published", "article_id", "content_start"], kind="stable")[columns].reset_index(drop=True)

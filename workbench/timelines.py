@@ -241,27 +241,55 @@ def events(
     >>> rows[["date_start", "expression", "entity"]].values.tolist()
     [[Timestamp('2024-11-04 00:00:00'), 'Last week', 'North Korea']]
     """
-    found = corpus.dates
+    names = ("dates", "mentions", "sentences")
+    if all(partials.streamed(corpus, name) for name in names):  # the three tables partition by partition
+        found_any = mentioned_any = False
+        parts = []
+        for found, mentions, sentences in zip(*(corpus.table_partitions(name) for name in names), strict=True):
+            found, mentions = _event_inputs(found, mentions, entity, types)
+            found_any, mentioned_any = found_any or not found.empty, mentioned_any or not mentions.empty
+            if not found.empty and not mentions.empty:
+                ids = set(found["article_id"])
+                parts.append(
+                    _events_of(found, mentions, corpus.articles[corpus.articles["article_id"].isin(ids)], sentences)
+                )
+        if not (found_any and mentioned_any) or not parts:
+            return _empty(EVENT_COLUMNS, {})
+        joined = partials.in_article_order(pd.concat(parts, ignore_index=True), corpus.articles)
+        return _sorted_events(joined)
+    found, mentions = _event_inputs(corpus.dates, corpus.mentions, entity, types)
+    if found.empty or mentions.empty:
+        return _empty(EVENT_COLUMNS, {})
+    return _sorted_events(_events_of(found, mentions, corpus.articles, corpus.sentences))
+
+
+def _event_inputs(found: pd.DataFrame, mentions: pd.DataFrame, entity, types) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The dates with a resolved date and a sentence, and the mentions of the entities and types asked for."""
     found = found[(found["kind"] != "published") & found["date_start"].notna() & found["sentence"].notna()]
-    mentions = corpus.mentions
     if entity is not None:
         wanted = {e.casefold() for e in ([entity] if isinstance(entity, str) else entity)}
         mentions = mentions[mentions["entity"].str.casefold().isin(wanted)]
     if types is not None:
         mentions = mentions[mentions["type"].isin(params.types(types) or [])]
-    if found.empty or mentions.empty:
-        return _empty(EVENT_COLUMNS, {})
+    return found, mentions
+
+
+def _events_of(found: pd.DataFrame, mentions: pd.DataFrame, articles: pd.DataFrame, sentences: pd.DataFrame):
+    """Dates joined with the mentions of their sentences (not those inside the date), with article data."""
     left = found.astype({"sentence": "int64"})
     right = mentions[["article_id", "sentence", "start", "end", "entity", "type"]].astype({"sentence": "int64"})
     joined = left.merge(right, on=["article_id", "sentence"], suffixes=("", "_m"))
     inside = (joined["start_m"] < joined["end"]) & (joined["end_m"] > joined["start"])
     joined = joined[~inside].drop_duplicates(["article_id", "start", "entity"])
-    articles = corpus.articles.set_index("article_id")
-    joined = joined.assign(
-        published=joined["article_id"].map(articles["published"]),
-        outlet=joined["article_id"].map(articles["outlet"]),
-        sentence_text=sentence_texts(joined, articles=corpus.articles, sentences=corpus.sentences),
+    indexed = articles.set_index("article_id")
+    return joined.assign(
+        published=joined["article_id"].map(indexed["published"]),
+        outlet=joined["article_id"].map(indexed["outlet"]),
+        sentence_text=sentence_texts(joined, articles=articles, sentences=sentences),
     )
+
+
+def _sorted_events(joined: pd.DataFrame) -> pd.DataFrame:
     joined = joined.sort_values(["date_start", "published", "article_id", "start"], kind="stable")
     return joined[EVENT_COLUMNS].astype({"sentence": "int64", "sentence_text": "string"}).reset_index(drop=True)
 
@@ -303,14 +331,28 @@ def lags(corpus) -> pd.DataFrame:
     >>> lags(workbench.load_corpus(cache=False))[["expression", "lag_days", "lag"]].values.tolist()
     [['Last week', 4.0, 'within a week']]
     """
-    found = corpus.dates
-    found = found[(found["kind"] != "published") & found["date_start"].notna()]
+    labels = [b[0] for b in LAG_BUCKETS]
     articles = corpus.articles.set_index("article_id")
+    if partials.streamed(corpus, "dates"):
+        parts = [_lags_of(part, articles) for part in partials.parts(corpus, "dates")]
+        parts = [p for p in parts if p is not None]
+        if parts:
+            return partials.in_article_order(pd.concat(parts, ignore_index=True), corpus.articles)
+    else:
+        frame = _lags_of(corpus.dates, articles)
+        if frame is not None:
+            return frame.reset_index(drop=True)
+    return _empty(LAG_COLUMNS, {}).assign(lag=pd.Categorical([], categories=labels, ordered=True))
+
+
+def _lags_of(found: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame | None:
+    """:func:`lags` of a dates table (or a partition of it), ``articles`` indexed by id; None without rows."""
+    found = found[(found["kind"] != "published") & found["date_start"].notna()]
     labels = [b[0] for b in LAG_BUCKETS]
     published = found["article_id"].map(articles["published"]) if len(found) else pd.Series(dtype="datetime64[us]")
     found, published = found[published.notna()], published[published.notna()].astype("datetime64[us]").dt.normalize()
     if found.empty:
-        return _empty(LAG_COLUMNS, {}).assign(lag=pd.Categorical([], categories=labels, ordered=True))
+        return None
     back = (published - found["date_end"]).dt.days
     ahead = (published - found["date_start"]).dt.days
     lag_days = np.where(back > 0, back, np.where(ahead < 0, ahead, 0)).astype("float64")
@@ -331,7 +373,7 @@ def lags(corpus) -> pd.DataFrame:
             ),
         }
     )
-    return frame.reset_index(drop=True)
+    return frame
 
 
 def lag_summary(lag_table: pd.DataFrame, *, by: str | None = None) -> pd.DataFrame:
