@@ -26,8 +26,9 @@ through the same canonicalisation (:mod:`workbench.ner.canonical`); :func:`canon
 strings.
 
 Modules: ``gazetteer`` (the name lists), ``rules`` (the default backend) with its ``merges`` (pieces that
-are one name), ``unknown`` (names no list knows) and ``teams`` (the sports-results rule),
-``spacy_backend``, ``combined`` (spaCy + rules), and ``canonical`` (the canonicalisation every backend shares).
+are one name), ``unknown`` (names no list knows), ``cues`` (names typed by their uses in the article) and
+``teams`` (the sports-results rule), ``acronyms``, ``demonyms``, ``spacy_backend``, ``combined`` (spaCy +
+rules), and ``canonical`` (the canonicalisation every backend shares).
 
 The name lists are data files in ``workbench/data`` (see its README to extend them).
 """

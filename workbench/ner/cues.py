@@ -1,18 +1,24 @@
-"""Types for single names no list or rule knows, from how the article uses them.
+"""Types for names the rules guessed, from how the article uses them (the rules backend's last passes).
 
-A capitalised word that no list knows and no name rule types ("Quorvald", "Zentrix") is left
-``UNKNOWN`` by :mod:`workbench.ner.unknown`. This module reads every place the article uses the
-word and types it when the usage says what it is:
+:func:`apply`: a capitalised word that no list knows and no name rule types ("Quorvald", "Zentrix")
+is left ``UNKNOWN`` by :mod:`workbench.ner.unknown`; a census surname alone is guessed a person.
+Every place the article writes the word is read (sentence openers skipped, where a capital says
+nothing), and the word is typed when its uses say what it is:
 
-- a **person**: the word is followed by a possessive and a lower-case word ("Quorvald's paper",
-  "Quorvald' duel"), by a verb in the past tense ("Quorvald stayed", "Quorvald wrote"), or by a
-  year or a reference as in a citation ("Quorvald, 2011", "Quorvald (1937)", "Quorvald [13]");
-- an **organisation**: the word is followed by an apposition naming a kind of organisation
+- a **person** (an unknown word): followed, twice, by a possessive and a lower-case word
+  ("Quorvald's paper", "Quorvald' duel"), a verb in the past tense ("Quorvald stayed", "Quorvald
+  wrote") or a year or reference as in a citation ("Quorvald, 2011", "Quorvald [13]"), more than
+  twice as often as it follows a place word ("in", "near", "at", "via");
+- an **organisation** (an unknown word): followed by an apposition naming a kind of organisation
   (", a company", ", the publisher": the ``org_noun`` words of ``name_parts.csv``);
-- **no name** at all: the article also writes the word in lower case ("Grit ... grit").
+- a **place** (an unknown word or a census surname): after a place word twice, and more than twice
+  as often as a person's cues ("in Hollister ... at Hollister");
+- **no name** at all: the article also writes the word twice in lower case ("Basil ... basil").
 
-A word with cues of both kinds stays unknown. The type holds for every mention of the word in the
-article, also at the start of a sentence, where a capital says nothing.
+A word with cues of several kinds stays as it was. The type holds for every mention of the word.
+
+:func:`places_by_comma`: "Zorgville, Texas" and "Exeter, Devon" are places. :func:`works_of_people`:
+a name guessed right after a person's possessive ("Quorvald's Mecanique Celeste") is a work, no mention.
 """
 
 from __future__ import annotations

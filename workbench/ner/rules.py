@@ -17,7 +17,9 @@ No model is needed. Per article:
    before the name, "X said", acronyms;
 5. in a results line a place or unknown name next to a score is a team (:mod:`workbench.ner.teams`;
    the named rule ``sports_results``, off in the ``rules:no-sports`` backend);
-6. in a table or listing line (:func:`workbench.layout.is_listing`, found by shape) no PERSON or
+6. names the rules guessed are typed again by their uses in the article (:mod:`workbench.ner.cues`:
+   "Quorvald stayed ... Quorvald's letters" is a person, "Zorgville, Texas" a place);
+7. in a table or listing line (:func:`workbench.layout.is_listing`, found by shape) no PERSON or
    ORG comes from an abbreviation or a common word found only by a rule ("Shr", "Revs", "Analysts").
 
 Matchers are built once per process (``lru_cache``) from immutable data.
