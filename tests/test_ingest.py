@@ -292,3 +292,20 @@ def test_gather_by_chunk_equals_take():
     indices = np.array([5, 0, 3, 3, 2], dtype=np.uint64)
     assert ingest._gather(column, indices).to_pylist() == ["f", "a", None, None, "c"]
     assert ingest._gather(column, np.array([], dtype=np.int64)).to_pylist() == []
+
+
+def test_loading_uses_a_pool_that_returns_memory_and_restores_the_default(folder, monkeypatch):
+    import pyarrow as pa
+
+    from workbench import ingest
+
+    monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
+    seen = []
+    real = ingest._finish
+    monkeypatch.setattr(
+        ingest, "_finish", lambda owned: seen.append(pa.default_memory_pool().backend_name) or real(owned)
+    )
+    before = pa.default_memory_pool().backend_name
+    load_corpus(folder, cache=False)
+    assert seen and seen[0] in ("jemalloc", "system")  # not mimalloc, which kept the freed blocks
+    assert pa.default_memory_pool().backend_name == before
