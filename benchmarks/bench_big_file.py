@@ -72,7 +72,8 @@ peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 with open("/proc/self/statm") as handle:
     held_mb = int(handle.read().split()[1]) * resource.getpagesize() / 1024 / 1024
 print(json.dumps({
-    "phase": phase, "peak_mb": round(peak_mb), "held_mb": round(held_mb), "arrow_mb": round(arrow / 1024 / 1024),
+    "workbench": workbench.__file__, "phase": phase,
+    "peak_mb": round(peak_mb), "held_mb": round(held_mb), "arrow_mb": round(arrow / 1024 / 1024),
     "seconds": round(seconds, 2), "articles": articles, "errors": errors,
 }))
 """
@@ -128,8 +129,14 @@ def run(phase: str, path: Path, tiny: Path, cache: str, cache_dir: Path, boilerp
         text=True,
         env=env,
         check=True,
+        cwd=cache_dir.parent,  # not the checkout: ``python -c`` puts the current folder first on sys.path
     )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    import workbench
+
+    if Path(result["workbench"]).parent != Path(workbench.__file__).parent:
+        raise SystemExit(f"the measured process imported {result['workbench']}, not {workbench.__file__}")
+    return result
 
 
 def main() -> None:
