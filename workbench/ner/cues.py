@@ -58,11 +58,17 @@ def apply(text: str, raws: list[Raw], gaz: Gazetteer) -> list[Raw]:
     words.discard("")
     if not words:
         return raws
-    common = {w for w in words if len(_spans(text, w.lower())) >= 2}  # written twice in lower case: a word
+    # written twice in lower case: a word (str.count first: most names never are)
+    common = {w for w in words if text.count(w.lower()) >= 2 and len(_spans(text, w.lower())) >= 2}
     if common:  # "Basil ... the kind of basil": the herb, not a person
         raws = [r for r in raws if not (r.how in _WORD_GUESSES and text[r.start : r.end] in common)]
     unknown = {text[r.start : r.end] for r in raws if r.how in _WORD_GUESSES}
-    kinds = {word: _kind(text, word, _spans(text, word), gaz) for word in unknown if " " not in word}
+    once = {text[r.start : r.end] for r in raws if r.type == "UNKNOWN"}  # a surname needs two uses to be a place
+    kinds = {
+        word: _kind(text, word, _spans(text, word), gaz)
+        for word in unknown
+        if " " not in word and (word in once or text.count(word) > 1)
+    }
     if not any(kinds.values()):
         return raws
     out = []
