@@ -12,7 +12,9 @@ units, another in ``n_b``, and both in ``count``:
 :func:`cooccurrence` lists the pairs, :func:`partners` one entity's partners. The sentences behind a
 pair are in :mod:`workbench.excerpts`, the network in :mod:`workbench.network`, entity counts in
 :mod:`workbench.prominence`. Both functions take a :class:`~workbench.corpus.Corpus` (or its mentions
-table) first, and are vectorised (sparse matrix products), so 100,000 articles take seconds.
+table) first, and are vectorised (sparse matrix products), so 100,000 articles take seconds. The
+mentions of a large corpus are never held whole: their pair counts are summed partition by partition
+(:mod:`workbench.pair_sums`, chosen by :func:`workbench.partials.streamed`), with equal results.
 """
 
 from __future__ import annotations
@@ -240,7 +242,9 @@ def cooccurrence(
     if freq is not None:
         params.period_alias(freq)
     if partials.streamed(corpus, "mentions"):
-        return _streamed_pairs(corpus, level, params.types(types), min_count, measure, freq, top_n)
+        from workbench.pair_sums import streamed_pairs
+
+        return streamed_pairs(corpus, level, params.types(types), min_count, measure, freq, top_n)
     mentions, arts = frames(corpus)
     units = Units(mentions, level, params.types(types))
     if freq is None:
@@ -304,7 +308,9 @@ def partners(
     level, measure = options(level, measure)
     min_count, top_n = params.count(min_count, "min_count"), params.top_n(top_n)
     if partials.streamed(corpus, "mentions"):
-        return _streamed_partners(corpus, entity, level, params.types(types), min_count, measure, top_n)
+        from workbench.pair_sums import streamed_partners
+
+        return streamed_partners(corpus, entity, level, params.types(types), min_count, measure, top_n)
     mentions, _ = frames(corpus)
     units = Units(mentions, level, params.types(types))
     where = np.searchsorted(units.entities, entity) if len(units.entities) and entity else 0
@@ -348,145 +354,3 @@ def _ranked_partners(frame: pd.DataFrame, measure: str, top_n: int | None) -> pd
         drop=True
     )
     return frame.head(top_n) if top_n else frame
-
-
-# -- the partitioned path: counts per partition, summed (workbench.partials) ------------------------------
-
-
-MENTION_COLUMNS = ["article_id", "sentence", "entity", "type"]
-
-
-class _Sums:
-    """Counts of :func:`_counts` summed over partitions, in codes shared by the partitions."""
-
-    def __init__(self, level: str) -> None:
-        self.together = partials.PairSum()
-        self.shared = partials.PairSum() if level == "sentence" else None
-        self.n = np.zeros(0, dtype=np.int64)
-        self.n_units = 0
-
-    def add(self, counts: tuple, codes: np.ndarray, size: int) -> None:
-        together, shared, n, n_units = counts
-        self.together.add(together, codes, size)
-        if self.shared is not None:
-            self.shared.add(shared, codes, size)
-        self.n = partials.grow(self.n, size)
-        self.n[codes] += n
-        self.n_units += n_units
-
-    def table(self, rank: np.ndarray, names: np.ndarray, kinds: np.ndarray, min_count: int, measure: str):
-        n = np.zeros(len(rank), dtype=np.int64)
-        n[rank[: len(self.n)]] = self.n
-        shared = self.shared.in_order(rank) if self.shared is not None else None
-        return _table(self.together.in_order(rank), shared, n, self.n_units, names, kinds, min_count, measure)
-
-
-def _streamed_pairs(
-    corpus: Any, level: str, types: list[str] | None, min_count: int, measure: str, freq: str | None, top_n: int | None
-) -> pd.DataFrame:
-    """:func:`cooccurrence` of a Corpus from its mentions partition by partition (pair counts summed)."""
-    arts = corpus.articles
-    entities = partials.Codes()
-    votes = partials.TypeVotes(entities, partials.article_positions(arts))
-    period_of = None
-    if freq is not None:
-        alias = params.period_alias(freq)
-        period_of = pd.Series(
-            pd.to_datetime(arts["published"]).to_numpy(), index=arts["article_id"].astype(str).to_numpy()
-        )
-    sums: dict[Any, _Sums] = {}
-    for part in partials.parts(corpus, "mentions", MENTION_COLUMNS):
-        units = Units(part, level, types)
-        if not len(units.entities):
-            continue
-        codes = entities.of(units.entities)
-        votes.add(codes[units.entity_codes], units.types, pd.Series(units.row_articles()))
-        if period_of is None:
-            sums.setdefault(None, _Sums(level)).add(_counts(units), codes, len(entities))
-            continue
-        starts = (
-            pd.Series(period_of.reindex(units.article_ids.astype(str)).to_numpy()).dt.to_period(alias).dt.start_time
-        )
-        period_codes, periods = pd.factorize(starts.to_numpy()[units.article_codes], sort=True)
-        for code, when in enumerate(periods):
-            sums.setdefault(when, _Sums(level)).add(_counts(units, period_codes == code), codes, len(entities))
-    names, rank = entities.sorted()
-    if not len(names):
-        return empty_pairs(period=freq is not None)
-    kinds = votes.kinds(rank)
-    if freq is None:
-        result = sums[None].table(rank, names, kinds, min_count, measure)
-        result = result.head(top_n) if top_n else result
-        return result.reset_index(drop=True) if len(result) else empty_pairs()
-    parts = []
-    for when in sorted(sums):
-        part = sums[when].table(rank, names, kinds, min_count, measure)
-        if len(part):
-            parts.append((part.head(top_n) if top_n else part).assign(period=when))
-    if not parts:
-        return empty_pairs(period=True)
-    result = pd.concat(parts, ignore_index=True)
-    result["period"] = pd.to_datetime(result["period"]).astype("datetime64[us]")
-    return result[["period", *PAIR_COLUMNS]].reset_index(drop=True)
-
-
-def _streamed_partners(
-    corpus: Any, entity: str | None, level: str, types: list[str] | None, min_count: int, measure: str,
-    top_n: int | None,
-) -> pd.DataFrame:  # fmt: skip
-    """:func:`partners` of a Corpus from its mentions partition by partition (counts summed)."""
-    if not entity:
-        return _empty_partners()
-    entities = partials.Codes()
-    votes = partials.TypeVotes(entities, partials.article_positions(corpus.articles))
-    n = count = articles = np.zeros(0, dtype=np.int64)
-    n_units = 0
-    for part in partials.parts(corpus, "mentions", MENTION_COLUMNS):
-        units = Units(part, level, types)
-        if not len(units.entities):
-            continue
-        codes = entities.of(units.entities)
-        size = len(entities)
-        votes.add(codes[units.entity_codes], units.types, pd.Series(units.row_articles()))
-        x = units.matrix().tocsr()
-        n, count, articles = (partials.grow(v, size) for v in (n, count, articles))
-        n[codes] += np.asarray(x.sum(axis=0)).ravel().astype(np.int64)
-        n_units += int((np.diff(x.indptr) > 0).sum())
-        where = np.searchsorted(units.entities, entity)
-        if where >= len(units.entities) or units.entities[where] != entity:
-            continue
-        with_entity = x[:, [where]].nonzero()[0]
-        together = np.asarray(x[with_entity].sum(axis=0)).ravel().astype(np.int64)
-        together[where] = 0
-        count[codes] += together
-        article_of_unit = np.zeros(x.shape[0], dtype=np.int64)
-        article_of_unit[units.unit_codes] = units.article_codes
-        sub = x[with_entity].tocoo()
-        seen = pd.DataFrame({"partner": sub.col, "article": article_of_unit[with_entity][sub.row]}).drop_duplicates()
-        articles[codes] += np.bincount(seen["partner"].to_numpy(), minlength=len(units.entities))
-    if entity not in entities.index:
-        return _empty_partners()
-    names, rank = entities.sorted()
-    kinds = votes.kinds(rank)
-    in_order = {}
-    for name, values in (("n", n), ("count", count), ("articles", articles)):
-        in_order[name] = np.zeros(len(names), dtype=np.int64)
-        in_order[name][rank[: len(values)]] = values
-    chosen = np.flatnonzero(in_order["count"] >= min_count)
-    where = rank[entities.index[entity]]
-    n_sorted = in_order["n"].astype(np.float64)
-    pmi, npmi, jaccard = _measures(
-        in_order["count"][chosen].astype(np.float64), n_sorted[where], n_sorted[chosen], n_units
-    )
-    frame = pd.DataFrame(
-        {
-            "partner": pd.array(names[chosen], dtype="string"),
-            "type": pd.array(kinds[chosen], dtype="string"),
-            "count": in_order["count"][chosen],
-            "articles": in_order["articles"][chosen],
-            "pmi": pmi,
-            "npmi": npmi,
-            "jaccard": jaccard,
-        }
-    )
-    return _ranked_partners(frame, measure, top_n)
