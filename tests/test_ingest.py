@@ -258,12 +258,26 @@ def test_reordering_through_a_spill_file_gives_the_same_corpus(tmp_path, monkeyp
     monkeypatch.setattr(ingest, "_LEAD_RUN_ROWS", lead_run_rows)
     spills = []
     real = ingest._take_spilled
-    monkeypatch.setattr(ingest, "_take_spilled", lambda chunks, order: spills.append(len(order)) or real(chunks, order))
+    monkeypatch.setattr(ingest, "_take_spilled", lambda *args: spills.append(len(args[1])) or real(*args))
     spilled = load_corpus(path, cache=False, boilerplate=False)
     assert set(spills) == {len(expected)}  # every string column (SPILL_MIN_BYTES = 0) went through the file
     pd.testing.assert_frame_equal(spilled.articles, expected.articles)
     pd.testing.assert_frame_equal(spilled.errors, expected.errors)
     assert list(spilled.articles["published"].dropna()) == sorted(spilled.articles["published"].dropna())
+
+
+def test_without_room_for_the_spill_file_the_reorder_stays_in_memory(tmp_path, monkeypatch):
+    import shutil
+
+    from workbench import ingest
+
+    path = tmp_path / "shuffled.jsonl"
+    _shuffled_table(path)
+    expected = load_corpus(path, cache=False, boilerplate=False)
+    monkeypatch.setattr(ingest, "SPILL_MIN_BYTES", 0)
+    monkeypatch.setattr(shutil, "disk_usage", lambda folder: shutil._ntuple_diskusage(10**9, 10**9, 0))
+    monkeypatch.setattr(ingest, "_take_spilled", None)  # would raise if called
+    pd.testing.assert_frame_equal(load_corpus(path, cache=False, boilerplate=False).articles, expected.articles)
 
 
 def test_a_lead_that_is_the_whole_text_shares_its_buffers():

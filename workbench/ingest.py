@@ -10,13 +10,14 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import shutil
 import sys
 import tempfile
 import time
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 import pandas as pd
@@ -505,10 +506,12 @@ def _reorder(owned: list[pa.Table], order: pa.Array) -> pa.Table:
     for name in table.column_names:
         column = table.column(0)
         table = table.remove_column(0)
-        if column.type == pa.large_string() and column.nbytes >= SPILL_MIN_BYTES:
+        spill = _spill_file(column.nbytes) if column.type == pa.large_string() else None
+        if spill is not None:
             chunks = column.chunks
             del column
-            columns[name] = _take_spilled(chunks, indices)
+            with spill:
+                columns[name] = _take_spilled(chunks, indices, spill)
             continue
         column = column.combine_chunks() if column.num_chunks > 1 else column  # then the chunks can go
         columns[name] = column.take(order)
@@ -542,10 +545,24 @@ SPILL_MIN_BYTES = 8 * 1024 * 1024
 SPILL_BLOCK_BYTES = 2 * 1024 * 1024
 
 
-def _take_spilled(chunks: list[pa.Array], order: np.ndarray) -> pa.ChunkedArray:
-    """``take(order)`` of a large_string column given as its chunks (their only reference), via a temporary file.
+def _spill_file(nbytes: int) -> IO[bytes] | None:
+    """A temporary file for a column of ``nbytes``, or None (reorder in memory) when the column is
+    small or the temporary folder cannot take it."""
+    if nbytes < SPILL_MIN_BYTES:
+        return None
+    try:
+        if shutil.disk_usage(tempfile.gettempdir()).free < 2 * nbytes:
+            return None
+        return tempfile.TemporaryFile(prefix="workbench-spill-")
+    except OSError:
+        return None
 
-    The chunks are written to the file one by one and released; the values are then read back in
+
+def _take_spilled(chunks: list[pa.Array], order: np.ndarray, handle: IO[bytes]) -> pa.ChunkedArray:
+    """``take(order)`` of a large_string column given as its chunks (their only reference), via ``handle``.
+
+    ``handle`` is a temporary file (:func:`_spill_file`; the caller closes it). The chunks are
+    written to it one by one and released; the values are then read back in
     the new order, ``SPILL_BLOCK_BYTES`` at a time. Memory holds the new column and one block,
     never the old and the new column together.
     """
@@ -553,47 +570,42 @@ def _take_spilled(chunks: list[pa.Array], order: np.ndarray) -> pa.ChunkedArray:
     starts = np.empty(rows, dtype=np.int64)
     lengths = np.empty(rows, dtype=np.int64)
     valid = np.ones(rows, dtype=bool)
-    with tempfile.TemporaryFile(prefix="workbench-spill-") as handle:
-        row = written = 0
-        while chunks:
-            chunk = chunks.pop(0)
-            n = len(chunk)
-            if n:
-                offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int64)[chunk.offset : chunk.offset + n + 1]
-                first, last = int(offsets[0]), int(offsets[-1])
-                handle.write(memoryview(chunk.buffers()[2])[first:last])
-                starts[row : row + n] = offsets[:-1] - first + written
-                lengths[row : row + n] = np.diff(offsets)
-                if chunk.null_count:
-                    valid[row : row + n] = chunk.is_valid().to_numpy(zero_copy_only=False)
-                row += n
-                written += last - first
-            del chunk
-        handle.flush()
-        fd = handle.fileno()
-        ends = np.cumsum(lengths[order])
-        blocks = []
-        begin = 0
-        while begin < len(order):
-            stop = int(np.searchsorted(ends, (ends[begin - 1] if begin else 0) + SPILL_BLOCK_BYTES, "right"))
-            stop = max(stop, begin + 1)
-            picked = order[begin:stop]
-            offsets = np.zeros(len(picked) + 1, dtype=np.int64)
-            np.cumsum(lengths[picked], out=offsets[1:])
-            data = pa.allocate_buffer(int(offsets[-1]))  # from the pool that just freed the old chunks
-            view = memoryview(data)
-            for start, length, at in zip(
-                starts[picked].tolist(), lengths[picked].tolist(), offsets.tolist(), strict=False
-            ):
-                if length and os.preadv(fd, [view[at : at + length]], start) != length:
-                    raise OSError(f"the spill file {handle.name} was cut short")
-            del view
-            mask = valid[picked]
-            validity = None if mask.all() else pa.array(mask).buffers()[1]
-            blocks.append(
-                pa.Array.from_buffers(pa.large_string(), len(picked), [validity, pa.py_buffer(offsets), data])
-            )
-            begin = stop
+    row = written = 0
+    while chunks:
+        chunk = chunks.pop(0)
+        n = len(chunk)
+        if n:
+            offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int64)[chunk.offset : chunk.offset + n + 1]
+            first, last = int(offsets[0]), int(offsets[-1])
+            handle.write(memoryview(chunk.buffers()[2])[first:last])
+            starts[row : row + n] = offsets[:-1] - first + written
+            lengths[row : row + n] = np.diff(offsets)
+            if chunk.null_count:
+                valid[row : row + n] = chunk.is_valid().to_numpy(zero_copy_only=False)
+            row += n
+            written += last - first
+        del chunk
+    handle.flush()
+    fd = handle.fileno()
+    ends = np.cumsum(lengths[order])
+    blocks = []
+    begin = 0
+    while begin < len(order):
+        stop = int(np.searchsorted(ends, (ends[begin - 1] if begin else 0) + SPILL_BLOCK_BYTES, "right"))
+        stop = max(stop, begin + 1)
+        picked = order[begin:stop]
+        offsets = np.zeros(len(picked) + 1, dtype=np.int64)
+        np.cumsum(lengths[picked], out=offsets[1:])
+        data = pa.allocate_buffer(int(offsets[-1]))  # from the pool that just freed the old chunks
+        view = memoryview(data)
+        for start, length, at in zip(starts[picked].tolist(), lengths[picked].tolist(), offsets.tolist(), strict=False):
+            if length and os.preadv(fd, [view[at : at + length]], start) != length:
+                raise OSError(f"the spill file {handle.name} was cut short")
+        del view
+        mask = valid[picked]
+        validity = None if mask.all() else pa.array(mask).buffers()[1]
+        blocks.append(pa.Array.from_buffers(pa.large_string(), len(picked), [validity, pa.py_buffer(offsets), data]))
+        begin = stop
     return pa.chunked_array(blocks, type=pa.large_string())
 
 
