@@ -163,3 +163,9 @@ def test_a_surname_the_article_also_writes_in_lower_case_is_a_word():
 def test_a_census_surname_used_as_a_place_is_a_place():
     text = "We stayed in Hollister for a week. The best food in Hollister is near the pier, at Hollister harbour."
     assert [r for r in rows(text) if r[0] == "Hollister" and r[2] == "GPE"]
+
+
+def test_an_apposition_outweighs_a_persons_cues():
+    text = "Quelvix's shares rose. Quelvix raised money. The leader is Quelvix, a company from the north."
+    assert [r for r in rows(text) if r[0] == "Quelvix" and r[2] == "ORG"]
+    assert not [r for r in rows(text) if r[0] == "Quelvix" and r[2] == "PERSON"]
