@@ -169,3 +169,7 @@ def test_an_apposition_outweighs_a_persons_cues():
     text = "Quelvix's shares rose. Quelvix raised money. The leader is Quelvix, a company from the north."
     assert [r for r in rows(text) if r[0] == "Quelvix" and r[2] == "ORG"]
     assert not [r for r in rows(text) if r[0] == "Quelvix" and r[2] == "PERSON"]
+
+
+def test_a_kind_of_organisation_before_a_word_makes_it_one():
+    assert ("Quelvix", "Quelvix", "ORG") in rows("The books came from the publisher Quelvix last year.")

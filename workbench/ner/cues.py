@@ -53,6 +53,14 @@ def _apposition() -> re.Pattern[str]:
     return re.compile(rf"[ \t]*,[ \t]+(?:a|an|the)[ \t]+(?:[\w-]+[ \t]+){{0,3}}?(?:{words})\b")
 
 
+@lru_cache(maxsize=1)
+def _kind_before() -> re.Pattern[str]:
+    """ "the publisher Zentrix", "the online retailer Zentrix": a kind of organisation right before the name."""
+    nouns = sorted(gazetteer().roles.get("org_noun", ()), key=len, reverse=True)
+    words = "|".join(re.escape(n) for n in nouns) or "(?!)"
+    return re.compile(rf"\b(?:{words})[ \t]+$")
+
+
 def apply(text: str, raws: list[Raw], gaz: Gazetteer) -> list[Raw]:
     """Raw mentions with the ``UNKNOWN`` single words typed by their uses in ``text`` (module docstring)."""
     words = {text[r.start : r.end] for r in raws if r.how in _WORD_GUESSES}
@@ -100,7 +108,7 @@ def _kind(text: str, word: str, spans: list[tuple[int, int]], gaz: Gazetteer) ->
     if _NOT_A_NAME.search(word) or not word[1:].islower() or gaz.role(word, "org_suffix"):
         return None  # "Hopelessly", "Chechens", "Builders"; "DH", "L2s"; "Telegraph"
     person = org = place = 0
-    apposition = _apposition()
+    apposition, kind_before = _apposition(), _kind_before()
     for start, end in spans:
         if _INITIAL.search(text, max(0, start - 4), start) or start < 2:
             continue  # a sentence's first word: "Builders constructed", "Normalcy returned"
@@ -109,7 +117,7 @@ def _kind(text: str, word: str, spans: list[tuple[int, int]], gaz: Gazetteer) ->
             place += 1  # "in Zorgrad", "via Zorgrad": a place more often than a person
         if _POSSESSIVE.match(text, end) or _VERB.match(text, end) or _CITATION.match(text, end):
             person += 1
-        if apposition.match(text, end):
+        if apposition.match(text, end) or kind_before.search(text, max(0, start - 20), start):
             org += 1
     if org:  # ", a company" outweighs a possessive or a verb, which firms take too
         return "ORG"
