@@ -10,7 +10,8 @@ nothing), and the word is typed when its uses say what it is:
   wrote") or a year or reference as in a citation ("Quorvald, 2011", "Quorvald [13]"), more than
   twice as often as it follows a place word ("in", "near", "at", "via");
 - an **organisation** (an unknown word): followed by an apposition naming a kind of organisation
-  (", a company", ", the publisher": the ``org_noun`` words of ``name_parts.csv``), even when it
+  (", a company", ", the publisher": the ``org_noun`` words of ``name_parts.csv``) or right after
+  such a word ("the publisher Zentrix"), even when it
   also has a person's cues (firms take possessives and verbs too);
 - a **place** (an unknown word or a census surname): after a place word twice, and more than twice
   as often as a person's cues ("in Hollister ... at Hollister");
