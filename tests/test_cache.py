@@ -11,6 +11,7 @@ import os
 import random
 import shutil
 import stat
+import time
 import warnings
 from pathlib import Path
 
@@ -209,6 +210,20 @@ def test_an_untouched_file_is_not_read_again_but_a_touched_one_or_one_after_a_re
     written = data.stat().st_mtime_ns
     data.write_bytes(b"abd" * 100)  # same size, other bytes: a write, so a new modification time
     os.utime(data, ns=(written + 10**9, written + 10**9))  # (a second later: clocks tick in milliseconds)
+    with pytest.warns(UserWarning, match="checksum mismatch"):
+        assert cachestore.open_committed(manifest, {"rows": Path.read_bytes}) is None
+
+
+def test_a_rewrite_that_sets_the_modification_time_back_is_caught(tmp_path, monkeypatch):
+    manifest = tmp_path / "x.json"
+    cachestore.commit(manifest, {"rows": (".bin", lambda p: p.write_bytes(b"abc" * 100))})
+    (data,) = tmp_path.glob("x.rows.*.bin")
+    before = data.stat()
+    time.sleep(0.01)
+    data.write_bytes(b"abd" * 100)  # same size, same inode, other bytes ...
+    os.utime(data, ns=(before.st_atime_ns, before.st_mtime_ns))  # ... and the old modification time
+    assert data.stat().st_mtime_ns == before.st_mtime_ns and data.stat().st_ino == before.st_ino
+    monkeypatch.setattr(cachestore, "_VERIFIED", {})  # a new process
     with pytest.warns(UserWarning, match="checksum mismatch"):
         assert cachestore.open_committed(manifest, {"rows": Path.read_bytes}) is None
 
