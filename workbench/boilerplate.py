@@ -54,6 +54,8 @@ EDGE_LINES = 3
 ANYWHERE_SHARE = 0.2
 #: the section name of boilerplate ranges
 SECTION = "boilerplate"
+#: articles split into candidates at a time (their texts become Python strings a block at a time)
+SPLIT_ROWS = 2048
 
 PATTERN_COLUMNS = {"outlet": "string", "pattern": "string", "example": "string", "where": "string", "articles": "int64"}
 
@@ -178,32 +180,62 @@ def search(
     missing = np.flatnonzero(~known)
     if len(missing):
         _, first_rows = np.unique(row_slot, return_index=True)
-        at = first_rows[missing]
-        texts = strings(articles, "text", at)
-        titles = (
-            [_title(t) for t in strings(articles, "title", at)] if "title" in articles.columns else [None] * len(at)
-        )
-        parts.append(
-            entry_table(missing.tolist(), [_entries(t or "", title) for t, title in zip(texts, titles, strict=True)])
-        )
+        for start in range(0, len(missing), SPLIT_ROWS):  # a block at a time: no list of every text at once
+            slots, at = missing[start : start + SPLIT_ROWS], first_rows[missing[start : start + SPLIT_ROWS]]
+            texts = strings(articles, "text", at)
+            titles = strings(articles, "title", at) if "title" in articles.columns else [None] * len(at)
+            found = [_entries(t or "", _title(title)) for t, title in zip(texts, titles, strict=True)]
+            del texts, titles
+            parts.append(entry_table(slots.tolist(), found))
+            del found
     entries = pa.concat_tables(parts) if len(parts) > 1 else parts[0] if parts else ENTRY_SCHEMA.empty_table()
-    frequent = _frequent(entries, np.bincount(row_slot, minlength=len(signatures)), min_articles)
+    del parts
+    frequent = _frequent(entries, row_slot, rows, min_articles, min_share)
     patterns, ranges = _select(articles, rows, row_slot, frequent, min_articles, min_share)
+    pa.default_memory_pool().release_unused()  # give back what the search's Arrow buffers took
     return patterns, ranges, Index(signatures, entries)
 
 
-def _frequent(entries: pa.Table, per_slot: np.ndarray, min_articles: int) -> dict[int, dict[str, list]]:
-    """``slot -> key -> entry`` for the keys standing in at least ``min_articles`` articles of the corpus.
+def _frequent(
+    entries: pa.Table, row_slot: np.ndarray, rows: Rows, min_articles: int, min_share: float
+) -> dict[int, dict[str, list]]:
+    """``slot -> key -> entry`` for the keys that stand in enough articles of some outlet to qualify there.
 
-    No pattern held by fewer articles can qualify in any outlet (it needs ``min_articles`` of one
-    outlet), so those are all the patterns the selection must follow.
+    A pattern qualifies in an outlet only when it stands in at least ``max(min_articles, min_share *``
+    the outlet's articles) of its articles that are no duplicates, so the patterns held by fewer in
+    every outlet are all dropped here, in Arrow and numpy, before any entry becomes a Python object.
     """
     if not entries.num_rows:
         return {}
-    keys = pc.dictionary_encode(entries.column("key").combine_chunks())
-    codes = keys.indices.to_numpy(zero_copy_only=False)
-    articles = np.bincount(codes, weights=per_slot[entries.column("slot").to_numpy()], minlength=len(keys.dictionary))
-    chosen = entries.filter(pa.array(articles[codes] >= min_articles))
+    slots = entries.column("slot").to_numpy()
+    keys = pc.dictionary_encode(entries.column("key"))
+    n_keys = len(keys.chunk(0).dictionary) if keys.num_chunks else 0
+    codes = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in keys.chunks]).astype(np.int64)
+    del keys
+    # corpus-wide first (cheap): a key in fewer than min_articles articles qualifies nowhere
+    articles = np.bincount(codes, weights=np.bincount(row_slot, minlength=slots.max() + 1)[slots], minlength=n_keys)
+    candidate = np.flatnonzero(articles[codes] >= min_articles)
+    del articles
+    if len(candidate):
+        # per outlet: the articles (duplicates aside) of each outlet that hold each remaining key
+        outlet_code: dict[object, int] = {}
+        row_outlet = np.fromiter((outlet_code.setdefault(o, len(outlet_code)) for o in rows.outlets), np.int64)
+        counted = ~np.asarray(rows.duplicate, dtype=bool)
+        per_outlet = np.bincount(row_outlet[counted], minlength=len(outlet_code))
+        need = np.maximum(min_articles, min_share * per_outlet)
+        pairs, weights = np.unique(row_slot[counted] * len(outlet_code) + row_outlet[counted], return_counts=True)
+        pair_slot, pair_outlet = pairs // len(outlet_code), pairs % len(outlet_code)
+        lo = np.searchsorted(pair_slot, slots[candidate], side="left")
+        hi = np.searchsorted(pair_slot, slots[candidate], side="right")
+        repeat = hi - lo
+        at = np.repeat(lo - np.cumsum(repeat) + repeat, repeat) + np.arange(int(repeat.sum()))
+        key_outlet = np.repeat(codes[candidate], repeat) * len(outlet_code) + pair_outlet[at]
+        held, where = np.unique(key_outlet, return_inverse=True)
+        enough = np.bincount(where, weights=weights[at], minlength=len(held)) >= need[held % len(outlet_code)]
+        qualifying = np.zeros(n_keys, dtype=bool)
+        qualifying[held[enough] // len(outlet_code)] = True
+        candidate = candidate[qualifying[codes[candidate]]]
+    chosen = entries.take(pa.array(candidate, type=pa.int64()))
     out: dict[int, dict[str, list]] = {}
     columns = [chosen.column(c).to_pylist() for c in ("slot", "key", "edge", "where", "starts", "ends")]
     for slot, key, edge, where, starts, ends in zip(*columns, strict=True):
