@@ -13,7 +13,7 @@ Stages, each in a fresh interpreter (its imports count; the cache of earlier sta
 and ``dates`` (each computes its table, the tables it needs already cached), ``warm`` (a warm load
 and every table from the cache) and ``new`` (1% new articles in one more file: load and every
 table). For each it prints the wall time, the peak resident memory of the process and of its
-largest worker (``ru_maxrss``), and the 1-minute load average when it ended: the machine is
+largest worker (sampled every 0.2 s), and the 1-minute load average when it ended: the machine is
 shared, so a figure taken under load is slower than the code.
 
 ``--analysis`` (or the stage ``analysis``, after the tables are cached) times the analysis calls of the
@@ -26,6 +26,7 @@ the end, and whether the two paths gave equal results (a hash of each result).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -33,6 +34,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -122,12 +124,29 @@ def _stage(name: str, folder: str, jobs: int, stream: bool) -> dict:
     return result
 
 
+def _largest_worker(peak: list[float], stop: threading.Event) -> None:
+    """Sample the resident memory of every process under this one (pool workers are children of the
+    forkserver, so ``RUSAGE_CHILDREN`` never sees them) and keep the largest in ``peak[0]`` (MB)."""
+    import psutil  # a dependency of dask.distributed
+
+    me = psutil.Process()
+    while not stop.wait(0.2):
+        for child in me.children(recursive=True):
+            with contextlib.suppress(psutil.Error):
+                peak[0] = max(peak[0], child.memory_info().rss / 2**20)
+
+
 def _run_stage(name: str, folder: str, jobs: int, stream: bool = False) -> None:
+    peak, stop = [0.0], threading.Event()
+    sampler = threading.Thread(target=_largest_worker, args=(peak, stop), daemon=True)
+    sampler.start()
     started = time.perf_counter()
     result = _stage(name, folder, jobs, stream)
     seconds = time.perf_counter() - started
+    stop.set()
+    sampler.join()
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    workers = peak[0]
     print(
         json.dumps(
             {"seconds": seconds, "peak_mb": own, "worker_peak_mb": workers, "load": os.getloadavg()[0], **result}
