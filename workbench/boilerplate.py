@@ -208,10 +208,10 @@ def _frequent(
     if not entries.num_rows:
         return {}
     slots = entries.column("slot").to_numpy()
-    keys = pc.dictionary_encode(entries.column("key"))
-    n_keys = len(keys.chunk(0).dictionary) if keys.num_chunks else 0
-    codes = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in keys.chunks]).astype(np.int64)
-    del keys
+    # keys by their 64-bit hashes (no string is read): two keys sharing one are counted together, which can
+    # only keep more entries here; which patterns qualify is decided on the strings (:func:`_select`)
+    _, codes = np.unique(entries.column("hash").to_numpy(), return_inverse=True)
+    n_keys = int(codes.max()) + 1
     # corpus-wide first (cheap): a key in fewer than min_articles articles qualifies nowhere
     articles = np.bincount(codes, weights=np.bincount(row_slot, minlength=slots.max() + 1)[slots], minlength=n_keys)
     candidate = np.flatnonzero(articles[codes] >= min_articles)
@@ -311,6 +311,7 @@ def mark(articles: pd.DataFrame, *, cache_dir: Path | None = None, **options) ->
         from workbench.boilerplate_cache import cached_search
 
         patterns, ranges = cached_search(articles, Path(cache_dir), **options)
+    pa.default_memory_pool().release_unused()  # the candidates of every article (the index) are gone by now
     sections = articles["sections"].tolist() if "sections" in articles.columns else [[] for _ in range(len(articles))]
     try:  # marked before? (in C: a warm load of 100,000 articles has 300,000 sections to look at)
         marked = SECTION in map(itemgetter(0), chain.from_iterable(sections))

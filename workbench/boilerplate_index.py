@@ -25,6 +25,7 @@ ENTRY_SCHEMA = pa.schema(
     [
         ("slot", pa.int64()),
         ("key", pa.large_string()),
+        ("hash", pa.int64()),  # of the key (see :func:`key_hash`): counted without the strings
         ("edge", pa.bool_()),
         ("where", pa.int8()),
         ("starts", pa.list_(pa.int64())),
@@ -105,11 +106,19 @@ def entry_table(slots: list[int], found: list[dict[str, list]]) -> pa.Table:
         for key, (edge, spans_, where) in entries.items():
             columns["slot"].append(slot)
             columns["key"].append(key)
+            columns["hash"].append(key_hash(key))
             columns["edge"].append(edge)
             columns["where"].append(WHERE_CODE[where])
             columns["starts"].append([s for s, _ in spans_])
             columns["ends"].append([e for _, e in spans_])
     return pa.table({f.name: pa.array(columns[f.name], type=f.type) for f in ENTRY_SCHEMA}, schema=ENTRY_SCHEMA)
+
+
+def key_hash(key: str) -> int:
+    """A 64-bit hash of a pattern key, the same in every process (two keys may share one: counts are a bound)."""
+    return int.from_bytes(
+        hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little", signed=True
+    )
 
 
 def strings(articles: pd.DataFrame, name: str, positions=None) -> list:
