@@ -40,7 +40,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from workbench.boilerplate_index import ENTRY_SCHEMA, WHERE, Index, Rows, entry_table, strings
+from workbench.boilerplate_index import ENTRY_SCHEMA, WHERE, Index, Rows, block, entry_table, strings
 
 #: a pattern must stand in at least this many articles of an outlet ...
 MIN_ARTICLES = 5
@@ -182,8 +182,8 @@ def search(
         _, first_rows = np.unique(row_slot, return_index=True)
         for start in range(0, len(missing), SPLIT_ROWS):  # a block at a time: no list of every text at once
             slots, at = missing[start : start + SPLIT_ROWS], first_rows[missing[start : start + SPLIT_ROWS]]
-            texts = strings(articles, "text", at)
-            titles = strings(articles, "title", at) if "title" in articles.columns else [None] * len(at)
+            texts = block(articles, "text", at)
+            titles = block(articles, "title", at) if "title" in articles.columns else [None] * len(at)
             found = [_entries(t or "", _title(title)) for t, title in zip(texts, titles, strict=True)]
             del texts, titles
             parts.append(entry_table(slots.tolist(), found))

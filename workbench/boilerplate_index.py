@@ -48,8 +48,10 @@ class Rows:
         if hashes.null_count:  # hash only the texts whose hash is not given
             missing = np.flatnonzero(hashes.is_null().to_numpy(zero_copy_only=False))
             values = hashes.to_pylist()
-            for i, text in zip(missing.tolist(), strings(articles, "text", missing), strict=True):
-                values[i] = _text_hash(text)
+            for start in range(0, len(missing), 2048):  # a block of texts at a time
+                at = missing[start : start + 2048]
+                for i, text in zip(at.tolist(), block(articles, "text", at), strict=True):
+                    values[i] = _text_hash(text)
             hashes = pa.array(values, type=_STRING)
         self._hashes = hashes
         self._titles = _arrow(articles, "title") if "title" in articles.columns else pa.nulls(n, _STRING)
@@ -131,6 +133,15 @@ def strings(articles: pd.DataFrame, name: str, positions=None) -> list:
         values = column.array
         return [_missing_as_none(values[i]) for i in positions.tolist()]
     return column.iloc[positions].to_numpy(dtype=object, na_value=None).tolist()
+
+
+def block(articles: pd.DataFrame, name: str, positions: np.ndarray) -> list:
+    """:func:`strings` of the rows at ``positions`` (ascending), reading only the rows from the first to the last."""
+    positions = np.asarray(positions, dtype=np.int64)
+    if not len(positions) or np.any(positions[1:] < positions[:-1]):
+        return strings(articles, name, positions)
+    first, last = int(positions[0]), int(positions[-1])
+    return strings(articles[[name]].iloc[first : last + 1], name, positions - first)
 
 
 def _missing_as_none(value):
