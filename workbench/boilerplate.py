@@ -235,7 +235,11 @@ def _frequent(
         qualifying = np.zeros(n_keys, dtype=bool)
         qualifying[held[enough] // len(outlet_code)] = True
         candidate = candidate[qualifying[codes[candidate]]]
-    chosen = entries.take(pa.array(candidate, type=pa.int64()))
+    if not len(candidate):
+        return {}
+    mask = np.zeros(entries.num_rows, dtype=bool)
+    mask[candidate] = True
+    chosen = entries.filter(pa.array(mask))  # chunk by chunk (a take would first join the chunks)
     out: dict[int, dict[str, list]] = {}
     columns = [chosen.column(c).to_pylist() for c in ("slot", "key", "edge", "where", "starts", "ends")]
     for slot, key, edge, where, starts, ends in zip(*columns, strict=True):
