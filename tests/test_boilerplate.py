@@ -7,7 +7,7 @@ import random
 import pandas as pd
 import pytest
 
-from workbench import boilerplate
+from workbench import boilerplate, boilerplate_index
 from workbench.sentences import sentences
 
 _TOPICS = [
@@ -192,6 +192,22 @@ def test_the_search_finds_patterns_in_the_mixed_corpus():
     patterns, ranges = boilerplate.find(_mixed(200, 0))
     assert {"Harbour", "Reuter", "(Reporting by X; Editing by X)"} <= set(patterns["pattern"])
     assert sum(map(bool, ranges)) > 100
+
+
+def test_patterns_sharing_one_hash_give_what_distinct_hashes_give(monkeypatch):
+    corpus = _mixed(200, 3)
+    expected_patterns, expected_ranges = boilerplate.find(corpus)
+    monkeypatch.setattr(boilerplate_index, "key_hash", lambda key: len(key) % 3)  # many collisions
+    patterns, ranges = boilerplate.find(corpus)
+    pd.testing.assert_frame_equal(patterns, expected_patterns)
+    assert ranges == expected_ranges
+
+
+def test_a_block_of_rows_reads_what_the_rows_hold():
+    frame = pd.DataFrame({"text": pd.array(["a", None, "c", "d", "e"], dtype="string[pyarrow]")})
+    assert boilerplate_index.block(frame, "text", [1, 2, 4]) == [None, "c", "e"]
+    assert boilerplate_index.block(frame, "text", [4, 0]) == ["e", "a"]  # out of order: read as they come
+    assert boilerplate_index.block(frame, "text", []) == []
 
 
 @pytest.mark.parametrize("seed", range(6))
