@@ -17,7 +17,6 @@ import pandas as pd
 
 from workbench import params, partials
 from workbench.pairs import (
-    PAIR_COLUMNS,
     Units,
     _counts,
     _empty_partners,
@@ -25,6 +24,7 @@ from workbench.pairs import (
     _ranked_partners,
     _table,
     empty_pairs,
+    stack_periods,
 )
 
 __all__ = ["streamed_pairs", "streamed_partners"]
@@ -94,16 +94,8 @@ def streamed_pairs(
         result = sums[None].table(rank, names, kinds, min_count, measure)
         result = result.head(top_n) if top_n else result
         return result.reset_index(drop=True) if len(result) else empty_pairs()
-    parts = []
-    for when in sorted(sums):
-        part = sums[when].table(rank, names, kinds, min_count, measure)
-        if len(part):
-            parts.append((part.head(top_n) if top_n else part).assign(period=when))
-    if not parts:
-        return empty_pairs(period=True)
-    result = pd.concat(parts, ignore_index=True)
-    result["period"] = pd.to_datetime(result["period"]).astype("datetime64[us]")
-    return result[["period", *PAIR_COLUMNS]].reset_index(drop=True)
+    tables = ((when, sums[when].table(rank, names, kinds, min_count, measure)) for when in sorted(sums))
+    return stack_periods(tables, top_n)
 
 
 def streamed_partners(

@@ -19,6 +19,7 @@ mentions of a large corpus are never held whole: their pair counts are summed pa
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -99,6 +100,19 @@ def kinds_of(codes: np.ndarray, types: pd.Series, n: int) -> np.ndarray:
     table = np.zeros((n, len(names)), dtype=np.int64)
     np.add.at(table, (codes, type_codes), 1)
     return np.asarray(names, dtype=object)[table.argmax(axis=1)]
+
+
+def stack_periods(tables: Iterable[tuple[Any, pd.DataFrame]], top_n: int | None) -> pd.DataFrame:
+    """Pair tables of each period, ``(period, table)``, as one table with a ``period`` column first.
+
+    Each period keeps its ``top_n`` first rows; no rows at all gives :func:`empty_pairs` with a period.
+    """
+    parts = [(t.head(top_n) if top_n else t).assign(period=when) for when, t in tables if len(t)]
+    if not parts:
+        return empty_pairs(period=True)
+    result = pd.concat(parts, ignore_index=True)
+    result["period"] = pd.to_datetime(result["period"]).astype("datetime64[us]")
+    return result[["period", *PAIR_COLUMNS]]
 
 
 def empty_pairs(*, period: bool = False) -> pd.DataFrame:
@@ -261,16 +275,8 @@ def cooccurrence(
             pd.Series(published.reindex(units.article_ids.astype(str)).to_numpy()).dt.to_period(alias).dt.start_time
         )
         period_codes, periods = pd.factorize(starts.to_numpy()[units.article_codes], sort=True)
-        parts = []
-        for code, when in enumerate(periods):
-            part = _pairs(units, min_count, measure, period_codes == code)
-            if len(part):
-                parts.append((part.head(top_n) if top_n else part).assign(period=when))
-        if not parts:
-            return empty_pairs(period=True)
-        result = pd.concat(parts, ignore_index=True)
-        result["period"] = pd.to_datetime(result["period"]).astype("datetime64[us]")
-        result = result[["period", *PAIR_COLUMNS]]
+        tables = ((when, _pairs(units, min_count, measure, period_codes == code)) for code, when in enumerate(periods))
+        result = stack_periods(tables, top_n)
     if not len(result):
         return empty_pairs(period=freq is not None)
     return result.reset_index(drop=True)
