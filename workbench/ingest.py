@@ -547,8 +547,8 @@ SPILL_BLOCK_BYTES = 2 * 1024 * 1024
 
 def _spill_file(nbytes: int) -> IO[bytes] | None:
     """A temporary file for a column of ``nbytes``, or None (reorder in memory) when the column is
-    small or the temporary folder cannot take it."""
-    if nbytes < SPILL_MIN_BYTES:
+    small, the temporary folder cannot take it, or the system has no ``os.preadv``."""
+    if nbytes < SPILL_MIN_BYTES or not hasattr(os, "preadv"):  # no preadv (Windows): in memory
         return None
     try:
         if shutil.disk_usage(tempfile.gettempdir()).free < 2 * nbytes:
