@@ -64,6 +64,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--path", type=Path, default=None, help="a GUM jsonl file (default: ../shared/eval/gum-dev/gum_dev.jsonl)"
     )
+    parser.add_argument(
+        "--pipeline",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="a spaCy pipeline (package or saved folder, e.g. from benchmarks/train_spacy.py): "
+        "runs rules, spacy:PATH and spacy+rules:PATH (with --all: added to the installed ones); repeatable",
+    )
     args = parser.parse_args(argv)
     path = args.path or config.SHARED_DIR / DEFAULT
     if not path.exists():
@@ -71,8 +79,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     docs = read_gum(path)
     backends = [args.backend]
+    if args.pipeline and not args.all:
+        backends = ["rules", *(f"{family}{p}" for family in ("spacy:", "spacy+rules:") for p in args.pipeline)]
     if args.all:
-        backends = comparable_backends()
+        backends = comparable_backends(pipelines=args.pipeline)
         if not any(b.startswith("spacy") for b in backends):
             print("no spaCy pipeline with an NER component is installed: spacy:<p> and spacy+rules:<p> skipped")
     for backend in backends:

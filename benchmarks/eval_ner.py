@@ -39,6 +39,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--errors", type=int, default=0, help="print this many false positives and negatives")
     parser.add_argument("--path", type=Path, default=None, help="a CoNLL file (default: ../shared/eval/<part>)")
+    parser.add_argument(
+        "--pipeline",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="a spaCy pipeline (package or saved folder, e.g. from benchmarks/train_spacy.py): "
+        "runs rules, spacy:PATH and spacy+rules:PATH (with --all: added to the installed ones); repeatable",
+    )
     args = parser.parse_args(argv)
     path = args.path or config.SHARED_DIR / "eval" / PARTS[args.part]
     if not path.exists():
@@ -46,8 +54,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     articles, sentences, gold = read_conll(path)
     backends = [args.backend]
+    if args.pipeline and not args.all:
+        backends = ["rules", *(f"{family}{p}" for family in ("spacy:", "spacy+rules:") for p in args.pipeline)]
     if args.all:
-        backends = comparable_backends()
+        backends = comparable_backends(pipelines=args.pipeline)
         if not any(b.startswith("spacy") for b in backends):
             print("no spaCy pipeline with an NER component is installed: spacy:<p> and spacy+rules:<p> skipped")
     for backend in backends:

@@ -320,6 +320,34 @@ def test_spacy_backend_with_a_saved_pipeline(tmp_path):
     assert found["how"].str.startswith("spacy:").all()
 
 
+def test_spacy_backend_with_conll_labels(tmp_path):
+    """A pipeline trained on CoNLL-2003 (PER/ORG/LOC/MISC) maps as an OntoNotes one would."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([
+        {"label": "PER", "pattern": "Ilse Varga"},
+        {"label": "LOC", "pattern": "Velmora"},  # CoNLL's LOC holds towns: GPE, as OntoNotes would say
+        {"label": "LOC", "pattern": "Baltic Sea"},  # the gazetteer still knows a sea
+        {"label": "MISC", "pattern": "German"},  # a demonym, as NORP
+        {"label": "MISC", "pattern": "World Cup"},  # other MISC: dropped
+        {"label": "ORG", "pattern": "NYT"},
+    ])  # fmt: skip
+    nlp.to_disk(tmp_path / "pipeline")
+    found = extract(
+        "Ilse Varga told the NYT in Velmora on the Baltic Sea that German fans love the World Cup.",
+        backend=f"spacy:{tmp_path / 'pipeline'}",
+    )
+    assert found[["surface", "entity", "type"]].values.tolist() == [
+        ["Ilse Varga", "Ilse Varga", "PERSON"],
+        ["NYT", "The New York Times", "ORG"],
+        ["Velmora", "Velmora", "GPE"],
+        ["Baltic Sea", "Baltic Sea", "LOC"],
+        ["German", "Germany", "GPE"],
+    ]
+
+
 def test_spacy_backend_missing_pipeline(tmp_path):
     with pytest.raises(WorkbenchError, match="cannot load"):
         extract("Joe Biden.", backend=f"spacy:{tmp_path / 'missing'}")

@@ -1,8 +1,12 @@
 """The ``spacy:<package-or-path>`` backend: any installed spaCy pipeline with an NER component.
 
-Labels map to the workbench types (PERSON/PER -> PERSON, ORG -> ORG, GPE -> GPE, LOC/FAC -> LOC,
-NORP -> the country of a demonym); everything then goes through the same canonicalisation as the
-``rules`` backend. Nothing is downloaded: the pipeline must already be installed or saved on disk.
+Labels map to the workbench types. OntoNotes labels (``en_core_web_*``): PERSON -> PERSON, ORG -> ORG,
+GPE -> GPE, LOC/FAC -> LOC, NORP -> the country of a demonym. CoNLL-2003 labels (a pipeline trained on
+CoNLL, e.g. by ``benchmarks/train_spacy.py``; its NER has no GPE label): PER -> PERSON, ORG -> ORG,
+LOC -> GPE (CoNLL's LOC holds countries and cities, which OntoNotes calls GPE; the gazetteer still
+types known seas and rivers LOC), MISC -> the country of a demonym, as NORP. Everything then goes
+through the same canonicalisation as the ``rules`` backend. Nothing is downloaded: the pipeline must
+already be installed or saved on disk.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from functools import lru_cache
 from workbench.errors import WorkbenchError
 from workbench.ner.canonical import Raw
 
-#: spaCy / CoNLL / OntoNotes labels -> workbench types (None: dropped unless it is a demonym)
+#: OntoNotes labels (spaCy's ``en_core_web_*``) -> workbench types (None: dropped unless it is a demonym)
 LABELS: dict[str, str | None] = {
     "PERSON": "PERSON",
     "PER": "PERSON",
@@ -22,6 +26,30 @@ LABELS: dict[str, str | None] = {
     "FAC": "LOC",
     "NORP": None,
 }
+#: CoNLL-2003 labels -> workbench types, for a pipeline whose NER knows no GPE (see the module docstring)
+CONLL_LABELS: dict[str, str | None] = {"PER": "PERSON", "PERSON": "PERSON", "ORG": "ORG", "LOC": "GPE", "MISC": None}
+
+
+def label_map(labels) -> dict[str, str | None]:
+    """The label -> type map for a pipeline whose entity recogniser knows ``labels``.
+
+    >>> label_map(["LOC", "MISC", "ORG", "PER"])["LOC"]
+    'GPE'
+    >>> label_map(["GPE", "LOC", "NORP", "ORG", "PERSON"])["LOC"]
+    'LOC'
+    """
+    labels = set(labels)
+    return CONLL_LABELS if "GPE" not in labels and labels & {"PER", "MISC"} else LABELS
+
+
+def pipeline_labels(nlp) -> set[str]:
+    """Every entity label the pipeline's ``ner``, ``entity_ruler`` or ``span_ruler`` pipes can give."""
+    out: set[str] = set()
+    for _name, pipe in nlp.pipeline:
+        labels = getattr(pipe, "labels", None)
+        if labels:
+            out.update(str(label) for label in labels)
+    return out
 
 
 @lru_cache(maxsize=4)
@@ -52,17 +80,18 @@ def extract_many(name: str, texts: list[str]) -> list[list[Raw]]:
     from workbench.ner.canonical import lookup
 
     nlp = load(name)
+    labels = label_map(pipeline_labels(nlp))
     parts = [(i, offset, piece) for i, text in enumerate(texts) for offset, piece in pieces(text, nlp.max_length)]
     out: list[list[Raw]] = [[] for _ in texts]
     for (i, offset, _), doc in zip(parts, nlp.pipe((piece for _, _, piece in parts), batch_size=16), strict=True):
         raws = out[i]
         for ent in doc.ents:
             label = ent.label_
-            kind = LABELS.get(label, "skip")
+            kind = labels.get(label, "skip")
             start, end = ent.start_char + offset, ent.end_char + offset
             if kind == "skip":
                 continue
-            if kind is None:  # NORP: keep demonyms that name a country
+            if kind is None:  # NORP (MISC): keep demonyms that name a country
                 entry = lookup(ent.text)
                 if entry is None or entry.kind != "demonym":
                     continue
@@ -105,12 +134,16 @@ def installed_pipelines() -> list[str]:
     return sorted(spacy.util.get_installed_models())
 
 
-def comparable_backends() -> list[str]:
+def comparable_backends(*, pipelines: list[str] | None = None) -> list[str]:
     """Every backend an evaluation can compare here: the rules (with and without the sports-results rule)
-    and, for each installed pipeline, ``spacy:<p>`` and ``spacy+rules:<p>``.
+    and, for each installed pipeline and each of ``pipelines`` (package names or paths of saved pipelines),
+    ``spacy:<p>`` and ``spacy+rules:<p>``.
 
     >>> comparable_backends()[:2]
     ['rules', 'rules:no-sports']
+    >>> comparable_backends(pipelines=["/tmp/ner"])[-2:]
+    ['spacy:/tmp/ner', 'spacy+rules:/tmp/ner']
     """
-    pipelines = installed_pipelines()
-    return ["rules", "rules:no-sports", *(f"spacy:{p}" for p in pipelines), *(f"spacy+rules:{p}" for p in pipelines)]
+    found = installed_pipelines()
+    found += [p for p in pipelines or [] if p not in found]
+    return ["rules", "rules:no-sports", *(f"spacy:{p}" for p in found), *(f"spacy+rules:{p}" for p in found)]
