@@ -20,7 +20,7 @@ import pytest
 
 from workbench import cache as cachestore
 from workbench import load_corpus
-from workbench.tables import TABLES
+from workbench.tables import NOT_ROWS, TABLES
 
 #: The cache files of a loaded corpus with its tables, by kind (globs under the corpus's cache folder).
 KINDS = {
@@ -257,3 +257,87 @@ def test_cache_files_respect_the_umask(folder, cache_dir):
     files = [p for p in cache_dir.rglob("*") if p.is_file()]
     assert len(files) >= 6
     assert {oct(stat.S_IMODE(p.stat().st_mode)) for p in files} == {oct(0o644)}
+
+
+# -- the code a table's rows depend on ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def package_copy(tmp_path_factory) -> Path:
+    """A copy of the package's sources and data files, to edit."""
+    target = tmp_path_factory.mktemp("tree") / "workbench"
+    shutil.copytree(cachestore.PACKAGE_DIR, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    return target
+
+
+@pytest.mark.parametrize(
+    ("edited", "changes"),
+    [
+        ("charts/cooccurrence.py", False),  # a chart: not imported by the extractors
+        ("reports/__init__.py", False),
+        ("cache.py", False),  # storage: versioned by tables.STORAGE_VERSION, not by its code
+        ("ner/rules.py", True),  # the default NER backend, imported inside a function of ner/__init__.py
+        ("ner/spacy_backend.py", True),  # a backend family (BACKEND_FAMILIES), imported inside a function
+        ("sentences.py", True),  # imported by attribution: its rows are input
+        ("layout.py", True),  # imported by ner/__init__.py
+        ("data/people.csv", True),  # a word list, read by name
+    ],
+)
+def test_closure_fingerprint_follows_the_extractors_imports_and_data(package_copy, edited, changes):
+    def tag() -> str:
+        return cachestore.closure_fingerprint("workbench.attribution", package_dir=package_copy, exclude=NOT_ROWS)
+
+    before = tag()
+    file = package_copy / edited
+    original = file.read_bytes()
+    try:
+        file.write_bytes(original + b"\n# edited\n")
+        assert (tag() != before) is changes
+    finally:
+        file.write_bytes(original)
+    assert tag() == before
+
+
+def test_import_closure_of_each_table(package_copy):
+    def closure(module: str) -> set[str]:
+        files = cachestore.import_closure(module, package_dir=package_copy, exclude=NOT_ROWS)
+        return {str(f.relative_to(package_copy)) for f in files}
+
+    sentences, mentions, attributions = (closure(f"workbench.{m}") for m in ("sentences", "ner", "attribution"))
+    assert "sentences.py" in sentences and "ner/__init__.py" not in sentences
+    assert {"ner/__init__.py", "ner/rules.py", "ner/combined.py", "ner/spacy_backend.py"} <= mentions
+    assert mentions | {"attribution/__init__.py", "sentences.py"} <= attributions
+    plumbing = {"__init__.py", "cache.py", "corpus.py", "tables.py", "engines.py", "ingest.py", "partials.py"}
+    assert not plumbing & attributions  # the table plumbing never invalidates the cached tables
+    assert not {f for f in attributions if f.startswith(("charts/", "reports/", "reuse/"))}
+
+
+def test_imports_reads_what_ast_reads_in_every_module():
+    import ast
+
+    for file in sorted(cachestore.PACKAGE_DIR.rglob("*.py")):
+        source = file.read_text(encoding="utf-8")
+        want = set()
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Import):
+                want |= {(None, a.name) for a in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                want |= {("." * node.level + (node.module or ""), a.name) for a in node.names}
+        got = {(module, name) for module, names in cachestore.imports(source) for name in names}
+        assert got == want, file
+
+
+def test_imports_of_odd_statements():
+    source = (
+        "import a.b as c, d\n"
+        "from . import x  # comment\n"
+        "from ..y import (\n    p,  # why\n    q as r,\n)\n"
+        "def f():\n    from workbench.ner import rules\n"
+        '""">>> import not_this"""\n'
+    )
+    assert cachestore.imports(source) == [
+        (None, ["a.b", "d"]),
+        (".", ["x"]),
+        ("..y", ["p", "q"]),
+        ("workbench.ner", ["rules"]),
+    ]

@@ -122,3 +122,42 @@ def test_undated_article_with_relative_dates_resolves_to_nothing(tmp_path):
     dated = dates[(dates["article_id"] == "b") & (dates["kind"] == "relative")]
     assert dated["date_start"].notna().all() and len(dated) == 2
     assert not corpus.errors["reason"].str.endswith("_failed").any()
+
+
+def test_table_code_covers_the_extractor_its_needs_and_the_storage_version(monkeypatch):
+    from workbench import cache as cachestore
+    from workbench import tables
+
+    code = {"workbench.sentences": "s1", "workbench.ner": "n1", "workbench.attribution": "a1", "workbench.dates": "d1"}
+    monkeypatch.setattr(cachestore, "closure_fingerprint", lambda module, **_: code[module])
+
+    def tags() -> dict[str, str]:
+        tables._table_code.cache_clear()
+        return {name: tables.table_code(name) for name in ("sentences", "mentions", "attributions", "dates")}
+
+    try:
+        before = tags()
+        assert len(set(before.values())) == 4
+        code["workbench.ner"] = "n2"  # the NER code: mentions and the attributions computed from them
+        after = tags()
+        assert [n for n in before if before[n] != after[n]] == ["mentions", "attributions"]
+        code["workbench.sentences"] = "s2"  # every table here reads the sentences
+        assert all(a != b for a, b in zip(after.values(), tags().values(), strict=True))
+        again = tags()
+        monkeypatch.setattr(tables, "STORAGE_VERSION", tables.STORAGE_VERSION + 1)
+        assert all(a != b for a, b in zip(again.values(), tags().values(), strict=True))
+    finally:
+        tables._table_code.cache_clear()
+
+
+def test_a_table_registered_outside_the_package_carries_the_whole_package(folder, cache_dir):
+    from workbench import cache as cachestore
+    from workbench.tables import TABLES, table_code, table_store
+
+    register_table("word_counts", f"{__name__}:_count_words")
+    try:
+        store = table_store(cache_dir, "word_counts", {})
+        assert cachestore.closure_fingerprint(__name__) == cachestore.code_fingerprint()
+        assert store.name == f"word_counts-{table_code('word_counts')}"
+    finally:
+        TABLES.pop("word_counts")

@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import secrets
 import time
 import warnings
@@ -58,8 +59,114 @@ def code_fingerprint(*parts: str) -> str:
 
     Cached tables carry it, so any change to a reader or extractor (or its word lists) rebuilds them.
     """
+    return _files_digest(PACKAGE_DIR, [PACKAGE_DIR / p for p in parts] if parts else [PACKAGE_DIR])
+
+
+def import_closure(module: str, *, package_dir: Path = PACKAGE_DIR, exclude: tuple[str, ...] = ()) -> list[Path]:
+    """The source files of ``module`` and of every ``workbench`` module it imports, transitively.
+
+    Imports are read (:func:`imports`), not executed: every ``import`` and ``from ... import`` in the
+    file, at any depth (the imports inside functions too, as the NER backends of ``BACKEND_FAMILIES``
+    do), absolute or relative; ``from workbench.x import y`` counts ``workbench/x/y.py`` when ``y`` is a
+    module. Importing ``workbench.a.b`` runs the package ``workbench/a/__init__.py`` too, which is
+    included; the top ``workbench/__init__.py`` only when a name that is not a module is imported from
+    it (it re-exports the whole API). A module outside ``workbench`` gives no file.
+
+    Args:
+        module: dotted name, e.g. ``"workbench.ner"``.
+        package_dir: the folder of the ``workbench`` package (another copy of it, in tests).
+        exclude: modules neither counted nor followed (e.g. this storage module, see
+            ``workbench.tables.NOT_ROWS``).
+
+    Returns:
+        The files, sorted.
+
+    >>> [p.name for p in import_closure("workbench.errors")]
+    ['errors.py']
+    """
+    root = package_dir.name
+
+    files: dict[str, Path | None] = {}
+
+    def file_of(name: str) -> Path | None:
+        if name not in files:
+            parts = name.split(".")
+            files[name] = None
+            if parts[0] == root:
+                base = package_dir.joinpath(*parts[1:])
+                for candidate in (base.with_suffix(".py") if len(parts) > 1 else None, base / "__init__.py"):
+                    if candidate is not None and candidate.is_file():
+                        files[name] = candidate
+                        break
+        return files[name]
+
+    seen: dict[str, Path] = {}
+    todo = [module]
+    while todo:
+        name = todo.pop()
+        if name in seen or name in exclude:
+            continue
+        file = file_of(name)
+        if file is None:
+            continue
+        seen[name] = file
+        parts = name.split(".")
+        todo.extend(".".join(parts[:i]) for i in range(2, len(parts)))  # the packages it runs on import
+        is_package = file.name == "__init__.py"
+        for source, names in imports(file.read_text(encoding="utf-8")):
+            if source is None:
+                todo.extend(names)
+                continue
+            dots = len(source) - len(source.lstrip("."))
+            if dots:
+                anchor = parts if is_package else parts[:-1]
+                anchor = anchor[: len(anchor) - (dots - 1)]
+                source = ".".join([*anchor, *([source[dots:]] if source[dots:] else [])])
+            submodules = [f"{source}.{n}" for n in names]
+            todo.extend(s for s in submodules if file_of(s) is not None)
+            if source != root or any(file_of(s) is None for s in submodules):
+                todo.append(source)
+    return sorted(set(seen.values()))
+
+
+_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+([.\w]+)[ \t]+)?import[ \t]+(\([^)]*\)|[^\n]*)", re.M)
+
+
+def imports(source: str) -> list[tuple[str | None, list[str]]]:
+    """The import statements of Python source: ``(None, modules)`` for ``import a, b.c``, ``(module,
+    names)`` for ``from module import names`` (``module`` keeps its leading dots when relative).
+
+    A line-based reading rather than :mod:`ast` (35x faster: the closures are computed at every load):
+    it finds every statement :mod:`ast` finds in formatted code, at any depth (``tests/test_cache.py``
+    checks that on every module of the package); a docstring line that starts with ``import`` may add a
+    name, which only makes a fingerprint more cautious.
+    """
+    found = []
+    for match in _IMPORT.finditer(source):
+        names = re.sub(r"#[^\n]*", "", match.group(2)).replace("\\\n", " ").strip().strip("()")
+        items = [n.split(" as ")[0].strip() for n in names.split(",")]
+        found.append((match.group(1), [n for n in items if n]))
+    return found
+
+
+def closure_fingerprint(
+    module: str, *, package_dir: Path = PACKAGE_DIR, data: str = "data", exclude: tuple[str, ...] = ()
+) -> str:
+    """Hash of the files of :func:`import_closure` and of every data file under ``package_dir / data``.
+
+    What a derived table's rows depend on: its extractor's code and the word lists (extractors read
+    them by name, which an import does not show). Cached tables carry it (``workbench.tables.table_store``),
+    so an edit elsewhere in the package (a chart, a report) keeps them. A module outside ``workbench``
+    (a table registered from a script) gets the whole package's fingerprint, as before.
+    """
+    files = import_closure(module, package_dir=package_dir, exclude=exclude)
+    if not files:
+        return code_fingerprint() if package_dir == PACKAGE_DIR else _files_digest(package_dir, [package_dir])
+    return _files_digest(package_dir, [*files, package_dir / data])
+
+
+def _files_digest(package_dir: Path, roots: list[Path]) -> str:
     digest = hashlib.blake2b(digest_size=8)
-    roots = [PACKAGE_DIR / p for p in parts] if parts else [PACKAGE_DIR]
     for root in roots:
         files = (
             [root]
@@ -67,7 +174,7 @@ def code_fingerprint(*parts: str) -> str:
             else sorted(p for p in root.rglob("*") if p.suffix in (".py", ".csv", ".txt", ".json"))
         )
         for file in files:
-            digest.update(str(file.relative_to(PACKAGE_DIR)).encode())
+            digest.update(str(file.relative_to(package_dir)).encode())
             digest.update(file.read_bytes())
     return digest.hexdigest()
 

@@ -8,6 +8,7 @@ whose text and header data are unchanged, and splitting large batches over proce
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
 import os
@@ -356,14 +357,58 @@ def process_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
 def table_store(cache_dir: Path | None, name: str, options: dict) -> Path | None:
     """The cache of table ``name`` under a corpus's ``cache_dir`` (None: no cache).
 
-    The code and options are in its name. A path without suffix: each partition's manifest is
+    The code its rows depend on (:func:`table_code`) and the options are in its name. A path without
+    suffix: each partition's manifest is
     ``<store>-p<level>-<bucket>.json`` (:func:`partition_manifest`).
     """
     if cache_dir is None:
         return None
-    tag = cachestore.code_fingerprint() + "".join(f"-{k}={v}" for k, v in sorted(options.items()))
+    tag = table_code(name) + "".join(f"-{k}={v}" for k, v in sorted(options.items()))
     safe = "".join(ch if ch.isalnum() or ch in "-=_" else "_" for ch in tag)
     return cache_dir / "tables" / f"{name}-{safe}"
+
+
+#: The layout of a table's partitions (manifest fields, columns of ``rows`` and ``coverage``, the bucket
+#: hash): part of every table's tag. Bump it when that changes, since :func:`table_code` does not follow
+#: this module (the plumbing is not in the extractors' imports).
+STORAGE_VERSION = 1
+
+#: Modules in the extractors' imports whose code never changes a table's rows: ``workbench.cache``
+#: stores and verifies files (imported by the boilerplate and gazetteer caches, which carry their own
+#: fingerprints); a change to the way it stores tables must bump :data:`STORAGE_VERSION`.
+NOT_ROWS = ("workbench.cache",)
+
+
+def table_code(name: str) -> str:
+    """The fingerprint of the code and data a table's rows depend on: part of its cache's name.
+
+    The hash of its extractor module's static import closure within ``workbench``
+    (:func:`workbench.cache.import_closure`: every module it imports, at any depth, including those
+    imported inside functions, such as the NER backends of ``BACKEND_FAMILIES``), of the closures of
+    the tables it needs (their rows are its input), of every data file under ``workbench/data`` (the
+    extractors read word lists by name), and :data:`STORAGE_VERSION`. An edit to a chart, a report or
+    this module keeps every cached table; an edit to an extractor, a module it imports or a word list
+    recomputes the tables that depend on it. A table registered from outside ``workbench`` (a script,
+    a test) carries the whole package's fingerprint.
+    """
+    return _table_code(name, TABLES.get(name))
+
+
+@functools.cache
+def _table_code(name: str, spec: TableSpec | None) -> str:
+    digest = hashlib.blake2b(f"v{STORAGE_VERSION}".encode(), digest_size=8)
+    seen, todo = set(), [spec]
+    while todo:
+        spec = todo.pop()
+        if spec is None:  # a need nobody registered: the table fails anyway
+            continue
+        if spec.function in seen:
+            continue
+        seen.add(spec.function)
+        module = spec.function.partition(":")[0]
+        digest.update(f"|{spec.function}|".encode() + cachestore.closure_fingerprint(module, exclude=NOT_ROWS).encode())
+        todo.extend(TABLES.get(need) for need in spec.needs)
+    return digest.hexdigest()
 
 
 def row_keys(articles: pd.DataFrame) -> list[str]:
