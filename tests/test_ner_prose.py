@@ -173,3 +173,73 @@ def test_a_kind_of_organisation_before_a_word_makes_it_one():
 def test_a_given_name_is_not_taken_for_a_title():
     found = rows("Foreign Minister Abba Quorvald spoke first. Quorvald later met the envoy.")
     assert ("Abba Quorvald", "Abba Quorvald", "PERSON") in found
+
+
+# -- names the article settles by itself (workbench.ner.linking) ---------------------------------
+
+
+@pytest.mark.parametrize("written", ["Tehran", "Tehrān"])
+def test_a_romanised_place_name_is_written_as_english_writes_it(written):
+    assert (written, "Tehran", "GPE") in rows(f"The Quorvacht caravan reached {written} in May.")
+
+
+def test_the_letters_of_a_latin_alphabet_stay_in_a_place_name():
+    assert ("Łódź", "Łódź", "GPE") in rows("The Quorvacht mill moved to Łódź in May.")
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "entity"),
+    [
+        ("The Quorvacht mill moved to Paris, Texas, in 1990.", "Paris", "Paris, Texas"),
+        ("The Quorvacht diner stood near Zorgville, OK, for years.", "Zorgville", "Zorgville, Oklahoma"),
+        ("Floods hit Quorvel County, Ohio, last spring.", "Quorvel County", "Quorvel County, Ohio"),
+    ],
+)
+def test_a_place_before_a_us_state_is_named_with_that_state(text, surface, entity):
+    assert (surface, entity, "GPE") in rows(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "entity"),
+    [
+        ("The Quorvacht mill moved to Paris, France, in 1990.", "Paris", "Paris"),  # no US state
+        ("The Quorvacht mill moved to Chicago, Illinois, in 1990.", "Chicago", "Chicago"),  # a city named alone
+        ("The Quorvacht mill moved to Tbilisi, Georgia, in 1990.", "Tbilisi", "Tbilisi"),  # the country Georgia
+    ],
+)
+def test_a_place_before_no_us_state_keeps_its_name(text, surface, entity):
+    assert (surface, entity, "GPE") in rows(text)
+
+
+def test_a_us_city_keeps_its_state_in_an_american_text():
+    found = rows("The Quorvacht family left Antioch for Texas in 1990.")
+    assert ("Antioch", "Antioch, California", "GPE") in found
+
+
+def test_a_us_city_name_in_a_text_with_nothing_american_is_named_alone():
+    found = rows("The Quorvacht family left Antioch for Syria in 390.")
+    assert ("Antioch", "Antioch", "GPE") in found
+
+
+def test_a_plural_for_a_group_of_islands_is_the_islands():
+    text = "The Zentrovy Islands lie far to the east. Flights to the Zentrovys leave twice a week."
+    assert [r for r in rows(text) if r[0] == "Zentrovys" and r[1] == "Zentrovy Islands" and r[2] in ("GPE", "LOC")]
+
+
+def test_a_plural_name_without_its_group_of_places_stays():
+    text = "Flights to the Zentrovys leave twice a week. The Quorvel Mountains lie far to the east."
+    assert not [r for r in rows(text) if r[0] == "Zentrovys" and r[1] != "Zentrovys"]
+
+
+def test_a_person_written_with_and_without_middle_names_is_named_as_first_written():
+    text = "Mildred Quorvacht\n\nMildred Ann Quorvacht (born 1950) is a painter. Mildred Quorvacht lives in Basel."
+    found = [r for r in rows(text) if r[2] == "PERSON"]
+    assert ("Mildred Ann Quorvacht", "Mildred Quorvacht", "PERSON") in found
+    assert ("Mildred Quorvacht", "Mildred Quorvacht", "PERSON") in found
+
+
+def test_a_middle_initial_keeps_two_people_apart():
+    text = "Mildred J. Quorvacht met her mother Mildred Quorvacht in Basel."
+    found = rows(text)
+    assert ("Mildred J. Quorvacht", "Mildred J. Quorvacht", "PERSON") in found
+    assert ("Mildred Quorvacht", "Mildred Quorvacht", "PERSON") in found

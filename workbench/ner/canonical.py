@@ -14,7 +14,9 @@ Rules, in the order they apply to a mention found by any backend:
 6. **short names** resolve within an article to the full person name whose last word is exactly
    that name ("Biden" -> Joe Biden; "Reagan" is never "Donald Regan"); spelling variants
    ("Zelenskyy", "Zelensky") are joined only through the aliases of ``people.csv``; a lone surname
-   from the people list needs the article's year within the person's active years.
+   from the people list needs the article's year within the person's active years;
+7. **the article settles names** before rule 6 (:mod:`workbench.ner.linking`): romanised place names,
+   US places with their state, plurals of island groups, a person with and without middle names.
 
 :func:`canonical` exposes rules 1-4 for a free string, for code that meets names outside the text
 (attribution cues, user input).
@@ -34,6 +36,7 @@ from workbench.ner.gazetteer import (
     english_words,
     gazetteer,
 )
+from workbench.ner.linking import link
 
 
 class Raw(NamedTuple):
@@ -271,7 +274,7 @@ def resolve(text: str, raws: list[Raw], gaz: Gazetteer | None = None, *, year: i
             out.append(Mention(start, end, surface, raw.entity, raw.type or "ORG", raw.country, raw.title, raw.how))
             continue
         out.extend(_resolve_unknown(text, start, end, raw, gaz))
-    return _short_names(out, gaz, year)
+    return _short_names(link(text, out, gaz), gaz, year)
 
 
 _POST_NOMINAL = re.compile(r"(?:,?\s+(?!(?:I{1,3}|IV|VI{0,3}|IX|XI{0,3})\b)[A-Z][A-Za-z]?[A-Z]{1,3}\b)+$")
