@@ -17,6 +17,16 @@ time, the time spent starting kernels, each notebook's time and report size, and
 size with and without ``data/``: the pages and assets (HTML, ``assets/``, the executed notebooks), the
 downloadable data under ``data/``, and the data files written as their first rows only (the budget).
 ``--self-contained`` adds one run with plotly.js inlined.
+
+``--path`` runs the reports on a corpus folder or file instead (e.g. the corpus ``bench_scale.py --dir``
+built, ``DIR/polnear-x20000``) and ``--cache`` names the cache folder to use instead of a fresh one (kept
+after the run, so every run is warm when its tables are cached already, e.g. bench_scale's
+``DIR/cache-x20000-j-1-stream``). While a run goes, the resident memory of the ``workbench report``
+process and of every process under it (the kernels, their pool workers) is sampled every 0.2 s: the
+peak of the main process, of the largest kernel, and of the whole tree at once are printed.
+
+    .venv/bin/python benchmarks/bench_reports.py --path DIR/polnear-x20000 --cache DIR/cache-x20000-j-1-stream \\
+        --runs 1
 """
 
 from __future__ import annotations
@@ -29,6 +39,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -87,14 +98,60 @@ def run_once(
     if full_data:
         command.append("--full-data")
     env = {**os.environ, "WORKBENCH_CACHE": str(cache)}
+    memory: dict = {}
     started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, env=env)
-    seconds = time.perf_counter() - started
-    if done.returncode != 0:
-        print(done.stdout, done.stderr, sep="\n")
-        raise SystemExit(f"workbench report failed with exit code {done.returncode}")
+    with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
+        process = subprocess.Popen(command, stdout=stdout, stderr=stderr, text=True, env=env)
+        stop = threading.Event()
+        sampler = threading.Thread(target=sample_memory, args=(process.pid, memory, stop), daemon=True)
+        sampler.start()
+        returncode = process.wait()
+        seconds = time.perf_counter() - started
+        stop.set()
+        sampler.join()
+        if returncode != 0:
+            stdout.seek(0)
+            stderr.seek(0)
+            print(stdout.read(), stderr.read(), sep="\n")
+            raise SystemExit(f"workbench report failed with exit code {returncode}")
     run = json.loads((out / "latest" / "run.json").read_text(encoding="utf-8"))
+    run["memory"] = memory
     return seconds, run
+
+
+def sample_memory(pid: int, memory: dict, stop: threading.Event) -> None:
+    """Sample the resident memory (MB) of process ``pid`` and of every process under it every 0.2 s.
+
+    Fills ``memory``: ``main`` (peak of ``pid``), ``kernels`` (peak per kernel process, by pid),
+    ``others`` (peak of any other descendant: pool workers...) and ``tree`` (peak of the sum).
+    """
+    import psutil  # a dependency of dask.distributed
+
+    memory.update(main=0.0, kernels={}, others=0.0, tree=0.0)
+    try:
+        root = psutil.Process(pid)
+    except psutil.Error:
+        return
+    while not stop.wait(0.2):
+        total = 0.0
+        try:
+            memory["main"] = max(memory["main"], root.memory_info().rss / 2**20)
+            total += root.memory_info().rss / 2**20
+            children = root.children(recursive=True)
+        except psutil.Error:
+            return
+        for child in children:
+            try:
+                rss = child.memory_info().rss / 2**20
+                kernel = any("ipykernel" in part for part in child.cmdline())
+            except psutil.Error:
+                continue
+            total += rss
+            if kernel:
+                memory["kernels"][child.pid] = max(memory["kernels"].get(child.pid, 0.0), rss)
+            else:
+                memory["others"] = max(memory["others"], rss)
+        memory["tree"] = max(memory["tree"], total)
 
 
 def folder_bytes(folder: Path) -> tuple[int, int]:
@@ -121,7 +178,7 @@ def report(name: str, corpus: Path, tmp: Path, args) -> None:
         seconds, run = run_once(
             corpus,
             out,
-            tmp / "cache",
+            args.cache or tmp / "cache",
             args.jobs,
             self_contained=inline,
             full_data=args.full_data,
@@ -130,7 +187,7 @@ def report(name: str, corpus: Path, tmp: Path, args) -> None:
         notebooks = run["notebooks"]
         kernels = sum(n["kernel_seconds"] or 0 for n in notebooks)
         articles = next(iter(run["provenance"].values()))["articles"]
-        label = "self-contained" if inline else "cold" if attempt == 0 else "warm"
+        label = "self-contained" if inline else "cold" if attempt == 0 and not args.cache else "warm"
         target = TARGETS.get(name)
         verdict = "" if target is None else ", ok" if seconds < target else f", OVER the {target:.0f} s target"
         print(f"\n{name} ({articles:,} articles), run {attempt + 1} ({label}): {seconds:.1f} s wall{verdict}")
@@ -139,6 +196,14 @@ def report(name: str, corpus: Path, tmp: Path, args) -> None:
             f"({kernels / max(len(notebooks), 1):.1f} s each)"
         )
         print(f"  command start-up (imports, parameter checks) before the run proper: {seconds - run['seconds']:.1f} s")
+        memory = run["memory"]
+        kernel_peaks = sorted(memory.get("kernels", {}).values(), reverse=True)
+        print(
+            f"  peak memory: main process {memory.get('main', 0):,.0f} MB, largest kernel "
+            f"{max(kernel_peaks, default=0):,.0f} MB (kernels: {', '.join(f'{m:,.0f}' for m in kernel_peaks)} MB), "
+            f"other processes {memory.get('others', 0):,.0f} MB, whole tree at once {memory.get('tree', 0):,.0f} MB; "
+            f"load average {os.getloadavg()[0]:.1f}"
+        )
         limit = MAX_SELF_CONTAINED_BYTES if inline else MAX_BYTES
         for n in notebooks:
             flag = "" if n["bytes"] <= limit else f"  OVER {limit / 1e6:.0f} MB"
@@ -171,12 +236,22 @@ def main() -> None:
     parser.add_argument(
         "--notebooks", nargs="+", help="only these report notebooks (names or prefixes, as workbench report takes them)"
     )
+    parser.add_argument(
+        "--path", type=Path, help="run on this corpus folder or file instead of --corpus (e.g. bench_scale's corpus)"
+    )
+    parser.add_argument(
+        "--cache", type=Path, help="this cache folder instead of a fresh one (kept: runs are warm if its tables are)"
+    )
     args = parser.parse_args()
 
     print(
         f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
         f"load average {os.getloadavg()[0]:.1f}, jobs {args.jobs}"
     )
+    if args.path is not None:
+        with tempfile.TemporaryDirectory(prefix="bench-reports-") as tmp:
+            report(args.path.name, args.path.resolve(), Path(tmp), args)
+        return
     for name in args.corpus:
         source = CORPORA["polnear" if name == "large" else name]
         if not source.exists():

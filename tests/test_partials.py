@@ -7,6 +7,8 @@ whole), and the two results must be equal frame for frame.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -199,6 +201,59 @@ def test_sources_equal(two_paths):
     streamed, held = two_paths(workbench.timeline, by="source", freq="M")
     pd.testing.assert_frame_equal(streamed, held)
     assert {"Analysts", "analysts"} & set(held["group"])
+
+
+def _graph_frames(g) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A graph's nodes and edges (with their attributes) as tables, in the graph's order."""
+    nodes = pd.DataFrame([{"node": n, **data} for n, data in g.nodes(data=True)])
+    edges = pd.DataFrame([{"a": a, "b": b, **data} for a, b, data in g.edges(data=True)])
+    return nodes, edges
+
+
+@pytest.mark.parametrize("level", ["article", "sentence"])
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"top_n": 5},
+        {"types": "PERSON,ORG", "top_n": 4, "measure": "jaccard", "min_count": 1},
+        {"min_count": 1, "top_n": 6},
+    ],
+)
+def test_graph_equal(two_paths, level, options):
+    streamed, held = two_paths(workbench.graph, level=level, **options)
+    assert held.number_of_edges()
+    for s, h in zip(_graph_frames(streamed), _graph_frames(held), strict=True):
+        pd.testing.assert_frame_equal(s, h)
+    pd.testing.assert_frame_equal(workbench.centrality(streamed), workbench.centrality(held))
+
+
+def test_evidence_equal(two_paths, monkeypatch):
+    for level, measure in (("sentence", "count"), ("article", "npmi")):
+        pairs = workbench.cooccurrence(two_paths.corpus, level=level, measure=measure, min_count=1)
+        for options in ({}, {"top_n": 3, "per_pair": 1}, {"top_n": 0}):
+            streamed, held = two_paths(workbench.evidence_table, pairs, measure=measure, **options)
+            assert len(held) or options.get("top_n") == 0
+            pd.testing.assert_frame_equal(streamed, held)
+    for a, b in (("Ada Quill", "Vargas"), ("Klow", "Nobody")):
+        for top_n in (None, 2):
+            streamed, held = two_paths(workbench.evidence, a, b, top_n=top_n)
+            pd.testing.assert_frame_equal(streamed, held)
+    # the sentences are read for the articles shown only
+    converted = []
+    read = tables._read_cached_table
+
+    def counting(store, keys=None, **options):
+        result = read(store, keys, **options)
+        converted.append((Path(store).name, len(result[0]) if result else 0))
+        return result
+
+    monkeypatch.setattr(tables, "_read_cached_table", counting)
+    streamed, held = two_paths(workbench.evidence, "Ada Quill", "Vargas", top_n=2)
+    assert len(held) == 2
+    sentences = sum(n for name, n in converted if name.startswith("sentences"))
+    everything = sum(len(p) for p in load_corpus(two_paths.corpus.root).table_partitions("sentences"))
+    assert 0 < sentences <= everything / 4  # the two articles shown (of 42), not every sentence
 
 
 @pytest.mark.shared

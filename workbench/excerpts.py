@@ -2,6 +2,11 @@
 
 :func:`evidence` returns the sentences of one pair, :func:`evidence_table` the first pairs of a
 :func:`~workbench.cooccurrence` table with a few sentences each (the searchable table of the reports).
+
+A large corpus (:func:`workbench.partials.streamed`) is never held whole here: its mentions are read
+partition by partition for the rows of the pairs' entities only, and the sentences and texts of the
+articles shown only (the partitions that hold them, :func:`workbench.partials.rows_of`); the results
+equal the in-memory ones.
 """
 
 from __future__ import annotations
@@ -10,11 +15,13 @@ from typing import Any
 
 import pandas as pd
 
-from workbench import params
+from workbench import params, partials
 from workbench.errors import WorkbenchError
 from workbench.sentences import sentence_texts
 
 __all__ = ["evidence", "evidence_table"]
+
+EVIDENCE_COLUMNS = ["article_id", "published", "outlet", "title", "sentence", "text", "both"]
 
 
 def evidence(corpus: Any, entity_a: str, entity_b: str, *, top_n: int | None = None) -> pd.DataFrame:
@@ -33,30 +40,13 @@ def evidence(corpus: Any, entity_a: str, entity_b: str, *, top_n: int | None = N
     >>> evidence(load_corpus(cache=False), "Joe Biden", "Xi Jinping")["sentence"].tolist()
     [0, 1, 4]
     """
-    if not (hasattr(corpus, "mentions") and hasattr(corpus, "sentences")):
+    if not (hasattr(type(corpus), "mentions") and hasattr(type(corpus), "sentences")):  # not read: maybe large
         raise WorkbenchError("evidence() needs a Corpus (the article text and sentences)")
     top_n = params.top_n(top_n)
-    mentions = corpus.mentions
-    pair = mentions[mentions["entity"].isin([entity_a, entity_b])][
-        ["article_id", "sentence", "entity"]
-    ].drop_duplicates()
-    per_article = pair.groupby("article_id")["entity"].nunique()
-    articles_with_both = set(per_article[per_article == 2].index)
-    pair = pair[pair["article_id"].isin(articles_with_both)]
-    per_sentence = pair.groupby(["article_id", "sentence"])["entity"].nunique().rename("n").reset_index()
-    per_sentence["both"] = per_sentence["n"] == 2
-    both_articles = set(per_sentence.loc[per_sentence["both"], "article_id"])
-    keep = per_sentence["both"] | ~per_sentence["article_id"].isin(both_articles)
-    rows = per_sentence[keep].drop(columns="n")
-    info = corpus.articles[["article_id", "published", "outlet", "title"]]
-    frame = rows.merge(info, on="article_id")
-    frame["text"] = sentence_texts(frame, articles=corpus.articles, sentences=corpus.sentences)
-    frame = frame[["article_id", "published", "outlet", "title", "sentence", "text", "both"]]
-    frame = frame.sort_values(
-        ["both", "published", "article_id", "sentence"], ascending=[False, True, True, True], kind="stable"
-    ).reset_index(drop=True)
-    frame["text"] = frame["text"].astype("string")
-    return frame.head(top_n) if top_n else frame
+    mentions = _mentions_of(corpus, {entity_a, entity_b})
+    frame = _located(_pair_rows(mentions, entity_a, entity_b), corpus.articles)
+    frame = frame.head(top_n) if top_n else frame
+    return _with_text(frame, corpus)
 
 
 def evidence_table(
@@ -91,22 +81,81 @@ def evidence_table(
         "outlets",
         "evidence",
     ]
+    chosen = pairs.head(params.top_n(top_n))
+    if not len(chosen):
+        return pd.DataFrame(columns=columns)
+    names = [(str(a), str(b)) for a, b in zip(chosen["entity_a"], chosen["entity_b"], strict=True)]
+    mentions = _mentions_of(corpus, {name for pair in names for name in pair})
+    found = [_located(_pair_rows(mentions, a, b), corpus.articles) for a, b in names]
+    shown = _with_text(pd.concat([f.head(per_pair) for f in found], ignore_index=True), corpus)
+    texts = iter(shown["text"].fillna("").astype(str).tolist())  # no text: a sentence the table lacks
     rows = []
-    for row in pairs.head(params.top_n(top_n)).itertuples(index=False):
-        found = evidence(corpus, str(row.entity_a), str(row.entity_b))
-        sentences = found.head(per_pair)["text"].astype(str).tolist()
+    for row, (a, b), rows_of_pair in zip(chosen.itertuples(index=False), names, found, strict=True):
+        sentences = [next(texts) for _ in range(min(per_pair, len(rows_of_pair)))]
         rows.append(
             {
-                "entity_a": str(row.entity_a),
-                "entity_b": str(row.entity_b),
+                "entity_a": a,
+                "entity_b": b,
                 "count": int(row.count),
                 "articles": int(row.articles),
                 **({measure: round(float(getattr(row, measure)), 3)} if measure != "count" else {}),
-                "first_seen": found["published"].min() if len(found) else pd.NaT,
-                "outlets": ", ".join(sorted({str(o) for o in found["outlet"].dropna()})),
+                "first_seen": rows_of_pair["published"].min() if len(rows_of_pair) else pd.NaT,
+                "outlets": ", ".join(sorted({str(o) for o in rows_of_pair["outlet"].dropna()})),
                 "evidence": " … ".join(sentences),
             }
         )
-    if not rows:
-        return pd.DataFrame(columns=columns)
     return pd.DataFrame(rows)[columns]
+
+
+def _mentions_of(corpus: Any, entities: set[str]) -> pd.DataFrame:
+    """``article_id, sentence, entity`` of the mentions of ``entities`` (partition by partition if large)."""
+    wanted = list(entities)
+    if not partials.streamed(corpus, "mentions"):
+        mentions = corpus.mentions
+        return mentions.loc[mentions["entity"].isin(wanted).to_numpy(), ["article_id", "sentence", "entity"]]
+    parts = [
+        part[part["entity"].isin(wanted).to_numpy()]
+        for part in partials.parts(corpus, "mentions", ["article_id", "sentence", "entity"])
+    ]
+    if not parts:
+        return pd.DataFrame({"article_id": [], "sentence": [], "entity": []}).astype(
+            {"article_id": "string", "sentence": "int64", "entity": "string"}
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+def _pair_rows(mentions: pd.DataFrame, entity_a: str, entity_b: str) -> pd.DataFrame:
+    """``article_id, sentence, both``: the sentences of one pair, in key order (see :func:`evidence`)."""
+    pair = mentions[mentions["entity"].isin([entity_a, entity_b])][
+        ["article_id", "sentence", "entity"]
+    ].drop_duplicates()
+    per_article = pair.groupby("article_id")["entity"].nunique()
+    articles_with_both = set(per_article[per_article == 2].index)
+    pair = pair[pair["article_id"].isin(articles_with_both)]
+    per_sentence = pair.groupby(["article_id", "sentence"])["entity"].nunique().rename("n").reset_index()
+    per_sentence["both"] = per_sentence["n"] == 2
+    both_articles = set(per_sentence.loc[per_sentence["both"], "article_id"])
+    keep = per_sentence["both"] | ~per_sentence["article_id"].isin(both_articles)
+    return per_sentence[keep].drop(columns="n")
+
+
+def _located(rows: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """The rows with their articles' date, outlet and title, sentences with both first, then by date."""
+    info = articles[["article_id", "published", "outlet", "title"]]
+    frame = rows.merge(info, on="article_id")
+    frame = frame[["article_id", "published", "outlet", "title", "sentence", "both"]]
+    return frame.sort_values(
+        ["both", "published", "article_id", "sentence"], ascending=[False, True, True, True], kind="stable"
+    ).reset_index(drop=True)
+
+
+def _with_text(frame: pd.DataFrame, corpus: Any) -> pd.DataFrame:
+    """``frame`` with the ``text`` of each row's sentence (read for its articles only on a large corpus)."""
+    frame = frame.copy()
+    if partials.streamed(corpus, "sentences"):
+        shown = partials.rows_of(corpus, frame["article_id"])
+        articles, sentences = shown.articles, shown.sentences
+    else:
+        articles, sentences = corpus.articles, corpus.sentences
+    frame["text"] = sentence_texts(frame, articles=articles, sentences=sentences).astype("string")
+    return frame[EVIDENCE_COLUMNS]

@@ -12,6 +12,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from workbench import params, partials
+from workbench.pair_sums import streamed_pairs
 from workbench.pairs import cooccurrence, frames, options
 from workbench.prominence import frequencies
 
@@ -29,6 +31,9 @@ def graph(
 ) -> nx.Graph:
     """A co-occurrence network with weights and centrality.
 
+    A large corpus (:func:`workbench.partials.streamed`) is counted from its partitioned mentions, never
+    held whole (the same graph).
+
     Nodes: entities with ``type``, ``mentions``, ``articles``, ``degree``, ``weighted_degree`` and
     ``pagerank``. Edges: pairs with ``weight`` (the chosen measure; PMI-like weights below zero are
     left out) and every measure as an attribute.
@@ -45,11 +50,18 @@ def graph(
     (2.0, 2)
     """
     level, measure = options(level, measure)
-    mentions, _ = frames(corpus)
-    freq = frequencies(mentions, types=types, top_n=top_n)
-    if top_n:
-        mentions = mentions[mentions["entity"].isin(set(freq["entity"]))]
-    pairs = cooccurrence(mentions, level=level, types=types, min_count=min_count, measure=measure)
+    if partials.streamed(corpus, "mentions"):  # a large corpus: counts summed partition by partition
+        freq = frequencies(corpus, types=types, top_n=top_n)
+        pairs = streamed_pairs(
+            corpus, level, params.types(types), params.count(min_count, "min_count"), measure, None, None,
+            entities=set(freq["entity"].astype(str)) if top_n else None,
+        )  # fmt: skip
+    else:
+        mentions, _ = frames(corpus)
+        freq = frequencies(mentions, types=types, top_n=top_n)
+        if top_n:
+            mentions = mentions[mentions["entity"].isin(set(freq["entity"]))]
+        pairs = cooccurrence(mentions, level=level, types=types, min_count=min_count, measure=measure)
     g = nx.Graph()
     for row in freq.itertuples(index=False):
         g.add_node(row.entity, type=row.type, mentions=int(row.mentions), articles=int(row.articles))

@@ -58,12 +58,18 @@ class _Sums:
 
 
 def streamed_pairs(
-    corpus: Any, level: str, types: list[str] | None, min_count: int, measure: str, freq: str | None, top_n: int | None
-) -> pd.DataFrame:
-    """:func:`cooccurrence` of a Corpus from its mentions partition by partition (pair counts summed)."""
+    corpus: Any, level: str, types: list[str] | None, min_count: int, measure: str, freq: str | None, top_n: int | None,
+    *, entities: set[str] | None = None,
+) -> pd.DataFrame:  # fmt: skip
+    """:func:`cooccurrence` of a Corpus from its mentions partition by partition (pair counts summed).
+
+    ``entities``: count only the mentions of these entities, as :func:`cooccurrence` of the mentions
+    table restricted to them would (:func:`workbench.graph`'s ``top_n``).
+    """
+    keep = None if entities is None else list(entities)
     arts = corpus.articles
-    entities = partials.Codes()
-    votes = partials.TypeVotes(entities, partials.article_positions(arts))
+    codes_of = partials.Codes()
+    votes = partials.TypeVotes(codes_of, partials.article_positions(arts))
     period_of = None
     if freq is not None:
         alias = params.period_alias(freq)
@@ -72,21 +78,23 @@ def streamed_pairs(
         )
     sums: dict[Any, _Sums] = {}
     for part in partials.parts(corpus, "mentions", MENTION_COLUMNS):
+        if keep is not None:
+            part = part[part["entity"].isin(keep).to_numpy()].reset_index(drop=True)
         units = Units(part, level, types)
         if not len(units.entities):
             continue
-        codes = entities.of(units.entities)
+        codes = codes_of.of(units.entities)
         votes.add(codes[units.entity_codes], units.types, pd.Series(units.row_articles()))
         if period_of is None:
-            sums.setdefault(None, _Sums(level)).add(_counts(units), codes, len(entities))
+            sums.setdefault(None, _Sums(level)).add(_counts(units), codes, len(codes_of))
             continue
         starts = (
             pd.Series(period_of.reindex(units.article_ids.astype(str)).to_numpy()).dt.to_period(alias).dt.start_time
         )
         period_codes, periods = pd.factorize(starts.to_numpy()[units.article_codes], sort=True)
         for code, when in enumerate(periods):
-            sums.setdefault(when, _Sums(level)).add(_counts(units, period_codes == code), codes, len(entities))
-    names, rank = entities.sorted()
+            sums.setdefault(when, _Sums(level)).add(_counts(units, period_codes == code), codes, len(codes_of))
+    names, rank = codes_of.sorted()
     if not len(names):
         return empty_pairs(period=freq is not None)
     kinds = votes.kinds(rank)

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-__all__ = ["STREAM_MIN_ARTICLES", "Codes", "PairSum", "TypeVotes", "parts", "streamed"]
+__all__ = ["STREAM_MIN_ARTICLES", "Codes", "PairSum", "TypeVotes", "parts", "rows_of", "streamed"]
 
 #: From this many articles, analyses read a table partition by partition instead of holding it whole
 #: (when the corpus has a cache and the table is not in memory already); ``$WORKBENCH_STREAM_MIN_ARTICLES``.
@@ -47,6 +47,16 @@ def parts(corpus: Any, table: str, columns: Iterable[str] | None = None) -> Iter
     wanted = list(columns) if columns is not None else None
     for frame in corpus.table_partitions(table):
         yield frame[wanted] if wanted is not None else frame
+
+
+def rows_of(corpus: Any, article_ids: Iterable[Any]) -> Any:
+    """The Corpus of these articles only: its tables read from the partitions that hold them, for their rows.
+
+    For the few articles an analysis shows (evidence sentences...): a cached partition converts only
+    these articles' rows (the pushdown of :meth:`Corpus.filter`), and partitions without them are not read.
+    """
+    wanted = set(article_ids)
+    return corpus._subset(corpus.articles["article_id"].isin(wanted))
 
 
 def article_positions(articles: pd.DataFrame) -> pd.Series:
