@@ -243,3 +243,15 @@ def test_a_middle_initial_keeps_two_people_apart():
     found = rows(text)
     assert ("Mildred J. Quorvacht", "Mildred J. Quorvacht", "PERSON") in found
     assert ("Mildred Quorvacht", "Mildred Quorvacht", "PERSON") in found
+
+
+def test_a_person_better_known_by_another_name_is_named_by_it():
+    text = "Mildred Ann Quorvacht (born 1950), better known as Millie Zentrova, is a singer. Zentrova toured."
+    found = [r for r in rows(text) if r[2] == "PERSON"]
+    assert ("Mildred Ann Quorvacht", "Millie Zentrova", "PERSON") in found
+    assert ("Millie Zentrova", "Millie Zentrova", "PERSON") in found
+
+
+def test_a_name_a_person_is_also_known_by_changes_nothing():
+    text = "Mildred Ann Quorvacht (born 1950), also known as Millie Zentrova, is a singer."
+    assert ("Mildred Ann Quorvacht", "Mildred Ann Quorvacht", "PERSON") in rows(text)

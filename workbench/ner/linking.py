@@ -15,7 +15,10 @@ the short-name rule:
    "Antioch" is no Californian town; alone in a sentence, "Tulsa" stays "Tulsa, Oklahoma";
 4. **a plural for a group of places** ("the Chathams", "the Falklands") is the article's place named with
    that word and a plural place word of ``name_parts.csv`` ("Chatham Islands", "Falkland Islands");
-5. **one person written with and without middle names** ("Ann Vale ... Ann Marie Vale ... Ann Vale") is
+5. **a person "known as" another name** ("Ann Marie Vale (born 1950), better known as Annie Velvet", "Jon
+   Quill, known as Emperor Quill") is named by that name, the one the person goes by ("also known as"
+   only adds a name: it changes nothing);
+6. **one person written with and without middle names** ("Ann Vale ... Ann Marie Vale ... Ann Vale") is
    named by the form the article writes first (a headline or a lead names a person as they are known);
    a name with an initial or a connector stays apart ("George W. Bush" and "George Bush" can be two people).
 """
@@ -38,6 +41,12 @@ if TYPE_CHECKING:
 _ROMANISATION = frozenset("\u0304\u0306\u0307\u0323\u0327\u0331\u02bf\u02be\u02bb\u02bc")
 _STATE_AFTER = re.compile(r",[ \t]+([A-Z][A-Za-z]*(?:[ \t]+[A-Z][a-z]+)?)")
 _INITIAL = re.compile(r"^[A-Z]\.?$")
+#: after a person's full name (and its dates in parentheses, notes in brackets): ", better known as"
+_KNOWN_AS = re.compile(
+    r"(?:[ \t]*(?:\([^()]*\)|\[[^\[\]]*\]))*[ \t]*,[ \t]+(?:(?:better|commonly|popularly|widely)[ \t]+)?known"
+    r"[ \t]+(?:(?:professionally|popularly)[ \t]+)?(?:as|by[ \t]+(?:his|her|their)[ \t]+(?:pseudonym|stage[ \t]+name|"
+    r"pen[ \t]+name|nickname|ring[ \t]+name))[ \t]+([A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){1,3})"
+)
 
 
 def english_place_name(name: str) -> str:
@@ -111,7 +120,7 @@ def link(text: str, mentions: list[Mention], gaz: Gazetteer) -> list[Mention]:
         for i in ambiguous:
             m = out[i]
             out[i] = m._replace(entity=_plain(m.entity), country=None, how=f"{m.how}+no_state")
-    return _middle_names(_plural_places(out, gaz), gaz)
+    return _middle_names(_known_as(text, _plural_places(out, gaz)), gaz)
 
 
 def _plain(entity: str) -> str:
@@ -154,6 +163,20 @@ def _plural_places(mentions: list[Mention], gaz: Gazetteer) -> list[Mention]:
             m = m._replace(entity=group.entity, type=group.type, country=group.country, how=f"{m.how}+plural_place")
         out.append(m)
     return out
+
+
+def _known_as(text: str, mentions: list[Mention]) -> list[Mention]:
+    """ "Ann Vale (born 1950), better known as Annie Velvet" -> Annie Velvet (rule 5)."""
+    known: dict[str, str] = {}
+    ends = {m.end for m in mentions}
+    for m in mentions:
+        if m.type == "PERSON" and " " in m.entity and m.entity not in known:
+            match = _KNOWN_AS.match(text, m.end)
+            if match and match.end(1) in ends:  # the name ends where a mention ends (a name, not a phrase)
+                known[m.entity] = " ".join(match.group(1).split())
+    if not known:
+        return mentions
+    return [m._replace(entity=known[m.entity], how=f"{m.how}+known_as") if m.entity in known else m for m in mentions]
 
 
 def _middle_names(mentions: list[Mention], gaz: Gazetteer) -> list[Mention]:
