@@ -255,3 +255,13 @@ def test_a_person_better_known_by_another_name_is_named_by_it():
 def test_a_name_a_person_is_also_known_by_changes_nothing():
     text = "Mildred Ann Quorvacht (born 1950), also known as Millie Zentrova, is a singer."
     assert ("Mildred Ann Quorvacht", "Mildred Ann Quorvacht", "PERSON") in rows(text)
+
+
+def test_a_dateline_city_guessed_a_surname_is_the_city():
+    found = rows("Quorvacht Labs opened a plant. Cleveland welcomed it, and Cleveland lost no jobs.")
+    assert ("Cleveland", "Cleveland", "GPE") in found
+
+
+def test_a_dateline_city_name_is_a_person_the_article_names_in_full():
+    found = rows("Mildred Cleveland founded the firm. Cleveland retired in 1990.")
+    assert ("Cleveland", "Mildred Cleveland", "PERSON") in found

@@ -36,7 +36,7 @@ from workbench.ner.gazetteer import (
     english_words,
     gazetteer,
 )
-from workbench.ner.linking import link
+from workbench.ner.linking import dateline_cities, link
 
 
 class Raw(NamedTuple):
@@ -379,6 +379,9 @@ def _short_names(mentions: list[Mention], gaz: Gazetteer, year: int | None = Non
                     m = m._replace(entity=name, country=country.get(name), how=f"{m.how}+short_name")
             elif name is None and not _active(gaz, m.entity, year):  # a 1987 "Stoltenberg" is not Jens
                 m = m._replace(entity=m.surface, country=None, how="rule:surname")
+        elif m.how == "rule:surname" and m.entity in dateline_cities() and not _named_person(full.get(m.entity), gaz):
+            # "Cleveland" is the dateline city, unless the article names a person "Grover Cleveland"
+            m = m._replace(type="GPE", country="US", how=f"{m.how}+dateline_city")
         elif " " not in m.entity and (
             m.type in ("PERSON", "UNKNOWN")
             or (
@@ -392,6 +395,11 @@ def _short_names(mentions: list[Mention], gaz: Gazetteer, year: int | None = Non
         if m.type != "UNKNOWN":
             out.append(m)
     return out
+
+
+def _named_person(name: str | None, gaz: Gazetteer) -> bool:
+    """Whether a full name of the article is surely a person's: it starts with a known given name."""
+    return name is not None and name.split()[0] in gaz.first_names
 
 
 def _active(gaz: Gazetteer, entity: str, year: int | None) -> bool:

@@ -85,7 +85,8 @@ def us_states() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
-def _alone() -> frozenset[str]:
+def dateline_cities() -> frozenset[str]:
+    """The US cities named alone (``us_cities.csv``: the AP Stylebook's dateline cities)."""
     return frozenset(row["name"] for row in read_rows("us_cities"))
 
 
@@ -94,7 +95,7 @@ def link(text: str, mentions: list[Mention], gaz: Gazetteer) -> list[Mention]:
     if not mentions:
         return mentions
     states = us_states()
-    alone = _alone()
+    alone = dateline_cities()
     out = []
     american = foreign = False
     ambiguous = []  # positions of US cities named with a state only by the cities list
