@@ -265,3 +265,14 @@ def test_a_dateline_city_guessed_a_surname_is_the_city():
 def test_a_dateline_city_name_is_a_person_the_article_names_in_full():
     found = rows("Mildred Cleveland founded the firm. Cleveland retired in 1990.")
     assert ("Cleveland", "Mildred Cleveland", "PERSON") in found
+
+
+def test_a_companys_legal_form_is_left_out_of_its_name():
+    found = rows("Shares of Quelvix Ltd rose. Quelvix said it would hire.")
+    assert ("Quelvix Ltd", "Quelvix", "ORG") in found
+    assert ("Quelvix", "Quelvix", "ORG") in found
+
+
+def test_a_word_of_the_name_itself_is_no_legal_form():
+    found = rows("The Atlantic Zentrovy Corporation hired staff.")
+    assert ("Atlantic Zentrovy Corporation", "Atlantic Zentrovy Corporation", "ORG") in found

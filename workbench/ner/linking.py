@@ -18,7 +18,10 @@ the short-name rule:
 5. **a person "known as" another name** ("Ann Marie Vale (born 1950), better known as Annie Velvet", "Jon
    Quill, known as Emperor Quill") is named by that name, the one the person goes by ("also known as"
    only adds a name: it changes nothing);
-6. **one person written with and without middle names** ("Ann Vale ... Ann Marie Vale ... Ann Vale") is
+6. **a company's legal form** (the ``legal_form`` words of ``name_parts.csv``) is left out of the name a
+   rule gave it, as ``organisations.csv`` names companies ("Quelvix Corp." and "Quelvix, Inc." -> Quelvix),
+   and the short name alone in the same article is that organisation ("Quelvix said");
+7. **one person written with and without middle names** ("Ann Vale ... Ann Marie Vale ... Ann Vale") is
    named by the form the article writes first (a headline or a lead names a person as they are known);
    a name with an initial or a connector stays apart ("George W. Bush" and "George Bush" can be two people).
 """
@@ -121,7 +124,7 @@ def link(text: str, mentions: list[Mention], gaz: Gazetteer) -> list[Mention]:
         for i in ambiguous:
             m = out[i]
             out[i] = m._replace(entity=_plain(m.entity), country=None, how=f"{m.how}+no_state")
-    return _middle_names(_known_as(text, _plural_places(out, gaz)), gaz)
+    return _middle_names(_known_as(text, _legal_forms(_plural_places(out, gaz), gaz)), gaz)
 
 
 def _plain(entity: str) -> str:
@@ -164,6 +167,30 @@ def _plural_places(mentions: list[Mention], gaz: Gazetteer) -> list[Mention]:
             m = m._replace(entity=group.entity, type=group.type, country=group.country, how=f"{m.how}+plural_place")
         out.append(m)
     return out
+
+
+def _legal_forms(mentions: list[Mention], gaz: Gazetteer) -> list[Mention]:
+    """ "Quelvix Corp." -> Quelvix, and "Quelvix" alone is that organisation (rule 6)."""
+    names: dict[str, Mention] = {}
+    out = []
+    for m in mentions:
+        if m.type == "ORG" and m.how.startswith("rule:") and " " in m.entity:
+            words = m.entity.split()
+            while len(words) > 1 and gaz.role(words[-1], "legal_form"):
+                words.pop()
+            if len(words) < len(m.entity.split()):
+                name = " ".join(words).rstrip(",")
+                m = m._replace(entity=name, how=f"{m.how}+legal_form")
+                names.setdefault(name, m)
+        out.append(m)
+    if not names:
+        return out
+    return [
+        m._replace(type="ORG", country=names[m.entity].country, how=f"{m.how}+legal_form")
+        if m.entity in names and m.type in ("PERSON", "UNKNOWN") and m.how.startswith("rule:")
+        else m
+        for m in out
+    ]
 
 
 def _known_as(text: str, mentions: list[Mention]) -> list[Mention]:
