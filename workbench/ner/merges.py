@@ -13,10 +13,13 @@ import re
 from workbench.ner.gazetteer import Entry, Gazetteer
 
 _WORDS = re.compile(r"[^\s]+")
+_NON_SPACE = re.compile(r"\S")
 
 
 def merge_heads(text, pieces, gaz: Gazetteer):
     """A new name: a head word before a listed place ("Lake Erie", "University of Iowa")."""
+    if len(pieces) < 2:
+        return pieces
     out = list(pieces)
     k = 0
     while k < len(out) - 1:
@@ -57,6 +60,8 @@ def merge_name_city(text, pieces, gaz: Gazetteer):
 
 def merge_organisations(text, pieces, gaz: Gazetteer):
     """One organisation: a place or body and an organisation word ("China Daily", "Russian Foreign Ministry")."""
+    if len(pieces) < 2:
+        return pieces
     out = list(pieces)
     k = 0
     while k < len(out) - 1:
@@ -128,7 +133,7 @@ def drop_opener(text, pieces, gaz: Gazetteer):
         gaz.role(first, "loc_head") or gaz.role(first, "org_head")
     ) and word.end() < pe  # "Fort Lee is ...", "Lake Erie froze"
     if (first.lower() in gaz.common_words or gaz.role(first, "not_name")) and not head:
-        nxt = re.compile(r"\S").search(text, word.end())
+        nxt = _NON_SPACE.search(text, word.end())
         if nxt and nxt.start() < pe:
             return [(nxt.start(), pe, None), *pieces[1:]]
         return pieces[1:]
