@@ -346,6 +346,7 @@ def test_spacy_backend_with_conll_labels(tmp_path):
         ["Baltic Sea", "Baltic Sea", "LOC"],
         ["German", "Germany", "GPE"],
     ]
+    assert found["how"].tolist()[-1] == "spacy:MISC+demonyms"  # marked as the rules mark a demonym
 
 
 def test_spacy_backend_missing_pipeline(tmp_path):

@@ -95,7 +95,8 @@ def extract_many(name: str, texts: list[str]) -> list[list[Raw]]:
                 entry = lookup(ent.text)
                 if entry is None or entry.kind != "demonym":
                     continue
-                raws.append(Raw(start, end, "GPE", f"spacy:{label}", entry.entity, entry.country))
+                # "+demonyms" as the rules mark theirs: CoNLL scores no demonym (its MISC), neither side's
+                raws.append(Raw(start, end, "GPE", f"spacy:{label}+{entry.how}", entry.entity, entry.country))
                 continue
             raws.append(Raw(start, end, kind, f"spacy:{label}"))
     return out
