@@ -238,10 +238,11 @@ def test_a_person_written_with_and_without_middle_names_is_named_as_first_writte
     assert ("Mildred Quorvacht", "Mildred Quorvacht", "PERSON") in found
 
 
-def test_a_middle_initial_keeps_two_people_apart():
-    text = "Mildred J. Quorvacht met her mother Mildred Quorvacht in Basel."
+@pytest.mark.parametrize("middle", ["J.", "II. Ann"])
+def test_a_middle_initial_or_number_keeps_two_people_apart(middle):
+    text = f"Mildred {middle} Quorvacht met her mother Mildred Quorvacht in Basel."
     found = rows(text)
-    assert ("Mildred J. Quorvacht", "Mildred J. Quorvacht", "PERSON") in found
+    assert (f"Mildred {middle} Quorvacht", f"Mildred {middle} Quorvacht", "PERSON") in found
     assert ("Mildred Quorvacht", "Mildred Quorvacht", "PERSON") in found
 
 

@@ -43,7 +43,8 @@ if TYPE_CHECKING:
 #: modifier letters for ayn and hamza: "Tehrān", "İstanbul", "Eşfahān", "Ḩimş", "Baʿlbek"
 _ROMANISATION = frozenset("\u0304\u0306\u0307\u0323\u0327\u0331\u02bf\u02be\u02bb\u02bc")
 _STATE_AFTER = re.compile(r",[ \t]+([A-Z][A-Za-z]*(?:[ \t]+[A-Z][a-z]+)?)")
-_INITIAL = re.compile(r"^[A-Z]\.?$")
+#: an initial, a generation or a regnal number: a name with one stays apart ("Johann II Bernoulli", "Ann Vale Jr.")
+_INITIAL = re.compile(r"^(?:[A-Z]\.?|[IVX]+\.?|[JS]r\.?)$")
 #: after a person's full name (and its dates in parentheses, notes in brackets): ", better known as"
 _KNOWN_AS = re.compile(
     r"(?:[ \t]*(?:\([^()]*\)|\[[^\[\]]*\]))*[ \t]*,[ \t]+(?:(?:better|commonly|popularly|widely)[ \t]+)?known"
