@@ -10,6 +10,15 @@ name-list set-up are. The ratio is only meaningful with as many idle cores as wo
 the load average before and after each run.
 
     WORKBENCH_SHARED=../shared .venv/bin/python benchmarks/bench_dask.py 4000 --workers 1 2
+
+``--stage load`` times the load instead (reading and parsing the files, boilerplate, the cache
+commit; no derived table: ``compute_tables`` is left out) through the pandas engine and through
+``engine="dask"`` on a LocalCluster of ``--workers`` (default 2) worker processes, cold (a fresh
+cache) then warm, on the N-article corpus or, with ``--polnear``, on PolNeAR as it is in
+``../shared``. The cluster's start-up is not timed; the workers' first imports are (in the cold load).
+
+    WORKBENCH_SHARED=../shared .venv/bin/python benchmarks/bench_dask.py 20000 --stage load
+    WORKBENCH_SHARED=../shared .venv/bin/python benchmarks/bench_dask.py --stage load --polnear
 """
 
 from __future__ import annotations
@@ -28,7 +37,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("n", type=int, nargs="?", default=4000, help="articles (default 4,000)")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="worker counts to compare")
     parser.add_argument("--partition", type=int, default=500, help="articles per partition")
+    parser.add_argument("--stage", choices=["tables", "load"], default="tables", help="what to time")
+    parser.add_argument("--polnear", action="store_true", help="--stage load: PolNeAR instead of N articles")
     args = parser.parse_args(argv)
+    if args.stage == "load":
+        return load_stage(args.n, max(args.workers), args.polnear)
     os.environ["WORKBENCH_PARTITION_ARTICLES"] = str(args.partition)  # read by workbench.tables at import
 
     sys.path.insert(0, str(Path(__file__).parent))
@@ -66,6 +79,67 @@ def main(argv: list[str] | None = None) -> int:
         for workers, value in sorted(seconds.items()):
             if workers != first:
                 print(f"speed-up of {workers} workers over {first}: {seconds[first] / value:.2f}x")
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+    return 0
+
+
+def load_stage(n: int, workers: int, polnear: bool) -> int:
+    """Cold and warm loads through the pandas engine and the Dask engine (reading only), printed."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from distributed import Client, LocalCluster
+
+    import workbench.engines
+    from workbench import config, load_corpus
+
+    workbench.engines.compute_tables = lambda corpus, names=None, *, scheduler=None: []  # the load stage only
+    base = Path(tempfile.mkdtemp(prefix="bench-dask-load-"))
+    try:
+        if polnear:
+            folder = config.SHARED_DIR / "corpora" / "polnear"
+            if not folder.exists():
+                raise SystemExit(f"needs {folder} (the real corpora in ../shared); not present")
+            print(f"PolNeAR ({folder})")
+        else:
+            import bench_scale
+
+            folder = base / "corpus"
+            words = bench_scale.build(folder, 0, n, n)
+            print(f"{n:,} articles, {words / 1e6:.1f} M words (JSONL files of {bench_scale.PER_FILE:,})")
+        frames = {}
+        for engine in ("pandas", "dask"):
+            cache = base / f"cache-{engine}"
+            os.environ["WORKBENCH_CACHE"] = str(cache)  # the workers inherit it
+            config.CACHE_DIR = cache
+            cluster = (
+                LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+                if engine == "dask"
+                else None
+            )
+            try:
+                client = Client(cluster) if cluster is not None else None
+                options = {"engine": "dask", "scheduler": client} if client is not None else {}
+                for phase in ("cold", "warm"):
+                    before = os.getloadavg()[0]
+                    started = time.perf_counter()
+                    corpus = load_corpus(folder, progress=False, **options)
+                    seconds = time.perf_counter() - started
+                    label = f"dask, {workers} workers" if client is not None else "pandas"
+                    print(
+                        f"{label:<16} {phase}: {seconds:7.2f} s for {len(corpus):,} articles "
+                        f"(load average {before:.2f} before, {os.getloadavg()[0]:.2f} after)",
+                        flush=True,
+                    )
+                frames[engine] = corpus.articles
+                if client is not None:
+                    client.close()
+            finally:
+                if cluster is not None:
+                    cluster.close()
+        import pandas as pd
+
+        pd.testing.assert_frame_equal(frames["pandas"], frames["dask"])
+        print("articles of both engines equal")
     finally:
         shutil.rmtree(base, ignore_errors=True)
     return 0

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+
 import pandas as pd
 import pytest
 
-from workbench import config, load_corpus, tables
+from workbench import config, ingest, load_corpus, readers, tables
 from workbench.engines import table_order
 from workbench.errors import WorkbenchError
 from workbench.tables import TABLES
@@ -89,3 +92,69 @@ def test_dask_tables_equal_pandas_tables_on_polnear(polnear_dir, tmp_path, monke
     monkeypatch.setattr(config, "CACHE_DIR", tmp_path / "cache")
     monkeypatch.setattr(tables, "PARTITION_ARTICLES", 300)
     assert_engines_agree(polnear_dir, tmp_path / "cache", monkeypatch, client)
+
+
+@pytest.fixture(scope="module")
+def process_client():
+    """A LocalCluster of 2 worker processes (not threads): what runs there runs outside this process."""
+    distributed = pytest.importorskip("distributed")
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        yield client
+
+
+@pytest.fixture
+def mixed(tmp_path, fixtures_dir):
+    """Seed files (one empty, one Latin-1, bad dates), a manifest folder and tables: problems of every kind."""
+    root = tmp_path / "mixed"
+    for name in ("corpus", "manifest", "tables"):
+        shutil.copytree(fixtures_dir / name, root / name)
+    (root / "corpus" / "utf16.txt").write_bytes(
+        "date 2031-04-01 Ödön Vale spoke in Velmora.\n\nSource: Velmora Courier\n".encode("utf-16")
+    )
+    return root
+
+
+def _read_tasks(stream) -> list[dict]:
+    return [task for task in stream.data if str(task["key"]).startswith("_read_batch")]
+
+
+def test_readers_run_as_tasks_on_the_workers(mixed, cache_dir, monkeypatch, process_client):
+    from distributed import get_task_stream
+
+    monkeypatch.setattr(ingest, "READ_BATCH_FILES", 4)  # several batches, gathered in order
+    want = load_corpus(mixed, cache=False)
+    assert {"empty", "encoding", "bad_date", "missing_file"} <= set(want.errors["reason"])
+    with get_task_stream(process_client) as stream:
+        got = load_corpus(mixed, engine="dask", scheduler=process_client)
+    pd.testing.assert_frame_equal(got.articles, want.articles)
+    pd.testing.assert_frame_equal(got.errors, want.errors)
+    pids = process_client.run(os.getpid)
+    units = len(readers.discover(mixed)[0])
+    reads = _read_tasks(stream)
+    assert len(reads) == -(-units // 4) > 1
+    assert {pids[task["worker"]] for task in reads} <= set(pids.values()) - {os.getpid()}  # parsed in the workers
+    with get_task_stream(process_client) as stream:
+        warm = load_corpus(mixed, engine="dask", scheduler=process_client)
+    assert _read_tasks(stream) == []  # a warm load reads nothing
+    pd.testing.assert_frame_equal(warm.articles, want.articles)
+    pd.testing.assert_frame_equal(warm.errors, want.errors)
+
+
+def test_the_dask_engine_reads_a_file_url(mixed, cache_dir, client):
+    from distributed import get_task_stream
+
+    url = f"file://{mixed.as_posix()}"
+    want = load_corpus(mixed, cache=False)
+    with get_task_stream(client) as stream:
+        got = load_corpus(url, engine="dask", scheduler=client)
+    assert len(_read_tasks(stream)) == 1
+    assert got.articles["path"].str.startswith(url + "/").all()
+    for column in ("path",):
+        got.articles[column] = got.articles[column].str.replace(url, str(mixed), regex=False)
+        got.errors[column] = got.errors[column].str.replace(url, str(mixed), regex=False)
+    got.errors["detail"] = got.errors["detail"].str.replace(url, str(mixed), regex=False)
+    pd.testing.assert_frame_equal(got.articles, want.articles)
+    pd.testing.assert_frame_equal(got.errors, want.errors)

@@ -130,10 +130,10 @@ def test_unreadable_file(tmp_path, monkeypatch):
 
     real = seed.read_bytes
 
-    def deny(path):
+    def deny(path, fs=None):
         if str(path).endswith("locked.txt"):
             raise PermissionError(13, "Permission denied")
-        return real(path)
+        return real(path, fs)
 
     monkeypatch.setattr(seed, "read_bytes", deny)
     corpus = load_corpus(tmp_path, cache=False)

@@ -35,6 +35,20 @@ def parse_columns(ctx, param, values) -> dict[str, str] | None:
     return mapping or None
 
 
+def parse_storage_options(ctx, param, values) -> dict | None:
+    """``--storage-option anon=true --storage-option client_kwargs={"region_name": "eu-west-1"}`` -> a dict."""
+    options: dict = {}
+    for value in values:
+        key, sep, raw = value.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{value!r} is not KEY=VALUE (e.g. anon=true)", ctx=ctx, param=param)
+        try:
+            options[key.strip()] = json.loads(raw)
+        except ValueError:
+            options[key.strip()] = raw
+    return options or None
+
+
 COLUMNS_HELP = "Map a table's column to an article column, e.g. body_html=text (repeat, or separate with commas)."
 
 
@@ -85,12 +99,23 @@ def main() -> None:
     "--scheduler",
     default=None,
     metavar="ADDRESS",
-    help="Compute every derived table on this Dask scheduler (tcp://HOST:8786), into the cache.",
+    help="Read the new files and compute every derived table on this Dask scheduler (tcp://HOST:8786).",
+)
+@click.option(
+    "--storage-option",
+    "storage_options",
+    multiple=True,
+    callback=parse_storage_options,
+    metavar="KEY=VALUE",
+    help="For a corpus at a URL (s3://bucket/news/): an option of its fsspec file system, e.g. anon=true "
+    "(repeat; a VALUE that reads as JSON is taken as such).",
 )
 @clean_errors
-def ingest(path, format_, columns, no_cache, as_json, scheduler):
-    """Load PATH (default: the configured corpus, seeds/) into the cache and print a summary."""
+def ingest(path, format_, columns, no_cache, as_json, scheduler, storage_options):
+    """Load PATH or URL (default: the configured corpus, seeds/) into the cache and print a summary."""
     engine = {"engine": "dask", "scheduler": scheduler} if scheduler else {}
+    if storage_options:
+        engine["storage_options"] = storage_options
     corpus = load_corpus(path, format=format_, columns=columns, cache=not no_cache, progress=None, **engine)
     summary = corpus.summary()
     if as_json:

@@ -8,13 +8,18 @@ files, same manifests). The pandas engine, the notebooks and the reports then re
 partitions as they are. The cache folder must be one every worker can reach (a local folder for a
 ``LocalCluster``, a shared file system for a cluster of machines).
 
-Today the articles are read and parsed in this process (the readers' per-file cache makes a warm
-load fast); only the derived tables are distributed.
+The articles are read and parsed on the cluster too (:func:`read_batches`): the new or changed
+files of a load go to the workers in the batches and through the function of the pandas engine's
+process pool (``workbench.ingest._read_batch``), and come back as Arrow tables in batch order, so
+the articles equal the pandas engine's by construction; the boilerplate pass and the cache commit
+then run here as for the pandas engine. The workers must reach the files: a folder at the same path
+on every worker (a shared file system), or an fsspec URL (``s3://...``; not ``memory://``, which
+each process holds for itself). A warm load reads nothing, so it sends no reading task.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -108,6 +113,19 @@ def compute_tables(
                 futures.append(client.submit(partition_task, *args, pure=False))
             client.gather(futures)  # each task committed its partition; a failure raises here
     return order
+
+
+def read_batches(client: Any, read: Callable[[list], Any], batches: list[list]) -> Iterator[Any]:
+    """``read(batch)`` for every batch, each a task on ``client``'s workers; the results in batch order.
+
+    Yields each result as soon as it and those before it are back (for a progress bar), and lets go
+    of its future, so that the cluster's memory holds only the batches not yet gathered.
+    """
+    futures = client.map(read, batches, pure=False)
+    for index in range(len(futures)):
+        future, futures[index] = futures[index], None
+        yield future.result()
+        del future
 
 
 def partition_task(

@@ -28,6 +28,7 @@ from workbench import cache as cachestore
 from workbench import config, readers
 from workbench.corpus import Corpus
 from workbench.errors import CorpusError, Problem, WorkbenchError, problems_frame
+from workbench.readers import urls
 from workbench.text import count_words
 
 ARTICLE_COLUMNS = [
@@ -63,12 +64,16 @@ def load_corpus(
     boilerplate: bool = True,
     engine: str = "pandas",
     scheduler: str | Any | None = None,
+    storage_options: dict[str, Any] | None = None,
 ) -> Corpus:
     """Load a folder or file of news articles.
 
     Args:
         path: a folder or file; ``None`` means ``config.DEFAULT_CORPUS`` (``seeds/``, or
-            ``$WORKBENCH_CORPUS``).
+            ``$WORKBENCH_CORPUS``). Or an fsspec URL of one (``s3://bucket/news/``,
+            ``file:///data/news``, ``memory://corpus/``): its files are listed and read through
+            fsspec and known by their URL (``workbench.readers.urls``); the cache stays a local or
+            shared folder (``config.CACHE_DIR``).
         format: ``"auto"`` (by suffix and folder layout) or a registered reader name
             (``seed``, ``table``, ``manifest``, ``timeml``).
         cache: reuse parsed files from ``config.CACHE_DIR``; only new or changed files are read.
@@ -84,16 +89,20 @@ def load_corpus(
             (sign-offs, credits, copyright lines: ``workbench.boilerplate``), mark them as
             ``boilerplate`` sections that every extractor skips, and list them in ``corpus.boilerplate``.
         engine: ``"pandas"`` (tables computed on first use, in this process and its pool) or
-            ``"dask"``: every derived table computed now, one task per partition, on a Dask cluster
-            (``workbench.engines``), into the cache, from which the Corpus then reads them.
+            ``"dask"``: the new or changed files read and parsed as tasks on a Dask cluster, batch
+            by batch, then every derived table computed now, one task per partition, into the
+            cache (``workbench.engines``), from which the Corpus then reads them. The workers must
+            reach the files (a shared folder, or a URL every worker can open).
         scheduler: for ``engine="dask"``: a scheduler address (``tcp://host:8786``) or a
             ``distributed.Client``; None starts a LocalCluster of two workers.
+        storage_options: for a URL: options of its fsspec file system (``{"anon": True}``,
+            credentials, an endpoint); they travel to the workers with the file system.
 
     Returns:
         A :class:`Corpus`. Problems with individual files are rows of ``corpus.errors``.
 
     Raises:
-        WorkbenchError: the path does not exist or the format is unknown.
+        WorkbenchError: the path or URL does not exist or the format is unknown.
 
     >>> corpus = load_corpus(cache=False)
     >>> corpus.articles.loc[0, ["outlet", "via"]].tolist()
@@ -104,31 +113,46 @@ def load_corpus(
         raise WorkbenchError(f"unknown engine {engine!r}; use 'pandas' or 'dask'")
     if engine == "dask" and not cache:
         raise WorkbenchError("engine='dask' writes the tables into the cache: it needs cache=True")
-    root = Path(path).expanduser() if path is not None else config.DEFAULT_CORPUS
-    if not root.exists():
-        raise WorkbenchError(f"corpus path does not exist: {root}")
     options = {"columns": columns} if columns else {}
-    units, problems = readers.discover(root, format=format, options=options)
-    cache_dir = config.CACHE_DIR / cachestore.corpus_key(root, format, options) if cache else None
-    articles, errors = _read_units(units, problems, cache_dir, progress, read_jobs)
-    patterns = None
-    if boilerplate:  # across articles, so after the per-file cache: sections gain boilerplate ranges
-        from workbench.boilerplate import mark
-
-        articles, patterns = mark(
-            articles, cache_dir=cache_dir
-        )  # kept in the corpus cache: a warm load does not search again
-    if strict and (errors["severity"] == "error").any():
-        first = errors[errors["severity"] == "error"].iloc[0]
-        raise CorpusError(f"{first['path']}: {first['reason']}: {first['detail']}")
-    corpus = Corpus(
-        articles, errors, root=root, cache_dir=cache_dir, options={"backend": backend, "n_jobs": n_jobs},
-        boilerplate=patterns, seconds=time.perf_counter() - started,
-    )  # fmt: skip
+    if urls.is_url(path):
+        root: Path | str = str(path)
+        units, problems = urls.discover(root, format=format, options=options, storage_options=storage_options)
+        key = urls.cache_key(root, format, options)
+    else:
+        if storage_options:
+            raise WorkbenchError("storage_options are for a corpus at a URL (s3://..., memory://...), not a local path")
+        root = Path(path).expanduser() if path is not None else config.DEFAULT_CORPUS
+        if not root.exists():
+            raise WorkbenchError(f"corpus path does not exist: {root}")
+        units, problems = readers.discover(root, format=format, options=options)
+        key = cachestore.corpus_key(root, format, options)
+    cache_dir = config.CACHE_DIR / key if cache else None
     if engine == "dask":
-        from workbench.engines import compute_tables
+        from workbench.engines import client_for
 
-        compute_tables(corpus, scheduler=scheduler)
+        cluster = client_for(scheduler)  # the same client reads the files and computes the tables
+    else:
+        cluster = contextlib.nullcontext(None)
+    with cluster as client:
+        articles, errors = _read_units(units, problems, cache_dir, progress, read_jobs, client)
+        patterns = None
+        if boilerplate:  # across articles, so after the per-file cache: sections gain boilerplate ranges
+            from workbench.boilerplate import mark
+
+            articles, patterns = mark(
+                articles, cache_dir=cache_dir
+            )  # kept in the corpus cache: a warm load does not search again
+        if strict and (errors["severity"] == "error").any():
+            first = errors[errors["severity"] == "error"].iloc[0]
+            raise CorpusError(f"{first['path']}: {first['reason']}: {first['detail']}")
+        corpus = Corpus(
+            articles, errors, root=root, cache_dir=cache_dir, options={"backend": backend, "n_jobs": n_jobs},
+            boilerplate=patterns, seconds=time.perf_counter() - started,
+        )  # fmt: skip
+        if client is not None:
+            from workbench.engines import compute_tables
+
+            compute_tables(corpus, scheduler=client)
     return corpus
 
 
@@ -204,16 +228,22 @@ _ARROW_BLOCK_BYTES = 1 << 20
 
 #: Below this many files a second process costs more (start-up, imports) than it saves.
 PARALLEL_MIN_FILES = int(os.environ.get("WORKBENCH_PARALLEL_MIN_FILES", 3000))
+#: Files read by one call of the pool (or one task of the Dask engine).
+READ_BATCH_FILES = 500
 #: Files above this size show a progress bar by bytes (in an interactive session).
 PROGRESS_MIN_BYTES = 64 * 1024 * 1024
 
 
 def _read_parallel(
-    units: list[readers.Unit], progress: bool | None, n_jobs: int | None
+    units: list[readers.Unit], progress: bool | None, n_jobs: int | None, client: Any = None
 ) -> tuple[pa.Table, pd.DataFrame]:
-    """Read units in batches, across processes for large loads, with an optional progress bar by bytes."""
+    """Read units in batches, across processes for large loads, with an optional progress bar by bytes.
+
+    Given a Dask ``client``, each batch is a task on its workers instead (the same batches and
+    function, gathered in the same order): ``workbench.engines.read_batches``.
+    """
     jobs = n_jobs if n_jobs is not None else (os.cpu_count() or 1)
-    batch = 500
+    batch = READ_BATCH_FILES
     batches = [units[i : i + batch] for i in range(0, len(units), batch)] or [[]]
     sizes = [sum(_size(u) for u in b) for b in batches]
     show = (
@@ -227,7 +257,14 @@ def _read_parallel(
 
         bar = tqdm(total=sum(sizes), desc="reading articles", unit="B", unit_scale=True, unit_divisor=1024)
     results = []
-    if jobs > 1 and len(units) >= PARALLEL_MIN_FILES:
+    if client is not None and units:
+        from workbench.engines import read_batches
+
+        for result, size in zip(read_batches(client, _read_batch, batches), sizes, strict=True):
+            results.append(result)
+            if bar is not None:
+                bar.update(size)
+    elif jobs > 1 and len(units) >= PARALLEL_MIN_FILES:
         from workbench.tables import process_pool
 
         with process_pool(min(jobs, len(batches))) as pool:
@@ -246,6 +283,8 @@ def _read_parallel(
 
 
 def _size(unit: readers.Unit) -> int:
+    if unit.fs is not None:  # at a URL: the size from the listing
+        return unit.size()
     try:
         return os.stat(unit.path).st_size
     except OSError:
@@ -256,13 +295,13 @@ def _size(unit: readers.Unit) -> int:
 CORPUS_MANIFEST = "corpus.json"
 
 
-def _read_units(units, problems, cache_dir, progress, n_jobs=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _read_units(units, problems, cache_dir, progress, n_jobs=None, client=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Articles and problems of all units: unchanged units from the cache, the rest read now."""
     with _memory_pool():
-        return _read_all(units, problems, cache_dir, progress, n_jobs)
+        return _read_all(units, problems, cache_dir, progress, n_jobs, client)
 
 
-def _read_all(units, problems, cache_dir, progress, n_jobs) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _read_all(units, problems, cache_dir, progress, n_jobs, client=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     signatures = {u.key: u.fingerprint() for u in units}
     fingerprint = "".join(
         cachestore.code_fingerprint(part) for part in ("readers", "text.py", "credits.py", "ingest.py", "cache.py")
@@ -283,7 +322,7 @@ def _read_all(units, problems, cache_dir, progress, n_jobs) -> tuple[pd.DataFram
     todo = [u for u in units if old.get(u.key) != signatures[u.key]]
 
     changed = bool(todo) or set(old) != set(signatures)
-    table, errors = _read_parallel(todo, progress, n_jobs)
+    table, errors = _read_parallel(todo, progress, n_jobs, client)
     if fresh:
         if len(fresh) < len(old):  # some cached files changed or went away
             keep = pa.array(fresh)

@@ -33,6 +33,9 @@ class Unit:
 
     ``key`` is the file path as a string and ``signature`` its size and modification time, taken
     while walking the folder (one ``stat`` per file), so that a warm load touches no file content.
+    A unit at a URL (``workbench.readers.urls``) has the URL as its key, the size and ETag (or
+    modification time) from the listing as its signature, and its fsspec file system as ``fs``;
+    readers open it with :func:`open_binary` / :func:`read_bytes` ``(key, unit.fs)``.
     """
 
     key: str
@@ -40,6 +43,7 @@ class Unit:
     members: tuple[Path, ...] = ()
     options: dict[str, Any] = field(default_factory=dict)
     signature: str | None = None
+    fs: Any = None  # an fsspec file system for a unit at a URL; None for a local file
 
     @property
     def path(self) -> Path:
@@ -53,6 +57,11 @@ class Unit:
         if self.signature and not self.members and ":" in self.signature:
             return int(self.signature.split(":", 1)[0])
         total = 0
+        if self.fs is not None:
+            for file in (self.key, *self.members):
+                with contextlib.suppress(OSError):
+                    total += int(self.fs.size(file) or 0)
+            return total
         for file in self.files():
             with contextlib.suppress(OSError):  # a missing file: reading it says what is wrong
                 total += os.stat(file).st_size
@@ -60,6 +69,10 @@ class Unit:
 
     def fingerprint(self) -> str:
         """``reader:size:mtime`` of the file (a hash over all files for a manifest)."""
+        if self.signature is None and self.fs is not None:
+            from workbench.readers.urls import signature
+
+            self.signature = signature(self.fs, self.key)
         if self.signature is None:
             parts = []
             for file in self.files():
@@ -98,6 +111,9 @@ class Reader:
     yields_to: tuple[str, ...] = ()
     #: For formats whose files can be large: read a unit block by block (see :func:`read_unit_chunks`).
     read_chunks: Callable[[Unit], Iterator[Result]] | None = None
+    #: For folder formats at a URL (``workbench.readers.urls``): given the folder's URL, its file names,
+    #: the fsspec file system and the URLs of every file below the folder, return its units (or None).
+    claim_url: Callable[[str, list[str], Any, list[str]], list[Unit] | None] | None = None
 
 
 READERS: dict[str, Reader] = {}
@@ -247,12 +263,14 @@ def discover(
             reader_names.append(reader.name)
     for entry, name, signature in zip(files, reader_names, _signatures(files), strict=True):
         units.append(Unit(entry.path, name, (), options, signature))
-    if format == "auto":
-        present = {u.reader for u in units}
-        dropped = {name for name in present if set(READERS[name].yields_to) & present}
-        if dropped:
-            units = [u for u in units if u.reader not in dropped]
-    return units, problems
+    return drop_yielding(units) if format == "auto" else units, problems
+
+
+def drop_yielding(units: list[Unit]) -> list[Unit]:
+    """Drop the units of readers that yield to a reader present in the corpus (``Reader.yields_to``)."""
+    present = {u.reader for u in units}
+    dropped = {name for name in present if set(READERS[name].yields_to) & present}
+    return [u for u in units if u.reader not in dropped] if dropped else units
 
 
 _LONGEST_NOT_ARTICLE = max(map(len, NOT_ARTICLES))
@@ -348,6 +366,16 @@ def natural_key(path: str) -> tuple:
     return tuple(int(part) if i % 2 else part for i, part in enumerate(_DIGITS.split(path)))
 
 
-def read_bytes(path: str | Path) -> bytes:
+def read_bytes(path: str | Path, fs: Any = None) -> bytes:
+    """The bytes of a local file, or of a file at a URL given its fsspec file system ``fs``."""
+    if fs is not None:
+        return fs.cat_file(str(path))
     with open(path, "rb") as handle:
         return handle.read()
+
+
+def open_binary(path: str | Path, fs: Any = None):
+    """An open binary file: local, or at a URL given its fsspec file system ``fs``."""
+    if fs is not None:
+        return fs.open(str(path), "rb")
+    return open(path, "rb")

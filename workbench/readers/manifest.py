@@ -10,10 +10,12 @@ are dropped) so that character offsets of annotations made on the file still app
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Any
 
 from workbench.errors import Problem
-from workbench.readers import Reader, Result, Unit, read_bytes, register, textfile
+from workbench.readers import Reader, Result, Unit, open_binary, read_bytes, register, textfile
 from workbench.readers.common import paragraphs
 from workbench.readers.table import match_columns, row_record, rows
 from workbench.text import DecodeProblem, normalize_newlines
@@ -24,51 +26,76 @@ FILE_COLUMNS = ("filename", "file", "path", "file_name")
 
 def claim_folder(folder: Path, files: list[str]) -> list[Unit] | None:
     names = {name.lower(): folder / name for name in files if name.lower() in MANIFEST_NAMES}
+    manifest = _manifest(names, None)
+    if manifest is None:
+        return None
+    members = tuple(sorted(p for p in folder.rglob("*.txt") if p.is_file()))
+    return [Unit(str(manifest), "manifest", members=members)]
+
+
+def claim_url(folder: str, files: list[str], fs: Any, below: list[str]) -> list[Unit] | None:
+    """:func:`claim_folder` for a folder at a URL: the members are the ``.txt`` URLs below it."""
+    names = {name.lower(): f"{folder}/{name}" for name in files if name.lower() in MANIFEST_NAMES}
+    manifest = _manifest(names, fs)
+    if manifest is None:
+        return None
+    members = tuple(sorted(k for k in below if k.endswith(".txt")))
+    return [Unit(manifest, "manifest", members=members, fs=fs)]  # type: ignore[arg-type]
+
+
+def _manifest(names: dict[str, Any], fs: Any) -> Any:
+    """The folder's manifest among ``{lower-case name: path}``, when its header names a file column."""
     for candidate in MANIFEST_NAMES:
         if candidate in names:
             manifest = names[candidate]
             try:
-                with open(manifest, "rb") as handle:
+                with open_binary(manifest, fs) as handle:
                     header = handle.read(4096).decode("utf-8", "replace").split("\n", 1)[0].lower()
             except OSError:
                 return None
-            if any(col in header.replace("\t", ",").split(",") for col in FILE_COLUMNS) or manifest.suffix == ".jsonl":
-                members = tuple(sorted(p for p in folder.rglob("*.txt") if p.is_file()))
-                return [Unit(str(manifest), "manifest", members=members)]
+            if any(col in header.replace("\t", ",").split(",") for col in FILE_COLUMNS) or str(manifest).endswith(
+                ".jsonl"
+            ):
+                return manifest
     return None
 
 
 def read(unit: Unit) -> Result:
     result = Result()
     try:
-        table = list(rows(unit.path, result.problems))
+        table = list(rows(unit.key, result.problems, fs=unit.fs))
     except DecodeProblem as exc:
-        result.problems.append(Problem(str(unit.path), exc.reason, exc.detail))
+        result.problems.append(Problem(unit.key, exc.reason, exc.detail))
         return result
     header = list(table[0][2]) if table else []
     columns = match_columns(header, unit.options.get("columns"))
     file_col = next((c for c in header if str(c).lower() in FILE_COLUMNS), None)
     if file_col is None:
-        result.problems.append(
-            Problem(str(unit.path), "no_file_column", f"manifest has none of the columns {FILE_COLUMNS}")
-        )
+        result.problems.append(Problem(unit.key, "no_file_column", f"manifest has none of the columns {FILE_COLUMNS}"))
         return result
     by_name: dict[str, list[Path]] = {}
-    for member in unit.members:
-        by_name.setdefault(member.name, []).append(member)
-        by_name.setdefault(member.stem, []).append(member)
+    for member in unit.members:  # Paths, or URLs (str) for a manifest at a URL
+        base = os.path.basename(member)
+        by_name.setdefault(base, []).append(member)
+        by_name.setdefault(os.path.splitext(base)[0], []).append(member)
     for line, row_number, row, _ in table:
         name = str(row.get(file_col) or "").strip()
         matches = by_name.get(name) or by_name.get(Path(name).name) or []
-        where = f"{unit.path}#row={row_number}"
+        where = f"{unit.key}#row={row_number}"
         if not matches:
             result.problems.append(
-                Problem(where, "missing_file", f"no text file named {name!r} below {unit.path.parent}", "error", line)
+                Problem(
+                    where,
+                    "missing_file",
+                    f"no text file named {name!r} below {os.path.dirname(unit.key)}",
+                    "error",
+                    line,
+                )
             )
             continue
         text_path = matches[0]
         try:
-            raw = textfile.decode(read_bytes(text_path), str(text_path), result.problems)
+            raw = textfile.decode(read_bytes(text_path, unit.fs), str(text_path), result.problems)
         except DecodeProblem as exc:
             result.problems.append(Problem(str(text_path), exc.reason, exc.detail))
             continue
@@ -91,4 +118,4 @@ def read(unit: Unit) -> Result:
     return result
 
 
-register(Reader("manifest", suffixes=(), read=read, claim_folder=claim_folder))
+register(Reader("manifest", suffixes=(), read=read, claim_folder=claim_folder, claim_url=claim_url))

@@ -50,7 +50,7 @@ def read(unit: Unit) -> Result:
     def problem(reason: str, detail: str, severity: str = "error", line: int | None = None) -> None:
         result.problems.append(Problem(path, reason, detail, severity, line))
 
-    data = read_bytes(path)
+    data = read_bytes(path, unit.fs)
     try:
         raw = textfile.decode(data, path, result.problems)
     except DecodeProblem as exc:

@@ -15,9 +15,11 @@ load whole. TSV has no quoting (a ``"`` is an ordinary character). Large files a
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import json
+import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -27,7 +29,7 @@ import pandas as pd
 
 from workbench.errors import Problem
 from workbench.lexicon import outlet_name
-from workbench.readers import Reader, Result, Unit, register, textfile
+from workbench.readers import Reader, Result, Unit, open_binary, register, textfile
 from workbench.readers.common import paragraphs, read_published
 from workbench.text import DecodeProblem, normalize_newlines
 
@@ -92,17 +94,22 @@ def no_text_detail(columns: Iterable[Any]) -> str:
 # -- rows of each format ------------------------------------------------------------------
 
 
-def rows(path: Path, problems: list[Problem], *, chunk_bytes: int = textfile.CHUNK_BYTES) -> Iterator[Row]:
+def rows(
+    path: Path | str, problems: list[Problem], *, chunk_bytes: int = textfile.CHUNK_BYTES, fs: Any = None
+) -> Iterator[Row]:
     """Stream a table's rows; bad rows become ``problems`` (with their line) and are not yielded.
+
+    ``path`` is a local file, or a URL read through its fsspec file system ``fs``.
 
     Raises:
         DecodeProblem: the file is empty or binary.
     """
-    suffix = path.suffix.lower()
+    path = str(path)
+    suffix = os.path.splitext(path)[1].lower()
     if suffix == ".parquet":
-        yield from _parquet_rows(path)
+        yield from _parquet_rows(path, fs)
         return
-    lines = textfile.lines(str(path), str(path), problems, chunk_bytes=chunk_bytes)
+    lines = textfile.lines(path, path, problems, chunk_bytes=chunk_bytes, fs=fs)
     if suffix in (".jsonl", ".ndjson"):
         yield from _jsonl_rows(lines, str(path), problems)
     elif suffix == ".tsv":
@@ -348,12 +355,13 @@ def _no_rows(header: list[str] | None, row: int, path: str, problems: list[Probl
         )
 
 
-def _parquet_rows(path: Path) -> Iterator[Row]:
+def _parquet_rows(path: str, fs: Any = None) -> Iterator[Row]:
     import pyarrow.parquet as pq
 
-    with pq.ParquetFile(path) as handle:
+    opened = open_binary(path, fs) if fs is not None else contextlib.nullcontext(path)
+    with opened as source, pq.ParquetFile(source) as handle:
         total = max(handle.metadata.num_rows, 1)
-        size = path.stat().st_size
+        size = _size(path, fs)
         row = 0
         for batch in handle.iter_batches(batch_size=PARQUET_BATCH_ROWS):
             for values in _batch_rows(batch):
@@ -437,7 +445,7 @@ def read_chunks(unit: Unit) -> Iterator[Result]:
     ``Result.bytes_read`` is how many bytes of the file each block covers (for a progress bar);
     over all blocks they add up to the file's size.
     """
-    path = unit.path
+    path = unit.key
     chunk_bytes = int(unit.options.get("chunk_bytes") or textfile.CHUNK_BYTES)
     overrides = unit.options.get("columns")
     pending: list[Problem] = []  # the row iterator and row_record add here; each block takes them
@@ -446,16 +454,16 @@ def read_chunks(unit: Unit) -> Iterator[Result]:
     no_text_columns: list = []
     loaded = reported = 0
     try:
-        for line, row_number, row, position in rows(path, pending, chunk_bytes=chunk_bytes):
+        for line, row_number, row, position in rows(path, pending, chunk_bytes=chunk_bytes, fs=unit.fs):
             keys = tuple(row)
             columns = matched.get(keys)
             if columns is None:
                 columns = matched[keys] = match_columns(keys, overrides)
-            where = _where(str(path), row_number)
+            where = _where(path, row_number)
             if "text" not in columns:
                 if not no_text_columns:
                     no_text_columns.extend(keys)
-                if path.suffix.lower() in (".csv", ".tsv", ".parquet"):
+                if os.path.splitext(path)[1].lower() in (".csv", ".tsv", ".parquet"):
                     break  # one header for all rows: no row can have text
                 pending.append(Problem(where, "no_text", "row has no text field; skipped", "error", line))
                 continue
@@ -474,15 +482,15 @@ def read_chunks(unit: Unit) -> Iterator[Result]:
                 sink.records = []
                 pending.clear()
     except DecodeProblem as exc:
-        pending.append(Problem(str(path), exc.reason, exc.detail))
+        pending.append(Problem(path, exc.reason, exc.detail))
     if no_text_columns and not loaded:
-        pending.append(Problem(str(path), "no_text_column", no_text_detail(no_text_columns)))
-    yield Result(sink.records, list(pending), max(_size(path) - reported, 0))
+        pending.append(Problem(path, "no_text_column", no_text_detail(no_text_columns)))
+    yield Result(sink.records, list(pending), max(_size(path, unit.fs) - reported, 0))
 
 
-def _size(path: Path) -> int:
+def _size(path: str, fs: Any = None) -> int:
     try:
-        return path.stat().st_size
+        return int(fs.size(path) or 0) if fs is not None else os.stat(path).st_size
     except OSError:
         return 0
 

@@ -19,8 +19,10 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from workbench.errors import Problem
+from workbench.readers import open_binary
 from workbench.text import DecodeProblem
 
 #: Bytes read at a time from a large file (a table is parsed one block of lines at a time).
@@ -238,7 +240,7 @@ def decode(data: bytes, where: str, problems: list[Problem], *, nul_is_binary: b
 
 
 def lines(
-    path: str, where: str, problems: list[Problem], *, chunk_bytes: int = CHUNK_BYTES
+    path: str, where: str, problems: list[Problem], *, chunk_bytes: int = CHUNK_BYTES, fs: Any = None
 ) -> Iterator[tuple[int, str, int]]:
     """Stream a text file as ``(line number, text without its line end, bytes read so far)``.
 
@@ -248,7 +250,7 @@ def lines(
     Raises:
         DecodeProblem: ``empty`` or ``binary``, before the first line.
     """
-    with open(path, "rb") as handle:
+    with open_binary(path, fs) as handle:  # a local file, or a URL's through its fsspec file system
         head = handle.read(SAMPLE_BYTES)
         if not head:
             raise DecodeProblem("empty", "the file is empty")

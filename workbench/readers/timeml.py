@@ -7,6 +7,7 @@ sentence per line so that sentence ``n`` of the file is sentence ``n`` of ``text
 
 from __future__ import annotations
 
+import os
 import re
 import xml.etree.ElementTree as ET
 
@@ -40,9 +41,9 @@ def detokenize(tokens: str) -> str:
 
 def read(unit: Unit) -> Result:
     result = Result()
-    path = str(unit.path)
+    path = unit.key
     try:
-        raw = textfile.decode(read_bytes(unit.path), path, result.problems)
+        raw = textfile.decode(read_bytes(path, unit.fs), path, result.problems)
         root = ET.fromstring(raw.encode("utf-8"))
     except DecodeProblem as exc:
         result.problems.append(Problem(path, exc.reason, exc.detail))
@@ -87,7 +88,7 @@ def read(unit: Unit) -> Result:
     body_start = offsets[1][1] if len(offsets) > 1 and title and sentences[0] == title else 0
     result.records.append(
         {
-            "article_id": unit.path.stem,
+            "article_id": os.path.splitext(os.path.basename(path))[0],
             "docid": docid,
             "published": published,
             "outlet": None,
