@@ -62,6 +62,11 @@ def test_two_letter_capitals_are_no_organisation():
     assert not [r for r in found if r[0] == "QT"]
 
 
+def test_an_acronym_defined_after_a_slash_is_its_long_form():
+    found = rows("Observers from the OSCE/Office for Zentrovy Affairs (OZA) arrived. OZA reports came later.")
+    assert ("OZA", "Office for Zentrovy Affairs", "ORG") in found
+
+
 def test_three_letter_acronym_is_still_an_organisation():
     assert ("ZQX", "ZQX", "ORG") in rows("The ZQX fined the club on Monday.")
 

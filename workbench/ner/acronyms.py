@@ -12,8 +12,9 @@ An acronym is read by its definition in the same article, never by a guess from 
 - a long form written once and its initials used later without parentheses ("the University of
   Southern Indiana ... USI") are linked too.
 
-Initials skip the ``connector`` words of ``name_parts.csv`` (of, the, and, for ...); a word may give
-more than one letter ("GeoInformation" -> G, I) when its capitals say so.
+A slash ends a word ("OSCE/Office for ... (ODIHR)" starts at "Office"). Initials skip the ``connector``
+words of ``name_parts.csv`` (of, the, and, for ...); a word may give more than one letter ("Geo-Information"
+-> G, I) when its parts say so.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from workbench.ner.canonical import Raw
 from workbench.ner.gazetteer import Gazetteer
 
 _DEFINED = re.compile(r"\(\s*([A-Z][A-Za-z&.]*[A-Z])s?\s*[),;]")
-_WORD = re.compile(r"[^\s()\[\],;:]+")
+_WORD = re.compile(r"[^\s()\[\],;:/]+")
 _CAPS = re.compile(r"[A-Z]")
 
 
