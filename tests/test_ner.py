@@ -354,42 +354,6 @@ def test_spacy_backend_missing_pipeline(tmp_path):
         extract("Joe Biden.", backend=f"spacy:{tmp_path / 'missing'}")
 
 
-def test_spacy_and_rules_backend_merges_both(tmp_path):
-    import spacy
-
-    nlp = spacy.blank("en")
-    ruler = nlp.add_pipe("entity_ruler")
-    ruler.add_patterns([
-        {"label": "ORG", "pattern": "Zorblatt Quintex"},  # the rules guess a person from its shape
-        {"label": "PERSON", "pattern": "Ohio"},  # a model error: the rules' list wins
-        {"label": "ORG", "pattern": "Velmora"},  # a name no list knows, typed by the model
-    ])  # fmt: skip
-    nlp.to_disk(tmp_path / "pipeline")
-    text = "Zorblatt Quintex hired Finance Minister Ann Quill in Ohio, and Velmora agreed. Quill left for Peru."
-    combined = extract(text, backend=f"spacy+rules:{tmp_path / 'pipeline'}")
-    got = [
-        tuple(None if pd.isna(v) else v for v in r)
-        for r in combined[["surface", "entity", "type", "title"]].itertuples(index=False)
-    ]
-    assert got == [
-        ("Zorblatt Quintex", "Zorblatt Quintex", "ORG", None),
-        ("Ann Quill", "Ann Quill", "PERSON", "Finance Minister"),
-        ("Ohio", "Ohio", "GPE", None),
-        ("Velmora", "Velmora", "ORG", None),
-        ("Quill", "Ann Quill", "PERSON", None),
-        ("Peru", "Peru", "GPE", None),
-    ]
-    rules_only = extract(text)
-    assert rules_only.loc[rules_only["surface"] == "Zorblatt Quintex", "type"].tolist() == ["PERSON"]
-
-
-def test_spacy_and_rules_backend_missing_pipeline(tmp_path):
-    with pytest.raises(WorkbenchError, match="cannot load"):
-        extract("Joe Biden.", backend=f"spacy+rules:{tmp_path / 'missing'}")
-    with pytest.raises(WorkbenchError, match="spacy\\+rules:<package-or-path>"):
-        extract("Joe Biden.", backend="spacy+rules:")
-
-
 # -- real data ------------------------------------------------------------------------------------
 
 
