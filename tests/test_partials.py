@@ -16,6 +16,7 @@ import pytest
 import workbench
 from workbench import load_corpus, partials, tables
 from workbench.pairs import kinds_of
+from workbench.reuse import copies
 from workbench.tables import TABLES, TableSpec
 
 ENTITIES = [
@@ -49,6 +50,13 @@ SOURCES = [
 ]  # fmt: skip
 
 
+QUOTES = [
+    "we will rebuild the northern bridge before the winter comes",
+    "nobody in this government has ever seen such a budget",
+    "the mine will stay open as long as the workers want",
+]  # long enough (8 words) to be followed across articles by workbench.reuse
+
+
 def _fake_attributions(articles: pd.DataFrame) -> pd.DataFrame:
     """Random attributions seeded by the article id: text rows (described sources spelled two ways, NA kinds)
     and credit rows (the publishing outlet, wires)."""
@@ -67,7 +75,8 @@ def _fake_attributions(articles: pd.DataFrame) -> pd.DataFrame:
             quoted = rng.random() < 0.7
             rows.append({"article_id": article_id, "level": "text", "sentence": k, "source": source,
                          "source_entity": entity, "source_kind": kind, "cue": "said",
-                         "content": f"words {k}" if quoted else None, "content_start": 10 * k if quoted else None,
+                         "content": f"words {k} {QUOTES[k % 3]}" if quoted else None,
+                         "content_start": 10 * k if quoted else None,
                          "direct": bool(rng.random() < 0.5) if quoted else None})  # fmt: skip
     frame = pd.DataFrame.from_records(rows, columns=list(ATTRIBUTION_COLUMNS))
     return frame.astype(ATTRIBUTION_COLUMNS)
@@ -97,6 +106,29 @@ def corpus_dir(tmp_path, write_article):
 @pytest.fixture
 def two_paths(corpus_dir, cache_dir, monkeypatch, fake_mentions):
     """``run(function, *args, **options) -> (partitioned result, in-memory result)`` on one cached corpus."""
+    return _two_paths(corpus_dir, monkeypatch)
+
+
+@pytest.fixture
+def copies_dir(tmp_path, write_article):
+    """40 articles of 3 outlets whose bodies repeat one of 5 stories of 80 words (plus a sentence of their own)."""
+    folder = tmp_path / "copies"
+    folder.mkdir()
+    words = ["river", "council", "bridge", "winter", "budget", "mine", "workers", "harbour", "election", "ferry"]
+    stories = [" ".join(words[(s * 7 + 3 * i) % len(words)] + f"{i % 13}" for i in range(80)) for s in range(5)]
+    for i in range(40):
+        body = f"{stories[i % 5]}. Reported by desk {i} of the paper."
+        write_article(folder, f"art{i:02d}", f"2031-{1 + i % 4:02d}-{1 + (7 * i) % 27:02d}", OUTLETS[i % 3], body)
+    return folder
+
+
+@pytest.fixture
+def copies_paths(copies_dir, cache_dir, monkeypatch, fake_mentions):
+    """:func:`two_paths` on :func:`copies_dir`."""
+    return _two_paths(copies_dir, monkeypatch)
+
+
+def _two_paths(corpus_dir, monkeypatch):
     monkeypatch.setattr(tables, "PARTITION_ARTICLES", 4)
     monkeypatch.setattr(partials, "STREAM_MIN_ARTICLES", 0)  # every corpus with a cache streams...
     held = load_corpus(corpus_dir)
@@ -254,6 +286,24 @@ def test_evidence_equal(two_paths, monkeypatch):
     sentences = sum(n for name, n in converted if name.startswith("sentences"))
     everything = sum(len(p) for p in load_corpus(two_paths.corpus.root).table_partitions("sentences"))
     assert 0 < sentences <= everything / 4  # the two articles shown (of 42), not every sentence
+
+
+def test_reuse_equal(copies_paths):
+    calls = [
+        ("copy_origins", {}), ("copy_origins", {"partial": True}), ("copy_flows", {"min_count": 1}),
+        ("stories", {}), ("story_articles", {}), ("shared_texts", {"top_n": 5}),
+        ("quote_appearances", {}), ("travelling_quotes", {"top_n": None}),
+    ]  # fmt: skip
+    for name, options in calls:
+        streamed, held = copies_paths(getattr(workbench, name), **options)
+        assert len(held), name
+        pd.testing.assert_frame_equal(streamed, held, obj=name)
+    streamed, held = copies_paths(workbench.describe_copies)
+    assert streamed == held
+    whole = load_corpus(copies_paths.corpus.root)
+    expected = copies(whole.articles, attributions=whole.attributions, n_jobs=1)  # every attribution row
+    pd.testing.assert_frame_equal(copies_paths.corpus.copies, expected)
+    assert expected["credited"].any() and not expected["credited"].all()  # credit rows (a wire's name) count
 
 
 @pytest.mark.shared

@@ -15,14 +15,14 @@ path (:func:`streamed` decides, from :data:`STREAM_MIN_ARTICLES`).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 
-__all__ = ["STREAM_MIN_ARTICLES", "Codes", "PairSum", "TypeVotes", "parts", "rows_of", "streamed"]
+__all__ = ["STREAM_MIN_ARTICLES", "Codes", "PairSum", "TypeVotes", "parts", "rows_of", "select", "streamed"]
 
 #: From this many articles, analyses read a table partition by partition instead of holding it whole
 #: (when the corpus has a cache and the table is not in memory already); ``$WORKBENCH_STREAM_MIN_ARTICLES``.
@@ -47,6 +47,29 @@ def parts(corpus: Any, table: str, columns: Iterable[str] | None = None) -> Iter
     wanted = list(columns) if columns is not None else None
     for frame in corpus.table_partitions(table):
         yield frame[wanted] if wanted is not None else frame
+
+
+def select(
+    corpus: Any, table: str, where: Callable[[pd.DataFrame], Any], columns: Iterable[str] | None = None
+) -> pd.DataFrame:
+    """The rows of ``corpus``'s ``table`` where ``where(frame)`` holds (only ``columns``), in the table's order.
+
+    On a large corpus (:func:`streamed`) each partition is filtered as it is read and only the rows kept
+    are held: for analyses that need a small part of a table (direct quotations, credit rows...).
+    ``where`` takes a frame and returns a boolean mask of its rows.
+    """
+    wanted = list(columns) if columns is not None else None
+    if not streamed(corpus, table):
+        frame = corpus.table(table)
+        frame = frame[np.asarray(where(frame), dtype=bool)]
+        return (frame[wanted] if wanted is not None else frame).reset_index(drop=True)
+    kept = []
+    for part in corpus.table_partitions(table):
+        part = part[np.asarray(where(part), dtype=bool)]
+        kept.append(part[wanted] if wanted is not None else part)
+    if len(kept) <= 1:
+        return kept[0].reset_index(drop=True) if kept else pd.DataFrame(columns=wanted or [])
+    return in_article_order(pd.concat(kept, ignore_index=True), corpus.articles)
 
 
 def rows_of(corpus: Any, article_ids: Iterable[Any]) -> Any:

@@ -11,11 +11,11 @@ No module here has the name of a public function.
 """
 
 from workbench.reuse.clusters import stories, story_articles, story_ids
-from workbench.reuse.copying import copies
+from workbench.reuse.copying import copies, credit_rows
 from workbench.reuse.flows import copy_flows, copy_origins, describe_copies, shared_texts
 from workbench.reuse.quotations import quote_appearances, travelling_quotes
 
 __all__ = [
-    "copies", "copy_flows", "copy_origins", "describe_copies", "quote_appearances", "shared_texts", "stories",
-    "story_articles", "story_ids", "travelling_quotes",
+    "copies", "copy_flows", "copy_origins", "credit_rows", "describe_copies", "quote_appearances", "shared_texts",
+    "stories", "story_articles", "story_ids", "travelling_quotes",
 ]  # fmt: skip

@@ -265,6 +265,25 @@ def credited(
     return pd.array(result, dtype="boolean")
 
 
+def credit_rows(corpus) -> pd.DataFrame:
+    """The rows of ``corpus.attributions`` that :func:`credited` reads: ``article_id, level, source_entity,
+    source`` of the rows at a :data:`CREDIT_LEVELS` level that name an outlet.
+
+    A large corpus's attributions are read partition by partition for these rows only
+    (:func:`workbench.partials.select`); other rows would not change what :func:`credited` finds.
+    """
+    from workbench import partials
+
+    def names_an_outlet(frame: pd.DataFrame) -> np.ndarray:
+        at_level = frame["level"].isin(CREDIT_LEVELS).to_numpy()
+        names = pd.unique(pd.concat([frame.loc[at_level, "source_entity"], frame.loc[at_level, "source"]]).dropna())
+        outlets = [name for name in names if isinstance(name, str) and _key(name) is not None]
+        named = frame["source_entity"].isin(outlets).to_numpy() | frame["source"].isin(outlets).to_numpy()
+        return at_level & named
+
+    return partials.select(corpus, "attributions", names_an_outlet, ["article_id", "level", "source_entity", "source"])
+
+
 def _key(name: str | None) -> str | None:
     canonical = outlet_name(name) if isinstance(name, str) else None
     return canonical.casefold() if canonical else None

@@ -15,8 +15,8 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from workbench import params
-from workbench.reuse.copying import copies, credited
+from workbench import params, partials
+from workbench.reuse.copying import copies, credit_rows, credited
 
 #: Shortest quotation (words) followed across articles: shorter ones ("deep concern") are common phrases.
 MIN_QUOTE_WORDS = 8
@@ -40,13 +40,8 @@ def quote_appearances(corpus, *, min_count: int = 2) -> pd.DataFrame:
         Source line, metadata, dateline or text; NA for the first appearance itself).
     """
     min_count = params.count(min_count, "min_count")
-    attributions = corpus.attributions
-    rows = attributions[
-        (attributions["level"] == "text")
-        & attributions["direct"].fillna(False).astype(bool)
-        & attributions["content"].notna()
-    ]
-    rows = rows[rows["content"].str.count(r"\w+") >= MIN_QUOTE_WORDS].drop_duplicates(["article_id", "content_start"])
+    rows = partials.select(corpus, "attributions", _direct_quotation)  # a large corpus: partition by partition
+    rows = rows.drop_duplicates(["article_id", "content_start"])
     meta = corpus.articles[["article_id", "published", "outlet"]]
     rows = rows.merge(meta, on="article_id").reset_index(drop=True)
     if len(rows) < 2:
@@ -147,8 +142,18 @@ def _cites_first(corpus, rows: pd.DataFrame, first: pd.DataFrame) -> pd.array:
     origin = rows["_component"].map(first["article_id"])
     earlier = np.array([position[a] for a in origin])
     later = np.array([position[a] for a in rows["article_id"]])
-    result = credited(articles, earlier, later, corpus.attributions)
+    result = credited(articles, earlier, later, credit_rows(corpus))
     return pd.array([pd.NA if f else r for f, r in zip(rows["first"], result, strict=True)], dtype="boolean")
+
+
+def _direct_quotation(attributions: pd.DataFrame) -> pd.Series:
+    """Rows of direct quotations in the text of at least :data:`MIN_QUOTE_WORDS` words."""
+    rows = (
+        (attributions["level"] == "text")
+        & attributions["direct"].fillna(False).astype(bool)
+        & attributions["content"].notna()
+    )
+    return rows & (attributions["content"].where(rows, "").str.count(r"\w+") >= MIN_QUOTE_WORDS)
 
 
 def _empty() -> pd.DataFrame:
