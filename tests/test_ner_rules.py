@@ -46,3 +46,11 @@ def test_a_full_memo_starts_again(monkeypatch):
     assert _raws(TEXTS) == expected
     assert len(_memo()) <= 3  # the last article's sequences only ("Joe Biden."): the memo was cleared
     rules._memo.cache_clear()
+
+
+def test_no_match_runs_from_one_sequence_into_the_next():
+    rules._memo.cache_clear()
+    nlp, matcher = rules._pipeline()
+    # tokenized together, a space apart: "Bank of England" spans two sequences and is no match
+    found = rules._listed_in(nlp, matcher, ["Bank of", "England", "Bank of England"])
+    assert found == [(), ((0, 7),), ((0, 15), (8, 15))]

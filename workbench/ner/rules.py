@@ -93,10 +93,11 @@ def _memo(matcher) -> dict[str, tuple[tuple[int, int], ...]]:
 def _listed_in(nlp, matcher, sequences: list[str]) -> list[tuple[tuple[int, int], ...]]:
     """(start, end) of every listed phrase in each capitalised sequence, relative to the sequence.
 
-    The phrases of a sequence depend on its text alone (the tokenizer splits at whitespace first, and no
-    phrase holds a line break), and the same sequences come back from article to article ("Trump", "The",
-    "Hillary Clinton": 78,000 sequences of PolNeAR train are 17,000 texts), so each text is tokenized
-    and matched once per process. The new ones are tokenized as one Doc, one per line.
+    The phrases of a sequence depend on its text alone (the tokenizer splits at whitespace first), and the
+    same sequences come back from article to article ("Trump", "The", "Hillary Clinton": 78,000 sequences
+    of PolNeAR train are 17,000 texts), so each text is tokenized and matched once per process. The new
+    ones are tokenized as one Doc, a space apart (a line break between them would add a token each); a
+    match running from one sequence into the next is left out.
     """
     memo = _memo(matcher)
     new = [s for s in dict.fromkeys(sequences) if s not in memo]
@@ -107,12 +108,14 @@ def _listed_in(nlp, matcher, sequences: list[str]) -> list[tuple[tuple[int, int]
         for sequence in new:
             starts.append(pos)
             pos += len(sequence) + 1
-        doc = nlp.make_doc("\n".join(new))
+        doc = nlp.make_doc(" ".join(new))
         found: list[list[tuple[int, int]]] = [[] for _ in new]
         for _key, s, e in matcher(doc):
             js, last = doc[s].idx, doc[e - 1]
             r = bisect.bisect_right(starts, js) - 1
-            found[r].append((js - starts[r], last.idx + len(last) - starts[r]))
+            end = last.idx + len(last) - starts[r]
+            if end <= len(new[r]):
+                found[r].append((js - starts[r], end))
         memo.update(zip(new, map(tuple, found), strict=True))
     return [memo[s] for s in sequences]
 
@@ -365,12 +368,13 @@ def _candidate(
         pieces = drop_opener(text, pieces, gaz)
         if not pieces:
             return  # a sentence's first word and nothing else ("The", "But")
-    pieces = merge_first_names(text, pieces, gaz)
-    pieces = merge_organisations(text, pieces, gaz)
-    pieces = merge_heads(text, pieces, gaz)
-    if len(pieces) > 1:  # a place before a head merged just now: "American" + "University of Beirut"
+    if len(pieces) > 1:  # merges join neighbours: a lone piece stays as it is
+        pieces = merge_first_names(text, pieces, gaz)
         pieces = merge_organisations(text, pieces, gaz)
-    pieces = merge_name_city(text, pieces, gaz)
+        pieces = merge_heads(text, pieces, gaz)
+        if len(pieces) > 1:  # a place before a head merged just now: "American" + "University of Beirut"
+            pieces = merge_organisations(text, pieces, gaz)
+        pieces = merge_name_city(text, pieces, gaz)
     title: str | None = None
     if pieces and pieces[0][2] is None:
         title = title_before(text, cs, gaz)

@@ -60,10 +60,11 @@ def _title_words() -> frozenset[str]:
 
 def unknown_names(text: str, ps: int, pe: int, gaz: Gazetteer):
     """Word runs of an unknown piece, split at "and"/"&", not-a-name words, and cut of connectors."""
+    split, not_name = gaz.roles.get("split", ()), gaz.roles.get("not_name", ())
     run: list[tuple[int, int]] = []
     for m in _WORDS.finditer(text, ps, pe):
         word = m.group(0)
-        if gaz.role(word, "split") or gaz.role(word.rstrip(",.;:"), "not_name") or word in ("-", "–"):
+        if word in split or word.rstrip(",.;:") in not_name or word in ("-", "–"):
             if run:
                 yield from _trimmed(text, run, gaz)
             run = []
