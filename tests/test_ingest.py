@@ -323,3 +323,21 @@ def test_loading_uses_a_pool_that_returns_memory_and_restores_the_default(folder
     load_corpus(folder, cache=False)
     assert seen and seen[0] in ("jemalloc", "system")  # not mimalloc, which kept the freed blocks
     assert pa.default_memory_pool().backend_name == before
+
+
+def test_files_are_read_in_batches_cut_by_count_and_bytes(fixtures_dir, monkeypatch):
+    from workbench import ingest, readers
+
+    units, _ = readers.discover(fixtures_dir / "corpus")
+    sizes = [os.stat(u.key).st_size for u in units]
+    whole = load_corpus(fixtures_dir / "corpus", cache=False)
+    monkeypatch.setattr(ingest, "READ_BATCH_FILES", 3)
+    monkeypatch.setattr(ingest, "READ_BATCH_BYTES", max(sizes) + 1)
+    batches, batch_sizes = ingest._batches(units)
+    assert [u for batch in batches for u in batch] == units and len(batches) > -(-len(units) // 3)
+    assert all(len(b) <= 3 and (len(b) == 1 or s <= max(sizes) + 1) for b, s in zip(batches, batch_sizes, strict=True))
+    assert batch_sizes == [sum(os.stat(u.key).st_size for u in b) for b in batches]
+    assert ingest._batches([]) == ([[]], [0])
+    cut = load_corpus(fixtures_dir / "corpus", cache=False)  # the same corpus, read batch by batch
+    pd.testing.assert_frame_equal(cut.articles, whole.articles)
+    pd.testing.assert_frame_equal(cut.errors, whole.errors)

@@ -228,8 +228,10 @@ _ARROW_BLOCK_BYTES = 1 << 20
 
 #: Below this many files a second process costs more (start-up, imports) than it saves.
 PARALLEL_MIN_FILES = int(os.environ.get("WORKBENCH_PARALLEL_MIN_FILES", 3000))
-#: Files read by one call of the pool (or one task of the Dask engine).
+#: Files read by one call of the pool (or one task of the Dask engine), at most.
 READ_BATCH_FILES = 500
+#: Bytes of files read by one call (a batch holds at least one file, whatever its size).
+READ_BATCH_BYTES = 16 * 1024 * 1024
 #: Files above this size show a progress bar by bytes (in an interactive session).
 PROGRESS_MIN_BYTES = 64 * 1024 * 1024
 
@@ -243,9 +245,7 @@ def _read_parallel(
     function, gathered in the same order): ``workbench.engines.read_batches``.
     """
     jobs = n_jobs if n_jobs is not None else (os.cpu_count() or 1)
-    batch = READ_BATCH_FILES
-    batches = [units[i : i + batch] for i in range(0, len(units), batch)] or [[]]
-    sizes = [sum(_size(u) for u in b) for b in batches]
+    batches, sizes = _batches(units)
     show = (
         progress
         if progress is not None
@@ -280,6 +280,22 @@ def _read_parallel(
     articles = pa.concat_tables([a for a, _ in results]) if len(results) > 1 else results[0][0]
     errors = pd.concat([e for _, e in results], ignore_index=True) if len(results) > 1 else results[0][1]
     return articles, errors
+
+
+def _batches(units: list[readers.Unit]) -> tuple[list[list[readers.Unit]], list[int]]:
+    """Units in order, cut into batches of at most ``READ_BATCH_FILES`` files and, past their first
+    file, ``READ_BATCH_BYTES`` bytes (so that a corpus of a few large files still makes several
+    tasks); and the bytes of each batch."""
+    batches: list[list[readers.Unit]] = [[]]
+    sizes = [0]
+    for unit in units:
+        size = _size(unit)
+        if batches[-1] and (len(batches[-1]) >= READ_BATCH_FILES or sizes[-1] + size > READ_BATCH_BYTES):
+            batches.append([])
+            sizes.append(0)
+        batches[-1].append(unit)
+        sizes[-1] += size
+    return batches, sizes
 
 
 def _size(unit: readers.Unit) -> int:
