@@ -485,3 +485,41 @@ def test_notebook_runs_on_seeds_and_on_a_corpus_with_copies(tmp_path, with_copie
         assert "50%" in html  # one of the two copies credits European Pravda
     else:
         assert "Nothing copies" in html and "plotly-graph-div" not in html
+
+
+def test_copies_are_kept_in_the_cache_until_the_articles_change(small_corpus, tmp_path, monkeypatch):
+    from workbench import Corpus
+    from workbench.reuse import copying, store
+
+    cache = tmp_path / "cache"
+
+    def fresh(frame=small_corpus.articles):
+        return Corpus(frame, small_corpus.errors, cache_dir=cache)
+
+    first = fresh().copies
+    assert len(first) and len(list((cache / "cross").glob("copies-*.parquet"))) == 1
+
+    def never(*args, **kwargs):
+        raise AssertionError("copies computed again")
+
+    monkeypatch.setattr(copying, "copies", never)
+    pd.testing.assert_frame_equal(fresh().copies, first)  # read back from the cache, equal
+    changed = small_corpus.articles.assign(content_hash=lambda f: f["article_id"] + "-edited")
+    with pytest.raises(AssertionError, match="computed again"):
+        _ = fresh(changed).copies  # other articles (their keys changed): computed again
+    with pytest.raises(AssertionError, match="computed again"):
+        _ = fresh().filter(outlets="Marsh Herald").copies  # a filtered selection has its own file
+    monkeypatch.setattr(store, "STORE", False)
+    with pytest.raises(AssertionError, match="computed again"):
+        _ = fresh().copies  # the store turned off: nothing read
+
+
+def test_copies_kept_in_another_folder(small_corpus, tmp_path, monkeypatch):
+    from workbench import Corpus
+    from workbench.reuse import store
+
+    monkeypatch.setattr(store, "FOLDER", str(tmp_path / "elsewhere"))
+    corpus = Corpus(small_corpus.articles, small_corpus.errors, cache_dir=tmp_path / "cache")
+    assert len(corpus.copies)
+    assert len(list((tmp_path / "elsewhere").glob("copies-*.parquet"))) == 1
+    assert not (tmp_path / "cache" / "cross").exists()

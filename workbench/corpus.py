@@ -184,9 +184,9 @@ class Corpus:
         """Pairs of articles sharing text (see ``workbench.reuse``): computed on first access for these
         articles (a cross-article table: memoised on this Corpus, not cached per article)."""
         if "copies" not in self.__dict__.setdefault("_cross", {}):
-            from workbench.reuse import copies, credit_rows
+            from workbench.reuse import corpus_copies
 
-            self._cross["copies"] = copies(self.articles, attributions=credit_rows(self), n_jobs=self.n_jobs)
+            self._cross["copies"] = corpus_copies(self)
         return self._cross["copies"]
 
     @property

@@ -265,6 +265,16 @@ def credited(
     return pd.array(result, dtype="boolean")
 
 
+def corpus_copies(corpus) -> pd.DataFrame:
+    """``corpus.copies``: :func:`copies` of the corpus's articles with their credit rows (:func:`credit_rows`),
+    kept in the corpus's cache (:mod:`workbench.reuse.store`) so that the next report reads it back."""
+    from workbench.reuse.store import cached
+
+    return cached(
+        corpus, "copies", lambda: copies(corpus.articles, attributions=credit_rows(corpus), n_jobs=corpus.n_jobs)
+    )
+
+
 def credit_rows(corpus) -> pd.DataFrame:
     """The rows of ``corpus.attributions`` that :func:`credited` reads: ``article_id, level, source_entity,
     source`` of the rows at a :data:`CREDIT_LEVELS` level that name an outlet.

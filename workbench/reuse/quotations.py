@@ -17,6 +17,7 @@ from scipy.sparse.csgraph import connected_components
 
 from workbench import params, partials
 from workbench.reuse.copying import copies, credit_rows, credited
+from workbench.reuse.store import cached
 
 #: Shortest quotation (words) followed across articles: shorter ones ("deep concern") are common phrases.
 MIN_QUOTE_WORDS = 8
@@ -54,7 +55,7 @@ def quote_appearances(corpus, *, min_count: int = 2) -> pd.DataFrame:
             "text": rows["content"],
         }
     )
-    links = copies(quotes, near=0.5, min_words=MIN_QUOTE_WORDS)
+    links = cached(corpus, "quote-links", lambda: copies(quotes, near=0.5, min_words=MIN_QUOTE_WORDS))
     if not len(links):
         return _empty()
     index = {a: i for i, a in enumerate(quotes["article_id"])}

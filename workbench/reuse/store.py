@@ -1,0 +1,88 @@
+"""The cross-article tables of a corpus kept in its cache, so that a warm report does not compare texts again.
+
+``corpus.copies`` (every pair of articles sharing text) and the links between direct quotations
+(:mod:`workbench.reuse.quotations`) compare every article with the others: on 20,000 articles that is
+most of a report's time. They are not cached per article as the derived tables are (a new article
+can copy any old one), so they are kept whole, one Parquet file per table under
+``<corpus cache>/cross/``, named by a hash of what they depend on: the articles (text and header data:
+``corpus.fingerprint``, so a filtered corpus has its own file), the code of ``workbench.reuse`` and
+its imports and word lists, and the attributions table's code (credits are read from it). Any
+change to these computes the table again. The newest :data:`KEEP` files of each table are kept.
+
+``$WORKBENCH_CROSS_CACHE=0`` turns the store off (the tables are computed every time and nothing is
+written); ``$WORKBENCH_CROSS_CACHE=/a/folder`` keeps them there instead of in the corpus's cache (a
+shared cache its users read, not write).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow.parquet as pq
+
+__all__ = ["FOLDER", "KEEP", "STORE", "cached"]
+
+#: Whether cross-article tables are kept (``$WORKBENCH_CROSS_CACHE``: ``0`` for never)...
+STORE = os.environ.get("WORKBENCH_CROSS_CACHE", "1") != "0"
+#: ...and where: None for ``<corpus cache>/cross``, or a folder (``$WORKBENCH_CROSS_CACHE`` naming one).
+FOLDER = None if os.environ.get("WORKBENCH_CROSS_CACHE", "1") in ("0", "1", "") else os.environ["WORKBENCH_CROSS_CACHE"]
+#: Files kept per table (the newest): a few filtered selections of one corpus, and the whole.
+KEEP = 8
+
+
+def cached(corpus: Any, name: str, compute: Callable[[], pd.DataFrame], *, extra: str = "") -> pd.DataFrame:
+    """``compute()``, or the table it gave for the same articles, code and ``extra`` options, from the cache.
+
+    Args:
+        corpus: the Corpus (its ``cache_dir``; none: computed every time).
+        name: the table's name (a file name prefix).
+        compute: computes the table.
+        extra: options that change the result (part of the file's name).
+    """
+    folder = getattr(corpus, "cache_dir", None)
+    if folder is None or not STORE:
+        return compute()
+    path = (Path(FOLDER) if FOLDER else Path(folder) / "cross") / f"{name}-{_key(corpus, extra)}.parquet"
+    if path.exists():
+        try:
+            return pq.read_table(path).to_pandas()
+        except (OSError, ValueError):  # a damaged file: computed and written again
+            path.unlink(missing_ok=True)
+    frame = compute()
+    from workbench.cache import frame_writer, write_atomic
+
+    try:
+        write_atomic(path, frame_writer(frame))
+    except OSError:  # a cache that cannot be written: the table is still returned
+        return frame
+    _prune(path.parent, name)
+    return frame
+
+
+def _key(corpus: Any, extra: str) -> str:
+    from workbench.cache import closure_fingerprint
+    from workbench.tables import table_code
+
+    digest = hashlib.blake2b(digest_size=8)
+    backend = str(getattr(corpus, "options", {}).get("backend", ""))
+    for part in (
+        corpus.fingerprint,
+        closure_fingerprint("workbench.reuse"),
+        table_code("attributions"),
+        backend,
+        extra,
+    ):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _prune(folder: Path, name: str) -> None:
+    files = sorted(folder.glob(f"{name}-*.parquet"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in files[KEEP:]:
+        old.unlink(missing_ok=True)
