@@ -37,9 +37,15 @@ def pipeline(tmp_path, patterns: list[dict]) -> str:
 
 # -- each rule of the merge, on raw mentions ------------------------------------------------------
 
-TEXT = "Minister Ann Quill met Velmora Quintex Holdings in Ohio. Quill and Tarn Oslo left."
-#       0         10        20        30        40        50        60        70        80
-#       Ann Quill 9-18, Velmora Quintex (Holdings) 23-38 (47), in Ohio 48-55, Quill 57-62, Tarn Oslo 67-76
+TEXT = "Minister Ann Quill met Velmora Quintex Holdings of the Ohio Valley Trust in Ohio. Quill and Tarn Oslo left."
+
+
+def at(words: str, n: int = 0) -> tuple[int, int]:
+    """``(start, end)`` of the ``n``-th occurrence of ``words`` in :data:`TEXT`."""
+    start = -1
+    for _ in range(n + 1):
+        start = TEXT.index(words, start + 1)
+    return start, start + len(words)
 
 
 def spans(raws: list[Raw]) -> list[tuple[str, str | None, str]]:
@@ -51,40 +57,47 @@ def spans(raws: list[Raw]) -> list[tuple[str, str | None, str]]:
     [
         # agreement on a span: the rules' mention as it is (its type rests on a cue: the title)
         (
-            [Raw(9, 18, "PERSON", "rule:title", title="Minister")],
-            [Raw(9, 18, "ORG", "spacy:ORG")],
+            [Raw(*at("Ann Quill"), "PERSON", "rule:title", title="Minister")],
+            [Raw(*at("Ann Quill"), "ORG", "spacy:ORG")],
             [("Ann Quill", "PERSON", "rule:title")],
         ),
-        # agreement on a span the rules could not type: the pipeline's type
+        # agreement on a span the rules typed by a guess: the rules' mention still
         (
-            [Raw(72, 76, "UNKNOWN", "rule:unknown")],
-            [Raw(72, 76, "GPE", "spacy:LOC")],
-            [("Oslo", "GPE", "spacy:LOC+rule:unknown")],
+            [Raw(*at("Tarn Oslo"), "PERSON", "rule:name")],
+            [Raw(*at("Tarn Oslo"), "GPE", "spacy:LOC")],
+            [("Tarn Oslo", "PERSON", "rule:name")],
         ),
-        # a guess of the rules inside a longer pipeline span: the pipeline's span
+        # a listed name inside a longer pipeline name of several words: the pipeline's name
         (
-            [Raw(23, 38, "PERSON", "rule:name")],
-            [Raw(23, 47, "ORG", "spacy:ORG")],
-            [("Velmora Quintex Holdings", "ORG", "spacy:ORG")],
+            [Raw(*at("Ohio"), "GPE", "subdivisions", "Ohio", "US")],
+            [Raw(*at("Ohio Valley Trust"), "ORG", "spacy:ORG")],
+            [("Ohio Valley Trust", "ORG", "spacy:ORG")],
         ),
-        # a list name of the rules against an overlapping pipeline span: the list name
+        # ... but not a longer name that is one word with a stray character, nor a rule's name inside one
         (
-            [Raw(51, 55, "GPE", "subdivisions", "Ohio", "US")],
-            [Raw(48, 55, "PERSON", "spacy:PER")],
-            [("Ohio", "GPE", "subdivisions")],
+            [Raw(*at("Ohio", 1), "GPE", "subdivisions", "Ohio", "US"), Raw(*at("Velmora"), "UNKNOWN", "rule:unknown")],
+            [Raw(*at("Ohio."), "PERSON", "spacy:PER"), Raw(*at("Velmora Quintex Holdings"), "ORG", "spacy:ORG")],
+            [("Velmora", "UNKNOWN", "rule:unknown"), ("Ohio", "GPE", "subdivisions")],
         ),
-        # a guess the pipeline did not find is dropped, unless it is the surname of a person named in full
+        # a listed name longer than the pipeline's span: the listed name
         (
-            [Raw(9, 18, "PERSON", "rule:title"), Raw(57, 62, "PERSON", "rule:surname"),
-             Raw(67, 76, "PERSON", "rule:name")],
+            [Raw(*at("Ohio Valley Trust"), "ORG", "organisations", "Ohio Valley Trust")],
+            [Raw(*at("Ohio"), "GPE", "spacy:LOC")],
+            [("Ohio Valley Trust", "ORG", "organisations")],
+        ),
+        # a guess the pipeline does not see as a name is dropped; a census surname is no guess
+        (
+            [Raw(*at("Ann Quill"), "PERSON", "rule:title"), Raw(*at("Quill", 1), "PERSON", "rule:surname"),
+             Raw(*at("Tarn Oslo"), "PERSON", "rule:name")],
             [],
             [("Ann Quill", "PERSON", "rule:title"), ("Quill", "PERSON", "rule:surname")],
         ),
-        # a name found by the pipeline alone is kept; its lone demonym is not (the rules read those in context)
+        # names and demonyms found by the pipeline alone are not added
         (
             [],
-            [Raw(23, 47, "ORG", "spacy:ORG"), Raw(0, 8, "GPE", "spacy:NORP+demonyms", "Minister", None)],
-            [("Velmora Quintex Holdings", "ORG", "spacy:ORG")],
+            [Raw(*at("Velmora Quintex Holdings"), "ORG", "spacy:ORG"),
+             Raw(*at("Minister"), "GPE", "spacy:NORP+demonyms", "Minister", None)],
+            [],
         ),
     ],
 )  # fmt: skip
@@ -93,10 +106,11 @@ def test_merge_rules(rules, model, expected):
 
 
 def test_merge_keeps_offsets_sorted_and_each_span_once():
-    rules = [Raw(51, 55, "GPE", "subdivisions", "Ohio", "US"), Raw(9, 18, "PERSON", "rule:first_name")]
-    model = [Raw(9, 18, "PERSON", "spacy:PER"), Raw(51, 55, "GPE", "spacy:GPE"), Raw(67, 76, "PERSON", "spacy:PER")]
+    ohio, quill = at("Ohio", 1), at("Ann Quill")
+    rules = [Raw(*ohio, "GPE", "subdivisions", "Ohio", "US"), Raw(*quill, "PERSON", "rule:first_name")]
+    model = [Raw(*quill, "PERSON", "spacy:PER"), Raw(*ohio, "GPE", "spacy:GPE"), Raw(*at("Ohio"), "GPE", "spacy:GPE")]
     out = merge(TEXT, rules, model)
-    assert [(r.start, r.end) for r in out] == [(9, 18), (51, 55), (67, 76)]
+    assert [(r.start, r.end) for r in out] == [quill, ohio]
 
 
 # -- end to end: a pipeline saved to disk, through the canonicalisation ----------------------------
@@ -106,26 +120,29 @@ def test_spacy_and_rules_backend_merges_both(tmp_path):
     path = pipeline(
         tmp_path,
         [
-            {"label": "ORG", "pattern": "Zorblatt Quintex Group"},  # the rules guess a person in it
-            {"label": "PERSON", "pattern": "Ohio"},  # a pipeline error: the rules' list wins
-            {"label": "ORG", "pattern": "Velmora"},  # a name the rules leave untyped, typed by the pipeline
+            {"label": "ORG", "pattern": "Environment Canada"},  # a longer name holding a listed one: taken
             {"label": "ORG", "pattern": "Ann Quill"},  # a wrong type on the rules' span: the rules' type
-            {"label": "NORP", "pattern": "English"},  # a lone demonym of the pipeline: dropped
+            {"label": "PER", "pattern": "Ohio"},  # a pipeline error on a listed name: the list wins
+            {"label": "ORG", "pattern": "Velmora"},  # a name of the pipeline alone: not added
+            {"label": "NORP", "pattern": "English"},  # a lone demonym of the pipeline: not added
         ],
     )
     text = (
-        "Zorblatt Quintex Group hired Finance Minister Ann Quill in Ohio, and Velmora agreed in English. "
-        "Quill left for Peru."
+        "Staff of Environment Canada met Finance Minister Ann Quill in Ohio, and Zorblatt Quintex and Velmora "
+        "agreed in English. Quill left for Peru."
     )
     combined = extract(text, backend=f"spacy+rules:{path}")
     assert rows(combined, "surface", "entity", "type", "title") == [
-        ("Zorblatt Quintex Group", "Zorblatt Quintex Group", "ORG", None),
+        ("Environment Canada", "Environment Canada", "ORG", None),
         ("Ann Quill", "Ann Quill", "PERSON", "Finance Minister"),
         ("Ohio", "Ohio", "GPE", None),
-        ("Velmora", "Velmora", "ORG", None),
         ("Quill", "Ann Quill", "PERSON", None),
         ("Peru", "Peru", "GPE", None),
     ]
+    # the rules alone: "Canada" out of "Environment Canada", and a person guessed from the shape of two words
+    alone = rows(extract(text, backend="rules"), "surface", "type")
+    assert ("Canada", "GPE") in alone
+    assert ("Zorblatt Quintex", "PERSON") in alone
 
 
 def test_spacy_and_rules_backend_missing_pipeline(tmp_path):
