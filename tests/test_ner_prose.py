@@ -273,10 +273,10 @@ def test_a_dateline_city_name_is_a_person_the_article_names_in_full():
     assert ("Cleveland", "Mildred Cleveland", "PERSON") in found
 
 
-def test_a_companys_legal_form_is_left_out_of_its_name():
+def test_a_company_named_without_its_legal_form_is_the_company():
     found = rows("Shares of Quelvix Ltd rose. Quelvix said it would hire.")
-    assert ("Quelvix Ltd", "Quelvix", "ORG") in found
-    assert ("Quelvix", "Quelvix", "ORG") in found
+    assert ("Quelvix Ltd", "Quelvix Ltd", "ORG") in found
+    assert ("Quelvix", "Quelvix Ltd", "ORG") in found
 
 
 def test_a_word_of_the_name_itself_is_no_legal_form():

@@ -18,9 +18,8 @@ the short-name rule:
 5. **a person "known as" another name** ("Ann Marie Vale (born 1950), better known as Annie Velvet", "Jon
    Quill, known as Emperor Quill") is named by that name, the one the person goes by ("also known as"
    only adds a name: it changes nothing);
-6. **a company's legal form** (the ``legal_form`` words of ``name_parts.csv``) is left out of the name a
-   rule gave it, as ``organisations.csv`` names companies ("Quelvix Corp." and "Quelvix, Inc." -> Quelvix),
-   and the short name alone in the same article is that organisation ("Quelvix said");
+6. **a company named without its legal form** (the ``legal_form`` words of ``name_parts.csv``) is the
+   article's company named with it ("Quelvix Corp. ... Quelvix said" -> Quelvix Corp.);
 7. **one person written with and without middle names** ("Ann Vale ... Ann Marie Vale ... Ann Vale") is
    named by the form the article writes first (a headline or a lead names a person as they are known);
    a name with an initial or a connector stays apart ("George W. Bush" and "George Bush" can be two people).
@@ -99,33 +98,44 @@ def link(text: str, mentions: list[Mention], gaz: Gazetteer) -> list[Mention]:
     if not mentions:
         return mentions
     states = us_states()
-    alone = dateline_cities()
     out = []
     american = foreign = False
     ambiguous = []  # positions of US cities named with a state only by the cities list
     for m in mentions:
-        if m.type in ("GPE", "LOC"):
-            if "subdivisions" in m.how:
+        kind = m.type
+        if kind == "GPE" or kind == "LOC":
+            how = m.how
+            if "subdivisions" in how:
                 m = m._replace(entity=english_place_name(m.entity))
-            if m.type == "GPE":
-                state = _state_after(text, m.end, states)
-                base = _plain(m.entity) if gaz.us_cities.get(_plain(m.entity)) == m.entity else m.entity
-                if state is not None and _names_us_place(base, state, m, gaz) and base not in alone:
-                    m = m._replace(entity=f"{base}, {state}", country="US", how=f"{m.how}+state")
-                elif "cities" in m.how and base != m.entity:
-                    ambiguous.append(len(out))
-                    out.append(m)
-                    continue
-        if m.country == "US":
+            if kind == "GPE":
+                cities = "cities" in how
+                state = _state_after(text, m.end, states) if text.startswith(",", m.end) else None
+                if state is not None or cities:
+                    base = _plain(m.entity) if gaz.us_cities.get(_plain(m.entity)) == m.entity else m.entity
+                    if state is not None and _names_us_place(base, state, m, gaz):
+                        m = m._replace(entity=f"{base}, {state}", country="US", how=f"{how}+state")
+                    elif cities and base != m.entity:
+                        ambiguous.append(len(out))
+                        out.append(m)
+                        continue
+            country = m.country
+            if country == "US":
+                american = True
+            elif country is not None:
+                foreign = True
+        elif m.country == "US":
             american = True
-        elif m.country is not None and m.type in ("GPE", "LOC"):
-            foreign = True
         out.append(m)
     if foreign and not american:
         for i in ambiguous:
             m = out[i]
             out[i] = m._replace(entity=_plain(m.entity), country=None, how=f"{m.how}+no_state")
-    return _middle_names(_known_as(text, _legal_forms(_plural_places(out, gaz), gaz)), gaz)
+    _plural_places(out, gaz)
+    _legal_forms(out, gaz)
+    if "known" in text:
+        _known_as(text, out)
+    _middle_names(out, gaz)
+    return out
 
 
 def _plain(entity: str) -> str:
@@ -142,60 +152,54 @@ def _state_after(text: str, end: int, states: dict[str, str]) -> str | None:
 
 
 def _names_us_place(base: str, state: str, m: Mention, gaz: Gazetteer) -> bool:
-    """Whether "base, state" names a US place: the place is written as it is named (no long form of a list)
-    and is not the state itself; a state that is also a country ("Tbilisi, Georgia") needs a place of
-    no other country."""
-    if base == state or base != " ".join(m.surface.split()):
+    """Whether "base, state" names a US place: the place is written as it is named (no long form of a list),
+    is not the state itself nor a city named alone ("Chicago, Illinois" is Chicago); a state that is also a
+    country ("Tbilisi, Georgia") needs a place of no other country."""
+    if base == state or base != " ".join(m.surface.split()) or base in dateline_cities():
         return False
     entry = gaz.phrases.get(state)
     return m.country in (None, "US") or entry is None or entry.how != "countries"
 
 
-def _plural_places(mentions: list[Mention], gaz: Gazetteer) -> list[Mention]:
-    """ "the Chathams" -> the article's "Chatham Islands" (rule 4)."""
+def _plural_places(mentions: list[Mention], gaz: Gazetteer) -> None:
+    """ "the Chathams" -> the article's "Chatham Islands" (rule 4), in place."""
     groups: dict[str, Mention] = {}
     for m in mentions:
-        if m.type in ("GPE", "LOC"):
+        if (m.type == "GPE" or m.type == "LOC") and m.entity.endswith("s"):
             words = m.entity.split()
-            if len(words) == 2 and words[1].endswith("s") and gaz.role(words[1], "loc_suffix"):
+            if len(words) == 2 and gaz.role(words[1], "loc_suffix"):
                 groups.setdefault(words[0] + "s", m)
     if not groups:
-        return mentions
-    out = []
-    for m in mentions:
-        group = groups.get(m.entity) if " " not in m.entity and m.type != "PERSON" else None
+        return
+    for i, m in enumerate(mentions):
+        group = groups.get(m.entity) if m.type != "PERSON" else None
         if group is not None:
-            m = m._replace(entity=group.entity, type=group.type, country=group.country, how=f"{m.how}+plural_place")
-        out.append(m)
-    return out
+            mentions[i] = m._replace(
+                entity=group.entity, type=group.type, country=group.country, how=f"{m.how}+plural_place"
+            )
 
 
-def _legal_forms(mentions: list[Mention], gaz: Gazetteer) -> list[Mention]:
-    """ "Quelvix Corp." -> Quelvix, and "Quelvix" alone is that organisation (rule 6)."""
+def _legal_forms(mentions: list[Mention], gaz: Gazetteer) -> None:
+    """ "Quelvix" alone -> the article's "Quelvix Corp." (rule 6), in place."""
     names: dict[str, Mention] = {}
-    out = []
     for m in mentions:
-        if m.type == "ORG" and m.how.startswith("rule:") and " " in m.entity:
+        if m.type == "ORG" and " " in m.entity and m.how.startswith("rule:"):
             words = m.entity.split()
+            if not gaz.role(words[-1], "legal_form"):
+                continue
             while len(words) > 1 and gaz.role(words[-1], "legal_form"):
                 words.pop()
-            if len(words) < len(m.entity.split()):
-                name = " ".join(words).rstrip(",")
-                m = m._replace(entity=name, how=f"{m.how}+legal_form")
-                names.setdefault(name, m)
-        out.append(m)
+            names.setdefault(" ".join(words).rstrip(","), m)
     if not names:
-        return out
-    return [
-        m._replace(type="ORG", country=names[m.entity].country, how=f"{m.how}+legal_form")
-        if m.entity in names and m.type in ("PERSON", "UNKNOWN") and m.how.startswith("rule:")
-        else m
-        for m in out
-    ]
+        return
+    for i, m in enumerate(mentions):
+        if m.entity in names and m.how.startswith("rule:") and m.type in ("PERSON", "UNKNOWN", "ORG"):
+            full = names[m.entity]
+            mentions[i] = m._replace(entity=full.entity, type="ORG", country=full.country, how=f"{m.how}+legal_form")
 
 
-def _known_as(text: str, mentions: list[Mention]) -> list[Mention]:
-    """ "Ann Vale (born 1950), better known as Annie Velvet" -> Annie Velvet (rule 5)."""
+def _known_as(text: str, mentions: list[Mention]) -> None:
+    """ "Ann Vale (born 1950), better known as Annie Velvet" -> Annie Velvet (rule 5), in place."""
     known: dict[str, str] = {}
     ends = {m.end for m in mentions}
     for m in mentions:
@@ -203,39 +207,37 @@ def _known_as(text: str, mentions: list[Mention]) -> list[Mention]:
             match = _KNOWN_AS.match(text, m.end)
             if match and match.end(1) in ends:  # the name ends where a mention ends (a name, not a phrase)
                 known[m.entity] = " ".join(match.group(1).split())
-    if not known:
-        return mentions
-    return [m._replace(entity=known[m.entity], how=f"{m.how}+known_as") if m.entity in known else m for m in mentions]
+    for i, m in enumerate(mentions):
+        if m.entity in known:
+            mentions[i] = m._replace(entity=known[m.entity], how=f"{m.how}+known_as")
 
 
-def _middle_names(mentions: list[Mention], gaz: Gazetteer) -> list[Mention]:
-    """ "Ann Marie Vale" and "Ann Vale" -> the form written first (rule 5)."""
-    first: dict[tuple[str, str], str] = {}
+def _middle_names(mentions: list[Mention], gaz: Gazetteer) -> None:
+    """ "Ann Marie Vale" and "Ann Vale" -> the form written first (rule 7), in place."""
+    first: dict[tuple[str, str], tuple[int, str]] = {}
     forms: dict[tuple[str, str], set[str]] = {}
-    for m in sorted(mentions, key=lambda m: m.start):
-        key = _first_last(m, gaz)
-        if key is not None:
-            first.setdefault(key, m.entity)
-            forms.setdefault(key, set()).add(m.entity)
-    if not any(len(f) > 1 for f in forms.values()):
-        return mentions
-    out = []
-    for m in mentions:
-        key = _first_last(m, gaz)
-        if key is not None and len(forms[key]) > 1 and m.entity != first[key]:
-            m = m._replace(entity=first[key], how=f"{m.how}+middle_name")
-        out.append(m)
-    return out
+    keys: list[tuple[int, tuple[str, str]]] = []
+    seen: dict[str, tuple[str, str] | None] = {}
+    for i, m in enumerate(mentions):
+        if m.type == "PERSON" and " " in m.entity and " " in m.surface:
+            entity = m.entity
+            key = seen[entity] if entity in seen else seen.setdefault(entity, _first_last(entity, gaz))
+            if key is not None:
+                keys.append((i, key))
+                if key not in first or m.start < first[key][0]:
+                    first[key] = (m.start, entity)
+                forms.setdefault(key, set()).add(entity)
+    for i, key in keys:
+        m = mentions[i]
+        if len(forms[key]) > 1 and m.entity != first[key][1]:
+            mentions[i] = m._replace(entity=first[key][1], how=f"{m.how}+middle_name")
 
 
-def _first_last(m: Mention, gaz: Gazetteer) -> tuple[str, str] | None:
-    """First and last word of a person's name written in full, when its middle words are names (no initial,
-    no connector: "Ann Marie Vale" and "Ann Vale" are one person, "George W. Bush" may not be "George Bush")."""
-    if m.type != "PERSON":
-        return None
-    words = m.entity.split()
-    if len(words) < 2 or len(words) > 4 or " " not in m.surface.strip():
-        return None
-    if any(_INITIAL.match(w) or not w[:1].isupper() or gaz.role(w, "connector") for w in words):
+def _first_last(entity: str, gaz: Gazetteer) -> tuple[str, str] | None:
+    """First and last word of a person's name written in full, when its other words are names (no initial,
+    no number, no connector: "Ann Marie Vale" and "Ann Vale" are one person, "George W. Bush" may not be
+    "George Bush")."""
+    words = entity.split()
+    if len(words) > 4 or any(not w[:1].isupper() or _INITIAL.match(w) or gaz.role(w, "connector") for w in words):
         return None
     return words[0], words[-1]
