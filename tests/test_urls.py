@@ -163,3 +163,13 @@ def test_ingest_a_url(memory, cache_dir):
     assert result.exit_code == 2 and "is not KEY=VALUE" in result.output
     result = CliRunner().invoke(main, ["ingest", f"{memory}/gone/"])
     assert result.exit_code == 2 and f"corpus URL does not exist: {memory}/gone/" in result.output
+
+
+def test_an_unknown_protocol_or_a_missing_package_names_the_url():
+    with pytest.raises(WorkbenchError, match="nosuchproto://x/: Protocol not known"):
+        load_corpus("nosuchproto://x/", cache=False)
+    try:
+        import s3fs  # noqa: F401
+    except ImportError:
+        with pytest.raises(WorkbenchError, match="s3://bucket/news/: the package for this protocol is not installed"):
+            load_corpus("s3://bucket/news/", cache=False)
