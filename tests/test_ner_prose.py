@@ -102,6 +102,19 @@ def test_unknown_word_also_written_in_lower_case_is_no_name():
     assert not [r for r in rows(text) if r[0] == "Zorvathy"]
 
 
+def test_unknown_word_before_a_language_noun_twice_is_no_name():
+    text = (
+        "Gújjolaay Zentrovaa is spoken in the hills. The Zentrovaa language has tones, and Zentrovaa speakers"
+        " number 9,000. Speakers of Zentrovaa use the term often."
+    )
+    assert not [r for r in rows(text) if r[0] == "Zentrovaa"]
+
+
+def test_unknown_word_before_a_language_noun_once_keeps_its_cues():
+    text = "The Quorvish language has tones. Later Quorvish marked the verb, and Quorvish wrote to the king."
+    assert [r for r in rows(text) if r[0] == "Quorvish" and r[2] == "PERSON"]
+
+
 def test_unknown_word_after_a_place_word_is_no_person():
     text = (
         "Boats left Quorvelle at dawn. Later Quorvelle boomed, and Quorvelle's harbour opened. We stayed in Quorvelle."

@@ -72,6 +72,9 @@ def apply(text: str, raws: list[Raw], gaz: Gazetteer) -> list[Raw]:
     common = {w for w in words if text.count(w.lower()) >= 2 and len(_spans(text, w.lower())) >= 2}
     if common:  # "Basil ... the kind of basil": the herb, not a person
         raws = [r for r in raws if not (r.how in _WORD_GUESSES and text[r.start : r.end] in common)]
+    spoken = {w for w in words if " " not in w and _language(text, w)}
+    if spoken:  # "the Quorvish language ... Quorvish speakers": a language or a people, no person
+        raws = [r for r in raws if not (r.how in _WORD_GUESSES and text[r.start : r.end] in spoken)]
     unknown = {text[r.start : r.end] for r in raws if r.how in _WORD_GUESSES}
     once = {text[r.start : r.end] for r in raws if r.type == "UNKNOWN"}  # a surname needs two uses to be a place
     kinds = {
@@ -88,6 +91,20 @@ def apply(text: str, raws: list[Raw], gaz: Gazetteer) -> list[Raw]:
             raw = raw._replace(type=kind, how="rule:usage")
         out.append(raw)
     return out
+
+
+@lru_cache(maxsize=1)
+def _language_after() -> re.Pattern[str]:
+    """ " language", " speakers": a ``language_noun`` of ``name_parts.csv`` right after a name."""
+    nouns = sorted(gazetteer().roles.get("language_noun", ()), key=len, reverse=True)
+    words = "|".join(re.escape(n) for n in nouns) or "(?!)"
+    return re.compile(rf"[ \t]+(?:{words})\b")
+
+
+def _language(text: str, word: str) -> bool:
+    """Whether ``text`` writes ``word`` twice right before a language's or a people's noun ("Quorvish speakers")."""
+    after = _language_after()
+    return sum(1 for _start, end in _spans(text, word) if after.match(text, end)) >= 2
 
 
 def _spans(text: str, word: str) -> list[tuple[int, int]]:
