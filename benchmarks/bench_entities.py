@@ -9,12 +9,14 @@ Prints words per second (wall clock, and per CPU second of this process: on a ma
 other work the CPU figure is the one-core speed) and peak memory (resident set, whole process) for extraction plus
 canonicalisation (``workbench.ner.mentions``), and for spaCy's blank English tokenizer alone as
 the floor. Runs on one core. Set-up (loading the corpus, building the name lists and matchers) is
-timed separately and not counted in words per second.
+timed separately and not counted in words per second. The load average is printed with the timings: on
+2 shared cores other work slows even the CPU figure (compare runs of two versions interleaved, A B A B).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import sys
 import time
@@ -29,6 +31,10 @@ from workbench.sentences import sentences as split_sentences
 
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def load() -> str:
+    return ", ".join(f"{n:.2f}" for n in os.getloadavg())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -86,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         f"speed relative to the tokenizer floor: {words / cpu / floor:.2f}x "
         "(CPU time; on a busy machine wall time is not one core's speed)"
     )
-    print(f"peak memory: {peak_mb():.0f} MB")
+    print(f"peak memory: {peak_mb():.0f} MB; load average {load()} (1, 5, 15 min)")
     print(found["type"].value_counts().to_string())
     return 0
 
