@@ -3,18 +3,21 @@
 Usage::
 
     nice -n 10 .venv/bin/python benchmarks/train_spacy.py                 # to $WORKBENCH_CACHE/spacy-conll
-    nice -n 10 .venv/bin/python benchmarks/train_spacy.py --out /tmp/spacy-conll --epochs 10
+    nice -n 10 .venv/bin/python benchmarks/train_spacy.py --out /tmp/spacy-conll --epochs 5
 
 Then ``benchmarks/eval_gum.py --pipeline <out>/model-best`` (and ``eval_ner.py``) measure ``rules``,
 ``spacy:<out>/model-best`` and ``spacy+rules:<out>/model-best``.
 
 What it does: spaCy's own starter config for an English NER pipeline (``spacy init config --lang en
---pipeline ner --optimize efficiency``: a hash-embedding CNN tok2vec, no pretrained vectors, CPU), trained
-on the CoNLL-2003 train documents (one example per document, sentences joined by new lines as the
-workbench's CoNLL reader joins them; IOB1 tags turned into PER/ORG/LOC/MISC spans). CoNLL testa is the dev
-set: spaCy scores it every 400 steps and keeps the best as ``model-best``. Half the train documents'
-sentence ends (``--prose``) are joined by a space instead of a new line, so that the model also sees
-sentences follow one another as in running prose. Nothing is downloaded.
+--pipeline ner --optimize efficiency``: a hash-embedding CNN tok2vec, no pretrained vectors, CPU, one
+thread), trained on the CoNLL-2003 train documents (one example per document; IOB1 tags turned into
+PER/ORG/LOC/MISC spans) for 3 epochs by default. The workbench's CoNLL reader puts each sentence on its
+own line; half the train sentence ends (``--prose``) are joined by a space instead, so that the model
+also sees sentences follow one another as in running prose (trained on line breaks only, it took
+"When" or "Although" after ". " for names). CoNLL testa, a sentence a line, is the dev set: spaCy scores
+it every 400 steps and keeps the best as ``model-best`` (so testa is in-domain and not held out for this
+pipeline). Nothing is downloaded. Measured here (2026-12-01): 3 epochs in 30.7 min with the machine's
+load average near 11 on 2 cores; testa F1 0.860 by spaCy's scorer (MISC included).
 The CoNLL files are for research use only: the trained pipeline stays outside the repository.
 """
 
