@@ -54,3 +54,21 @@ def test_no_match_runs_from_one_sequence_into_the_next():
     # tokenized together, a space apart: "Bank of England" spans two sequences and is no match
     found = rules._listed_in(nlp, matcher, ["Bank of", "England", "Bank of England"])
     assert found == [(), ((0, 7),), ((0, 15), (8, 15))]
+
+
+def test_a_memo_cleared_meanwhile_does_no_harm():
+    nlp, matcher = rules._pipeline()
+    cleared = []
+
+    class Clearing:  # another thread clears the memo while this one matches
+        def __call__(self, doc):
+            rules._memo(self).clear()
+            cleared.append(1)
+            return matcher(doc)
+
+    clearing = Clearing()
+    (bank,) = rules._listed_in(nlp, clearing, ["Bank of England"])
+    found = rules._listed_in(nlp, clearing, ["Bank of England", "Xi Jinping"])  # the bank read from the memo
+    assert found == [bank, *rules._listed_in(nlp, matcher, ["Xi Jinping"])] and len(cleared) == 2
+    assert (0, 15) in bank
+    rules._memo.cache_clear()

@@ -97,27 +97,31 @@ def _listed_in(nlp, matcher, sequences: list[str]) -> list[tuple[tuple[int, int]
     same sequences come back from article to article ("Trump", "The", "Hillary Clinton": 78,000 sequences
     of PolNeAR train are 17,000 texts), so each text is tokenized and matched once per process. The new
     ones are tokenized as one Doc, a space apart (a line break between them would add a token each); a
-    match running from one sequence into the next is left out.
+    match running from one sequence into the next is left out. The answer is read from the memo before it
+    changes, so that another thread clearing it does no harm.
     """
     memo = _memo(matcher)
-    new = [s for s in dict.fromkeys(sequences) if s not in memo]
-    if new:
-        if len(memo) + len(new) > SEQUENCE_MEMO:
-            memo.clear()
-        starts, pos = [], 0
-        for sequence in new:
-            starts.append(pos)
-            pos += len(sequence) + 1
-        doc = nlp.make_doc(" ".join(new))
-        found: list[list[tuple[int, int]]] = [[] for _ in new]
-        for _key, s, e in matcher(doc):
-            js, last = doc[s].idx, doc[e - 1]
-            r = bisect.bisect_right(starts, js) - 1
-            end = last.idx + len(last) - starts[r]
-            if end <= len(new[r]):
-                found[r].append((js - starts[r], end))
-        memo.update(zip(new, map(tuple, found), strict=True))
-    return [memo[s] for s in sequences]
+    known = [memo.get(s) for s in sequences]
+    new = list(dict.fromkeys(s for s, k in zip(sequences, known, strict=True) if k is None))
+    if not new:
+        return known
+    starts, pos = [], 0
+    for sequence in new:
+        starts.append(pos)
+        pos += len(sequence) + 1
+    doc = nlp.make_doc(" ".join(new))
+    found: list[list[tuple[int, int]]] = [[] for _ in new]
+    for _key, s, e in matcher(doc):
+        js, last = doc[s].idx, doc[e - 1]
+        r = bisect.bisect_right(starts, js) - 1
+        end = last.idx + len(last) - starts[r]
+        if end <= len(new[r]):
+            found[r].append((js - starts[r], end))
+    fresh = dict(zip(new, map(tuple, found), strict=True))
+    if len(memo) + len(fresh) > SEQUENCE_MEMO:
+        memo.clear()
+    memo.update(fresh)
+    return [fresh[s] if k is None else k for s, k in zip(sequences, known, strict=True)]
 
 
 _CAPS_WORD = re.compile(r"[\w&][\w.'’&-]*")
