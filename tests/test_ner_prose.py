@@ -35,6 +35,16 @@ def test_short_reference_is_the_full_name(text, short, full):
     assert (short, full, "PERSON") in rows(text)
 
 
+def test_a_surname_written_first_alone_is_the_one_two_word_name_it_starts():
+    found = rows("Hu Quorvan founded the league in 1920. Later Hu taught in Beijing, and Hu wrote poems.")
+    assert ("Hu", "Hu Quorvan", "PERSON") in found
+
+
+def test_a_surname_written_first_stays_when_two_names_start_with_it():
+    found = rows("Hu Quorvan met Hu Zentrov in 1920. Later Hu taught in Beijing, and Hu wrote poems.")
+    assert ("Hu", "Hu", "PERSON") in found
+
+
 def test_first_name_alone_stays_when_two_full_names_share_it():
     found = rows("Daniel Quorvacht met Daniel Pellwether. Daniel spoke first.")
     assert ("Daniel", "Daniel", "PERSON") in found

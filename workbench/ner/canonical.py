@@ -14,7 +14,8 @@ Rules, in the order they apply to a mention found by any backend:
 6. **short names** resolve within an article to the full person name whose last word is exactly
    that name ("Biden" -> Joe Biden; "Reagan" is never "Donald Regan"); spelling variants
    ("Zelenskyy", "Zelensky") are joined only through the aliases of ``people.csv``; a lone surname
-   from the people list needs the article's year within the person's active years;
+   from the people list needs the article's year within the person's active years; a first name, or a
+   surname written first ("Hu Shih" ... "Hu"), is the one full name of the article that starts with it;
 7. **the article settles names** before rule 6 (:mod:`workbench.ner.linking`): romanised place names,
    US places with their state, plurals of island groups, a person with and without middle names.
 
@@ -361,7 +362,7 @@ def _short_names(mentions: list[Mention], gaz: Gazetteer, year: int | None = Non
             full.setdefault(words[0], name)  # "Catherine of Aragon", "Alfred the Great" ... "Catherine"
             continue
         full.setdefault(words[-1], name)
-        if words[0] in gaz.first_names:
+        if words[0] in gaz.first_names or (len(words) == 2 and words[0] in gaz.surnames):  # "Hu Shih" ... "Hu"
             given.setdefault(words[0], set()).add(name)
     for word, names in given.items():  # a first name alone is the one full name of the article that has it
         if word not in full and len(names) == 1:
