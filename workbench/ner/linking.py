@@ -46,7 +46,8 @@ _STATE_AFTER = re.compile(r",[ \t]+([A-Z][A-Za-z]*(?:[ \t]+[A-Z][a-z]+)?)")
 _INITIAL = re.compile(r"^(?:[A-Z]\.?|[IVX]+\.?|[JS]r\.?)$")
 #: after a person's full name (and its dates in parentheses, notes in brackets): ", better known as"
 _KNOWN_AS = re.compile(
-    r"(?:[ \t]*(?:\([^()]*\)|\[[^\[\]]*\]))*[ \t]*,[ \t]+(?:(?:better|commonly|popularly|widely)[ \t]+)?known"
+    r"(?:[ \t]*(?:\([^()]{0,300}\)|\[[^\[\]]{0,30}\]))*[ \t]*,[ \t]+"
+    r"(?:(?:better|commonly|popularly|widely)[ \t]+)?known"
     r"[ \t]+(?:(?:professionally|popularly)[ \t]+)?(?:as|by[ \t]+(?:his|her|their)[ \t]+(?:pseudonym|stage[ \t]+name|"
     r"pen[ \t]+name|nickname|ring[ \t]+name))[ \t]+([A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){1,3})"
 )
