@@ -6,6 +6,8 @@ Usage::
     .venv/bin/python benchmarks/eval_gum.py --backend spacy:en_core_web_sm
     .venv/bin/python benchmarks/eval_gum.py --all                   # every backend available here
     .venv/bin/python benchmarks/eval_gum.py --errors 40             # longer error lists
+    .venv/bin/python benchmarks/eval_gum.py --pipeline /tmp/spacy-conll/model-best  # rules, spacy:, spacy+rules:
+    # (a saved pipeline, e.g. from benchmarks/train_spacy.py --out /tmp/spacy-conll)
 
 The reader and the match rule are ``workbench.evaluation.gum`` (its docstring states the rule).
 ``--all`` also runs ``spacy:<p>`` and ``spacy+rules:<p>`` for every spaCy pipeline installed, and

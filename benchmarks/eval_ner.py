@@ -5,6 +5,8 @@ Usage::
     .venv/bin/python benchmarks/eval_ner.py                      # rules backend on testa
     .venv/bin/python benchmarks/eval_ner.py --part train --backend spacy:en_core_web_sm
     .venv/bin/python benchmarks/eval_ner.py --errors 40          # also print the first 40 errors
+    .venv/bin/python benchmarks/eval_ner.py --pipeline /tmp/spacy-conll/model-best  # rules, spacy:, spacy+rules:
+    # (a saved pipeline, e.g. from benchmarks/train_spacy.py --out /tmp/spacy-conll)
     .venv/bin/python benchmarks/eval_ner.py --all                # rules, rules:no-sports, and spacy:<p> and
                                                                  # spacy+rules:<p> for every installed pipeline
 
