@@ -16,7 +16,7 @@ import pytest
 import workbench
 from workbench import load_corpus, partials, tables
 from workbench.pairs import kinds_of
-from workbench.reuse import copies
+from workbench.reuse import copies, store
 from workbench.tables import TABLES, TableSpec
 
 ENTITIES = [
@@ -288,7 +288,8 @@ def test_evidence_equal(two_paths, monkeypatch):
     assert 0 < sentences <= everything / 4  # the two articles shown (of 42), not every sentence
 
 
-def test_reuse_equal(copies_paths):
+def test_reuse_equal(copies_paths, monkeypatch):
+    monkeypatch.setattr(store, "STORE", False)  # each path computes its copies (the store would share them)
     calls = [
         ("copy_origins", {}), ("copy_origins", {"partial": True}), ("copy_flows", {"min_count": 1}),
         ("stories", {}), ("story_articles", {}), ("shared_texts", {"top_n": 5}),
@@ -341,6 +342,22 @@ def test_polnear_both_paths_equal(polnear_dir, cache_dir, monkeypatch):
         expected = getattr(workbench, name)(held, *args, **options)
         assert len(expected), name
         pd.testing.assert_frame_equal(getattr(workbench, name)(streaming, *args, **options), expected, obj=name)
+    assert not streaming._tables
+    # the calls of the report notebooks that read whole tables before (issue 12, item 4)
+    for options in ({"level": "sentence", "min_count": 3, "top_n": 15}, {"measure": "npmi", "top_n": 10}):
+        streamed_graph, held_graph = workbench.graph(streaming, **options), workbench.graph(held, **options)
+        assert held_graph.number_of_edges()
+        for s, h in zip(_graph_frames(streamed_graph), _graph_frames(held_graph), strict=True):
+            pd.testing.assert_frame_equal(s, h)
+    pairs = workbench.cooccurrence(held, level="sentence", min_count=3)
+    expected = workbench.evidence_table(held, pairs, top_n=25)
+    assert len(expected) == 25
+    pd.testing.assert_frame_equal(workbench.evidence_table(streaming, pairs, top_n=25), expected)
+    monkeypatch.setattr(store, "STORE", False)  # each path computes its copies
+    for name, options in (("copy_flows", {"min_count": 1}), ("stories", {}), ("travelling_quotes", {"top_n": None})):
+        expected = getattr(workbench, name)(held, **options)
+        assert len(expected), name
+        pd.testing.assert_frame_equal(getattr(workbench, name)(streaming, **options), expected, obj=name)
     assert not streaming._tables
 
 
