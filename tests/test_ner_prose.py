@@ -266,6 +266,16 @@ def test_a_person_written_with_and_without_middle_names_is_named_as_first_writte
     assert ("Mildred Quorvacht", "Mildred Quorvacht", "PERSON") in found
 
 
+def test_a_two_word_name_written_in_both_orders_is_one_person():
+    found = rows("Kenji Zentaki (born 1901) was a poet. In Japan he signed as Zentaki Kenji, and Zentaki wrote daily.")
+    assert ("Zentaki Kenji", "Kenji Zentaki", "PERSON") in found
+
+
+def test_two_given_name_first_names_in_both_orders_stay_apart():
+    found = rows("Ann Lee met Lee Ann at the Quorvacht mill in May.")
+    assert ("Lee Ann", "Lee Ann", "PERSON") in found
+
+
 @pytest.mark.parametrize("middle", ["J.", "II. Ann"])
 def test_a_middle_initial_or_number_keeps_two_people_apart(middle):
     text = f"Mildred {middle} Quorvacht met her mother Mildred Quorvacht in Basel."

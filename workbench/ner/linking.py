@@ -22,7 +22,9 @@ the short-name rule:
    article's company named with it ("Quelvix Corp. ... Quelvix said" -> Quelvix Corp.);
 7. **one person written with and without middle names** ("Ann Vale ... Ann Marie Vale ... Ann Vale") is
    named by the form the article writes first (a headline or a lead names a person as they are known);
-   a name with an initial or a connector stays apart ("George W. Bush" and "George Bush" can be two people).
+   a name with an initial or a connector stays apart ("George W. Bush" and "George Bush" can be two people);
+   a two-word name written in both orders is one person too ("Kenji Zentaki" ... "Zentaki Kenji": a
+   Japanese or Chinese name in its own order).
 """
 
 from __future__ import annotations
@@ -214,7 +216,7 @@ def _known_as(text: str, mentions: list[Mention]) -> None:
 
 
 def _middle_names(mentions: list[Mention], gaz: Gazetteer) -> None:
-    """ "Ann Marie Vale" and "Ann Vale" -> the form written first (rule 7), in place."""
+    """ "Ann Marie Vale" and "Ann Vale", "Kenji Zentaki" and "Zentaki Kenji" -> the form written first (rule 7)."""
     first: dict[tuple[str, str], tuple[int, str]] = {}
     forms: dict[tuple[str, str], set[str]] = {}
     keys: list[tuple[int, tuple[str, str]]] = []
@@ -223,6 +225,10 @@ def _middle_names(mentions: list[Mention], gaz: Gazetteer) -> None:
         if m.type == "PERSON" and " " in m.entity and " " in m.surface:
             entity = m.entity
             key = seen[entity] if entity in seen else seen.setdefault(entity, _first_last(entity, gaz))
+            other = (key[1], key[0]) if key is not None and key not in first and entity.count(" ") == 1 else None
+            # "Kenji Zentaki" ... "Zentaki Kenji", but "Ann Lee" and "Lee Ann" are two given-name-first names
+            if other in first and first[other][1].count(" ") == 1 and key[0] not in gaz.first_names:
+                key = other
             if key is not None:
                 keys.append((i, key))
                 if key not in first or m.start < first[key][0]:
