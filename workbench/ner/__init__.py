@@ -193,11 +193,16 @@ def mentions(articles: pd.DataFrame, *, sentences: pd.DataFrame, backend: str = 
     by_article: dict[str, tuple[list[int], list[int]]] = {}
     if len(sentences):
         sent = sentences.sort_values(["article_id", "start"], kind="stable")
-        for article_id, group in sent.groupby("article_id", sort=False):
-            by_article[str(article_id)] = (group["start"].tolist(), group["end"].tolist())
+        keys = sent["article_id"].astype(str).tolist()
+        starts_, ends_ = sent["start"].tolist(), sent["end"].tolist()
+        first = 0
+        for k in range(1, len(keys) + 1):
+            if k == len(keys) or keys[k] != keys[first]:
+                by_article[keys[first]] = (starts_[first:k], ends_[first:k])
+                first = k
     bounds = [by_article.get(i) or ([0], [len(t)]) for i, t in zip(ids, texts, strict=True)]
     raws = run(texts, bounds)
-    columns: list[list] = [[] for _ in MENTION_COLUMNS]
+    rows: list[tuple] = []
     for article_id, text, (starts, _ends), found, year in zip(ids, texts, bounds, raws, years, strict=True):
         resolved = resolve(text, found, year=year)
         if not resolved:
@@ -205,10 +210,12 @@ def mentions(articles: pd.DataFrame, *, sentences: pd.DataFrame, backend: str = 
         offsets = np.fromiter((m.start for m in resolved), dtype=np.int64, count=len(resolved))
         numbers = np.searchsorted(np.asarray(starts, dtype=np.int64), offsets, side="right") - 1
         for m, number in zip(resolved, numbers.tolist(), strict=True):
-            row = (article_id, max(number, 0), m.start, m.end, m.surface, m.entity, m.type, m.country, m.title, m.how)
-            for column, value in zip(columns, row, strict=True):
-                column.append(value)
-    return _frame(*columns)
+            rows.append(
+                (article_id, max(number, 0), m.start, m.end, m.surface, m.entity, m.type, m.country, m.title, m.how)
+            )
+    if not rows:
+        return _empty()
+    return _frame(*map(list, zip(*rows, strict=True)))
 
 
 def _years(articles: pd.DataFrame) -> list[int | None]:
