@@ -12,9 +12,13 @@ Stages, each in a fresh interpreter (its imports count; the cache of earlier sta
 ``load`` (cold: parse and cache the articles), then ``sentences``, ``mentions``, ``attributions``
 and ``dates`` (each computes its table, the tables it needs already cached), ``warm`` (a warm load
 and every table from the cache) and ``new`` (1% new articles in one more file: load and every
-table). For each it prints the wall time, the peak resident memory of the process and of its
-largest worker (sampled every 0.2 s), and the 1-minute load average when it ended: the machine is
-shared, so a figure taken under load is slower than the code.
+table; every table registered in ``workbench.tables.TABLES``, today these four). Without the ``load``
+stage the cache of an earlier run with the same ``--dir`` is used; each ``new`` stage writes articles
+never seen before (a counter beside the corpus), so that it can be run again and again on one cache
+(``--stages new``). ``--profile DIR`` runs each stage under cProfile and writes ``DIR/<stage>.prof``.
+For each stage it prints the wall time, the peak resident memory of the process and of its largest
+worker (sampled every 0.2 s), and the 1-minute load average when it ended: the machine is shared, so
+a figure taken under load is slower than the code.
 
 ``--analysis`` (or the stage ``analysis``, after the tables are cached) times the analysis calls of the
 notebooks (:data:`ANALYSES`) each in a fresh interpreter, twice: on the in-memory path (the table read
@@ -112,10 +116,11 @@ def build(folder: Path, start: int, n: int, total: int) -> int:
 
 def _stage(name: str, folder: str, jobs: int, stream: bool) -> dict:
     from workbench import load_corpus
+    from workbench.tables import TABLES
 
     corpus = load_corpus(folder, progress=False, n_jobs=jobs)
     result = {"articles": len(corpus)}
-    wanted = TABLE_STAGES if name in ("warm", "new") else (() if name == "load" else (name,))
+    wanted = tuple(TABLES) if name in ("warm", "new") else (() if name == "load" else (name,))
     for table in wanted:
         if stream:  # partition by partition, none kept: memory follows the partition
             result[table] = sum(len(part) for part in corpus.table_partitions(table))
@@ -136,12 +141,19 @@ def _largest_worker(peak: list[float], stop: threading.Event) -> None:
                 peak[0] = max(peak[0], child.memory_info().rss / 2**20)
 
 
-def _run_stage(name: str, folder: str, jobs: int, stream: bool = False) -> None:
+def _run_stage(name: str, folder: str, jobs: int, stream: bool = False, profile: str | None = None) -> None:
     peak, stop = [0.0], threading.Event()
     sampler = threading.Thread(target=_largest_worker, args=(peak, stop), daemon=True)
     sampler.start()
     started = time.perf_counter()
-    result = _stage(name, folder, jobs, stream)
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        result = profiler.runcall(_stage, name, folder, jobs, stream)
+        profiler.dump_stats(profile)
+    else:
+        result = _stage(name, folder, jobs, stream)
     seconds = time.perf_counter() - started
     stop.set()
     sampler.join()
@@ -198,7 +210,7 @@ def analysis(folder: Path, jobs: int) -> None:
             )
 
 
-def stage(name: str, folder: Path, jobs: int, stream: bool = False) -> dict:
+def stage(name: str, folder: Path, jobs: int, stream: bool = False, profile: Path | None = None) -> dict:
     """Run one stage in a fresh interpreter (WORKBENCH_CACHE as set) and return its figures."""
     command = [
         sys.executable,
@@ -209,6 +221,7 @@ def stage(name: str, folder: Path, jobs: int, stream: bool = False) -> dict:
         "--jobs",
         str(jobs),
         *(["--stream"] if stream else []),
+        *(["--profile", str(profile / f"{name}.prof")] if profile else []),
     ]
     out = subprocess.run(command, check=True, capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -228,13 +241,16 @@ def main() -> None:
     )
     parser.add_argument("--stages", nargs="+", choices=STAGES, default=[s for s in STAGES if s != "analysis"])
     parser.add_argument("--analysis", action="store_true", help="also time the analysis calls on both paths")
+    parser.add_argument("--profile", type=Path, help="run each stage under cProfile, written to PROFILE/<stage>.prof")
     parser.add_argument("--phase", nargs=2, metavar=("NAME", "FOLDER"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase:
         if args.phase[0].startswith("analysis:"):
             _run_analysis(args.phase[0].partition(":")[2], args.phase[1], args.jobs)
         else:
-            _run_stage(args.phase[0], args.phase[1], args.jobs, args.stream)
+            _run_stage(
+                args.phase[0], args.phase[1], args.jobs, args.stream, str(args.profile) if args.profile else None
+            )
         return
     if args.analysis and "analysis" not in args.stages:
         args.stages.append("analysis")
@@ -265,12 +281,19 @@ def main() -> None:
                 if name == "analysis":
                     analysis(corpus, args.jobs)
                     continue
-                if name == "new":
+                if name == "new":  # articles never seen before: batch k of 1% after the N articles
+                    batches = base / f"polnear-x{args.n}.new-batches"
+                    batch = int(batches.read_text()) if batches.exists() else 0
+                    batches.write_text(str(batch + 1))
                     build_dir = base / "new"
-                    build(build_dir, args.n, max(1, args.n // 100), args.n)
+                    shutil.rmtree(build_dir, ignore_errors=True)
+                    added = max(1, args.n // 100)
+                    build(build_dir, args.n + batch * added, added, args.n)
                     next(build_dir.glob("*.jsonl")).rename(extra)
                     shutil.rmtree(build_dir)
-                r = stage(name, corpus, args.jobs, args.stream)
+                if args.profile:
+                    args.profile.mkdir(parents=True, exist_ok=True)
+                r = stage(name, corpus, args.jobs, args.stream, args.profile)
                 rate = f"{words / r['seconds']:,.0f}" if name in TABLE_STAGES or name == "load" else ""
                 print(
                     f"{name:<13} {r['seconds']:7.1f}s {rate:>9} {r['peak_mb']:8,.0f} "

@@ -103,3 +103,57 @@ def test_a_filtered_corpus_keeps_the_partitioning(folder, cache_dir, write_artic
         some.table("dates"), load_corpus(folder, cache=False).filter(end="2031-01-03").table("dates")
     )
     assert set(load_corpus(folder).table("dates")["article_id"]) == set(corpus.articles["article_id"])
+
+
+def test_new_articles_read_only_their_needs_and_partitions_stay_in_order(
+    folder, cache_dir, write_article, small_partitions, monkeypatch
+):
+    _articles(folder, write_article, 9)
+    for name in ("sentences", "mentions", "attributions"):
+        sum(len(p) for p in load_corpus(folder, boilerplate=False).table_partitions(name))
+    _articles(folder, write_article, 2, start=9)
+    runs = []
+    run = tables._run
+
+    def recording(spec, name, articles, needs, *args):
+        runs.append((name, set(articles["article_id"]), {n: set(t["article_id"]) for n, t in needs.items()}))
+        return run(spec, name, articles, needs, *args)
+
+    monkeypatch.setattr(tables, "_run", recording)
+    grown = load_corpus(folder, boilerplate=False)
+    parts = {name: list(grown.table_partitions(name)) for name in ("sentences", "mentions", "attributions")}
+    new = {"art09", "art10"}
+    assert {a for _, ids, _ in runs for a in ids} == new
+    assert all(ids <= new for _, _, needs in runs for ids in needs.values())  # not the partition's other articles
+    plain = load_corpus(folder, boilerplate=False, cache=False)
+    for name, frames in parts.items():
+        for frame in frames:  # each partition in article order, as from the extractor
+            ids = frame["article_id"].drop_duplicates()
+            assert list(ids) == [a for a in plain.articles["article_id"] if a in set(ids)]
+        together = pd.concat(frames).sort_values(["article_id", "sentence", "start"]).reset_index(drop=True)
+        want = plain.table(name).sort_values(["article_id", "sentence", "start"]).reset_index(drop=True)
+        pd.testing.assert_frame_equal(together, want, obj=name)
+    stored = sorted(cache_dir.glob("*/tables/mentions-*.rows.*.parquet"))
+    assert stored
+    for path in stored:  # stored in article order: read back without a sort
+        rows = pd.read_parquet(path)
+        assert tables._ordered([rows["article_id"].map(plain.articles["article_id"].tolist().index), rows["start"]])
+
+
+def test_take_equals_iloc_on_chunked_arrow_columns():
+    import numpy as np
+    import pyarrow as pa
+
+    chunked = pa.chunked_array([pa.array(["a", "b", None]), pa.array(["c"]), pa.array([], pa.string()), ["d", "e"]])
+    frame = pd.DataFrame(
+        {
+            "x": pd.arrays.ArrowStringArray(chunked),
+            "n": np.arange(6),
+            "t": pd.to_datetime(["2020-01-01"] * 5 + [None]),
+            "y": pd.arrays.ArrowStringArray(pa.chunked_array([pa.array(list("uvwxyz"))])),
+        },
+        index=np.arange(10, 16),
+    )
+    for positions in ([5, 0, 3, 2, 2, 1], [], [4, 5], list(range(6))):
+        taken = tables.take(frame, np.array(positions, dtype=np.int64))
+        pd.testing.assert_frame_equal(taken, frame.iloc[positions])

@@ -114,7 +114,8 @@ def partitions(
     changed article rewrites only its partition. Without a store, one partition holds everything.
 
     ``needs`` is either the needed tables whole (sliced per partition here) or
-    ``needs(bucket, articles_of_bucket) -> tables`` (streaming: each partition's needs read on demand).
+    ``needs(bucket, articles) -> tables`` (streaming: each partition's needs read on demand, for the
+    articles of the partition that must be computed only).
     ``level`` sets the partitioning (default: :func:`partition_level` of these articles; a filtered
     corpus passes its whole corpus's level, so that it reads and writes the same partitions).
     """
@@ -147,11 +148,11 @@ def partitions(
     with _maybe_pool(n_jobs, len(articles)) as pool:
         for bucket in order:
             idx = positions.get(bucket, np.arange(0))
-            part = articles.iloc[idx]
+            part = take(articles, idx)
             part_keys = [keys[i] for i in idx]
             manifest = partition_manifest(store, level, bucket) if store is not None else None
             yield _derive_partition(
-                spec, part, partial(need_for, bucket, part), options, part_keys, manifest, pool, n_jobs, name
+                spec, part, partial(need_for, bucket), options, part_keys, manifest, pool, n_jobs, name
             )
             if bar is not None:
                 bar.update(1)
@@ -205,6 +206,41 @@ def derive(
     return in_order(frame, articles), problem_frame
 
 
+def take(frame: pd.DataFrame, positions: np.ndarray) -> pd.DataFrame:
+    """``frame.iloc[positions]``, with each Arrow-backed column taken chunk by chunk.
+
+    ``ChunkedArray.take`` concatenates every chunk first (pyarrow 26 still does): the articles of a
+    warm load are memory-mapped chunks, one per file, so taking a partition's articles copied the
+    whole text column (500 MB at 100,000 articles) for each partition: 86 s of a +1% run at 100,000
+    articles (load average ~10). Taken per chunk, the same rows cost a few milliseconds.
+    """
+    positions = np.asarray(positions, dtype=np.int64)
+    layouts: dict[tuple, list[str]] = {}  # columns chunked alike are taken together, a record batch per chunk
+    for c in frame.columns:
+        values = getattr(frame[c].array, "_pa_array", None)
+        if values is not None and values.num_chunks > 1:
+            layouts.setdefault(tuple(len(chunk) for chunk in values.chunks), []).append(c)
+    if not layouts:
+        return frame.iloc[positions]
+    out = frame.drop(columns=[c for columns in layouts.values() for c in columns]).iloc[positions]
+    taken_columns = {}
+    for lengths, columns in layouts.items():
+        table = pa.table({c: frame[c].array._pa_array for c in columns})
+        batches = table.to_batches()
+        starts = np.cumsum([0, *lengths])
+        which = np.searchsorted(starts, positions, side="right") - 1
+        pieces = []
+        if len(positions):  # runs of positions in one chunk, in the order given
+            breaks = np.flatnonzero(np.diff(which)) + 1
+            for run in np.split(np.arange(len(positions)), breaks):
+                chunk = which[run[0]]
+                pieces.append(batches[chunk].take(pa.array(positions[run] - starts[chunk])))
+        taken = pa.Table.from_batches(pieces, schema=table.schema)
+        for c in columns:
+            taken_columns[c] = pd.Series(type(frame[c].array)(taken.column(c)), index=out.index, name=c)
+    return out.assign(**taken_columns)[list(frame.columns)]
+
+
 def in_order(frame: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     """Rows in the order of ``articles``, then by sentence and start where the table has them."""
     ids = pd.Index(articles["article_id"])
@@ -214,73 +250,136 @@ def in_order(frame: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     else:
         order = frame["article_id"].map({a: i for i, a in enumerate(articles["article_id"])}).to_numpy()
     sort_cols = [c for c in ("sentence", "start") if c in frame.columns]
+    if _ordered([order, *(frame[c] for c in sort_cols)]):  # a cached partition is stored in order: no sort
+        return frame.reset_index(drop=True)
     frame = frame.assign(_order=order).sort_values(["_order", *sort_cols], kind="stable")
     return frame.drop(columns="_order").reset_index(drop=True)
 
 
+def _ordered(columns: list) -> bool:
+    """Whether rows are already sorted by ``columns`` (lexicographically, no missing value): then the
+    stable sort of :func:`in_order` would leave them as they are."""
+    n = len(columns[0])
+    if n < 2:
+        return True
+    tied = np.ones(n - 1, dtype=bool)
+    for column in columns:
+        try:
+            values = (
+                column.to_numpy(dtype="float64", na_value=np.nan)
+                if isinstance(column, pd.Series)
+                else np.asarray(column, dtype="float64")
+            )
+        except (TypeError, ValueError):
+            return False
+        if np.isnan(values).any():
+            return False
+        step = np.diff(values)
+        if (step[tied] < 0).any():
+            return False
+        tied &= step == 0
+        if not tied.any():
+            return True
+    return True
+
+
 def _derive_partition(
     spec: TableSpec, articles: pd.DataFrame,
-    needs: dict[str, pd.DataFrame] | Callable[[], dict[str, pd.DataFrame]], options: dict, keys: list[str],
-    store: Path | None, pool, n_jobs: int, name: str,
+    needs: dict[str, pd.DataFrame] | Callable[[pd.DataFrame], dict[str, pd.DataFrame]], options: dict,
+    keys: list[str], store: Path | None, pool, n_jobs: int, name: str,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
     """One partition: its cached rows where they cover the articles, the rest computed and committed.
 
-    ``needs`` may be a function giving them: it is called only when something is computed, so a
-    partition read whole from the cache never reads the tables it was computed from.
+    ``needs`` may be a function of the articles to compute giving them: it is called only when
+    something is computed, and for those articles only, so that a partition read whole from the cache
+    never reads the tables it was computed from, and one with a few new articles reads only their rows.
+
+    The cached partition stays an Arrow table: only the rows of these articles are converted to pandas,
+    and a rewrite keeps the other rows as they are stored (no round trip through pandas). Rows are
+    stored in article order, so that reading them back needs no sort (:func:`in_order`).
     """
     if callable(needs):
         need_of = needs
-        needs = None
     else:
         given = needs
 
-        def need_of() -> dict[str, pd.DataFrame]:
+        def need_of(_: pd.DataFrame) -> dict[str, pd.DataFrame]:
             return given
 
     todo = articles
     parts = []
     problems: list[Problem] = []
-    cached = _cached_partition(store, keys) if store else None
+    cached = _cached_rows(store, keys) if store else None
     if cached is not None:
-        done_frame, coverage, _ = cached
+        rows, coverage, _ = cached
         have = set(coverage)
-        hit = [k in have for k in keys]
-        todo = articles[[not h for h in hit]]
-        hit_ids = articles["article_id"][hit]
-        if len(hit_ids):
-            wanted = pd.DataFrame(
-                {"article_id": hit_ids.astype("string").values, "_key": pd.array(pd.Series(keys)[hit], dtype="string")}
-            )
-            done_frame = done_frame.astype({"article_id": "string", "_key": "string"})
-            part = done_frame.merge(wanted, on=["article_id", "_key"]).drop(columns="_key")
-            parts.append(part)
+        hit = np.fromiter((k in have for k in keys), dtype=bool, count=len(keys))
+        todo = articles[~hit]
+        if hit.any():
+            try:
+                part = _rows_of(rows, [k for k, h in zip(keys, hit, strict=True) if h], len(coverage))
+                parts.append(part.astype({"article_id": "string"}).drop(columns="_key"))
+            except Exception as exc:  # the checksum held, yet the file does not convert: rebuild it all the same
+                warnings.warn(
+                    f"cache file of {store} is unreadable ({type(exc).__name__}: {exc}); rebuilding it", stacklevel=4
+                )
+                cached, todo, parts = None, articles, []
     if len(todo) or (store and cached is not None and cached[2]):
-        needs = need_of() if needs is None else needs
-        computed, problems, failed = _run(spec, name, todo, needs, options, n_jobs, pool)
+        computed, problems, failed = _run(spec, name, todo, need_of(todo), options, n_jobs, pool)
+        computed = in_order(computed, todo)  # stored in order: a later read needs no sort
         parts.append(computed)
         if store:
             todo_keys = pd.Series(keys, index=articles.index)[todo.index]
             done_keys = todo_keys[~todo["article_id"].isin(failed)]
             key_of = dict(zip(todo["article_id"], todo_keys, strict=True))
             stored = computed.assign(_key=computed["article_id"].map(key_of).astype("string"))
-            if cached is not None:  # rows of other articles stay (a filtered corpus computes a part of the table)
-                stored = pd.concat([cached[0][~cached[0]["_key"].isin(set(todo_keys))], stored], ignore_index=True)
             coverage = sorted(set(cached[1] if cached else ()) - set(todo_keys) | set(done_keys))
             try:
-                covered = pd.DataFrame({"_key": pd.Series(coverage, dtype="string")})
                 cachestore.commit(
                     store,
                     {
-                        "rows": (".parquet", cachestore.frame_writer(stored)),
-                        "coverage": (".parquet", cachestore.frame_writer(covered)),
+                        "rows": (".parquet", _rows_writer(cached[0] if cached else None, set(todo_keys), stored)),
+                        "coverage": (
+                            ".parquet",
+                            cachestore.frame_writer(pd.DataFrame({"_key": pd.Series(coverage, dtype="string")})),
+                        ),
                     },
                 )
             except OSError as exc:
                 warnings.warn(f"cannot write table cache {store}: {exc}", stacklevel=4)
     if not parts:
-        parts.append(_run(spec, name, articles.iloc[:0], need_of(), options, n_jobs, pool)[0])
+        parts.append(_run(spec, name, articles.iloc[:0], need_of(articles.iloc[:0]), options, n_jobs, pool)[0])
     frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
     return in_order(frame, articles), problems_frame(problems)
+
+
+def _rows_of(rows: pa.Table, keys: list[str], n_covered: int) -> pd.DataFrame:
+    """The rows of ``keys`` of a cached partition, in pandas (a partition holds rows of covered keys only)."""
+    if len(keys) < n_covered:
+        rows = rows.filter(pc.is_in(rows["_key"], value_set=pa.array(keys, type=rows.schema.field("_key").type)))
+    return rows.to_pandas()
+
+
+def _rows_writer(cached: pa.Table | None, replaced: set[str], computed: pd.DataFrame) -> Callable[[Path], None]:
+    """A writer of a partition's rows: the cached rows but those of ``replaced`` keys, then ``computed``.
+
+    The cached rows stay Arrow; the computed ones are cast to their schema, or, when they do not cast
+    (an extractor that gave other columns), both go through pandas as before.
+    """
+    if cached is None:
+        return cachestore.frame_writer(computed)
+    keep = cached
+    if replaced:
+        value_set = pa.array(sorted(replaced), type=cached.schema.field("_key").type)
+        keep = cached.filter(pc.invert(pc.is_in(cached["_key"], value_set=value_set)))
+    try:
+        new = pa.Table.from_pandas(computed, preserve_index=False)
+        if new.column_names != keep.column_names:
+            raise ValueError("other columns")
+        table = pa.concat_tables([keep, new.cast(keep.schema)])
+    except (pa.ArrowException, ValueError, TypeError):
+        return cachestore.frame_writer(pd.concat([keep.to_pandas(), computed], ignore_index=True))
+    return cachestore.table_writer(table)
 
 
 @contextmanager
@@ -479,7 +578,17 @@ def _compute_chunk(
 
 
 def _cached_partition(manifest: Path, keys: list[str]) -> tuple[pd.DataFrame, list[str], bool] | None:
-    """The cached rows and coverage of a partition, restricted to ``keys``, and whether it must be rewritten.
+    """The cached rows (pandas, with their ``_key``) and coverage of a partition, restricted to ``keys``,
+    and whether it must be rewritten: :func:`_cached_rows` converted."""
+    cached = _cached_rows(manifest, keys)
+    if cached is None:
+        return None
+    rows, coverage, rewrite = cached
+    return rows.to_pandas(), coverage, rewrite
+
+
+def _cached_rows(manifest: Path, keys: list[str]) -> tuple[pa.Table, list[str], bool] | None:
+    """The cached rows (Arrow) and coverage of a partition, restricted to ``keys``, and whether it must be rewritten.
 
     When the partition has no cache at its level (the corpus grew past a level, or shrank), the
     partitions of lower levels that hold its bucket are read instead (a bucket of level ``k`` holds
@@ -494,21 +603,24 @@ def _cached_partition(manifest: Path, keys: list[str]) -> tuple[pd.DataFrame, li
         older = _read_cached_table(
             partition_manifest(manifest.parent / prefix, lower, int(bucket, 16) & ((1 << lower) - 1)), keys, only=True
         )
-        if older is not None:
+        if older is not None:  # it holds the rows of other buckets too: keep only these keys'
             wanted = set(keys)
             rows, coverage = older
-            return rows[rows["_key"].isin(wanted)], [k for k in coverage if k in wanted], True
+            coverage = [k for k in coverage if k in wanted]
+            value_set = pa.array(sorted(coverage), type=rows.schema.field("_key").type)
+            return rows.filter(pc.is_in(rows["_key"], value_set=value_set)), coverage, True
     return None
 
 
 def _read_cached_table(
     store: Path, keys: list[str] | None = None, *, only: bool = False
-) -> tuple[pd.DataFrame, list[str]] | None:
-    """The rows and coverage of one cached partition.
+) -> tuple[pa.Table, list[str]] | None:
+    """The rows (Arrow, memory-mapped) and coverage of one cached partition.
 
     When the partition covers every one of ``keys`` (so that it will not be rewritten), or with
-    ``only``, just the rows of those keys are converted to pandas (the filter runs on the Arrow
-    table): a filtered corpus (dates, outlets) reads only its articles' rows of each partition.
+    ``only``, just the rows of those keys are kept (the filter runs on the Arrow table, before any
+    conversion to pandas): a filtered corpus (dates, outlets) reads only its articles' rows of each
+    partition, and the needs of a few new articles only theirs.
     """
     committed = cachestore.open_committed(store, {"rows": cachestore.read_parquet, "coverage": cachestore.read_parquet})
     if committed is None:
@@ -520,8 +632,8 @@ def _read_cached_table(
         if wanted is not None and (only or not wanted - set(coverage)) and len(wanted) < len(coverage):
             wanted = pa.array(sorted(wanted), type=rows.schema.field("_key").type)
             rows = rows.filter(pc.is_in(rows["_key"], value_set=wanted))
-        return rows.to_pandas(), coverage
-    except Exception as exc:  # the checksum held, yet the file does not convert: rebuild it all the same
+        return rows, coverage
+    except Exception as exc:  # the checksum held, yet the file does not read: rebuild it all the same
         warnings.warn(f"cache file of {store} is unreadable ({type(exc).__name__}: {exc}); rebuilding it", stacklevel=4)
         return None
 
