@@ -523,3 +523,26 @@ def test_copies_kept_in_another_folder(small_corpus, tmp_path, monkeypatch):
     assert len(corpus.copies)
     assert len(list((tmp_path / "elsewhere").glob("copies-*.parquet"))) == 1
     assert not (tmp_path / "cache" / "cross").exists()
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 4_000_000])
+def test_pairs_from_keys_count_the_same_in_chunks(monkeypatch, chunk):
+    """Buckets turned into pairs a chunk at a time (bounded memory) give the pairs and hits of all at once."""
+    rng = np.random.default_rng(5)
+    keys = rng.integers(0, 40, size=600).astype(np.uint64) << np.uint64(32)
+    text = rng.integers(0, 50, size=600)
+    expected: dict[tuple[int, int], int] = {}
+    buckets = pd.DataFrame({"key": keys, "text": text}).drop_duplicates().groupby("key")["text"]
+    for _, members in buckets:
+        members = sorted(members)
+        pairs = (
+            [(members[0], m) for m in members[1:]]
+            if len(members) > 6
+            else [(a, b) for n, a in enumerate(members) for b in members[n + 1 :]]
+        )
+        for pair in pairs:
+            expected[pair] = expected.get(pair, 0) + 1
+    monkeypatch.setattr(candidates, "CHUNK_PAIRS", chunk)
+    found = candidates.pairs_from_keys(keys, text, max_bucket=6)
+    assert {(a, b): h for a, b, h in found.values.tolist()} == expected
+    assert [tuple(pair) for pair in found[["left", "right"]].values.tolist()] == sorted(expected)
