@@ -28,7 +28,8 @@ strings.
 Modules: ``gazetteer`` (the name lists), ``rules`` (the default backend) with its ``merges`` (pieces that
 are one name), ``unknown`` (names no list knows), ``cues`` (names typed by their uses in the article) and
 ``teams`` (the sports-results rule), ``acronyms``, ``demonyms``, ``spacy_backend``, ``combined`` (spaCy +
-rules), and ``canonical`` (the canonicalisation every backend shares).
+rules), ``canonical`` (the canonicalisation every backend shares) and ``linking`` (the rest of the article
+settles a name: "Place, State", "known as", a company without its legal form, one person in two spellings).
 
 The name lists are data files in ``workbench/data`` (see its README to extend them).
 """

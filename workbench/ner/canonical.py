@@ -315,7 +315,7 @@ def _resolve_unknown(text: str, start: int, end: int, raw: Raw, gaz: Gazetteer) 
                     )
             return out + _resolve_unknown(text, start + cut, end, raw._replace(title=title), gaz)
     if title is None and raw.type == "PERSON":
-        before = _TITLE_BEFORE.search(text, max(0, start - 40), start)
+        before = _TITLE_BEFORE.search(text, _last_words(text, max(0, start - 40), start), start)
         if before:
             found = gaz.phrases.get(before.group(1))
             if found and found.kind == "title":
@@ -409,3 +409,16 @@ def _active(gaz: Gazetteer, entity: str, year: int | None) -> bool:
     if year is None:
         return True
     return (first is None or year >= first - 1) and (last is None or year <= last + 1)
+
+
+def _last_words(text: str, lo: int, hi: int, n: int = 3) -> int:
+    """Start of the n-th last run of non-space characters in text[lo:hi] (lo when fewer)."""
+    i = hi
+    for _ in range(n):
+        while i > lo and text[i - 1].isspace():
+            i -= 1
+        while i > lo and not text[i - 1].isspace():
+            i -= 1
+        if i == lo:
+            return lo
+    return i
