@@ -111,13 +111,17 @@ def shared_texts(corpus, *, top_n: int | None = 20) -> pd.DataFrame:
     )
     if top_n:
         frame = frame.head(top_n)
-    meta = corpus.articles.set_index("article_id")
-    text = meta["text"]
+    meta = corpus.articles[["article_id", "published", "outlet"]].set_index("article_id")
+    # the texts of the articles in the rows only (not a copy of every text of the corpus)
+    shown = pd.unique(pd.concat([frame["article_id"], frame["copy_of"]]).astype(str))
+    where = pd.Index(corpus.articles["article_id"].astype(str)).get_indexer(shown)
+    texts = corpus.articles["text"].to_numpy()
+    text = {a: texts[i] for a, i in zip(shown, where, strict=True) if i >= 0}
 
     def span(ids, starts, ends) -> list[str]:
         out = []
         for article_id, start, end in zip(ids, starts, ends, strict=True):
-            piece = str(text.get(article_id, ""))[int(start) : int(end)]
+            piece = str(text.get(str(article_id), ""))[int(start) : int(end)]
             out.append(piece if len(piece) <= EXCERPT else piece[: EXCERPT - 1] + "…")
         return out
 
