@@ -221,11 +221,7 @@ _DICTIONARY_COLUMNS = (
 def frame_writer(frame: pd.DataFrame) -> Callable[[Path], None]:
     """A writer of Parquet: uncompressed (a cache is read far more often than written, and
     memory-mapped plain pages load ~10x faster than LZ4), dictionary-encoded only for short repeated values."""
-    return table_writer(pa.Table.from_pandas(frame, preserve_index=False))
-
-
-def table_writer(table: pa.Table) -> Callable[[Path], None]:
-    """A writer of an Arrow table as Parquet, as :func:`frame_writer` writes it."""
+    table = pa.Table.from_pandas(frame, preserve_index=False)
     dictionary = [c for c in table.column_names if c in _DICTIONARY_COLUMNS]
     return lambda path: pq.write_table(table, path, compression="none", use_dictionary=dictionary)
 

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from workbench import cache as cachestore
 from workbench.errors import Problem, problems_frame
@@ -379,7 +380,14 @@ def _rows_writer(cached: pa.Table | None, replaced: set[str], computed: pd.DataF
         table = pa.concat_tables([keep, new.cast(keep.schema)])
     except (pa.ArrowException, ValueError, TypeError):
         return cachestore.frame_writer(pd.concat([keep.to_pandas(), computed], ignore_index=True))
-    return cachestore.table_writer(table)
+    return _table_writer(table)
+
+
+def _table_writer(table: pa.Table) -> Callable[[Path], None]:
+    """A writer of an Arrow table as Parquet, as :func:`workbench.cache.frame_writer` writes a frame (kept
+    here: ``cache.py`` is in the articles cache's fingerprint, so an edit there re-reads every article)."""
+    dictionary = [c for c in table.column_names if c in cachestore._DICTIONARY_COLUMNS]
+    return lambda path: pq.write_table(table, path, compression="none", use_dictionary=dictionary)
 
 
 @contextmanager
