@@ -22,10 +22,11 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from common import add_backend_options, backends
+
 from workbench import config
 from workbench.evaluation.gum import gum_articles, read_gum, score_gum
 from workbench.ner import mentions
-from workbench.ner.spacy_backend import comparable_backends
 from workbench.sentences import sentences as split_sentences
 
 DEFAULT = Path("eval") / "gum-dev" / "gum_dev.jsonl"
@@ -58,21 +59,10 @@ def evaluate(docs: list[dict], backend: str, errors: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--backend", default="rules")
-    parser.add_argument(
-        "--all", action="store_true", help="rules, then spacy and spacy+rules with every installed pipeline"
-    )
+    add_backend_options(parser, all_help="rules, then spacy and spacy+rules with every installed pipeline")
     parser.add_argument("--errors", type=int, default=25, help="how many frequent errors to print (0: none)")
     parser.add_argument(
         "--path", type=Path, default=None, help="a GUM jsonl file (default: ../shared/eval/gum-dev/gum_dev.jsonl)"
-    )
-    parser.add_argument(
-        "--pipeline",
-        action="append",
-        default=[],
-        metavar="PATH",
-        help="a spaCy pipeline (package or saved folder, e.g. from benchmarks/train_spacy.py): "
-        "runs rules, spacy:PATH and spacy+rules:PATH (with --all: added to the installed ones); repeatable",
     )
     args = parser.parse_args(argv)
     path = args.path or config.SHARED_DIR / DEFAULT
@@ -80,14 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"missing {path}: the GUM dev file lives in ../shared/eval/gum-dev", file=sys.stderr)
         return 2
     docs = read_gum(path)
-    backends = [args.backend]
-    if args.pipeline and not args.all:
-        backends = ["rules", *(f"{family}{p}" for family in ("spacy:", "spacy+rules:") for p in args.pipeline)]
-    if args.all:
-        backends = comparable_backends(pipelines=args.pipeline)
-        if not any(b.startswith("spacy") for b in backends):
-            print("no spaCy pipeline with an NER component is installed: spacy:<p> and spacy+rules:<p> skipped")
-    for backend in backends:
+    for backend in backends(args):
         evaluate(docs, backend, args.errors)
     return 0
 

@@ -23,11 +23,12 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from common import add_backend_options, backends
+
 from workbench import config
 from workbench.evaluation.conll import LABELS, entity_predictions, read_conll
 from workbench.evaluation.scoring import score_spans
 from workbench.ner import mentions
-from workbench.ner.spacy_backend import comparable_backends
 
 PARTS = {"testa": "conll2003-eng.testa", "train": "conll2003-eng.train.gz"}
 
@@ -35,34 +36,16 @@ PARTS = {"testa": "conll2003-eng.testa", "train": "conll2003-eng.train.gz"}
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--part", choices=sorted(PARTS), default="testa")
-    parser.add_argument("--backend", default="rules")
-    parser.add_argument(
-        "--all", action="store_true", help="every backend available here (installed spaCy pipelines too)"
-    )
+    add_backend_options(parser, all_help="every backend available here (installed spaCy pipelines too)")
     parser.add_argument("--errors", type=int, default=0, help="print this many false positives and negatives")
     parser.add_argument("--path", type=Path, default=None, help="a CoNLL file (default: ../shared/eval/<part>)")
-    parser.add_argument(
-        "--pipeline",
-        action="append",
-        default=[],
-        metavar="PATH",
-        help="a spaCy pipeline (package or saved folder, e.g. from benchmarks/train_spacy.py): "
-        "runs rules, spacy:PATH and spacy+rules:PATH (with --all: added to the installed ones); repeatable",
-    )
     args = parser.parse_args(argv)
     path = args.path or config.SHARED_DIR / "eval" / PARTS[args.part]
     if not path.exists():
         print(f"missing {path}: the CoNLL files live in ../shared/eval", file=sys.stderr)
         return 2
     articles, sentences, gold = read_conll(path)
-    backends = [args.backend]
-    if args.pipeline and not args.all:
-        backends = ["rules", *(f"{family}{p}" for family in ("spacy:", "spacy+rules:") for p in args.pipeline)]
-    if args.all:
-        backends = comparable_backends(pipelines=args.pipeline)
-        if not any(b.startswith("spacy") for b in backends):
-            print("no spaCy pipeline with an NER component is installed: spacy:<p> and spacy+rules:<p> skipped")
-    for backend in backends:
+    for backend in backends(args):
         args.backend = backend
         evaluate(args, articles, sentences, gold)
     return 0

@@ -24,7 +24,6 @@ The CoNLL files are for research use only: the trained pipeline stays outside th
 from __future__ import annotations
 
 import argparse
-import gzip
 import os
 import random
 import sys
@@ -32,29 +31,9 @@ import time
 from pathlib import Path
 
 from workbench import config
+from workbench.evaluation.conll import read_documents
 
 PARTS = {"train": "conll2003-eng.train.gz", "dev": "conll2003-eng.testa"}
-
-
-def conll_documents(path: Path) -> list[list[list[tuple[str, str]]]]:
-    """Documents -> sentences -> ``(token, IOB tag)`` of a CoNLL-2003 file (``-DOCSTART-`` separates documents)."""
-    opener = gzip.open if path.suffix == ".gz" else open
-    docs: list[list[list[tuple[str, str]]]] = [[]]
-    sentence: list[tuple[str, str]] = []
-    with opener(path, "rt", encoding="utf-8") as handle:
-        for line in handle:
-            parts = line.split()
-            if not parts or parts[0] == "-DOCSTART-":
-                if sentence:
-                    docs[-1].append(sentence)
-                    sentence = []
-                if parts and docs[-1]:
-                    docs.append([])
-                continue
-            sentence.append((parts[0], parts[-1]))
-    if sentence:
-        docs[-1].append(sentence)
-    return [d for d in docs if d]
 
 
 def iob2(tags: list[str]) -> list[str]:
@@ -80,7 +59,7 @@ def doc_bin(nlp, documents, *, prose: float = 0.0, seed: int = 0) -> object:
 
     Args:
         nlp: a blank pipeline (its vocabulary).
-        documents: :func:`conll_documents`.
+        documents: :func:`workbench.evaluation.conll.read_documents`.
         prose: the share of sentence ends joined by a space instead, as in running prose. CoNLL puts every
             sentence on its own line: a model that only ever sees a sentence start after a line break takes
             "When" or "Although" after ". " for a name.
@@ -133,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     nlp = spacy.blank("en")
     for part, path in paths.items():
-        documents = conll_documents(path)
+        documents = read_documents(path)
         # dev (testa) stays as the workbench reads it: a sentence a line
         doc_bin(nlp, documents, prose=args.prose if part == "train" else 0.0, seed=args.seed).to_disk(
             args.out / f"{part}.spacy"

@@ -22,7 +22,8 @@ LABELS = ("PER", "ORG", "LOC")
 Entity = tuple[str, int, int, str]
 
 
-def _documents(lines) -> list[list[list[tuple[str, str]]]]:
+def documents(lines) -> list[list[list[tuple[str, str]]]]:
+    """Documents -> sentences -> ``(token, tag)`` of the lines of a CoNLL file (``-DOCSTART-`` separates documents)."""
     docs: list[list[list[tuple[str, str]]]] = [[]]
     sentence: list[tuple[str, str]] = []
     for line in lines:
@@ -54,7 +55,7 @@ def parse_conll(lines) -> tuple[pd.DataFrame, pd.DataFrame, set[Entity]]:
     [('doc0000', 0, 2, 'ORG'), ('doc0000', 23, 38, 'PER')]
     """
     articles, sentences, gold = [], [], set()
-    for d, doc in enumerate(_documents(lines)):
+    for d, doc in enumerate(documents(lines)):
         article_id = f"doc{d:04d}"
         pieces: list[str] = []
         pos = 0
@@ -96,10 +97,19 @@ def read_conll(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, set[Entity
         ``articles`` (``article_id, text``), ``sentences`` (``article_id, sentence, start, end``) and
         the gold PER/ORG/LOC entities as a set of tuples (MISC left out).
     """
-    path = Path(path)
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as handle:
+    with _open(path) as handle:
         return parse_conll(handle)
+
+
+def read_documents(path: str | Path) -> list[list[list[tuple[str, str]]]]:
+    """:func:`documents` of a CoNLL file, optionally gzipped (``.gz``)."""
+    with _open(path) as handle:
+        return documents(handle)
+
+
+def _open(path: str | Path):
+    path = Path(path)
+    return (gzip.open if path.suffix == ".gz" else open)(path, "rt", encoding="utf-8")
 
 
 def entity_predictions(found: pd.DataFrame) -> set[Entity]:
