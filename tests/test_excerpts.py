@@ -41,3 +41,36 @@ def test_evidence_table(seed_corpus):
         == pairs[["entity_a", "entity_b"]].astype(str).head(2).values.tolist()
     )
     assert evidence_table(seed_corpus, pairs.iloc[:0]).empty
+
+
+def _pair_rows_by_groupby(mentions, entity_a, entity_b):
+    """The rows of one pair as pandas groups them (the reference :func:`workbench.excerpts._pair_rows` equals)."""
+    pair = mentions[mentions["entity"].isin([entity_a, entity_b])][["article_id", "sentence", "entity"]]
+    pair = pair.drop_duplicates()
+    per_article = pair.groupby("article_id")["entity"].nunique()
+    pair = pair[pair["article_id"].isin(set(per_article[per_article == 2].index))]
+    per_sentence = pair.groupby(["article_id", "sentence"])["entity"].nunique().rename("n").reset_index()
+    per_sentence["both"] = per_sentence["n"] == 2
+    both_articles = set(per_sentence.loc[per_sentence["both"], "article_id"])
+    keep = per_sentence["both"] | ~per_sentence["article_id"].isin(both_articles)
+    return per_sentence[keep].drop(columns="n").reset_index(drop=True)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_pair_rows_equal_the_groupby(seed):
+    import numpy as np
+    import pandas as pd
+
+    from workbench.excerpts import _pair_rows
+
+    rng = np.random.default_rng(seed)
+    n = 400
+    mentions = pd.DataFrame(
+        {
+            "article_id": pd.array([f"a{int(i)}" for i in rng.integers(0, 40, n)], dtype="string"),
+            "sentence": rng.integers(0, 6, n).astype("int32"),
+            "entity": pd.array([None if r < 0.03 else f"E{int(r * 10) % 4}" for r in rng.random(n)], dtype="string"),
+        }
+    )
+    for a, b in (("E0", "E1"), ("E2", "E0"), ("E1", "E1"), ("E3", "Nobody")):
+        pd.testing.assert_frame_equal(_pair_rows(mentions, a, b), _pair_rows_by_groupby(mentions, a, b))

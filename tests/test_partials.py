@@ -394,3 +394,50 @@ def test_events_and_lags_without_dates_both_paths(two_paths):
         streamed, held = two_paths(function)
         assert not len(held)
         pd.testing.assert_frame_equal(streamed, held)
+
+
+def test_quote_appearances_read_back_from_the_store_equal(copies_paths, monkeypatch):
+    from workbench.reuse import quotations
+
+    corpus = copies_paths.corpus
+    monkeypatch.setattr(store, "STORE", False)
+    expected = workbench.quote_appearances(corpus)
+    assert len(expected) and expected["cites_first_outlet"].notna().any()
+    monkeypatch.setattr(store, "STORE", True)
+    first = workbench.quote_appearances(corpus)
+    assert len(list((corpus.cache_dir / "cross").glob("quote-appearances-*.parquet"))) == 1
+
+    def never(*args, **kwargs):
+        raise AssertionError("quote appearances computed again")
+
+    monkeypatch.setattr(quotations, "_appearances", never)
+    for frame in (first, workbench.quote_appearances(load_corpus(corpus.root))):  # the second one read back
+        pd.testing.assert_frame_equal(frame, expected)
+    pd.testing.assert_frame_equal(
+        workbench.travelling_quotes(load_corpus(corpus.root), top_n=None),
+        workbench.travelling_quotes(corpus, top_n=None),
+    )
+    with pytest.raises(AssertionError, match="computed again"):
+        workbench.quote_appearances(corpus, min_count=3)  # another option: its own file
+
+
+def test_partitions_kept_for_the_next_analysis(two_paths, monkeypatch):
+    corpus = two_paths.corpus
+    reads = []
+    original = type(corpus).table_partitions
+
+    def counting(self, name):
+        reads.append(name)
+        yield from original(self, name)
+
+    monkeypatch.setattr(type(corpus), "table_partitions", counting)
+    first = workbench.frequencies(corpus)
+    assert reads == ["mentions"]
+    for _ in range(2):
+        pd.testing.assert_frame_equal(workbench.frequencies(corpus), first)  # from the partitions kept
+    assert reads == ["mentions"]
+    monkeypatch.setattr(partials, "MEMO_BYTES", 1)  # nothing fits: every analysis reads the table
+    other = load_corpus(corpus.root)
+    for _ in range(2):
+        pd.testing.assert_frame_equal(workbench.frequencies(other), first)
+    assert reads == ["mentions"] * 3

@@ -22,11 +22,19 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-__all__ = ["STREAM_MIN_ARTICLES", "Codes", "PairSum", "TypeVotes", "parts", "rows_of", "select", "streamed"]
+__all__ = [
+    "MEMO_BYTES", "STREAM_MIN_ARTICLES", "Codes", "PairSum", "TypeVotes", "partitions", "parts", "rows_of", "select",
+    "streamed",
+]  # fmt: skip
 
 #: From this many articles, analyses read a table partition by partition instead of holding it whole
 #: (when the corpus has a cache and the table is not in memory already); ``$WORKBENCH_STREAM_MIN_ARTICLES``.
 STREAM_MIN_ARTICLES = int(os.environ.get("WORKBENCH_STREAM_MIN_ARTICLES", 10_000))
+#: Bytes of partitions a Corpus keeps in memory after a complete pass over a table, so that the next
+#: analysis of the same table reads nothing (:func:`partitions`); ``$WORKBENCH_MEMO_BYTES``, 0 for none.
+#: A table larger than this is read again by every analysis; when several tables do not fit together,
+#: the one read least recently is dropped.
+MEMO_BYTES = int(os.environ.get("WORKBENCH_MEMO_BYTES", 1_200_000_000))
 
 
 def streamed(corpus: Any, table: str) -> bool:
@@ -42,10 +50,45 @@ def streamed(corpus: Any, table: str) -> bool:
     return len(corpus.articles) >= STREAM_MIN_ARTICLES
 
 
-def parts(corpus: Any, table: str, columns: Iterable[str] | None = None) -> Iterator[pd.DataFrame]:
-    """``corpus``'s ``table`` one partition at a time (only ``columns``, if given)."""
-    wanted = list(columns) if columns is not None else None
+def partitions(corpus: Any, table: str) -> Iterator[pd.DataFrame]:
+    """``corpus.table_partitions(table)``, kept in memory for the next analysis of this Corpus.
+
+    A report calls several analyses of one table in a row (frequencies, pairs, the graph, partners and
+    evidence all count mentions): the first complete pass keeps the partitions it read (up to
+    :data:`MEMO_BYTES` for every table together) and the next passes read nothing. The partitions are
+    the same frames either way; a pass stopped early keeps nothing.
+    """
+    memo = corpus.__dict__.setdefault("_partitions_memo", {})
+    key = (table, repr(sorted(getattr(corpus, "options", {}).items())))
+    if key in memo:
+        memo[key] = memo.pop(key)  # the most recently read last
+        yield from memo[key]
+        return
+    kept: list[pd.DataFrame] | None = [] if MEMO_BYTES > 0 else None
+    size = 0
     for frame in corpus.table_partitions(table):
+        if kept is not None:
+            size += int(frame.memory_usage(deep=True).sum())
+            if size <= MEMO_BYTES:
+                kept.append(frame)
+            else:
+                kept = None  # too large to keep: every pass reads it
+        yield frame
+    if kept is None:
+        return
+    while memo and size + sum(_bytes(frames) for frames in memo.values()) > MEMO_BYTES:
+        memo.pop(next(iter(memo)))  # the table read least recently
+    memo[key] = kept
+
+
+def _bytes(frames: list[pd.DataFrame]) -> int:
+    return sum(int(frame.memory_usage(deep=True).sum()) for frame in frames)
+
+
+def parts(corpus: Any, table: str, columns: Iterable[str] | None = None) -> Iterator[pd.DataFrame]:
+    """``corpus``'s ``table`` one partition at a time (only ``columns``, if given), from :func:`partitions`."""
+    wanted = list(columns) if columns is not None else None
+    for frame in partitions(corpus, table):
         yield frame[wanted] if wanted is not None else frame
 
 
@@ -64,7 +107,7 @@ def select(
         frame = frame[np.asarray(where(frame), dtype=bool)]
         return (frame[wanted] if wanted is not None else frame).reset_index(drop=True)
     kept = []
-    for part in corpus.table_partitions(table):
+    for part in partitions(corpus, table):
         part = part[np.asarray(where(part), dtype=bool)]
         kept.append(part[wanted] if wanted is not None else part)
     if len(kept) <= 1:

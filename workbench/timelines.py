@@ -245,7 +245,7 @@ def events(
     if all(partials.streamed(corpus, name) for name in names):  # the three tables partition by partition
         found_any = mentioned_any = False
         parts = []
-        for found, mentions, sentences in zip(*(corpus.table_partitions(name) for name in names), strict=True):
+        for found, mentions, sentences in zip(*(partials.partitions(corpus, name) for name in names), strict=True):
             found, mentions = _event_inputs(found, mentions, entity, types)
             found_any, mentioned_any = found_any or not found.empty, mentioned_any or not mentions.empty
             if not found.empty and not mentions.empty:

@@ -39,8 +39,16 @@ def quote_appearances(corpus, *, min_count: int = 2) -> pd.DataFrame:
         gives, ``names_speaker`` whether it names one (not anonymous or unresolved), and
         ``cites_first_outlet`` whether it credits the outlet of the quote's first appearance (in its
         Source line, metadata, dateline or text; NA for the first appearance itself).
+
+    The table is kept in the corpus's cache (:mod:`workbench.reuse.store`): a warm report reads it back
+    instead of reading every direct quotation and credit row again.
     """
     min_count = params.count(min_count, "min_count")
+    return cached(corpus, "quote-appearances", lambda: _appearances(corpus, min_count), extra=f"min_count={min_count}")
+
+
+def _appearances(corpus, min_count: int) -> pd.DataFrame:
+    """:func:`quote_appearances` computed."""
     rows = partials.select(corpus, "attributions", _direct_quotation)  # a large corpus: partition by partition
     rows = rows.drop_duplicates(["article_id", "content_start"])
     meta = corpus.articles[["article_id", "published", "outlet"]]
