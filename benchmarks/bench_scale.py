@@ -11,9 +11,12 @@ files" is one more file.
 Stages, each in a fresh interpreter (its imports count; the cache of earlier stages is warm):
 ``load`` (cold: parse and cache the articles), then ``sentences``, ``mentions``, ``attributions``
 and ``dates`` (each computes its table, the tables it needs already cached), ``warm`` (a warm load
-and every table from the cache) and ``new`` (1% new articles in one more file: load and every
-table; every table registered in ``workbench.tables.TABLES``, today these four). Without the ``load``
-stage the cache of an earlier run with the same ``--dir`` is used; each ``new`` stage writes articles
+and every table from the cache), ``new`` (1% new articles in one more file: load and every
+table; every table registered in ``workbench.tables.TABLES``, today these four, each read partition by
+partition) and ``update`` (1% more new articles: load and ``corpus.update()``, which computes and caches
+every table's rows for them, the new articles of every partition in one batch, and reads no cached
+row: what ``workbench ingest --tables`` runs after new files arrive). Without the ``load``
+stage the cache of an earlier run with the same ``--dir`` is used; each ``new`` or ``update`` stage writes articles
 never seen before (a counter beside the corpus), so that it can be run again and again on one cache
 (``--stages new``). ``--profile DIR`` runs each stage under cProfile and writes ``DIR/<stage>.prof``.
 For each stage it prints the wall time, the peak resident memory of the process and of its largest
@@ -49,7 +52,7 @@ OUTLETS = [
 ]  # fmt: skip
 PER_FILE = 1000
 TABLE_STAGES = ("sentences", "mentions", "attributions", "dates")
-STAGES = ("load", *TABLE_STAGES, "warm", "new", "analysis")
+STAGES = ("load", *TABLE_STAGES, "warm", "new", "update", "analysis")
 #: The analysis calls timed by the ``analysis`` stage: name -> (module function, keyword options).
 ANALYSES = {
     "cooccurrence": ("cooccurrence", {}),
@@ -120,6 +123,8 @@ def _stage(name: str, folder: str, jobs: int, stream: bool) -> dict:
 
     corpus = load_corpus(folder, progress=False, n_jobs=jobs)
     result = {"articles": len(corpus)}
+    if name == "update":  # every table brought up to date in the cache, nothing read back
+        return {**result, **corpus.update()}
     wanted = tuple(TABLES) if name in ("warm", "new") else (() if name == "load" else (name,))
     for table in wanted:
         if stream:  # partition by partition, none kept: memory follows the partition
@@ -281,7 +286,7 @@ def main() -> None:
                 if name == "analysis":
                     analysis(corpus, args.jobs)
                     continue
-                if name == "new":  # articles never seen before: batch k of 1% after the N articles
+                if name in ("new", "update"):  # articles never seen before: batch k of 1% after the N articles
                     batches = base / f"polnear-x{args.n}.new-batches"
                     batch = int(batches.read_text()) if batches.exists() else 0
                     batches.write_text(str(batch + 1))

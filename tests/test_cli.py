@@ -73,3 +73,14 @@ def test_columns_is_checked(tmp_path):
     assert result.exit_code == 2 and "THEIR_COLUMN=ARTICLE_COLUMN" in result.output
     result = run("ingest", str(table), "--columns", "body_html=body")
     assert result.exit_code == 2 and "'body' is not an article column" in result.output
+
+
+def test_ingest_with_tables_leaves_every_table_cached(folder, cache_dir):
+    result = run("ingest", str(folder), "--tables", "--json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert summary["tables_computed"] == {"sentences": 3, "mentions": 3, "attributions": 3, "dates": 3}
+    again = json.loads(run("ingest", str(folder), "--tables", "--json").output)
+    assert again["tables_computed"] == {"sentences": 0, "mentions": 0, "attributions": 0, "dates": 0}
+    text = run("ingest", str(folder), "--tables").output
+    assert "table      mentions: 0 articles computed" in text and "tables in  " in text

@@ -157,3 +157,104 @@ def test_take_equals_iloc_on_chunked_arrow_columns():
     for positions in ([5, 0, 3, 2, 2, 1], [], [4, 5], list(range(6))):
         taken = tables.take(frame, np.array(positions, dtype=np.int64))
         pd.testing.assert_frame_equal(taken, frame.iloc[positions])
+
+
+# -- bringing the cache up to date: the new articles of every partition in one batch ---------------------
+
+
+def _plain_table(folder, name: str) -> pd.DataFrame:
+    return load_corpus(folder, boilerplate=False, cache=False).table(name)
+
+
+def test_update_computes_the_new_articles_of_every_partition_in_one_batch(
+    folder, cache_dir, write_article, small_partitions, counted
+):
+    _articles(folder, write_article, 9)
+    assert load_corpus(folder, boilerplate=False).update(["word_counts"]) == {"word_counts": 12}
+    assert len(_CALLS) == 1  # with the folder's a, b and c: every partition in one call
+    _articles(folder, write_article, 4, start=9)
+    grown = load_corpus(folder, boilerplate=False)
+    new = [f"art{i:02d}" for i in range(9, 13)]
+    assert len(set(buckets(new, grown.level))) > 1  # they land in several partitions
+    assert grown.update(["word_counts"]) == {"word_counts": 4}
+    assert _CALLS[1:] == [sorted(new)]
+    assert load_corpus(folder, boilerplate=False).update(["word_counts"]) == {"word_counts": 0}
+    assert len(_CALLS) == 2
+    pd.testing.assert_frame_equal(
+        load_corpus(folder, boilerplate=False).table("word_counts"), _plain_table(folder, "word_counts")
+    )
+    assert len(_CALLS) == 3  # the plain table only: the cached one read everything
+
+
+def test_update_brings_every_table_and_its_needs_up_to_date(
+    folder, cache_dir, write_article, small_partitions, monkeypatch
+):
+    _articles(folder, write_article, 9)
+    load_corpus(folder, boilerplate=False).update(["sentences"])
+    _articles(folder, write_article, 3, start=9)
+    done = load_corpus(folder, boilerplate=False).update()
+    assert done == {"sentences": 3, "mentions": 15, "attributions": 15, "dates": 15}
+    plain = {name: _plain_table(folder, name) for name in done}
+
+    def computing(*args, **kwargs):
+        raise AssertionError("an up-to-date cache computes nothing")
+
+    monkeypatch.setattr(tables, "_run", computing)
+    warm = load_corpus(folder, boilerplate=False)
+    assert warm.update() == dict.fromkeys(done, 0)
+    for name, want in plain.items():
+        pd.testing.assert_frame_equal(warm.table(name), want, obj=name)
+
+
+def test_update_without_a_cache_computes_nothing(folder):
+    assert load_corpus(folder, cache=False).update() == {}
+
+
+def _fragile_counts(articles: pd.DataFrame) -> pd.DataFrame:
+    if articles["text"].str.contains("BOOM").any():
+        raise ValueError("cannot handle BOOM")
+    return _count_words(articles)
+
+
+def test_update_leaves_a_failing_article_uncached_for_the_read_that_reports_it(
+    folder, cache_dir, write_article, small_partitions, counted
+):
+    write_article(folder, "x", "2031-01-03", body="This one goes BOOM.")
+    register_table("fragile_counts", f"{__name__}:_fragile_counts")
+    try:
+        corpus = load_corpus(folder, boilerplate=False)
+        assert corpus.update(["fragile_counts"]) == {"fragile_counts": 4}
+        assert corpus.errors.empty  # nothing read yet: the read reports it
+        before = len(_CALLS)
+        table = load_corpus(folder, boilerplate=False)
+        rows = table.table("fragile_counts")
+        assert sorted(rows["article_id"]) == ["a", "b", "c"]
+        assert table.errors["reason"].tolist() == ["fragile_counts_failed"]
+        assert not any(_CALLS[before:])  # the read computed the failed article alone (its calls raised)
+    finally:
+        TABLES.pop("fragile_counts")
+
+
+def test_reading_a_grown_table_computes_its_small_partitions_together(
+    folder, cache_dir, write_article, small_partitions, monkeypatch
+):
+    _articles(folder, write_article, 9)
+    for name in ("sentences", "mentions"):
+        sum(len(p) for p in load_corpus(folder, boilerplate=False).table_partitions(name))
+    _articles(folder, write_article, 4, start=9)
+    monkeypatch.setattr(tables, "PARALLEL_MIN_ARTICLES", 4)  # a pool for the table (it never starts a worker here)
+    runs = []
+    run = tables._run
+
+    def recording(spec, name, articles, *args):
+        runs.append((name, sorted(articles["article_id"])))
+        return run(spec, name, articles, *args)
+
+    monkeypatch.setattr(tables, "_run", recording)
+    grown = load_corpus(folder, boilerplate=False, n_jobs=2)
+    parts = list(grown.table_partitions("mentions"))
+    new = [f"art{i:02d}" for i in range(9, 13)]
+    assert ("mentions", new) in runs and all(ids == new for name, ids in runs if name == "mentions")
+    together = pd.concat(parts).sort_values(["article_id", "sentence", "start"]).reset_index(drop=True)
+    want = _plain_table(folder, "mentions").sort_values(["article_id", "sentence", "start"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(together, want)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
+import time
 
 import click
 import pandas as pd
@@ -96,6 +97,13 @@ def main() -> None:
 @corpus_options
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option(
+    "--tables",
+    "with_tables",
+    is_flag=True,
+    help="Also bring every derived table up to date in the cache (the rows of new or changed articles), so that "
+    "notebooks and reports start warm.",
+)
+@click.option(
     "--scheduler",
     default=None,
     metavar="ADDRESS",
@@ -111,13 +119,18 @@ def main() -> None:
     "(repeat; a VALUE that reads as JSON is taken as such).",
 )
 @clean_errors
-def ingest(path, format_, columns, no_cache, as_json, scheduler, storage_options):
+def ingest(path, format_, columns, no_cache, as_json, with_tables, scheduler, storage_options):
     """Load PATH or URL (default: the configured corpus, seeds/) into the cache and print a summary."""
     engine = {"engine": "dask", "scheduler": scheduler} if scheduler else {}
     if storage_options:
         engine["storage_options"] = storage_options
     corpus = load_corpus(path, format=format_, columns=columns, cache=not no_cache, progress=None, **engine)
+    started = time.perf_counter()
+    computed = corpus.update() if with_tables and not scheduler else {}  # the dask engine computed them already
     summary = corpus.summary()
+    if with_tables:
+        summary["tables_computed"] = computed
+        summary["tables_seconds"] = round(time.perf_counter() - started, 3)
     if as_json:
         click.echo(json.dumps(summary, default=str, indent=1))
         return
@@ -130,6 +143,10 @@ def ingest(path, format_, columns, no_cache, as_json, scheduler, storage_options
     click.echo(f"problems   {summary['errors']} errors, {summary['warnings']} warnings")
     for reason, count in sorted(summary["problems_by_reason"].items()):
         click.echo(f"  {reason:<16}{count}")
+    for name, count in computed.items():
+        click.echo(f"table      {name}: {count:,} articles computed")
+    if with_tables:
+        click.echo(f"tables in  {summary['tables_seconds']:.2f} s")
     click.echo(f"seconds    {summary['seconds']:.2f}")
 
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from workbench.errors import WorkbenchError
-from workbench.tables import TABLES, derive, partition_level, partitions, row_keys, table_store
+from workbench.tables import TABLES, derive, fill, partition_level, partitions, row_keys, table_order, table_store
 
 #: From this many articles, derived tables show a progress bar per table (in an interactive session).
 PROGRESS_MIN_ARTICLES = 10_000
@@ -109,23 +110,58 @@ class Corpus:
             yield self.table(name)
             return
 
-        def needs(bucket: int, part: pd.DataFrame) -> dict[str, pd.DataFrame]:
-            """The needed tables of one partition's articles: read (or computed) only when it has rows to compute."""
-            ids = set(part["article_id"])
-            held = {need: t[t["article_id"].isin(ids)] for need, t in self._tables.items() if need in spec.needs}
-            missing = [need for need in spec.needs if need not in held]
-            if missing:  # this partition's articles alone: they read (or compute) the same partition of each
-                subset = self._subset(self.articles["article_id"].isin(ids))
-                held.update({need: subset.table(need) for need in missing})
-                self._add_problems(subset.errors.iloc[len(self.errors) :])
-            return held
-
         for frame, problems in partitions(
-            spec, self.articles, needs, self._table_options(spec), keys=self._keys(), store=store, n_jobs=self.n_jobs,
-            name=name, progress=self._progress(), level=self.level,
+            spec, self.articles, partial(self._partition_needs, spec), self._table_options(spec), keys=self._keys(),
+            store=store, n_jobs=self.n_jobs, name=name, progress=self._progress(), level=self.level,
         ):  # fmt: skip
             self._add_problems(problems)
             yield frame
+
+    def update(self, names: Iterable[str] | None = None) -> dict[str, int]:
+        """Bring the cached tables up to date: compute and cache the rows of the articles they lack.
+
+        After new files arrive (or a table's code changed), each table's missing articles, those of
+        every partition together, are computed in batches over ``n_jobs`` processes and committed
+        partition by partition; the cached rows are never read into memory. Afterwards every table
+        (:meth:`table`, :meth:`table_partitions`, the reports) reads from the cache. This is what
+        ``workbench ingest --tables`` runs; the Dask engine does the same on a cluster
+        (``workbench.engines.compute_tables``).
+
+        Args:
+            names: the tables (default: every registered table); the tables they need are updated first.
+
+        Returns:
+            The number of articles computed per table (0: the table was up to date). Without a
+            cache (``cache=False``) nothing is stored and nothing is computed.
+
+        >>> from workbench import load_corpus
+        >>> load_corpus(cache=False).update()
+        {}
+        """
+        if self.cache_dir is None:
+            return {}
+        computed = {}
+        for name in table_order(names):
+            spec = self._spec(name)
+            options = self._table_options(spec)
+            store = table_store(self.cache_dir, name, options)
+            computed[name] = fill(
+                spec, self.articles, partial(self._partition_needs, spec), options, keys=self._keys(), store=store,
+                n_jobs=self.n_jobs, name=name, level=self.level,
+            )  # fmt: skip
+        return computed
+
+    def _partition_needs(self, spec, bucket: int, part: pd.DataFrame) -> dict[str, pd.DataFrame]:
+        """The tables ``spec`` needs, for one partition's articles (those to compute): held ones sliced, the
+        others read (or computed) for these articles alone, from the same partition of each."""
+        ids = set(part["article_id"])
+        held = {need: t[t["article_id"].isin(ids)] for need, t in self._tables.items() if need in spec.needs}
+        missing = [need for need in spec.needs if need not in held]
+        if missing:
+            subset = self._subset(self.articles["article_id"].isin(ids))
+            held.update({need: subset.table(need) for need in missing})
+            self._add_problems(subset.errors.iloc[len(self.errors) :])
+        return held
 
     @property
     def n_jobs(self) -> int:

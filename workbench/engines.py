@@ -27,31 +27,13 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from workbench.errors import WorkbenchError
-from workbench.tables import TABLES, TableSpec, buckets, partition_manifest, table_store
+from workbench.tables import TABLES, TableSpec, buckets, partition_manifest, table_order, table_store
 
 if TYPE_CHECKING:
     from workbench.corpus import Corpus
 
 #: Workers of the LocalCluster started when no scheduler address is given.
 LOCAL_WORKERS = 2
-
-
-def table_order(names: Iterable[str] | None = None) -> list[str]:
-    """Table names with every table after the tables it needs."""
-    ordered: list[str] = []
-
-    def visit(name: str) -> None:
-        if name in ordered:
-            return
-        if name not in TABLES:
-            raise WorkbenchError(f"unknown table {name!r}; known tables: {', '.join(TABLES)}")
-        for need in TABLES[name].needs:
-            visit(need)
-        ordered.append(name)
-
-    for name in names if names is not None else TABLES:
-        visit(name)
-    return ordered
 
 
 @contextmanager

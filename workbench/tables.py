@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from workbench import cache as cachestore
-from workbench.errors import Problem, problems_frame
+from workbench.errors import Problem, WorkbenchError, problems_frame
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +53,24 @@ TABLES: dict[str, TableSpec] = {
 def register_table(name: str, function: str, *, needs: Iterable[str] = (), options: Iterable[str] = ()) -> None:
     """Register a derived table, available as ``corpus.table(name)``."""
     TABLES[name] = TableSpec(function, tuple(needs), tuple(options))
+
+
+def table_order(names: Iterable[str] | None = None) -> list[str]:
+    """Table names with every table after the tables it needs."""
+    ordered: list[str] = []
+
+    def visit(name: str) -> None:
+        if name in ordered:
+            return
+        if name not in TABLES:
+            raise WorkbenchError(f"unknown table {name!r}; known tables: {', '.join(TABLES)}")
+        for need in TABLES[name].needs:
+            visit(need)
+        ordered.append(name)
+
+    for name in names if names is not None else TABLES:
+        visit(name)
+    return ordered
 
 
 #: Below this many articles a second process costs more (start-up, imports) than it saves.
@@ -147,6 +165,9 @@ def partitions(
 
         bar = tqdm(total=len(order), desc=name, unit="partition")
     with _maybe_pool(n_jobs, len(articles)) as pool:
+        if pool is not None and store is not None:  # few new articles in many partitions: computed together first
+            fill(spec, articles, need_for, options, keys=keys, store=store, n_jobs=n_jobs, name=name, level=level,
+                 pool=pool, below=pool_batch(n_jobs))  # fmt: skip
         for bucket in order:
             idx = positions.get(bucket, np.arange(0))
             part = take(articles, idx)
@@ -330,28 +351,120 @@ def _derive_partition(
         computed = in_order(computed, todo)  # stored in order: a later read needs no sort
         parts.append(computed)
         if store:
-            todo_keys = pd.Series(keys, index=articles.index)[todo.index]
-            done_keys = todo_keys[~todo["article_id"].isin(failed)]
-            key_of = dict(zip(todo["article_id"], todo_keys, strict=True))
-            stored = computed.assign(_key=computed["article_id"].map(key_of).astype("string"))
-            coverage = sorted(set(cached[1] if cached else ()) - set(todo_keys) | set(done_keys))
-            try:
-                cachestore.commit(
-                    store,
-                    {
-                        "rows": (".parquet", _rows_writer(cached[0] if cached else None, set(todo_keys), stored)),
-                        "coverage": (
-                            ".parquet",
-                            cachestore.frame_writer(pd.DataFrame({"_key": pd.Series(coverage, dtype="string")})),
-                        ),
-                    },
-                )
-            except OSError as exc:
-                warnings.warn(f"cannot write table cache {store}: {exc}", stacklevel=4)
+            todo_keys = pd.Series(keys, index=articles.index)[todo.index].tolist()
+            _commit(store, cached, todo, todo_keys, computed, failed)
     if not parts:
         parts.append(_run(spec, name, articles.iloc[:0], need_of(articles.iloc[:0]), options, n_jobs, pool)[0])
     frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
     return in_order(frame, articles), problems_frame(problems)
+
+
+def _commit(
+    store: Path, cached: tuple | None, todo: pd.DataFrame, todo_keys: list[str], computed: pd.DataFrame, failed: set
+) -> None:
+    """Commit a partition: its cached rows but those of ``todo``'s keys, then ``computed`` (the rows of
+    ``todo``, in article order); it covers its cached keys and those of the ``todo`` articles that did
+    not fail (a failed article is computed again next time)."""
+    key_of = dict(zip(todo["article_id"], todo_keys, strict=True))
+    done_keys = [k for a, k in zip(todo["article_id"], todo_keys, strict=True) if a not in failed]
+    stored = computed.assign(_key=computed["article_id"].map(key_of).astype("string"))
+    coverage = sorted(set(cached[1] if cached else ()) - set(todo_keys) | set(done_keys))
+    try:
+        cachestore.commit(
+            store,
+            {
+                "rows": (".parquet", _rows_writer(cached[0] if cached else None, set(todo_keys), stored)),
+                "coverage": (
+                    ".parquet",
+                    cachestore.frame_writer(pd.DataFrame({"_key": pd.Series(coverage, dtype="string")})),
+                ),
+            },
+        )
+    except OSError as exc:
+        warnings.warn(f"cannot write table cache {store}: {exc}", stacklevel=4)
+
+
+def pool_batch(n_jobs: int) -> int:
+    """The fewest articles a batch needs to go to a process pool that is running already: fewer are
+    computed in this process (the pool's start-up is paid, its chunks' pickling is not)."""
+    return max(2 * n_jobs, PARALLEL_MIN_ARTICLES // 8)
+
+
+def fill(
+    spec: TableSpec,
+    articles: pd.DataFrame,
+    needs: dict[str, pd.DataFrame] | Callable[[int, pd.DataFrame], dict[str, pd.DataFrame]],
+    options: dict,
+    *,
+    keys: list[str],
+    store: Path,
+    n_jobs: int = 1,
+    name: str = "table",
+    level: int | None = None,
+    pool: ProcessPoolExecutor | None = None,
+    below: int | None = None,
+) -> int:
+    """Compute and commit the rows a table's cache lacks, many partitions' articles in one batch.
+
+    Where 1% new articles arrive, each partition of a large corpus gets a few of them: computed
+    partition by partition, every batch is too small for the process pool and the extractor runs on
+    one core, once per partition. Here the articles to compute of consecutive partitions are put
+    together into batches of at least :data:`PARALLEL_MIN_ARTICLES` (when there are that many),
+    each computed at once (over ``n_jobs`` processes when large enough) and committed partition by
+    partition. Cached rows are never converted: a partition's rows stay memory-mapped Arrow and are
+    rewritten with the new rows appended, exactly as :func:`partitions` commits them.
+
+    Args:
+        spec, articles, needs, options, keys, store, n_jobs, name, level: as for :func:`partitions`.
+        pool: a running process pool to use (default: one of its own when a batch is large enough).
+        below: only partitions with fewer articles to compute than this (the others are left to
+            :func:`partitions`, which computes each with the pool); default: every partition.
+
+    Returns:
+        The number of articles computed (those the extractor failed on included: they are not
+        cached, and are computed again by the next read, which reports them).
+    """
+    level = partition_level(len(articles)) if level is None else level
+    codes = buckets(articles["article_id"], level)
+    positions = pd.Series(np.arange(len(articles))).groupby(codes).indices if len(articles) else {}
+    waiting: list[tuple[int, np.ndarray, tuple | None]] = []  # (bucket, positions to compute, cached rows)
+    for bucket in sorted(positions):
+        idx = positions[bucket]
+        part_keys = [keys[i] for i in idx]
+        cached = _cached_rows(partition_manifest(store, level, bucket), part_keys)
+        lower = cached is not None and cached[2]  # rows of a lower level: the partition is rewritten at its level
+        if lower and below is not None:
+            continue  # left to :func:`partitions`
+        todo = idx if cached is None else idx[~np.isin(np.array(part_keys, dtype=object), cached[1])]
+        if lower or (len(todo) and (below is None or len(todo) < below)):
+            waiting.append((bucket, todo, cached))
+    total = sum(len(todo) for _, todo, _ in waiting)
+    with _borrowed(pool) if pool is not None else _maybe_pool(n_jobs, total) as running:
+        group: list[tuple[int, np.ndarray, tuple | None]] = []
+        for entry in waiting:
+            group.append(entry)
+            if sum(len(todo) for _, todo, _ in group) >= PARALLEL_MIN_ARTICLES or entry is waiting[-1]:
+                _fill_group(spec, articles, group, needs, options, keys, store, level, n_jobs, name, running)
+                group = []
+    return total
+
+
+def _fill_group(
+    spec: TableSpec, articles: pd.DataFrame, group: list[tuple[int, np.ndarray, tuple | None]],
+    needs: dict[str, pd.DataFrame] | Callable[[int, pd.DataFrame], dict[str, pd.DataFrame]], options: dict,
+    keys: list[str], store: Path, level: int, n_jobs: int, name: str, pool: ProcessPoolExecutor | None,
+) -> None:  # fmt: skip
+    """Compute the articles of a group of partitions in one batch, then commit each partition (:func:`fill`)."""
+    todo = take(articles, np.concatenate([idx for _, idx, _ in group]))
+    if callable(needs):  # each partition's needs, for its articles to compute
+        parts = [needs(bucket, take(articles, idx)) for bucket, idx, _ in group]
+        needs = {need: pd.concat([p[need] for p in parts], ignore_index=True) for need in parts[0]}
+    computed, _, failed = _run(spec, name, todo, needs, options, n_jobs, pool)
+    of_bucket = buckets(computed["article_id"], level) if len(computed) else np.zeros(0, dtype=np.int64)
+    for bucket, idx, cached in group:
+        part = take(articles, idx)
+        rows = in_order(computed[of_bucket == bucket], part)
+        _commit(partition_manifest(store, level, bucket), cached, part, [keys[i] for i in idx], rows, failed)
 
 
 def _rows_of(rows: pa.Table, keys: list[str], n_covered: int) -> pd.DataFrame:
