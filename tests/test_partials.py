@@ -18,6 +18,7 @@ from workbench import load_corpus, partials, tables
 from workbench.pairs import kinds_of
 from workbench.reuse import copies, store
 from workbench.tables import TABLES, TableSpec
+from workbench.timelines import date_expressions
 
 ENTITIES = [
     ("Ada Quill", "PERSON"), ("Borduria", "GPE"), ("Zembla Mining", "ORG"), ("Cato Reyes", "PERSON"),
@@ -337,11 +338,13 @@ def test_polnear_both_paths_equal(polnear_dir, cache_dir, monkeypatch):
         ("lags", (), {}),
         ("events", (), {}),
         ("events", (), {"entity": top, "types": "PERSON,GPE"}),
+        ("date_expressions", (), {}),
     ]
     for name, args, options in calls:
-        expected = getattr(workbench, name)(held, *args, **options)
+        function = getattr(workbench, name, None) or {"date_expressions": date_expressions}[name]
+        expected = function(held, *args, **options)
         assert len(expected), name
-        pd.testing.assert_frame_equal(getattr(workbench, name)(streaming, *args, **options), expected, obj=name)
+        pd.testing.assert_frame_equal(function(streaming, *args, **options), expected, obj=name)
     assert not streaming._tables
     # the calls of the report notebooks that read whole tables before (issue 12, item 4)
     for options in ({"level": "sentence", "min_count": 3, "top_n": 15}, {"measure": "npmi", "top_n": 10}):
@@ -390,7 +393,7 @@ def test_filtered_corpus_reads_only_its_rows(two_paths, monkeypatch):
 
 
 def test_events_and_lags_without_dates_both_paths(two_paths):
-    for function in (workbench.events, workbench.lags):
+    for function in (workbench.events, workbench.lags, date_expressions):
         streamed, held = two_paths(function)
         assert not len(held)
         pd.testing.assert_frame_equal(streamed, held)
@@ -431,13 +434,14 @@ def test_partitions_kept_for_the_next_analysis(two_paths, monkeypatch):
         yield from original(self, name)
 
     monkeypatch.setattr(type(corpus), "table_partitions", counting)
-    first = workbench.frequencies(corpus)
-    assert reads == ["mentions"]
+    counts, pairs = workbench.frequencies(corpus), workbench.cooccurrence(corpus, min_count=1)
+    assert reads == ["mentions"]  # the second analysis reads the partitions the first one kept
     for _ in range(2):
-        pd.testing.assert_frame_equal(workbench.frequencies(corpus), first)  # from the partitions kept
+        pd.testing.assert_frame_equal(workbench.cooccurrence(corpus, min_count=1), pairs)
+        pd.testing.assert_frame_equal(workbench.frequencies(corpus, top_n=3), counts.head(3))  # counts kept too
     assert reads == ["mentions"]
     monkeypatch.setattr(partials, "MEMO_BYTES", 1)  # nothing fits: every analysis reads the table
     other = load_corpus(corpus.root)
-    for _ in range(2):
-        pd.testing.assert_frame_equal(workbench.frequencies(other), first)
+    pd.testing.assert_frame_equal(workbench.frequencies(other), counts)
+    pd.testing.assert_frame_equal(workbench.cooccurrence(other, min_count=1), pairs)
     assert reads == ["mentions"] * 3

@@ -23,8 +23,8 @@ import pandas as pd
 from scipy import sparse
 
 __all__ = [
-    "MEMO_BYTES", "STREAM_MIN_ARTICLES", "Codes", "PairSum", "TypeVotes", "partitions", "parts", "rows_of", "select",
-    "streamed",
+    "MEMO_BYTES", "STREAM_MIN_ARTICLES", "Codes", "PairSum", "TypeVotes", "memo", "partitions", "parts", "rows_of",
+    "select", "streamed",
 ]  # fmt: skip
 
 #: From this many articles, analyses read a table partition by partition instead of holding it whole
@@ -79,6 +79,19 @@ def partitions(corpus: Any, table: str) -> Iterator[pd.DataFrame]:
     while memo and size + sum(_bytes(frames) for frames in memo.values()) > MEMO_BYTES:
         memo.pop(next(iter(memo)))  # the table read least recently
     memo[key] = kept
+
+
+def memo(corpus: Any, key: Any, compute: Callable[[], Any]) -> Any:
+    """``compute()``, kept on ``corpus`` under ``key`` for the next call (counts several analyses share).
+
+    For small results computed from every partition (an entity's mentions and articles, which
+    :func:`workbench.frequencies` gives the network, the default focus and the leaders alike); the
+    caller must not change what it gets.
+    """
+    kept = corpus.__dict__.setdefault("_results_memo", {}) if hasattr(corpus, "__dict__") else {}
+    if key not in kept:
+        kept[key] = compute()
+    return kept[key]
 
 
 def _bytes(frames: list[pd.DataFrame]) -> int:

@@ -50,7 +50,9 @@ def frequencies(
         raise WorkbenchError(f"measure must be one of {', '.join(RANKINGS)}, not {measure!r}")
     wanted = params.types(types)
     if partials.streamed(corpus, "mentions"):
-        grouped, kinds = _streamed_counts(corpus, wanted)
+        grouped, kinds = partials.memo(
+            corpus, ("frequencies", tuple(wanted or ())), lambda: _streamed_counts(corpus, wanted)
+        )
     else:
         mentions, _ = frames(corpus)
         if wanted:

@@ -48,6 +48,11 @@ def _text_rows(
     attributions: pd.DataFrame, articles: pd.DataFrame, kinds=None, focus: str | None = None, spellings=None
 ) -> pd.DataFrame:
     """:func:`_text` of an attributions table (or one partition of it, with the corpus's ``spellings``)."""
+    return _chosen(_all_text_rows(attributions, articles, spellings), kinds, focus)
+
+
+def _all_text_rows(attributions: pd.DataFrame, articles: pd.DataFrame, spellings=None) -> pd.DataFrame:
+    """The text-level rows of :func:`_text_rows`, of every kind and source."""
     rows = attributions[attributions["level"] == "text"]
     meta = articles[["article_id", "outlet", "published", "title"]]
     rows = rows.merge(meta, on="article_id", how="left")
@@ -55,7 +60,11 @@ def _text_rows(
         source_kind=rows["source_kind"].fillna(UNKNOWN).astype("string"),
         outlet=rows["outlet"].astype("string"),
     )
-    rows = rows.assign(source=_one_spelling(rows, spellings))
+    return rows.assign(source=_one_spelling(rows, spellings))
+
+
+def _chosen(rows: pd.DataFrame, kinds=None, focus: str | None = None) -> pd.DataFrame:
+    """The rows of these source ``kinds`` and of the ``focus`` source (all when None), indexed from 0."""
     kinds = params.kinds(kinds)
     if kinds:
         wanted = {k.casefold() for k in kinds}
@@ -82,10 +91,29 @@ def _text_parts(corpus, kinds=None, focus: str | None = None) -> Iterator[pd.Dat
 
 
 def _with_text(corpus, kinds=None, focus: str | None = None) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
-    """Each partition of the attributions with its :func:`_text` rows (two passes: the spellings, then the rows)."""
-    spellings = _best(pd.concat([_spelling_counts(_described(part)) for part in _parts(corpus)], ignore_index=True))
+    """Each partition of the attributions with its :func:`_text` rows (two passes: the spellings, then the rows).
+
+    The spellings, and the text rows of every kind (up to half :data:`workbench.partials.MEMO_BYTES`),
+    are kept on the Corpus for its next source table: a report asks for six of them.
+    """
+    memo = corpus.__dict__.setdefault("_sources_memo", {})
+    if "spellings" not in memo:
+        counts = [_spelling_counts(_described(part)) for part in _parts(corpus)]
+        memo["spellings"] = _best(pd.concat(counts, ignore_index=True))
+    if "text" in memo:
+        for part, rows in zip(_parts(corpus), memo["text"], strict=True):
+            yield part, _chosen(rows, kinds, focus)
+        return
+    kept: list[pd.DataFrame] | None = []
+    size = 0
     for part in _parts(corpus):
-        yield part, _text_rows(part, corpus.articles, kinds, focus, spellings)
+        rows = _all_text_rows(part, corpus.articles, memo["spellings"])
+        if kept is not None:
+            size += int(rows.memory_usage(deep=True).sum())
+            kept = [*kept, rows] if size <= partials.MEMO_BYTES // 2 else None
+        yield part, _chosen(rows, kinds, focus)
+    if kept is not None:
+        memo["text"] = kept
 
 
 def streamed(corpus) -> bool:

@@ -25,7 +25,7 @@ from workbench import params, partials
 from workbench.errors import WorkbenchError
 from workbench.sentences import sentence_texts
 
-__all__ = ["BY", "LAG_BUCKETS", "events", "lag_summary", "lags", "timeline"]
+__all__ = ["BY", "LAG_BUCKETS", "date_expressions", "events", "lag_summary", "lags", "timeline"]
 
 BY = (None, "outlet", "entity", "source", "type")
 TIMELINE_COLUMNS = ["period", "group", "articles", "total", "share", "value", "z", "spike"]
@@ -292,6 +292,33 @@ def _events_of(found: pd.DataFrame, mentions: pd.DataFrame, articles: pd.DataFra
 def _sorted_events(joined: pd.DataFrame) -> pd.DataFrame:
     joined = joined.sort_values(["date_start", "published", "article_id", "start"], kind="stable")
     return joined[EVENT_COLUMNS].astype({"sentence": "int64", "sentence_text": "string"}).reset_index(drop=True)
+
+
+def date_expressions(corpus) -> pd.DataFrame:
+    """How many date expressions the texts hold, by ``kind`` and ``granularity``: ``kind, granularity, expressions``.
+
+    The rows of ``corpus.dates`` other than the publication dates, counted (those without a granularity
+    are left out); a large corpus's dates are counted partition by partition, never held whole.
+
+    >>> import workbench
+    >>> date_expressions(workbench.load_corpus(cache=False)).values.tolist()
+    [['relative', 'week', 1]]
+    """
+    keys = ["kind", "granularity"]
+    if partials.streamed(corpus, "dates"):
+        counted = [_expressions(part) for part in partials.parts(corpus, "dates", keys)]
+        counted = [c for c in counted if len(c)]
+        counts = pd.concat(counted).groupby(level=keys).sum() if len(counted) > 1 else (counted or [None])[0]
+    else:
+        counts = _expressions(corpus.dates)
+    if counts is None or not len(counts):
+        return pd.DataFrame({"kind": pd.Series(dtype="string"), "granularity": pd.Series(dtype="string"),
+                             "expressions": pd.Series(dtype="int64")})  # fmt: skip
+    return counts.rename("expressions").reset_index().astype({"expressions": "int64"})
+
+
+def _expressions(found: pd.DataFrame) -> pd.Series:
+    return found[found["kind"] != "published"].groupby(["kind", "granularity"]).size()
 
 
 #: Lag buckets, from looking ahead to looking far back: (label, lowest lag in days, highest).

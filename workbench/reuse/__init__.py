@@ -13,10 +13,10 @@ No module here has the name of a public function.
 
 from workbench.reuse.clusters import stories, story_articles, story_ids
 from workbench.reuse.copying import copies, corpus_copies, credit_rows
-from workbench.reuse.flows import copy_flows, copy_origins, describe_copies, shared_texts
+from workbench.reuse.flows import SHOWN_PAIRS, copy_flows, copy_origins, describe_copies, shared_texts
 from workbench.reuse.quotations import quote_appearances, travelling_quotes
 
 __all__ = [
-    "copies", "copy_flows", "copy_origins", "corpus_copies", "credit_rows", "describe_copies", "quote_appearances",
-    "shared_texts", "stories", "story_articles", "story_ids", "travelling_quotes",
+    "SHOWN_PAIRS", "copies", "copy_flows", "copy_origins", "corpus_copies", "credit_rows", "describe_copies",
+    "quote_appearances", "shared_texts", "stories", "story_articles", "story_ids", "travelling_quotes",
 ]  # fmt: skip
