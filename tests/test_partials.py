@@ -228,6 +228,11 @@ def test_sources_equal(two_paths):
         streamed, held = two_paths(workbench.quotes, **options)
         assert len(held)
         pd.testing.assert_frame_equal(streamed, held)
+        for top_n in (1, 7, len(held) + 1):  # the first rows of all, from each partition's first rows
+            first, first_held = two_paths(workbench.quotes, **options, top_n=top_n)
+            pd.testing.assert_frame_equal(first, held.head(top_n))
+            pd.testing.assert_frame_equal(first_held, held.head(top_n))
+            assert first.attrs["rows"] == first_held.attrs["rows"] == len(held)
     streamed, held = two_paths(workbench.upstream)
     pd.testing.assert_frame_equal(streamed, held)
     assert set(held["upstream"]) == {"Reuters", "AP"}
@@ -338,6 +343,7 @@ def test_polnear_both_paths_equal(polnear_dir, cache_dir, monkeypatch):
         ("lags", (), {}),
         ("events", (), {}),
         ("events", (), {"entity": top, "types": "PERSON,GPE"}),
+        ("events", (), {"text": False}),
         ("date_expressions", (), {}),
     ]
     for name, args, options in calls:
@@ -346,6 +352,8 @@ def test_polnear_both_paths_equal(polnear_dir, cache_dir, monkeypatch):
         assert len(expected), name
         pd.testing.assert_frame_equal(function(streaming, *args, **options), expected, obj=name)
     assert not streaming._tables
+    every = workbench.events(streaming)
+    pd.testing.assert_frame_equal(workbench.events(streaming, text=False), every.drop(columns="sentence_text"))
     # the calls of the report notebooks that read whole tables before (issue 12, item 4)
     for options in ({"level": "sentence", "min_count": 3, "top_n": 15}, {"measure": "npmi", "top_n": 10}):
         streamed_graph, held_graph = workbench.graph(streaming, **options), workbench.graph(held, **options)

@@ -235,3 +235,13 @@ def test_a_day_axis_over_centuries_moves_to_a_coarser_period(tmp_path):
     assert tl.attrs["freq"] == "Y"
     assert len(tl) == 9999 - 900 + 1
     assert tl["articles"].sum() == 3
+
+
+def test_events_without_text_are_the_same_rows():
+    import workbench
+
+    corpus = workbench.load_corpus(cache=False)
+    every = workbench.events(corpus)
+    assert len(every)
+    pd.testing.assert_frame_equal(workbench.events(corpus, text=False), every.drop(columns="sentence_text"))
+    assert list(workbench.events(corpus, entity=[], text=False).columns) == list(every.columns.drop("sentence_text"))

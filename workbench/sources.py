@@ -24,6 +24,7 @@ from workbench import params, partials
 
 __all__ = [
     "CREDIT_LEVELS",
+    "SHOWN_QUOTES",
     "UNKNOWN",
     "attribution_over_time",
     "citation_flows",
@@ -35,6 +36,9 @@ __all__ = [
 ]
 
 CREDIT_LEVELS = ("header", "metadata", "dateline")
+#: Quotes a report lists (``quotes(..., top_n=SHOWN_QUOTES)``, the first by date): more than its page and its
+#: data budget hold (``workbench.display``), far fewer than the 1.5 million of 100,000 articles.
+SHOWN_QUOTES = 5_000
 UNKNOWN = "unknown"  # the kind (or source) of a pronoun that could not be resolved safely
 OWN_REPORTING = "(no credited source)"
 
@@ -375,22 +379,38 @@ def attribution_over_time(corpus, *, freq: str = "W", kinds: str | Iterable[str]
 
 
 def quotes(
-    corpus, *, kinds: str | Iterable[str] | None = None, focus: str | None = None, direct_only: bool = False
+    corpus,
+    *,
+    kinds: str | Iterable[str] | None = None,
+    focus: str | None = None,
+    direct_only: bool = False,
+    top_n: int | None = None,
 ) -> pd.DataFrame:
     """A table of what was quoted: ``published, outlet, article_id, title, source, source_kind, cue, content, direct``.
 
     Args:
         focus: keep only this source (canonical name or description, case-insensitive).
         direct_only: keep only quotations in quotation marks.
+        top_n: keep the first ``top_n`` rows (the table's order: by date, article and place in the text);
+            ``None`` keeps all. ``frame.attrs["rows"]`` says how many there are in all.
     """
+    top_n = params.top_n(top_n)
     columns = ["published", "outlet", "article_id", "title", "source", "source_kind", "cue", "content", "direct"]
-    parts = []
+    order = ["published", "article_id", "content_start"]
+    parts, total = [], 0
     for rows in _text_parts(corpus, kinds, focus):
         rows = rows.dropna(subset=["content"])
         if direct_only:
             rows = rows[rows["direct"].fillna(False).astype(bool)]
+        total += len(rows)
+        if top_n:  # an article's rows are in one partition: the first rows of all are among each one's first
+            rows = rows.sort_values(order, kind="stable").head(top_n)
         parts.append(rows[[*columns, "content_start"]])
     rows = (
         parts[0] if len(parts) == 1 else partials.in_article_order(pd.concat(parts, ignore_index=True), corpus.articles)
     )
-    return rows.sort_values(["published", "article_id", "content_start"], kind="stable")[columns].reset_index(drop=True)
+    rows = rows.sort_values(order, kind="stable")
+    rows = rows.head(top_n) if top_n else rows
+    frame = rows[columns].reset_index(drop=True)
+    frame.attrs["rows"] = total
+    return frame
