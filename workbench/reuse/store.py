@@ -6,8 +6,9 @@ most of a report's time. They are not cached per article as the derived tables a
 can copy any old one), so they are kept whole, one Parquet file per table under
 ``<corpus cache>/cross/``, named by a hash of what they depend on: the articles (text and header data:
 ``corpus.fingerprint``, so a filtered corpus has its own file), the code of ``workbench.reuse`` and
-its imports and word lists, and the attributions table's code (credits are read from it). Any
-change to these computes the table again. The newest :data:`KEEP` files of each table are kept.
+its imports (but the storage plumbing, :data:`PLUMBING`) and word lists, and the attributions table's
+code (credits are read from it). Any change to these computes the table again. The newest :data:`KEEP`
+files of each table are kept. The quotations that travel (their appearances) are kept the same way.
 
 ``$WORKBENCH_CROSS_CACHE=0`` turns the store off (the tables are computed every time and nothing is
 written); ``$WORKBENCH_CROSS_CACHE=/a/folder`` keeps them there instead of in the corpus's cache (a
@@ -33,6 +34,10 @@ STORE = os.environ.get("WORKBENCH_CROSS_CACHE", "1") != "0"
 FOLDER = None if os.environ.get("WORKBENCH_CROSS_CACHE", "1") in ("0", "1", "") else os.environ["WORKBENCH_CROSS_CACHE"]
 #: Files kept per table (the newest): a few filtered selections of one corpus, and the whole.
 KEEP = 8
+#: Modules in ``workbench.reuse``'s imports that read and store tables without changing a row (the
+#: partitioned tables' plumbing): an edit there keeps the cross-article tables, whose inputs are keyed
+#: anyway (the articles' fingerprint, the attributions table's code).
+PLUMBING = ("workbench.cache", "workbench.tables", "workbench.partials")
 
 
 def cached(corpus: Any, name: str, compute: Callable[[], pd.DataFrame], *, extra: str = "") -> pd.DataFrame:
@@ -72,7 +77,7 @@ def _key(corpus: Any, extra: str) -> str:
     backend = str(getattr(corpus, "options", {}).get("backend", ""))
     for part in (
         corpus.fingerprint,
-        closure_fingerprint("workbench.reuse"),
+        closure_fingerprint("workbench.reuse", exclude=PLUMBING),
         table_code("attributions"),
         backend,
         extra,
