@@ -448,8 +448,15 @@ def test_partitions_kept_for_the_next_analysis(two_paths, monkeypatch):
         pd.testing.assert_frame_equal(workbench.cooccurrence(corpus, min_count=1), pairs)
         pd.testing.assert_frame_equal(workbench.frequencies(corpus, top_n=3), counts.head(3))  # counts kept too
     assert reads == ["mentions"]
+    monkeypatch.setattr(partials, "MEMO_COLUMNS", {"mentions": ("article_id", "entity", "type")})
+    fewer = load_corpus(corpus.root)
+    pd.testing.assert_frame_equal(workbench.frequencies(fewer), counts)  # read, its three columns kept
+    whole = list(partials.partitions(fewer, "mentions", ["article_id", "entity"]))  # kept
+    assert reads == ["mentions"] * 2 and all(list(part.columns) == ["article_id", "entity", "type"] for part in whole)
+    pd.testing.assert_frame_equal(workbench.cooccurrence(fewer, min_count=1), pairs)  # needs sentences: read
+    assert reads == ["mentions"] * 3
     monkeypatch.setattr(partials, "MEMO_BYTES", 1)  # nothing fits: every analysis reads the table
     other = load_corpus(corpus.root)
     pd.testing.assert_frame_equal(workbench.frequencies(other), counts)
     pd.testing.assert_frame_equal(workbench.cooccurrence(other, min_count=1), pairs)
-    assert reads == ["mentions"] * 3
+    assert reads == ["mentions"] * 5

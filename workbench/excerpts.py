@@ -87,12 +87,21 @@ def evidence_table(
         return pd.DataFrame(columns=columns)
     names = [(str(a), str(b)) for a, b in zip(chosen["entity_a"], chosen["entity_b"], strict=True)]
     mentions = _mentions_of(corpus, {name for pair in names for name in pair})
-    found = [_located(_pair_rows(mentions, a, b), corpus.articles) for a, b in names]
-    shown = _with_text(pd.concat([f.head(per_pair) for f in found], ignore_index=True), corpus)
+    found = []  # per pair: its first rows, when it was first seen and in which outlets (not every row: memory)
+    for a, b in names:
+        located = _located(_pair_rows(mentions, a, b), corpus.articles)
+        found.append(
+            (
+                located.head(per_pair),
+                located["published"].min() if len(located) else pd.NaT,
+                ", ".join(sorted(str(o) for o in located["outlet"].dropna().unique())),
+            )
+        )
+    shown = _with_text(pd.concat([first for first, _, _ in found], ignore_index=True), corpus)
     texts = iter(shown["text"].fillna("").astype(str).tolist())  # no text: a sentence the table lacks
     rows = []
-    for row, (a, b), rows_of_pair in zip(chosen.itertuples(index=False), names, found, strict=True):
-        sentences = [next(texts) for _ in range(min(per_pair, len(rows_of_pair)))]
+    for row, (a, b), (first, first_seen, outlets) in zip(chosen.itertuples(index=False), names, found, strict=True):
+        sentences = [next(texts) for _ in range(len(first))]
         rows.append(
             {
                 "entity_a": a,
@@ -100,8 +109,8 @@ def evidence_table(
                 "count": int(row.count),
                 "articles": int(row.articles),
                 **({measure: round(float(getattr(row, measure)), 3)} if measure != "count" else {}),
-                "first_seen": rows_of_pair["published"].min() if len(rows_of_pair) else pd.NaT,
-                "outlets": ", ".join(sorted(str(o) for o in rows_of_pair["outlet"].dropna().unique())),
+                "first_seen": first_seen,
+                "outlets": outlets,
                 "evidence": " … ".join(sentences),
             }
         )

@@ -23,8 +23,8 @@ import pandas as pd
 from scipy import sparse
 
 __all__ = [
-    "MEMO_BYTES", "STREAM_MIN_ARTICLES", "Codes", "PairSum", "TypeVotes", "memo", "partitions", "parts", "rows_of",
-    "select", "streamed",
+    "MEMO_BYTES", "MEMO_COLUMNS", "STREAM_MIN_ARTICLES", "Codes", "PairSum", "TypeVotes", "memo", "partitions",
+    "parts", "rows_of", "select", "streamed",
 ]  # fmt: skip
 
 #: From this many articles, analyses read a table partition by partition instead of holding it whole
@@ -34,7 +34,10 @@ STREAM_MIN_ARTICLES = int(os.environ.get("WORKBENCH_STREAM_MIN_ARTICLES", 10_000
 #: analysis of the same table reads nothing (:func:`partitions`); ``$WORKBENCH_MEMO_BYTES``, 0 for none.
 #: A table larger than this is read again by every analysis; when several tables do not fit together,
 #: the one read least recently is dropped.
-MEMO_BYTES = int(os.environ.get("WORKBENCH_MEMO_BYTES", 1_200_000_000))
+MEMO_BYTES = int(os.environ.get("WORKBENCH_MEMO_BYTES", 1_000_000_000))
+#: The columns of a table that the analyses read, and :func:`partitions` keeps (the others are read
+#: again when asked for): the mentions' surface forms, titles and countries are no analysis's input.
+MEMO_COLUMNS = {"mentions": ("article_id", "sentence", "start", "end", "entity", "type")}
 
 
 def streamed(corpus: Any, table: str) -> bool:
@@ -50,35 +53,39 @@ def streamed(corpus: Any, table: str) -> bool:
     return len(corpus.articles) >= STREAM_MIN_ARTICLES
 
 
-def partitions(corpus: Any, table: str) -> Iterator[pd.DataFrame]:
-    """``corpus.table_partitions(table)``, kept in memory for the next analysis of this Corpus.
+def partitions(corpus: Any, table: str, columns: Iterable[str] | None = None) -> Iterator[pd.DataFrame]:
+    """``corpus.table_partitions(table)`` (at least ``columns``, if given), kept in memory for the next analysis.
 
     A report calls several analyses of one table in a row (frequencies, pairs, the graph, partners and
-    evidence all count mentions): the first complete pass keeps the partitions it read (up to
-    :data:`MEMO_BYTES` for every table together) and the next passes read nothing. The partitions are
-    the same frames either way; a pass stopped early keeps nothing.
+    evidence all count mentions): the first complete pass keeps the partitions it read (only the
+    :data:`MEMO_COLUMNS` of a table that has them; up to :data:`MEMO_BYTES` for every table together)
+    and the next passes that need no other column read nothing. The frames are the same either way;
+    a pass stopped early keeps nothing.
     """
     memo = corpus.__dict__.setdefault("_partitions_memo", {})
     key = (table, repr(sorted(getattr(corpus, "options", {}).items())))
-    if key in memo:
+    wanted = None if columns is None else set(columns)
+    if key in memo and (memo[key][0] is None or (wanted is not None and wanted <= memo[key][0])):
         memo[key] = memo.pop(key)  # the most recently read last
-        yield from memo[key]
+        yield from memo[key][1]
         return
-    kept: list[pd.DataFrame] | None = [] if MEMO_BYTES > 0 else None
+    kept: list[pd.DataFrame] | None = [] if MEMO_BYTES > 0 and key not in memo else None
+    projection = MEMO_COLUMNS.get(table)
     size = 0
     for frame in corpus.table_partitions(table):
         if kept is not None:
-            size += int(frame.memory_usage(deep=True).sum())
+            part = frame[[c for c in projection if c in frame.columns]] if projection else frame
+            size += int(part.memory_usage(deep=True).sum())
             if size <= MEMO_BYTES:
-                kept.append(frame)
+                kept.append(part)
             else:
                 kept = None  # too large to keep: every pass reads it
         yield frame
     if kept is None:
         return
-    while memo and size + sum(_bytes(frames) for frames in memo.values()) > MEMO_BYTES:
+    while memo and size + sum(_bytes(frames) for _, frames in memo.values()) > MEMO_BYTES:
         memo.pop(next(iter(memo)))  # the table read least recently
-    memo[key] = kept
+    memo[key] = (set(kept[0].columns) if projection and kept else None, kept)
 
 
 def memo(corpus: Any, key: Any, compute: Callable[[], Any]) -> Any:
@@ -101,7 +108,7 @@ def _bytes(frames: list[pd.DataFrame]) -> int:
 def parts(corpus: Any, table: str, columns: Iterable[str] | None = None) -> Iterator[pd.DataFrame]:
     """``corpus``'s ``table`` one partition at a time (only ``columns``, if given), from :func:`partitions`."""
     wanted = list(columns) if columns is not None else None
-    for frame in partitions(corpus, table):
+    for frame in partitions(corpus, table, wanted):
         yield frame[wanted] if wanted is not None else frame
 
 

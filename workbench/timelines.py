@@ -221,6 +221,10 @@ EVENT_COLUMNS = [
 ]  # fmt: skip
 
 
+#: The columns of the mentions :func:`events` reads (the dates and sentences are read whole).
+EVENT_INPUTS = {"mentions": ["article_id", "sentence", "start", "end", "entity", "type"]}
+
+
 def events(
     corpus,
     *,
@@ -252,7 +256,8 @@ def events(
     if all(partials.streamed(corpus, name) for name in names):  # the tables partition by partition
         found_any = mentioned_any = False
         parts = []
-        for found, mentions, *sentences in zip(*(partials.partitions(corpus, name) for name in names), strict=True):
+        tables = (partials.partitions(corpus, name, EVENT_INPUTS.get(name)) for name in names)
+        for found, mentions, *sentences in zip(*tables, strict=True):
             found, mentions = _event_inputs(found, mentions, entity, types)
             found_any, mentioned_any = found_any or not found.empty, mentioned_any or not mentions.empty
             if not found.empty and not mentions.empty:
