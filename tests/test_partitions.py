@@ -75,7 +75,8 @@ def test_a_changed_article_rewrites_only_its_partition(folder, cache_dir, write_
     after = {p.name: p.read_bytes() for p in cache_dir.glob("*/tables/word_counts-*.json")}
     changed = [name for name in after if after[name] != before.get(name)]
     bucket = buckets(["art04"], 3)[0]
-    assert changed == [f"{next(iter(after)).rsplit('-p', 1)[0]}-p3-{bucket:05x}.json"]
+    prefix = next(iter(before)).rsplit("-p", 1)[0]
+    assert len(changed) == 1 and changed[0].startswith(f"{prefix}-p3-{bucket:05x}+")  # a delta beside its partition
 
 
 def test_a_corpus_growing_past_a_level_reuses_its_partitions(
@@ -199,6 +200,20 @@ def test_update_brings_every_table_and_its_needs_up_to_date(
     def computing(*args, **kwargs):
         raise AssertionError("an up-to-date cache computes nothing")
 
+    _articles(folder, write_article, 1, start=12)  # again (16 articles: the same level), every table cached
+    reads = []
+    read = tables._read_cached_table
+
+    def reading(*args, **kwargs):
+        result = read(*args, **kwargs)
+        reads.extend([args[0]] if result is not None else [])
+        return result
+
+    monkeypatch.setattr(tables, "_read_cached_table", reading)
+    assert load_corpus(folder, boilerplate=False).update() == dict.fromkeys(done, 1)
+    assert reads == []  # the new rows went to deltas, and each table's needs were the rows just computed
+    monkeypatch.setattr(tables, "_read_cached_table", read)
+    plain = {name: _plain_table(folder, name) for name in done}
     monkeypatch.setattr(tables, "_run", computing)
     warm = load_corpus(folder, boilerplate=False)
     assert warm.update() == dict.fromkeys(done, 0)
@@ -258,3 +273,39 @@ def test_reading_a_grown_table_computes_its_small_partitions_together(
     together = pd.concat(parts).sort_values(["article_id", "sentence", "start"]).reset_index(drop=True)
     want = _plain_table(folder, "mentions").sort_values(["article_id", "sentence", "start"]).reset_index(drop=True)
     pd.testing.assert_frame_equal(together, want)
+
+
+def test_new_articles_go_to_deltas_folded_into_the_partition_after_max_deltas(
+    folder, cache_dir, write_article, small_partitions, counted, monkeypatch
+):
+    monkeypatch.setattr(tables, "MAX_DELTAS", 2)
+    monkeypatch.setattr(tables, "PARTITION_ARTICLES", 64)  # one partition at level 0
+    _articles(folder, write_article, 2)
+    load_corpus(folder, boilerplate=False).update(["word_counts"])
+    manifests = lambda: sorted(p.name for p in cache_dir.glob("*/tables/word_counts-*.json"))  # noqa: E731
+    assert len(manifests()) == 1
+    for i in range(2, 5):
+        _articles(folder, write_article, 1, start=i)
+        corpus = load_corpus(folder, boilerplate=False)
+        assert corpus.update(["word_counts"]) == {"word_counts": 1}
+        deltas = [m for m in manifests() if "+" in m]
+        assert len(deltas) == [1, 2, 0][i - 2] and len(manifests()) == len(deltas) + 1
+        pd.testing.assert_frame_equal(
+            load_corpus(folder, boilerplate=False).table("word_counts"), _plain_table(folder, "word_counts")
+        )
+    # the third commit folded both deltas into the partition
+    data_files = sorted(p.name for p in cache_dir.glob("*/tables/word_counts-*.parquet"))
+    assert len(data_files) == 2  # its rows and coverage only: the deltas' files are gone
+
+
+def test_a_damaged_delta_recomputes_its_partition(folder, cache_dir, write_article, small_partitions, counted):
+    _articles(folder, write_article, 9)
+    load_corpus(folder, boilerplate=False).update(["word_counts"])
+    _articles(folder, write_article, 1, start=9)
+    load_corpus(folder, boilerplate=False).update(["word_counts"])
+    (delta,) = cache_dir.glob("*/tables/word_counts-*+*.rows.*.parquet")
+    delta.write_bytes(b"not parquet")
+    with pytest.warns(UserWarning, match="rebuilding it"):
+        table = load_corpus(folder, boilerplate=False).table("word_counts")
+    pd.testing.assert_frame_equal(table, _plain_table(folder, "word_counts"))
+    assert not list(cache_dir.glob("*/tables/word_counts-*+*.json"))  # rewritten whole, the delta dropped

@@ -11,14 +11,28 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
 from functools import partial
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from workbench.errors import WorkbenchError
-from workbench.tables import TABLES, derive, fill, partition_level, partitions, row_keys, table_order, table_store
+from workbench.tables import (
+    TABLES,
+    derive,
+    fill,
+    in_order,
+    partition_level,
+    partitions,
+    process_pool,
+    row_keys,
+    table_order,
+    table_store,
+    take,
+)
 
 #: From this many articles, derived tables show a progress bar per table (in an interactive session).
 PROGRESS_MIN_ARTICLES = 10_000
@@ -141,21 +155,36 @@ class Corpus:
         if self.cache_dir is None:
             return {}
         computed = {}
-        for name in table_order(names):
-            spec = self._spec(name)
-            options = self._table_options(spec)
-            store = table_store(self.cache_dir, name, options)
-            computed[name] = fill(
-                spec, self.articles, partial(self._partition_needs, spec), options, keys=self._keys(), store=store,
-                n_jobs=self.n_jobs, name=name, level=self.level,
-            )  # fmt: skip
+        fresh: dict[str, tuple[set, pd.DataFrame]] = {}  # rows just computed: the next tables' needs
+        # one pool for every table: its workers start at the first batch large enough for them
+        # (:func:`workbench.tables.pool_batch`) and keep their extractors' set-up for the next tables
+        with process_pool(self.n_jobs) if self.n_jobs > 1 else nullcontext() as pool:
+            for name in table_order(names):
+                spec = self._spec(name)
+                options = self._table_options(spec)
+                store = table_store(self.cache_dir, name, options)
+                collected: list[tuple[set, pd.DataFrame]] = []
+                computed[name] = fill(
+                    spec, self.articles, partial(self._partition_needs, spec, fresh=fresh), options,
+                    keys=self._keys(), store=store, n_jobs=self.n_jobs, name=name, level=self.level, pool=pool,
+                    collect=collected,
+                )  # fmt: skip
+                if collected:
+                    ids = set().union(*(done for done, _ in collected))
+                    fresh[name] = (ids, pd.concat([rows for _, rows in collected], ignore_index=True))
         return computed
 
-    def _partition_needs(self, spec, bucket: int, part: pd.DataFrame) -> dict[str, pd.DataFrame]:
-        """The tables ``spec`` needs, for one partition's articles (those to compute): held ones sliced, the
-        others read (or computed) for these articles alone, from the same partition of each."""
+    def _partition_needs(
+        self, spec, part: pd.DataFrame, fresh: dict[str, tuple[set, pd.DataFrame]] | None = None
+    ) -> dict[str, pd.DataFrame]:
+        """The tables ``spec`` needs, for the articles ``part`` (those to compute): held ones sliced (and
+        ``fresh`` ones, ``need -> (ids, rows)`` just computed for these articles), the others read (or
+        computed) for these articles alone, from their partitions of each."""
         ids = set(part["article_id"])
         held = {need: t[t["article_id"].isin(ids)] for need, t in self._tables.items() if need in spec.needs}
+        for need, (done, rows) in (fresh or {}).items():
+            if need in spec.needs and need not in held and ids <= done:
+                held[need] = in_order(rows[rows["article_id"].isin(ids)], part)
         missing = [need for need in spec.needs if need not in held]
         if missing:
             subset = self._subset(self.articles["article_id"].isin(ids))
@@ -289,7 +318,7 @@ class Corpus:
 
         Tables not held are read from their partitions for these articles only (``workbench.tables``).
         """
-        articles = self.articles[keep].reset_index(drop=True)
+        articles = take(self.articles, np.flatnonzero(np.asarray(keep, dtype=bool))).reset_index(drop=True)
         ids = set(articles["article_id"])
         tables = {name: t[t["article_id"].isin(ids)].reset_index(drop=True) for name, t in self._tables.items()}
         subset = Corpus(

@@ -8,11 +8,14 @@ whose text and header data are unchanged, and splitting large batches over proce
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import glob
 import hashlib
 import importlib
 import os
 import sys
+import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -77,6 +80,10 @@ def table_order(names: Iterable[str] | None = None) -> list[str]:
 PARALLEL_MIN_ARTICLES = int(os.environ.get("WORKBENCH_PARALLEL_MIN_ARTICLES", 2000))
 
 
+#: ``Corpus.update`` keeps the rows it computed for at most this many articles (1% of 1,000,000), the
+#: needs of the tables after them; more are read back from the cache, so that memory follows the partition.
+FRESH_MAX_ARTICLES = 10_000
+
 #: Articles per partition of a cached table (about: partitions are hash buckets of the article id).
 PARTITION_ARTICLES = int(os.environ.get("WORKBENCH_PARTITION_ARTICLES", 4000))
 
@@ -115,7 +122,7 @@ def partition_manifest(store: Path, level: int, bucket: int) -> Path:
 def partitions(
     spec: TableSpec,
     articles: pd.DataFrame,
-    needs: dict[str, pd.DataFrame] | Callable[[int, pd.DataFrame], dict[str, pd.DataFrame]],
+    needs: dict[str, pd.DataFrame] | Callable[[pd.DataFrame], dict[str, pd.DataFrame]],
     options: dict,
     *,
     keys: list[str],
@@ -133,7 +140,7 @@ def partitions(
     changed article rewrites only its partition. Without a store, one partition holds everything.
 
     ``needs`` is either the needed tables whole (sliced per partition here) or
-    ``needs(bucket, articles) -> tables`` (streaming: each partition's needs read on demand, for the
+    ``needs(articles) -> tables`` (streaming: each partition's needs read on demand, for the
     articles of the partition that must be computed only).
     ``level`` sets the partitioning (default: :func:`partition_level` of these articles; a filtered
     corpus passes its whole corpus's level, so that it reads and writes the same partitions).
@@ -142,7 +149,10 @@ def partitions(
     codes = buckets(articles["article_id"], level)
     positions = pd.Series(np.arange(len(articles))).groupby(codes).indices if len(articles) else {}
     if callable(needs):
-        need_for = needs
+
+        def need_for(_: int, part: pd.DataFrame) -> dict[str, pd.DataFrame]:
+            return needs(part)
+
     else:
         need_index = {}
         for need, table in needs.items():
@@ -166,7 +176,7 @@ def partitions(
         bar = tqdm(total=len(order), desc=name, unit="partition")
     with _maybe_pool(n_jobs, len(articles)) as pool:
         if pool is not None and store is not None:  # few new articles in many partitions: computed together first
-            fill(spec, articles, need_for, options, keys=keys, store=store, n_jobs=n_jobs, name=name, level=level,
+            fill(spec, articles, needs, options, keys=keys, store=store, n_jobs=n_jobs, name=name, level=level,
                  pool=pool, below=pool_batch(n_jobs))  # fmt: skip
         for bucket in order:
             idx = positions.get(bucket, np.arange(0))
@@ -364,24 +374,86 @@ def _commit(
 ) -> None:
     """Commit a partition: its cached rows but those of ``todo``'s keys, then ``computed`` (the rows of
     ``todo``, in article order); it covers its cached keys and those of the ``todo`` articles that did
-    not fail (a failed article is computed again next time)."""
+    not fail (a failed article is computed again next time).
+
+    New articles of a partition that is cached at its level are committed as a delta beside it
+    (:func:`_delta_manifest`: their rows and keys alone), so that 1% new articles do not rewrite every
+    partition of every table; the commit after :data:`MAX_DELTAS` deltas rewrites the partition whole,
+    its deltas folded in. ``cached`` is ``(rows, coverage, rewrite)`` as :func:`_cached_rows` gives it,
+    or None: then a partition cached at its level is read here when it must be rewritten.
+    """
     key_of = dict(zip(todo["article_id"], todo_keys, strict=True))
     done_keys = [k for a, k in zip(todo["article_id"], todo_keys, strict=True) if a not in failed]
     stored = computed.assign(_key=computed["article_id"].map(key_of).astype("string"))
-    coverage = sorted(set(cached[1] if cached else ()) - set(todo_keys) | set(done_keys))
+    rewrite = cached is not None and cached[2]
+    deltas = _delta_manifests(store)
     try:
-        cachestore.commit(
-            store,
-            {
-                "rows": (".parquet", _rows_writer(cached[0] if cached else None, set(todo_keys), stored)),
-                "coverage": (
-                    ".parquet",
-                    cachestore.frame_writer(pd.DataFrame({"_key": pd.Series(coverage, dtype="string")})),
-                ),
-            },
-        )
+        if not rewrite and len(deltas) < MAX_DELTAS:
+            covered = cached[1] if cached is not None else _coverage(store)  # None: no partition, or damaged
+            if covered is not None and not set(todo_keys) & set(covered):
+                cachestore.commit(_delta_manifest(store), _rows_files(stored, done_keys))
+                return
+        if cached is None:
+            cached = _read_cached_table(store)
+        coverage = sorted(set(cached[1] if cached else ()) - set(todo_keys) | set(done_keys))
+        files = _rows_files(stored, coverage)
+        files["rows"] = (".parquet", _rows_writer(cached[0] if cached else None, set(todo_keys), stored))
+        cachestore.commit(store, files)
+        for delta in deltas:  # folded into the partition now
+            _drop(delta)
     except OSError as exc:
         warnings.warn(f"cannot write table cache {store}: {exc}", stacklevel=4)
+
+
+def _rows_files(rows: pd.DataFrame, coverage: list[str]) -> dict[str, tuple[str, Callable[[Path], None]]]:
+    return {
+        "rows": (".parquet", cachestore.frame_writer(rows)),
+        "coverage": (".parquet", cachestore.frame_writer(pd.DataFrame({"_key": pd.Series(coverage, dtype="string")}))),
+    }
+
+
+#: Deltas a cached partition takes (commits of a few new articles' rows beside it) before the next
+#: commit rewrites it whole.
+MAX_DELTAS = 8
+
+
+def _delta_manifest(manifest: Path) -> Path:
+    """A new delta of a partition: ``<manifest stem>+<time>.json``, named to sort in commit order
+    (and not ``<stem>.*``, the names of the partition's own files, which its commits prune)."""
+    return manifest.parent / f"{manifest.stem}+{time.time_ns():020d}.json"
+
+
+def _delta_manifests(manifest: Path) -> list[Path]:
+    """The deltas of a partition, in commit order (a listing and a prefix test: a table's folder holds
+    hundreds of files, and globbing it for every partition read cost seconds at 100,000 articles)."""
+    prefix = f"{manifest.stem}+"
+    try:
+        names = os.listdir(manifest.parent)
+    except OSError:
+        return []
+    return [manifest.parent / n for n in sorted(n for n in names if n.startswith(prefix) and n.endswith(".json"))]
+
+
+def _drop(manifest: Path) -> None:
+    """Remove a manifest, then its files (a reader that opened it first finds them gone and recomputes)."""
+    for path in [manifest, *manifest.parent.glob(f"{glob.escape(manifest.stem)}.*")]:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def _coverage(manifest: Path) -> list[str] | None:
+    """The keys a partition cached at its level covers, its deltas' included, without reading its rows
+    (None: not cached at its level, or unreadable: :func:`_cached_rows` then decides)."""
+    keys = []
+    for path in [manifest, *_delta_manifests(manifest)]:
+        committed = cachestore.open_committed(path, {"coverage": cachestore.read_parquet})
+        if committed is None:
+            return None
+        try:
+            keys.extend(committed[1]["coverage"].column("_key").to_pylist())
+        except Exception:
+            return None
+    return keys
 
 
 def pool_batch(n_jobs: int) -> int:
@@ -393,7 +465,7 @@ def pool_batch(n_jobs: int) -> int:
 def fill(
     spec: TableSpec,
     articles: pd.DataFrame,
-    needs: dict[str, pd.DataFrame] | Callable[[int, pd.DataFrame], dict[str, pd.DataFrame]],
+    needs: dict[str, pd.DataFrame] | Callable[[pd.DataFrame], dict[str, pd.DataFrame]],
     options: dict,
     *,
     keys: list[str],
@@ -403,6 +475,7 @@ def fill(
     level: int | None = None,
     pool: ProcessPoolExecutor | None = None,
     below: int | None = None,
+    collect: list[tuple[set, pd.DataFrame]] | None = None,
 ) -> int:
     """Compute and commit the rows a table's cache lacks, many partitions' articles in one batch.
 
@@ -419,6 +492,9 @@ def fill(
         pool: a running process pool to use (default: one of its own when a batch is large enough).
         below: only partitions with fewer articles to compute than this (the others are left to
             :func:`partitions`, which computes each with the pool); default: every partition.
+        collect: when given and at most :data:`FRESH_MAX_ARTICLES` articles are computed, each
+            batch's ``(ids of the articles that did not fail, their rows)`` is appended to it (the
+            needs of the next tables, see ``Corpus.update``).
 
     Returns:
         The number of articles computed (those the extractor failed on included: they are not
@@ -431,11 +507,14 @@ def fill(
     for bucket in sorted(positions):
         idx = positions[bucket]
         part_keys = [keys[i] for i in idx]
-        cached = _cached_rows(partition_manifest(store, level, bucket), part_keys)
+        manifest = partition_manifest(store, level, bucket)
+        coverage = _coverage(manifest)  # the keys alone: new articles' rows go to a delta, unread rows stay
+        cached = None if coverage is not None else _cached_rows(manifest, part_keys)
         lower = cached is not None and cached[2]  # rows of a lower level: the partition is rewritten at its level
         if lower and below is not None:
             continue  # left to :func:`partitions`
-        todo = idx if cached is None else idx[~np.isin(np.array(part_keys, dtype=object), cached[1])]
+        have = set(coverage if coverage is not None else cached[1] if cached is not None else ())
+        todo = idx[np.fromiter((k not in have for k in part_keys), dtype=bool, count=len(idx))]
         if lower or (len(todo) and (below is None or len(todo) < below)):
             waiting.append((bucket, todo, cached))
     total = sum(len(todo) for _, todo, _ in waiting)
@@ -444,25 +523,28 @@ def fill(
         for entry in waiting:
             group.append(entry)
             if sum(len(todo) for _, todo, _ in group) >= PARALLEL_MIN_ARTICLES or entry is waiting[-1]:
-                _fill_group(spec, articles, group, needs, options, keys, store, level, n_jobs, name, running)
+                _fill_group(spec, articles, group, needs, options, keys, store, level, n_jobs, name, running,
+                            collect if total <= FRESH_MAX_ARTICLES else None)  # fmt: skip
                 group = []
     return total
 
 
 def _fill_group(
     spec: TableSpec, articles: pd.DataFrame, group: list[tuple[int, np.ndarray, tuple | None]],
-    needs: dict[str, pd.DataFrame] | Callable[[int, pd.DataFrame], dict[str, pd.DataFrame]], options: dict,
+    needs: dict[str, pd.DataFrame] | Callable[[pd.DataFrame], dict[str, pd.DataFrame]], options: dict,
     keys: list[str], store: Path, level: int, n_jobs: int, name: str, pool: ProcessPoolExecutor | None,
+    collect: list[tuple[set, pd.DataFrame]] | None = None,
 ) -> None:  # fmt: skip
     """Compute the articles of a group of partitions in one batch, then commit each partition (:func:`fill`)."""
-    todo = take(articles, np.concatenate([idx for _, idx, _ in group]))
-    if callable(needs):  # each partition's needs, for its articles to compute
-        parts = [needs(bucket, take(articles, idx)) for bucket, idx, _ in group]
-        needs = {need: pd.concat([p[need] for p in parts], ignore_index=True) for need in parts[0]}
-    computed, _, failed = _run(spec, name, todo, needs, options, n_jobs, pool)
+    todo = take(articles, np.concatenate([idx for _, idx, _ in group])).reset_index(drop=True)
+    computed, _, failed = _run(spec, name, todo, needs(todo) if callable(needs) else needs, options, n_jobs, pool)
+    if collect is not None:
+        collect.append((set(todo["article_id"]) - failed, computed))
     of_bucket = buckets(computed["article_id"], level) if len(computed) else np.zeros(0, dtype=np.int64)
+    start = 0
     for bucket, idx, cached in group:
-        part = take(articles, idx)
+        part = todo.iloc[start : start + len(idx)]
+        start += len(idx)
         rows = in_order(computed[of_bucket == bucket], part)
         _commit(partition_manifest(store, level, bucket), cached, part, [keys[i] for i in idx], rows, failed)
 
@@ -736,19 +818,26 @@ def _cached_rows(manifest: Path, keys: list[str]) -> tuple[pa.Table, list[str], 
 def _read_cached_table(
     store: Path, keys: list[str] | None = None, *, only: bool = False
 ) -> tuple[pa.Table, list[str]] | None:
-    """The rows (Arrow, memory-mapped) and coverage of one cached partition.
+    """The rows (Arrow, memory-mapped) and coverage of one cached partition, its deltas' rows appended.
 
     When the partition covers every one of ``keys`` (so that it will not be rewritten), or with
     ``only``, just the rows of those keys are kept (the filter runs on the Arrow table, before any
     conversion to pandas): a filtered corpus (dates, outlets) reads only its articles' rows of each
     partition, and the needs of a few new articles only theirs.
     """
-    committed = cachestore.open_committed(store, {"rows": cachestore.read_parquet, "coverage": cachestore.read_parquet})
-    if committed is None:
-        return None
-    _, tables = committed
+    readers = {"rows": cachestore.read_parquet, "coverage": cachestore.read_parquet}
+    parts = []
+    for path in [store, *_delta_manifests(store)]:
+        committed = cachestore.open_committed(path, readers)
+        if committed is None:  # no partition, or a damaged delta: computed again (and rewritten whole)
+            return None
+        parts.append(committed[1])
     try:
-        rows, coverage = tables["rows"], tables["coverage"].column("_key").to_pylist()
+        if len(parts) == 1:
+            rows = parts[0]["rows"]
+        else:
+            rows = pa.concat_tables([p["rows"] for p in parts], promote_options="permissive")
+        coverage = [k for p in parts for k in p["coverage"].column("_key").to_pylist()]
         wanted = set(keys) if keys is not None else None
         if wanted is not None and (only or not wanted - set(coverage)) and len(wanted) < len(coverage):
             wanted = pa.array(sorted(wanted), type=rows.schema.field("_key").type)
