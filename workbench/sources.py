@@ -97,7 +97,7 @@ def _text_parts(corpus, kinds=None, focus: str | None = None) -> Iterator[pd.Dat
 def _with_text(corpus, kinds=None, focus: str | None = None) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
     """Each partition of the attributions with its :func:`_text` rows (two passes: the spellings, then the rows).
 
-    The spellings, and the text rows of every kind (up to half :data:`workbench.partials.MEMO_BYTES`),
+    The spellings, and the text rows of every kind (up to a quarter of :data:`workbench.partials.MEMO_BYTES`),
     are kept on the Corpus for its next source table: a report asks for six of them.
     """
     memo = corpus.__dict__.setdefault("_sources_memo", {})
@@ -114,7 +114,7 @@ def _with_text(corpus, kinds=None, focus: str | None = None) -> Iterator[tuple[p
         rows = _all_text_rows(part, corpus.articles, memo["spellings"])
         if kept is not None:
             size += int(rows.memory_usage(deep=True).sum())
-            kept = [*kept, rows] if size <= partials.MEMO_BYTES // 2 else None
+            kept = [*kept, rows] if size <= partials.MEMO_BYTES // 4 else None
         yield part, _chosen(rows, kinds, focus)
     if kept is not None:
         memo["text"] = kept
