@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from workbench import load_corpus, tables
+from workbench import cache, load_corpus, tables
 from workbench.tables import TABLES, buckets, partition_level, register_table
 
 _CALLS: list[list[str]] = []
@@ -309,3 +309,22 @@ def test_a_damaged_delta_recomputes_its_partition(folder, cache_dir, write_artic
         table = load_corpus(folder, boilerplate=False).table("word_counts")
     pd.testing.assert_frame_equal(table, _plain_table(folder, "word_counts"))
     assert not list(cache_dir.glob("*/tables/word_counts-*+*.json"))  # rewritten whole, the delta dropped
+
+
+def test_deltas_of_the_same_articles_count_once(folder, cache_dir, write_article, small_partitions, counted):
+    _articles(folder, write_article, 9)
+    load_corpus(folder, boilerplate=False).update(["word_counts"])
+    _articles(folder, write_article, 1, start=9)
+    for _ in range(2):  # as two processes would, each having read the partition before the other's delta
+        corpus = load_corpus(folder, boilerplate=False)
+        manifest = tables.partition_manifest(
+            tables.table_store(corpus.cache_dir, "word_counts", {}), corpus.level, buckets(["art09"], corpus.level)[0]
+        )
+        new = corpus.articles[corpus.articles["article_id"] == "art09"]
+        key = corpus._keys()[int(new.index[0])]
+        rows = _count_words(new).assign(_key=pd.Series([key], dtype="string", index=new.index))
+        cache.commit(tables._delta_manifest(manifest), tables._rows_files(rows, [key]))  # as _commit does
+    assert len(list(cache_dir.glob("*/tables/word_counts-*+*.json"))) == 2
+    pd.testing.assert_frame_equal(
+        load_corpus(folder, boilerplate=False).table("word_counts"), _plain_table(folder, "word_counts")
+    )

@@ -833,11 +833,21 @@ def _read_cached_table(
             return None
         parts.append(committed[1])
     try:
-        if len(parts) == 1:
-            rows = parts[0]["rows"]
-        else:
-            rows = pa.concat_tables([p["rows"] for p in parts], promote_options="permissive")
-        coverage = [k for p in parts for k in p["coverage"].column("_key").to_pylist()]
+        coverage = parts[0]["coverage"].column("_key").to_pylist()
+        pieces = [parts[0]["rows"]]
+        seen = set(coverage)
+        for part in parts[1:]:  # two processes may commit deltas of the same new articles: the first counts
+            added = part["coverage"].column("_key").to_pylist()
+            rows = part["rows"]
+            if not seen.isdisjoint(added):
+                added = [k for k in added if k not in seen]
+                rows = rows.filter(
+                    pc.is_in(rows["_key"], value_set=pa.array(added, type=rows.schema.field("_key").type))
+                )
+            pieces.append(rows)
+            coverage.extend(added)
+            seen.update(added)
+        rows = pieces[0] if len(pieces) == 1 else pa.concat_tables(pieces, promote_options="permissive")
         wanted = set(keys) if keys is not None else None
         if wanted is not None and (only or not wanted - set(coverage)) and len(wanted) < len(coverage):
             wanted = pa.array(sorted(wanted), type=rows.schema.field("_key").type)
