@@ -263,6 +263,8 @@ def _provenance(paths, plan, run_time) -> dict[Path, dict[str, Any]]:
         key = json.dumps([source, columns], sort_keys=True)
         if key not in loaded:
             loaded[key] = load_corpus(source, columns=columns)
+            # the tables' new rows computed once here, over every core, not by each kernel at once
+            loaded[key].update()
         filters = {k: effective.get(k) for k in FILTER_PARAMETERS if effective.get(k) not in (None, "", [], ())}
         fkey = json.dumps([key, filters], sort_keys=True, default=str)
         if fkey not in filtered:
