@@ -460,3 +460,14 @@ def test_partitions_kept_for_the_next_analysis(two_paths, monkeypatch):
     pd.testing.assert_frame_equal(workbench.frequencies(other), counts)
     pd.testing.assert_frame_equal(workbench.cooccurrence(other, min_count=1), pairs)
     assert reads == ["mentions"] * 5
+
+
+def test_timeline_of_groups_counts_only_them(two_paths):
+    for by, groups in (("entity", ["ada quill", "Klow", "Nobody"]), ("type", "person"), ("outlet", ["Quillby Post"])):
+        every, _ = two_paths(workbench.timeline, by=by, top_n=None, freq="W")
+        chosen, held = two_paths(workbench.timeline, by=by, groups=groups, freq="W")
+        wanted = {g.casefold() for g in ([groups] if isinstance(groups, str) else groups)}
+        expected = every[every["group"].str.casefold().isin(wanted)].reset_index(drop=True)
+        assert len(expected)
+        pd.testing.assert_frame_equal(chosen, expected)
+        pd.testing.assert_frame_equal(held, expected)

@@ -23,8 +23,8 @@ import pandas as pd
 from scipy import sparse
 
 __all__ = [
-    "MEMO_BYTES", "MEMO_COLUMNS", "STREAM_MIN_ARTICLES", "Codes", "PairSum", "TypeVotes", "memo", "partitions",
-    "parts", "rows_of", "select", "streamed",
+    "MEMO_BYTES", "MEMO_COLUMNS", "MEMO_TABLES", "STREAM_MIN_ARTICLES", "Codes", "PairSum", "TypeVotes", "memo",
+    "partitions", "parts", "rows_of", "select", "streamed",
 ]  # fmt: skip
 
 #: From this many articles, analyses read a table partition by partition instead of holding it whole
@@ -38,6 +38,9 @@ MEMO_BYTES = int(os.environ.get("WORKBENCH_MEMO_BYTES", 1_000_000_000))
 #: The columns of a table that the analyses read, and :func:`partitions` keeps (the others are read
 #: again when asked for): the mentions' surface forms, titles and countries are no analysis's input.
 MEMO_COLUMNS = {"mentions": ("article_id", "sentence", "start", "end", "entity", "type")}
+#: The tables whose partitions are kept: those several analyses of one report read. The sentences are
+#: read once per report (the texts of the evidence or events shown), so they are not kept.
+MEMO_TABLES = ("mentions", "attributions", "dates")
 
 
 def streamed(corpus: Any, table: str) -> bool:
@@ -62,6 +65,9 @@ def partitions(corpus: Any, table: str, columns: Iterable[str] | None = None) ->
     and the next passes that need no other column read nothing. The frames are the same either way;
     a pass stopped early keeps nothing.
     """
+    if table not in MEMO_TABLES:
+        yield from corpus.table_partitions(table)
+        return
     memo = corpus.__dict__.setdefault("_partitions_memo", {})
     key = (table, repr(sorted(getattr(corpus, "options", {}).items())))
     wanted = None if columns is None else set(columns)

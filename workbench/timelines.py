@@ -116,10 +116,10 @@ def timeline(
                 strict=True,
             )
         )
-    counted = _group_counts(corpus, by, period_of)
+    wanted = None if groups is None else {g.casefold() for g in ([groups] if isinstance(groups, str) else groups)}
+    counted = _group_counts(corpus, by, period_of, wanted)
     sizes = counted.groupby(level="group").sum().sort_values(ascending=False, kind="stable")
-    if groups is not None:
-        wanted = {g.casefold() for g in ([groups] if isinstance(groups, str) else groups)}
+    if wanted is not None:
         keep = [g for g in sizes.index if g.casefold() in wanted]
     else:
         keep = list(sizes.index[:top_n] if top_n is not None else sizes.index)
@@ -174,23 +174,27 @@ def robust_z(values: pd.Series) -> pd.Series:
     return pd.Series(0.0, index=values.index)
 
 
-def _group_counts(corpus, by: str | None, period_of: dict) -> pd.Series:
+def _group_counts(corpus, by: str | None, period_of: dict, wanted: set[str] | None = None) -> pd.Series:
     """Articles per ``(group, period)`` (dated articles only), from the partitions of a large corpus's table.
 
     An article's rows are all in one partition, so its distinct groups, and the counts, add up.
+    ``wanted``: count only the groups whose case-folded name is in it (the others would be left out anyway).
     """
     table = {"entity": "mentions", "type": "mentions", "source": "attributions"}.get(by)
     if table is None or not partials.streamed(corpus, table):
-        return _counted(_group_pairs(corpus, by), period_of)
+        return _counted(_group_pairs(corpus, by), period_of, wanted)
     columns = ["article_id", by] if table == "mentions" else ["article_id", "level", "cue", "source", "source_entity"]
-    counts = [_counted(_pairs_of(part, by), period_of) for part in partials.parts(corpus, table, columns)]
+    counts = [_counted(_pairs_of(part, by), period_of, wanted) for part in partials.parts(corpus, table, columns)]
     counts = [c for c in counts if len(c)]
     if not counts:
         return pd.Series([], dtype="int64", index=pd.MultiIndex.from_arrays([[], []], names=["group", "period"]))
     return pd.concat(counts).groupby(level=["group", "period"]).sum()
 
 
-def _counted(pairs: pd.DataFrame, period_of: dict) -> pd.Series:
+def _counted(pairs: pd.DataFrame, period_of: dict, wanted: set[str] | None = None) -> pd.Series:
+    if wanted is not None:  # the names asked for, found among the distinct names (not row by row)
+        names = pd.unique(pairs["group"])
+        pairs = pairs[pairs["group"].isin([n for n in names if str(n).casefold() in wanted]).to_numpy()]
     pairs = pairs[pairs["article_id"].isin(period_of.keys())].drop_duplicates()
     pairs = pairs.assign(period=pairs["article_id"].map(period_of))
     return pairs.groupby(["group", "period"]).size()
