@@ -184,20 +184,29 @@ def _group_counts(corpus, by: str | None, period_of: dict, wanted: set[str] | No
     if table is None or not partials.streamed(corpus, table):
         return _counted(_group_pairs(corpus, by), period_of, wanted)
     columns = ["article_id", by] if table == "mentions" else ["article_id", "level", "cue", "source", "source_entity"]
-    counts = [_counted(_pairs_of(part, by), period_of, wanted) for part in partials.parts(corpus, table, columns)]
+    lookup = _lookup(period_of)
+    counts = [_counted(_pairs_of(part, by), lookup, wanted) for part in partials.parts(corpus, table, columns)]
     counts = [c for c in counts if len(c)]
     if not counts:
         return pd.Series([], dtype="int64", index=pd.MultiIndex.from_arrays([[], []], names=["group", "period"]))
     return pd.concat(counts).groupby(level=["group", "period"]).sum()
 
 
-def _counted(pairs: pd.DataFrame, period_of: dict, wanted: set[str] | None = None) -> pd.Series:
+def _counted(pairs: pd.DataFrame, period_of: dict | pd.Series, wanted: set[str] | None = None) -> pd.Series:
     if wanted is not None:  # the names asked for, found among the distinct names (not row by row)
         names = pd.unique(pairs["group"])
         pairs = pairs[pairs["group"].isin([n for n in names if str(n).casefold() in wanted]).to_numpy()]
-    pairs = pairs[pairs["article_id"].isin(period_of.keys())].drop_duplicates()
-    pairs = pairs.assign(period=pairs["article_id"].map(period_of))
+    if not isinstance(period_of, pd.Series):
+        period_of = _lookup(period_of)
+    at = period_of.index.get_indexer(pairs["article_id"].astype(object))  # -1: not dated
+    pairs = pairs[at >= 0].drop_duplicates()
+    pairs = pairs.assign(period=period_of.iloc[period_of.index.get_indexer(pairs["article_id"].astype(object))].array)
     return pairs.groupby(["group", "period"]).size()
+
+
+def _lookup(period_of: dict) -> pd.Series:
+    """Article id -> period, as a Series (one hash index for every partition, not a list per call)."""
+    return pd.Series(list(period_of.values()), index=pd.Index(list(period_of.keys()), dtype=object))
 
 
 def _group_pairs(corpus, by: str | None) -> pd.DataFrame:
