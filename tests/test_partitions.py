@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from workbench import cache, load_corpus, tables
+from workbench import load_corpus, tables
 from workbench.tables import TABLES, buckets, partition_level, register_table
 
 _CALLS: list[list[str]] = []
@@ -323,7 +323,7 @@ def test_deltas_of_the_same_articles_count_once(folder, cache_dir, write_article
         new = corpus.articles[corpus.articles["article_id"] == "art09"]
         key = corpus._keys()[int(new.index[0])]
         rows = _count_words(new).assign(_key=pd.Series([key], dtype="string", index=new.index))
-        cache.commit(tables._delta_manifest(manifest), tables._rows_files(rows, [key]))  # as _commit does
+        tables._commit_delta(manifest, rows, [key])  # as _commit does
     assert len(list(cache_dir.glob("*/tables/word_counts-*+*.json"))) == 2
     pd.testing.assert_frame_equal(
         load_corpus(folder, boilerplate=False).table("word_counts"), _plain_table(folder, "word_counts")

@@ -370,8 +370,9 @@ def _derive_partition(
 
 
 def _commit(
-    store: Path, cached: tuple | None, todo: pd.DataFrame, todo_keys: list[str], computed: pd.DataFrame, failed: set
-) -> None:
+    store: Path, cached: tuple | None, todo: pd.DataFrame, todo_keys: list[str], computed: pd.DataFrame, failed: set,
+    deltas: list[Path] | None = None,
+) -> None:  # fmt: skip
     """Commit a partition: its cached rows but those of ``todo``'s keys, then ``computed`` (the rows of
     ``todo``, in article order); it covers its cached keys and those of the ``todo`` articles that did
     not fail (a failed article is computed again next time).
@@ -380,18 +381,19 @@ def _commit(
     (:func:`_delta_manifest`: their rows and keys alone), so that 1% new articles do not rewrite every
     partition of every table; the commit after :data:`MAX_DELTAS` deltas rewrites the partition whole,
     its deltas folded in. ``cached`` is ``(rows, coverage, rewrite)`` as :func:`_cached_rows` gives it,
-    or None: then a partition cached at its level is read here when it must be rewritten.
+    or None: then a partition cached at its level is read here when it must be rewritten. ``deltas``:
+    the partition's deltas when the caller listed them already (:func:`fill`).
     """
     key_of = dict(zip(todo["article_id"], todo_keys, strict=True))
     done_keys = [k for a, k in zip(todo["article_id"], todo_keys, strict=True) if a not in failed]
     stored = computed.assign(_key=computed["article_id"].map(key_of).astype("string"))
     rewrite = cached is not None and cached[2]
-    deltas = _delta_manifests(store)
+    deltas = _delta_manifests(store) if deltas is None else deltas
     try:
         if not rewrite and len(deltas) < MAX_DELTAS:
-            covered = cached[1] if cached is not None else _coverage(store)  # None: no partition, or damaged
-            if covered is not None and not set(todo_keys) & set(covered):
-                cachestore.commit(_delta_manifest(store), _rows_files(stored, done_keys))
+            covered = cached[1] if cached is not None else _coverage(store, deltas)  # None: none, or damaged
+            if covered is not None and not set(todo_keys) & set(covered):  # its keys in the manifest: no file
+                _commit_delta(store, stored, done_keys)
                 return
         if cached is None:
             cached = _read_cached_table(store)
@@ -403,6 +405,11 @@ def _commit(
             _drop(delta)
     except OSError as exc:
         warnings.warn(f"cannot write table cache {store}: {exc}", stacklevel=4)
+
+
+def _commit_delta(store: Path, rows: pd.DataFrame, keys: list[str]) -> None:
+    """Commit a delta of a partition: ``rows`` (with their ``_key``), the ``keys`` they cover in its manifest."""
+    cachestore.commit(_delta_manifest(store), {"rows": (".parquet", cachestore.frame_writer(rows))}, keys=keys)
 
 
 def _rows_files(rows: pd.DataFrame, coverage: list[str]) -> dict[str, tuple[str, Callable[[Path], None]]]:
@@ -423,15 +430,38 @@ def _delta_manifest(manifest: Path) -> Path:
     return manifest.parent / f"{manifest.stem}+{time.time_ns():020d}.json"
 
 
-def _delta_manifests(manifest: Path) -> list[Path]:
-    """The deltas of a partition, in commit order (a listing and a prefix test: a table's folder holds
-    hundreds of files, and globbing it for every partition read cost seconds at 100,000 articles)."""
+def _delta_manifests(manifest: Path, names: list[str] | None = None) -> list[Path]:
+    """The deltas of a partition, in commit order: from ``names``, a listing of its folder made by the
+    caller for all its partitions (a table's folder holds thousands of files), or listed now."""
     prefix = f"{manifest.stem}+"
-    try:
-        names = os.listdir(manifest.parent)
-    except OSError:
-        return []
+    if names is None:
+        try:
+            names = os.listdir(manifest.parent)
+        except OSError:
+            return []
     return [manifest.parent / n for n in sorted(n for n in names if n.startswith(prefix) and n.endswith(".json"))]
+
+
+def _open_part(path: Path, rows: bool) -> tuple[pa.Table | None, list[str]] | None:
+    """A partition's or a delta's rows (when ``rows``) and keys: a delta keeps its few keys in its
+    manifest, a partition in a ``coverage`` file. None: missing or damaged."""
+    committed = cachestore.open_committed(path, {"rows": cachestore.read_parquet} if rows else {})
+    if committed is None:
+        return None
+    body, tables = committed
+    keys = body.get("keys")
+    if keys is None:
+        coverage = cachestore.open_committed(path, {"coverage": cachestore.read_parquet})
+        if coverage is None:
+            return None
+        try:
+            keys = coverage[1]["coverage"].column("_key").to_pylist()
+        except Exception as exc:  # the checksum held, yet the file does not read
+            warnings.warn(
+                f"cache file of {path} is unreadable ({type(exc).__name__}: {exc}); rebuilding it", stacklevel=4
+            )
+            return None
+    return tables.get("rows"), keys
 
 
 def _drop(manifest: Path) -> None:
@@ -441,18 +471,15 @@ def _drop(manifest: Path) -> None:
             path.unlink()
 
 
-def _coverage(manifest: Path) -> list[str] | None:
+def _coverage(manifest: Path, deltas: list[Path] | None = None) -> list[str] | None:
     """The keys a partition cached at its level covers, its deltas' included, without reading its rows
     (None: not cached at its level, or unreadable: :func:`_cached_rows` then decides)."""
     keys = []
-    for path in [manifest, *_delta_manifests(manifest)]:
-        committed = cachestore.open_committed(path, {"coverage": cachestore.read_parquet})
-        if committed is None:
+    for path in [manifest, *(_delta_manifests(manifest) if deltas is None else deltas)]:
+        part = _open_part(path, rows=False)
+        if part is None:
             return None
-        try:
-            keys.extend(committed[1]["coverage"].column("_key").to_pylist())
-        except Exception:
-            return None
+        keys.extend(part[1])
     return keys
 
 
@@ -503,12 +530,17 @@ def fill(
     level = partition_level(len(articles)) if level is None else level
     codes = buckets(articles["article_id"], level)
     positions = pd.Series(np.arange(len(articles))).groupby(codes).indices if len(articles) else {}
-    waiting: list[tuple[int, np.ndarray, tuple | None]] = []  # (bucket, positions to compute, cached rows)
+    waiting: list[tuple[int, np.ndarray, tuple | None, list[Path]]] = []  # bucket, to compute, cached, deltas
+    try:
+        names = os.listdir(store.parent)
+    except OSError:
+        names = []
     for bucket in sorted(positions):
         idx = positions[bucket]
         part_keys = [keys[i] for i in idx]
         manifest = partition_manifest(store, level, bucket)
-        coverage = _coverage(manifest)  # the keys alone: new articles' rows go to a delta, unread rows stay
+        deltas = _delta_manifests(manifest, names)
+        coverage = _coverage(manifest, deltas)  # the keys alone: new articles' rows go to a delta, unread rows stay
         cached = None if coverage is not None else _cached_rows(manifest, part_keys)
         lower = cached is not None and cached[2]  # rows of a lower level: the partition is rewritten at its level
         if lower and below is not None:
@@ -516,13 +548,13 @@ def fill(
         have = set(coverage if coverage is not None else cached[1] if cached is not None else ())
         todo = idx[np.fromiter((k not in have for k in part_keys), dtype=bool, count=len(idx))]
         if lower or (len(todo) and (below is None or len(todo) < below)):
-            waiting.append((bucket, todo, cached))
-    total = sum(len(todo) for _, todo, _ in waiting)
+            waiting.append((bucket, todo, cached, deltas))
+    total = sum(len(entry[1]) for entry in waiting)
     with _borrowed(pool) if pool is not None else _maybe_pool(n_jobs, total) as running:
         group: list[tuple[int, np.ndarray, tuple | None]] = []
         for entry in waiting:
             group.append(entry)
-            if sum(len(todo) for _, todo, _ in group) >= PARALLEL_MIN_ARTICLES or entry is waiting[-1]:
+            if sum(len(e[1]) for e in group) >= PARALLEL_MIN_ARTICLES or entry is waiting[-1]:
                 _fill_group(spec, articles, group, needs, options, keys, store, level, n_jobs, name, running,
                             collect if total <= FRESH_MAX_ARTICLES else None)  # fmt: skip
                 group = []
@@ -530,23 +562,24 @@ def fill(
 
 
 def _fill_group(
-    spec: TableSpec, articles: pd.DataFrame, group: list[tuple[int, np.ndarray, tuple | None]],
+    spec: TableSpec, articles: pd.DataFrame, group: list[tuple[int, np.ndarray, tuple | None, list[Path]]],
     needs: dict[str, pd.DataFrame] | Callable[[pd.DataFrame], dict[str, pd.DataFrame]], options: dict,
     keys: list[str], store: Path, level: int, n_jobs: int, name: str, pool: ProcessPoolExecutor | None,
     collect: list[tuple[set, pd.DataFrame]] | None = None,
 ) -> None:  # fmt: skip
     """Compute the articles of a group of partitions in one batch, then commit each partition (:func:`fill`)."""
-    todo = take(articles, np.concatenate([idx for _, idx, _ in group])).reset_index(drop=True)
+    todo = take(articles, np.concatenate([entry[1] for entry in group])).reset_index(drop=True)
     computed, _, failed = _run(spec, name, todo, needs(todo) if callable(needs) else needs, options, n_jobs, pool)
     if collect is not None:
         collect.append((set(todo["article_id"]) - failed, computed))
     of_bucket = buckets(computed["article_id"], level) if len(computed) else np.zeros(0, dtype=np.int64)
     start = 0
-    for bucket, idx, cached in group:
+    for bucket, idx, cached, deltas in group:
         part = todo.iloc[start : start + len(idx)]
         start += len(idx)
         rows = in_order(computed[of_bucket == bucket], part)
-        _commit(partition_manifest(store, level, bucket), cached, part, [keys[i] for i in idx], rows, failed)
+        manifest = partition_manifest(store, level, bucket)
+        _commit(manifest, cached, part, [keys[i] for i in idx], rows, failed, deltas)
 
 
 def _rows_of(rows: pa.Table, keys: list[str], n_covered: int) -> pd.DataFrame:
@@ -825,20 +858,17 @@ def _read_cached_table(
     conversion to pandas): a filtered corpus (dates, outlets) reads only its articles' rows of each
     partition, and the needs of a few new articles only theirs.
     """
-    readers = {"rows": cachestore.read_parquet, "coverage": cachestore.read_parquet}
     parts = []
     for path in [store, *_delta_manifests(store)]:
-        committed = cachestore.open_committed(path, readers)
-        if committed is None:  # no partition, or a damaged delta: computed again (and rewritten whole)
+        part = _open_part(path, rows=True)
+        if part is None:  # no partition, or a damaged delta: computed again (and rewritten whole)
             return None
-        parts.append(committed[1])
+        parts.append(part)
     try:
-        coverage = parts[0]["coverage"].column("_key").to_pylist()
-        pieces = [parts[0]["rows"]]
+        coverage = list(parts[0][1])
+        pieces = [parts[0][0]]
         seen = set(coverage)
-        for part in parts[1:]:  # two processes may commit deltas of the same new articles: the first counts
-            added = part["coverage"].column("_key").to_pylist()
-            rows = part["rows"]
+        for rows, added in parts[1:]:  # two processes may commit deltas of the same new articles: the first counts
             if not seen.isdisjoint(added):
                 added = [k for k in added if k not in seen]
                 rows = rows.filter(
