@@ -135,8 +135,9 @@ class Corpus:
         """Bring the cached tables up to date: compute and cache the rows of the articles they lack.
 
         After new files arrive (or a table's code changed), each table's missing articles, those of
-        every partition together, are computed in batches over ``n_jobs`` processes and committed
-        partition by partition; the cached rows are never read into memory. Afterwards every table
+        every partition together, are computed in batches (over ``n_jobs`` processes from
+        ``workbench.tables.PARALLEL_MIN_ARTICLES`` articles on) and committed partition by partition,
+        as deltas beside the cached rows, which are not read. Afterwards every table
         (:meth:`table`, :meth:`table_partitions`, the reports) reads from the cache. This is what
         ``workbench ingest --tables`` runs; the Dask engine does the same on a cluster
         (``workbench.engines.compute_tables``).
@@ -318,7 +319,11 @@ class Corpus:
 
         Tables not held are read from their partitions for these articles only (``workbench.tables``).
         """
-        articles = take(self.articles, np.flatnonzero(np.asarray(keep, dtype=bool))).reset_index(drop=True)
+        positions = np.flatnonzero(np.asarray(keep, dtype=bool))
+        # every article kept (filter() without conditions, as a report runs by default): the same frame, not a
+        # copy of every text (at 100,000 articles take() converted 1 GB of memory-mapped text)
+        whole = len(positions) == len(self.articles)
+        articles = (self.articles if whole else take(self.articles, positions)).reset_index(drop=True)
         ids = set(articles["article_id"])
         tables = {name: t[t["article_id"].isin(ids)].reset_index(drop=True) for name, t in self._tables.items()}
         subset = Corpus(
