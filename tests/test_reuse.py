@@ -401,7 +401,11 @@ def test_charts_draw_the_tables_and_say_when_empty(small_corpus):
     figure = charts.flow_bars(flows)
     assert [t.name for t in figure.data] == ["credited", "uncredited"]
     assert sum(figure.data[0].x) == 1 and sum(figure.data[1].x) == 1
-    assert len(charts.lag_histogram(workbench.copy_origins(small_corpus)).data) == 2
+    origins = workbench.copy_origins(small_corpus)
+    lags = charts.lag_histogram(origins)
+    assert len(lags.data) == 2 and [t.type for t in lags.data] == ["bar", "bar"]
+    assert sum(sum(t.y) for t in lags.data) == origins["lag_hours"].notna().sum()  # every copy counted once
+    assert all(len(t.y) == charts.LAG_BINS for t in lags.data)  # the counts, not the values, go to the page
     spread = charts.story_spread(workbench.story_articles(small_corpus))
     assert sum(len(t.x) for t in spread.data) == 3
     quotes = charts.quote_bars(workbench.travelling_quotes(small_corpus))

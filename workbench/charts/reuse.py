@@ -7,12 +7,17 @@ Outlet names, titles and quotations come from articles: they pass through :func:
 
 from __future__ import annotations
 
+from itertools import pairwise
+
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from workbench.charts import NO_OUTLET, empty_figure, safe, titled
 
 CREDIT_COLOURS = {"credited": "#2ca02c", "uncredited": "#d62728"}
+#: Bars of the copy-lag histogram.
+LAG_BINS = 40
 
 
 def _outlet(value) -> str:
@@ -51,11 +56,19 @@ def lag_histogram(origins: pd.DataFrame, *, filters: str = "all articles") -> go
         return empty_figure("No dated copies in this selection: no lags to draw.")
     fig = go.Figure()
     credited = lags["credited"].fillna(False).astype(bool)
-    for name, part in (("credited", lags[credited]), ("uncredited", lags[~credited])):
+    # binned here, not by plotly.js: a histogram trace carries every value into the page (99,168 copies at
+    # 100,000 articles, most of a 1.7 MB report), the counts of LAG_BINS bars do not
+    hours = lags["lag_hours"].to_numpy(dtype="float64")
+    edges = np.histogram_bin_edges(hours, bins=LAG_BINS)
+    centres, widths = (edges[:-1] + edges[1:]) / 2, np.diff(edges)
+    ranges = [f"{lo:,.1f}-{hi:,.1f} h" for lo, hi in pairwise(edges)]
+    for name, part in (("credited", hours[credited.to_numpy()]), ("uncredited", hours[~credited.to_numpy()])):
         if len(part):
-            fig.add_histogram(
-                x=part["lag_hours"], name=name, marker_color=CREDIT_COLOURS[name], opacity=0.75, nbinsx=40
-            )
+            counts, _ = np.histogram(part, bins=edges)
+            fig.add_bar(
+                x=centres, y=counts, width=widths, name=name, marker_color=CREDIT_COLOURS[name], opacity=0.75,
+                customdata=ranges, hovertemplate="%{customdata}: %{y:,} copies<extra>" + name + "</extra>",
+            )  # fmt: skip
     fig.update_layout(
         barmode="overlay", xaxis_title="hours after the original", yaxis_title="copies", legend_title="origin named"
     )
