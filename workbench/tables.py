@@ -443,24 +443,22 @@ def _delta_manifests(manifest: Path, names: list[str] | None = None) -> list[Pat
 
 
 def _open_part(path: Path, rows: bool) -> tuple[pa.Table | None, list[str]] | None:
-    """A partition's or a delta's rows (when ``rows``) and keys: a delta keeps its few keys in its
-    manifest, a partition in a ``coverage`` file. None: missing or damaged."""
-    committed = cachestore.open_committed(path, {"rows": cachestore.read_parquet} if rows else {})
+    """A partition's or a delta's rows (when ``rows``) and keys, from one read of its manifest: a delta
+    (:func:`_delta_manifest`) keeps its few keys in its manifest, a partition in a ``coverage`` file.
+    None: missing or damaged."""
+    delta = "+" in path.stem.rpartition("-p")[2]  # <stem>-p<level>-<bucket>+<time>: after the sanitised tag
+    readers = {"rows": cachestore.read_parquet} if rows else {}
+    if not delta:
+        readers["coverage"] = cachestore.read_parquet
+    committed = cachestore.open_committed(path, readers)
     if committed is None:
         return None
     body, tables = committed
-    keys = body.get("keys")
-    if keys is None:
-        coverage = cachestore.open_committed(path, {"coverage": cachestore.read_parquet})
-        if coverage is None:
-            return None
-        try:
-            keys = coverage[1]["coverage"].column("_key").to_pylist()
-        except Exception as exc:  # the checksum held, yet the file does not read
-            warnings.warn(
-                f"cache file of {path} is unreadable ({type(exc).__name__}: {exc}); rebuilding it", stacklevel=4
-            )
-            return None
+    try:
+        keys = list(body["keys"]) if delta else tables["coverage"].column("_key").to_pylist()
+    except Exception as exc:  # the checksum held, yet the keys do not read
+        warnings.warn(f"cache file of {path} is unreadable ({type(exc).__name__}: {exc}); rebuilding it", stacklevel=4)
+        return None
     return tables.get("rows"), keys
 
 
@@ -555,7 +553,7 @@ def fill(
     if total < PARALLEL_MIN_ARTICLES:
         pool = None
     with _borrowed(pool) if pool is not None else _maybe_pool(n_jobs, total) as running:
-        group: list[tuple[int, np.ndarray, tuple | None]] = []
+        group: list[tuple[int, np.ndarray, tuple | None, list[Path]]] = []
         for entry in waiting:
             group.append(entry)
             if sum(len(e[1]) for e in group) >= PARALLEL_MIN_ARTICLES or entry is waiting[-1]:
