@@ -36,6 +36,7 @@ from workbench.layout import is_listing
 from workbench.ner import acronyms, cues, demonyms
 from workbench.ner.canonical import Raw, keeps_full_stop
 from workbench.ner.gazetteer import LISTING_WORD_FREQUENCY, Entry, Gazetteer, english_words, gazetteer
+from workbench.ner.matcher import build_matcher
 from workbench.ner.merges import drop_opener, merge_first_names, merge_heads, merge_name_city, merge_organisations
 from workbench.ner.teams import team, team_context
 from workbench.ner.unknown import title_before, unknown, unknown_names
@@ -59,25 +60,12 @@ _CITATION = re.compile(r"^[\s\"'“‘(]*(?:\[\d+(?:\s*[,–-]\s*\d+)*\][\s\"'�
 
 @lru_cache(maxsize=1)
 def _pipeline():
-    """Tokenizer and a PhraseMatcher over every listed phrase as written (kept on disk: ``ner.prebuilt``)."""
+    """Tokenizer and a PhraseMatcher over every listed phrase as written (:mod:`workbench.ner.matcher`, kept
+    on disk: ``ner.prebuilt``)."""
     from workbench.ner.prebuilt import load_or_build
 
     _language_names()  # built with the matcher, as part of the set-up
-    return load_or_build("matcher", _build_pipeline)
-
-
-def _build_pipeline():
-    import spacy
-    from spacy.matcher import PhraseMatcher
-    from spacy.util import compile_infix_regex
-
-    nlp = spacy.blank("en")
-    nlp.max_length = 2**31 - 1  # only the tokenizer runs: E088's 1,000,000 guards the memory of parsers and models
-    infixes = [*nlp.Defaults.infixes, r"(?<=[A-Za-z]\.)-(?=[A-Z])", r"(?<=[A-Za-z])/(?=[A-Z])"]
-    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
-    exact = PhraseMatcher(nlp.vocab, attr="ORTH")
-    exact.add("GAZ", list(nlp.tokenizer.pipe(gazetteer().phrases, batch_size=1000)))
-    return nlp, exact
+    return load_or_build("matcher", build_matcher)
 
 
 #: Sequences whose listed phrases are remembered (per matcher); the memo starts again when it is full.
