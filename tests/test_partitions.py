@@ -328,3 +328,81 @@ def test_deltas_of_the_same_articles_count_once(folder, cache_dir, write_article
     pd.testing.assert_frame_equal(
         load_corpus(folder, boilerplate=False).table("word_counts"), _plain_table(folder, "word_counts")
     )
+
+
+# -- new files: every table's new articles computed together -------------------------------------------------
+
+
+def _needing_fragile(articles: pd.DataFrame, fragile_counts: pd.DataFrame) -> pd.DataFrame:
+    """A table needing ``fragile_counts``: its rows doubled."""
+    _CALLS.append(sorted(articles["article_id"]))
+    return fragile_counts.assign(words=fragile_counts["words"] * 2)
+
+
+def test_new_files_compute_every_table_together_from_the_rows_just_computed(
+    folder, cache_dir, write_article, small_partitions, monkeypatch
+):
+    _articles(folder, write_article, 9)
+    load_corpus(folder, boilerplate=False).update()
+    _articles(folder, write_article, 3, start=9)
+    together = []
+    compute = tables._compute_tables
+    with monkeypatch.context() as patched:
+        patched.setattr(tables, "_compute_tables", lambda *a: together.append(a) or compute(*a))
+        patched.setattr(tables, "_read_cached_table", lambda *a, **k: pytest.fail("no cached rows are read"))
+        done = load_corpus(folder, boilerplate=False).update()
+    assert done == {"sentences": 3, "mentions": 3, "attributions": 3, "dates": 3}
+    (call,) = together  # one batch through the four tables
+    assert [task[0] for task in call[0]] == list(done)
+    assert sorted(call[1]["article_id"]) == ["art09", "art10", "art11"]
+    plain = {name: _plain_table(folder, name) for name in done}
+    warm = load_corpus(folder, boilerplate=False)
+    monkeypatch.setattr(tables, "_run", lambda *a, **k: pytest.fail("an up-to-date cache computes nothing"))
+    assert warm.update() == dict.fromkeys(done, 0)
+    for name, want in plain.items():
+        pd.testing.assert_frame_equal(warm.table(name), want, obj=name)
+
+
+def test_new_files_over_the_pool_give_the_same_tables(folder, cache_dir, write_article, small_partitions, monkeypatch):
+    _articles(folder, write_article, 6)
+    load_corpus(folder, boilerplate=False).update()
+    _articles(folder, write_article, 6, start=6)
+    monkeypatch.setattr(tables, "TOGETHER_POOL_MIN", 4)  # 6 new articles: shared out to two workers
+    monkeypatch.setattr(tables, "PARALLEL_MIN_ARTICLES", 4)  # (and the first update, 6 articles, too)
+    submitted = []
+    pool_class = tables.ProcessPoolExecutor
+
+    class Recording(pool_class):
+        def submit(self, fn, *args, **kwargs):
+            submitted.append(fn.__name__)
+            return super().submit(fn, *args, **kwargs)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(tables, "ProcessPoolExecutor", Recording)
+        done = load_corpus(folder, boilerplate=False, n_jobs=2).update()
+    assert done == dict.fromkeys(["sentences", "mentions", "attributions", "dates"], 6)
+    assert submitted == ["_compute_tables"] * 3  # 6 articles in batches of 2 (twice as many batches as workers)
+    warm = load_corpus(folder, boilerplate=False)
+    for name in ("sentences", "mentions", "attributions", "dates"):
+        pd.testing.assert_frame_equal(warm.table(name), _plain_table(folder, name), obj=name)
+
+
+def test_an_article_failing_a_needed_table_is_left_to_the_read_that_reports_it(
+    folder, cache_dir, write_article, small_partitions, counted
+):
+    register_table("fragile_counts", f"{__name__}:_fragile_counts")
+    register_table("doubled", f"{__name__}:_needing_fragile", needs=("fragile_counts",))
+    try:
+        _articles(folder, write_article, 2)
+        write_article(folder, "x", "2031-01-03", body="This one goes BOOM.")
+        corpus = load_corpus(folder, boilerplate=False)
+        assert corpus.update(["doubled"]) == {"fragile_counts": 6, "doubled": 6}
+        # the table needing it got the other articles (the folder's a, b, c too), not the failed one
+        assert _CALLS[-1] == ["a", "art00", "art01", "b", "c"]
+        read = load_corpus(folder, boilerplate=False)
+        doubled = read.table("doubled")
+        assert "x" not in set(doubled["article_id"]) and len(doubled) == 5
+        assert read.errors["reason"].tolist() == ["fragile_counts_failed"]
+    finally:
+        TABLES.pop("fragile_counts")
+        TABLES.pop("doubled")

@@ -22,11 +22,15 @@ import pandas as pd
 from workbench.errors import WorkbenchError
 from workbench.tables import (
     TABLES,
+    Filling,
+    buckets,
     derive,
     fill,
+    fill_together,
     in_order,
     partition_level,
     partitions,
+    plan,
     process_pool,
     row_keys,
     table_order,
@@ -73,6 +77,7 @@ class Corpus:
         self.boilerplate = boilerplate if boilerplate is not None else _no_boilerplate()
         self._tables: dict[str, pd.DataFrame] = dict(tables or {})
         self._row_keys: list[str] | None = None
+        self._bucket_codes: np.ndarray | None = None
         #: the partitioning of cached tables, that of the whole corpus (a filtered one keeps it)
         self.level = partition_level(len(articles)) if level is None else level
 
@@ -81,6 +86,12 @@ class Corpus:
         if self._row_keys is None:
             self._row_keys = row_keys(self.articles)
         return self._row_keys
+
+    def _codes(self) -> np.ndarray:
+        """Each article's partition at :attr:`level` (``workbench.tables.buckets``), hashed once per Corpus."""
+        if self._bucket_codes is None:
+            self._bucket_codes = buckets(self.articles["article_id"], self.level)
+        return self._bucket_codes
 
     # -- derived tables -------------------------------------------------------------------
     def table(self, name: str) -> pd.DataFrame:
@@ -97,7 +108,7 @@ class Corpus:
         store = table_store(self.cache_dir, name, options)
         frame, problems = derive(
             spec, self.articles, needs, options, keys=self._keys(), store=store, n_jobs=self.n_jobs, name=name,
-            progress=self._progress(), level=self.level,
+            progress=self._progress(), level=self.level, codes=self._codes() if store is not None else None,
         )  # fmt: skip
         self._add_problems(problems)
         self._tables[name] = frame
@@ -127,6 +138,7 @@ class Corpus:
         for frame, problems in partitions(
             spec, self.articles, partial(self._partition_needs, spec), self._table_options(spec), keys=self._keys(),
             store=store, n_jobs=self.n_jobs, name=name, progress=self._progress(), level=self.level,
+            codes=self._codes(),
         ):  # fmt: skip
             self._add_problems(problems)
             yield frame
@@ -155,24 +167,34 @@ class Corpus:
         """
         if self.cache_dir is None:
             return {}
-        computed = {}
-        fresh: dict[str, tuple[set, pd.DataFrame]] = {}  # rows just computed: the next tables' needs
+        order = table_order(names)
+        fillings = []
+        for name in order:
+            spec = self._spec(name)
+            options = self._table_options(spec)
+            store = table_store(self.cache_dir, name, options)
+            waiting = plan(self.articles, keys=self._keys(), store=store, level=self.level, codes=self._codes())
+            fillings.append(Filling(name, spec, options, store, waiting))
         # one pool for every table: its workers start at the first batch large enough for them
         # (:func:`workbench.tables.pool_batch`) and keep their extractors' set-up for the next tables
         with process_pool(self.n_jobs) if self.n_jobs > 1 else nullcontext() as pool:
-            for name in table_order(names):
-                spec = self._spec(name)
-                options = self._table_options(spec)
-                store = table_store(self.cache_dir, name, options)
+            together = fill_together(
+                fillings, self.articles, keys=self._keys(), level=self.level, n_jobs=self.n_jobs, pool=pool
+            )  # the common case: new files, which every table lacks
+            if together is not None:
+                return together
+            computed = {}
+            fresh: dict[str, tuple[set, pd.DataFrame]] = {}  # rows just computed: the next tables' needs
+            for filling in fillings:
                 collected: list[tuple[set, pd.DataFrame]] = []
-                computed[name] = fill(
-                    spec, self.articles, partial(self._partition_needs, spec, fresh=fresh), options,
-                    keys=self._keys(), store=store, n_jobs=self.n_jobs, name=name, level=self.level, pool=pool,
-                    collect=collected,
+                computed[filling.name] = fill(
+                    filling.spec, self.articles, partial(self._partition_needs, filling.spec, fresh=fresh),
+                    filling.options, keys=self._keys(), store=filling.store, n_jobs=self.n_jobs, name=filling.name,
+                    level=self.level, pool=pool, collect=collected, waiting=filling.waiting,
                 )  # fmt: skip
                 if collected:
                     ids = set().union(*(done for done, _ in collected))
-                    fresh[name] = (ids, pd.concat([rows for _, rows in collected], ignore_index=True))
+                    fresh[filling.name] = (ids, pd.concat([rows for _, rows in collected], ignore_index=True))
         return computed
 
     def _partition_needs(
@@ -340,6 +362,8 @@ class Corpus:
         )
         if self._row_keys is not None:  # per article: the subset's keys are a part of these
             subset._row_keys = [k for k, kept in zip(self._row_keys, keep, strict=True) if kept]
+        if self._bucket_codes is not None:  # the same level: the same partitions
+            subset._bucket_codes = self._bucket_codes[np.asarray(keep, dtype=bool)]
         return subset
 
     # -- summaries ------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from workbench.errors import WorkbenchError
-from workbench.tables import TABLES, TableSpec, buckets, partition_manifest, table_order, table_store
+from workbench.tables import TABLES, TableSpec, partition_manifest, table_order, table_store
 
 if TYPE_CHECKING:
     from workbench.corpus import Corpus
@@ -77,7 +77,7 @@ def compute_tables(
     order = table_order(names)
     articles = corpus.articles
     keys = corpus._keys()
-    codes = buckets(articles["article_id"], corpus.level)
+    codes = corpus._codes()
     groups = pd.Series(range(len(articles))).groupby(codes).indices if len(articles) else {}
     with client_for(scheduler) as client:
         for name in order:

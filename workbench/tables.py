@@ -131,6 +131,7 @@ def partitions(
     name: str = "table",
     progress: bool = False,
     level: int | None = None,
+    codes: np.ndarray | None = None,
 ) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
     """A derived table partition by partition: ``(rows, problems)`` of each, in article order within it.
 
@@ -143,10 +144,11 @@ def partitions(
     ``needs(articles) -> tables`` (streaming: each partition's needs read on demand, for the
     articles of the partition that must be computed only).
     ``level`` sets the partitioning (default: :func:`partition_level` of these articles; a filtered
-    corpus passes its whole corpus's level, so that it reads and writes the same partitions).
+    corpus passes its whole corpus's level, so that it reads and writes the same partitions); ``codes``
+    the articles' partitions at that level (:func:`buckets`), when the caller holds them.
     """
     level = (partition_level(len(articles)) if level is None else level) if store is not None else 0
-    codes = buckets(articles["article_id"], level)
+    codes = buckets(articles["article_id"], level) if codes is None or store is None else codes
     positions = pd.Series(np.arange(len(articles))).groupby(codes).indices if len(articles) else {}
     if callable(needs):
 
@@ -177,7 +179,7 @@ def partitions(
     with _maybe_pool(n_jobs, len(articles)) as pool:
         if pool is not None and store is not None:  # few new articles in many partitions: computed together first
             fill(spec, articles, needs, options, keys=keys, store=store, n_jobs=n_jobs, name=name, level=level,
-                 pool=pool, below=pool_batch(n_jobs))  # fmt: skip
+                 pool=pool, below=pool_batch(n_jobs), codes=codes)  # fmt: skip
         for bucket in order:
             idx = positions.get(bucket, np.arange(0))
             part = take(articles, idx)
@@ -204,6 +206,7 @@ def derive(
     name: str = "table",
     progress: bool = False,
     level: int | None = None,
+    codes: np.ndarray | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A derived table for ``articles``, in article order, from the cache where it covers them.
 
@@ -222,15 +225,16 @@ def derive(
         n_jobs: processes for large batches.
         name: the table's name, for error rows.
         progress: a progress bar over the partitions.
-        level: the partitioning (see :func:`partitions`).
+        level, codes: the partitioning (see :func:`partitions`).
 
     Returns:
         ``(table, problems)``: the rows, and one ``corpus.errors`` row per article that failed.
     """
     frames, problems = [], []
     for frame, part_problems in partitions(
-        spec, articles, needs, options, keys=keys, store=store, n_jobs=n_jobs, name=name, progress=progress, level=level
-    ):
+        spec, articles, needs, options, keys=keys, store=store, n_jobs=n_jobs, name=name, progress=progress,
+        level=level, codes=codes,
+    ):  # fmt: skip
         frames.append(frame)
         problems.append(part_problems)
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
@@ -487,6 +491,42 @@ def pool_batch(n_jobs: int) -> int:
     return max(2 * n_jobs, PARALLEL_MIN_ARTICLES // 8)
 
 
+#: One partition's share of :func:`fill`: its bucket, the positions of its articles to compute, its
+#: cached rows when they were read (:func:`_cached_rows`), and its deltas.
+Waiting = tuple[int, np.ndarray, "tuple | None", list[Path]]
+
+
+def plan(
+    articles: pd.DataFrame, *, keys: list[str], store: Path, level: int, below: int | None = None,
+    codes: np.ndarray | None = None,
+) -> list[Waiting]:  # fmt: skip
+    """The partitions of a table whose cache lacks some of ``articles``, and which articles: what
+    :func:`fill` computes (``below``, ``codes``: as there). Only the keys of a partition cached at its
+    level are read; a partition cached at a lower level is read whole (it is rewritten at its level)."""
+    codes = buckets(articles["article_id"], level) if codes is None else codes
+    positions = pd.Series(np.arange(len(articles))).groupby(codes).indices if len(articles) else {}
+    waiting: list[Waiting] = []
+    try:
+        names = os.listdir(store.parent)
+    except OSError:
+        names = []
+    for bucket in sorted(positions):
+        idx = positions[bucket]
+        part_keys = [keys[i] for i in idx]
+        manifest = partition_manifest(store, level, bucket)
+        deltas = _delta_manifests(manifest, names)
+        coverage = _coverage(manifest, deltas)  # the keys alone: new articles' rows go to a delta, unread rows stay
+        cached = None if coverage is not None else _cached_rows(manifest, part_keys)
+        lower = cached is not None and cached[2]  # rows of a lower level: the partition is rewritten at its level
+        if lower and below is not None:
+            continue  # left to :func:`partitions`
+        have = set(coverage if coverage is not None else cached[1] if cached is not None else ())
+        todo = idx[np.fromiter((k not in have for k in part_keys), dtype=bool, count=len(idx))]
+        if lower or (len(todo) and (below is None or len(todo) < below)):
+            waiting.append((bucket, todo, cached, deltas))
+    return waiting
+
+
 def fill(
     spec: TableSpec,
     articles: pd.DataFrame,
@@ -501,6 +541,8 @@ def fill(
     pool: ProcessPoolExecutor | None = None,
     below: int | None = None,
     collect: list[tuple[set, pd.DataFrame]] | None = None,
+    codes: np.ndarray | None = None,
+    waiting: list[Waiting] | None = None,
 ) -> int:
     """Compute and commit the rows a table's cache lacks, many partitions' articles in one batch.
 
@@ -520,40 +562,23 @@ def fill(
         collect: when given and at most :data:`FRESH_MAX_ARTICLES` articles are computed, each
             batch's ``(ids of the articles that did not fail, their rows)`` is appended to it (the
             needs of the next tables, see ``Corpus.update``).
+        codes: the articles' partitions at ``level`` (:func:`buckets`), when the caller holds them.
+        waiting: what to compute, when the caller planned it already (:func:`plan`, with ``below``).
 
     Returns:
         The number of articles computed (those the extractor failed on included: they are not
         cached, and are computed again by the next read, which reports them).
     """
     level = partition_level(len(articles)) if level is None else level
-    codes = buckets(articles["article_id"], level)
-    positions = pd.Series(np.arange(len(articles))).groupby(codes).indices if len(articles) else {}
-    waiting: list[tuple[int, np.ndarray, tuple | None, list[Path]]] = []  # bucket, to compute, cached, deltas
-    try:
-        names = os.listdir(store.parent)
-    except OSError:
-        names = []
-    for bucket in sorted(positions):
-        idx = positions[bucket]
-        part_keys = [keys[i] for i in idx]
-        manifest = partition_manifest(store, level, bucket)
-        deltas = _delta_manifests(manifest, names)
-        coverage = _coverage(manifest, deltas)  # the keys alone: new articles' rows go to a delta, unread rows stay
-        cached = None if coverage is not None else _cached_rows(manifest, part_keys)
-        lower = cached is not None and cached[2]  # rows of a lower level: the partition is rewritten at its level
-        if lower and below is not None:
-            continue  # left to :func:`partitions`
-        have = set(coverage if coverage is not None else cached[1] if cached is not None else ())
-        todo = idx[np.fromiter((k not in have for k in part_keys), dtype=bool, count=len(idx))]
-        if lower or (len(todo) and (below is None or len(todo) < below)):
-            waiting.append((bucket, todo, cached, deltas))
+    if waiting is None:
+        waiting = plan(articles, keys=keys, store=store, level=level, below=below, codes=codes)
     total = sum(len(entry[1]) for entry in waiting)
     # fewer than PARALLEL_MIN_ARTICLES stay in this process even with a pool at hand: at 100,000 articles,
     # 1,000 new ones took 20.6 s for the four tables here and 24.1-25.4 s over two workers (load ~2)
     if total < PARALLEL_MIN_ARTICLES:
         pool = None
     with _borrowed(pool) if pool is not None else _maybe_pool(n_jobs, total) as running:
-        group: list[tuple[int, np.ndarray, tuple | None, list[Path]]] = []
+        group: list[Waiting] = []
         for entry in waiting:
             group.append(entry)
             if sum(len(e[1]) for e in group) >= PARALLEL_MIN_ARTICLES or entry is waiting[-1]:
@@ -564,7 +589,7 @@ def fill(
 
 
 def _fill_group(
-    spec: TableSpec, articles: pd.DataFrame, group: list[tuple[int, np.ndarray, tuple | None, list[Path]]],
+    spec: TableSpec, articles: pd.DataFrame, group: list[Waiting],
     needs: dict[str, pd.DataFrame] | Callable[[pd.DataFrame], dict[str, pd.DataFrame]], options: dict,
     keys: list[str], store: Path, level: int, n_jobs: int, name: str, pool: ProcessPoolExecutor | None,
     collect: list[tuple[set, pd.DataFrame]] | None = None,
@@ -574,7 +599,23 @@ def _fill_group(
     computed, _, failed = _run(spec, name, todo, needs(todo) if callable(needs) else needs, options, n_jobs, pool)
     if collect is not None:
         collect.append((set(todo["article_id"]) - failed, computed))
-    of_bucket = buckets(computed["article_id"], level) if len(computed) else np.zeros(0, dtype=np.int64)
+    _commit_group(group, todo, computed, failed, keys, store, level)
+
+
+def _commit_group(
+    group: list[Waiting], todo: pd.DataFrame, computed: pd.DataFrame, failed: set, keys: list[str], store: Path,
+    level: int,
+) -> None:  # fmt: skip
+    """Commit each partition of ``group`` its rows of ``computed``, the rows of ``todo`` (its articles to
+    compute, partition after partition, as :func:`plan` gave them)."""
+    of_todo = np.concatenate([np.full(len(idx), bucket, dtype=np.int64) for bucket, idx, _, _ in group])
+    ids = pd.Index(todo["article_id"])
+    if not len(computed):
+        of_bucket = np.zeros(0, dtype=np.int64)
+    elif ids.is_unique:  # each row's partition is its article's: no hashing again
+        of_bucket = of_todo[ids.get_indexer(computed["article_id"])]
+    else:
+        of_bucket = buckets(computed["article_id"], level)
     start = 0
     for bucket, idx, cached, deltas in group:
         part = todo.iloc[start : start + len(idx)]
@@ -582,6 +623,101 @@ def _fill_group(
         rows = in_order(computed[of_bucket == bucket], part)
         manifest = partition_manifest(store, level, bucket)
         _commit(manifest, cached, part, [keys[i] for i in idx], rows, failed, deltas)
+
+
+@dataclass(frozen=True, slots=True)
+class Filling:
+    """One table of :func:`fill_together`: its name, spec, options, cache and what it lacks (:func:`plan`)."""
+
+    name: str
+    spec: TableSpec
+    options: dict
+    store: Path
+    waiting: list[Waiting]
+
+
+#: From this many new articles :func:`fill_together` shares them out to the process pool: below it,
+#: the workers' start-up (imports, name lists: about 3 s) costs more than the second core saves.
+TOGETHER_POOL_MIN = int(os.environ.get("WORKBENCH_TOGETHER_POOL_MIN", 400))
+
+
+def fill_together(
+    fillings: list[Filling], articles: pd.DataFrame, *, keys: list[str], level: int, n_jobs: int = 1,
+    pool: ProcessPoolExecutor | None = None,
+) -> dict[str, int] | None:  # fmt: skip
+    """Compute the new articles of several tables at once, each table from the rows just computed for
+    the tables it needs, and commit each table's rows partition by partition (as :func:`fill` does).
+
+    This is the common case of ``Corpus.update``: new files arrived, and every table lacks the same
+    articles. Each batch of articles goes through all the tables in one task (:func:`_compute_tables`),
+    so that a process pool's workers start once, keep their extractors' set-up from table to table,
+    and send back every table's rows at the end: nothing cached is read and no table's rows travel to a
+    worker. From :data:`TOGETHER_POOL_MIN` articles on (and with ``pool``), batches go to the pool.
+
+    Args:
+        fillings: the tables, each after the tables it needs (:func:`table_order`).
+        articles, keys, level: the corpus's articles, their cache keys and partition level.
+        n_jobs: the pool's processes (batches: twice as many).
+        pool: a running process pool, or None (everything is computed here).
+
+    Returns:
+        The number of articles computed per table, or None when this does not apply (and nothing was
+        computed): the tables lack different articles, a table's need is not among ``fillings``, more
+        than :data:`FRESH_MAX_ARTICLES` articles (their rows are held until committed), or a table's
+        cache has rows of a lower level to rewrite.
+    """
+    if not fillings:
+        return {}
+    names = {f.name for f in fillings}
+    first = np.sort(np.concatenate([idx for _, idx, _, _ in fillings[0].waiting] or [np.zeros(0, dtype=np.int64)]))
+    if (
+        not len(first)
+        or len(first) > FRESH_MAX_ARTICLES
+        or any(need not in names for f in fillings for need in f.spec.needs)
+        or any(cached is not None and cached[2] for f in fillings for _, _, cached, _ in f.waiting)
+    ):
+        return None
+    for filling in fillings[1:]:
+        idx = np.sort(np.concatenate([i for _, i, _, _ in filling.waiting] or [np.zeros(0, dtype=np.int64)]))
+        if not np.array_equal(idx, first):
+            return None
+    todo = take(articles, first).reset_index(drop=True)
+    tasks = [(f.name, f.spec.function, f.spec.needs, f.options) for f in fillings]
+    in_script = any(f.spec.function.startswith("__main__:") for f in fillings)
+    if pool is not None and n_jobs > 1 and len(todo) >= TOGETHER_POOL_MIN and not in_script:
+        size = -(-len(todo) // (2 * n_jobs))
+        futures = [pool.submit(_compute_tables, tasks, todo.iloc[i : i + size]) for i in range(0, len(todo), size)]
+        results = [future.result() for future in futures]
+    else:
+        results = [_compute_tables(tasks, todo)]
+    for filling in fillings:
+        frames = [result[filling.name][0] for result in results]
+        computed = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        failed = set().union(*(result[filling.name][1] for result in results))
+        group = filling.waiting
+        order = np.concatenate([idx for _, idx, _, _ in group])
+        _commit_group(group, take(articles, order).reset_index(drop=True), computed, failed, keys, filling.store, level)
+    return {f.name: len(first) for f in fillings}
+
+
+def _compute_tables(
+    tasks: list[tuple[str, str, tuple[str, ...], dict]], articles: pd.DataFrame
+) -> dict[str, tuple[pd.DataFrame, set]]:
+    """Several tables for one batch of articles, each from the rows just computed for the tables it needs.
+
+    Returns ``name -> (rows, ids of the articles without rows)``: an article the extractor failed on,
+    or whose needed table failed on it, is left out (uncached; the next read computes and reports it).
+    """
+    out: dict[str, tuple[pd.DataFrame, set]] = {}
+    for name, function, needs, options in tasks:
+        skipped: set = set().union(*(out[need][1] for need in needs))
+        batch = articles[~articles["article_id"].isin(skipped)] if skipped else articles
+        given = {need: out[need][0] for need in needs}
+        if skipped:
+            given = {need: rows[~rows["article_id"].isin(skipped)] for need, rows in given.items()}
+        frame, failures = _compute_chunk(function, name, batch, given, options)
+        out[name] = (frame, skipped | {f.path_id for f in failures})
+    return out
 
 
 def _rows_of(rows: pa.Table, keys: list[str], n_covered: int) -> pd.DataFrame:
