@@ -44,7 +44,7 @@ import pandas as pd
 from workbench.boilerplate import prose_texts
 from workbench.errors import WorkbenchError
 from workbench.layout import unwrap
-from workbench.ner.canonical import Raw, canonical, resolve
+from workbench.ner.canonical import Mention, Raw, canonical, resolve
 
 __all__ = [
     "BACKENDS",
@@ -203,20 +203,22 @@ def mentions(articles: pd.DataFrame, *, sentences: pd.DataFrame, backend: str = 
                 first = k
     bounds = [by_article.get(i) or ([0], [len(t)]) for i, t in zip(ids, texts, strict=True)]
     raws = run(texts, bounds)
-    rows: list[tuple] = []
+    rows: list[Mention] = []
+    article_ids: list[str] = []
+    numbers: list[np.ndarray] = []
     for article_id, text, (starts, _ends), found, year in zip(ids, texts, bounds, raws, years, strict=True):
         resolved = resolve(text, found, year=year)
         if not resolved:
             continue
         offsets = np.fromiter((m.start for m in resolved), dtype=np.int64, count=len(resolved))
-        numbers = np.searchsorted(np.asarray(starts, dtype=np.int64), offsets, side="right") - 1
-        for m, number in zip(resolved, numbers.tolist(), strict=True):
-            rows.append(
-                (article_id, max(number, 0), m.start, m.end, m.surface, m.entity, m.type, m.country, m.title, m.how)
-            )
+        numbers.append(np.searchsorted(np.asarray(starts, dtype=np.int64), offsets, side="right") - 1)
+        article_ids.extend([article_id] * len(resolved))
+        rows.extend(resolved)
     if not rows:
         return _empty()
-    return _frame(*map(list, zip(*rows, strict=True)))
+    start, end, surface, entity, kind, country, title, how = map(list, zip(*rows, strict=True))
+    sentence = np.maximum(np.concatenate(numbers), 0)
+    return _frame(article_ids, sentence, start, end, surface, entity, kind, country, title, how)
 
 
 def _years(articles: pd.DataFrame) -> list[int | None]:

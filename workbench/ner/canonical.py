@@ -71,6 +71,7 @@ _POSSESSIVE = re.compile(r"(?:['’]s?)$")
 _TRAILING = re.compile(r"(?<![\s,.;:!?\"'“”’‘()\[\]-])[\s,.;:!?\"'“”’‘()\[\]-]++$")
 _LEADING = re.compile(r"^(?:the\s+|[\s\"'“”’‘(\[-]+)")
 _WORDS = re.compile(r"\S+")
+_POSSESSIVE_ENDS = frozenset({"'s", "’s"})
 _COMPOUND = re.compile(r"\s*[-/–]\s*")
 _TITLE_BEFORE = re.compile(r"([A-Za-z][\w.-]*(?:\s+[A-Za-z][\w.-]*){0,2})\s+$")
 
@@ -84,6 +85,8 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
     'Kremlin'
     """
     piece = text[start:end]
+    if piece and piece[0].isalnum() and piece[0] != "t" and piece[-1].isalnum() and piece[-2:] not in _POSSESSIVE_ENDS:
+        return start, end  # the common case ("Russia"): nothing to trim; none of the patterns below matches
     lead = _LEADING.match(piece)
     if lead:
         start += lead.end()
@@ -128,6 +131,8 @@ def strip_title(surface: str, gaz: Gazetteer | None = None) -> tuple[str, str | 
     """
     gaz = gaz or gazetteer()
     words = [(m.start(), m.end()) for m in _WORDS.finditer(surface)]
+    if len(words) < 2:
+        return surface, None, 0  # a title needs a name after it
     title = None
     cut = 0
     i = 0

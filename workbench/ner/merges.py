@@ -125,14 +125,16 @@ def drop_opener(text, pieces, gaz: Gazetteer):
     word = _WORDS.match(text, ps)
     if not word:
         return pieces
-    piece = " ".join(text[ps:pe].split())
-    if piece.isupper() and piece.casefold() in gaz.folded:
+    written = text[ps:pe]
+    if written.isupper() and " ".join(written.split()).casefold() in gaz.folded:
         return pieces  # a dateline in capitals: "NEW YORK" stays whole
     first = word.group(0).rstrip(",.;:")
+    if not (first.lower() in gaz.common_words or gaz.role(first, "not_name")):
+        return pieces
     head = (
         gaz.role(first, "loc_head") or gaz.role(first, "org_head")
     ) and word.end() < pe  # "Fort Lee is ...", "Lake Erie froze"
-    if (first.lower() in gaz.common_words or gaz.role(first, "not_name")) and not head:
+    if not head:
         nxt = _NON_SPACE.search(text, word.end())
         if nxt and nxt.start() < pe:
             return [(nxt.start(), pe, None), *pieces[1:]]

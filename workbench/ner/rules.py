@@ -180,13 +180,17 @@ def extract(
     caps = [(s, e) for s, e in zip(sentence_starts, sentence_ends, strict=True) if _is_caps(text[s:e])]
     caps_starts = [s for s, _ in caps]
     regions: list[tuple[int, int]] = []
+    cut = _CUT_AT.search
     for found in candidate_pattern().finditer(text):
         cs, ce = found.span()
         if caps:
             i = bisect.bisect_right(caps_starts, cs) - 1
             if i >= 0 and cs < caps[i][1]:
                 continue
-        regions.extend(_split_region(text, cs, ce))
+        if cut(text, cs, ce) is None:  # no full stop or apostrophe: nothing to cut (most sequences)
+            regions.append((cs, ce))
+        else:
+            regions.extend(_split_region(text, cs, ce))
     spans: list[tuple[int, int, Entry]] = []
     if regions:
         phrases = gaz.phrases
@@ -287,14 +291,14 @@ def _abbreviation_like(word: str, team: bool) -> bool:
 
 
 _NON_SPACE = re.compile(r"\S")
+_CUT_AT = re.compile(r"[.'’]")  # a sequence without these is never cut
 _CUT = re.compile(r"[^\s]+?(?:(?<![.\s])\.|['’]s|s['’])(?=[ \t\n]+\S)")
 
 
 def _split_region(text: str, cs: int, ce: int) -> list[tuple[int, int]]:
     """A capitalised sequence cut where a name cannot go on: after a sentence's full stop ("Laplace.
     Bernoulli") and after a possessive ("Evelyn Waugh's Brideshead Revisited")."""
-    piece = text[cs:ce]
-    if "." not in piece and "'" not in piece and "’" not in piece:
+    if _CUT_AT.search(text, cs, ce) is None:
         return [(cs, ce)]
     out = []
     start = cs
@@ -315,9 +319,19 @@ def _split_region(text: str, cs: int, ce: int) -> list[tuple[int, int]]:
     return [(s, e) for s, e in out if e > s]
 
 
+#: last characters before a name (spaces and tabs aside) after which it may still open its sentence
+_MAY_OPEN = frozenset(_OPENERS + ":\"“\n]'‘(")
+
+
 def _initial(text: str, pos: int, sentence_starts: list[int]) -> bool:
+    """Whether ``pos`` opens its sentence: only openers before it, a colon or quote, or a citation mark."""
     i = bisect.bisect_right(sentence_starts, pos) - 1
     begin = sentence_starts[i] if i >= 0 else 0
+    j = pos - 1
+    while j >= begin and (text[j] == " " or text[j] == "\t"):
+        j -= 1
+    if j >= begin and text[j] not in _MAY_OPEN and not text[j].isspace():
+        return False  # the common case, a word before the name ("said Trump"): no test below can pass
     before = text[begin:pos]
     return (
         not before.strip(_OPENERS)
@@ -337,16 +351,24 @@ def _candidate(
         if matches[i][1] <= ce:
             inside.append(matches[i])
         i += 1
+    initial = None
     if len(inside) == 1 and inside[0][0] == cs and inside[0][1] == ce and inside[0][2].kind == "entity":
         entry = inside[0][2]  # the common case, one listed name ("Russia"): no splitting needed
-        if entry.type == "GPE" or entry.type == "LOC" or " " in text[cs:ce] or not _initial(text, cs, sentence_starts):
-            if sports and entry.type == "GPE" and team_context(text, cs, ce, entry.how):
+        kind = entry.type
+        if kind == "GPE" or kind == "LOC" or " " in text[cs:ce]:
+            whole = True
+        else:
+            initial = _initial(text, cs, sentence_starts)
+            whole = not initial
+        if whole:
+            if sports and kind == "GPE" and team_context(text, cs, ce, entry.how):
                 raws.append(team(text, cs, ce))
             else:
-                title = title_before(text, cs, gaz) if entry.type == "PERSON" else None
-                raws.append(Raw(cs, ce, entry.type, entry.how, entry.entity, entry.country, title))
+                title = title_before(text, cs, gaz) if kind == "PERSON" else None
+                raws.append(Raw(cs, ce, kind, entry.how, entry.entity, entry.country, title))
             return
-    initial = _initial(text, cs, sentence_starts)
+    if initial is None:
+        initial = _initial(text, cs, sentence_starts)
     pieces: list[tuple[int, int, Entry | None]] = []
     pos = cs
     for ms, me, entry in inside:

@@ -39,10 +39,9 @@ def _currencies() -> frozenset[str]:
 
 def title_before(text, cs, gaz: Gazetteer) -> str | None:
     """A title written right before a name, also in lower case ("said spokesman John Kirby")."""
-    before = text[max(0, cs - 40) : cs]
-    if not before.endswith((" ", "\t")):
+    if cs == 0 or (text[cs - 1] != " " and text[cs - 1] != "\t"):
         return None
-    words = before.split()[-3:]
+    words = text[max(0, cs - 40) : cs].split()[-3:]
     if not words or words[-1] not in _title_words():
         return None
     for k in range(len(words)):
@@ -58,29 +57,33 @@ def _title_words() -> frozenset[str]:
     return frozenset(phrase.split()[-1] for phrase, entry in gazetteer().phrases.items() if entry.kind == "title")
 
 
-def unknown_names(text: str, ps: int, pe: int, gaz: Gazetteer):
+def unknown_names(text: str, ps: int, pe: int, gaz: Gazetteer) -> list[tuple[int, int]]:
     """Word runs of an unknown piece, split at "and"/"&", not-a-name words, and cut of connectors."""
     split, not_name = gaz.roles.get("split", ()), gaz.roles.get("not_name", ())
+    out: list[tuple[int, int]] = []
     run: list[tuple[int, int]] = []
     for m in _WORDS.finditer(text, ps, pe):
         word = m.group(0)
-        if word in split or word.rstrip(",.;:") in not_name or word in ("-", "–"):
+        if word in split or word.rstrip(",.;:") in not_name or word == "-" or word == "–":
             if run:
-                yield from _trimmed(text, run, gaz)
+                _trimmed(text, run, out)
             run = []
             continue
         run.append(m.span())
     if run:
-        yield from _trimmed(text, run, gaz)
+        _trimmed(text, run, out)
+    return out
 
 
-def _trimmed(text, run, gaz: Gazetteer):
-    while run and not text[run[0][0]].isupper():
-        run = run[1:]
-    while run and not text[run[-1][0]].isupper():
-        run = run[:-1]
-    if run:
-        yield run[0][0], run[-1][1]
+def _trimmed(text: str, run: list[tuple[int, int]], out: list[tuple[int, int]]) -> None:
+    """Adds to ``out`` the span of ``run`` from its first to its last capitalised word, if any."""
+    first, last = 0, len(run) - 1
+    while first <= last and not text[run[first][0]].isupper():
+        first += 1
+    while last >= first and not text[run[last][0]].isupper():
+        last -= 1
+    if first <= last:
+        out.append((run[first][0], run[last][1]))
 
 
 def unknown(text: str, ws: int, we: int, title: str | None, gaz: Gazetteer) -> Raw | None:
