@@ -161,3 +161,28 @@ def test_a_table_registered_outside_the_package_carries_the_whole_package(folder
         assert store.name == f"word_counts-{table_code('word_counts')}"
     finally:
         TABLES.pop("word_counts")
+
+
+def test_row_keys_read_each_value_as_the_series_gives_it():
+    """The keys name cached rows: the same text for missing values (<NA>, NaT, None) as element-wise iteration."""
+    import hashlib
+
+    from workbench.tables import row_keys
+
+    articles = pd.DataFrame(
+        {
+            "article_id": pd.Series(["a1", "b2", "c3"], dtype="string[pyarrow]"),
+            "content_hash": pd.Series(["h1", "h2", None], dtype="string[pyarrow]"),
+            "published": pd.to_datetime(["2031-01-02 00:00", None, "2031-03-04 05:06"]).astype("datetime64[us]"),
+            "outlet": pd.Series(["Velmora Courier", None, "Quillby Post"], dtype="string"),
+            "via": pd.Series([None, "Northwind Wire", None], dtype=object),
+            "credit": pd.Series([None, None, "Staff"], dtype="string[pyarrow]"),
+        }
+    )
+    columns = ("article_id", "content_hash", "published", "outlet", "via", "credit")
+    want = [
+        hashlib.blake2b(f"{a}|{h}|{p}|{o}|{v}|{c}|[]".encode(), digest_size=8).hexdigest()
+        for a, h, p, o, v, c in zip(*(articles[c] for c in columns), strict=True)
+    ]
+    assert row_keys(articles) == want
+    assert len(set(want)) == 3

@@ -467,8 +467,16 @@ def _open_part(path: Path, rows: bool) -> tuple[pa.Table | None, list[str]] | No
 
 
 def _drop(manifest: Path) -> None:
-    """Remove a manifest, then its files (a reader that opened it first finds them gone and recomputes)."""
-    for path in [manifest, *manifest.parent.glob(f"{glob.escape(manifest.stem)}.*")]:
+    """Remove a manifest, then its files (a reader that opened it first finds them gone and recomputes).
+
+    Its files are those its header names (no glob over a table's folder of thousands of files: 1,024
+    deltas folded at 100,000 articles took 6 s that way); a damaged header falls back to the glob.
+    """
+    names = cachestore._previous_names(manifest)
+    files = (
+        [manifest.parent / n for n in names] if names else list(manifest.parent.glob(f"{glob.escape(manifest.stem)}.*"))
+    )
+    for path in [manifest, *files]:
         with contextlib.suppress(OSError):
             path.unlink()
 
@@ -888,18 +896,13 @@ def row_keys(articles: pd.DataFrame) -> list[str]:
     """Per-article cache keys: the text hash plus the header data extractors read (and boilerplate ranges)."""
     from workbench.boilerplate import ranges
 
+    # each column as a list of its Python values first: the same values (and text) as iterating the
+    # Series, without pandas' element-by-element iteration of Arrow-backed columns (1.8 s -> 1.1 s at 100,000)
+    names = ("article_id", "content_hash", "published", "outlet", "via", "credit")
+    columns = [articles[c].astype(object).tolist() for c in names]
     return [
         hashlib.blake2b(f"{a}|{h}|{p}|{o}|{v}|{c}|{b}".encode(), digest_size=8).hexdigest()
-        for a, h, p, o, v, c, b in zip(
-            articles["article_id"],
-            articles["content_hash"],
-            articles["published"],
-            articles["outlet"],
-            articles["via"],
-            articles["credit"],
-            ranges(articles),
-            strict=True,
-        )
+        for a, h, p, o, v, c, b in zip(*columns, ranges(articles), strict=True)
     ]
 
 
