@@ -293,6 +293,8 @@ def _without_post_nominals(text: str, start: int, end: int) -> int:
     >>> text[: _without_post_nominals(text, 0, len(text))]
     'Ann Vale'
     """
+    if end <= start or not ("A" <= text[end - 1] <= "Z"):
+        return end  # letters after a name end in a capital ("FRS"): the common case is decided here
     tail = _POST_NOMINAL.search(text, start, end)
     if tail is None or " " not in text[start : tail.start()].strip():
         return end  # a name must keep two words: "Ann FRS" is left alone
@@ -319,7 +321,7 @@ def _resolve_unknown(text: str, start: int, end: int, raw: Raw, gaz: Gazetteer) 
                         )
                     )
             return out + _resolve_unknown(text, start + cut, end, raw._replace(title=title), gaz)
-    if title is None and raw.type == "PERSON":
+    if title is None and raw.type == "PERSON" and start > 0 and text[start - 1].isspace():
         before = _TITLE_BEFORE.search(text, _last_words(text, max(0, start - 40), start), start)
         if before:
             found = gaz.phrases.get(before.group(1))
@@ -327,7 +329,7 @@ def _resolve_unknown(text: str, start: int, end: int, raw: Raw, gaz: Gazetteer) 
                 title = found.entity
     if entry is not None and entry.kind != "title":
         return [Mention(start, end, surface, entry.entity, entry.type, entry.country, title, f"{raw.how}+{entry.how}")]
-    parts = _COMPOUND.split(surface)
+    parts = _COMPOUND.split(surface) if "-" in surface or "/" in surface or "–" in surface else ()
     if len(parts) > 1:
         entries = [lookup(p, gaz) for p in parts]
         if all(e is not None and e.kind in ("entity", "demonym") for e in entries):
@@ -418,12 +420,5 @@ def _active(gaz: Gazetteer, entity: str, year: int | None) -> bool:
 
 def _last_words(text: str, lo: int, hi: int, n: int = 3) -> int:
     """Start of the n-th last run of non-space characters in text[lo:hi] (lo when fewer)."""
-    i = hi
-    for _ in range(n):
-        while i > lo and text[i - 1].isspace():
-            i -= 1
-        while i > lo and not text[i - 1].isspace():
-            i -= 1
-        if i == lo:
-            return lo
-    return i
+    starts = [m.start() for m in _WORDS.finditer(text, lo, hi)]
+    return starts[-n] if len(starts) >= n else lo

@@ -155,9 +155,10 @@ _LOWER_LETTER = re.compile(r"[a-zà-ÿ]")
 _LETTERS = re.compile(r"[^\W\d_]")
 
 
-def _is_caps(text: str) -> bool:
-    """A headline or dateline written all in capitals."""
-    return not _LOWER_LETTER.search(text) and len(_LETTERS.findall(text)) > 8
+def _is_caps(text: str, start: int = 0, end: int | None = None) -> bool:
+    """A headline or dateline written all in capitals (``text[start:end]``)."""
+    end = len(text) if end is None else end
+    return not _LOWER_LETTER.search(text, start, end) and len(_LETTERS.findall(text, start, end)) > 8
 
 
 def extract(
@@ -177,7 +178,7 @@ def extract(
     """
     nlp, exact = _pipeline()
     gaz = gazetteer()
-    caps = [(s, e) for s, e in zip(sentence_starts, sentence_ends, strict=True) if _is_caps(text[s:e])]
+    caps = [(s, e) for s, e in zip(sentence_starts, sentence_ends, strict=True) if _is_caps(text, s, e)]
     caps_starts = [s for s, _ in caps]
     regions: list[tuple[int, int]] = []
     cut = _CUT_AT.search

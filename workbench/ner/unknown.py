@@ -103,7 +103,7 @@ def unknown(text: str, ws: int, we: int, title: str | None, gaz: Gazetteer) -> R
     if len(words) == 2 and words[0] in _SAINT and words[1] in gaz.first_names:  # "St. Jerome": a saint, titled
         start = we - len(words[1])
         return Raw(start, we, "PERSON", "rule:saint", None, None, "Saint")
-    found = classify(words, gaz)
+    found = classify(words, gaz) if len(words) > 1 else None  # one word: classify says nothing
     if found is not None:
         kind, how = found
         if title is not None and kind == "PERSON":
