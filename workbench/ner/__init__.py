@@ -36,6 +36,7 @@ The name lists are data files in ``workbench/data`` (see its README to extend th
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 
 import numpy as np
@@ -194,13 +195,11 @@ def mentions(articles: pd.DataFrame, *, sentences: pd.DataFrame, backend: str = 
     by_article: dict[str, tuple[list[int], list[int]]] = {}
     if len(sentences):
         sent = sentences.sort_values(["article_id", "start"], kind="stable")
-        keys = sent["article_id"].astype(str).tolist()
+        keys = sent["article_id"].astype(str).to_numpy(dtype=object)
         starts_, ends_ = sent["start"].tolist(), sent["end"].tolist()
-        first = 0
-        for k in range(1, len(keys) + 1):
-            if k == len(keys) or keys[k] != keys[first]:
-                by_article[keys[first]] = (starts_[first:k], ends_[first:k])
-                first = k
+        cuts = [0, *(np.flatnonzero(keys[1:] != keys[:-1]) + 1).tolist(), len(keys)]
+        for first, stop in itertools.pairwise(cuts):
+            by_article[keys[first]] = (starts_[first:stop], ends_[first:stop])
     bounds = [by_article.get(i) or ([0], [len(t)]) for i, t in zip(ids, texts, strict=True)]
     raws = run(texts, bounds)
     rows: list[Mention] = []

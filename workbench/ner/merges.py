@@ -29,10 +29,10 @@ def merge_heads(text, pieces, gaz: Gazetteer):
             head = bool(words) and (gaz.role(words[0], "org_head") or gaz.role(words[0], "loc_head"))
             # "Lake Erie", "Air France", "University of Iowa", "University of Southern Indiana",
             # "Linguistic Society of America"
-            of = "of" in words[1:] and any(
-                gaz.role(w, "org_suffix") or gaz.role(w, "org_head") for w in words[: words.index("of")]
-            )
-            if (head and (words[-1] == "of" or len(words) == 1)) or of:
+            if (head and (words[-1] == "of" or len(words) == 1)) or (
+                "of" in words[1:]
+                and any(gaz.role(w, "org_suffix") or gaz.role(w, "org_head") for w in words[: words.index("of")])
+            ):
                 out[k : k + 2] = [(a_s, b_e, None)]
                 continue
         k += 1
@@ -131,9 +131,9 @@ def drop_opener(text, pieces, gaz: Gazetteer):
     first = word.group(0).rstrip(",.;:")
     if not (first.lower() in gaz.common_words or gaz.role(first, "not_name")):
         return pieces
-    head = (
+    head = word.end() < pe and (
         gaz.role(first, "loc_head") or gaz.role(first, "org_head")
-    ) and word.end() < pe  # "Fort Lee is ...", "Lake Erie froze"
+    )  # "Fort Lee is ...", "Lake Erie froze"
     if not head:
         nxt = _NON_SPACE.search(text, word.end())
         if nxt and nxt.start() < pe:

@@ -29,6 +29,8 @@ capitalised sequence are remembered by its text (:func:`_listed_in`), as names r
 from __future__ import annotations
 
 import bisect
+import itertools
+import operator
 import re
 from functools import lru_cache
 
@@ -137,8 +139,14 @@ def _caps_matches(text: str, start: int, end: int, gaz: Gazetteer) -> list[tuple
     return found
 
 
+_START_END = operator.itemgetter(0, 1)
+
+
 def _longest(spans: list[tuple[int, int, Entry]]) -> list[tuple[int, int, Entry]]:
     """Non-overlapping spans, longest first, in text order."""
+    spans.sort(key=_START_END)
+    if all(a[1] <= b[0] for a, b in itertools.pairwise(spans)):
+        return spans  # no two overlap (the common case): all of them, in text order
     spans.sort(key=lambda s: (s[0] - s[1], s[0]))
     taken: list[tuple[int, int, Entry]] = []
     starts: list[int] = []
@@ -348,9 +356,13 @@ def _candidate(
     i = bisect.bisect_left(match_starts, cs)
     # a list match may begin before the sequence ("the" of an alias is dropped, so it never does)
     inside = []
-    while i < len(matches) and matches[i][0] < ce:
-        if matches[i][1] <= ce:
-            inside.append(matches[i])
+    n_matches = len(matches)
+    while i < n_matches:
+        match = matches[i]
+        if match[0] >= ce:
+            break
+        if match[1] <= ce:
+            inside.append(match)
         i += 1
     initial = None
     if len(inside) == 1 and inside[0][0] == cs and inside[0][1] == ce and inside[0][2].kind == "entity":

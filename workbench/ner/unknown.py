@@ -13,6 +13,7 @@ from workbench.ner.canonical import Raw, classify, keeps_full_stop
 from workbench.ner.gazetteer import Gazetteer, gazetteer
 
 _WORDS = re.compile(r"[^\s]+")
+_SPACE = re.compile(r"\s")
 
 
 @lru_cache(maxsize=1)
@@ -60,6 +61,11 @@ def _title_words() -> frozenset[str]:
 def unknown_names(text: str, ps: int, pe: int, gaz: Gazetteer) -> list[tuple[int, int]]:
     """Word runs of an unknown piece, split at "and"/"&", not-a-name words, and cut of connectors."""
     split, not_name = gaz.roles.get("split", ()), gaz.roles.get("not_name", ())
+    if ps < pe and _SPACE.search(text, ps, pe) is None:  # one word, the common case
+        word = text[ps:pe]
+        if word in split or word.rstrip(",.;:") in not_name or word == "-" or word == "–" or not word[0].isupper():
+            return []
+        return [(ps, pe)]
     out: list[tuple[int, int]] = []
     run: list[tuple[int, int]] = []
     for m in _WORDS.finditer(text, ps, pe):
