@@ -176,17 +176,26 @@ def partitions(
         from tqdm.auto import tqdm
 
         bar = tqdm(total=len(order), desc=name, unit="partition")
+    ids = articles[["article_id"]]  # a partition read from the cache takes its ids alone, not its texts
     with _maybe_pool(n_jobs, len(articles)) as pool:
         if pool is not None and store is not None:  # few new articles in many partitions: computed together first
             fill(spec, articles, needs, options, keys=keys, store=store, n_jobs=n_jobs, name=name, level=level,
                  pool=pool, below=pool_batch(n_jobs), codes=codes)  # fmt: skip
         for bucket in order:
             idx = positions.get(bucket, np.arange(0))
-            part = take(articles, idx)
             part_keys = [keys[i] for i in idx]
             manifest = partition_manifest(store, level, bucket) if store is not None else None
             yield _derive_partition(
-                spec, part, partial(need_for, bucket), options, part_keys, manifest, pool, n_jobs, name
+                spec,
+                take(ids, idx),
+                partial(need_for, bucket),
+                options,
+                part_keys,
+                manifest,
+                pool,
+                n_jobs,
+                name,
+                full=partial(_take_at, articles, idx),
             )
             if bar is not None:
                 bar.update(1)
@@ -277,6 +286,11 @@ def take(frame: pd.DataFrame, positions: np.ndarray) -> pd.DataFrame:
     return out.assign(**taken_columns)[list(frame.columns)]
 
 
+def _take_at(articles: pd.DataFrame, idx: np.ndarray, positions: np.ndarray) -> pd.DataFrame:
+    """The rows of ``articles`` at ``idx[positions]`` (a partition's articles at these of its positions)."""
+    return take(articles, idx[positions])
+
+
 def in_order(frame: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     """Rows in the order of ``articles``, then by sentence and start where the table has them."""
     ids = pd.Index(articles["article_id"])
@@ -323,12 +337,16 @@ def _derive_partition(
     spec: TableSpec, articles: pd.DataFrame,
     needs: dict[str, pd.DataFrame] | Callable[[pd.DataFrame], dict[str, pd.DataFrame]], options: dict,
     keys: list[str], store: Path | None, pool, n_jobs: int, name: str,
+    full: Callable[[np.ndarray], pd.DataFrame] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
     """One partition: its cached rows where they cover the articles, the rest computed and committed.
 
     ``needs`` may be a function of the articles to compute giving them: it is called only when
     something is computed, and for those articles only, so that a partition read whole from the cache
     never reads the tables it was computed from, and one with a few new articles reads only their rows.
+
+    ``full(positions)``, when given, gives every column of the articles at those positions of
+    ``articles``, which then need hold only their ids: a partition read from the cache takes no text.
 
     The cached partition stays an Arrow table: only the rows of these articles are converted to pandas,
     and a rewrite keeps the other rows as they are stored (no round trip through pandas). Rows are
@@ -342,7 +360,10 @@ def _derive_partition(
         def need_of(_: pd.DataFrame) -> dict[str, pd.DataFrame]:
             return given
 
-    todo = articles
+    def rows_at(positions: np.ndarray) -> pd.DataFrame:
+        return full(positions) if full is not None else articles.iloc[positions]
+
+    todo_at = np.arange(len(articles))
     parts = []
     problems: list[Problem] = []
     cached = _cached_rows(store, keys) if store else None
@@ -350,7 +371,7 @@ def _derive_partition(
         rows, coverage, _ = cached
         have = set(coverage)
         hit = np.fromiter((k in have for k in keys), dtype=bool, count=len(keys))
-        todo = articles[~hit]
+        todo_at = np.flatnonzero(~hit)
         if hit.any():
             try:
                 part = _rows_of(rows, [k for k, h in zip(keys, hit, strict=True) if h], len(coverage))
@@ -359,16 +380,17 @@ def _derive_partition(
                 warnings.warn(
                     f"cache file of {store} is unreadable ({type(exc).__name__}: {exc}); rebuilding it", stacklevel=4
                 )
-                cached, todo, parts = None, articles, []
-    if len(todo) or (store and cached is not None and cached[2]):
+                cached, todo_at, parts = None, np.arange(len(articles)), []
+    if len(todo_at) or (store and cached is not None and cached[2]):
+        todo = rows_at(todo_at)
         computed, problems, failed = _run(spec, name, todo, need_of(todo), options, n_jobs, pool)
         computed = in_order(computed, todo)  # stored in order: a later read needs no sort
         parts.append(computed)
         if store:
-            todo_keys = pd.Series(keys, index=articles.index)[todo.index].tolist()
-            _commit(store, cached, todo, todo_keys, computed, failed)
+            _commit(store, cached, todo, [keys[i] for i in todo_at], computed, failed)
     if not parts:
-        parts.append(_run(spec, name, articles.iloc[:0], need_of(articles.iloc[:0]), options, n_jobs, pool)[0])
+        none = rows_at(np.arange(0))
+        parts.append(_run(spec, name, none, need_of(none), options, n_jobs, pool)[0])
     frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
     return in_order(frame, articles), problems_frame(problems)
 
