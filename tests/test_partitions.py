@@ -406,3 +406,21 @@ def test_an_article_failing_a_needed_table_is_left_to_the_read_that_reports_it(
     finally:
         TABLES.pop("fragile_counts")
         TABLES.pop("doubled")
+
+
+def test_in_order_looks_up_each_run_of_an_articles_rows_once():
+    """Rows of an article together or apart, ids missing from the articles, Arrow or object ids: the same order."""
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    articles = pd.DataFrame({"article_id": pd.Series([f"a{i}" for i in range(6)], dtype="string")})
+    for dtype in ("string", "string[pyarrow]", object):
+        for together in (True, False):
+            ids = np.repeat([f"a{i}" for i in rng.permutation(7)], 3)  # a6 is no article: its rows go last
+            ids = ids if together else rng.permutation(ids)
+            sentence = rng.integers(0, 3, len(ids))
+            frame = pd.DataFrame({"article_id": pd.Series(ids, dtype=dtype), "sentence": sentence, "x": sentence * 2})
+            got = tables.in_order(frame, articles)
+            order = frame["article_id"].map({a: i for i, a in enumerate(articles["article_id"])})
+            want = frame.assign(_o=order).sort_values(["_o", "sentence"], kind="stable").drop(columns="_o")
+            pd.testing.assert_frame_equal(got, want.reset_index(drop=True))

@@ -295,7 +295,8 @@ def in_order(frame: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     """Rows in the order of ``articles``, then by sentence and start where the table has them."""
     ids = pd.Index(articles["article_id"])
     if ids.is_unique:  # an index lookup: much faster than mapping each row's id through a dict
-        order = ids.get_indexer(frame["article_id"]).astype("float64")
+        heads, lengths = _runs(frame["article_id"])  # an article's rows stand together: look up each run once
+        order = np.repeat(ids.get_indexer(frame["article_id"].iloc[heads]), lengths).astype("float64")
         order[order < 0] = np.nan  # rows of other articles go last, as the dict's NaN did
     else:
         order = frame["article_id"].map({a: i for i, a in enumerate(articles["article_id"])}).to_numpy()
@@ -304,6 +305,22 @@ def in_order(frame: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
         return frame.reset_index(drop=True)
     frame = frame.assign(_order=order).sort_values(["_order", *sort_cols], kind="stable")
     return frame.drop(columns="_order").reset_index(drop=True)
+
+
+def _runs(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Where each run of equal values starts, and its length (compared in Arrow when the values are Arrow)."""
+    n = len(values)
+    if n < 2:
+        return np.arange(n), np.ones(n, dtype=np.int64)
+    array = getattr(values.array, "_pa_array", None)
+    if array is not None:
+        changed = pc.not_equal(array.slice(1), array.slice(0, n - 1))
+        changed = pc.fill_null(changed, True).to_numpy(zero_copy_only=False)
+    else:
+        plain = values.to_numpy(dtype=object)
+        changed = plain[1:] != plain[:-1]
+    heads = np.concatenate([[0], np.flatnonzero(changed) + 1])
+    return heads, np.diff(np.append(heads, n))
 
 
 def _ordered(columns: list) -> bool:
