@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import bisect
+import re
+
 import pandas as pd
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from workbench.ner import rules
+from workbench.ner.canonical import _LEADING, _POSSESSIVE, _TRAILING, _last_words, keeps_full_stop, trim
 from workbench.sentences import sentences
 
 TEXTS = [
@@ -72,3 +78,105 @@ def test_a_memo_cleared_meanwhile_does_no_harm():
     assert found == [bank, *rules._listed_in(nlp, matcher, ["Xi Jinping"])] and len(cleared) == 2
     assert (0, 15) in bank
     rules._memo.cache_clear()
+
+
+# The short paths taken for speed, each checked against the definition it shortens (the code before them).
+_TRICKY = st.text(alphabet=" \t\n\"'“‘”’([]-–—*•:.,;1aAtThe’s", max_size=14)
+
+
+def _initial_by_definition(text: str, pos: int, sentence_starts: list[int]) -> bool:
+    i = bisect.bisect_right(sentence_starts, pos) - 1
+    before = text[sentence_starts[i] if i >= 0 else 0 : pos]
+    return (
+        not before.strip(rules._OPENERS)
+        or before.rstrip(" \t").endswith((":", '"', "“", "\n"))
+        or bool(rules._CITATION.match(before))
+    )
+
+
+@settings(max_examples=400, deadline=None)
+@given(before=_TRICKY, begin=st.integers(0, 14))
+def test_a_sentence_opener_is_found_as_defined(before, begin):
+    text = before + "Quorvald said."
+    pos = len(before)
+    starts = [min(begin, pos)]
+    assert rules._initial(text, pos, starts) == _initial_by_definition(text, pos, starts)
+
+
+def test_a_sentence_opener_after_a_citation_or_a_quote():
+    cases = (("[22] ", True), ('"', True), ("said ", False), ("– ", True), ("]:\t", True), ("", True), ("(", True))
+    for before, expected in (*cases, ("a [3] ", False), ("\n", True), ("“", True), ("1,", False)):
+        text = before + "Quorvald"
+        assert rules._initial(text, len(before), [0]) is expected, before
+
+
+def _trim_by_definition(text: str, start: int, end: int) -> tuple[int, int]:
+    piece = text[start:end]
+    lead = _LEADING.match(piece)
+    if lead:
+        start += lead.end()
+        piece = piece[lead.end() :]
+    for pattern in (_TRAILING, _POSSESSIVE, _TRAILING):
+        tail = pattern.search(piece)
+        if tail and tail.start() > 0:
+            if pattern is _TRAILING and tail.group(0).startswith(".") and keeps_full_stop(piece[: tail.start()]):
+                cut = tail.start() + 1
+                end = start + cut
+                piece = piece[:cut]
+                continue
+            end = start + tail.start()
+            piece = piece[: tail.start()]
+    return start, end
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.text(alphabet=" \t\n\"'“”’‘()[]-.,;:!?sSthe1Ab", max_size=12))
+@example(text="the Kremlin's")
+@example(text="the Ab")
+@example(text="Acme Corp.")
+@example(text="U.S.")
+@example(text="Ann’s")
+@example(text="(Ann)")
+@example(text="tAb")
+@example(text="Russia")
+def test_trimming_is_as_defined(text):
+    assert trim(text, 0, len(text)) == _trim_by_definition(text, 0, len(text))
+
+
+def _last_words_by_scan(text: str, lo: int, hi: int, n: int = 3) -> int:
+    i = hi
+    for _ in range(n):
+        while i > lo and text[i - 1].isspace():
+            i -= 1
+        while i > lo and not text[i - 1].isspace():
+            i -= 1
+        if i == lo:
+            return lo
+    return i
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.text(alphabet=" \t\nab.", max_size=20), lo=st.integers(0, 20))
+def test_the_last_words_are_found_as_by_a_scan(text, lo):
+    lo = min(lo, len(text))
+    assert _last_words(text, lo, len(text)) == _last_words_by_scan(text, lo, len(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=" \t\nalAdeDEL-.'’ofthe&É", max_size=30))
+@example(text="de Gaulle met el-Sisi and al-Assad, al Sadr")
+def test_the_name_sequence_pattern_finds_what_it_did_without_its_look_ahead(text):
+    pattern = rules.candidate_pattern().pattern
+    plain = re.compile(pattern[pattern.index("(?<!") :])  # the pattern as it was, without the look-ahead
+    assert [m.span() for m in rules.candidate_pattern().finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(spans=st.lists(st.tuples(st.integers(0, 30), st.integers(1, 6)), max_size=8))
+def test_the_longest_spans_are_chosen_as_before(spans):
+    listed = [(s, s + n, rules.Entry(f"e{s}-{n}", "ORG", None, "entity", "organisations")) for s, n in set(spans)]
+    expected = []
+    for span in sorted(listed, key=lambda s: (s[0] - s[1], s[0])):  # longest first, then in text order
+        if all(span[1] <= t[0] or t[1] <= span[0] for t in expected):
+            expected.append(span)
+    assert rules._longest(list(listed)) == sorted(expected)

@@ -341,7 +341,9 @@ def _initial(text: str, pos: int, sentence_starts: list[int]) -> bool:
     j = pos - 1
     while j >= begin and (text[j] == " " or text[j] == "\t"):
         j -= 1
-    if j >= begin and text[j] not in _MAY_OPEN and not text[j].isspace():
+    if j < begin:
+        return True  # only spaces and tabs before it (or nothing): the first word of the sentence
+    if text[j] not in _MAY_OPEN and not text[j].isspace():
         return False  # the common case, a word before the name ("said Trump"): no test below can pass
     before = text[begin:pos]
     return (
