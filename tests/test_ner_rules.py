@@ -10,7 +10,17 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from workbench.ner import rules
-from workbench.ner.canonical import _LEADING, _POSSESSIVE, _TRAILING, _last_words, keeps_full_stop, trim
+from workbench.ner.canonical import (
+    _LEADING,
+    _POSSESSIVE,
+    _TITLE_BEFORE,
+    _TRAILING,
+    _last_words,
+    _may_end_a_title,
+    keeps_full_stop,
+    trim,
+)
+from workbench.ner.gazetteer import gazetteer
 from workbench.sentences import sentences
 
 TEXTS = [
@@ -180,3 +190,30 @@ def test_the_longest_spans_are_chosen_as_before(spans):
         if all(span[1] <= t[0] or t[1] <= span[0] for t in expected):
             expected.append(span)
     assert rules._longest(list(listed)) == sorted(expected)
+
+
+def _title_by_pattern(window: str, gaz) -> bool:
+    found = _TITLE_BEFORE.search(window, _last_words(window, 0, len(window)), len(window))
+    entry = gaz.phrases.get(found.group(1)) if found else None
+    return entry is not None and entry.kind == "title"
+
+
+def test_the_quick_title_test_lets_every_listed_title_through():
+    gaz = gazetteer()
+    titles = [p for p, e in gaz.phrases.items() if e.kind == "title"]
+    assert len(titles) > 50
+    for title in titles:
+        for window in (f"said {title} ", f"({title}\t", f"the former {title}  ", f"{title} "):
+            if _title_by_pattern(window, gaz):
+                assert _may_end_a_title(window, gaz), window
+    assert not _may_end_a_title("talks with ", gaz) and not _may_end_a_title("   ", gaz)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    words=st.lists(st.sampled_from(["said", "President", "Sen.", "(Gov.", "x", "Prime", "Minister", "of"]), max_size=4)
+)
+def test_the_quick_title_test_misses_no_title(words):
+    window = " ".join(words) + " "
+    if _title_by_pattern(window, gazetteer()):
+        assert _may_end_a_title(window, gazetteer())

@@ -321,7 +321,13 @@ def _resolve_unknown(text: str, start: int, end: int, raw: Raw, gaz: Gazetteer) 
                         )
                     )
             return out + _resolve_unknown(text, start + cut, end, raw._replace(title=title), gaz)
-    if title is None and raw.type == "PERSON" and start > 0 and text[start - 1].isspace():
+    if (
+        title is None
+        and raw.type == "PERSON"
+        and start > 0
+        and text[start - 1].isspace()
+        and _may_end_a_title(text[max(0, start - 40) : start], gaz)
+    ):
         before = _TITLE_BEFORE.search(text, _last_words(text, max(0, start - 40), start), start)
         if before:
             found = gaz.phrases.get(before.group(1))
@@ -416,6 +422,26 @@ def _active(gaz: Gazetteer, entity: str, year: int | None) -> bool:
     if year is None:
         return True
     return (first is None or year >= first - 1) and (last is None or year <= last + 1)
+
+
+#: per name list (by identity): the last words of its titles, and their lengths
+_TITLE_ENDS: dict[int, tuple[dict[str, Entry], frozenset[str], tuple[int, ...]]] = {}
+
+
+def _may_end_a_title(window: str, gaz: Gazetteer) -> bool:
+    """Whether the last word of ``window`` ends with the last word of a listed title ("President", "Sen.").
+
+    A quick test before :data:`_TITLE_BEFORE`: the title that pattern finds ends the window, so its last word
+    is a suffix of the window's last word. Most names have none ("said Quorvald"), and the pattern is skipped.
+    """
+    known = _TITLE_ENDS.get(id(gaz.phrases))
+    if known is None or known[0] is not gaz.phrases:
+        ends = frozenset(p.split()[-1] for p, e in gaz.phrases.items() if e.kind == "title" and p.split())
+        known = _TITLE_ENDS[id(gaz.phrases)] = (gaz.phrases, ends, tuple(sorted({len(w) for w in ends})))
+    _phrases, ends, lengths = known
+    words = window.rsplit(None, 1)
+    last = words[-1] if words else ""
+    return any(last[-n:] in ends for n in lengths)
 
 
 def _last_words(text: str, lo: int, hi: int, n: int = 3) -> int:
