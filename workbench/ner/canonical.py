@@ -181,13 +181,16 @@ def classify(words: list[str], gaz: Gazetteer) -> tuple[str, str] | None:
     if len(words) < 2:  # a lone "Ministry" or "Lake" is not a name
         return None
     first, last = words[0], words[-1]
-    if gaz.role(last, "org_suffix") or gaz.role(first, "org_head"):
+    roles = gaz.roles  # the sets themselves: this runs for every unknown name (as gaz.role(word, role) would)
+    org_suffix = roles.get("org_suffix", ())
+    if last in org_suffix or first in roles.get("org_head", ()):
         return "ORG", "rule:org_word"
-    if any(gaz.role(w, "org_suffix") and gaz.role(n, "connector") for w, n in itertools.pairwise(words)):
+    connector = roles.get("connector", ())
+    if any(w in org_suffix and n in connector for w, n in itertools.pairwise(words)):
         return "ORG", "rule:org_word"  # "Velmora Institute of Technology"
-    if gaz.role(last, "loc_suffix") or gaz.role(first, "loc_head"):
+    if last in roles.get("loc_suffix", ()) or first in roles.get("loc_head", ()):
         return "LOC", "rule:loc_word"
-    if gaz.role(last, "gpe_suffix"):
+    if last in roles.get("gpe_suffix", ()):
         return "GPE", "rule:gpe_word"
     if first in gaz.first_names:
         if _thing(last, gaz):

@@ -316,7 +316,7 @@ def _split_region(text: str, cs: int, ce: int) -> list[tuple[int, int]]:
     for m in _CUT.finditer(text, cs, ce):
         word = m.group(0)
         if word.endswith("."):
-            if keeps_full_stop(word[:-1]) or not any(c.islower() for c in word):
+            if word.isupper() or keeps_full_stop(word[:-1]) or not any(c.islower() for c in word):
                 continue  # "Dr.", "Corp.", "U.S."
             end = m.end() - 1
         else:

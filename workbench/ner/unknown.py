@@ -119,9 +119,14 @@ def unknown(text: str, ws: int, we: int, title: str | None, gaz: Gazetteer) -> R
         return Raw(ws, we, "PERSON", "rule:title", None, None, title)
     if len(words) == 1:
         word = words[0]
-        if gaz.role(word, "org_suffix") and text[max(0, ws - 5) : ws] in (" the ", "this ") and not word.isupper():
+        roles = gaz.roles  # the sets themselves, as gaz.role(word, role) reads them
+        if (
+            word in roles.get("org_suffix", ())
+            and text[max(0, ws - 5) : ws] in (" the ", "this ")
+            and not word.isupper()
+        ):
             return Raw(ws, we, "ORG", "rule:the_org", None, None, None)  # "may it please the Court", "the Senate voted"
-        if word.lower() in gaz.common_words or gaz.role(word, "not_name"):
+        if word.lower() in gaz.common_words or word in roles.get("not_name", ()):
             return None
         said_after, said_before = _said()
         if said_after.match(text, we) or said_before.search(text, max(0, ws - 20), ws):
@@ -146,7 +151,7 @@ def unknown(text: str, ws: int, we: int, title: str | None, gaz: Gazetteer) -> R
             and text[ws - 1 : ws] == " "
             and word.isalpha()
             and not word.isupper()
-            and gaz.role(before[-1], "place_cue")
+            and before[-1] in roles.get("place_cue", ())
         ):
             return Raw(ws, we, "GPE", "rule:place_cue", None, None, None)  # "in Neiafu", "near Zorgrad"
         return Raw(ws, we, "UNKNOWN", "rule:unknown", None, None, None)
