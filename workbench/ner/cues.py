@@ -73,13 +73,15 @@ def apply(text: str, raws: list[Raw], gaz: Gazetteer) -> list[Raw]:
     if common:  # "Basil ... the kind of basil": the herb, not a person
         raws = [r for r in raws if not (r.how in _WORD_GUESSES and text[r.start : r.end] in common)]
     spans: dict[str, list[tuple[int, int]]] = {}  # where each word is written, found once
-    spoken = {w for w in words if " " not in w and _language(text, w, spans)}
+    # no language's or people's noun anywhere in the text: no word is written before one
+    nouns = _language_after().search(text) is not None
+    spoken = {w for w in words if " " not in w and _language(text, w, spans)} if nouns else set()
     if spoken:  # "the Quorvish language ... Quorvish speakers": a language or a people, no person
         raws = [r for r in raws if not (r.how in _WORD_GUESSES and text[r.start : r.end] in spoken)]
     unknown = {text[r.start : r.end] for r in raws if r.how in _WORD_GUESSES}
     once = {text[r.start : r.end] for r in raws if r.type == "UNKNOWN"}  # a surname needs two uses to be a place
     kinds = {
-        word: _kind(text, word, spans.get(word) or _spans(text, word), gaz)
+        word: _kind(text, word, spans, gaz)
         for word in unknown
         if " " not in word and (word in once or text.count(word) > 1)
     }
@@ -128,13 +130,13 @@ def _spans(text: str, word: str) -> list[tuple[int, int]]:
     return out
 
 
-def _kind(text: str, word: str, spans: list[tuple[int, int]], gaz: Gazetteer) -> str | None:
-    """PERSON, ORG or None for a word from every place (``spans``) ``text`` writes it."""
+def _kind(text: str, word: str, spans: dict[str, list[tuple[int, int]]], gaz: Gazetteer) -> str | None:
+    """PERSON, ORG or None for a word from every place ``text`` writes it (:func:`_spans`, kept in ``spans``)."""
     if _NOT_A_NAME.search(word) or not word[1:].islower() or gaz.role(word, "org_suffix"):
         return None  # "Hopelessly", "Chechens", "Builders"; "DH", "L2s"; "Telegraph"
     person = org = place = 0
     apposition, kind_before = _apposition(), _kind_before()
-    for start, end in spans:
+    for start, end in spans.get(word) or _spans(text, word):
         if _INITIAL.search(text, max(0, start - 4), start) or start < 2:
             continue  # a sentence's first word: "Builders constructed", "Normalcy returned"
         before = text[max(0, start - 12) : start].split()
