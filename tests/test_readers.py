@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from workbench import load_corpus, readers
 from workbench.errors import WorkbenchError
@@ -635,6 +637,13 @@ def test_natural_key():
         "file9.txt",
         "file10.txt",
     ]
+
+
+@given(st.text(alphabet="ab/._#=-0123456789٣", max_size=24))
+def test_natural_key_is_text_and_numbers_in_turn(path):
+    """The key orders articles (and so the rows of every table): text and the value of each run of digits."""
+    pieces = re.split(r"(\d+)", path)
+    assert readers.natural_key(path) == tuple(int(x) if i % 2 else x for i, x in enumerate(pieces))
 
 
 def test_table_rows_keep_file_order(tmp_path):

@@ -147,9 +147,12 @@ class Corpus:
         """Bring the cached tables up to date: compute and cache the rows of the articles they lack.
 
         After new files arrive (or a table's code changed), each table's missing articles, those of
-        every partition together, are computed in batches (over ``n_jobs`` processes from
-        ``workbench.tables.PARALLEL_MIN_ARTICLES`` articles on) and committed partition by partition,
-        as deltas beside the cached rows, which are not read. Afterwards every table
+        every partition together, are computed in batches and committed partition by partition, as
+        deltas beside the cached rows, which are not read. When every table lacks the same articles (new
+        files), each batch goes through all the tables at once (``workbench.tables.fill_together``, over
+        ``n_jobs`` processes from ``TOGETHER_POOL_MIN`` articles on); otherwise table after table, each
+        from the rows just computed for its needs (over ``n_jobs`` processes from
+        ``workbench.tables.PARALLEL_MIN_ARTICLES`` articles on). Afterwards every table
         (:meth:`table`, :meth:`table_partitions`, the reports) reads from the cache. This is what
         ``workbench ingest --tables`` runs; the Dask engine does the same on a cluster
         (``workbench.engines.compute_tables``).
@@ -175,8 +178,8 @@ class Corpus:
             store = table_store(self.cache_dir, name, options)
             waiting = plan(self.articles, keys=self._keys(), store=store, level=self.level, codes=self._codes())
             fillings.append(Filling(name, spec, options, store, waiting))
-        # one pool for every table: its workers start at the first batch large enough for them
-        # (:func:`workbench.tables.pool_batch`) and keep their extractors' set-up for the next tables
+        # one pool for every table: its workers start at the first batch large enough for them and keep
+        # their extractors' set-up for the next tables
         with process_pool(self.n_jobs) if self.n_jobs > 1 else nullcontext() as pool:
             together = fill_together(
                 fillings, self.articles, keys=self._keys(), level=self.level, n_jobs=self.n_jobs, pool=pool

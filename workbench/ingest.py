@@ -497,7 +497,8 @@ def _finish(table: pa.Table | list[pa.Table]) -> tuple[pa.Table, pd.DataFrame]:
         table = table.pop()
     paths = table.column("path").to_pylist()
     rank = [0] * len(paths)  # natural order: a.csv#row=2 before a.csv#row=10, file2 before file10
-    for position, index in enumerate(sorted(range(len(paths)), key=lambda i: readers.natural_key(paths[i] or ""))):
+    natural = [readers.natural_key(path or "") for path in paths]
+    for position, index in enumerate(sorted(range(len(paths)), key=natural.__getitem__)):
         rank[index] = position
     keys = pa.table({"published": table.column("published"), "rank": pa.array(rank, type=pa.int64())})
     order = pc.sort_indices(keys, sort_keys=[("published", "ascending"), ("rank", "ascending")])  # no date: last

@@ -363,7 +363,9 @@ def natural_key(path: str) -> tuple:
     >>> sorted(["a.csv#row=10", "a.csv#row=2", "a.csv#row=1"], key=natural_key)
     ['a.csv#row=1', 'a.csv#row=2', 'a.csv#row=10']
     """
-    return tuple(int(part) if i % 2 else part for i, part in enumerate(_DIGITS.split(path)))
+    parts: list = _DIGITS.split(path)  # text, digits, text, ...: the digits at odd places
+    parts[1::2] = map(int, parts[1::2])
+    return tuple(parts)
 
 
 def read_bytes(path: str | Path, fs: Any = None) -> bytes:
