@@ -10,16 +10,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from workbench.ner import rules
-from workbench.ner.canonical import (
-    _LEADING,
-    _POSSESSIVE,
-    _TITLE_BEFORE,
-    _TRAILING,
-    _last_words,
-    _may_end_a_title,
-    keeps_full_stop,
-    trim,
-)
+from workbench.ner.canonical import _TITLE_BEFORE, _last_words, _may_end_a_title, _trim_by_patterns, trim
 from workbench.ner.gazetteer import gazetteer
 from workbench.sentences import sentences
 
@@ -120,25 +111,6 @@ def test_a_sentence_opener_after_a_citation_or_a_quote():
         assert rules._initial(text, len(before), [0]) is expected, before
 
 
-def _trim_by_definition(text: str, start: int, end: int) -> tuple[int, int]:
-    piece = text[start:end]
-    lead = _LEADING.match(piece)
-    if lead:
-        start += lead.end()
-        piece = piece[lead.end() :]
-    for pattern in (_TRAILING, _POSSESSIVE, _TRAILING):
-        tail = pattern.search(piece)
-        if tail and tail.start() > 0:
-            if pattern is _TRAILING and tail.group(0).startswith(".") and keeps_full_stop(piece[: tail.start()]):
-                cut = tail.start() + 1
-                end = start + cut
-                piece = piece[:cut]
-                continue
-            end = start + tail.start()
-            piece = piece[: tail.start()]
-    return start, end
-
-
 @settings(max_examples=400, deadline=None)
 @given(text=st.text(alphabet=" \t\n\"'“”’‘()[]-.,;:!?sSthe1Ab", max_size=12))
 @example(text="the Kremlin's")
@@ -150,7 +122,7 @@ def _trim_by_definition(text: str, start: int, end: int) -> tuple[int, int]:
 @example(text="tAb")
 @example(text="Russia")
 def test_trimming_is_as_defined(text):
-    assert trim(text, 0, len(text)) == _trim_by_definition(text, 0, len(text))
+    assert trim(text, 0, len(text)) == _trim_by_patterns(text, 0, len(text))
 
 
 def _last_words_by_scan(text: str, lo: int, hi: int, n: int = 3) -> int:

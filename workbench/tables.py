@@ -642,11 +642,16 @@ def _fill_group(
     collect: list[tuple[set, pd.DataFrame]] | None = None,
 ) -> None:  # fmt: skip
     """Compute the articles of a group of partitions in one batch, then commit each partition (:func:`fill`)."""
-    todo = take(articles, np.concatenate([entry[1] for entry in group])).reset_index(drop=True)
+    todo = take(articles, _positions(group)).reset_index(drop=True)
     computed, _, failed = _run(spec, name, todo, needs(todo) if callable(needs) else needs, options, n_jobs, pool)
     if collect is not None:
         collect.append((set(todo["article_id"]) - failed, computed))
     _commit_group(group, todo, computed, failed, keys, store, level)
+
+
+def _positions(waiting: list[Waiting]) -> np.ndarray:
+    """The positions of the articles to compute, partition after partition (as :func:`plan` lists them)."""
+    return np.concatenate([idx for _, idx, _, _ in waiting]) if waiting else np.zeros(0, dtype=np.int64)
 
 
 def _commit_group(
@@ -716,19 +721,16 @@ def fill_together(
     if not fillings:
         return {}
     names = {f.name for f in fillings}
-    first = np.sort(np.concatenate([idx for _, idx, _, _ in fillings[0].waiting] or [np.zeros(0, dtype=np.int64)]))
+    order = _positions(fillings[0].waiting)  # partition after partition, as every table's plan lists them
     if (
-        not len(first)
-        or len(first) > FRESH_MAX_ARTICLES
+        not len(order)
+        or len(order) > FRESH_MAX_ARTICLES
         or any(need not in names for f in fillings for need in f.spec.needs)
         or any(cached is not None and cached[2] for f in fillings for _, _, cached, _ in f.waiting)
+        or any(not np.array_equal(_positions(f.waiting), order) for f in fillings[1:])
     ):
         return None
-    for filling in fillings[1:]:
-        idx = np.sort(np.concatenate([i for _, i, _, _ in filling.waiting] or [np.zeros(0, dtype=np.int64)]))
-        if not np.array_equal(idx, first):
-            return None
-    todo = take(articles, first).reset_index(drop=True)
+    todo = take(articles, order).reset_index(drop=True)
     tasks = [(f.name, f.spec.function, f.spec.needs, f.options) for f in fillings]
     in_script = any(f.spec.function.startswith("__main__:") for f in fillings)
     if pool is not None and n_jobs > 1 and len(todo) >= TOGETHER_POOL_MIN and not in_script:
@@ -741,10 +743,8 @@ def fill_together(
         frames = [result[filling.name][0] for result in results]
         computed = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
         failed = set().union(*(result[filling.name][1] for result in results))
-        group = filling.waiting
-        order = np.concatenate([idx for _, idx, _, _ in group])
-        _commit_group(group, take(articles, order).reset_index(drop=True), computed, failed, keys, filling.store, level)
-    return {f.name: len(first) for f in fillings}
+        _commit_group(filling.waiting, todo, computed, failed, keys, filling.store, level)
+    return {f.name: len(order) for f in fillings}
 
 
 def _compute_tables(

@@ -86,7 +86,13 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
     """
     piece = text[start:end]
     if piece and piece[0].isalnum() and piece[0] != "t" and piece[-1].isalnum() and piece[-2:] not in _POSSESSIVE_ENDS:
-        return start, end  # the common case ("Russia"): nothing to trim; none of the patterns below matches
+        return start, end  # the common case ("Russia"): nothing to trim; none of the patterns matches
+    return _trim_by_patterns(text, start, end)
+
+
+def _trim_by_patterns(text: str, start: int, end: int) -> tuple[int, int]:
+    """:func:`trim` by its patterns alone, without the short path for the common case."""
+    piece = text[start:end]
     lead = _LEADING.match(piece)
     if lead:
         start += lead.end()
@@ -427,24 +433,16 @@ def _active(gaz: Gazetteer, entity: str, year: int | None) -> bool:
     return (first is None or year >= first - 1) and (last is None or year <= last + 1)
 
 
-#: per name list (by identity): the last words of its titles, and their lengths
-_TITLE_ENDS: dict[int, tuple[dict[str, Entry], frozenset[str], tuple[int, ...]]] = {}
-
-
 def _may_end_a_title(window: str, gaz: Gazetteer) -> bool:
     """Whether the last word of ``window`` ends with the last word of a listed title ("President", "Sen.").
 
     A quick test before :data:`_TITLE_BEFORE`: the title that pattern finds ends the window, so its last word
     is a suffix of the window's last word. Most names have none ("said Quorvald"), and the pattern is skipped.
     """
-    known = _TITLE_ENDS.get(id(gaz.phrases))
-    if known is None or known[0] is not gaz.phrases:
-        ends = frozenset(p.split()[-1] for p, e in gaz.phrases.items() if e.kind == "title" and p.split())
-        known = _TITLE_ENDS[id(gaz.phrases)] = (gaz.phrases, ends, tuple(sorted({len(w) for w in ends})))
-    _phrases, ends, lengths = known
     words = window.rsplit(None, 1)
     last = words[-1] if words else ""
-    return any(last[-n:] in ends for n in lengths)
+    ends = gaz.title_ends
+    return any(last[i:] in ends for i in range(len(last)))
 
 
 def _last_words(text: str, lo: int, hi: int, n: int = 3) -> int:

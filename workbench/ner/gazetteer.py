@@ -25,7 +25,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 from workbench.lexicon import month_and_weekday_names, read_rows, split_aliases
@@ -69,6 +69,11 @@ class Gazetteer:
 
     def role(self, word: str, role: str) -> bool:
         return word in self.roles.get(role, ())
+
+    @cached_property
+    def title_ends(self) -> frozenset[str]:
+        """The last word of every listed title ("President", "Sen."): a quick test before looking titles up."""
+        return frozenset(p.split()[-1] for p, e in self.phrases.items() if e.kind == "title" and p.split())
 
 
 @lru_cache(maxsize=1)

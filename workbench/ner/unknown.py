@@ -43,19 +43,13 @@ def title_before(text, cs, gaz: Gazetteer) -> str | None:
     if cs == 0 or (text[cs - 1] != " " and text[cs - 1] != "\t"):
         return None
     words = text[max(0, cs - 40) : cs].split()[-3:]
-    if not words or words[-1] not in _title_words():
+    if not words or words[-1] not in gaz.title_ends:
         return None
     for k in range(len(words)):
         entry = gaz.phrases.get(" ".join(words[k:]))
         if entry is not None and entry.kind == "title":
             return entry.entity
     return None
-
-
-@lru_cache(maxsize=1)
-def _title_words() -> frozenset[str]:
-    """Last words of the listed titles: a quick test before looking phrases up."""
-    return frozenset(phrase.split()[-1] for phrase, entry in gazetteer().phrases.items() if entry.kind == "title")
 
 
 def unknown_names(text: str, ps: int, pe: int, gaz: Gazetteer) -> list[tuple[int, int]]:
