@@ -23,7 +23,8 @@ of an article (``duplicate_of``) are marked but not counted. Lines that open wit
 
 :func:`mark` adds a ``("boilerplate", start, end)`` entry to each article's ``sections`` (offsets
 into ``text``, which is unchanged) and returns the patterns (``corpus.boilerplate``);
-:func:`spans` reads those ranges back and :func:`prose` blanks them (same length) for an extractor.
+:func:`spans` reads those ranges back and :func:`prose` blanks them (same length) for an extractor
+(both from :mod:`workbench.prose`, which the extractors import instead of this search).
 """
 
 from __future__ import annotations
@@ -41,6 +42,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from workbench.boilerplate_index import ENTRY_SCHEMA, WHERE, Index, Rows, block, entry_table, strings
+from workbench.prose import SECTION, prose, prose_texts, ranges, spans
+
+__all__ = ["PATTERN_COLUMNS", "SECTION", "find", "mark", "prose", "prose_texts", "ranges", "search", "spans"]
 
 #: a pattern must stand in at least this many articles of an outlet ...
 MIN_ARTICLES = 5
@@ -52,8 +56,6 @@ MAX_CHARS = 200
 EDGE_LINES = 3
 #: a pattern also counts away from the edges when it stands in this share of an outlet's articles
 ANYWHERE_SHARE = 0.2
-#: the section name of boilerplate ranges
-SECTION = "boilerplate"
 #: articles split into candidates at a time (their texts become Python strings a block at a time)
 SPLIT_ROWS = 2048
 
@@ -174,7 +176,8 @@ def search(
         remap = pc.fill_null(pc.index_in(index.signatures, value_set=signatures), -1).to_numpy().astype(np.int64)
         slots = remap[index.entries.column("slot").to_numpy()]
         keep = slots >= 0
-        kept = index.entries.filter(pa.array(keep))
+        # no article gone (the common case of new files): no filter, which copies every key string (1 s at 100,000)
+        kept = index.entries if keep.all() else index.entries.filter(pa.array(keep))
         parts.append(kept.set_column(0, ENTRY_SCHEMA.field("slot"), pa.array(slots[keep], type=pa.int64())))
         known[remap[remap >= 0]] = True
     missing = np.flatnonzero(~known)
@@ -209,9 +212,10 @@ def _frequent(
         return {}
     slots = entries.column("slot").to_numpy()
     # keys by their 64-bit hashes (no string is read): two keys sharing one are counted together, which can
-    # only keep more entries here; which patterns qualify is decided on the strings (:func:`_select`)
-    _, codes = np.unique(entries.column("hash").to_numpy(), return_inverse=True)
-    n_keys = int(codes.max()) + 1
+    # only keep more entries here; which patterns qualify is decided on the strings (:func:`_select`). Codes
+    # by first appearance (a hash table, not a sort): only their equality counts
+    codes, uniques = pd.factorize(entries.column("hash").to_numpy())
+    n_keys = len(uniques)
     # corpus-wide first (cheap): a key in fewer than min_articles articles qualifies nowhere
     articles = np.bincount(codes, weights=np.bincount(row_slot, minlength=slots.max() + 1)[slots], minlength=n_keys)
     candidate = np.flatnonzero(articles[codes] >= min_articles)
@@ -230,7 +234,7 @@ def _frequent(
         repeat = hi - lo
         at = np.repeat(lo - np.cumsum(repeat) + repeat, repeat) + np.arange(int(repeat.sum()))
         key_outlet = np.repeat(codes[candidate], repeat) * len(outlet_code) + pair_outlet[at]
-        held, where = np.unique(key_outlet, return_inverse=True)
+        where, held = pd.factorize(key_outlet)
         enough = np.bincount(where, weights=weights[at], minlength=len(held)) >= need[held % len(outlet_code)]
         qualifying = np.zeros(n_keys, dtype=bool)
         qualifying[held[enough] // len(outlet_code)] = True
@@ -327,50 +331,6 @@ def mark(articles: pd.DataFrame, *, cache_dir: Path | None = None, **options) ->
         if extra or any(s[0] == SECTION for s in current):
             sections[i] = [tuple(s) for s in current if s[0] != SECTION] + [(SECTION, s, e) for s, e in extra]
     return articles.assign(sections=sections), patterns
-
-
-def spans(sections) -> list[tuple[int, int]]:
-    """The boilerplate ``(start, end)`` ranges of one article's ``sections`` (any other entry ignored).
-
-    >>> spans([("body", 0, 40), ("boilerplate", 34, 40)])
-    [(34, 40)]
-    """
-    if not isinstance(sections, list | tuple):
-        return []
-    return sorted((int(s), int(e)) for name, s, e in sections if name == SECTION)
-
-
-def ranges(articles: pd.DataFrame) -> list[list[tuple[int, int]]]:
-    """The boilerplate ranges of every article, in row order (for cross-article tools such as reuse)."""
-    if "sections" not in articles.columns:
-        return [[] for _ in range(len(articles))]
-    return [spans(s) for s in articles["sections"]]
-
-
-def prose(text: str, sections) -> str:
-    """``text`` with its boilerplate ranges blanked (spaces, newlines kept): same length, same offsets.
-
-    >>> prose("Acme rose.\\nReuter", [("boilerplate", 11, 17)])
-    'Acme rose.\\n      '
-    """
-    cut = spans(sections)
-    if not cut or not isinstance(text, str):
-        return text
-    parts, pos = [], 0
-    for s, e in cut:
-        parts.append(text[pos:s])
-        parts.append(re.sub(r"[^\n]", " ", text[max(s, pos) : e]))
-        pos = max(pos, e)
-    parts.append(text[pos:])
-    return "".join(parts)
-
-
-def prose_texts(articles: pd.DataFrame) -> list[str]:
-    """Every article's text with its boilerplate blanked (see :func:`prose`), in row order."""
-    texts = ["" if pd.isna(t) else str(t) for t in articles["text"]]
-    if "sections" not in articles.columns:
-        return texts
-    return [prose(t, s) for t, s in zip(texts, articles["sections"], strict=True)]
 
 
 def _covered(span: tuple[int, int], chosen: set[tuple[int, int]]) -> bool:

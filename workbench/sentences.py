@@ -13,8 +13,8 @@ from functools import lru_cache
 
 import pandas as pd
 
-from workbench.boilerplate import prose_texts
 from workbench.lexicon import read_rows
+from workbench.prose import prose_texts
 
 #: A stop before a capital, or a paragraph break. Linear in the text: a run of stops is matched
 #: only from its first character (the look-behind) and never given back (``++``, ``*+``), so 40,000

@@ -933,7 +933,7 @@ def _table_code(name: str, spec: TableSpec | None) -> str:
 
 def row_keys(articles: pd.DataFrame) -> list[str]:
     """Per-article cache keys: the text hash plus the header data extractors read (and boilerplate ranges)."""
-    from workbench.boilerplate import ranges
+    from workbench.prose import ranges
 
     # each column as a list of its Python values first: the same values (and text) as iterating the
     # Series, without pandas' element-by-element iteration of Arrow-backed columns (1.8 s -> 1.1 s at 100,000)

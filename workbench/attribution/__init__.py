@@ -47,7 +47,7 @@ from workbench.attribution.patterns import lexicon
 from workbench.attribution.quotes import quote_spans
 from workbench.attribution.resolve import SourceResolver, clean_name, name_kind
 from workbench.attribution.speakers import Found, SentenceReader
-from workbench.boilerplate import prose as blank_boilerplate
+from workbench.prose import prose as blank_boilerplate
 from workbench.sentences import split
 
 __all__ = ["ATTRIBUTION_COLUMNS", "KINDS", "LEVELS", "attributions", "clean_name", "name_kind", "quote_spans"]

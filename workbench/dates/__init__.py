@@ -21,10 +21,10 @@ from datetime import date
 
 import pandas as pd
 
-from workbench.boilerplate import prose_texts
 from workbench.dates.patterns import candidates
 from workbench.dates.resolve import DateResolver
 from workbench.dates.tense import tense
+from workbench.prose import prose_texts
 from workbench.sentences import split
 
 __all__ = ["DATE_COLUMNS", "dates", "find_dates"]

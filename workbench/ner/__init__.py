@@ -42,10 +42,10 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from workbench.boilerplate import prose_texts
 from workbench.errors import WorkbenchError
 from workbench.layout import unwrap
 from workbench.ner.canonical import Mention, Raw, canonical, resolve
+from workbench.prose import prose_texts
 
 __all__ = [
     "BACKENDS",
