@@ -245,6 +245,25 @@ def test_a_new_commit_removes_the_files_it_replaces(tmp_path):
     assert [p.read_bytes() for p in tmp_path.glob("x.rows.*.bin")] == [b"three"]
 
 
+def test_old_leftovers_are_pruned_only_by_a_commit_that_prunes(tmp_path, monkeypatch):
+    manifest = tmp_path / "x.json"
+    leftover = tmp_path / "x.rows.0123456789abcdef.bin"  # a commit that stopped before its manifest
+    leftover.write_bytes(b"half")
+    old = time.time() - cachestore.ORPHAN_SECONDS - 60
+    os.utime(leftover, (old, old))
+    write = {"rows": (".bin", lambda p: p.write_bytes(b"one"))}
+    listed = []
+    monkeypatch.setattr(
+        Path, "glob", lambda self, pattern, _glob=Path.glob: listed.append(pattern) or _glob(self, pattern)
+    )
+    cachestore.commit(manifest, write, prune=False)  # a delta: a name of its own, no listing of its folder
+    assert leftover.exists() and not listed
+    assert cachestore.open_committed(manifest, {"rows": Path.read_bytes}) is not None
+    cachestore.commit(manifest, write)
+    assert not leftover.exists() and listed
+    assert [p.read_bytes() for p in tmp_path.glob("x.rows.*.bin")] == [b"one"]
+
+
 # -- permissions ---------------------------------------------------------------------------
 
 

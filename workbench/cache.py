@@ -221,7 +221,11 @@ _DICTIONARY_COLUMNS = (
 def frame_writer(frame: pd.DataFrame) -> Callable[[Path], None]:
     """A writer of Parquet: uncompressed (a cache is read far more often than written, and
     memory-mapped plain pages load ~10x faster than LZ4), dictionary-encoded only for short repeated values."""
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+    return table_writer(pa.Table.from_pandas(frame, preserve_index=False))
+
+
+def table_writer(table: pa.Table) -> Callable[[Path], None]:
+    """A writer of an Arrow table as Parquet, as :func:`frame_writer` writes a frame."""
     dictionary = [c for c in table.column_names if c in _DICTIONARY_COLUMNS]
     return lambda path: pq.write_table(table, path, compression="none", use_dictionary=dictionary)
 
@@ -247,13 +251,19 @@ class CacheCorrupt(Exception):
     """A cache file does not match its manifest."""
 
 
-def commit(manifest: Path, writers: dict[str, tuple[str, Callable[[Path], None]]], **data: Any) -> None:
+def commit(
+    manifest: Path, writers: dict[str, tuple[str, Callable[[Path], None]]], *, prune: bool = True, **data: Any
+) -> None:
     """Write data files, then the manifest naming them (the commit point), then drop what it replaces.
 
     Args:
         manifest: the manifest, e.g. ``<cache>/corpus.json``.
         writers: ``key -> (suffix, write)``; ``write(path)`` writes one data file, stored as
             ``<manifest stem>.<key>.<random id><suffix>`` beside the manifest.
+        prune: also look in the folder for files of earlier commits of this manifest that no manifest
+            names (left by a commit that stopped half-way). False for a manifest committed once, under a
+            name of its own (a table's delta): nothing can be left under its name, and the look is a
+            listing of a folder of thousands of files, once per commit.
         data: JSON-able fields stored in the manifest (code fingerprint, coverage...).
 
     Raises:
@@ -261,17 +271,18 @@ def commit(manifest: Path, writers: dict[str, tuple[str, Callable[[Path], None]]
     """
     folder = manifest.parent
     folder.mkdir(parents=True, exist_ok=True)
-    previous = _previous_names(manifest)
+    previous = previous_names(manifest)
     files = {}
     for key, (suffix, write) in writers.items():
         name = f"{manifest.stem}.{key}.{secrets.token_hex(8)}{suffix}"
         write_atomic(folder / name, write)
         files[key] = {"file": name, **_signature(folder / name)}
     body = json.dumps({**data, "files": files}, sort_keys=True, default=str).encode()
-    names = sorted(f["file"] for f in files.values())  # for the next commit, which prunes them (see _previous_names)
+    names = sorted(f["file"] for f in files.values())  # for the next commit, which prunes them (see previous_names)
     header = json.dumps({"format": 2, "crc32": zlib.crc32(body), "files": names}).encode()
     write_atomic(manifest, lambda tmp: tmp.write_bytes(header + b"\n" + body))
-    _prune(manifest, keep=set(names), superseded=previous)
+    if prune:
+        _prune(manifest, keep=set(names), superseded=previous)
 
 
 def open_committed(
@@ -390,7 +401,7 @@ def _read_manifest(path: Path, *, quiet: bool = False) -> dict | None:
         return None
 
 
-def _previous_names(manifest: Path) -> set[str]:
+def previous_names(manifest: Path) -> set[str]:
     """The data files a manifest names, from its header line alone (a corpus manifest of 100,000 files is
     8 MB of JSON; its header is a line): only to remove them once replaced, so a damaged header costs
     at most leftovers, which :func:`_prune` removes when they are old."""

@@ -319,8 +319,9 @@ def _read_units(units, problems, cache_dir, progress, n_jobs=None, client=None) 
 
 def _read_all(units, problems, cache_dir, progress, n_jobs, client=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     signatures = {u.key: u.fingerprint() for u in units}
+    # the code that makes the articles; not workbench.cache, which stores them (its files carry their checksums)
     fingerprint = "".join(
-        cachestore.code_fingerprint(part) for part in ("readers", "text.py", "credits.py", "ingest.py", "cache.py")
+        cachestore.code_fingerprint(part) for part in ("readers", "text.py", "credits.py", "ingest.py")
     )
     cached_articles = cached_problems = None
     old: dict[str, str] = {}

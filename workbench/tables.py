@@ -28,7 +28,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from workbench import cache as cachestore
 from workbench.errors import Problem, WorkbenchError, problems_frame
@@ -452,7 +451,8 @@ def _commit(
 
 def _commit_delta(store: Path, rows: pd.DataFrame, keys: list[str]) -> None:
     """Commit a delta of a partition: ``rows`` (with their ``_key``), the ``keys`` they cover in its manifest."""
-    cachestore.commit(_delta_manifest(store), {"rows": (".parquet", cachestore.frame_writer(rows))}, keys=keys)
+    files = {"rows": (".parquet", cachestore.frame_writer(rows))}
+    cachestore.commit(_delta_manifest(store), files, prune=False, keys=keys)  # a new name: nothing to prune
 
 
 def _rows_files(rows: pd.DataFrame, coverage: list[str]) -> dict[str, tuple[str, Callable[[Path], None]]]:
@@ -511,7 +511,7 @@ def _drop(manifest: Path) -> None:
     Its files are those its header names (no glob over a table's folder of thousands of files: 1,024
     deltas folded at 100,000 articles took 6 s that way); a damaged header falls back to the glob.
     """
-    names = cachestore._previous_names(manifest)
+    names = cachestore.previous_names(manifest)
     files = (
         [manifest.parent / n for n in names] if names else list(manifest.parent.glob(f"{glob.escape(manifest.stem)}.*"))
     )
@@ -793,14 +793,7 @@ def _rows_writer(cached: pa.Table | None, replaced: set[str], computed: pd.DataF
         table = pa.concat_tables([keep, new.cast(keep.schema)])
     except (pa.ArrowException, ValueError, TypeError):
         return cachestore.frame_writer(pd.concat([keep.to_pandas(), computed], ignore_index=True))
-    return _table_writer(table)
-
-
-def _table_writer(table: pa.Table) -> Callable[[Path], None]:
-    """A writer of an Arrow table as Parquet, as :func:`workbench.cache.frame_writer` writes a frame (kept
-    here: ``cache.py`` is in the articles cache's fingerprint, so an edit there re-reads every article)."""
-    dictionary = [c for c in table.column_names if c in cachestore._DICTIONARY_COLUMNS]
-    return lambda path: pq.write_table(table, path, compression="none", use_dictionary=dictionary)
+    return cachestore.table_writer(table)
 
 
 @contextmanager
