@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from workbench import load_corpus, tables
 from workbench.tables import TABLES, buckets, partition_level, register_table
@@ -381,7 +385,8 @@ def test_new_files_over_the_pool_give_the_same_tables(folder, cache_dir, write_a
         patched.setattr(tables, "ProcessPoolExecutor", Recording)
         done = load_corpus(folder, boilerplate=False, n_jobs=2).update()
     assert done == dict.fromkeys(["sentences", "mentions", "attributions", "dates"], 6)
-    assert submitted == ["_compute_tables"] * 3  # 6 articles in batches of 2 (twice as many batches as workers)
+    # twice as many batches as workers at most, each of whole partitions, which it commits itself
+    assert set(submitted) == {"_fill_batch"} and 2 <= len(submitted) <= 4
     warm = load_corpus(folder, boilerplate=False)
     for name in ("sentences", "mentions", "attributions", "dates"):
         pd.testing.assert_frame_equal(warm.table(name), _plain_table(folder, name), obj=name)
@@ -424,3 +429,16 @@ def test_in_order_looks_up_each_run_of_an_articles_rows_once():
             order = frame["article_id"].map({a: i for i, a in enumerate(articles["article_id"])})
             want = frame.assign(_o=order).sort_values(["_o", "sentence"], kind="stable").drop(columns="_o")
             pd.testing.assert_frame_equal(got, want.reset_index(drop=True))
+
+
+@given(st.lists(st.integers(1, 40), min_size=1, max_size=60), st.integers(1, 8))
+@settings(max_examples=200, deadline=None)
+def test_spans_cut_the_partitions_into_runs_of_about_equal_articles(sizes, parts):
+    import numpy as np
+
+    waiting = [(b, np.zeros(n, dtype=np.int64), None, []) for b, n in enumerate(sizes)]
+    spans = tables._spans(waiting, parts)
+    assert spans[0][0] == 0 and spans[-1][1] == len(sizes) and len(spans) <= parts
+    assert all(lo < hi for lo, hi in spans) and all(a[1] == b[0] for a, b in itertools.pairwise(spans))
+    share = sum(sizes) / parts
+    assert all(sum(sizes[lo : hi - 1]) < share + 1e-9 for lo, hi in spans)  # a run ends once it holds its share

@@ -13,6 +13,7 @@ import functools
 import glob
 import hashlib
 import importlib
+import itertools
 import os
 import sys
 import time
@@ -702,9 +703,10 @@ def fill_together(
 
     This is the common case of ``Corpus.update``: new files arrived, and every table lacks the same
     articles. Each batch of articles goes through all the tables in one task (:func:`_compute_tables`),
-    so that a process pool's workers start once, keep their extractors' set-up from table to table,
-    and send back every table's rows at the end: nothing cached is read and no table's rows travel to a
-    worker. From :data:`TOGETHER_POOL_MIN` articles on (and with ``pool``), batches go to the pool.
+    so that a process pool's workers start once and keep their extractors' set-up from table to table:
+    nothing cached is read. From :data:`TOGETHER_POOL_MIN` articles on (and with ``pool``), the batches,
+    twice as many as workers, go to the pool, each made of whole partitions, which it commits itself
+    (:func:`_fill_batch`): no table's rows travel to a worker or back, and two workers commit at once.
 
     Args:
         fillings: the tables, each after the tables it needs (:func:`table_order`).
@@ -733,18 +735,48 @@ def fill_together(
     todo = take(articles, order).reset_index(drop=True)
     tasks = [(f.name, f.spec.function, f.spec.needs, f.options) for f in fillings]
     in_script = any(f.spec.function.startswith("__main__:") for f in fillings)
-    if pool is not None and n_jobs > 1 and len(todo) >= TOGETHER_POOL_MIN and not in_script:
-        size = -(-len(todo) // (2 * n_jobs))
-        futures = [pool.submit(_compute_tables, tasks, todo.iloc[i : i + size]) for i in range(0, len(todo), size)]
-        results = [future.result() for future in futures]
+    anything_read = any(cached is not None for f in fillings for _, _, cached, _ in f.waiting)
+    if pool is not None and n_jobs > 1 and len(todo) >= TOGETHER_POOL_MIN and not in_script and not anything_read:
+        futures, start = [], 0
+        for lo, hi in _spans(fillings[0].waiting, 2 * n_jobs):  # whole partitions: each worker commits its own
+            sizes = [len(idx) for _, idx, _, _ in fillings[0].waiting[lo:hi]]
+            local = np.split(np.arange(sum(sizes)), np.cumsum(sizes)[:-1])  # positions in the batch
+            commits = [
+                (f.store, [(b, at, None, d) for (b, _, _, d), at in zip(f.waiting[lo:hi], local, strict=True)])
+                for f in fillings
+            ]
+            batch = todo.iloc[start : start + sum(sizes)]
+            batch_keys = [keys[i] for i in order[start : start + sum(sizes)]]
+            futures.append(pool.submit(_fill_batch, tasks, batch, commits, batch_keys, level))
+            start += sum(sizes)
+        for future in futures:
+            future.result()
     else:
-        results = [_compute_tables(tasks, todo)]
-    for filling in fillings:
-        frames = [result[filling.name][0] for result in results]
-        computed = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-        failed = set().union(*(result[filling.name][1] for result in results))
-        _commit_group(filling.waiting, todo, computed, failed, keys, filling.store, level)
+        _fill_batch(tasks, todo, [(f.store, f.waiting) for f in fillings], keys, level)
     return {f.name: len(order) for f in fillings}
+
+
+def _spans(waiting: list[Waiting], parts: int) -> list[tuple[int, int]]:
+    """``waiting`` cut into about ``parts`` runs of whole partitions with about as many articles each."""
+    sizes = np.fromiter((len(idx) for _, idx, _, _ in waiting), dtype=np.int64, count=len(waiting))
+    ends = np.searchsorted(np.cumsum(sizes), np.arange(1, parts) * sizes.sum() / parts, side="left") + 1
+    cuts = [0, *sorted({int(e) for e in ends if 0 < e < len(waiting)}), len(waiting)]
+    return list(itertools.pairwise(cuts))
+
+
+def _fill_batch(
+    tasks: list[tuple[str, str, tuple[str, ...], dict]], batch: pd.DataFrame,
+    commits: list[tuple[Path, list[Waiting]]], keys: list[str], level: int,
+) -> None:  # fmt: skip
+    """Compute a batch of articles through every table (:func:`_compute_tables`) and commit each table's
+    rows, partition by partition (``commits``: each table's store and partitions, whose positions index
+    ``keys`` and, in order, ``batch``). In a worker of the pool, a batch of whole partitions commits its
+    own rows: they never travel back, and the commits of two workers run side by side."""
+    results = _compute_tables(tasks, batch)
+    batch = batch.reset_index(drop=True)
+    for (name, *_), (store, group) in zip(tasks, commits, strict=True):
+        computed, failed = results[name]
+        _commit_group(group, batch, computed, failed, keys, store, level)
 
 
 def _compute_tables(
