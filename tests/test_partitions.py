@@ -302,6 +302,32 @@ def test_new_articles_go_to_deltas_folded_into_the_partition_after_max_deltas(
     assert len(data_files) == 2  # its rows and coverage only: the deltas' files are gone
 
 
+def test_deltas_are_merged_into_one_until_they_hold_a_share_of_the_partition(
+    folder, cache_dir, write_article, small_partitions, counted, monkeypatch
+):
+    monkeypatch.setattr(tables, "MAX_DELTAS", 2)
+    monkeypatch.setattr(tables, "MERGE_SHARE", 0.25)
+    monkeypatch.setattr(tables, "PARTITION_ARTICLES", 64)  # one partition at level 0
+    _articles(folder, write_article, 20)
+    load_corpus(folder, boilerplate=False).update(["word_counts"])
+    base = lambda: sorted(p.name for p in cache_dir.glob("*/tables/word_counts-*.rows.*.parquet") if "+" not in p.name)  # noqa: E731
+    deltas = lambda: sorted(p.name for p in cache_dir.glob("*/tables/word_counts-*+*.json"))  # noqa: E731
+    first, seen = base(), []
+    assert len(first) == 1  # 23 articles: the folder's three and these 20
+    for i in range(20, 29):
+        _articles(folder, write_article, 1, start=i)
+        assert load_corpus(folder, boilerplate=False).update(["word_counts"]) == {"word_counts": 1}
+        seen.append(len(deltas()))
+        pd.testing.assert_frame_equal(
+            load_corpus(folder, boilerplate=False).table("word_counts"), _plain_table(folder, "word_counts")
+        )
+        if i < 28:  # 3, 5 and 7 keys merged into one delta (at most a quarter of 25, 27, 29 articles)
+            assert base() == first
+    # 8 keys in deltas and a new one: more than a quarter of 31 articles, so the partition is rewritten
+    assert seen == [1, 2, 1, 2, 1, 2, 1, 2, 0] and base() != first
+    assert len(list(cache_dir.glob("*/tables/word_counts-*.parquet"))) == 2  # rows and coverage: no delta left
+
+
 def test_a_damaged_delta_recomputes_its_partition(folder, cache_dir, write_article, small_partitions, counted):
     _articles(folder, write_article, 9)
     load_corpus(folder, boilerplate=False).update(["word_counts"])
