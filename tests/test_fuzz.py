@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workbench import ingest
+from workbench import article_table
 from workbench.tables import TABLES, _resolve
 
 settings.register_profile("fuzz", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -58,8 +58,8 @@ def articles_of(items: list[tuple[str, pd.Timestamp | None]]) -> pd.DataFrame:
          "url": None, "credit": None, "_unit": f"a{i}"}
         for i, (text, p) in enumerate(items)
     ]  # fmt: skip
-    table, _ = ingest._finish(ingest._records_table(records))
-    return ingest._restore(table)[ingest.ARTICLE_COLUMNS]
+    table, _ = article_table.finish(article_table.records_table(records))
+    return article_table.restore(table)[article_table.ARTICLE_COLUMNS]
 
 
 def every_table(articles: pd.DataFrame) -> dict[str, pd.DataFrame]:

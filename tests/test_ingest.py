@@ -247,18 +247,18 @@ def _shuffled_table(path, n=300, seed=5):
 
 @pytest.mark.parametrize("lead_run_rows", [64, 10**9])  # lead shared in runs, or copied whole
 def test_reordering_through_a_spill_file_gives_the_same_corpus(tmp_path, monkeypatch, lead_run_rows):
-    from workbench import ingest
+    from workbench import article_table
 
     path = tmp_path / "shuffled.jsonl"
     _shuffled_table(path)
-    monkeypatch.setattr(ingest, "SPILL_MIN_BYTES", 10**12)
+    monkeypatch.setattr(article_table, "SPILL_MIN_BYTES", 10**12)
     expected = load_corpus(path, cache=False, boilerplate=False)
-    monkeypatch.setattr(ingest, "SPILL_MIN_BYTES", 0)
-    monkeypatch.setattr(ingest, "SPILL_BLOCK_BYTES", 700)  # many blocks of a few rows
-    monkeypatch.setattr(ingest, "_LEAD_RUN_ROWS", lead_run_rows)
+    monkeypatch.setattr(article_table, "SPILL_MIN_BYTES", 0)
+    monkeypatch.setattr(article_table, "SPILL_BLOCK_BYTES", 700)  # many blocks of a few rows
+    monkeypatch.setattr(article_table, "_LEAD_RUN_ROWS", lead_run_rows)
     spills = []
-    real = ingest._take_spilled
-    monkeypatch.setattr(ingest, "_take_spilled", lambda *args: spills.append(len(args[1])) or real(*args))
+    real = article_table.take_spilled
+    monkeypatch.setattr(article_table, "take_spilled", lambda *args: spills.append(len(args[1])) or real(*args))
     spilled = load_corpus(path, cache=False, boilerplate=False)
     assert set(spills) == {len(expected)}  # every string column (SPILL_MIN_BYTES = 0) went through the file
     pd.testing.assert_frame_equal(spilled.articles, expected.articles)
@@ -269,26 +269,26 @@ def test_reordering_through_a_spill_file_gives_the_same_corpus(tmp_path, monkeyp
 def test_without_room_for_the_spill_file_the_reorder_stays_in_memory(tmp_path, monkeypatch):
     import shutil
 
-    from workbench import ingest
+    from workbench import article_table
 
     path = tmp_path / "shuffled.jsonl"
     _shuffled_table(path)
     expected = load_corpus(path, cache=False, boilerplate=False)
-    monkeypatch.setattr(ingest, "SPILL_MIN_BYTES", 0)
+    monkeypatch.setattr(article_table, "SPILL_MIN_BYTES", 0)
     monkeypatch.setattr(shutil, "disk_usage", lambda folder: shutil._ntuple_diskusage(10**9, 10**9, 0))
-    monkeypatch.setattr(ingest, "_take_spilled", None)  # would raise if called
+    monkeypatch.setattr(article_table, "take_spilled", None)  # would raise if called
     pd.testing.assert_frame_equal(load_corpus(path, cache=False, boilerplate=False).articles, expected.articles)
 
 
 def test_a_lead_that_is_the_whole_text_shares_its_buffers():
-    from workbench import ingest
+    from workbench import article_table
 
     records = [
         {"article_id": f"a{i}", "text": f"One paragraph {i}.", "lead": f"One paragraph {i}.", "sections": []}
         for i in range(200)
     ]
     records[150]["lead"] = "A lead of its own."
-    table = ingest._records_table(records)
+    table = article_table.records_table(records)
     text, lead = table.column("text"), table.column("lead")
     assert lead.to_pylist() == [r["lead"] for r in records]
     text_data = text.chunk(0).buffers()[2].address
@@ -300,12 +300,12 @@ def test_gather_by_chunk_equals_take():
     import numpy as np
     import pyarrow as pa
 
-    from workbench import ingest
+    from workbench import article_table
 
     column = pa.chunked_array([["a", "b"], [], ["c", None, "e"], ["f"]], type=pa.large_string())
     indices = np.array([5, 0, 3, 3, 2], dtype=np.uint64)
-    assert ingest._gather(column, indices).to_pylist() == ["f", "a", None, None, "c"]
-    assert ingest._gather(column, np.array([], dtype=np.int64)).to_pylist() == []
+    assert article_table.gather(column, indices).to_pylist() == ["f", "a", None, None, "c"]
+    assert article_table.gather(column, np.array([], dtype=np.int64)).to_pylist() == []
 
 
 def test_loading_uses_a_pool_that_returns_memory_and_restores_the_default(folder, monkeypatch):
@@ -315,9 +315,9 @@ def test_loading_uses_a_pool_that_returns_memory_and_restores_the_default(folder
 
     monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
     seen = []
-    real = ingest._finish
+    real = ingest.finish
     monkeypatch.setattr(
-        ingest, "_finish", lambda owned: seen.append(pa.default_memory_pool().backend_name) or real(owned)
+        ingest, "finish", lambda owned: seen.append(pa.default_memory_pool().backend_name) or real(owned)
     )
     before = pa.default_memory_pool().backend_name
     load_corpus(folder, cache=False)

@@ -10,7 +10,7 @@ partitions as they are. The cache folder must be one every worker can reach (a l
 
 The articles are read and parsed on the cluster too (:func:`read_batches`): the new or changed
 files of a load go to the workers in the batches and through the function of the pandas engine's
-process pool (``workbench.ingest._read_batch``), and come back as Arrow tables in batch order, so
+process pool (``workbench.article_table.read_batch``), and come back as Arrow tables in batch order, so
 the articles equal the pandas engine's by construction; the boilerplate pass and the cache commit
 then run here as for the pandas engine. The workers must reach the files: a folder at the same path
 on every worker (a shared file system), or an fsspec URL (``s3://...``; not ``memory://``, which
