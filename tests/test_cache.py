@@ -133,6 +133,26 @@ def test_a_load_killed_at_each_write_then_reloaded_is_the_same(corpus_folder, ca
         assert_same(load_quietly(corpus_folder), clean_after)
 
 
+def test_the_articles_cache_is_written_while_the_boilerplate_is_found(folder, cache_dir, monkeypatch):
+    import threading
+
+    from workbench import boilerplate, ingest
+
+    searching = threading.Event()
+    real_commit, real_mark = ingest._commit_articles, boilerplate.mark
+
+    def commit(*args, **kwargs):
+        assert searching.wait(60), "the articles were written before the boilerplate search began"
+        real_commit(*args, **kwargs)
+
+    monkeypatch.setattr(ingest, "_commit_articles", commit)
+    monkeypatch.setattr(boilerplate, "mark", lambda *a, **k: searching.set() or real_mark(*a, **k))
+    first = snapshot(load_corpus(folder))
+    assert list(cache_dir.glob("*/corpus.json"))  # committed before load_corpus returned
+    monkeypatch.undo()
+    assert_same(load_quietly(folder), first)
+
+
 def test_a_failed_write_keeps_the_previous_cache(folder, cache_dir, monkeypatch, write_article):
     first = load_quietly(folder)
 

@@ -13,6 +13,8 @@ import os
 import sys
 import time
 import warnings
+from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -112,14 +114,19 @@ def load_corpus(
     else:
         cluster = contextlib.nullcontext(None)
     with cluster as client:
-        articles, errors = _read_units(units, problems, cache_dir, progress, read_jobs, client)
-        patterns = None
-        if boilerplate:  # across articles, so after the per-file cache: sections gain boilerplate ranges
-            from workbench.boilerplate import mark
+        committing: list[Future] = []  # the articles cache, written on a thread while the boilerplate is found
+        try:
+            articles, errors = _read_units(units, problems, cache_dir, progress, read_jobs, client, committing)
+            patterns = None
+            if boilerplate:  # across articles, so after the per-file cache: sections gain boilerplate ranges
+                from workbench.boilerplate import mark
 
-            articles, patterns = mark(
-                articles, cache_dir=cache_dir
-            )  # kept in the corpus cache: a warm load does not search again
+                articles, patterns = mark(
+                    articles, cache_dir=cache_dir
+                )  # kept in the corpus cache: a warm load does not search again
+        finally:
+            for commit in committing:  # committed (or warned about) before the corpus is returned
+                commit.result()
         if strict and (errors["severity"] == "error").any():
             first = errors[errors["severity"] == "error"].iloc[0]
             raise CorpusError(f"{first['path']}: {first['reason']}: {first['detail']}")
@@ -222,13 +229,21 @@ def _size(unit: readers.Unit) -> int:
 CORPUS_MANIFEST = "corpus.json"
 
 
-def _read_units(units, problems, cache_dir, progress, n_jobs=None, client=None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Articles and problems of all units: unchanged units from the cache, the rest read now."""
+def _read_units(
+    units, problems, cache_dir, progress, n_jobs=None, client=None, committing: list[Future] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Articles and problems of all units: unchanged units from the cache, the rest read now.
+
+    When the cache must be written again, its commit is appended to ``committing`` (to wait for), or,
+    without that list, done before returning.
+    """
     with memory_pool():
-        return _read_all(units, problems, cache_dir, progress, n_jobs, client)
+        return _read_all(units, problems, cache_dir, progress, n_jobs, client, committing)
 
 
-def _read_all(units, problems, cache_dir, progress, n_jobs, client=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _read_all(
+    units, problems, cache_dir, progress, n_jobs, client=None, committing: list[Future] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     signatures = {u.key: u.fingerprint() for u in units}
     # the code that makes the articles (not this module's loading, nor workbench.cache, which stores them)
     fingerprint = "".join(
@@ -271,14 +286,17 @@ def _read_all(units, problems, cache_dir, progress, n_jobs, client=None) -> tupl
         table, id_problems = finish(owned)
         errors = pd.concat([errors, id_problems], ignore_index=True) if len(id_problems) else errors
     if manifest is not None and changed:
-        try:  # corpus.json is written last: it is the commit point
-            writers = {
-                "articles": (".arrow", cachestore.arrow_writer(table)),
-                "problems": (".parquet", cachestore.frame_writer(errors)),
-            }
-            cachestore.commit(manifest, writers, code=fingerprint, units=signatures)
-        except OSError as exc:
-            warnings.warn(f"cannot write the corpus cache in {cache_dir}: {exc}", stacklevel=3)
+        writers = {
+            "articles": (".arrow", cachestore.arrow_writer(table)),
+            "problems": (".parquet", cachestore.frame_writer(errors)),
+        }
+        commit = partial(_commit_articles, manifest, writers, code=fingerprint, units=signatures)
+        if committing is None:
+            commit()
+        else:  # the write and its checksum release the GIL: a thread of its own overlaps them with what follows
+            thread = ThreadPoolExecutor(1, thread_name_prefix="workbench-articles-cache")
+            committing.append(thread.submit(commit))
+            thread.shutdown(wait=False)  # the thread ends with the commit
     walk_problems = problems_frame(problems)
     errors = errors.drop(columns="_unit").astype(walk_problems.dtypes.to_dict())
     errors = pd.concat([walk_problems, errors], ignore_index=True) if len(walk_problems) else errors
@@ -286,6 +304,14 @@ def _read_all(units, problems, cache_dir, progress, n_jobs, client=None) -> tupl
     return articles[ARTICLE_COLUMNS], errors.sort_values(
         ["path", "line"], kind="stable", na_position="first"
     ).reset_index(drop=True)
+
+
+def _commit_articles(manifest: Path, writers: dict, **data) -> None:
+    """Commit the articles cache (``corpus.json`` is written last: it is the commit point), or warn."""
+    try:
+        cachestore.commit(manifest, writers, **data)
+    except OSError as exc:
+        warnings.warn(f"cannot write the corpus cache in {manifest.parent}: {exc}", stacklevel=2)
 
 
 def _interactive() -> bool:
