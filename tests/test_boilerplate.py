@@ -210,8 +210,12 @@ def test_a_block_of_rows_reads_what_the_rows_hold():
     assert boilerplate_index.block(frame, "text", []) == []
 
 
+@pytest.mark.parametrize("dead_share", [0.0, 1.0])  # the candidates of articles gone: dropped, or kept uncounted
 @pytest.mark.parametrize("seed", range(6))
-def test_articles_added_changed_and_removed_in_steps_give_what_one_search_gives(tmp_path, seed):
+def test_articles_added_changed_and_removed_in_steps_give_what_one_search_gives(
+    tmp_path, seed, dead_share, monkeypatch
+):
+    monkeypatch.setattr(boilerplate, "DEAD_SHARE", dead_share)
     rng = random.Random(seed)
     pool = _mixed(240, seed)
     options = rng.choice([{}, {"min_articles": 3}, {"min_share": 0.1}])

@@ -58,6 +58,8 @@ EDGE_LINES = 3
 ANYWHERE_SHARE = 0.2
 #: articles split into candidates at a time (their texts become Python strings a block at a time)
 SPLIT_ROWS = 2048
+#: the candidates of articles gone from the corpus stay in the kept index (uncounted) up to this share of it
+DEAD_SHARE = 0.1
 
 PATTERN_COLUMNS = {"outlet": "string", "pattern": "string", "example": "string", "where": "string", "articles": "int64"}
 
@@ -171,15 +173,25 @@ def search(
     signatures = encoded.dictionary  # slot -> signature, in order of first appearance
     row_slot = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     parts = []
-    known = np.zeros(len(signatures), dtype=bool)
+    live = len(signatures)
+    known = np.zeros(live, dtype=bool)
     if index is not None and len(index.signatures):
         remap = pc.fill_null(pc.index_in(index.signatures, value_set=signatures), -1).to_numpy().astype(np.int64)
-        slots = remap[index.entries.column("slot").to_numpy()]
+        entry_slots = index.entries.column("slot").to_numpy()
+        gone = remap < 0
+        if gone.any() and gone[entry_slots].mean() <= DEAD_SHARE:
+            # the candidates of articles gone stay, under slots past every article's (no article counts them):
+            # a filter copies every key string of the index (1-3 s at 100,000 articles); they are dropped
+            # once they are DEAD_SHARE of the index, and taken up again if their articles come back
+            remap[gone] = live + np.arange(int(gone.sum()))
+            old = index.signatures
+            old = old if isinstance(old, pa.Array) else pa.array(old, type=signatures.type)
+            signatures = pa.concat_arrays([signatures, old.filter(pa.array(gone))])
+        slots = remap[entry_slots]
         keep = slots >= 0
-        # no article gone (the common case of new files): no filter, which copies every key string (1 s at 100,000)
         kept = index.entries if keep.all() else index.entries.filter(pa.array(keep))
         parts.append(kept.set_column(0, ENTRY_SCHEMA.field("slot"), pa.array(slots[keep], type=pa.int64())))
-        known[remap[remap >= 0]] = True
+        known[remap[(remap >= 0) & (remap < live)]] = True
     missing = np.flatnonzero(~known)
     if len(missing):
         _, first_rows = np.unique(row_slot, return_index=True)

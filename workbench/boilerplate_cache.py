@@ -56,7 +56,7 @@ def cached_search(
     )
     if kept is not None:
         _, tables = kept
-        index = Index(tables["signatures"].column("signature").to_pylist(), tables["entries"])
+        index = Index(tables["signatures"].column("signature").combine_chunks(), tables["entries"])
     patterns, ranges, index = search(articles, index=index, rows=rows, **options)
     try:
         _commit(manifest, patterns, ranges, index, code=code, articles=key)
@@ -74,7 +74,8 @@ def _commit(manifest: Path, patterns, ranges, index: Index, **data) -> None:
             "end": pa.array([r[2] for r in flat], type=pa.int64()),
         }
     )
-    signatures = pa.table({"signature": pa.array(index.signatures, type=pa.large_string())})
+    kept = index.signatures
+    signatures = pa.table({"signature": kept if isinstance(kept, pa.Array) else pa.array(kept, type=pa.large_string())})
     writers = {
         "patterns": (".parquet", cachestore.frame_writer(patterns)),
         "ranges": (".arrow", cachestore.arrow_writer(table)),
