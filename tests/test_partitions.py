@@ -411,8 +411,10 @@ def test_new_files_over_the_pool_give_the_same_tables(folder, cache_dir, write_a
         patched.setattr(tables, "ProcessPoolExecutor", Recording)
         done = load_corpus(folder, boilerplate=False, n_jobs=2).update()
     assert done == dict.fromkeys(["sentences", "mentions", "attributions", "dates"], 6)
-    # twice as many batches as workers at most, each of whole partitions, which it commits itself
-    assert set(submitted) == {"_fill_batch"} and 2 <= len(submitted) <= 4
+    # the workers set up on one article (6 read now: enough for the pool) while the update plans; then twice
+    # as many batches as workers at most, each of whole partitions, which it commits itself
+    warming, batches = submitted[:2], submitted[2:]
+    assert warming == ["_compute_tables"] * 2 and set(batches) == {"_fill_batch"} and 2 <= len(batches) <= 4
     warm = load_corpus(folder, boilerplate=False)
     for name in ("sentences", "mentions", "attributions", "dates"):
         pd.testing.assert_frame_equal(warm.table(name), _plain_table(folder, name), obj=name)
@@ -468,3 +470,24 @@ def test_spans_cut_the_partitions_into_runs_of_about_equal_articles(sizes, parts
     assert all(lo < hi for lo, hi in spans) and all(a[1] == b[0] for a, b in itertools.pairwise(spans))
     share = sum(sizes) / parts
     assert all(sum(sizes[lo : hi - 1]) < share + 1e-9 for lo, hi in spans)  # a run ends once it holds its share
+
+
+def test_warm_up_starts_the_workers_only_for_enough_new_articles_and_tables_a_worker_can_import(monkeypatch):
+    class Pool:
+        def __init__(self):
+            self.tasks = []
+
+        def submit(self, fn, *args):
+            self.tasks.append((fn.__name__, len(args[1])))
+
+    monkeypatch.setattr(tables, "TOGETHER_POOL_MIN", 400)
+    sample = pd.DataFrame({"article_id": ["a"]})
+    ours = [("sentences", "workbench.sentences:sentences", (), {})]
+    for tasks, new, want in [
+        (ours, 400, [("_compute_tables", 1)] * 2),
+        (ours, 399, []),  # computed in this process: no worker to start
+        ([*ours, ("mine", "__main__:count", (), {})], 5000, []),  # a worker cannot import the script
+    ]:
+        pool = Pool()
+        tables.warm_up(pool, tasks, sample, 2, new)
+        assert pool.tasks == want

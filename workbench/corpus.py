@@ -36,6 +36,7 @@ from workbench.tables import (
     table_order,
     table_store,
     take,
+    warm_up,
 )
 
 #: From this many articles, derived tables show a progress bar per table (in an interactive session).
@@ -65,6 +66,7 @@ class Corpus:
         seconds: float = 0.0,
         boilerplate: pd.DataFrame | None = None,
         level: int | None = None,
+        read_now: int = 0,
     ):
         self.articles = articles
         self.errors = errors
@@ -80,6 +82,8 @@ class Corpus:
         self._bucket_codes: np.ndarray | None = None
         #: the partitioning of cached tables, that of the whole corpus (a filtered one keeps it)
         self.level = partition_level(len(articles)) if level is None else level
+        #: articles the load read from their files (new or changed since the cache), not from the cache
+        self.read_now = read_now
 
     def _keys(self) -> list[str]:
         """Per-article cache keys, hashed once per Corpus (every table and the fingerprint use them)."""
@@ -171,16 +175,19 @@ class Corpus:
         if self.cache_dir is None:
             return {}
         order = table_order(names)
-        fillings = []
-        for name in order:
-            spec = self._spec(name)
-            options = self._table_options(spec)
-            store = table_store(self.cache_dir, name, options)
-            waiting = plan(self.articles, keys=self._keys(), store=store, level=self.level, codes=self._codes())
-            fillings.append(Filling(name, spec, options, store, waiting))
+        specs = {name: self._spec(name) for name in order}
         # one pool for every table: its workers start at the first batch large enough for them and keep
         # their extractors' set-up for the next tables
         with process_pool(self.n_jobs) if self.n_jobs > 1 else nullcontext() as pool:
+            if pool is not None:  # with new files enough for the pool, its workers start while this process plans
+                tasks = [(n, s.function, s.needs, self._table_options(s)) for n, s in specs.items()]
+                warm_up(pool, tasks, self.articles.iloc[:1], self.n_jobs, self.read_now)
+            fillings = []
+            for name, spec in specs.items():
+                options = self._table_options(spec)
+                store = table_store(self.cache_dir, name, options)
+                waiting = plan(self.articles, keys=self._keys(), store=store, level=self.level, codes=self._codes())
+                fillings.append(Filling(name, spec, options, store, waiting))
             together = fill_together(
                 fillings, self.articles, keys=self._keys(), level=self.level, n_jobs=self.n_jobs, pool=pool
             )  # the common case: new files, which every table lacks

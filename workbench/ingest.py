@@ -116,7 +116,9 @@ def load_corpus(
     with cluster as client:
         committing: list[Future] = []  # the articles cache, written on a thread while the boilerplate is found
         try:
-            articles, errors = _read_units(units, problems, cache_dir, progress, read_jobs, client, committing)
+            articles, errors, read_now = _read_units(
+                units, problems, cache_dir, progress, read_jobs, client, committing
+            )
             patterns = None
             if boilerplate:  # across articles, so after the per-file cache: sections gain boilerplate ranges
                 from workbench.boilerplate import mark
@@ -132,7 +134,7 @@ def load_corpus(
             raise CorpusError(f"{first['path']}: {first['reason']}: {first['detail']}")
         corpus = Corpus(
             articles, errors, root=root, cache_dir=cache_dir, options={"backend": backend, "n_jobs": n_jobs},
-            boilerplate=patterns, seconds=time.perf_counter() - started,
+            boilerplate=patterns, seconds=time.perf_counter() - started, read_now=read_now,
         )  # fmt: skip
         if client is not None:
             from workbench.engines import compute_tables
@@ -231,8 +233,9 @@ CORPUS_MANIFEST = "corpus.json"
 
 def _read_units(
     units, problems, cache_dir, progress, n_jobs=None, client=None, committing: list[Future] | None = None
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Articles and problems of all units: unchanged units from the cache, the rest read now.
+) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """Articles and problems of all units (unchanged units from the cache, the rest read now), and how
+    many articles were read now.
 
     When the cache must be written again, its commit is appended to ``committing`` (to wait for), or,
     without that list, done before returning.
@@ -243,7 +246,7 @@ def _read_units(
 
 def _read_all(
     units, problems, cache_dir, progress, n_jobs, client=None, committing: list[Future] | None = None
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+) -> tuple[pd.DataFrame, pd.DataFrame, int]:
     signatures = {u.key: u.fingerprint() for u in units}
     # the code that makes the articles (not this module's loading, nor workbench.cache, which stores them)
     fingerprint = "".join(
@@ -266,6 +269,7 @@ def _read_all(
 
     changed = bool(todo) or set(old) != set(signatures)
     table, errors = _read_parallel(todo, progress, n_jobs, client)
+    read_now = table.num_rows
     if fresh:
         if len(fresh) < len(old):  # some cached files changed or went away
             keep = pa.array(fresh)
@@ -301,9 +305,8 @@ def _read_all(
     errors = errors.drop(columns="_unit").astype(walk_problems.dtypes.to_dict())
     errors = pd.concat([walk_problems, errors], ignore_index=True) if len(walk_problems) else errors
     articles = restore(table)
-    return articles[ARTICLE_COLUMNS], errors.sort_values(
-        ["path", "line"], kind="stable", na_position="first"
-    ).reset_index(drop=True)
+    errors = errors.sort_values(["path", "line"], kind="stable", na_position="first").reset_index(drop=True)
+    return articles[ARTICLE_COLUMNS], errors, read_now
 
 
 def _commit_articles(manifest: Path, writers: dict, **data) -> None:

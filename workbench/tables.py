@@ -783,6 +783,21 @@ def fill_together(
     return {f.name: len(order) for f in fillings}
 
 
+def warm_up(pool: ProcessPoolExecutor, tasks: list[tuple[str, str, tuple[str, ...], dict]], sample: pd.DataFrame,
+            workers: int, new: int) -> None:  # fmt: skip
+    """When ``new`` articles (read from new or changed files) are enough for :func:`fill_together`'s pool
+    (:data:`TOGETHER_POOL_MIN`), start the pool's ``workers`` and set up their extractors (imports, name
+    lists, matchers: about 2 s) on ``sample`` (an article, its rows dropped), while the caller plans:
+    the workers are ready when the first batch comes.
+
+    Nothing waits for these tasks (an extractor failing on the sample fails again on the batch, and is
+    reported there). Not for tables registered in a script (``__main__:``), which a worker cannot import."""
+    if new < TOGETHER_POOL_MIN or not len(sample) or any(f.startswith("__main__:") for _, f, _, _ in tasks):
+        return
+    for _ in range(workers):
+        pool.submit(_compute_tables, tasks, sample)
+
+
 def _spans(waiting: list[Waiting], parts: int) -> list[tuple[int, int]]:
     """``waiting`` cut into about ``parts`` runs of whole partitions with about as many articles each."""
     sizes = np.fromiter((len(idx) for _, idx, _, _ in waiting), dtype=np.int64, count=len(waiting))
