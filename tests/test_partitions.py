@@ -279,10 +279,10 @@ def test_reading_a_grown_table_computes_its_small_partitions_together(
     pd.testing.assert_frame_equal(together, want)
 
 
-def test_new_articles_go_to_deltas_folded_into_the_partition_after_max_deltas(
+def test_new_articles_go_to_deltas_folded_into_the_partition_once_they_hold_a_share_of_it(
     folder, cache_dir, write_article, small_partitions, counted, monkeypatch
 ):
-    monkeypatch.setattr(tables, "MAX_DELTAS", 2)
+    monkeypatch.setattr(tables, "DELTA_FANOUT", 3)  # the third delta would merge the first two: 3 of 7 articles
     monkeypatch.setattr(tables, "PARTITION_ARTICLES", 64)  # one partition at level 0
     _articles(folder, write_article, 2)
     load_corpus(folder, boilerplate=False).update(["word_counts"])
@@ -302,30 +302,39 @@ def test_new_articles_go_to_deltas_folded_into_the_partition_after_max_deltas(
     assert len(data_files) == 2  # its rows and coverage only: the deltas' files are gone
 
 
-def test_deltas_are_merged_into_one_until_they_hold_a_share_of_the_partition(
+def test_deltas_merge_in_tiers_like_a_binary_counter_until_they_hold_a_share_of_the_partition(
     folder, cache_dir, write_article, small_partitions, counted, monkeypatch
 ):
-    monkeypatch.setattr(tables, "MAX_DELTAS", 2)
-    monkeypatch.setattr(tables, "MERGE_SHARE", 0.25)
+    monkeypatch.setattr(tables, "DELTA_FANOUT", 2)
+    monkeypatch.setattr(tables, "MERGE_SHARE", 1.0)
     monkeypatch.setattr(tables, "PARTITION_ARTICLES", 64)  # one partition at level 0
     _articles(folder, write_article, 20)
     load_corpus(folder, boilerplate=False).update(["word_counts"])
     base = lambda: sorted(p.name for p in cache_dir.glob("*/tables/word_counts-*.rows.*.parquet") if "+" not in p.name)  # noqa: E731
-    deltas = lambda: sorted(p.name for p in cache_dir.glob("*/tables/word_counts-*+*.json"))  # noqa: E731
-    first, seen = base(), []
+    deltas = lambda: sorted(cache_dir.glob("*/tables/word_counts-*+*.json"))  # noqa: E731
+    first = base()
     assert len(first) == 1  # 23 articles: the folder's three and these 20
-    for i in range(20, 29):
+    tiers = []
+    for i in range(20, 28):
         _articles(folder, write_article, 1, start=i)
         assert load_corpus(folder, boilerplate=False).update(["word_counts"]) == {"word_counts": 1}
-        seen.append(len(deltas()))
+        tiers.append([tables._tier(d) for d in deltas()])
         pd.testing.assert_frame_equal(
             load_corpus(folder, boilerplate=False).table("word_counts"), _plain_table(folder, "word_counts")
         )
-        if i < 28:  # 3, 5 and 7 keys merged into one delta (at most a quarter of 25, 27, 29 articles)
-            assert base() == first
-    # 8 keys in deltas and a new one: more than a quarter of 31 articles, so the partition is rewritten
-    assert seen == [1, 2, 1, 2, 1, 2, 1, 2, 0] and base() != first
+        assert base() == first  # the partition itself is never written again
+    # after n updates, one delta of tier k for each bit k of n, oldest (highest) first: each new article's
+    # rows were written again once per tier, not at every merge
+    assert tiers == [[0], [1], [1, 0], [2], [2, 0], [2, 1], [2, 1, 0], [3]]
+    monkeypatch.setattr(tables, "MERGE_SHARE", 0.25)  # 8 keys in deltas, and 2 new: more than a quarter of 33
+    for i in range(28, 30):
+        _articles(folder, write_article, 1, start=i)
+        load_corpus(folder, boilerplate=False).update(["word_counts"])
+    assert not deltas() and base() != first
     assert len(list(cache_dir.glob("*/tables/word_counts-*.parquet"))) == 2  # rows and coverage: no delta left
+    pd.testing.assert_frame_equal(
+        load_corpus(folder, boilerplate=False).table("word_counts"), _plain_table(folder, "word_counts")
+    )
 
 
 def test_a_damaged_delta_recomputes_its_partition(folder, cache_dir, write_article, small_partitions, counted):

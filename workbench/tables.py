@@ -422,9 +422,10 @@ def _commit(
 
     New articles of a partition that is cached at its level are committed as a delta beside it
     (:func:`_delta_manifest`: their rows and keys alone), so that 1% new articles do not rewrite every
-    partition of every table; the commit after :data:`MAX_DELTAS` deltas merges them and the new rows
-    into one delta (:func:`_merge_deltas`) while they hold at most :data:`MERGE_SHARE` of the
-    partition's articles, and past that rewrites the partition whole, its deltas folded in. ``cached``
+    partition of every table; the commit that makes :data:`DELTA_FANOUT` deltas of one tier merges them
+    into one delta of the next tier (:func:`_merge_deltas`) while all the deltas hold at most
+    :data:`MERGE_SHARE` of the partition's articles, and past that rewrites the partition whole, its
+    deltas folded in. ``cached``
     is ``(rows, coverage, rewrite)`` as :func:`_cached_rows` gives it, or None: then a partition cached
     at its level is read here when it must be rewritten. ``deltas``:
     the partition's deltas when the caller listed them already (:func:`fill`).
@@ -438,10 +439,11 @@ def _commit(
         if not rewrite:
             covered = cached[1] if cached is not None else _coverage(store, deltas)  # None: none, or damaged
             if covered is not None and not set(todo_keys) & set(covered):  # new articles alone
-                if len(deltas) < MAX_DELTAS:
+                merged, tier = _to_merge(deltas)
+                if not merged:
                     _commit_delta(store, stored, done_keys)  # its keys in the manifest: no coverage file
                     return
-                if _merge_deltas(store, deltas, stored, done_keys, len(covered)):
+                if _merge_deltas(store, deltas, merged, tier, stored, done_keys, len(covered)):
                     return
         if cached is None:
             cached = _read_cached_table(store)
@@ -468,37 +470,64 @@ def _rows_files(rows: pd.DataFrame, coverage: list[str]) -> dict[str, tuple[str,
     }
 
 
-#: Deltas a cached partition takes (commits of a few new articles' rows beside it) before the next
-#: commit merges them into one (or rewrites the partition whole, see :data:`MERGE_SHARE`).
-MAX_DELTAS = 8
-#: A partition's deltas are merged into one delta while they hold at most this share of its articles;
-#: past it, the partition is rewritten whole, its deltas folded in. At 1% new articles per update, a
-#: partition is rewritten every ~25 updates instead of every 9th, and the updates between write again
-#: only the few rows of its deltas.
+#: Deltas of one tier a partition takes before the next commit merges them, with its new rows, into one
+#: delta of the next tier (a new delta is of tier 0): at 1% new articles per update, every 4th update
+#: merges four small deltas, every 16th four of tier 1, and so on, so that each row is written again
+#: once per tier, and a partition holds fewer than this many deltas of each tier.
+DELTA_FANOUT = 4
+#: Past this share of a partition's articles in its deltas, the commit rewrites the partition whole,
+#: its deltas folded in (at 1% new articles per update: about every 25th update).
 MERGE_SHARE = 0.25
 
 
-def _merge_deltas(store: Path, deltas: list[Path], rows: pd.DataFrame, keys: list[str], n_covered: int) -> bool:
-    """Replace a partition's ``deltas`` by one delta: their rows (in commit order), then ``rows``, the
-    new articles' (their ``keys``). False, with nothing written, when together they hold more than
-    :data:`MERGE_SHARE` of the partition's ``n_covered`` articles or a delta does not read: the
-    caller rewrites the partition whole. A reader that lists the old deltas and the new one counts
-    each article's rows once (the first), as for deltas committed twice."""
-    merged = _read_parts(deltas)
-    if merged is None or len(merged[1]) + len(keys) > MERGE_SHARE * n_covered:
+def _tier(delta: Path) -> int:
+    """The tier of a delta: ``<stem>+<time>`` is of tier 0, ``<stem>+<time>~<tier>`` of that tier."""
+    return int(delta.stem.rpartition("+")[2].partition("~")[2] or 0)
+
+
+def _to_merge(deltas: list[Path]) -> tuple[list[Path], int]:
+    """The newest deltas that the next commit merges with its new rows, and the tier of the delta they
+    make: ``([], 0)`` when the new rows make a delta of their own. The newest deltas of tier 0 and the
+    new rows, when they are :data:`DELTA_FANOUT`, make one of tier 1; that one and the newest deltas of
+    tier 1, when they are as many, one of tier 2; and so on."""
+    rest, merged, tier = list(deltas), [], 0
+    while True:
+        run = []
+        while rest and _tier(rest[-1]) == tier:
+            run.insert(0, rest.pop())
+        if len(run) + 1 < DELTA_FANOUT:  # + 1: the new rows, or the delta merged so far
+            return merged, tier
+        merged, tier = run + merged, tier + 1
+
+
+def _merge_deltas(
+    store: Path, deltas: list[Path], merged: list[Path], tier: int, rows: pd.DataFrame, keys: list[str],
+    n_covered: int,
+) -> bool:  # fmt: skip
+    """Replace ``merged`` (the newest of a partition's ``deltas``) by one delta of ``tier``: their rows,
+    in commit order, then ``rows``, the new articles' (their ``keys``). False, with nothing written,
+    when all the deltas and the new rows hold more than :data:`MERGE_SHARE` of the partition's
+    ``n_covered`` articles, or a delta does not read: the caller rewrites the partition whole. A reader
+    that lists the old deltas and the new one counts each article's rows once (the first), as for deltas
+    committed twice."""
+    held = [_open_part(delta, rows=False) for delta in deltas]
+    if any(part is None for part in held) or sum(len(part[1]) for part in held) + len(keys) > MERGE_SHARE * n_covered:
         return False
-    old_rows, old_keys = merged
+    parts = _read_parts(merged)
+    if parts is None:
+        return False
+    old_rows, old_keys = parts
     files = {"rows": (".parquet", _rows_writer(old_rows, set(), rows))}
-    cachestore.commit(_delta_manifest(store), files, prune=False, keys=[*old_keys, *keys])
-    for delta in deltas:
+    cachestore.commit(_delta_manifest(store, tier), files, prune=False, keys=[*old_keys, *keys])
+    for delta in merged:
         _drop(delta)
     return True
 
 
-def _delta_manifest(manifest: Path) -> Path:
-    """A new delta of a partition: ``<manifest stem>+<time>.json``, named to sort in commit order
+def _delta_manifest(manifest: Path, tier: int = 0) -> Path:
+    """A new delta of a partition: ``<manifest stem>+<time>[~<tier>].json``, named to sort in commit order
     (and not ``<stem>.*``, the names of the partition's own files, which its commits prune)."""
-    return manifest.parent / f"{manifest.stem}+{time.time_ns():020d}.json"
+    return manifest.parent / f"{manifest.stem}+{time.time_ns():020d}{f'~{tier}' if tier else ''}.json"
 
 
 def _delta_manifests(manifest: Path, names: list[str] | None = None) -> list[Path]:
