@@ -425,10 +425,10 @@ def _commit(
     partition of every table; the commit that makes :data:`DELTA_FANOUT` deltas of one tier merges them
     into one delta of the next tier (:func:`_merge_deltas`) while all the deltas hold at most
     :data:`MERGE_SHARE` of the partition's articles, and past that rewrites the partition whole, its
-    deltas folded in. ``cached``
-    is ``(rows, coverage, rewrite)`` as :func:`_cached_rows` gives it, or None: then a partition cached
-    at its level is read here when it must be rewritten. ``deltas``:
-    the partition's deltas when the caller listed them already (:func:`fill`).
+    deltas folded in. ``cached`` is ``(rows, coverage, rewrite)`` as :func:`_cached_rows` gives it,
+    ``(None, coverage, False)`` when :func:`plan` read the keys alone, or None: a partition cached at its
+    level is read here when it must be rewritten. ``deltas``: the partition's deltas when the caller
+    listed them already (:func:`fill`).
     """
     key_of = dict(zip(todo["article_id"], todo_keys, strict=True))
     done_keys = [k for a, k in zip(todo["article_id"], todo_keys, strict=True) if a not in failed]
@@ -445,7 +445,7 @@ def _commit(
                     return
                 if _merge_deltas(store, deltas, merged, tier, stored, done_keys, len(covered)):
                     return
-        if cached is None:
+        if cached is None or cached[0] is None:  # the rows were not read (new articles alone were planned)
             cached = _read_cached_table(store)
         coverage = sorted(set(cached[1] if cached else ()) - set(todo_keys) | set(done_keys))
         files = _rows_files(stored, coverage)
@@ -596,7 +596,8 @@ def pool_batch(n_jobs: int) -> int:
 
 
 #: One partition's share of :func:`fill`: its bucket, the positions of its articles to compute, its
-#: cached rows when they were read (:func:`_cached_rows`), and its deltas.
+#: cache as :func:`_cached_rows` gives it when its rows were read, or ``(None, coverage, False)`` when only
+#: its keys were (a partition cached at its level), or None (nothing cached), and its deltas.
 Waiting = tuple[int, np.ndarray, "tuple | None", list[Path]]
 
 
@@ -620,7 +621,8 @@ def plan(
         manifest = partition_manifest(store, level, bucket)
         deltas = _delta_manifests(manifest, names)
         coverage = _coverage(manifest, deltas)  # the keys alone: new articles' rows go to a delta, unread rows stay
-        cached = None if coverage is not None else _cached_rows(manifest, part_keys)
+        # the keys alone are passed on as (no rows, coverage, no rewrite): the commit needs no second read of them
+        cached = (None, coverage, False) if coverage is not None else _cached_rows(manifest, part_keys)
         lower = cached is not None and cached[2]  # rows of a lower level: the partition is rewritten at its level
         if lower and below is not None:
             continue  # left to :func:`partitions`
@@ -791,14 +793,14 @@ def fill_together(
     todo = take(articles, order).reset_index(drop=True)
     tasks = [(f.name, f.spec.function, f.spec.needs, f.options) for f in fillings]
     in_script = any(f.spec.function.startswith("__main__:") for f in fillings)
-    anything_read = any(cached is not None for f in fillings for _, _, cached, _ in f.waiting)
+    anything_read = any(cached is not None and cached[0] is not None for f in fillings for _, _, cached, _ in f.waiting)
     if pool is not None and n_jobs > 1 and len(todo) >= TOGETHER_POOL_MIN and not in_script and not anything_read:
         futures, start = [], 0
         for lo, hi in _spans(fillings[0].waiting, 2 * n_jobs):  # whole partitions: each worker commits its own
             sizes = [len(idx) for _, idx, _, _ in fillings[0].waiting[lo:hi]]
             local = np.split(np.arange(sum(sizes)), np.cumsum(sizes)[:-1])  # positions in the batch
             commits = [
-                (f.store, [(b, at, None, d) for (b, _, _, d), at in zip(f.waiting[lo:hi], local, strict=True)])
+                (f.store, [(b, at, c, d) for (b, _, c, d), at in zip(f.waiting[lo:hi], local, strict=True)])
                 for f in fillings
             ]
             batch = todo.iloc[start : start + sum(sizes)]
