@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from workbench.alternation import alternation
 from workbench.lexicon import is_month_abbreviation, read_rows
 
 
@@ -84,10 +85,9 @@ def words() -> Words:
 
 
 def _alt(items, *, case_insensitive: bool = False) -> str:
-    """``(?:longest|...|shortest)`` with spaces matching any white space."""
-    escaped = [re.escape(i).replace(r"\ ", r"\s+") for i in sorted(set(items), key=len, reverse=True)]
-    body = "|".join(escaped)
-    return f"(?i:{body})" if case_insensitive else f"(?:{body})"
+    """What ``(?:longest|...|shortest)`` matches, spaces matching any white space, as a prefix tree
+    (:func:`workbench.alternation.alternation`: the same matches, several times fewer branches tried)."""
+    return alternation(items, ignore_case=case_insensitive)
 
 
 @lru_cache(maxsize=1)
