@@ -9,9 +9,10 @@ from hypothesis import strategies as st
 from workbench.alternation import alternation
 
 
-def longest_first(words, *, ignore_case=False) -> str:
+def longest_first(words, *, ignore_case=False, any_space=True) -> str:
     """The alternation the word lists used before (the definition the tree must agree with)."""
-    body = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True))
+    space = r"\s+" if any_space else r"\ "
+    body = "|".join(re.escape(w).replace(r"\ ", space) for w in sorted(set(words), key=len, reverse=True))
     return f"(?i:{body})" if ignore_case else f"(?:{body})"
 
 
@@ -22,10 +23,11 @@ _AFTERS = ["", r"(?![\w-])", r"\b", r"\.(?=\s)", r"\s+a", r"b?a", r"(?=\s)"]
 
 
 @settings(max_examples=200, deadline=None)
-@given(words=_WORDS, text=_TEXTS, after=st.sampled_from(_AFTERS), ignore_case=st.booleans())
-def test_same_matches_as_longest_first(words, text, after, ignore_case):
-    old = re.compile(rf"(?<![\w-])(?:{longest_first(words, ignore_case=ignore_case)}){after}")
-    new = re.compile(rf"(?<![\w-])(?:{alternation(words, ignore_case=ignore_case)}){after}")
+@given(words=_WORDS, text=_TEXTS, after=st.sampled_from(_AFTERS), ignore_case=st.booleans(), any_space=st.booleans())
+def test_same_matches_as_longest_first(words, text, after, ignore_case, any_space):
+    options = {"ignore_case": ignore_case, "any_space": any_space}
+    old = re.compile(rf"(?<![\w-])(?:{longest_first(words, **options)}){after}")
+    new = re.compile(rf"(?<![\w-])(?:{alternation(words, **options)}){after}")
     assert [m.span() for m in new.finditer(text)] == [m.span() for m in old.finditer(text)]
     assert [m.span() if m else None for m in (new.match(text, i) for i in range(len(text)))] == [
         m.span() if m else None for m in (old.match(text, i) for i in range(len(text)))

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 _SPACE = " "  # a space in a word matches any run of white space (``\s+``)
 
 
-def alternation(words: Iterable[str], *, ignore_case: bool = False) -> str:
+def alternation(words: Iterable[str], *, ignore_case: bool = False, any_space: bool = True) -> str:
     """A non-capturing regex matching the same as ``(?:w1|w2|...)`` with the words sorted longest first.
 
     Words are matched as written (case-sensitive) unless ``ignore_case``; a space matches one or more
@@ -32,6 +32,7 @@ def alternation(words: Iterable[str], *, ignore_case: bool = False) -> str:
     Args:
         words: the words (duplicates are ignored; an empty list gives a pattern that never matches).
         ignore_case: match as ``(?i:w1|w2|...)`` does.
+        any_space: a space matches any run of white space (``False``: one space, as written).
 
     Returns:
         The pattern text, to be embedded in a larger pattern.
@@ -48,7 +49,8 @@ def alternation(words: Iterable[str], *, ignore_case: bool = False) -> str:
         words = {word.lower() for word in words}
     tree: dict = {}
     for word in words:
-        if not word or word != word.strip() or "  " in word or any(c.isspace() and c != _SPACE for c in word):
+        spaced = any_space and (word != word.strip() or "  " in word or any(c.isspace() and c != _SPACE for c in word))
+        if not word or spaced:
             raise ValueError(f"cannot place {word!r} in an alternation tree")
         node = tree
         for char in word:
@@ -56,16 +58,17 @@ def alternation(words: Iterable[str], *, ignore_case: bool = False) -> str:
         node[""] = {}  # the end of a word
     if not tree:
         return "(?!)"
-    return f"(?{'i' if ignore_case else ''}:{_node(tree)})"
+    space = r"\s+" if any_space else " "
+    return f"(?{'i' if ignore_case else ''}:{_node(tree, space)})"
 
 
-def _node(node: dict) -> str:
-    branches = [_edge(char) + _node(child) for char, child in sorted(node.items()) if char]
+def _node(node: dict, space: str) -> str:
+    branches = [
+        (space if char == _SPACE else re.escape(char)) + _node(child, space)
+        for char, child in sorted(node.items())
+        if char
+    ]
     body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})" if branches else ""
     if "" in node and body:  # a word ends here: try the longer words first (greedy), then the end
         body = f"(?:{body})?"
     return body
-
-
-def _edge(char: str) -> str:
-    return r"\s+" if char == _SPACE else re.escape(char)
