@@ -5,7 +5,9 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbench.attribution.patterns import lexicon
+from workbench.attribution.content import _has_words
+from workbench.attribution.header import _datelines
+from workbench.attribution.patterns import dateline_regex, lexicon
 from workbench.attribution.speakers import _COLON_SPEAKER, colon_speakers
 from workbench.lexicon import read_rows
 
@@ -48,3 +50,35 @@ def test_token_regex_titles_longest_first():
     )
     text = " ".join(f"{t}. {t}.x {t}s. {t}" for t in titles) + " U.S. John F. Kennedy's 9.5 -- end."
     assert [m.span() for m in lex.token_regex.finditer(text)] == [m.span() for m in old.finditer(text)]
+
+
+_DATELINE_PIECES = [
+    "WASHINGTON",
+    " ",
+    "(AP)",
+    "(Reuters)",
+    " —",
+    " -",
+    ":",
+    "\n",
+    "\n\n",
+    "x",
+    ", Fla.",
+    "(",
+    ")",
+    "\t",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_DATELINE_PIECES), max_size=30).map("".join))
+def test_datelines_only_in_lines_with_a_bracket(text):
+    assert [m.span() for m in _datelines(text)] == [m.span() for m in dateline_regex().finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", ",", "'", "“", "—", "9"]), max_size=12), st.integers(1, 3))
+def test_has_words_counts_like_a_sum(toks, n):
+    for first in range(len(toks) + 1):
+        for last in range(first - 1, len(toks)):
+            assert _has_words(toks, first, last, n) == (sum(1 for t in toks[first : last + 1] if t[0].isalnum()) >= n)

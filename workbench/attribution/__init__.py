@@ -81,9 +81,13 @@ def _group(frame: pd.DataFrame | None, ids: set[str], columns: list[str]) -> dic
     if frame is None or not len(frame) or not set(columns) <= set(frame.columns):
         return grouped
     frame = frame[frame["article_id"].isin(ids)]
-    values = [frame[c].tolist() for c in columns]
-    for article_id, *rest in zip(frame["article_id"].tolist(), *values, strict=True):
-        grouped.setdefault(article_id, []).append(tuple(None if v is pd.NA else v for v in rest))
+    values = []
+    for column in columns:
+        series = frame[column]
+        value = series.tolist()
+        values.append([None if v is pd.NA else v for v in value] if series.hasnans else value)
+    for article_id, row in zip(frame["article_id"].tolist(), zip(*values, strict=True), strict=True):
+        grouped.setdefault(article_id, []).append(row)
     return grouped
 
 
