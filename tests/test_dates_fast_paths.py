@@ -7,6 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workbench.dates import dates, find_dates
+from workbench.dates.patterns import _BACK, candidates, openers, pattern, trigger_starts, triggers
+from workbench.dates.patterns import _WORD as _PATTERN_WORD
 from workbench.dates.tense import _WINDOW, _WORD, _cues, _tense_at, _words_before
 
 _PIECES = ["will", "be", "held", "said", "on", " ", "  ", ",", "'", "'ll", "don't", "x", "9", "-", "A", "Ed", "moved"]
@@ -66,3 +68,58 @@ def test_dates_rows_are_find_dates_rows():
         assert [d.date() if pd.notna(d) else None for d in rows["date_start"]] == [f["date_start"] for f in found]
     assert table["kind"].tolist().count("published") == 2
     assert pickle.loads(pickle.dumps(table)).equals(table)
+
+
+_DATE_PIECES = [
+    "March",
+    "Marches",
+    "xMarch",
+    "_May",
+    "3",
+    "2016",
+    "٣",
+    "²",
+    " ",
+    "\n",
+    "-",
+    "$",
+    ".",
+    "last",
+    "week",
+    "the",
+    "in",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_DATE_PIECES), max_size=40).map("".join))
+def test_trigger_starts_are_the_one_pattern_s(text):
+    assert trigger_starts(text) == [m.start() for m in triggers().finditer(text)]
+
+
+def _plain_candidates(text):
+    """The candidate finder as it was: the one trigger pattern, each start tried again for every trigger."""
+    full, starts, position = pattern(), openers(), 0
+    for trigger in triggers().finditer(text):
+        at = trigger.start()
+        if at < position:
+            continue
+        for word in _PATTERN_WORD.finditer(text, max(position, at - _BACK), at + 1):
+            begin = word.start()
+            if begin != at and not word.group(0)[0].isdigit() and word.group(0).lower() not in starts:
+                continue
+            match = full.match(text, begin)
+            if match is not None and match.end() > at:
+                yield match
+                position = match.end()
+                break
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from([*_DATE_PIECES, "3 March", "on Monday", "Q3", "in two weeks", "4th"]), max_size=30).map(
+        " ".join
+    )
+)
+def test_candidates_as_the_plain_finder(text):
+    assert [m.span() for m in candidates(text)] == [m.span() for m in _plain_candidates(text)]
