@@ -2,9 +2,11 @@
 
 import re
 
+import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from workbench.attribution import _group
 from workbench.attribution.content import _has_words
 from workbench.attribution.header import _datelines
 from workbench.attribution.patterns import dateline_regex, lexicon
@@ -82,3 +84,22 @@ def test_has_words_counts_like_a_sum(toks, n):
     for first in range(len(toks) + 1):
         for last in range(first - 1, len(toks)):
             assert _has_words(toks, first, last, n) == (sum(1 for t in toks[first : last + 1] if t[0].isalnum()) >= n)
+
+
+def _plain_group(frame, ids, columns):
+    grouped = {}
+    frame = frame[frame["article_id"].isin(ids)]
+    values = [frame[c].tolist() for c in columns]
+    for article_id, *rest in zip(frame["article_id"].tolist(), *values, strict=True):
+        grouped.setdefault(article_id, []).append(tuple(None if v is pd.NA else v for v in rest))
+    return grouped
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("abcd"), st.integers(0, 9), st.sampled_from(["X", None])), max_size=30))
+def test_group_runs_as_row_by_row(rows):
+    frame = pd.DataFrame(rows, columns=["article_id", "start", "entity"]).astype(
+        {"article_id": "string", "start": "int64", "entity": "string"}
+    )
+    for ids in ({"a", "b", "c", "d"}, {"a", "c"}):
+        assert _group(frame, ids, ["start", "entity"]) == _plain_group(frame, ids, ["start", "entity"])

@@ -40,6 +40,9 @@ The cues, described-source nouns and name words are data (``workbench/data/repor
 
 from __future__ import annotations
 
+from itertools import pairwise
+
+import numpy as np
 import pandas as pd
 
 from workbench.attribution.header import credit_rows, dateline_rows
@@ -86,8 +89,14 @@ def _group(frame: pd.DataFrame | None, ids: set[str], columns: list[str]) -> dic
         series = frame[column]
         value = series.tolist()
         values.append([None if v is pd.NA else v for v in value] if series.hasnans else value)
-    for article_id, row in zip(frame["article_id"].tolist(), zip(*values, strict=True), strict=True):
-        grouped.setdefault(article_id, []).append(row)
+    rows = list(zip(*values, strict=True))
+    article_ids = frame["article_id"].tolist()
+    # the rows of an article usually stand together: take them run by run (the order within an article kept)
+    keys = np.asarray(article_ids, dtype=object)
+    bounds = [0, *(np.flatnonzero(keys[1:] != keys[:-1]) + 1).tolist(), len(rows)]
+    for start, end in pairwise(bounds):
+        if end > start:
+            grouped.setdefault(article_ids[start], []).extend(rows[start:end])
     return grouped
 
 
