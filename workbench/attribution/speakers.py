@@ -11,7 +11,7 @@ The sources found here are named by :mod:`.resolve`.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -109,15 +109,14 @@ class SentenceReader(ContentPlacer):
         toks = [m.group() for m in tokens]
         starts = [m.start() for m in tokens]
         ends = [m.end() for m in tokens]
-        index = {p: i for i, p in enumerate(starts)}
         reader = Reader(lex, toks)
         hi = len(toks) - 1
         while hi > 0 and toks[hi] in (".", "!", "?", ")"):
             hi -= 1
         out: list[Found] = []
         for match in matches:
-            c0 = index.get(match.start())
-            if c0 is None:
+            c0 = bisect_left(starts, match.start())  # the token starting where the cue does, if any
+            if c0 == len(starts) or starts[c0] != match.start():
                 continue
             c1 = c0
             while c1 < len(toks) - 1 and ends[c1] < match.end():
