@@ -13,6 +13,7 @@ on as many articles as fit in a time budget. Target: at least 100,000 words/s on
 from __future__ import annotations
 
 import argparse
+import os
 import time
 
 from common import POLNEAR, shared_corpus, train_articles
@@ -23,11 +24,15 @@ from workbench.sentences import sentences
 
 
 def best_of(repeat: int, function) -> float:
-    times = []
+    """The best wall time of ``repeat`` runs; prints each run's CPU time too (the machine is shared: CPU
+    seconds are less sensitive to other processes than wall seconds)."""
+    times, cpu = [], []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         function()
         times.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
+    print(f"  (CPU seconds per run: {', '.join(f'{c:.2f}' for c in cpu)}; load average {os.getloadavg()[0]:.2f})")
     return min(times)
 
 

@@ -40,6 +40,9 @@ The cues, described-source nouns and name words are data (``workbench/data/repor
 
 from __future__ import annotations
 
+from itertools import pairwise
+
+import numpy as np
 import pandas as pd
 
 from workbench.attribution.header import credit_rows, dateline_rows
@@ -81,9 +84,19 @@ def _group(frame: pd.DataFrame | None, ids: set[str], columns: list[str]) -> dic
     if frame is None or not len(frame) or not set(columns) <= set(frame.columns):
         return grouped
     frame = frame[frame["article_id"].isin(ids)]
-    values = [frame[c].tolist() for c in columns]
-    for article_id, *rest in zip(frame["article_id"].tolist(), *values, strict=True):
-        grouped.setdefault(article_id, []).append(tuple(None if v is pd.NA else v for v in rest))
+    values = []
+    for column in columns:
+        series = frame[column]
+        value = series.tolist()
+        values.append([None if v is pd.NA else v for v in value] if series.hasnans else value)
+    rows = list(zip(*values, strict=True))
+    article_ids = frame["article_id"].tolist()
+    # the rows of an article usually stand together: take them run by run (the order within an article kept)
+    keys = np.asarray(article_ids, dtype=object)
+    bounds = [0, *(np.flatnonzero(keys[1:] != keys[:-1]) + 1).tolist(), len(rows)]
+    for start, end in pairwise(bounds):
+        if end > start:
+            grouped.setdefault(article_ids[start], []).extend(rows[start:end])
     return grouped
 
 

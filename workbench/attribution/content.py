@@ -157,8 +157,7 @@ class ContentPlacer(QuotedText):
         first = 0
         while first <= k and toks[first].lower() in self.lex.conjunctions:
             first += 1
-        words = sum(1 for t in toks[first : k + 1] if t[0].isalnum())
-        if k < first or words < (1 if toks[k] in CLOSING else 2):
+        if k < first or not _has_words(toks, first, k, 1 if toks[k] in CLOSING else 2):
             return None, None, False
         return self._widen(starts[first], ends[k], cue_span)
 
@@ -172,6 +171,16 @@ class ContentPlacer(QuotedText):
                 last -= 1
         while last > k and toks[last] in (".", "!", "?", ","):
             last -= 1
-        if k > last or sum(1 for t in toks[k : last + 1] if t[0].isalnum()) < 2:
+        if k > last or not _has_words(toks, k, last, 2):
             return None, None, False
         return self._widen(starts[k], ends[last], cue_span)
+
+
+def _has_words(toks: list[str], first: int, last: int, n: int) -> bool:
+    """Whether tokens ``first..last`` hold at least ``n`` words (tokens opening with a letter or digit)."""
+    for i in range(first, last + 1):
+        if toks[i][0].isalnum():
+            n -= 1
+            if n <= 0:
+                return True
+    return n <= 0

@@ -16,6 +16,7 @@ Rows made here (as dicts of the attribution columns):
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 from workbench.attribution.patterns import Lexicon, dateline_regex, wire_names
@@ -28,6 +29,21 @@ from workbench.lexicon import outlet_name
 def _wire_line() -> re.Pattern[str]:
     wires = "|".join(re.escape(w) for w in sorted(wire_names(), key=len, reverse=True))
     return re.compile(rf"(?m)^[ \t]*(?:[Bb]y[ \t]+|[-—–]+[ \t]*|\()?(?P<wire>{wires})\)?[ \t]*$")
+
+
+def _datelines(text: str) -> Iterator[re.Match[str]]:
+    """The matches of :func:`dateline_regex` in ``text``, searched only in the lines holding a "(".
+
+    A dateline never spans a line break (its spaces are spaces and tabs) and holds "(" before the wire, so
+    searching each line with a "(" finds what one search of the text finds.
+    """
+    pattern = dateline_regex()
+    bracket = text.find("(")
+    while bracket != -1:
+        line_end = text.find("\n", bracket)
+        line_end = len(text) if line_end == -1 else line_end
+        yield from pattern.finditer(text, text.rfind("\n", 0, bracket) + 1, line_end)
+        bracket = text.find("(", line_end)
 
 
 def credited_kind(name: str, lex: Lexicon) -> str:
@@ -84,8 +100,8 @@ def dateline_rows(article_id: str, text: str, sentence_of) -> list[dict]:
     rows = []
     names = wire_names()
     seen: set[int] = set()
-    for pattern in (dateline_regex(), _wire_line()):
-        for match in pattern.finditer(text):
+    for matches in (_datelines(text), _wire_line().finditer(text)):
+        for match in matches:
             start, end = match.span("wire")
             if start in seen:
                 continue

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from workbench.alternation import alternation
 from workbench.lexicon import is_month_abbreviation, month_and_weekday_names, outlet_table, read_rows, split_aliases
 
 
@@ -95,13 +96,11 @@ def lexicon() -> Lexicon:
     for row in read_rows("attribution_words"):
         word = row["word"] if row["role"] == "time" else row["word"].lower()
         roles.setdefault(row["role"], {})[word] = row["detail"]
-    forms = sorted(cues, key=len, reverse=True)
-    alternatives = "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in forms)
-    # lower-case forms anywhere; a capitalised first letter only where a sentence may start
-    capitalised = "|".join(re.escape(f[0].upper() + f[1:]).replace(r"\ ", r"\s+") for f in forms)
-    cue_regex = re.compile(
-        rf"(?<![\w-])(?:{alternatives}|(?<=[\s\"“‘'(—-])(?:{capitalised})|^(?:{capitalised}))(?![\w-])"
-    )
+    # lower-case forms anywhere; a capitalised first letter only where a sentence may start (longest form first,
+    # spaces matching any white space: written as prefix trees, see workbench.alternation)
+    alternatives = alternation(cues)
+    capitalised = alternation(f[0].upper() + f[1:] for f in cues)
+    cue_regex = re.compile(rf"(?<![\w-])(?:{alternatives}|(?<=[\s\"“‘'(—-]){capitalised}|^{capitalised})(?![\w-])")
     return Lexicon(
         cues=cues,
         nouns=nouns,
@@ -144,11 +143,11 @@ def _date_names() -> frozenset[str]:
 
 
 def _token_regex() -> re.Pattern[str]:
-    abbreviations = sorted({r["abbreviation"] for r in read_rows("abbreviations")}, key=len, reverse=True)
-    titles = "|".join(re.escape(a) for a in abbreviations if "." not in a)
+    abbreviations = {r["abbreviation"] for r in read_rows("abbreviations")}
+    titles = alternation([a for a in abbreviations if "." not in a], any_space=False)
     return re.compile(
         r"(?:[A-Za-z]\.){2,}"  # U.S., N.J., a.m.
-        rf"|(?:{titles})\.(?=\s)"  # Mr., Sen., Nev.
+        rf"|{titles}\.(?=\s)"  # Mr., Sen., Nev. (longest first)
         r"|[A-Z]\.(?=\s+[A-Z])"  # an initial: "John F. Kennedy"
         r"|\w+(?:[-'’.&]\w+)*(?:['’]s?)?"  # words, hyphenated, possessives, 9.5
         r"|--|[^\w\s]"  # punctuation, one mark at a time

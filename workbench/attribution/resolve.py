@@ -127,12 +127,11 @@ class SourceResolver:
         self.lex = lex
         self.sentence_of = sentence_of
         self.gender: dict[str, str] = {}
+        self.people: list[tuple[int, int, str]] = []  # (position, sentence, entity) of named persons seen
         for start, _end, entity, kind, title in self.mentions:
             if kind == "PERSON":
-                self._note_gender(entity, title, text[max(0, start - 5) : start])
-        self.people: list[tuple[int, int, str]] = []  # (position, sentence, entity) of named persons seen
-        for start, _end, entity, kind, _title in self.mentions:
-            if kind == "PERSON":
+                if entity not in self.gender:  # the first gender noted for an entity stays
+                    self._note_gender(entity, title, text[max(0, start - 5) : start])
                 self.people.append((start, sentence_of(start), entity))
 
     def _note_gender(self, entity: str, title: str | None, before: str) -> None:

@@ -11,7 +11,8 @@ The sources found here are named by :mod:`.resolve`.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from workbench.attribution.content import ContentPlacer
@@ -22,6 +23,20 @@ from workbench.attribution.quotes import CLOSING
 _COLON_SPEAKER = re.compile(
     r"(?:^|(?<=\n)|(?<=[.!?”\"] ))[ \t]*(?P<name>[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,3})[ \t]*:[ \t]+(?=\S)"
 )
+
+
+def colon_speakers(text: str) -> Iterator[re.Match[str]]:
+    """The matches of ``_COLON_SPEAKER`` in ``text``, searched only in the lines holding a colon.
+
+    A match never spans a line break (its spaces are spaces and tabs), so searching each line that has a
+    colon, with the whole text around it for the look-behinds, finds what one search of the text finds.
+    """
+    colon = text.find(":")
+    while colon != -1:
+        line_end = text.find("\n", colon)
+        line_end = len(text) if line_end == -1 else line_end
+        yield from _COLON_SPEAKER.finditer(text, text.rfind("\n", 0, colon) + 1, line_end)
+        colon = text.find(":", line_end)
 
 
 @dataclass(slots=True)
@@ -88,22 +103,20 @@ class SentenceReader(ContentPlacer):
     def _sentence(self, number: int, matches: list[re.Match[str]]) -> list[Found]:
         text, lex = self.text, self.lex
         s, e = self.sentences[number]
-        toks, starts, ends = [], [], []
-        for m in lex.token_regex.finditer(text, s, e):
-            toks.append(m.group())
-            starts.append(m.start())
-            ends.append(m.end())
-        if not toks:
+        tokens = list(lex.token_regex.finditer(text, s, e))
+        if not tokens:
             return []
-        index = {p: i for i, p in enumerate(starts)}
+        toks = [m.group() for m in tokens]
+        starts = [m.start() for m in tokens]
+        ends = [m.end() for m in tokens]
         reader = Reader(lex, toks)
         hi = len(toks) - 1
         while hi > 0 and toks[hi] in (".", "!", "?", ")"):
             hi -= 1
         out: list[Found] = []
         for match in matches:
-            c0 = index.get(match.start())
-            if c0 is None:
+            c0 = bisect_left(starts, match.start())  # the token starting where the cue does, if any
+            if c0 == len(starts) or starts[c0] != match.start():
                 continue
             c1 = c0
             while c1 < len(toks) - 1 and ends[c1] < match.end():
@@ -217,7 +230,7 @@ class SentenceReader(ContentPlacer):
     def _colon_speakers(self) -> list[Found]:
         text, lex = self.text, self.lex
         out = []
-        for match in _COLON_SPEAKER.finditer(text):
+        for match in colon_speakers(text):
             name = match.group("name")
             words = name.split()
             if words[0].lower() in lex.labels or words[0].lower() in lex.stops or words[0].lower() in lex.determiners:

@@ -66,7 +66,17 @@ def find_dates(
     [('Last week', '2024-11-04', '2024-11-10', 'week')]
     """
     anchor = _as_date(published)
-    spans = split(text) if spans is None else spans
+    return [
+        dict(zip(_FOUND, row, strict=True)) for row in _found(text, anchor, split(text) if spans is None else spans)
+    ]
+
+
+#: The fields of a found expression, in the order of :func:`_found`'s tuples.
+_FOUND = DATE_COLUMNS[1:]
+
+
+def _found(text: str, anchor: date | None, spans: list[tuple[int, int]]) -> list[tuple]:
+    """:func:`find_dates` as tuples of :data:`_FOUND` (the extractor builds its columns from them)."""
     starts = [s for s, _ in spans]
 
     def sentence_of(position: int) -> int | None:
@@ -90,18 +100,11 @@ def find_dates(
         start = match.start() if start < 0 else start
         end = match.end()
         found.append(
-            {
-                "sentence": sentence_of(start),
-                "start": start,
-                "end": end,
-                "expression": text[start:end],
-                "kind": kind,
-                "date_start": span[0] if span else None,
-                "date_end": span[1] if span else None,
-                "granularity": span[2] if span else None,
-                "anchor": anchor if anchored else None,
-            }
-        )
+            (
+                sentence_of(start), start, end, text[start:end], kind, span[0] if span else None,
+                span[1] if span else None, span[2] if span else None, anchor if anchored else None,
+            )
+        )  # fmt: skip
     return found
 
 
@@ -128,29 +131,31 @@ def dates(articles: pd.DataFrame, *, sentences: pd.DataFrame) -> pd.DataFrame:
     """
     by_article: dict[str, list[tuple[int, int]]] = {}
     if len(sentences):
-        ordered = sentences.sort_values(["article_id", "start"], kind="stable")
-        for article_id, start, end in zip(ordered["article_id"], ordered["start"], ordered["end"], strict=True):
-            by_article.setdefault(article_id, []).append((int(start), int(end)))
-    columns: dict[str, list] = {c: [] for c in DATE_COLUMNS}
+        for article_id, start, end in zip(
+            sentences["article_id"].tolist(),
+            sentences["start"].astype("int64").tolist(),
+            sentences["end"].astype("int64").tolist(),
+            strict=True,
+        ):
+            by_article.setdefault(article_id, []).append((start, end))
+        for spans in by_article.values():
+            spans.sort(key=_first)  # by start, ties in table order (a stable sort, as before)
+    rows: list[tuple] = []
     # boilerplate ranges (workbench.boilerplate: "Copyright 1987 ...") are blanked: no date comes from them
     for article_id, published, text in zip(
-        articles["article_id"], articles["published"], prose_texts(articles), strict=True
+        articles["article_id"].tolist(), articles["published"].tolist(), prose_texts(articles), strict=True
     ):
         anchor = _as_date(published)
-        rows = [
-            {
-                "sentence": None, "start": None, "end": None, "expression": anchor.isoformat() if anchor else None,
-                "kind": "published", "date_start": anchor, "date_end": anchor, "granularity": "day" if anchor else None,
-                "anchor": None,
-            }
-        ]  # fmt: skip
+        expression, granularity = (anchor.isoformat(), "day") if anchor else (None, None)
+        rows.append((article_id, None, None, None, expression, "published", anchor, anchor, granularity, None))
         if isinstance(text, str) and text:
-            rows.extend(find_dates(text, anchor, spans=by_article.get(article_id, [])))
-        for row in rows:
-            columns["article_id"].append(article_id)
-            for key, value in row.items():
-                columns[key].append(value)
-    return _frame(columns)
+            rows.extend((article_id, *row) for row in _found(text, anchor, by_article.get(article_id, [])))
+    columns = dict(zip(DATE_COLUMNS, map(list, zip(*rows, strict=True)), strict=True)) if rows else {}
+    return _frame({c: columns.get(c, []) for c in DATE_COLUMNS})
+
+
+def _first(span: tuple[int, int]) -> int:
+    return span[0]
 
 
 def _frame(columns: dict[str, list]) -> pd.DataFrame:

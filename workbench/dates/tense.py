@@ -28,6 +28,10 @@ _WINDOW = 10  # words on each side of the expression
 _WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|'ll")
 
 
+_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'")  # every character of a _WORD
+_LOOK_BACK = 120  # characters before an expression in which its last _WINDOW words are looked for first
+
+
 @lru_cache(maxsize=1)
 def _cues() -> tuple[dict[tuple[str, ...], str], int]:
     table: dict[tuple[str, ...], str] = {}
@@ -36,13 +40,24 @@ def _cues() -> tuple[dict[tuple[str, ...], str], int]:
     return table, max(len(k) for k in table)
 
 
+_ENDS: list = [None, frozenset()]  # the cue table last read and the last words of its cues
+
+
+def _last_words(table: dict[tuple[str, ...], str]) -> frozenset[str]:
+    """The last word of every cue of ``table``: no cue ends at any other word."""
+    if _ENDS[0] is not table:
+        _ENDS[:] = [table, frozenset(key[-1] for key in table)]
+    return _ENDS[1]
+
+
 def _tense_at(tokens: list[str], i: int, table: dict[tuple[str, ...], str], longest: int) -> tuple[str | None, int]:
     """The tense of the cue ending at token ``i`` (longest first) and its length in tokens."""
-    for n in range(min(longest, i + 1), 0, -1):
-        key = tuple(tokens[i - n + 1 : i + 1])
-        if key in table:
-            return table[key], n
     word = tokens[i]
+    if word in _last_words(table):
+        for n in range(min(longest, i + 1), 0, -1):
+            key = tuple(tokens[i - n + 1 : i + 1])
+            if key in table:
+                return table[key], n
     if len(word) >= 5 and word.endswith("ed") and word.islower():
         return PAST, 1
     return None, 1
@@ -62,7 +77,7 @@ def tense(sentence: str, start: int, end: int) -> str | None:
     'future'
     """
     table, longest = _cues()
-    left = [m.group(0).lower() for m in _WORD.finditer(sentence, 0, start)][-_WINDOW:]
+    left = _words_before(sentence, start)
     i = len(left) - 1
     while i >= 0:
         found, n = _tense_at(left, i, table, longest)
@@ -84,3 +99,20 @@ def tense(sentence: str, start: int, end: int) -> str | None:
         if found and found not in ("none", REPORT, PASSIVE):
             return found
     return None
+
+
+def _words_before(sentence: str, start: int) -> list[str]:
+    """The last :data:`_WINDOW` words of ``sentence[:start]``, lower-cased.
+
+    Read first from a point shortly before ``start`` right after a character no word holds (the words
+    found from there are those found from the sentence start: none runs across it), and from the
+    start of the sentence only when that gives fewer than :data:`_WINDOW` words.
+    """
+    lo = start - _LOOK_BACK
+    if lo > 0:
+        while lo < start and sentence[lo - 1] in _WORD_CHARS:
+            lo += 1
+        words = [m.group(0).lower() for m in _WORD.finditer(sentence, lo, start)]
+        if len(words) >= _WINDOW:
+            return words[-_WINDOW:]
+    return [m.group(0).lower() for m in _WORD.finditer(sentence, 0, start)][-_WINDOW:]
