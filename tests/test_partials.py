@@ -437,9 +437,9 @@ def test_partitions_kept_for_the_next_analysis(two_paths, monkeypatch):
     reads = []
     original = type(corpus).table_partitions
 
-    def counting(self, name):
+    def counting(self, name, columns=None):
         reads.append(name)
-        yield from original(self, name)
+        yield from original(self, name, columns)
 
     monkeypatch.setattr(type(corpus), "table_partitions", counting)
     counts, pairs = workbench.frequencies(corpus), workbench.cooccurrence(corpus, min_count=1)

@@ -267,7 +267,7 @@ def citation_flows(corpus, *, kinds: str | Iterable[str] | None = None) -> pd.Da
     >>> flows[["upstream", "source_kind", "attributions"]].values.tolist()
     [['Voice of America', 'anonymous', 3], ['Voice of America', 'government', 1], ['Voice of America', 'outlet', 1]]
     """
-    articles = corpus.articles
+    articles = corpus.articles[["article_id", "outlet"]]  # not the texts: every filter of them would copy them
     keys = ["outlet", "upstream", "source_kind"]
     if not streamed(corpus):
         out = _flows(articles, upstream(corpus), _text(corpus, kinds))
