@@ -218,12 +218,15 @@ def _projected(
     if columns is None:
         return None
     wanted = set(columns)
-    cached = _read_cached_table(manifest, keys, columns=wanted | {"sentence", "start"})  # in_order's keys
+    cached = _read_cached_table(manifest, keys, columns=wanted | {"article_id", "sentence", "start"})  # in_order
     if cached is None or not set(keys) <= set(cached[1]):
         return None
     rows, coverage = cached
     try:
-        frame = in_order(_rows_of(rows, keys, len(coverage)).astype({"article_id": "string"}), articles)
+        if len(keys) < len(coverage):
+            rows = rows.filter(pc.is_in(rows["_key"], value_set=pa.array(keys, type=rows.schema.field("_key").type)))
+        frame = rows.drop_columns(["_key"]).to_pandas()  # the keys are not converted: none of the columns asked for
+        frame = in_order(frame.astype({"article_id": "string"}), articles)
     except Exception:  # the checksum held, yet the file does not convert: the whole read decides (and warns)
         return None
     return frame[[c for c in frame.columns if c in wanted]], problems_frame([])
