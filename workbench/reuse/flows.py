@@ -33,11 +33,7 @@ def copy_origins(corpus, *, partial: bool = False) -> pd.DataFrame:
     rows = copies[copies["kind"].isin(kinds)]
     order = {
         a: i
-        for i, a in enumerate(  # the two columns only: sorting every column would copy the texts
-            corpus.articles[["published", "article_id"]].sort_values(["published", "article_id"], kind="stable")[
-                "article_id"
-            ]
-        )
+        for i, a in enumerate(corpus.articles.sort_values(["published", "article_id"], kind="stable")["article_id"])
     }
     rows = rows.assign(_order=rows["copy_of"].map(order)).sort_values(["article_id", "_order"], kind="stable")
     rows = rows.groupby("article_id", sort=False).head(1)
