@@ -171,14 +171,26 @@ class Codes:
 
     def __init__(self) -> None:
         self.index: dict[Any, int] = {}
+        self._known = pd.Index([], dtype=object)  # the names in code order, for lookups in C
 
     def __len__(self) -> int:
         return len(self.index)
 
     def of(self, names: Iterable[Any]) -> np.ndarray:
-        """The codes of ``names`` (new names get new codes)."""
-        index = self.index
-        return np.fromiter((index.setdefault(n, len(index)) for n in names), dtype=np.int64)
+        """The codes of ``names`` (new names get new codes, in the order first seen).
+
+        Looked up in a hash index, not name by name in Python: a partition of 100,000 articles' mentions
+        names some 20,000 entities, nearly all seen before.
+        """
+        values = np.asarray(names if hasattr(names, "__array__") else list(names), dtype=object)
+        codes = self._known.get_indexer(values) if len(self._known) else np.full(len(values), -1, dtype=np.int64)
+        new = codes < 0
+        if new.any():
+            added = pd.unique(values[new])
+            self.index.update(zip(added, range(len(self.index), len(self.index) + len(added)), strict=True))
+            self._known = self._known.append(pd.Index(added, dtype=object))
+            codes[new] = self._known.get_indexer(values[new])
+        return codes.astype(np.int64, copy=False)
 
     def names(self) -> np.ndarray:
         return np.asarray(list(self.index), dtype=object)

@@ -24,6 +24,7 @@ import pandas as pd
 from workbench import params, partials
 from workbench.errors import WorkbenchError
 from workbench.sentences import sentence_texts
+from workbench.tables import take
 
 __all__ = ["BY", "LAG_BUCKETS", "date_expressions", "events", "lag_summary", "lags", "timeline"]
 
@@ -276,8 +277,8 @@ def events(
             found, mentions = _event_inputs(found, mentions, entity, types)
             found_any, mentioned_any = found_any or not found.empty, mentioned_any or not mentions.empty
             if not found.empty and not mentions.empty:
-                ids = set(found["article_id"])
-                articles = every[every["article_id"].isin(ids)]
+                inside = every["article_id"].isin(found["article_id"].unique()).to_numpy()  # no loop over the ids
+                articles = take(every, np.flatnonzero(inside))  # chunk by chunk: not a copy of every text
                 parts.append(_events_of(found, mentions, articles, sentences[0] if text else None))
         if not (found_any and mentioned_any) or not parts:
             return _empty(columns, {})
