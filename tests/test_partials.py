@@ -437,9 +437,9 @@ def test_partitions_kept_for_the_next_analysis(two_paths, monkeypatch):
     reads = []
     original = type(corpus).table_partitions
 
-    def counting(self, name):
+    def counting(self, name, columns=None):
         reads.append(name)
-        yield from original(self, name)
+        yield from original(self, name, columns)
 
     monkeypatch.setattr(type(corpus), "table_partitions", counting)
     counts, pairs = workbench.frequencies(corpus), workbench.cooccurrence(corpus, min_count=1)
@@ -471,3 +471,35 @@ def test_timeline_of_groups_counts_only_them(two_paths):
         assert len(expected)
         pd.testing.assert_frame_equal(chosen, expected)
         pd.testing.assert_frame_equal(held, expected)
+
+
+def test_partitions_read_only_the_columns_asked_for(two_paths, monkeypatch):
+    corpus = two_paths.corpus
+    whole = list(corpus.table_partitions("attributions"))  # computed and cached, every column
+    assert len(whole) > 1
+    wanted = ["source_kind", "article_id", "content"]
+    read = []
+    original = tables.pq.read_table
+
+    def reading(path, *args, columns=None, **kwargs):
+        if ".rows." in Path(path).name and Path(path).name.startswith("attributions"):
+            read.append(columns)
+        return original(path, *args, columns=columns, **kwargs)
+
+    monkeypatch.setattr(tables.pq, "read_table", reading)
+    again = load_corpus(corpus.root)
+    parts = list(again.table_partitions("attributions", columns=wanted))
+    assert [list(p.columns) for p in parts] == [["article_id", "source_kind", "content"]] * len(whole)  # table order
+    for part, full in zip(parts, whole, strict=True):
+        pd.testing.assert_frame_equal(part, full[["article_id", "source_kind", "content"]])
+    assert read and all(set(c) == {"article_id", "source_kind", "content", "sentence", "start", "_key"} for c in read)
+    # a partition its cache does not cover is computed, then given with the same columns
+    uncached = load_corpus(corpus.root, cache=False)
+    assert [list(p.columns) for p in uncached.table_partitions("attributions", columns=wanted)] == [
+        ["article_id", "source_kind", "content"]
+    ]
+    # the memo of partials keeps the columns read and widens them when a pass needs more
+    assert next(list(p.columns) for p in partials.partitions(again, "attributions", ["article_id"])) == ["article_id"]
+    with_kinds = list(partials.parts(again, "attributions", ["article_id", "source_kind"]))
+    for part, full in zip(with_kinds, whole, strict=True):
+        pd.testing.assert_frame_equal(part, full[["article_id", "source_kind"]])

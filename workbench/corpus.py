@@ -118,31 +118,37 @@ class Corpus:
         self._tables[name] = frame
         return frame
 
-    def table_partitions(self, name: str) -> Iterator[pd.DataFrame]:
+    def table_partitions(self, name: str, columns: Iterable[str] | None = None) -> Iterator[pd.DataFrame]:
         """A derived table one partition at a time, without holding the whole table (for large corpora).
 
         Each partition's rows are read from the cache or computed and cached now; the tables it
         needs are read partition by partition the same way. The partitions together hold the rows of
         :meth:`table` (each in article order); a table already in memory is served from there.
-        Without a cache (``cache=False``) the table is one partition.
+        Without a cache (``cache=False``) the table is one partition. ``columns``: only these columns (those
+        the table has, in its order), the others not even read from the cached partitions.
 
         >>> from workbench import load_corpus
         >>> sum(len(p) for p in load_corpus(cache=False).table_partitions("sentences"))
         10
         """
+        wanted = None if columns is None else set(columns)
+
+        def projected(frame: pd.DataFrame) -> pd.DataFrame:
+            return frame if wanted is None else frame[[c for c in frame.columns if c in wanted]]
+
         if name in self._tables:
-            yield self._tables[name]
+            yield projected(self._tables[name])
             return
         spec = self._spec(name)
         store = table_store(self.cache_dir, name, self._table_options(spec))
         if store is None:
-            yield self.table(name)
+            yield projected(self.table(name))
             return
 
         for frame, problems in partitions(
             spec, self.articles, partial(self._partition_needs, spec), self._table_options(spec), keys=self._keys(),
             store=store, n_jobs=self.n_jobs, name=name, progress=self._progress(), level=self.level,
-            codes=self._codes(),
+            codes=self._codes(), columns=wanted,
         ):  # fmt: skip
             self._add_problems(problems)
             yield frame

@@ -88,8 +88,10 @@ def evidence_table(
     names = [(str(a), str(b)) for a, b in zip(chosen["entity_a"], chosen["entity_b"], strict=True)]
     mentions = _mentions_of(corpus, {name for pair in names for name in pair})
     found = []  # per pair: its first rows, when it was first seen and in which outlets (not every row: memory)
+    info = corpus.articles[["article_id", "published", "outlet", "title"]]
+    info = info[info["article_id"].isin(mentions["article_id"].unique()).to_numpy()]  # taken once, not per pair
     for a, b in names:
-        located = _located(_pair_rows(mentions, a, b), corpus.articles)
+        located = _located(_pair_rows(mentions, a, b), info)
         found.append(
             (
                 located.head(per_pair),

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+import numpy as np
 import pandas as pd
 
 from workbench import params, partials
@@ -137,8 +138,11 @@ def _summed(parts: list, keys: list[str], how: str | dict = "sum"):
 
 
 def _described(attributions: pd.DataFrame) -> pd.DataFrame:
-    rows = attributions[attributions["level"] == "text"]
-    return rows[rows["source"].notna() & rows["source_entity"].isna()]
+    """The ``source`` of the text-level rows that describe a source without naming an entity."""
+    described = (
+        (attributions["level"] == "text") & attributions["source"].notna() & attributions["source_entity"].isna()
+    )
+    return attributions[["source"]][described.fillna(False).to_numpy(dtype=bool)]  # one column taken, not the texts
 
 
 def _one_spelling(rows: pd.DataFrame, spellings: dict | None = None) -> pd.Series:
@@ -267,17 +271,17 @@ def citation_flows(corpus, *, kinds: str | Iterable[str] | None = None) -> pd.Da
     >>> flows[["upstream", "source_kind", "attributions"]].values.tolist()
     [['Voice of America', 'anonymous', 3], ['Voice of America', 'government', 1], ['Voice of America', 'outlet', 1]]
     """
-    articles = corpus.articles
+    articles = corpus.articles[["article_id", "outlet"]]  # not the texts: every filter of them would copy them
     keys = ["outlet", "upstream", "source_kind"]
     if not streamed(corpus):
         out = _flows(articles, upstream(corpus), _text(corpus, kinds))
     else:  # the articles of each partition, then those with no attributions at all
-        parts, seen = [], set()
+        parts, seen = [], np.zeros(len(articles), dtype=bool)
         for part, text in _with_text(corpus, kinds):
-            ids = set(part["article_id"])
-            seen |= ids
-            parts.append(_flows(articles[articles["article_id"].isin(ids)], _upstream_rows(part), text))
-        rest = articles[~articles["article_id"].isin(seen)]
+            inside = articles["article_id"].isin(part["article_id"].unique()).to_numpy()  # no loop over the ids
+            seen |= inside
+            parts.append(_flows(articles[inside], _upstream_rows(part), text))
+        rest = articles[~seen]
         parts.append(_flows(rest, _upstream_rows(part.iloc[:0]), text.iloc[:0]))
         out = _summed(parts, keys)
     out = out.reset_index()

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from workbench import cache as cachestore
 from workbench.errors import Problem, WorkbenchError, problems_frame
@@ -132,6 +133,7 @@ def partitions(
     progress: bool = False,
     level: int | None = None,
     codes: np.ndarray | None = None,
+    columns: Iterable[str] | None = None,
 ) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
     """A derived table partition by partition: ``(rows, problems)`` of each, in article order within it.
 
@@ -146,6 +148,8 @@ def partitions(
     ``level`` sets the partitioning (default: :func:`partition_level` of these articles; a filtered
     corpus passes its whole corpus's level, so that it reads and writes the same partitions); ``codes``
     the articles' partitions at that level (:func:`buckets`), when the caller holds them.
+    ``columns``: only these columns of the table (those it has), in the table's order; a partition whose
+    cache covers its articles reads only them from its Parquet files (the others are never converted).
     """
     level = (partition_level(len(articles)) if level is None else level) if store is not None else 0
     codes = buckets(articles["article_id"], level) if codes is None or store is None else codes
@@ -185,7 +189,8 @@ def partitions(
             idx = positions.get(bucket, np.arange(0))
             part_keys = [keys[i] for i in idx]
             manifest = partition_manifest(store, level, bucket) if store is not None else None
-            yield _derive_partition(
+            cached = _projected(manifest, part_keys, take(ids, idx), columns) if manifest is not None else None
+            rows, problems = cached or _derive_partition(
                 spec,
                 take(ids, idx),
                 partial(need_for, bucket),
@@ -197,10 +202,35 @@ def partitions(
                 name,
                 full=partial(_take_at, articles, idx),
             )
+            if columns is not None and cached is None:
+                rows = rows[[c for c in rows.columns if c in set(columns)]]
+            yield rows, problems
             if bar is not None:
                 bar.update(1)
     if bar is not None:
         bar.close()
+
+
+def _projected(
+    manifest: Path, keys: list[str], articles: pd.DataFrame, columns: Iterable[str] | None
+) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """A partition of :func:`partitions` read with only ``columns``, when its cache covers all its articles at
+    its level (None otherwise, or without ``columns``: :func:`_derive_partition` then reads and computes)."""
+    if columns is None:
+        return None
+    wanted = set(columns)
+    cached = _read_cached_table(manifest, keys, columns=wanted | {"article_id", "sentence", "start"})  # in_order
+    if cached is None or not set(keys) <= set(cached[1]):
+        return None
+    rows, coverage = cached
+    try:
+        if len(keys) < len(coverage):
+            rows = rows.filter(pc.is_in(rows["_key"], value_set=pa.array(keys, type=rows.schema.field("_key").type)))
+        frame = rows.drop_columns(["_key"]).to_pandas()  # the keys are not converted: none of the columns asked for
+        frame = in_order(frame.astype({"article_id": "string"}), articles)
+    except Exception:  # the checksum held, yet the file does not convert: the whole read decides (and warns)
+        return None
+    return frame[[c for c in frame.columns if c in wanted]], problems_frame([])
 
 
 def derive(
@@ -542,12 +572,13 @@ def _delta_manifests(manifest: Path, names: list[str] | None = None) -> list[Pat
     return [manifest.parent / n for n in sorted(n for n in names if n.startswith(prefix) and n.endswith(".json"))]
 
 
-def _open_part(path: Path, rows: bool) -> tuple[pa.Table | None, list[str]] | None:
-    """A partition's or a delta's rows (when ``rows``) and keys, from one read of its manifest: a delta
-    (:func:`_delta_manifest`) keeps its few keys in its manifest, a partition in a ``coverage`` file.
-    None: missing or damaged."""
+def _open_part(path: Path, rows: bool, columns: set[str] | None = None) -> tuple[pa.Table | None, list[str]] | None:
+    """A partition's or a delta's rows (when ``rows``; only ``columns`` and ``_key``, if given) and keys, from one
+    read of its manifest: a delta (:func:`_delta_manifest`) keeps its few keys in its manifest, a partition in a
+    ``coverage`` file. None: missing or damaged."""
     delta = "+" in path.stem.rpartition("-p")[2]  # <stem>-p<level>-<bucket>+<time>: after the sanitised tag
-    readers = {"rows": cachestore.read_parquet} if rows else {}
+    read = cachestore.read_parquet if columns is None else partial(_read_columns, columns=columns | {"_key"})
+    readers = {"rows": read} if rows else {}
     if not delta:
         readers["coverage"] = cachestore.read_parquet
     committed = cachestore.open_committed(path, readers)
@@ -560,6 +591,12 @@ def _open_part(path: Path, rows: bool) -> tuple[pa.Table | None, list[str]] | No
         warnings.warn(f"cache file of {path} is unreadable ({type(exc).__name__}: {exc}); rebuilding it", stacklevel=4)
         return None
     return tables.get("rows"), keys
+
+
+def _read_columns(path: Path, columns: set[str]) -> pa.Table:
+    """The Parquet file's ``columns`` (those it has, in its order), memory-mapped: the others are not read."""
+    names = pq.read_schema(path, memory_map=True).names
+    return pq.read_table(path, columns=[c for c in names if c in columns], memory_map=True)
 
 
 def _drop(manifest: Path) -> None:
@@ -1127,16 +1164,16 @@ def _cached_rows(manifest: Path, keys: list[str]) -> tuple[pa.Table, list[str], 
 
 
 def _read_cached_table(
-    store: Path, keys: list[str] | None = None, *, only: bool = False
+    store: Path, keys: list[str] | None = None, *, only: bool = False, columns: set[str] | None = None
 ) -> tuple[pa.Table, list[str]] | None:
     """The rows (Arrow, memory-mapped) and coverage of one cached partition, its deltas' rows appended.
 
     When the partition covers every one of ``keys`` (so that it will not be rewritten), or with
     ``only``, just the rows of those keys are kept (the filter runs on the Arrow table, before any
     conversion to pandas): a filtered corpus (dates, outlets) reads only its articles' rows of each
-    partition, and the needs of a few new articles only theirs.
+    partition, and the needs of a few new articles only theirs. ``columns``: only these are read.
     """
-    cached = _read_parts([store, *_delta_manifests(store)])
+    cached = _read_parts([store, *_delta_manifests(store)], columns)
     if cached is None:  # no partition, or a damaged delta: computed again (and rewritten whole)
         return None
     rows, coverage = cached
@@ -1147,12 +1184,13 @@ def _read_cached_table(
     return rows, coverage
 
 
-def _read_parts(paths: list[Path]) -> tuple[pa.Table, list[str]] | None:
-    """The rows and keys of a partition's files (itself, then its deltas, in commit order; or its deltas
-    alone), each key's rows counted once. None: a file is missing, damaged or unreadable."""
+def _read_parts(paths: list[Path], columns: set[str] | None = None) -> tuple[pa.Table, list[str]] | None:
+    """The rows (only ``columns`` and ``_key``, if given) and keys of a partition's files (itself, then its
+    deltas, in commit order; or its deltas alone), each key's rows counted once. None: a file is missing,
+    damaged or unreadable."""
     parts = []
     for path in paths:
-        part = _open_part(path, rows=True)
+        part = _open_part(path, rows=True, columns=columns)
         if part is None:
             return None
         parts.append(part)

@@ -24,6 +24,7 @@ import pandas as pd
 from workbench import params, partials
 from workbench.errors import WorkbenchError
 from workbench.sentences import sentence_texts
+from workbench.tables import take
 
 __all__ = ["BY", "LAG_BUCKETS", "date_expressions", "events", "lag_summary", "lags", "timeline"]
 
@@ -85,7 +86,7 @@ def timeline(
     smooth = params.count(smooth, "smooth") if smooth else None
     if by not in BY:
         raise WorkbenchError(f"by={by!r}: use one of {', '.join(str(b) for b in BY)}")
-    articles = corpus.articles
+    articles = corpus.articles[["article_id", "published"]]  # not the texts: a filter of them would copy them
     dated = articles[articles["published"].notna()]
     period_of = dict(
         zip(dated["article_id"], dated["published"].dt.to_period(params.period_alias(freq)).dt.start_time, strict=True)
@@ -270,12 +271,14 @@ def events(
         found_any = mentioned_any = False
         parts = []
         tables = (partials.partitions(corpus, name, EVENT_INPUTS.get(name)) for name in names)
+        # the articles' columns _events_of reads, not the texts unless shown: a filter of them copies them
+        every = corpus.articles[["article_id", "published", "outlet", *(["text"] if text else [])]]
         for found, mentions, *sentences in zip(*tables, strict=True):
             found, mentions = _event_inputs(found, mentions, entity, types)
             found_any, mentioned_any = found_any or not found.empty, mentioned_any or not mentions.empty
             if not found.empty and not mentions.empty:
-                ids = set(found["article_id"])
-                articles = corpus.articles[corpus.articles["article_id"].isin(ids)]
+                inside = every["article_id"].isin(found["article_id"].unique()).to_numpy()  # no loop over the ids
+                articles = take(every, np.flatnonzero(inside))  # chunk by chunk: not a copy of every text
                 parts.append(_events_of(found, mentions, articles, sentences[0] if text else None))
         if not (found_any and mentioned_any) or not parts:
             return _empty(columns, {})
@@ -388,7 +391,7 @@ def lags(corpus) -> pd.DataFrame:
     [['Last week', 4.0, 'within a week']]
     """
     labels = [b[0] for b in LAG_BUCKETS]
-    articles = corpus.articles.set_index("article_id")
+    articles = corpus.articles[["article_id", "published", "outlet"]].set_index("article_id")
     if partials.streamed(corpus, "dates"):
         parts = [_lags_of(part, articles) for part in partials.parts(corpus, "dates")]
         parts = [p for p in parts if p is not None]
