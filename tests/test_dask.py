@@ -118,7 +118,7 @@ def mixed(tmp_path, fixtures_dir):
 
 
 def _read_tasks(stream) -> list[dict]:
-    return [task for task in stream.data if str(task["key"]).startswith("_read_batch")]
+    return [task for task in stream.data if str(task["key"]).startswith("read_batch")]
 
 
 def test_readers_run_as_tasks_on_the_workers(mixed, cache_dir, monkeypatch, process_client):

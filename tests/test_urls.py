@@ -121,13 +121,13 @@ def test_the_reader_cache_knows_files_at_a_url_by_size_and_tag(memory, cache_dir
     url = f"{memory}/corpus/"
     first = load_corpus(url)
     read = []
-    real = ingest_module._read_batch
+    real = ingest_module.read_batch
 
     def recorded(units, *args):
         read.extend(u.key for u in units)
         return real(units, *args)
 
-    monkeypatch.setattr(ingest_module, "_read_batch", recorded)
+    monkeypatch.setattr(ingest_module, "read_batch", recorded)
     warm = load_corpus(url)
     assert read == []  # a warm load reads nothing
     pd.testing.assert_frame_equal(warm.articles, first.articles)
