@@ -18,7 +18,7 @@ from workbench import load_corpus, partials, tables
 from workbench.pairs import kinds_of
 from workbench.reuse import copies, store
 from workbench.tables import TABLES, TableSpec
-from workbench.timelines import date_expressions
+from workbench.timelines import date_expressions, event_entities
 
 ENTITIES = [
     ("Ada Quill", "PERSON"), ("Borduria", "GPE"), ("Zembla Mining", "ORG"), ("Cato Reyes", "PERSON"),
@@ -354,6 +354,10 @@ def test_polnear_both_paths_equal(polnear_dir, cache_dir, monkeypatch):
     assert not streaming._tables
     every = workbench.events(streaming)
     pd.testing.assert_frame_equal(workbench.events(streaming, text=False), every.drop(columns="sentence_text"))
+    counts = every["entity"].value_counts()  # the report's choice of an entity, counted without every event
+    assert counts.nunique() < len(counts)  # ties, which each entity's first event decides
+    pd.testing.assert_series_equal(event_entities(streaming), counts)
+    pd.testing.assert_series_equal(event_entities(held), counts)
     # the calls of the report notebooks that read whole tables before (issue 12, item 4)
     for options in ({"level": "sentence", "min_count": 3, "top_n": 15}, {"measure": "npmi", "top_n": 10}):
         streamed_graph, held_graph = workbench.graph(streaming, **options), workbench.graph(held, **options)
@@ -503,3 +507,14 @@ def test_partitions_read_only_the_columns_asked_for(two_paths, monkeypatch):
     with_kinds = list(partials.parts(again, "attributions", ["article_id", "source_kind"]))
     for part, full in zip(with_kinds, whole, strict=True):
         pd.testing.assert_frame_equal(part, full[["article_id", "source_kind"]])
+
+
+def test_event_entities_count_the_events_in_their_order(two_paths):
+    streamed, held = two_paths(event_entities)  # (PolNeAR's events: test_polnear_both_paths_equal)
+    every = workbench.events(two_paths.corpus, text=False)["entity"].value_counts()
+    pd.testing.assert_series_equal(streamed, every)
+    pd.testing.assert_series_equal(held, every)
+    by_type, _ = two_paths(event_entities, types="PERSON")
+    pd.testing.assert_series_equal(
+        by_type, workbench.events(two_paths.corpus, text=False, types="PERSON")["entity"].value_counts()
+    )
