@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from workbench.attribution.patterns import Lexicon, dateline_regex, wire_names
+from workbench.attribution.patterns import Lexicon, dateline_regex, search_lines_holding, wire_names
 from workbench.attribution.resolve import name_kind
 from workbench.credits import parse_credit
 from workbench.lexicon import outlet_name
@@ -37,13 +37,7 @@ def _datelines(text: str) -> Iterator[re.Match[str]]:
     A dateline never spans a line break (its spaces are spaces and tabs) and holds "(" before the wire, so
     searching each line with a "(" finds what one search of the text finds.
     """
-    pattern = dateline_regex()
-    bracket = text.find("(")
-    while bracket != -1:
-        line_end = text.find("\n", bracket)
-        line_end = len(text) if line_end == -1 else line_end
-        yield from pattern.finditer(text, text.rfind("\n", 0, bracket) + 1, line_end)
-        bracket = text.find("(", line_end)
+    return search_lines_holding(dateline_regex(), text, "(")
 
 
 def credited_kind(name: str, lex: Lexicon) -> str:

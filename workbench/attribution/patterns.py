@@ -10,6 +10,7 @@ and ``outlets.csv`` (wires for datelines). This module only loads and compiles t
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -163,6 +164,20 @@ def wire_names() -> dict[str, str]:
             for alias in [name, *split_aliases(row.get("aliases", ""))]:
                 names[alias] = name
     return names
+
+
+def search_lines_holding(pattern: re.Pattern[str], text: str, mark: str) -> Iterator[re.Match[str]]:
+    """The matches of ``pattern`` in ``text``, searched only in the lines holding ``mark``.
+
+    For a pattern whose matches never span a line break and always hold ``mark``: searching each such
+    line (with the whole text around it, for look-behinds) finds what one search of the text finds.
+    """
+    at = text.find(mark)
+    while at != -1:
+        line_end = text.find("\n", at)
+        line_end = len(text) if line_end == -1 else line_end
+        yield from pattern.finditer(text, text.rfind("\n", 0, at) + 1, line_end)
+        at = text.find(mark, line_end)
 
 
 @lru_cache(maxsize=1)

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from workbench.attribution.content import ContentPlacer
-from workbench.attribution.patterns import Lexicon, lexicon
+from workbench.attribution.patterns import Lexicon, lexicon, search_lines_holding
 from workbench.attribution.phrases import OPENING_QUOTES, Phrase, Reader
 from workbench.attribution.quotes import CLOSING
 
@@ -31,12 +31,7 @@ def colon_speakers(text: str) -> Iterator[re.Match[str]]:
     A match never spans a line break (its spaces are spaces and tabs), so searching each line that has a
     colon, with the whole text around it for the look-behinds, finds what one search of the text finds.
     """
-    colon = text.find(":")
-    while colon != -1:
-        line_end = text.find("\n", colon)
-        line_end = len(text) if line_end == -1 else line_end
-        yield from _COLON_SPEAKER.finditer(text, text.rfind("\n", 0, colon) + 1, line_end)
-        colon = text.find(":", line_end)
+    return search_lines_holding(_COLON_SPEAKER, text, ":")
 
 
 @dataclass(slots=True)
