@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from workbench.errors import WorkbenchError
@@ -74,3 +75,36 @@ def test_pair_rows_equal_the_groupby(seed):
     )
     for a, b in (("E0", "E1"), ("E2", "E0"), ("E1", "E1"), ("E3", "Nobody")):
         pd.testing.assert_frame_equal(_pair_rows(mentions, a, b), _pair_rows_by_groupby(mentions, a, b))
+
+
+def test_evidence_table_rows_are_the_evidence_of_each_pair(polnear_corpus):
+    """Per pair, the table's sentences, first date and outlets are those of :func:`evidence` (its first
+    ``per_pair`` rows: both entities first, then by date, article id and sentence), which takes another path."""
+    for level in ("sentence", "article"):
+        pairs = cooccurrence(polnear_corpus, level=level, min_count=2)
+        table = evidence_table(polnear_corpus, pairs, top_n=12, per_pair=3)
+        assert len(table) == 12
+        for row in table.itertuples(index=False):
+            rows = evidence(polnear_corpus, row.entity_a, row.entity_b)
+            assert row.evidence == " … ".join(rows["text"].fillna("").astype(str).head(3))
+            assert row.first_seen == rows["published"].min()
+            assert row.outlets == ", ".join(sorted(str(o) for o in rows["outlet"].dropna().unique()))
+
+
+def test_evidence_table_puts_undated_articles_last(tmp_path, write_article):
+    """An article without a date comes after the dated ones (as ``sort_values`` puts it), and is not the first seen."""
+    from workbench import load_corpus
+
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir()
+    body = "Mira Solvane met Tobin Arkwright in Velmora"
+    write_article(corpus_dir, "a", "2031-03-01", body=f"{body} in March.")
+    write_article(corpus_dir, "b", "2031-01-01", outlet="Northwind Wire", body=f"{body} in January.")
+    (corpus_dir / "c.txt").write_text(f"{body} one day.\n\nSource: Ostrava Ledger\n")  # no date line
+    corpus = load_corpus(corpus_dir, cache=False)
+    assert corpus.articles["published"].isna().sum() == 1
+    pairs = cooccurrence(corpus, level="sentence")
+    table = evidence_table(corpus, pairs, top_n=1, per_pair=2)
+    assert table.loc[0, "evidence"] == f"{body} in January. … {body} in March."
+    assert table.loc[0, "first_seen"] == pd.Timestamp("2031-01-01")
+    assert table.loc[0, "outlets"] == "Northwind Wire, Ostrava Ledger, Velmora Courier"

@@ -20,7 +20,10 @@ from typing import Any
 from workbench.corpus import Corpus
 from workbench.errors import CorpusError, WorkbenchError
 from workbench.ingest import load_corpus
+from workbench.memory import choose_pool
 from workbench.tables import register_table
+
+choose_pool()  # jemalloc for Arrow, unless $ARROW_DEFAULT_MEMORY_POOL says otherwise (see workbench.memory)
 
 #: The package version, written only here: pyproject.toml reads it (``[tool.setuptools.dynamic]``).
 __version__ = "0.1.0"

@@ -86,17 +86,29 @@ def evidence_table(
     if not len(chosen):
         return pd.DataFrame(columns=columns)
     names = [(str(a), str(b)) for a, b in zip(chosen["entity_a"], chosen["entity_b"], strict=True)]
-    mentions = _mentions_of(corpus, {name for pair in names for name in pair})
-    found = []  # per pair: its first rows, when it was first seen and in which outlets (not every row: memory)
+    coded = _Coded(_mentions_of(corpus, {name for pair in names for name in pair}))
     info = corpus.articles[["article_id", "published", "outlet", "title"]]
-    info = info[info["article_id"].isin(mentions["article_id"].unique()).to_numpy()]  # taken once, not per pair
+    row_of = pd.Index(info["article_id"]).get_indexer(coded.article_ids)  # per article code: its row, or -1
+    published = info["published"].to_numpy()
+    when = published.view(np.int64).copy()
+    when[np.isnat(published)] = np.iinfo(np.int64).max  # no date: last, as sort_values puts it
+    outlet = info["outlet"].astype(object).to_numpy()
+    found = []  # per pair: its first rows, when it was first seen and in which outlets (not every row: memory)
     for a, b in names:
-        located = _located(_pair_rows(mentions, a, b), info)
+        _, article, sentence, both = coded.units(a, b)
+        rows = row_of[article]
+        kept = rows >= 0  # an article the corpus lacks has no row (as the merge with the articles drops it)
+        rows, article, sentence, both = rows[kept], article[kept], sentence[kept], both[kept]
+        first = np.lexsort((sentence, article, when[rows], ~both))[:per_pair]  # both first, then by date, id, sentence
+        dated = published[rows][~np.isnat(published[rows])]
+        shown = info.iloc[rows[first]].reset_index(drop=True)
+        shown["sentence"] = sentence[first]
+        shown["both"] = both[first]
         found.append(
             (
-                located.head(per_pair),
-                located["published"].min() if len(located) else pd.NaT,
-                ", ".join(sorted(str(o) for o in located["outlet"].dropna().unique())),
+                shown,
+                pd.Timestamp(dated.min()) if len(dated) else pd.NaT,
+                ", ".join(sorted(str(o) for o in pd.unique(outlet[rows]) if not pd.isna(o))),
             )
         )
     shown = _with_text(pd.concat([first for first, _, _ in found], ignore_index=True), corpus)
@@ -140,33 +152,66 @@ def _pair_rows(mentions: pd.DataFrame, entity_a: str, entity_b: str) -> pd.DataF
     """``article_id, sentence, both``: the sentences of one pair, in key order (see :func:`evidence`).
 
     The sentences of the articles that mention both entities: every sentence where both are, and, in an
-    article where they never share a sentence, every sentence where either is. Counted on integer codes
-    (a report asks this for 25 pairs of the most mentioned entities, each in thousands of sentences).
+    article where they never share a sentence, every sentence where either is.
     """
-    entity = mentions["entity"]
-    is_a = np.asarray((entity == entity_a).fillna(False), dtype=bool)
-    is_b = np.asarray((entity == entity_b).fillna(False), dtype=bool)
-    either = is_a | is_b
-    pair = mentions[either]
-    side = np.where(is_a[either], 0, 1)  # a pair of one entity twice has one side: no article has both
-    article, _ = pd.factorize(pair["article_id"], sort=True)  # code order = the order of the ids
-    sentence = pair["sentence"].to_numpy(dtype=np.int64)
-    with_both = np.isin(article, np.intersect1d(article[side == 0], article[side == 1]))
-    position = np.flatnonzero(with_both)
-    article, sentence, side = article[with_both], sentence[with_both], side[with_both]
-    order = np.lexsort((sentence, article))
-    article, sentence, side, position = article[order], sentence[order], side[order], position[order]
-    starts = np.r_[True, (article[1:] != article[:-1]) | (sentence[1:] != sentence[:-1])] if len(order) else order > 0
-    unit = np.cumsum(starts) - 1
-    units = int(starts.sum())
-    both = np.zeros(units, dtype=bool)
-    both[np.intersect1d(unit[side == 0], unit[side == 1])] = True
-    unit_article = article[starts]
-    keep = both | ~np.isin(unit_article, unit_article[both])
-    rows = pair.iloc[position[starts][keep]]
+    position, _, _, both = _Coded(mentions).units(entity_a, entity_b)
     return pd.DataFrame(
-        {"article_id": rows["article_id"].array, "sentence": rows["sentence"].array, "both": both[keep]}
+        {
+            "article_id": mentions["article_id"].array.take(position),
+            "sentence": mentions["sentence"].array.take(position),
+            "both": both,
+        }
     )
+
+
+class _Coded:
+    """Mentions (``article_id, sentence, entity``) as integer codes, for the sentences of many pairs.
+
+    A report asks for 25 pairs of the most mentioned entities, each in thousands of sentences: the strings
+    are coded and the rows put in key order (article id, sentence; stable) once, and each pair is found on
+    the codes (:meth:`units`) with no hashing or sorting of its own.
+    """
+
+    def __init__(self, mentions: pd.DataFrame) -> None:
+        entity_codes, entities = pd.factorize(mentions["entity"])  # no entity: -1, no pair's
+        self.code_of = {str(name): code for code, name in enumerate(entities)}
+        article_codes, self.article_ids = pd.factorize(mentions["article_id"], sort=True)  # code order = id order
+        sentence = mentions["sentence"].to_numpy(dtype=np.int64)
+        self.position = np.lexsort((sentence, article_codes))
+        self.entity = entity_codes[self.position]
+        self.article = article_codes[self.position]
+        self.sentence = sentence[self.position]
+
+    def units(self, entity_a: str, entity_b: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """``(position, article, sentence, both)`` of the pair's sentences, in key order (article code, sentence):
+        the row of each sentence's first mention, its article code and number, and whether both are in it."""
+        is_a = self.entity == self.code_of.get(entity_a, -2)
+        is_b = self.entity == self.code_of.get(entity_b, -2)
+        either = np.flatnonzero(is_a | is_b)  # in key order already
+        side_a = is_a[either]  # a pair of one entity twice has one side: no article has both
+        article, sentence = self.article[either], self.sentence[either]
+        articles = len(self.article_ids)
+        with_both = _marked(article[side_a], articles)[article] & _marked(article[~side_a], articles)[article]
+        either, article, sentence, side_a = (
+            either[with_both],
+            article[with_both],
+            sentence[with_both],
+            side_a[with_both],
+        )
+        starts = np.r_[True, (article[1:] != article[:-1]) | (sentence[1:] != sentence[:-1])][: len(either)]
+        unit = np.cumsum(starts) - 1
+        units = int(starts.sum())
+        both = _marked(unit[side_a], units) & _marked(unit[~side_a], units)
+        unit_article = article[starts]
+        keep = both | ~_marked(unit_article[both], articles)[unit_article]
+        return self.position[either[starts][keep]], unit_article[keep], sentence[starts][keep], both[keep]
+
+
+def _marked(codes: np.ndarray, size: int) -> np.ndarray:
+    """A boolean vector of ``size`` that is True at ``codes``."""
+    marked = np.zeros(size, dtype=bool)
+    marked[codes] = True
+    return marked
 
 
 def _located(rows: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
