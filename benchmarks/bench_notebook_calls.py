@@ -1,4 +1,4 @@
-"""The analysis calls of report notebooks 10, 20 and 30, one by one: time, page faults, peak memory.
+"""The analysis calls of report notebooks 10, 20, 30 and 40, one by one: time, page faults, peak memory.
 
 A warm report spends its time in these calls (``bench_reports.py`` gives the whole run). Each notebook's
 calls run in a fresh process, as in a report's kernel, on a corpus whose tables are cached; each call
@@ -6,7 +6,10 @@ prints its wall time, the memory it touched anew (minor page faults x 4 KB: on a
 memory back to its host, touching it again is the slow part) and the process's peak resident memory.
 
     .venv/bin/python benchmarks/bench_notebook_calls.py DIR/polnear-x100000 --cache DIR/cache-x100000-j-1-stream
-        [--notebooks 10 20 30] [--pool jemalloc mimalloc]
+        [--notebooks 10 20 30 40] [--pool jemalloc mimalloc]
+
+Notebook 40's calls read the copies store (``$WORKBENCH_CROSS_CACHE``, else the cache's): without one, its
+first call computes the copies of the whole corpus (13 minutes at 100,000 articles).
 
 ``--pool`` runs every notebook once per Arrow memory pool (``ARROW_DEFAULT_MEMORY_POOL``; the workbench's
 own choice is jemalloc, ``workbench.memory``), one after the other, so that their figures share a load.
@@ -26,6 +29,7 @@ def _calls(notebook: str):
     """(label, call) of one notebook's analyses, with its default parameters, in its order."""
     import workbench
     from workbench.focus import default_focus
+    from workbench.reuse import SHOWN_PAIRS
     from workbench.timelines import date_expressions, event_entities
 
     corpus = workbench.load_corpus(os.environ["BENCH_CORPUS"]).filter()
@@ -78,8 +82,16 @@ def _calls(notebook: str):
         yield "event_entities", lambda: state.setdefault("focus", default_focus(corpus, event_entities(corpus).index))
         yield "events", lambda: workbench.events(corpus, entity=state["focus"])
         yield "lags", lambda: workbench.lag_summary(workbench.lags(corpus), by="outlet")
+    elif notebook == "40":
+        yield "copy_origins", lambda: workbench.copy_origins(corpus)
+        yield "copy_flows", lambda: workbench.copy_flows(corpus, min_count=1, top_n=10)
+        yield "stories", lambda: workbench.stories(corpus, top_n=10)
+        yield "story_articles", lambda: workbench.story_articles(corpus, top_n=10)
+        yield "travelling_quotes", lambda: workbench.travelling_quotes(corpus, top_n=10)
+        yield "shared_texts", lambda: workbench.shared_texts(corpus, top_n=SHOWN_PAIRS)
+        yield "describe_copies", lambda: workbench.describe_copies(corpus)
     else:
-        raise SystemExit(f"no calls listed for notebook {notebook!r} (10, 20 or 30)")
+        raise SystemExit(f"no calls listed for notebook {notebook!r} (10, 20, 30 or 40)")
 
 
 def _one(notebook: str) -> None:
@@ -108,7 +120,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", help="a corpus folder or file whose tables are cached")
     parser.add_argument("--cache", help="the cache folder (default: $WORKBENCH_CACHE or the project's)")
-    parser.add_argument("--notebooks", nargs="+", default=["10", "20", "30"])
+    parser.add_argument("--notebooks", nargs="+", default=["10", "20", "30", "40"])
     parser.add_argument("--pool", nargs="+", default=[""], help="Arrow pools to compare (default: the workbench's)")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
