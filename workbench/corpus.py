@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.errors import WorkbenchError
+from workbench.live import register
 from workbench.tables import (
     TABLES,
     Filling,
@@ -67,6 +68,7 @@ class Corpus:
         boilerplate: pd.DataFrame | None = None,
         level: int | None = None,
         read_now: int = 0,
+        view: str | None = None,
     ):
         self.articles = articles
         self.errors = errors
@@ -84,11 +86,16 @@ class Corpus:
         self.level = partition_level(len(articles)) if level is None else level
         #: articles the load read from their files (new or changed since the cache), not from the cache
         self.read_now = read_now
+        #: for a full load with a cache: its view (``workbench.live.VIEWS``), under which its articles' keys
+        #: are recorded as the cache's live ones when first hashed; None for a filtered corpus
+        self.view = view
 
     def _keys(self) -> list[str]:
         """Per-article cache keys, hashed once per Corpus (every table and the fingerprint use them)."""
         if self._row_keys is None:
             self._row_keys = row_keys(self.articles)
+            if self.view is not None and self.cache_dir is not None:
+                register(self.cache_dir, self.view, self.articles["article_id"].tolist(), self._row_keys)
         return self._row_keys
 
     def _codes(self) -> np.ndarray:
@@ -375,7 +382,10 @@ class Corpus:
             seconds=self.seconds,
             boilerplate=self.boilerplate,
             level=self.level,
+            view=self.view if whole else None,  # a part of the corpus does not say which articles left it
         )
+        if self.view is not None and not whole:
+            self._keys()  # the whole corpus's keys recorded before the part commits any row
         if self._row_keys is not None:  # per article: the subset's keys are a part of these
             subset._row_keys = [k for k, kept in zip(self._row_keys, keep, strict=True) if kept]
         if self._bucket_codes is not None:  # the same level: the same partitions

@@ -135,6 +135,7 @@ def load_corpus(
         corpus = Corpus(
             articles, errors, root=root, cache_dir=cache_dir, options={"backend": backend, "n_jobs": n_jobs},
             boilerplate=patterns, seconds=time.perf_counter() - started, read_now=read_now,
+            view=("boilerplate" if boilerplate else "plain") if cache_dir is not None else None,
         )  # fmt: skip
         if client is not None:
             from workbench.engines import compute_tables

@@ -33,6 +33,7 @@ import pyarrow.parquet as pq
 
 from workbench import cache as cachestore
 from workbench.errors import Problem, WorkbenchError, problems_frame
+from workbench.live import live_keys, stale
 
 
 @dataclass(frozen=True, slots=True)
@@ -455,20 +456,27 @@ def _commit(
     partition of every table; the commit that makes :data:`DELTA_FANOUT` deltas of one tier merges them
     into one delta of the next tier (:func:`_merge_deltas`) while all the deltas hold at most
     :data:`MERGE_SHARE` of the partition's articles, and past that rewrites the partition whole, its
-    deltas folded in. ``cached`` is ``(rows, coverage, rewrite)`` as :func:`_cached_rows` gives it,
-    ``(None, coverage, False)`` when :func:`plan` read the keys alone, or None: a partition cached at its
-    level is read here when it must be rewritten. ``deltas``: the partition's deltas when the caller
-    listed them already (:func:`fill`).
+    deltas folded in. A rewrite drops the rows of stale keys (``workbench.live``: articles that left the
+    corpus, older versions of changed ones), and a partition whose stale keys pass :data:`MERGE_SHARE`
+    of those it covers is rewritten rather than given a delta. ``cached`` is ``(rows, coverage,
+    rewrite)`` as :func:`_cached_rows` gives it, ``(None, coverage, False)`` when :func:`plan` read the
+    keys alone, or None: a partition cached at its level is read here when it must be rewritten.
+    ``deltas``: the partition's deltas when the caller listed them already (:func:`fill`).
     """
     key_of = dict(zip(todo["article_id"], todo_keys, strict=True))
     done_keys = [k for a, k in zip(todo["article_id"], todo_keys, strict=True) if a not in failed]
     stored = computed.assign(_key=computed["article_id"].map(key_of).astype("string"))
     rewrite = cached is not None and cached[2]
     deltas = _delta_manifests(store) if deltas is None else deltas
+    live = live_keys(store.parent.parent)  # None: no full load recorded, nothing is stale
     try:
         if not rewrite:
             covered = cached[1] if cached is not None else _coverage(store, deltas)  # None: none, or damaged
-            if covered is not None and not set(todo_keys) & set(covered):  # new articles alone
+            if (
+                covered is not None
+                and not set(todo_keys) & set(covered)  # new articles alone
+                and (live is None or len(stale(covered, live)) <= MERGE_SHARE * len(covered))
+            ):
                 merged, tier = _to_merge(deltas)
                 if not merged:
                     _commit_delta(store, stored, done_keys)  # its keys in the manifest: no coverage file
@@ -477,9 +485,11 @@ def _commit(
                     return
         if cached is None or cached[0] is None:  # the rows were not read (new articles alone were planned)
             cached = _read_cached_table(store)
-        coverage = sorted(set(cached[1] if cached else ()) - set(todo_keys) | set(done_keys))
+        kept = set(cached[1] if cached else ()) - set(todo_keys)
+        gone = stale(sorted(kept), live) if live is not None else set()  # rows of articles no load serves now
+        coverage = sorted(kept - gone | set(done_keys))
         files = _rows_files(stored, coverage)
-        files["rows"] = (".parquet", _rows_writer(cached[0] if cached else None, set(todo_keys), stored))
+        files["rows"] = (".parquet", _rows_writer(cached[0] if cached else None, set(todo_keys) | gone, stored))
         cachestore.commit(store, files)
         for delta in deltas:  # folded into the partition now
             _drop(delta)
