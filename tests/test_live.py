@@ -50,6 +50,21 @@ def test_rows_of_files_that_left_go_at_the_next_rewrite(folder, cache_dir, write
     pd.testing.assert_frame_equal(_sorted(table), _sorted(load_corpus(folder, cache=False).table("sentences")))
 
 
+def test_update_rewrites_a_partition_left_stale_by_deleted_files(folder, cache_dir, write_article):
+    names = [f"art{i:02d}" for i in range(9)]
+    _write(folder, write_article, names)
+    load_corpus(folder).update()
+    for name in names[:4]:  # nothing new: no partition would be committed
+        (folder / f"{name}.txt").unlink()
+    again = load_corpus(folder)
+    assert again.update() == {name: 0 for name in tables.table_order()}
+    for name in tables.table_order():
+        covered, rowed = _cached(cache_dir, name)
+        assert covered == set(again._keys()), name
+        assert rowed <= covered, name
+    pd.testing.assert_frame_equal(_sorted(again.table("mentions")), _sorted(load_corpus(folder, cache=False).mentions))
+
+
 def test_a_few_stale_rows_wait_for_a_rewrite(folder, cache_dir, write_article):
     names = [f"art{i:02d}" for i in range(9)]
     _write(folder, write_article, names)

@@ -654,7 +654,9 @@ def plan(
 ) -> list[Waiting]:  # fmt: skip
     """The partitions of a table whose cache lacks some of ``articles``, and which articles: what
     :func:`fill` computes (``below``, ``codes``: as there). Only the keys of a partition cached at its
-    level are read; a partition cached at a lower level is read whole (it is rewritten at its level)."""
+    level are read; a partition cached at a lower level is read whole (it is rewritten at its level). A
+    partition with nothing to compute is listed too when more than :data:`MERGE_SHARE` of its keys are
+    stale (``workbench.live``: files deleted, none added), so that its commit rewrites it without them."""
     codes = buckets(articles["article_id"], level) if codes is None else codes
     positions = pd.Series(np.arange(len(articles))).groupby(codes).indices if len(articles) else {}
     waiting: list[Waiting] = []
@@ -662,6 +664,7 @@ def plan(
         names = os.listdir(store.parent)
     except OSError:
         names = []
+    live = live_keys(store.parent.parent)
     for bucket in sorted(positions):
         idx = positions[bucket]
         part_keys = [keys[i] for i in idx]
@@ -675,7 +678,13 @@ def plan(
             continue  # left to :func:`partitions`
         have = set(coverage if coverage is not None else cached[1] if cached is not None else ())
         todo = idx[np.fromiter((k not in have for k in part_keys), dtype=bool, count=len(idx))]
-        if lower or (len(todo) and (below is None or len(todo) < below)):
+        stale_due = (  # nothing new, but past MERGE_SHARE of stale rows: rewritten without them (:func:`_commit`)
+            not len(todo)
+            and coverage is not None
+            and live is not None
+            and len(stale(coverage, live)) > MERGE_SHARE * len(coverage)
+        )
+        if lower or stale_due or (len(todo) and (below is None or len(todo) < below)):
             waiting.append((bucket, todo, cached, deltas))
     return waiting
 
