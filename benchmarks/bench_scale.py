@@ -23,6 +23,10 @@ For each stage it prints the wall time, the peak resident memory of the process 
 worker (sampled every 0.2 s), and the 1-minute load average when it ended: the machine is shared, so
 a figure taken under load is slower than the code.
 
+``--stages stale`` (opt-in) prints, per table, the article keys its cached partitions cover, how many of them
+no article of the corpus has now (rows of files replaced or deleted since: ``workbench.live``), their
+rows, files and megabytes: after a series of ``update`` runs it shows what the cache keeps.
+
 ``--analysis`` (or the stage ``analysis``, after the tables are cached) times the analysis calls of the
 notebooks (:data:`ANALYSES`) each in a fresh interpreter, twice: on the in-memory path (the table read
 whole, as a small corpus does) and on the partitioned path (``workbench.partials``: counts per
@@ -52,7 +56,8 @@ OUTLETS = [
 ]  # fmt: skip
 PER_FILE = 1000
 TABLE_STAGES = ("sentences", "mentions", "attributions", "dates")
-STAGES = ("load", *TABLE_STAGES, "warm", "new", "update", "analysis")
+STAGES = ("load", *TABLE_STAGES, "warm", "new", "update", "analysis", "stale")
+OPT_IN = ("analysis", "stale")  # run only when asked for
 #: The analysis calls timed by the ``analysis`` stage: name -> (module function, keyword options).
 ANALYSES = {
     "cooccurrence": ("cooccurrence", {}),
@@ -123,6 +128,8 @@ def _stage(name: str, folder: str, jobs: int, stream: bool) -> dict:
 
     corpus = load_corpus(folder, progress=False, n_jobs=jobs)
     result = {"articles": len(corpus)}
+    if name == "stale":
+        return {**result, "cache": _cache_state(corpus)}
     if name == "update":  # every table brought up to date in the cache, nothing read back
         return {**result, **corpus.update()}
     wanted = tuple(TABLES) if name in ("warm", "new") else (() if name == "load" else (name,))
@@ -132,6 +139,31 @@ def _stage(name: str, folder: str, jobs: int, stream: bool) -> dict:
         else:
             result[table] = len(corpus.table(table))
     return result
+
+
+def _cache_state(corpus) -> dict:
+    """Per table: the keys its partitions and deltas cover, how many of them no article of the corpus has
+    now (stale: files since replaced or deleted), their rows, files and megabytes on disk."""
+    from workbench import tables
+
+    live = set(tables.row_keys(corpus.articles))  # not corpus._keys(): this count records nothing
+    state = {}
+    for name in tables.table_order():
+        store = tables.table_store(corpus.cache_dir, name, corpus._table_options(corpus._spec(name)))
+        covered, rows = [], 0
+        files = list(store.parent.glob(f"{store.name}-p*"))
+        for manifest in files:
+            if manifest.suffix != ".json" or "+" in manifest.stem.rpartition("-p")[2]:
+                continue  # a delta is read with its partition
+            cached = tables._read_cached_table(manifest)
+            if cached is not None:
+                covered += cached[1]
+                rows += cached[0].num_rows
+        state[name] = {
+            "covered": len(covered), "stale": len(set(covered) - live), "rows": rows,
+            "files": len(files), "mb": sum(f.stat().st_size for f in files) / 1e6,
+        }  # fmt: skip
+    return state
 
 
 def _largest_worker(peak: list[float], stop: threading.Event) -> None:
@@ -244,7 +276,7 @@ def main() -> None:
         type=Path,
         help="work folder (default: a temporary one, removed after); a corpus of N found there is reused",
     )
-    parser.add_argument("--stages", nargs="+", choices=STAGES, default=[s for s in STAGES if s != "analysis"])
+    parser.add_argument("--stages", nargs="+", choices=STAGES, default=[s for s in STAGES if s not in OPT_IN])
     parser.add_argument("--analysis", action="store_true", help="also time the analysis calls on both paths")
     parser.add_argument("--profile", type=Path, help="run each stage under cProfile, written to PROFILE/<stage>.prof")
     parser.add_argument("--phase", nargs=2, metavar=("NAME", "FOLDER"), help=argparse.SUPPRESS)
@@ -299,6 +331,13 @@ def main() -> None:
                 if args.profile:
                     args.profile.mkdir(parents=True, exist_ok=True)
                 r = stage(name, corpus, args.jobs, args.stream, args.profile)
+                if name == "stale":
+                    for table, c in r["cache"].items():
+                        print(
+                            f"  {table:<13} keys {c['covered']:>9,}, {c['stale']:>7,} stale; rows {c['rows']:>11,}; "
+                            f"{c['files']:>5,} files, {c['mb']:8,.1f} MB",
+                            flush=True,
+                        )
                 rate = f"{words / r['seconds']:,.0f}" if name in TABLE_STAGES or name == "load" else ""
                 print(
                     f"{name:<13} {r['seconds']:7.1f}s {rate:>9} {r['peak_mb']:8,.0f} "

@@ -664,7 +664,7 @@ def plan(
         names = os.listdir(store.parent)
     except OSError:
         names = []
-    live = live_keys(store.parent.parent)
+    live = functools.cache(partial(live_keys, store.parent.parent))  # read only for a partition with nothing new
     for bucket in sorted(positions):
         idx = positions[bucket]
         part_keys = [keys[i] for i in idx]
@@ -681,8 +681,8 @@ def plan(
         stale_due = (  # nothing new, but past MERGE_SHARE of stale rows: rewritten without them (:func:`_commit`)
             not len(todo)
             and coverage is not None
-            and live is not None
-            and len(stale(coverage, live)) > MERGE_SHARE * len(coverage)
+            and live() is not None
+            and len(stale(coverage, live())) > MERGE_SHARE * len(coverage)
         )
         if lower or stale_due or (len(todo) and (below is None or len(todo) < below)):
             waiting.append((bucket, todo, cached, deltas))
