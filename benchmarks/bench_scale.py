@@ -149,16 +149,12 @@ def _cache_state(corpus) -> dict:
     live = set(tables.row_keys(corpus.articles))  # not corpus._keys(): this count records nothing
     state = {}
     for name in tables.table_order():
-        store = tables.table_store(corpus.cache_dir, name, corpus._table_options(corpus._spec(name)))
+        store = corpus.table_cache(name)
         covered, rows = [], 0
+        for _, cached_rows, keys in tables.cache_contents(store):
+            covered += keys
+            rows += cached_rows.num_rows
         files = list(store.parent.glob(f"{store.name}-p*"))
-        for manifest in files:
-            if manifest.suffix != ".json" or "+" in manifest.stem.rpartition("-p")[2]:
-                continue  # a delta is read with its partition
-            cached = tables._read_cached_table(manifest)
-            if cached is not None:
-                covered += cached[1]
-                rows += cached[0].num_rows
         state[name] = {
             "covered": len(covered), "stale": len(set(covered) - live), "rows": rows,
             "files": len(files), "mb": sum(f.stat().st_size for f in files) / 1e6,

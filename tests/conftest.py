@@ -10,7 +10,7 @@ import pytest
 
 os.environ.setdefault("WORKBENCH_CACHE", tempfile.mkdtemp(prefix="workbench-test-cache-"))
 
-from workbench import config, load_corpus
+from workbench import config, load_corpus, tables
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -93,3 +93,17 @@ def folder(tmp_path) -> Path:
     _write_article(corpus, "b", "2031-01-05", outlet="Northwind Wire")
     _write_article(corpus, "c", "2031-02-01")
     return corpus
+
+
+@pytest.fixture
+def cached_keys():
+    """``cached_keys(corpus, table)``: the keys the table's cached partitions cover and the keys of their rows."""
+
+    def keys(corpus, name: str) -> tuple[set[str], set[str]]:
+        covered, rowed = set(), set()
+        for _, rows, part_keys in tables.cache_contents(corpus.table_cache(name)):
+            covered |= set(part_keys)
+            rowed |= set(rows.column("_key").to_pylist())
+        return covered, rowed
+
+    return keys

@@ -158,3 +158,17 @@ def test_the_dask_engine_reads_a_file_url(mixed, cache_dir, client):
     got.errors["detail"] = got.errors["detail"].str.replace(url, str(mixed), regex=False)
     pd.testing.assert_frame_equal(got.articles, want.articles)
     pd.testing.assert_frame_equal(got.errors, want.errors)
+
+
+def test_workers_drop_the_rows_of_deleted_files(folder, cache_dir, process_client, write_article, cached_keys):
+    names = [f"d{i}" for i in range(9)]
+    for i, name in enumerate(names):
+        write_article(folder, name, f"2031-03-0{i + 1}", body=f"Anna Berg met Velmora officials on day {i}.")
+    load_corpus(folder, engine="dask", scheduler=process_client)
+    for name in names[:4]:  # a third of the one partition: its next commit, on a worker, rewrites it
+        (folder / f"{name}.txt").unlink()
+    write_article(folder, "d9", "2031-03-10", body="Anna Berg met Velmora officials again.")
+    again = load_corpus(folder, engine="dask", scheduler=process_client)
+    for name in TABLES:
+        covered, rowed = cached_keys(again, name)
+        assert covered == set(again._keys()) and rowed <= covered, name

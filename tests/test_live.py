@@ -12,18 +12,6 @@ import pytest
 from workbench import live, load_corpus, tables
 
 
-def _cached(cache_dir, name: str) -> tuple[set[str], set[str]]:
-    """The keys a table's partitions cover and the keys of their rows (their deltas' included)."""
-    covered, rowed = set(), set()
-    for manifest in cache_dir.glob(f"*/tables/{name}-*.json"):
-        if "+" in manifest.stem.rpartition("-p")[2]:
-            continue  # a delta: read with its partition
-        rows, coverage = tables._read_cached_table(manifest)
-        covered |= set(coverage)
-        rowed |= set(rows.column("_key").to_pylist())
-    return covered, rowed
-
-
 def _write(folder, write_article, names, body="Anna Berg met Velmora officials. The council said talks resume."):
     for i, name in enumerate(names):
         write_article(folder, name, f"2031-03-{1 + i:02d}", body=f"{body} Day {name}.")
@@ -33,7 +21,7 @@ def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values(list(frame.columns[:3])).reset_index(drop=True)
 
 
-def test_rows_of_files_that_left_go_at_the_next_rewrite(folder, cache_dir, write_article):
+def test_rows_of_files_that_left_go_at_the_next_rewrite(folder, cache_dir, write_article, cached_keys):
     names = [f"art{i:02d}" for i in range(9)]
     _write(folder, write_article, names)
     first = load_corpus(folder)
@@ -45,12 +33,12 @@ def test_rows_of_files_that_left_go_at_the_next_rewrite(folder, cache_dir, write
     again = load_corpus(folder)
     table = again.table("sentences")
     live_now = set(again._keys())
-    covered, rowed = _cached(cache_dir, "sentences")
+    covered, rowed = cached_keys(again, "sentences")
     assert covered == rowed == live_now and old_keys - live_now  # the stale rows are gone, the others kept
     pd.testing.assert_frame_equal(_sorted(table), _sorted(load_corpus(folder, cache=False).table("sentences")))
 
 
-def test_update_rewrites_a_partition_left_stale_by_deleted_files(folder, cache_dir, write_article):
+def test_update_rewrites_a_partition_left_stale_by_deleted_files(folder, cache_dir, write_article, cached_keys):
     names = [f"art{i:02d}" for i in range(9)]
     _write(folder, write_article, names)
     load_corpus(folder).update()
@@ -59,13 +47,13 @@ def test_update_rewrites_a_partition_left_stale_by_deleted_files(folder, cache_d
     again = load_corpus(folder)
     assert again.update() == {name: 0 for name in tables.table_order()}
     for name in tables.table_order():
-        covered, rowed = _cached(cache_dir, name)
+        covered, rowed = cached_keys(again, name)
         assert covered == set(again._keys()), name
         assert rowed <= covered, name
     pd.testing.assert_frame_equal(_sorted(again.table("mentions")), _sorted(load_corpus(folder, cache=False).mentions))
 
 
-def test_a_few_stale_rows_wait_for_a_rewrite(folder, cache_dir, write_article):
+def test_a_few_stale_rows_wait_for_a_rewrite(folder, cache_dir, write_article, cached_keys):
     names = [f"art{i:02d}" for i in range(9)]
     _write(folder, write_article, names)
     load_corpus(folder).table("sentences")
@@ -74,13 +62,13 @@ def test_a_few_stale_rows_wait_for_a_rewrite(folder, cache_dir, write_article):
     _write(folder, write_article, ["new00"])
     again = load_corpus(folder)
     table = again.table("sentences")
-    covered, _ = _cached(cache_dir, "sentences")
+    covered, _ = cached_keys(again, "sentences")
     assert set(gone) - set(again._keys()) <= covered  # still there, harmless: no article reads them
     assert list(cache_dir.glob("*/tables/sentences-*+*.json"))
     pd.testing.assert_frame_equal(_sorted(table), _sorted(load_corpus(folder, cache=False).table("sentences")))
 
 
-def test_an_edited_articles_old_rows_go(folder, cache_dir, write_article):
+def test_an_edited_articles_old_rows_go(folder, cache_dir, write_article, cached_keys):
     names = [f"art{i:02d}" for i in range(9)]
     _write(folder, write_article, names)
     first = load_corpus(folder)
@@ -93,7 +81,7 @@ def test_an_edited_articles_old_rows_go(folder, cache_dir, write_article):
     table = again.table("dates")
     after = dict(zip(again.articles["article_id"], again._keys(), strict=True))
     assert before["art05"] != after["art05"]
-    covered, rowed = _cached(cache_dir, "dates")
+    covered, rowed = cached_keys(again, "dates")
     assert before["art05"] not in covered | rowed and after["art05"] in covered
     pd.testing.assert_frame_equal(_sorted(table), _sorted(load_corpus(folder, cache=False).table("dates")))
 

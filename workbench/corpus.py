@@ -125,6 +125,10 @@ class Corpus:
         self._tables[name] = frame
         return frame
 
+    def table_cache(self, name: str) -> Path | None:
+        """Where table ``name`` is cached for this corpus (``workbench.tables.table_store``; None: no cache)."""
+        return table_store(self.cache_dir, name, self._table_options(self._spec(name)))
+
     def table_partitions(self, name: str, columns: Iterable[str] | None = None) -> Iterator[pd.DataFrame]:
         """A derived table one partition at a time, without holding the whole table (for large corpora).
 

@@ -624,6 +624,18 @@ def _drop(manifest: Path) -> None:
             path.unlink()
 
 
+def cache_contents(store: Path) -> Iterator[tuple[Path, pa.Table, list[str]]]:
+    """Each partition of a table's cache (``store``: :func:`table_store`) that reads: its manifest, its
+    rows (its deltas' appended, memory-mapped) and the keys it covers. For benchmarks and tests that look
+    at what the cache holds (``bench_scale.py --stages stale``)."""
+    for manifest in sorted(store.parent.glob(f"{glob.escape(store.name)}-p*.json")):
+        if "+" in manifest.stem.rpartition("-p")[2]:
+            continue  # a delta: read with its partition
+        cached = _read_cached_table(manifest)
+        if cached is not None:
+            yield manifest, *cached
+
+
 def _coverage(manifest: Path, deltas: list[Path] | None = None) -> list[str] | None:
     """The keys a partition cached at its level covers, its deltas' included, without reading its rows
     (None: not cached at its level, or unreadable: :func:`_cached_rows` then decides)."""
