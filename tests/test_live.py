@@ -138,3 +138,15 @@ def test_a_cache_that_cannot_be_written_warns(tmp_path):
         warnings.simplefilter("always")
         live.register(blocked, "plain", ["a"], ["00000000000000ff"])  # its folder would be under a file
     assert any("cannot record the live articles" in str(w.message) for w in caught)
+
+
+def test_a_read_only_cache_is_left_quietly(tmp_path, monkeypatch):
+    live.register(tmp_path, "plain", ["a"], ["00000000000000ff"])
+
+    def refuse(*_, **__):
+        raise PermissionError("read-only file system")
+
+    monkeypatch.setattr(live.os, "utime", refuse)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        live.register(tmp_path, "plain", ["a"], ["00000000000000ff"])  # unchanged: nothing to say

@@ -17,6 +17,7 @@ partition, and rewrites a partition whose stale rows pass ``tables.MERGE_SHARE``
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import warnings
@@ -46,15 +47,16 @@ def record_path(cache_dir: Path, view: str) -> Path:
 def register(cache_dir: Path, view: str, ids: list[str], keys: list[str]) -> None:
     """Record the articles of a full load of ``view`` (their ``ids`` and row ``keys``, in one order).
 
-    An unchanged record is not written again, only made the newest (its modification time); a cache
-    that cannot be written is warned about and left as it is (no row is dropped for it).
+    An unchanged record is not written again, only made the newest (its modification time; silently
+    not in a read-only cache); a changed record that cannot be written is warned about and left as it is.
     """
     path = record_path(cache_dir, view)
     digest = hashlib.blake2b("\n".join(keys).encode(), digest_size=16).hexdigest()
-    try:
-        if _digest(path) == digest:
+    if _digest(path) == digest:
+        with contextlib.suppress(OSError):  # a read-only cache: nothing commits there, so nothing is dropped
             os.utime(path)
-            return
+        return
+    try:
         table = pa.table(
             {"article_id": pa.array(ids, type=pa.string()), "_key": pa.array(keys, type=pa.string())}
         ).replace_schema_metadata({"digest": digest})
