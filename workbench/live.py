@@ -100,7 +100,7 @@ def _read_live(folder: Path, records: list[tuple[str, int, int]]) -> np.ndarray 
     try:
         tables = {name: pq.read_table(folder / name) for name, _, _ in records}
         newest = max(records, key=lambda r: r[1])[0]
-        present = tables[newest].column("article_id")
+        present = tables[newest].column("article_id").combine_chunks()
         keys = [t.filter(pc.is_in(t["article_id"], value_set=present))["_key"] for t in tables.values()]
         return np.unique(as_integers(pa.chunked_array([c for k in keys for c in k.chunks], type=pa.string())))
     except (OSError, KeyError, ValueError, OverflowError, pa.ArrowException) as exc:
