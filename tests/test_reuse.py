@@ -506,7 +506,7 @@ def test_copies_are_kept_in_the_cache_until_the_articles_change(small_corpus, tm
     def never(*args, **kwargs):
         raise AssertionError("copies computed again")
 
-    monkeypatch.setattr(copying, "copies", never)
+    monkeypatch.setattr(copying, "copies_reusing", never)
     pd.testing.assert_frame_equal(fresh().copies, first)  # read back from the cache, equal
     changed = small_corpus.articles.assign(content_hash=lambda f: f["article_id"] + "-edited")
     with pytest.raises(AssertionError, match="computed again"):
@@ -550,3 +550,97 @@ def test_pairs_from_keys_count_the_same_in_chunks(monkeypatch, chunk):
     found = candidates.pairs_from_keys(keys, text, max_bucket=6)
     assert {(a, b): h for a, b, h in found.values.tolist()} == expected
     assert [tuple(pair) for pair in found[["left", "right"]].values.tolist()] == sorted(expected)
+
+
+# -- verified pairs reused by a grown corpus --------------------------------------------------
+
+
+def _grown():
+    """Five articles sharing text in several ways, then two more: a copy of the original and an edited text."""
+    base = articles(
+        ORIGINAL,
+        ("credited", "2030-05-01 10:00", "Harbour Gazette", text(BRIDGE[:6]), ["Lakeview Ledger"]),
+        ("uncredited", "2030-05-01 11:00", "Marsh Herald", change_words(text(BRIDGE), 0.1)),
+        ("market", "2030-05-02 09:00", "Marsh Herald", text(MARKET)),
+        ("retold", "2030-05-02 12:00", "Harbour Gazette", text(BRIDGE_RETOLD)),
+    )
+    more = articles(
+        ("late", "2030-05-03 08:00", "Marsh Herald", change_words(text(BRIDGE), 0.05, seed=3)),
+        ("quoting", "2030-04-30 08:00", "Harbour Gazette", text([QUOTE, *MARKET[3:]])),  # older than all
+    )
+    grown = pd.concat([base, more], ignore_index=True)
+    edited = grown.assign(text=grown["text"].where(grown["article_id"] != "market", text(MARKET[:3])))
+    return tuple(f.assign(content_hash=f["text"].map(lambda t: str(hash(t)))) for f in (base, grown, edited))
+
+
+def test_a_grown_corpus_verifies_only_pairs_with_a_new_article(monkeypatch):
+    from workbench.reuse import copying
+    from workbench.tables import row_keys
+
+    base, grown, edited = _grown()
+    _, known = copying.copies_reusing(base, keys=row_keys(base))
+    assert len(known) and known["kind"].notna().any() and known["earlier_key"].dtype == "uint64"
+    verified_pairs = []
+    verify = copying.verify
+
+    def counting(earlier, later, **kwargs):
+        verified_pairs.append(1)
+        return verify(earlier, later, **kwargs)
+
+    monkeypatch.setattr(copying, "verify", counting)
+    for frame, new_ids in ((grown, {"late", "quoting"}), (edited, {"late", "quoting", "market"})):
+        verified_pairs.clear()
+        got, now = copying.copies_reusing(frame, keys=row_keys(frame), known=known)
+        ids = _in_time_order_ids(frame)
+        involved = sum(bool({ids[a], ids[b]} & new_ids) for a, b in _candidates(frame))
+        assert len(verified_pairs) == involved < len(now)  # only the pairs with a new or changed article
+        pd.testing.assert_frame_equal(got, copying.copies(frame))  # what a full computation finds
+        assert len(got) > len(copies(base))  # the new articles' copies are found
+        assert got.attrs["verified_reused"] == len(now) - involved
+    with pytest.raises(ValueError, match="row_keys"):
+        copying.copies_reusing(base, keys=["short"] * len(base))
+
+
+def _in_time_order_ids(frame: pd.DataFrame) -> list[str]:
+    from workbench.reuse import copying
+
+    return copying._in_time_order(frame)["article_id"].tolist()
+
+
+def _candidates(frame: pd.DataFrame) -> list[tuple[int, int]]:
+    from workbench.reuse import copying
+
+    pairs = candidates.candidate_pairs(copying._in_time_order(frame)["text"].tolist())
+    return list(zip(pairs["left"], pairs["right"], strict=True))
+
+
+def test_kept_pairs_outlive_a_selection_but_not_their_articles():
+    from workbench.reuse import copying
+
+    codes = np.array([1, 2, 3, 4], dtype=np.uint64)
+    row = {c: 0 for c in list(copying.VERIFIED)[2:]} | {"kind": "near"}
+    known = pd.DataFrame([{"earlier_key": 1, "later_key": 2, **row}, {"earlier_key": 3, "later_key": 9, **row}])
+    now = pd.DataFrame([{"earlier_key": 1, "later_key": 4, **row}]).astype(copying.VERIFIED)
+    kept = copying.still_verified(known.astype(copying.VERIFIED), now, codes)
+    assert sorted(zip(kept["earlier_key"], kept["later_key"], strict=True)) == [(1, 2), (1, 4)]  # 9 left
+    assert copying.still_verified(known, now, None) is now
+
+
+def test_a_loaded_corpus_that_grew_reuses_its_verified_pairs(tmp_path, cache_dir, write_article, monkeypatch):
+    from workbench.reuse import copying
+
+    folder = tmp_path / "news"
+    folder.mkdir()
+    write_article(folder, "a1", "2031-05-01", outlet="Lakeview Ledger", body=text(BRIDGE))
+    write_article(folder, "a2", "2031-05-02", outlet="Harbour Gazette", body=change_words(text(BRIDGE), 0.1))
+    write_article(folder, "a3", "2031-05-02", outlet="Marsh Herald", body=text(MARKET))
+    first = load_corpus(folder).copies
+    assert len(first) and first.attrs["verified_reused"] == 0
+    write_article(folder, "a4", "2031-05-03", outlet="Marsh Herald", body=change_words(text(BRIDGE), 0.05, seed=2))
+    calls = []
+    verify = copying.verify
+    monkeypatch.setattr(copying, "verify", lambda *a, **k: calls.append(1) or verify(*a, **k))
+    grown = load_corpus(folder).copies
+    assert 0 < len(calls) <= 3 and grown.attrs["verified_reused"] >= 1  # a4's pairs alone
+    assert set(grown["article_id"]) >= {"a2", "a4"}
+    pd.testing.assert_frame_equal(grown, load_corpus(folder, cache=False).copies)

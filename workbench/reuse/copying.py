@@ -49,6 +49,16 @@ COLUMNS = {
 }  # fmt: skip
 
 
+#: Columns of a table of verified candidate pairs (:func:`copies_reusing`): the two articles' keys (64-bit
+#: integers of ``workbench.tables.row_keys``), then what :func:`verify` and :func:`source_run` found (``kind``
+#: NA: not a copy).
+VERIFIED = {
+    "earlier_key": "uint64", "later_key": "uint64", "similarity": "float64", "containment": "float64",
+    "kind": "string", "word_start": "int64", "word_end": "int64", "shared_words": "int64",
+    "source_word_start": "int64", "source_word_end": "int64",
+}  # fmt: skip
+
+
 def copies(
     articles: pd.DataFrame,
     *,
@@ -86,44 +96,76 @@ def copies(
     >>> copies(arts)[["article_id", "copy_of", "kind", "lag_hours", "credited"]].values.tolist()
     [['b', 'a', 'exact', 24.0, False]]
     """
-    articles = _in_time_order(articles)
+    return copies_reusing(
+        articles, attributions=attributions, exclude=exclude, near=near, min_words=min_words, n_jobs=n_jobs
+    )[0]
+
+
+def copies_reusing(
+    articles: pd.DataFrame,
+    *,
+    keys: Sequence[str] | None = None,
+    known: pd.DataFrame | None = None,
+    attributions: pd.DataFrame | None = None,
+    exclude: Sequence[Sequence[tuple[int, int]]] | None = None,
+    near: float = NEAR,
+    min_words: int = MIN_WORDS,
+    n_jobs: int = 1,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`copies`, taking the verification of each candidate pair whose two articles are unchanged
+    from an earlier run instead of comparing their texts again (most of the time on a corpus that grew).
+
+    The candidates are found as always (the LSH buckets span the whole corpus), so the result is the one
+    :func:`copies` gives; only pairs with a new or changed article are verified.
+
+    Args:
+        keys: per article, in the order of ``articles``, its ``workbench.tables.row_keys`` key, which
+            changes with its text, boilerplate ranges, date and id: all that a verification and the order
+            of a pair depend on. Without it nothing is reused.
+        known: the verified table (:data:`VERIFIED`) of an earlier run with these ``near`` and
+            ``min_words`` and the same code.
+        attributions, exclude, near, min_words, n_jobs: as for :func:`copies`.
+
+    Returns:
+        The copies, and this run's verified table: every candidate pair, each with what its verification
+        found (``frame.attrs["verified_reused"]``: how many of them were taken from ``known``).
+    """
+    articles = _in_time_order(articles.assign(_row_key=list(keys)) if keys is not None else articles)
     texts = articles["text"].tolist()
     if exclude is None:
         exclude = _excluded_sections(articles)
     started = time.perf_counter()
     pairs = candidate_pairs(texts, exclude=exclude, n_jobs=n_jobs)
     timing = {"candidate_pairs": len(pairs), "candidate_seconds": round(time.perf_counter() - started, 3)}
-    if not len(pairs):
-        return _empty(timing)
-    involved = np.unique(np.concatenate([pairs["left"].to_numpy(), pairs["right"].to_numpy()]))
-    # 32 bits per word and shingle are plenty to compare two texts (a chance collision between two given
-    # texts is about one in ten thousand pairs) and halve the memory of 100,000 articles' words
-    hashes = {
-        int(i): _half(w.of(k)) for chunk, w in _word_batches(texts, exclude, involved) for k, i in enumerate(chunk)
-    }
-    prepared: dict[int, tuple] = {}
-    rows = []
-    for left, right in zip(pairs["left"].to_numpy(), pairs["right"].to_numpy(), strict=True):
-        earlier, later = _prepare(hashes, int(left), prepared), _prepare(hashes, int(right), prepared)
-        found = verify(earlier, later, near=near, min_words=min_words)
-        if found is not None:
-            rows.append((int(left), int(right), *found, *source_run(earlier, later)))
-    del hashes, prepared
-    if not rows:
-        return _empty(timing)
-    names = [
-        "earlier",
-        "later",
-        "similarity",
-        "containment",
-        "kind",
-        "word_start",
-        "word_end",
-        "shared_words",
-        "source_word_start",
-        "source_word_end",
-    ]
-    frame = pd.DataFrame(rows, columns=names)
+    left, right = pairs["left"].to_numpy(), pairs["right"].to_numpy()
+    verified = _verified(articles, left, right, known)
+    todo = np.flatnonzero(verified["kind"].isna().to_numpy() & ~verified.pop("_reused").to_numpy())
+    timing["verified_reused"] = len(pairs) - len(todo)
+    if len(todo):
+        involved = np.unique(np.concatenate([left[todo], right[todo]]))
+        # 32 bits per word and shingle are plenty to compare two texts (a chance collision between two given
+        # texts is about one in ten thousand pairs) and halve the memory of 100,000 articles' words
+        hashes = {
+            int(i): _half(w.of(k)) for chunk, w in _word_batches(texts, exclude, involved) for k, i in enumerate(chunk)
+        }
+        prepared: dict[int, tuple] = {}
+        found_at, rows = [], []
+        for at in todo:
+            earlier, later = _prepare(hashes, int(left[at]), prepared), _prepare(hashes, int(right[at]), prepared)
+            found = verify(earlier, later, near=near, min_words=min_words)
+            if found is not None:
+                found_at.append(at)
+                rows.append((*found, *source_run(earlier, later)))
+        del hashes, prepared
+        if rows:
+            new = pd.DataFrame(rows, columns=list(VERIFIED)[2:], index=np.asarray(found_at, dtype=np.int64))
+            verified.loc[new.index, new.columns] = new.astype({c: VERIFIED[c] for c in new.columns})
+    verified.attrs["verified_reused"] = timing["verified_reused"]
+    copied = verified["kind"].notna().to_numpy()
+    if not copied.any():
+        return _empty(timing), verified
+    frame = verified.loc[copied, list(VERIFIED)[2:]].assign(earlier=left[copied], later=right[copied])
+    frame = frame.reset_index(drop=True)
     # character offsets of the shared spans, from the words of the articles in a row only
     spans: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     for chunk, w in _word_batches(texts, exclude, np.unique(frame[["earlier", "later"]].to_numpy())):
@@ -145,7 +187,35 @@ def copies(
     frame = frame.sort_values(["earlier", "later"], kind="stable")
     frame = frame[list(COLUMNS)].astype(COLUMNS).reset_index(drop=True)
     frame.attrs.update(timing, verify_seconds=round(time.perf_counter() - started - timing["candidate_seconds"], 3))
-    return frame
+    return frame, verified
+
+
+def _verified(articles: pd.DataFrame, left: np.ndarray, right: np.ndarray, known: pd.DataFrame | None) -> pd.DataFrame:
+    """The candidate pairs as a :data:`VERIFIED` table, with what ``known`` holds for them (``_reused``)
+    and nothing for the others (``kind`` NA, numbers 0), in candidate order. Without the articles'
+    ``_row_key`` the keys are 0 and nothing is reused."""
+    from workbench.live import as_integers
+
+    try:
+        codes = as_integers(articles["_row_key"].tolist()) if "_row_key" in articles.columns else None
+    except (ValueError, OverflowError) as exc:
+        raise ValueError(f"keys must be workbench.tables.row_keys (16 hex digits each): {exc}") from None
+    pairs = pd.DataFrame(
+        {
+            "earlier_key": codes[left] if codes is not None else np.zeros(len(left), dtype=np.uint64),
+            "later_key": codes[right] if codes is not None else np.zeros(len(right), dtype=np.uint64),
+        }
+    )
+    if codes is not None and known is not None and len(known):
+        taken = known[list(VERIFIED)].astype(VERIFIED).drop_duplicates(["earlier_key", "later_key"])
+        merged = pairs.merge(taken.assign(_reused=True), on=["earlier_key", "later_key"], how="left", sort=False)
+        merged["_reused"] = merged["_reused"].fillna(False).astype(bool)
+        numbers = [c for c in list(VERIFIED)[2:] if c != "kind"]
+        merged[numbers] = merged[numbers].fillna(0)
+        return merged.astype(VERIFIED)
+    frame = pairs.assign(**{c: pd.Series(0, index=pairs.index, dtype=t) for c, t in list(VERIFIED.items())[2:]})
+    frame["kind"] = pd.Series(pd.NA, index=pairs.index, dtype="string")
+    return frame.assign(_reused=False)
 
 
 def _word_batches(texts: list, exclude, indices: np.ndarray):
@@ -270,9 +340,36 @@ def corpus_copies(corpus) -> pd.DataFrame:
     kept in the corpus's cache (:mod:`workbench.reuse.store`) so that the next report reads it back."""
     from workbench.reuse.store import cached
 
-    return cached(
-        corpus, "copies", lambda: copies(corpus.articles, attributions=credit_rows(corpus), n_jobs=corpus.n_jobs)
+    return cached(corpus, "copies", lambda: _compute_copies(corpus))
+
+
+def _compute_copies(corpus) -> pd.DataFrame:
+    """The copies of a corpus, reusing the verified pairs kept by its last computation (:func:`copies_reusing`)
+    and keeping this one's for the next: with a cache, a grown corpus verifies only its new articles' pairs."""
+    from workbench.live import live_keys
+    from workbench.reuse.store import read_kept, write_kept
+
+    keys = corpus._keys() if corpus.cache_dir is not None else None
+    known = read_kept(corpus, "verified") if keys is not None else None
+    frame, verified = copies_reusing(
+        corpus.articles, keys=keys, known=known, attributions=credit_rows(corpus), n_jobs=corpus.n_jobs
     )
+    if keys is not None:
+        write_kept(corpus, "verified", still_verified(known, verified, live_keys(corpus.cache_dir)))
+    return frame
+
+
+def still_verified(known: pd.DataFrame | None, verified: pd.DataFrame, live: np.ndarray | None) -> pd.DataFrame:
+    """The verified pairs worth keeping: this run's, and the earlier ones it did not meet (another selection
+    of the corpus met them) whose two articles are still live (``workbench.live``); without live keys, this
+    run's alone."""
+    if known is None or not len(known) or live is None or not len(live):
+        return verified
+    known = known[list(VERIFIED)].astype(VERIFIED)
+    met = pd.MultiIndex.from_frame(verified[["earlier_key", "later_key"]])
+    other = ~pd.MultiIndex.from_frame(known[["earlier_key", "later_key"]]).isin(met)
+    alive = _member(known["earlier_key"].to_numpy(), live) & _member(known["later_key"].to_numpy(), live)
+    return pd.concat([verified, known[other & alive]], ignore_index=True)
 
 
 def credit_rows(corpus) -> pd.DataFrame:

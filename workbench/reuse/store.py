@@ -10,6 +10,11 @@ its imports (but the storage plumbing, :data:`PLUMBING`) and word lists, and the
 code (credits are read from it). Any change to these computes the table again. The newest :data:`KEEP`
 files of each table are kept. The quotations that travel (their appearances) are kept the same way.
 
+A corpus that grows has a new fingerprint, so its copies are computed again; but the verification of
+each candidate pair, most of that time, is kept apart (:func:`write_kept`: ``verified-kept-<code>.parquet``,
+keyed by the two articles' row keys, not by the corpus), and the next computation verifies only the pairs
+with a new or changed article (``workbench.reuse.copying.copies_reusing``).
+
 ``$WORKBENCH_CROSS_CACHE=0`` turns the store off (the tables are computed every time and nothing is
 written); ``$WORKBENCH_CROSS_CACHE=/a/folder`` keeps them there instead of in the corpus's cache (a
 shared cache its users read, not write).
@@ -26,7 +31,7 @@ from typing import Any
 import pandas as pd
 import pyarrow.parquet as pq
 
-__all__ = ["FOLDER", "KEEP", "STORE", "cached"]
+__all__ = ["FOLDER", "KEEP", "STORE", "cached", "read_kept", "write_kept"]
 
 #: Whether cross-article tables are kept (``$WORKBENCH_CROSS_CACHE``: ``0`` for never)...
 STORE = os.environ.get("WORKBENCH_CROSS_CACHE", "1") != "0"
@@ -35,9 +40,10 @@ FOLDER = None if os.environ.get("WORKBENCH_CROSS_CACHE", "1") in ("0", "1", "") 
 #: Files kept per table (the newest): a few filtered selections of one corpus, and the whole.
 KEEP = 8
 #: Modules in ``workbench.reuse``'s imports that read and store tables without changing a row (the
-#: partitioned tables' plumbing): an edit there keeps the cross-article tables, whose inputs are keyed
-#: anyway (the articles' fingerprint, the attributions table's code).
-PLUMBING = ("workbench.cache", "workbench.tables", "workbench.partials")
+#: partitioned tables' plumbing, and ``workbench.live``, whose keys name the verified pairs): an edit there
+#: keeps the cross-article tables, whose inputs are keyed anyway (the articles' fingerprint, the
+#: attributions table's code).
+PLUMBING = ("workbench.cache", "workbench.tables", "workbench.partials", "workbench.live")
 
 
 def cached(corpus: Any, name: str, compute: Callable[[], pd.DataFrame], *, extra: str = "") -> pd.DataFrame:
@@ -67,6 +73,47 @@ def cached(corpus: Any, name: str, compute: Callable[[], pd.DataFrame], *, extra
         return frame
     _prune(path.parent, name)
     return frame
+
+
+def read_kept(corpus: Any, name: str) -> pd.DataFrame | None:
+    """A table kept across corpora versions for ``corpus`` (:func:`write_kept`), or None (none, or damaged)."""
+    path = _kept_path(corpus, name)
+    if path is None or not path.exists():
+        return None
+    try:
+        return pq.read_table(path).to_pandas()
+    except (OSError, ValueError):
+        path.unlink(missing_ok=True)
+        return None
+
+
+def write_kept(corpus: Any, name: str, frame: pd.DataFrame) -> None:
+    """Keep ``frame`` for the next versions of this corpus (the verified candidate pairs of the copies: their
+    rows are keyed by article keys, so a grown corpus reuses them). Its file is named by the code of
+    ``workbench.reuse`` (not by the articles) and, in a shared folder, by the corpus's cache."""
+    path = _kept_path(corpus, name)
+    if path is None:
+        return
+    from workbench.cache import frame_writer, write_atomic
+
+    try:
+        write_atomic(path, frame_writer(frame))
+    except OSError:  # a cache that cannot be written: the next run verifies again
+        return
+    _prune(path.parent, f"{name}-kept")
+
+
+def _kept_path(corpus: Any, name: str) -> Path | None:
+    folder = getattr(corpus, "cache_dir", None)
+    if folder is None or not STORE:
+        return None
+    from workbench.cache import closure_fingerprint
+
+    digest = hashlib.blake2b(digest_size=8)
+    for part in (closure_fingerprint("workbench.reuse", exclude=PLUMBING), str(folder) if FOLDER else ""):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    return (Path(FOLDER) if FOLDER else Path(folder) / "cross") / f"{name}-kept-{digest.hexdigest()}.parquet"
 
 
 def _key(corpus: Any, extra: str) -> str:
