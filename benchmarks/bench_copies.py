@@ -4,6 +4,7 @@ by default (target: at most 60 s and 2 GB on a 2-core machine).
 Usage::
 
     .venv/bin/python benchmarks/bench_copies.py [--articles 100000] [--copies 0.1] [--jobs 2] [--datasketch]
+                                                [--grow 0.01]
 
 Articles are 150-900 words drawn from a Zipf-like vocabulary of 50,000 fictional words, in paragraphs,
 spread over a year and 200 outlets. A share of them (``--copies``) are republished copies of an earlier
@@ -12,11 +13,16 @@ more share one paragraph with an unrelated article (``partial``). Signatures are
 of 4,000 articles and bucketed across partitions, as a streaming load would. ``--datasketch`` also times
 inserting the same number of windows into ``datasketch.MinHashLSH`` (the reason the banding here is
 done with numpy).
+
+``--grow SHARE`` also times a corpus that grew: the copies of all but the newest SHARE of the articles are
+computed first (their verified pairs kept, as ``corpus.copies`` keeps them in the cache), then those of
+the whole corpus reusing them (``copies_reusing``), checked equal to the full computation above.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import resource
 import subprocess
@@ -29,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.reuse import candidates
-from workbench.reuse.copying import copies
+from workbench.reuse.copying import copies, copies_reusing
 
 BOILERPLATE = "Subscribe to our newsletter and follow us on all social networks for the latest news."
 
@@ -137,12 +143,46 @@ def time_datasketch(n_windows: int) -> float:
     return time.perf_counter() - started
 
 
+def keys_of(articles: pd.DataFrame) -> list[str]:
+    """A key per article that changes with all a verification reads (id, date, text, excluded ranges), as
+    ``workbench.tables.row_keys`` gives a loaded corpus."""
+    return [
+        hashlib.blake2b(f"{a}|{p}|{t}|{s}".encode(), digest_size=8).hexdigest()
+        for a, p, t, s in zip(articles["article_id"], articles["published"], articles["text"], articles["sections"],
+                              strict=True)
+    ]  # fmt: skip
+
+
+def grow(articles: pd.DataFrame, full: pd.DataFrame, share: float, jobs: int) -> None:
+    """Time the copies of the whole corpus reusing the verified pairs of all but its newest ``share``."""
+    keys = keys_of(articles)
+    newest = articles["published"].rank(method="first", ascending=False) <= max(1, int(len(articles) * share))
+    before = articles[~newest.to_numpy()]
+    started = time.perf_counter()
+    _, known = copies_reusing(before, keys=[k for k, n in zip(keys, newest, strict=True) if not n], n_jobs=jobs)
+    first = time.perf_counter() - started
+    started = time.perf_counter()
+    table = copies_reusing(articles, keys=keys, known=known, n_jobs=jobs)[0]
+    seconds = time.perf_counter() - started
+    pd.testing.assert_frame_equal(table, full)
+    attrs = table.attrs
+    print(
+        f"grown by {int(newest.sum()):,} articles ({share:.1%}): {seconds:.1f} s wall "
+        f"(the {len(before):,} before: {first:.1f} s, verified pairs kept); "
+        f"candidates {attrs['candidate_seconds']:.1f} s, "
+        f"{attrs['candidate_pairs']:,} pairs, {attrs['verified_reused']:,} verifications reused, "
+        f"verification {attrs.get('verify_seconds', 0):.1f} s; equal to the full computation: yes; "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--copies", type=float, default=0.1, help="share of articles that copy an earlier one")
     parser.add_argument("--jobs", type=int, default=1, help="processes computing signatures (the machine has 2 cores)")
     parser.add_argument("--datasketch", action="store_true", help="also time datasketch.MinHashLSH inserts")
+    parser.add_argument("--grow", type=float, default=0.0, help="also time the copies after this share of new articles")
     parser.add_argument("--generate", metavar="PATH", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.generate:
@@ -184,6 +224,8 @@ def main(argv: list[str] | None = None) -> int:
         f"other exact/near rows: {len(found - truth):,}"
     )
     print(f"peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    if args.grow:
+        grow(articles, table, args.grow, args.jobs)
     if args.datasketch:
         n_windows = int(words / candidates.BLOCK)
         sample = min(n_windows, 200_000)
