@@ -179,6 +179,7 @@ import workbench
 
 corpus = workbench.load_corpus(sys.argv[1], read_jobs=2, n_jobs=2)
 print("articles", len(corpus), "mentions", len(corpus.mentions), "errors", len(corpus.errors))
+print("copies", len(corpus.copies))
 """
 
 
@@ -203,11 +204,14 @@ def test_load_corpus_from_a_plain_script_goes_parallel(tmp_path, how, write_arti
     env = {
         **os.environ, "WORKBENCH_CACHE": str(tmp_path / "cache"), "PYTHONPATH": str(tmp_path),
         "WORKBENCH_PARALLEL_MIN_FILES": "8", "WORKBENCH_PARALLEL_MIN_ARTICLES": "8",  # small enough to go parallel
+        "WORKBENCH_COPIES_PARALLEL_MIN_TEXTS": "8",
     }  # fmt: skip
     done = subprocess.run([*command, str(folder)], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     serial = load_corpus(folder, cache=False)  # one process, here
-    assert done.stdout.strip() == f"articles 24 mentions {len(serial.mentions)} errors 0", done.stdout
+    assert done.stdout.strip() == (
+        f"articles 24 mentions {len(serial.mentions)} errors 0\ncopies {len(serial.copies)}"
+    ), done.stdout
     assert len(serial.mentions) >= 24
 
 

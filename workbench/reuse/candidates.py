@@ -24,6 +24,7 @@ phrase or two from colliding.
 from __future__ import annotations
 
 import collections
+import os
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -51,7 +52,7 @@ CHUNK_PAIRS = 4_000_000
 #: Texts per signature batch.
 PARTITION = 500
 #: Below this many texts a second process costs more (start-up, imports, sending texts) than it saves.
-PARALLEL_MIN_TEXTS = 20_000
+PARALLEL_MIN_TEXTS = int(os.environ.get("WORKBENCH_COPIES_PARALLEL_MIN_TEXTS", 20_000))
 _TEXT_BITS = 24
 _KEY_MASK = np.uint64(((1 << 64) - 1) ^ ((1 << _TEXT_BITS) - 1))
 _rng = np.random.default_rng(20241114)
@@ -237,13 +238,12 @@ def candidate_pairs(
     parts = _partitions(texts, exclude, partition)
     packed: list[np.ndarray] = []  # one uint64 per window and band: key and text (see pack)
     if n_jobs > 1 and len(texts) >= PARALLEL_MIN_TEXTS:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+        from workbench.tables import process_pool  # its workers never re-run the user's script (issue 11)
 
         # a few partitions per task, at most two tasks per worker in flight (texts are sent as they are
         # needed, not all at once), results taken in order
         tasks = _grouped(parts, 8)
-        with ProcessPoolExecutor(n_jobs, mp_context=multiprocessing.get_context("forkserver")) as pool:
+        with process_pool(n_jobs) as pool:
             pending: collections.deque = collections.deque()
             for task in tasks:
                 pending.append(pool.submit(_band_keys_of, task))
