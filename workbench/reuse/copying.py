@@ -49,14 +49,17 @@ COLUMNS = {
 }  # fmt: skip
 
 
-#: Columns of a table of verified candidate pairs (:func:`copies_reusing`): the two articles' keys (64-bit
-#: integers of ``workbench.tables.row_keys``), then what :func:`verify` and :func:`source_run` found (``kind``
-#: NA: not a copy).
-VERIFIED = {
-    "earlier_key": "uint64", "later_key": "uint64", "similarity": "float64", "containment": "float64",
-    "kind": "string", "word_start": "int64", "word_end": "int64", "shared_words": "int64",
-    "source_word_start": "int64", "source_word_end": "int64",
+#: What :func:`verify` and :func:`source_run` find for a pair (word positions).
+RESULT = {
+    "similarity": "float64", "containment": "float64", "kind": "string", "word_start": "int64", "word_end": "int64",
+    "shared_words": "int64", "source_word_start": "int64", "source_word_end": "int64",
 }  # fmt: skip
+#: The shared spans as character offsets in the later and the earlier text.
+CHARS = {"shared_start": "int64", "shared_end": "int64", "source_start": "int64", "source_end": "int64"}
+#: Columns of a table of verified candidate pairs (:func:`copies_reusing`): the two articles' keys (64-bit
+#: integers of ``workbench.tables.row_keys``), what the verification found (``kind`` NA: not a copy) and,
+#: for a copy, its spans in characters (-1: none).
+VERIFIED = {"earlier_key": "uint64", "later_key": "uint64", **RESULT, **CHARS}
 
 
 def copies(
@@ -158,26 +161,31 @@ def copies_reusing(
                 rows.append((*found, *source_run(earlier, later)))
         del hashes, prepared
         if rows:
-            new = pd.DataFrame(rows, columns=list(VERIFIED)[2:], index=np.asarray(found_at, dtype=np.int64))
-            verified.loc[new.index, new.columns] = new.astype({c: VERIFIED[c] for c in new.columns})
+            new = pd.DataFrame(rows, columns=list(RESULT), index=np.asarray(found_at, dtype=np.int64))
+            verified.loc[new.index, list(RESULT)] = new.astype(RESULT)
     verified.attrs["verified_reused"] = timing["verified_reused"]
     copied = verified["kind"].notna().to_numpy()
     if not copied.any():
         return _empty(timing), verified
-    frame = verified.loc[copied, list(VERIFIED)[2:]].assign(earlier=left[copied], later=right[copied])
+    frame = verified.loc[copied, [*RESULT, *CHARS]].assign(earlier=left[copied], later=right[copied])
+    spanless = frame.index[frame["shared_start"].to_numpy() < 0]  # new copies: their spans in characters
+    if len(spanless):
+        part = frame.loc[spanless].copy()
+        # character offsets of the shared spans, from the words of the articles in these rows only
+        spans: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        for chunk, w in _word_batches(texts, exclude, np.unique(part[["earlier", "later"]].to_numpy())):
+            for k, i in enumerate(chunk):
+                spans[int(i)] = (w.start[w.offsets[k] : w.offsets[k + 1]], w.end[w.offsets[k] : w.offsets[k + 1]])
+        for side, prefix, column in (("later", "shared", "word"), ("earlier", "source", "source_word")):
+            part[f"{prefix}_start"] = [
+                _char(texts[i], int(spans[i][0][s])) for i, s in zip(part[side], part[f"{column}_start"], strict=True)
+            ]
+            part[f"{prefix}_end"] = [
+                _char(texts[i], int(spans[i][1][e - 1])) for i, e in zip(part[side], part[f"{column}_end"], strict=True)
+            ]
+        frame.loc[spanless, list(CHARS)] = part[list(CHARS)]
+        verified.loc[spanless, list(CHARS)] = part[list(CHARS)]
     frame = frame.reset_index(drop=True)
-    # character offsets of the shared spans, from the words of the articles in a row only
-    spans: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-    for chunk, w in _word_batches(texts, exclude, np.unique(frame[["earlier", "later"]].to_numpy())):
-        for k, i in enumerate(chunk):
-            spans[int(i)] = (w.start[w.offsets[k] : w.offsets[k + 1]], w.end[w.offsets[k] : w.offsets[k + 1]])
-    for side, prefix, column in (("later", "shared", "word"), ("earlier", "source", "source_word")):
-        frame[f"{prefix}_start"] = [
-            _char(texts[i], int(spans[i][0][s])) for i, s in zip(frame[side], frame[f"{column}_start"], strict=True)
-        ]
-        frame[f"{prefix}_end"] = [
-            _char(texts[i], int(spans[i][1][e - 1])) for i, e in zip(frame[side], frame[f"{column}_end"], strict=True)
-        ]
     published = articles["published"]
     frame["article_id"] = articles["article_id"].to_numpy()[frame["later"]]
     frame["copy_of"] = articles["article_id"].to_numpy()[frame["earlier"]]
@@ -210,10 +218,12 @@ def _verified(articles: pd.DataFrame, left: np.ndarray, right: np.ndarray, known
         taken = known[list(VERIFIED)].astype(VERIFIED).drop_duplicates(["earlier_key", "later_key"])
         merged = pairs.merge(taken.assign(_reused=True), on=["earlier_key", "later_key"], how="left", sort=False)
         merged["_reused"] = merged["_reused"].fillna(False).astype(bool)
-        numbers = [c for c in list(VERIFIED)[2:] if c != "kind"]
+        numbers = [c for c in RESULT if c != "kind"]
         merged[numbers] = merged[numbers].fillna(0)
+        merged[list(CHARS)] = merged[list(CHARS)].fillna(-1)
         return merged.astype(VERIFIED)
-    frame = pairs.assign(**{c: pd.Series(0, index=pairs.index, dtype=t) for c, t in list(VERIFIED.items())[2:]})
+    frame = pairs.assign(**{c: pd.Series(0, index=pairs.index, dtype=t) for c, t in RESULT.items()})
+    frame = frame.assign(**{c: pd.Series(-1, index=pairs.index, dtype=t) for c, t in CHARS.items()})
     frame["kind"] = pd.Series(pd.NA, index=pairs.index, dtype="string")
     return frame.assign(_reused=False)
 
