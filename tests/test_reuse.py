@@ -268,17 +268,21 @@ def test_the_seed_republished_with_its_source_line_changed(tmp_path):
 # -- the Corpus: copies, stories, flows, quotes ---------------------------------------------------
 
 
+#: An original, a credited copy, an uncredited edited copy, and an article quoting one paragraph.
+SMALL_ROWS = (
+    ORIGINAL,
+    ("credited", "2030-05-01 10:00", "Harbour Gazette", text(BRIDGE[:6]), ["Lakeview Ledger"]),
+    ("uncredited", "2030-05-01 11:00", "Marsh Herald", change_words(text(BRIDGE), 0.1)),
+    ("market", "2030-05-02 09:00", "Marsh Herald", text(MARKET)),
+)
+
+
 @pytest.fixture
 def small_corpus():
     """An original, a credited copy, an uncredited edited copy, and an article quoting one paragraph."""
     from workbench import Corpus
 
-    frame = articles(
-        ORIGINAL,
-        ("credited", "2030-05-01 10:00", "Harbour Gazette", text(BRIDGE[:6]), ["Lakeview Ledger"]),
-        ("uncredited", "2030-05-01 11:00", "Marsh Herald", change_words(text(BRIDGE), 0.1)),
-        ("market", "2030-05-02 09:00", "Marsh Herald", text(MARKET)),
-    )
+    frame = articles(*SMALL_ROWS)
     frame = frame.assign(
         title=["Bridge", "Bridge (Gazette)", "Bridge (Herald)", "Market"],
         lead="",
@@ -557,13 +561,7 @@ def test_pairs_from_keys_count_the_same_in_chunks(monkeypatch, chunk):
 
 def _grown():
     """Five articles sharing text in several ways, then two more: a copy of the original and an edited text."""
-    base = articles(
-        ORIGINAL,
-        ("credited", "2030-05-01 10:00", "Harbour Gazette", text(BRIDGE[:6]), ["Lakeview Ledger"]),
-        ("uncredited", "2030-05-01 11:00", "Marsh Herald", change_words(text(BRIDGE), 0.1)),
-        ("market", "2030-05-02 09:00", "Marsh Herald", text(MARKET)),
-        ("retold", "2030-05-02 12:00", "Harbour Gazette", text(BRIDGE_RETOLD)),
-    )
+    base = articles(*SMALL_ROWS, ("retold", "2030-05-02 12:00", "Harbour Gazette", text(BRIDGE_RETOLD)))
     more = articles(
         ("late", "2030-05-03 08:00", "Marsh Herald", change_words(text(BRIDGE), 0.05, seed=3)),
         ("quoting", "2030-04-30 08:00", "Harbour Gazette", text([QUOTE, *MARKET[3:]])),  # older than all
