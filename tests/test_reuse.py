@@ -642,3 +642,7 @@ def test_a_loaded_corpus_that_grew_reuses_its_verified_pairs(tmp_path, cache_dir
     assert 0 < len(calls) <= 3 and grown.attrs["verified_reused"] >= 1  # a4's pairs alone
     assert set(grown["article_id"]) >= {"a2", "a4"}
     pd.testing.assert_frame_equal(grown, load_corpus(folder, cache=False).copies)
+    for kept in cache_dir.glob("*/cross/verified-kept-*.parquet"):
+        pd.DataFrame({"other": [1]}).to_parquet(kept)  # not what it should hold: ignored, written again
+    write_article(folder, "a5", "2031-05-04", outlet="Lakeview Ledger", body=text(MARKET[:2]))
+    pd.testing.assert_frame_equal(load_corpus(folder).copies, load_corpus(folder, cache=False).copies)

@@ -361,6 +361,8 @@ def _compute_copies(corpus) -> pd.DataFrame:
 
     keys = corpus._keys() if corpus.cache_dir is not None else None
     known = read_kept(corpus, "verified") if keys is not None else None
+    if known is not None and not set(VERIFIED) <= set(known.columns):
+        known = None  # not a table of verified pairs: verified again, and replaced
     frame, verified = copies_reusing(
         corpus.articles, keys=keys, known=known, attributions=credit_rows(corpus), n_jobs=corpus.n_jobs
     )
