@@ -486,7 +486,7 @@ def _commit(
         if cached is None or cached[0] is None:  # the rows were not read (new articles alone were planned)
             cached = _read_cached_table(store)
         kept = set(cached[1] if cached else ()) - set(todo_keys)
-        gone = stale(sorted(kept), live) if live is not None else set()  # rows of articles no load serves now
+        gone = stale(list(kept), live) if live is not None else set()  # rows of articles no load serves now
         coverage = sorted(kept - gone | set(done_keys))
         files = _rows_files(stored, coverage)
         files["rows"] = (".parquet", _rows_writer(cached[0] if cached else None, set(todo_keys) | gone, stored))

@@ -163,7 +163,6 @@ def copies_reusing(
         if rows:
             new = pd.DataFrame(rows, columns=list(RESULT), index=np.asarray(found_at, dtype=np.int64))
             verified.loc[new.index, list(RESULT)] = new.astype(RESULT)
-    verified.attrs["verified_reused"] = timing["verified_reused"]
     copied = verified["kind"].notna().to_numpy()
     if not copied.any():
         return _empty(timing), verified
@@ -357,17 +356,17 @@ def _compute_copies(corpus) -> pd.DataFrame:
     """The copies of a corpus, reusing the verified pairs kept by its last computation (:func:`copies_reusing`)
     and keeping this one's for the next: with a cache, a grown corpus verifies only its new articles' pairs."""
     from workbench.live import live_keys
-    from workbench.reuse.store import read_kept, write_kept
+    from workbench.reuse import store
 
-    keys = corpus._keys() if corpus.cache_dir is not None else None
-    known = read_kept(corpus, "verified") if keys is not None else None
+    keys = corpus._keys() if corpus.cache_dir is not None and store.STORE else None  # nothing kept: nothing reused
+    known = store.read_kept(corpus, "verified") if keys is not None else None
     if known is not None and not set(VERIFIED) <= set(known.columns):
         known = None  # not a table of verified pairs: verified again, and replaced
     frame, verified = copies_reusing(
         corpus.articles, keys=keys, known=known, attributions=credit_rows(corpus), n_jobs=corpus.n_jobs
     )
     if keys is not None:
-        write_kept(corpus, "verified", still_verified(known, verified, live_keys(corpus.cache_dir)))
+        store.write_kept(corpus, "verified", still_verified(known, verified, live_keys(corpus.cache_dir)))
     return frame
 
 

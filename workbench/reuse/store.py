@@ -109,26 +109,25 @@ def _kept_path(corpus: Any, name: str) -> Path | None:
         return None
     from workbench.cache import closure_fingerprint
 
-    digest = hashlib.blake2b(digest_size=8)
-    for part in (closure_fingerprint("workbench.reuse", exclude=PLUMBING), str(folder) if FOLDER else ""):
-        digest.update(part.encode())
-        digest.update(b"\0")
-    return (Path(FOLDER) if FOLDER else Path(folder) / "cross") / f"{name}-kept-{digest.hexdigest()}.parquet"
+    key = _digest(closure_fingerprint("workbench.reuse", exclude=PLUMBING), str(folder) if FOLDER else "")
+    return (Path(FOLDER) if FOLDER else Path(folder) / "cross") / f"{name}-kept-{key}.parquet"
 
 
 def _key(corpus: Any, extra: str) -> str:
     from workbench.cache import closure_fingerprint
     from workbench.tables import table_code
 
-    digest = hashlib.blake2b(digest_size=8)
     backend = str(getattr(corpus, "options", {}).get("backend", ""))
-    for part in (
-        corpus.fingerprint,
-        closure_fingerprint("workbench.reuse", exclude=PLUMBING),
-        table_code("attributions"),
-        backend,
-        extra,
-    ):
+    return _digest(
+        corpus.fingerprint, closure_fingerprint("workbench.reuse", exclude=PLUMBING), table_code("attributions"),
+        backend, extra,
+    )  # fmt: skip
+
+
+def _digest(*parts: str) -> str:
+    """A short hash of ``parts``, each ended by a NUL (so that no two lists of parts run together)."""
+    digest = hashlib.blake2b(digest_size=8)
+    for part in parts:
         digest.update(part.encode())
         digest.update(b"\0")
     return digest.hexdigest()
