@@ -19,9 +19,11 @@ row: what ``workbench ingest --tables`` runs after new files arrive). Without th
 stage the cache of an earlier run with the same ``--dir`` is used; each ``new`` or ``update`` stage writes articles
 never seen before (a counter beside the corpus), so that it can be run again and again on one cache
 (``--stages new``). ``--profile DIR`` runs each stage under cProfile and writes ``DIR/<stage>.prof``.
-For each stage it prints the wall time, the peak resident memory of the process and of its largest
-worker (sampled every 0.2 s), and the 1-minute load average when it ended: the machine is shared, so
-a figure taken under load is slower than the code.
+For each stage it prints the wall time, the peak resident memory of the process (``ru_maxrss``) and of
+its largest worker, the peak anonymous memory of each (resident less file-backed pages, such as those
+of the memory-mapped articles cache, which the kernel can drop and read again; both sampled every
+0.2 s), and the 1-minute load average when it ended: the machine is shared, so a figure taken under
+load is slower than the code.
 
 ``--stages stale`` (opt-in) prints, per table, the article keys its cached partitions cover, how many of them
 no article of the corpus has now (rows of files replaced or deleted since: ``workbench.live``), their
@@ -163,19 +165,33 @@ def _cache_state(corpus) -> dict:
 
 
 def _largest_worker(peak: list[float], stop: threading.Event) -> None:
-    """Sample the resident memory of every process under this one (pool workers are children of the
-    forkserver, so ``RUSAGE_CHILDREN`` never sees them) and keep the largest in ``peak[0]`` (MB)."""
+    """Sample the memory of this process and of every process under it (pool workers are children of
+    the forkserver, so ``RUSAGE_CHILDREN`` never sees them) every 0.2 s, keeping in ``peak`` (MB): the
+    largest worker's resident memory, this process's anonymous memory, and the largest worker's.
+
+    Anonymous memory is resident memory less its file-backed part (``rss - shared`` on Linux): the
+    pages of a memory-mapped cache file count in the resident figure (``ru_maxrss``) once read, but
+    the kernel can drop them at any time and read them again, as it does any file's cache."""
     import psutil  # a dependency of dask.distributed
 
+    def anon(info) -> float:
+        return (info.rss - getattr(info, "shared", 0)) / 2**20
+
     me = psutil.Process()
-    while not stop.wait(0.2):
+    while True:
+        with contextlib.suppress(psutil.Error):
+            peak[1] = max(peak[1], anon(me.memory_info()))
         for child in me.children(recursive=True):
             with contextlib.suppress(psutil.Error):
-                peak[0] = max(peak[0], child.memory_info().rss / 2**20)
+                info = child.memory_info()
+                peak[0] = max(peak[0], info.rss / 2**20)
+                peak[2] = max(peak[2], anon(info))
+        if stop.wait(0.2):
+            return
 
 
 def _run_stage(name: str, folder: str, jobs: int, stream: bool = False, profile: str | None = None) -> None:
-    peak, stop = [0.0], threading.Event()
+    peak, stop = [0.0, 0.0, 0.0], threading.Event()
     sampler = threading.Thread(target=_largest_worker, args=(peak, stop), daemon=True)
     sampler.start()
     started = time.perf_counter()
@@ -191,10 +207,18 @@ def _run_stage(name: str, folder: str, jobs: int, stream: bool = False, profile:
     stop.set()
     sampler.join()
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    workers = peak[0]
+    workers, own_anon, workers_anon = peak
     print(
         json.dumps(
-            {"seconds": seconds, "peak_mb": own, "worker_peak_mb": workers, "load": os.getloadavg()[0], **result}
+            {
+                "seconds": seconds,
+                "peak_mb": own,
+                "worker_peak_mb": workers,
+                "anon_mb": own_anon,
+                "worker_anon_mb": workers_anon,
+                "load": os.getloadavg()[0],
+                **result,
+            }
         )
     )
 
@@ -309,7 +333,10 @@ def main() -> None:
                 shutil.rmtree(cache, ignore_errors=True)
             how = "streamed partition by partition" if args.stream else "each table whole"
             print(f"{args.n:,} articles, {words / 1e6:.1f} M words, n_jobs={args.jobs}, {os.cpu_count()} cores, {how}")
-            print(f"{'stage':<13} {'time':>8} {'words/s':>9} {'peak MB':>8} {'worker MB':>9} {'load avg':>8}")
+            print(
+                f"{'stage':<13} {'time':>8} {'words/s':>9} {'peak MB':>8} {'worker MB':>9} {'anon MB':>8} "
+                f"{'w. anon':>8} {'load avg':>8}"
+            )
             for name in args.stages:
                 if name == "analysis":
                     analysis(corpus, args.jobs)
@@ -337,7 +364,7 @@ def main() -> None:
                 rate = f"{words / r['seconds']:,.0f}" if name in TABLE_STAGES or name == "load" else ""
                 print(
                     f"{name:<13} {r['seconds']:7.1f}s {rate:>9} {r['peak_mb']:8,.0f} "
-                    f"{r['worker_peak_mb']:9,.0f} {r['load']:8.2f}",
+                    f"{r['worker_peak_mb']:9,.0f} {r['anon_mb']:8,.0f} {r['worker_anon_mb']:8,.0f} {r['load']:8.2f}",
                     flush=True,
                 )
         finally:

@@ -218,28 +218,54 @@ def restore(table: pa.Table) -> pd.DataFrame:
     return frame
 
 
-def finish(table: pa.Table | list[pa.Table]) -> tuple[pa.Table, pd.DataFrame]:
+def finish(table: pa.Table | list[pa.Table], out: str | os.PathLike | None = None) -> tuple[pa.Table, pd.DataFrame]:
     """Order by date then path (natural order), make ids unique (from the readers' ids in ``_id``), flag duplicates.
 
     Works on the Arrow table (sorting and reordering in C++) so that adding a few files to a large
     cached corpus does not convert every article to Python and back. Returns the table and the
     ``duplicate_id`` problems. Given the table in a one-item list, it takes the only reference and
     reorders column by column, so that memory holds one column twice at most, not the whole table.
+
+    Given ``out`` (a new file), the ordered table is written there as Arrow IPC a block of rows at
+    a time (:func:`write_ordered`) and returned memory-mapped from it: memory then holds one block,
+    not the table, and the text stays in the file (pages the kernel reads when used and may drop),
+    as it does for a table memory-mapped from the cache.
     """
     if isinstance(table, list):
         table = table.pop()
+    order = _order(table)
+    if out is not None:
+        return write_ordered(table, order, out)
+    if not (order == np.arange(len(order))).all():
+        owned = [table]
+        del table
+        table = reorder(owned, pa.array(order))
+    new_ids, duplicate_of, problems = _settle(table)
+    for name, column in (("article_id", new_ids), ("duplicate_of", duplicate_of)):
+        table = table.set_column(table.schema.get_field_index(name), ARTICLE_SCHEMA.field(name), column)
+    return table, problems
+
+
+def _order(table: pa.Table) -> np.ndarray:
+    """Row positions by date (no date: last), then by path in natural order (a.csv#row=2 before
+    a.csv#row=10, file2 before file10)."""
     paths = table.column("path").to_pylist()
-    rank = [0] * len(paths)  # natural order: a.csv#row=2 before a.csv#row=10, file2 before file10
+    rank = [0] * len(paths)
     natural = [readers.natural_key(path or "") for path in paths]
     for position, index in enumerate(sorted(range(len(paths)), key=natural.__getitem__)):
         rank[index] = position
+    del natural, paths
     keys = pa.table({"published": table.column("published"), "rank": pa.array(rank, type=pa.int64())})
-    order = pc.sort_indices(keys, sort_keys=[("published", "ascending"), ("rank", "ascending")])  # no date: last
-    del keys
-    if not pc.all(pc.equal(order, pa.array(range(len(order)), type=order.type))).as_py():
-        owned = [table]
-        del table
-        table = reorder(owned, order)
+    order = pc.sort_indices(keys, sort_keys=[("published", "ascending"), ("rank", "ascending")])
+    return order.to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def _settle(table: pa.Table) -> tuple[pa.Array, pa.Array, pd.DataFrame]:
+    """The ``article_id`` and ``duplicate_of`` columns of an ordered table (a small one: its ``_id``,
+    ``content_hash``, ``path`` and ``_unit`` columns), and the ``duplicate_id`` problems.
+
+    An id taken by an earlier article is renamed ``<id>~2``, ``~3``...; a text equal to an earlier
+    article's is a duplicate of that article."""
     ids = table.column("_id").to_pandas()
     clash = ids.duplicated(keep="first")
     problems, units = [], []
@@ -270,10 +296,84 @@ def finish(table: pa.Table | list[pa.Table]) -> tuple[pa.Table, pd.DataFrame]:
     first = pd.Series(new_ids.values, index=hashes.values)
     first = first[~first.index.duplicated(keep="first")]
     duplicate_of = hashes.map(first).where(hashes.duplicated(keep="first"))
-    for name, values in (("article_id", new_ids), ("duplicate_of", duplicate_of)):
-        column = pa.array(values, type=pa.large_string(), from_pandas=True)
-        table = table.set_column(table.schema.get_field_index(name), ARTICLE_SCHEMA.field(name), column)
-    return table, problems_frame(problems).assign(_unit=pd.Series(units, dtype="string"))
+    kind = pa.large_string()
+    return (
+        pa.array(new_ids, type=kind, from_pandas=True),
+        pa.array(duplicate_of, type=kind, from_pandas=True),
+        problems_frame(problems).assign(_unit=pd.Series(units, dtype="string")),
+    )
+
+
+#: Bytes of text per block of rows written by :func:`write_ordered`.
+WRITE_BLOCK_BYTES = 32 * 1024 * 1024
+
+
+def write_ordered(table: pa.Table, order: np.ndarray, out: str | os.PathLike) -> tuple[pa.Table, pd.DataFrame]:
+    """:func:`finish` into the file ``out``: ``table`` (its only reference) taken in ``order``, ids
+    settled, written as Arrow IPC block by block; returns the table memory-mapped from ``out``.
+
+    A block holds about ``WRITE_BLOCK_BYTES`` of text. Its rows are taken chunk by chunk
+    (:class:`Rows`), since Arrow's take on a chunked string column first joins every chunk (a copy
+    of the whole column). ``table`` itself may be memory-mapped: memory holds a block, the small
+    columns the ids are settled from, and where each row comes from (16 bytes a row).
+    """
+    rows = Rows(order)
+    n = len(order)
+    small = pa.table({name: rows.take(table.column(name)) for name in ("_id", "content_hash", "path", "_unit")})
+    new_ids, duplicate_of, problems = _settle(small)
+    del small
+    settled = {"article_id": new_ids, "duplicate_of": duplicate_of}
+    schema = table.schema
+    step = max(256, int(n * WRITE_BLOCK_BYTES // max(1, table.column("text").nbytes)))
+    with pa.OSFile(os.fspath(out), "wb") as sink, pa.ipc.new_file(sink, schema) as writer:
+        for start in range(0, n, step):
+            stop = min(n, start + step)
+            arrays = [
+                settled[name].slice(start, stop - start)
+                if name in settled
+                else rows.take(table.column(name), start, stop)
+                for name in schema.names
+            ]
+            writer.write_batch(pa.record_batch(arrays, schema=schema))
+    del table
+    return pa.ipc.open_file(pa.memory_map(os.fspath(out))).read_all(), problems
+
+
+class Rows:
+    """Rows of chunked columns picked in a given ``order`` (positions), a block of it at a time.
+
+    Where each position lies (its chunk and its row there) is found once per chunk layout, so a
+    table's columns, which share a layout, share it; each block is taken chunk by chunk and put
+    back in order."""
+
+    def __init__(self, order: np.ndarray) -> None:
+        self.order = np.asarray(order, dtype=np.int64)
+        self._layouts: dict[tuple[int, ...], tuple[np.ndarray, np.ndarray]] = {}
+
+    def _layout(self, column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+        lengths = tuple(len(chunk) for chunk in column.chunks)
+        if lengths not in self._layouts:
+            bounds = np.cumsum((0, *lengths), dtype=np.int64)
+            which = np.searchsorted(bounds, self.order, "right") - 1  # an empty chunk is skipped
+            self._layouts[lengths] = (which, self.order - bounds[which])
+        return self._layouts[lengths]
+
+    def take(self, column: pa.ChunkedArray, start: int = 0, stop: int | None = None) -> pa.Array:
+        """``column.take(order[start:stop])`` without joining the column's chunks."""
+        which, local = self._layout(column)
+        which, local = which[start:stop], local[start:stop]
+        if not len(which):
+            return pa.array([], type=column.type)
+        by_chunk = np.argsort(which, kind="stable")
+        grouped, local = which[by_chunk], local[by_chunk]
+        cuts = np.flatnonzero(np.diff(grouped)) + 1
+        parts = [
+            column.chunk(int(grouped[a])).take(pa.array(local[a:b]))
+            for a, b in zip([0, *cuts.tolist()], [*cuts.tolist(), len(grouped)], strict=True)
+        ]
+        back = np.empty(len(by_chunk), dtype=np.int64)
+        back[by_chunk] = np.arange(len(by_chunk))
+        return pa.concat_arrays(parts).take(pa.array(back))
 
 
 def reorder(owned: list[pa.Table], order: pa.Array) -> pa.Table:
@@ -312,20 +412,7 @@ def reorder(owned: list[pa.Table], order: pa.Array) -> pa.Table:
 def gather(column: pa.ChunkedArray, indices: np.ndarray) -> pa.Array:
     """``column.take(indices)`` chunk by chunk: Arrow's take on a chunked string column first joins
     every chunk into one array (a copy of the whole column, even for a few indices)."""
-    indices = indices.astype(np.int64)
-    bounds = np.cumsum([0, *(len(chunk) for chunk in column.chunks)], dtype=np.int64)
-    which = np.searchsorted(bounds, indices, "right") - 1
-    by_chunk = np.argsort(which, kind="stable")
-    parts = []
-    for k, chunk in enumerate(column.chunks):
-        local = indices[by_chunk][which[by_chunk] == k] - bounds[k]
-        if len(local):
-            parts.append(chunk.take(local))
-    if not parts:
-        return pa.array([], type=column.type)
-    back = np.empty(len(indices), dtype=np.int64)
-    back[by_chunk] = np.arange(len(indices))
-    return pa.concat_arrays(parts).take(back)
+    return Rows(indices).take(column)
 
 
 #: String columns of at least this many bytes are reordered through a temporary file (one copy in memory).

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import sys
 import time
 import warnings
@@ -157,16 +158,28 @@ READ_BATCH_BYTES = 16 * 1024 * 1024
 PROGRESS_MIN_BYTES = 64 * 1024 * 1024
 
 
+#: A load that reads at least this many bytes of files, or whose articles table is that large, keeps
+#: the tables in files of the cache folder, memory-mapped, instead of in memory (:class:`_Staging`).
+STREAM_MIN_BYTES = int(os.environ.get("WORKBENCH_STREAM_MIN_BYTES", 256 * 2**20))
+
+
 def _read_parallel(
-    units: list[readers.Unit], progress: bool | None, n_jobs: int | None, client: Any = None
+    units: list[readers.Unit],
+    progress: bool | None,
+    n_jobs: int | None,
+    client: Any = None,
+    staging: _Staging | None = None,
 ) -> tuple[pa.Table, pd.DataFrame]:
     """Read units in batches, across processes for large loads, with an optional progress bar by bytes.
 
     Given a Dask ``client``, each batch is a task on its workers instead (the same batches and
-    function, gathered in the same order): ``workbench.engines.read_batches``.
+    function, gathered in the same order): ``workbench.engines.read_batches``. Given ``staging``
+    and at least ``STREAM_MIN_BYTES`` of files, each batch's table is parked in a file as it
+    arrives, so that memory holds a batch, not every article read.
     """
     jobs = n_jobs if n_jobs is not None else (os.cpu_count() or 1)
     batches, sizes = _batches(units)
+    park = staging.park if staging is not None and sum(sizes) >= STREAM_MIN_BYTES else (lambda table: table)
     show = (
         progress
         if progress is not None
@@ -181,8 +194,8 @@ def _read_parallel(
     if client is not None and units:
         from workbench.engines import read_batches
 
-        for result, size in zip(read_batches(client, read_batch, batches), sizes, strict=True):
-            results.append(result)
+        for (articles, errors), size in zip(read_batches(client, read_batch, batches), sizes, strict=True):
+            results.append((park(articles), errors))
             if bar is not None:
                 bar.update(size)
     elif jobs > 1 and len(units) >= PARALLEL_MIN_FILES:
@@ -190,17 +203,51 @@ def _read_parallel(
 
         with process_pool(min(jobs, len(batches))) as pool:
             for (articles, errors), size in zip(pool.map(read_batch, batches), sizes, strict=True):
-                results.append((articles, errors))
+                results.append((park(articles), errors))
                 if bar is not None:
                     bar.update(size)
     else:
         for units_batch in batches:
-            results.append(read_batch(units_batch, bar.update if bar is not None else None))
+            articles, errors = read_batch(units_batch, bar.update if bar is not None else None)
+            results.append((park(articles), errors))
     if bar is not None:
         bar.close()
     articles = pa.concat_tables([a for a, _ in results]) if len(results) > 1 else results[0][0]
     errors = pd.concat([e for _, e in results], ignore_index=True) if len(results) > 1 else results[0][1]
     return articles, errors
+
+
+class _Staging:
+    """Arrow tables parked in files of a folder (the cache's) and memory-mapped back.
+
+    A parked table's pages are the file's: the kernel reads them when used and may drop them, so
+    a large load does not hold every article in memory. Each file is unlinked as soon as it is
+    mapped (the mapping keeps it until the table is freed), so none is left behind. When a file
+    cannot be written (a full disk, a read-only cache), this and later tables stay in memory.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.failed = False
+
+    def path(self, kind: str) -> Path:
+        return self.folder / f".{kind}-{secrets.token_hex(8)}.arrow"
+
+    def park(self, table: pa.Table) -> pa.Table:
+        if self.failed or not table.num_rows:
+            return table
+        path = self.path("staged")
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+                writer.write_table(table)
+            return pa.ipc.open_file(pa.memory_map(str(path))).read_all()
+        except OSError:
+            self.failed = True
+            return table
+        finally:
+            with contextlib.suppress(OSError):  # a mapped file cannot be unlinked on Windows: left
+                path.unlink(missing_ok=True)
 
 
 def _batches(units: list[readers.Unit]) -> tuple[list[list[readers.Unit]], list[int]]:
@@ -269,7 +316,8 @@ def _read_all(
     todo = [u for u in units if old.get(u.key) != signatures[u.key]]
 
     changed = bool(todo) or set(old) != set(signatures)
-    table, errors = _read_parallel(todo, progress, n_jobs, client)
+    staging = _Staging(cache_dir) if manifest is not None else None
+    table, errors = _read_parallel(todo, progress, n_jobs, client, staging)
     read_now = table.num_rows
     if fresh:
         if len(fresh) < len(old):  # some cached files changed or went away
@@ -285,17 +333,29 @@ def _read_all(
             if len(errors)
             else old_errors
         )
+    ordered = None  # the articles file written in order, memory-mapped, and moved into the cache at its commit
     if changed or cache_dir is None:
-        owned = [table]
-        del table  # _finish then holds the only reference and can release columns as it reorders them
-        table, id_problems = finish(owned)
+        if staging is not None and changed and table.nbytes >= STREAM_MIN_BYTES:
+            ordered = staging.path("ordered")
+            try:
+                ordered.parent.mkdir(parents=True, exist_ok=True)
+                table, id_problems = finish(table, out=ordered)
+            except OSError as exc:
+                warnings.warn(f"cannot write {ordered} ({exc}); the articles are ordered in memory", stacklevel=3)
+                with contextlib.suppress(OSError):
+                    ordered.unlink(missing_ok=True)
+                ordered = None
+        if ordered is None:
+            owned = [table]
+            del table  # _finish then holds the only reference and can release columns as it reorders them
+            table, id_problems = finish(owned)
         errors = pd.concat([errors, id_problems], ignore_index=True) if len(id_problems) else errors
     if manifest is not None and changed:
         writers = {
-            "articles": (".arrow", cachestore.arrow_writer(table)),
+            "articles": (".arrow", partial(os.replace, ordered) if ordered else cachestore.arrow_writer(table)),
             "problems": (".parquet", cachestore.frame_writer(errors)),
         }
-        commit = partial(_commit_articles, manifest, writers, code=fingerprint, units=signatures)
+        commit = partial(_commit_articles, manifest, writers, ordered, code=fingerprint, units=signatures)
         if committing is None:
             commit()
         else:  # the write and its checksum release the GIL: a thread of its own overlaps them with what follows
@@ -310,12 +370,19 @@ def _read_all(
     return articles[ARTICLE_COLUMNS], errors, read_now
 
 
-def _commit_articles(manifest: Path, writers: dict, **data) -> None:
-    """Commit the articles cache (``corpus.json`` is written last: it is the commit point), or warn."""
+def _commit_articles(manifest: Path, writers: dict, ordered: Path | None, **data) -> None:
+    """Commit the articles cache (``corpus.json`` is written last: it is the commit point), or warn.
+
+    ``ordered``: the articles file already written (and memory-mapped), which the commit moves into
+    place; removed if the commit fails before it does."""
     try:
         cachestore.commit(manifest, writers, **data)
     except OSError as exc:
         warnings.warn(f"cannot write the corpus cache in {manifest.parent}: {exc}", stacklevel=2)
+    finally:
+        if ordered is not None:
+            with contextlib.suppress(OSError):
+                ordered.unlink(missing_ok=True)
 
 
 def _interactive() -> bool:
