@@ -379,10 +379,8 @@ def test_a_large_load_keeps_its_articles_in_the_cache_file_not_in_memory(tmp_pat
     monkeypatch.setattr(ingest, "READ_BATCH_FILES", 1)  # a staged file per batch: several chunks
     monkeypatch.setattr(article_table, "WRITE_BLOCK_BYTES", 3000)  # many blocks of a few rows
     parked = []
-    real_park = ingest._Staging.park
-    monkeypatch.setattr(
-        ingest._Staging, "park", lambda self, table: parked.append(len(table)) or real_park(self, table)
-    )
+    real_park = ingest.Staging.park
+    monkeypatch.setattr(ingest.Staging, "park", lambda self, table: parked.append(len(table)) or real_park(self, table))
 
     cold = load_corpus(corpus_dir, boilerplate=False)
     assert len(parked) == 4

@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 
 from workbench import readers
 from workbench.errors import Problem, problems_frame
+from workbench.staging import mapped
 from workbench.text import count_words
 
 ARTICLE_COLUMNS = [
@@ -336,7 +337,7 @@ def write_ordered(table: pa.Table, order: np.ndarray, out: str | os.PathLike) ->
             ]
             writer.write_batch(pa.record_batch(arrays, schema=schema))
     del table
-    return pa.ipc.open_file(pa.memory_map(os.fspath(out))).read_all(), problems
+    return mapped(out), problems
 
 
 class Rows:

@@ -43,6 +43,7 @@ import pyarrow.compute as pc
 
 from workbench.boilerplate_index import ENTRY_SCHEMA, WHERE, Index, Rows, block, entry_table, strings
 from workbench.prose import SECTION, prose, prose_texts, ranges, spans
+from workbench.staging import Staging
 
 __all__ = ["PATTERN_COLUMNS", "SECTION", "find", "mark", "prose", "prose_texts", "ranges", "search", "spans"]
 
@@ -60,6 +61,8 @@ ANYWHERE_SHARE = 0.2
 SPLIT_ROWS = 2048
 #: the candidates of articles gone from the corpus stay in the kept index (uncounted) up to this share of it
 DEAD_SHARE = 0.1
+#: bytes of new candidates gathered before they are parked in a file (given a ``staging``: see :func:`search`)
+PARK_BYTES = 64 * 1024 * 1024
 
 PATTERN_COLUMNS = {"outlet": "string", "pattern": "string", "example": "string", "where": "string", "articles": "int64"}
 
@@ -158,10 +161,13 @@ def search(
     rows: Rows | None = None,
     min_articles: int = MIN_ARTICLES,
     min_share: float = MIN_SHARE,
+    staging: Staging | None = None,
 ) -> tuple[pd.DataFrame, dict[int, list[tuple[int, int]]], Index]:
     """:func:`find`, reusing the candidates an earlier search kept in ``index``; also returns the new index.
 
-    The ranges come by row, for the articles that have any.
+    The ranges come by row, for the articles that have any. Given ``staging``, the new candidates
+    are parked in its files (memory-mapped) every ``PARK_BYTES``, so that memory holds a block of
+    them, not every article's (about 2 KB an article).
 
     Only articles whose text or title the index does not hold are split into candidates; the counts
     of every pattern are taken again over the index (in Arrow), and only the patterns frequent
@@ -195,14 +201,21 @@ def search(
     missing = np.flatnonzero(~known)
     if len(missing):
         _, first_rows = np.unique(row_slot, return_index=True)
+        pending: list[pa.Table] = []
         for start in range(0, len(missing), SPLIT_ROWS):  # a block at a time: no list of every text at once
             slots, at = missing[start : start + SPLIT_ROWS], first_rows[missing[start : start + SPLIT_ROWS]]
             texts = block(articles, "text", at)
             titles = block(articles, "title", at) if "title" in articles.columns else [None] * len(at)
             found = [_entries(t or "", _title(title)) for t, title in zip(texts, titles, strict=True)]
             del texts, titles
-            parts.append(entry_table(slots.tolist(), found))
+            pending.append(entry_table(slots.tolist(), found))
             del found
+            if staging is not None and sum(t.nbytes for t in pending) >= PARK_BYTES:
+                parts.append(staging.park(pa.concat_tables(pending)))
+                pending = []
+        if pending:
+            parts.append(staging.park(pa.concat_tables(pending)) if staging is not None else pa.concat_tables(pending))
+        del pending
     entries = pa.concat_tables(parts) if len(parts) > 1 else parts[0] if parts else ENTRY_SCHEMA.empty_table()
     del parts
     frequent = _frequent(entries, row_slot, rows, min_articles, min_share)

@@ -26,6 +26,7 @@ import pyarrow as pa
 from workbench import cache as cachestore
 from workbench.boilerplate import PATTERN_COLUMNS, search
 from workbench.boilerplate_index import Index, Rows
+from workbench.staging import Staging
 
 MANIFEST = "boilerplate.json"
 
@@ -57,7 +58,7 @@ def cached_search(
     if kept is not None:
         _, tables = kept
         index = Index(tables["signatures"].column("signature").combine_chunks(), tables["entries"])
-    patterns, ranges, index = search(articles, index=index, rows=rows, **options)
+    patterns, ranges, index = search(articles, index=index, rows=rows, staging=Staging(folder), **options)
     try:
         _commit(manifest, patterns, ranges, index, code=code, articles=key)
     except OSError as exc:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import sys
 import time
 import warnings
@@ -29,6 +28,7 @@ from workbench.article_table import ARTICLE_COLUMNS, finish, memory_pool, read_b
 from workbench.corpus import Corpus
 from workbench.errors import CorpusError, WorkbenchError, problems_frame
 from workbench.readers import urls
+from workbench.staging import Staging
 
 
 def load_corpus(
@@ -159,7 +159,7 @@ PROGRESS_MIN_BYTES = 64 * 1024 * 1024
 
 
 #: A load that reads at least this many bytes of files, or whose articles table is that large, keeps
-#: the tables in files of the cache folder, memory-mapped, instead of in memory (:class:`_Staging`).
+#: the tables in files of the cache folder, memory-mapped, instead of in memory (:class:`Staging`).
 STREAM_MIN_BYTES = int(os.environ.get("WORKBENCH_STREAM_MIN_BYTES", 256 * 2**20))
 
 
@@ -168,7 +168,7 @@ def _read_parallel(
     progress: bool | None,
     n_jobs: int | None,
     client: Any = None,
-    staging: _Staging | None = None,
+    staging: Staging | None = None,
 ) -> tuple[pa.Table, pd.DataFrame]:
     """Read units in batches, across processes for large loads, with an optional progress bar by bytes.
 
@@ -215,39 +215,6 @@ def _read_parallel(
     articles = pa.concat_tables([a for a, _ in results]) if len(results) > 1 else results[0][0]
     errors = pd.concat([e for _, e in results], ignore_index=True) if len(results) > 1 else results[0][1]
     return articles, errors
-
-
-class _Staging:
-    """Arrow tables parked in files of a folder (the cache's) and memory-mapped back.
-
-    A parked table's pages are the file's: the kernel reads them when used and may drop them, so
-    a large load does not hold every article in memory. Each file is unlinked as soon as it is
-    mapped (the mapping keeps it until the table is freed), so none is left behind. When a file
-    cannot be written (a full disk, a read-only cache), this and later tables stay in memory.
-    """
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.failed = False
-
-    def path(self, kind: str) -> Path:
-        return self.folder / f".{kind}-{secrets.token_hex(8)}.arrow"
-
-    def park(self, table: pa.Table) -> pa.Table:
-        if self.failed or not table.num_rows:
-            return table
-        path = self.path("staged")
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
-                writer.write_table(table)
-            return pa.ipc.open_file(pa.memory_map(str(path))).read_all()
-        except OSError:
-            self.failed = True
-            return table
-        finally:
-            with contextlib.suppress(OSError):  # a mapped file cannot be unlinked on Windows: left
-                path.unlink(missing_ok=True)
 
 
 def _batches(units: list[readers.Unit]) -> tuple[list[list[readers.Unit]], list[int]]:
@@ -316,7 +283,7 @@ def _read_all(
     todo = [u for u in units if old.get(u.key) != signatures[u.key]]
 
     changed = bool(todo) or set(old) != set(signatures)
-    staging = _Staging(cache_dir) if manifest is not None else None
+    staging = Staging(cache_dir) if manifest is not None else None
     table, errors = _read_parallel(todo, progress, n_jobs, client, staging)
     read_now = table.num_rows
     if fresh:
