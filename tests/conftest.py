@@ -107,3 +107,24 @@ def cached_keys():
         return covered, rowed
 
     return keys
+
+
+@pytest.fixture
+def mapped_file():
+    """``mapped_file(buffer)``: the file an Arrow buffer's memory is mapped from (``"... (deleted)"`` once
+    unlinked), or None for anonymous memory. Reads the process's memory map: Linux only, else skipped."""
+    maps = Path("/proc/self/maps")
+    if not maps.exists():
+        pytest.skip("reads the memory map of the process (/proc/self/maps: Linux)")
+
+    def file_of(buffer) -> str | None:
+        address = buffer.address
+        for line in maps.read_text(encoding="utf-8").splitlines():
+            fields = line.split(maxsplit=5)
+            start, end = (int(x, 16) for x in fields[0].split("-"))
+            if start <= address < end:
+                name = fields[5].strip() if len(fields) > 5 else ""
+                return name if name.startswith("/") else None
+        return None
+
+    return file_of

@@ -203,6 +203,27 @@ def test_patterns_sharing_one_hash_give_what_distinct_hashes_give(monkeypatch):
     assert ranges == expected_ranges
 
 
+def test_candidates_parked_in_files_give_what_candidates_in_memory_give(tmp_path, monkeypatch, mapped_file):
+    from workbench.staging import Staging
+
+    corpus = _mixed(200, 4)
+    expected = boilerplate.search(corpus)
+    monkeypatch.setattr(boilerplate, "SPLIT_ROWS", 16)
+    monkeypatch.setattr(boilerplate, "PARK_BYTES", 1)  # every block of candidates parked as it is split
+    parked = []
+    real = Staging.park
+    monkeypatch.setattr(Staging, "park", lambda self, table: parked.append(len(table)) or real(self, table))
+    patterns, ranges, index = boilerplate.search(corpus, staging=Staging(tmp_path))
+    pd.testing.assert_frame_equal(patterns, expected[0])
+    assert ranges == expected[1]
+    assert index.entries.equals(expected[2].entries) and sum(parked) == index.entries.num_rows
+    blocks = -(-len(index.signatures) // 16)  # the distinct articles (copies aside), 16 a block
+    assert len(parked) == index.entries.column("key").num_chunks == blocks > 5
+    files = {mapped_file(chunk.buffers()[2]) for chunk in index.entries.column("key").chunks}
+    assert len(files) == blocks and all(".staged-" in f and f.endswith("(deleted)") for f in files)
+    assert not list(tmp_path.iterdir())  # unlinked once mapped
+
+
 def test_a_block_of_rows_reads_what_the_rows_hold():
     frame = pd.DataFrame({"text": pd.array(["a", None, "c", "d", "e"], dtype="string[pyarrow]")})
     assert boilerplate_index.block(frame, "text", [1, 2, 4]) == [None, "c", "e"]

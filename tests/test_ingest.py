@@ -348,25 +348,13 @@ def test_files_are_read_in_batches_cut_by_count_and_bytes(fixtures_dir, monkeypa
     pd.testing.assert_frame_equal(cut.errors, whole.errors)
 
 
-def _mapped_file(address: int) -> str | None:
-    """The file a memory address of this process is mapped from (None: anonymous memory); Linux only."""
-    with open("/proc/self/maps", encoding="utf-8") as maps:
-        for line in maps:
-            fields = line.split(maxsplit=5)
-            start, end = (int(x, 16) for x in fields[0].split("-"))
-            if start <= address < end:
-                return fields[5].strip() if len(fields) > 5 and fields[5].strip().startswith("/") else None
-    return None
-
-
-def _text_files(corpus) -> set[str | None]:
+def _text_files(corpus, mapped_file) -> set[str | None]:
     """The files (None: anonymous memory) that hold the bytes of the corpus's texts."""
     chunks = corpus.articles["text"].array._pa_array.chunks
-    return {_mapped_file(chunk.buffers()[2].address) for chunk in chunks if len(chunk)}
+    return {mapped_file(chunk.buffers()[2]) for chunk in chunks if len(chunk)}
 
 
-@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads the memory map of the process (Linux)")
-def test_a_large_load_keeps_its_articles_in_the_cache_file_not_in_memory(tmp_path, cache_dir, monkeypatch):
+def test_a_large_load_keeps_its_articles_in_the_cache_file_not_in_memory(tmp_path, cache_dir, monkeypatch, mapped_file):
     from workbench import article_table, ingest
 
     corpus_dir = tmp_path / "news"
@@ -374,7 +362,7 @@ def test_a_large_load_keeps_its_articles_in_the_cache_file_not_in_memory(tmp_pat
     for k in range(4):
         _shuffled_table(corpus_dir / f"part-{k}.jsonl", n=120, seed=k)
     expected = load_corpus(corpus_dir, cache=False, boilerplate=False)
-    assert _text_files(expected) == {None}  # a small load without a cache: in memory
+    assert _text_files(expected, mapped_file) == {None}  # a small load without a cache: in memory
     monkeypatch.setattr(ingest, "STREAM_MIN_BYTES", 0)
     monkeypatch.setattr(ingest, "READ_BATCH_FILES", 1)  # a staged file per batch: several chunks
     monkeypatch.setattr(article_table, "WRITE_BLOCK_BYTES", 3000)  # many blocks of a few rows
@@ -387,7 +375,7 @@ def test_a_large_load_keeps_its_articles_in_the_cache_file_not_in_memory(tmp_pat
     pd.testing.assert_frame_equal(cold.articles, expected.articles)
     pd.testing.assert_frame_equal(cold.errors, expected.errors)
     (articles_file,) = cold.cache_dir.glob("corpus.articles.*.arrow")
-    assert _text_files(cold) == {str(articles_file)}  # the text is the cache file's pages, not memory
+    assert _text_files(cold, mapped_file) == {str(articles_file)}  # the text is the cache file's pages, not memory
     assert not list(cold.cache_dir.glob(".*.arrow"))  # no staged or ordered file left behind
 
     _shuffled_table(corpus_dir / "part-9.jsonl", n=40, seed=9)  # a new file: cached and new articles ordered
