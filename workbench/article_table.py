@@ -208,9 +208,11 @@ def restore(table: pa.Table) -> pd.DataFrame:
     sections = table.column("sections").combine_chunks()
     frame = table.drop_columns(["sections"]).to_pandas()
     flat = sections.flatten()
-    triples = list(
-        zip(flat.field("name").to_pylist(), flat.field("start").to_pylist(), flat.field("end").to_pylist(), strict=True)
-    )
+    names = flat.field("name").dictionary_encode()  # a handful of names ("lead", "details"...), each one object
+    values = names.dictionary.to_pylist()
+    name_list = [values[code] if code is not None else None for code in names.indices.to_pylist()]
+    triples = list(zip(name_list, flat.field("start").to_pylist(), flat.field("end").to_pylist(), strict=True))
+    del name_list
     offsets = sections.offsets.to_pylist()
     frame["sections"] = [triples[offsets[i] : offsets[i + 1]] for i in range(len(sections))]
     frame["via"] = [list(v) if v is not None else [] for v in frame["via"]]
