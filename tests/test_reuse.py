@@ -602,13 +602,13 @@ def test_a_grown_corpus_verifies_only_pairs_with_a_new_article(monkeypatch):
 def _in_time_order_ids(frame: pd.DataFrame) -> list[str]:
     from workbench.reuse import copying
 
-    return copying._in_time_order(frame)["article_id"].tolist()
+    return frame["article_id"].to_numpy()[copying._time_order(frame)].tolist()
 
 
 def _candidates(frame: pd.DataFrame) -> list[tuple[int, int]]:
     from workbench.reuse import copying
 
-    pairs = candidates.candidate_pairs(copying._in_time_order(frame)["text"].tolist())
+    pairs = candidates.candidate_pairs(frame["text"].to_numpy()[copying._time_order(frame)].tolist())
     return list(zip(pairs["left"], pairs["right"], strict=True))
 
 
@@ -646,3 +646,36 @@ def test_a_loaded_corpus_that_grew_reuses_its_verified_pairs(tmp_path, cache_dir
         pd.DataFrame({"other": [1]}).to_parquet(kept)  # not what it should hold: ignored, written again
     write_article(folder, "a5", "2031-05-04", outlet="Lakeview Ledger", body=text(MARKET[:2]))
     pd.testing.assert_frame_equal(load_corpus(folder).copies, load_corpus(folder, cache=False).copies)
+
+
+def test_prepared_texts_held_within_a_budget_give_the_same_copies(monkeypatch):
+    from workbench.reuse import copying
+
+    _, grown, _ = _grown()
+    shuffled = grown.sample(frac=1, random_state=2).reset_index(drop=True)  # not in time order
+    expected = copying.copies(shuffled)
+    assert len(expected) >= 4
+    monkeypatch.setattr(copying, "VERIFY_BLOCK", 2)  # two pairs a block: at most four texts
+    monkeypatch.setattr(copying, "PREPARED_BYTES", 0)  # nothing kept beyond the block
+    held, prepared = [], []
+    real = copying.Prepared.need
+
+    def need(self, indices):
+        real(self, indices)
+        held.append(len(self.held))
+        prepared.append(self.prepared)
+
+    monkeypatch.setattr(copying.Prepared, "need", need)
+    pd.testing.assert_frame_equal(copying.copies(shuffled), expected)
+    assert len(held) > 2 and max(held) <= 4
+    involved = len(set(grown["article_id"]))
+    assert prepared[-1] > involved  # texts dropped and prepared again, with the same result
+
+
+def test_given_excluded_ranges_follow_their_articles_into_time_order():
+    from workbench.reuse import copying
+
+    prefix = "A paragraph of this desk's own, which no other article of the corpus carries at all.\n\n"
+    later_first = articles(("copy", "2030-05-03", "Harbour Gazette", prefix + text(BRIDGE)), ORIGINAL)
+    found = copying.copies(later_first, exclude=[[(0, len(prefix))], []])  # the copy's own paragraph left out
+    assert found[["article_id", "copy_of", "kind"]].values.tolist() == [["copy", "orig", "exact"]]

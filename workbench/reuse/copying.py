@@ -19,12 +19,15 @@ Pairs that share less (a few common phrases) are not rows.
 
 from __future__ import annotations
 
+import collections
 import time
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
+from workbench.article_table import Rows
 from workbench.lexicon import outlet_name
 from workbench.reuse.candidates import PARTITION, candidate_pairs, sorted_unique
 from workbench.reuse.shingles import SHINGLE, shingles, words
@@ -39,6 +42,10 @@ MIN_COMMON = 8
 NEAR = 0.5
 #: Default length (words) of the shortest shared run reported as ``partial``.
 MIN_WORDS = 20
+#: Candidate pairs verified per block (the texts they need are prepared together).
+VERIFY_BLOCK = 20_000
+#: Bytes of prepared texts (word and shingle hashes) kept between blocks of pairs.
+PREPARED_BYTES = 256 * 1024 * 1024
 #: Attribution levels that credit an outlet in the article's header or dateline.
 CREDIT_LEVELS = ("header", "metadata", "dateline", "text")
 
@@ -133,8 +140,14 @@ def copies_reusing(
         The copies, and this run's verified table: every candidate pair, each with what its verification
         found (``frame.attrs["verified_reused"]``: how many of them were taken from ``known``).
     """
-    articles = _in_time_order(articles.assign(_row_key=list(keys)) if keys is not None else articles)
-    texts = articles["text"].tolist()
+    order = _time_order(articles)
+    texts = Texts(articles["text"], order)  # read a batch at a time: no list of every text
+    if exclude is not None:
+        exclude = [exclude[i] for i in order.tolist()]
+    articles = articles.drop(columns=[c for c in ("text", "lead") if c in articles.columns]).take(order)
+    articles = articles.reset_index(drop=True)
+    if keys is not None:
+        articles["_row_key"] = [keys[i] for i in order.tolist()]
     if exclude is None:
         exclude = _excluded_sections(articles)
     started = time.perf_counter()
@@ -145,21 +158,18 @@ def copies_reusing(
     todo = np.flatnonzero(verified["kind"].isna().to_numpy() & ~verified.pop("_reused").to_numpy())
     timing["verified_reused"] = len(pairs) - len(todo)
     if len(todo):
-        involved = np.unique(np.concatenate([left[todo], right[todo]]))
-        # 32 bits per word and shingle are plenty to compare two texts (a chance collision between two given
-        # texts is about one in ten thousand pairs) and halve the memory of 100,000 articles' words
-        hashes = {
-            int(i): _half(w.of(k)) for chunk, w in _word_batches(texts, exclude, involved) for k, i in enumerate(chunk)
-        }
-        prepared: dict[int, tuple] = {}
+        prepared = Prepared(texts, exclude)
         found_at, rows = [], []
-        for at in todo:
-            earlier, later = _prepare(hashes, int(left[at]), prepared), _prepare(hashes, int(right[at]), prepared)
-            found = verify(earlier, later, near=near, min_words=min_words)
-            if found is not None:
-                found_at.append(at)
-                rows.append((*found, *source_run(earlier, later)))
-        del hashes, prepared
+        for block in range(0, len(todo), VERIFY_BLOCK):  # pairs in candidate order: by earlier article
+            pairs_at = todo[block : block + VERIFY_BLOCK]
+            prepared.need(np.unique(np.concatenate([left[pairs_at], right[pairs_at]])))
+            for at in pairs_at.tolist():
+                earlier, later = prepared[int(left[at])], prepared[int(right[at])]
+                found = verify(earlier, later, near=near, min_words=min_words)
+                if found is not None:
+                    found_at.append(at)
+                    rows.append((*found, *source_run(earlier, later)))
+        del prepared
         if rows:
             new = pd.DataFrame(rows, columns=list(RESULT), index=np.asarray(found_at, dtype=np.int64))
             verified.loc[new.index, list(RESULT)] = new.astype(RESULT)
@@ -227,21 +237,52 @@ def _verified(articles: pd.DataFrame, left: np.ndarray, right: np.ndarray, known
     return frame.assign(_reused=False)
 
 
-def _word_batches(texts: list, exclude, indices: np.ndarray):
+def _word_batches(texts: Texts, exclude, indices: np.ndarray):
     """``(indices, Words)`` for the given texts, one partition at a time (bounded temporary memory)."""
     for offset in range(0, len(indices), PARTITION):
         chunk = indices[offset : offset + PARTITION]
         yield (
             chunk,
-            words([texts[i] for i in chunk], exclude=[exclude[i] for i in chunk] if exclude is not None else None),
+            words(texts.pick(chunk), exclude=[exclude[i] for i in chunk] if exclude is not None else None),
         )
 
 
-def _prepare(hashes: dict[int, np.ndarray], i: int, cache: dict[int, tuple]) -> tuple:
-    """One text's word hashes and sorted distinct shingles (computed once per text)."""
-    if i not in cache:
-        cache[i] = (hashes[i], sorted_unique(_shingles32(hashes[i])))
-    return cache[i]
+class Prepared:
+    """Texts prepared for :func:`verify`: 32-bit word hashes and sorted distinct shingles, by index.
+
+    32 bits per word and shingle are plenty to compare two texts (a chance collision between two given
+    texts is about one in ten thousand pairs). The texts a block of pairs needs are prepared a batch at a
+    time (:meth:`need`) and kept up to ``budget`` bytes, those needed least recently dropped first (and
+    prepared again if a later block needs them), so that memory does not grow with the corpus: a
+    million articles' words alone take 3 GB."""
+
+    def __init__(self, texts: Texts, exclude, budget: int | None = None) -> None:
+        self.texts, self.exclude = texts, exclude
+        self.budget = PREPARED_BYTES if budget is None else budget
+        self.held: collections.OrderedDict[int, tuple[np.ndarray, np.ndarray]] = collections.OrderedDict()
+        self.bytes = 0
+        self.prepared = 0  # texts prepared so far, again or not
+
+    def need(self, indices: np.ndarray) -> None:
+        """Have the texts at ``indices`` (distinct) prepared; drop others beyond the budget."""
+        missing = []
+        for i in indices.tolist():
+            if i in self.held:
+                self.held.move_to_end(i)
+            else:
+                missing.append(i)
+        for chunk, w in _word_batches(self.texts, self.exclude, np.asarray(missing, dtype=np.int64)):
+            for k, i in enumerate(chunk.tolist()):
+                hashes = _half(w.of(k))
+                self.held[i] = (hashes, sorted_unique(_shingles32(hashes)))
+                self.bytes += hashes.nbytes + self.held[i][1].nbytes
+        self.prepared += len(missing)
+        while self.bytes > self.budget and len(self.held) > len(indices):  # the block's own stay
+            _, (hashes, shingled) = self.held.popitem(last=False)
+            self.bytes -= hashes.nbytes + shingled.nbytes
+
+    def __getitem__(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        return self.held[i]
 
 
 def _half(values: np.ndarray) -> np.ndarray:
@@ -443,14 +484,56 @@ def _char(text: str, byte_offset: int) -> int:
     return len(text.encode("utf-8", "surrogatepass")[:byte_offset].decode("utf-8", "surrogatepass"))
 
 
-def _in_time_order(articles: pd.DataFrame) -> pd.DataFrame:
-    """Articles by publication time (undated last), then id: the earlier of a pair comes first."""
-    order = (
-        articles.assign(_undated=articles["published"].isna())
-        .sort_values(["_undated", "published", "article_id"], kind="stable")
-        .index
-    )
-    return articles.loc[order].reset_index(drop=True)
+def _time_order(articles: pd.DataFrame) -> np.ndarray:
+    """Row positions of the articles by publication time (undated last), then id: the earlier of a pair
+    comes first."""
+    keys = pd.DataFrame(
+        {"undated": articles["published"].isna().to_numpy(), "published": articles["published"].to_numpy(),
+         "article_id": articles["article_id"].to_numpy()}
+    )  # fmt: skip
+    return keys.sort_values(["undated", "published", "article_id"], kind="stable").index.to_numpy(dtype=np.int64)
+
+
+class Texts(Sequence):
+    """The texts of an articles column in a given order, read from its Arrow chunks when asked.
+
+    A million articles' texts as Python strings would take several GB; this holds the column as it is
+    (memory-mapped from the cache, for a loaded corpus) and makes strings of a slice or of the picked
+    positions only (:meth:`pick`), one batch at a time."""
+
+    def __init__(self, column: pd.Series, order: np.ndarray) -> None:
+        self.array = _chunked(column)
+        self.order = np.asarray(order, dtype=np.int64)
+        self._in_order = Rows(self.order)
+        self._bounds = np.cumsum([0, *(len(chunk) for chunk in self.array.chunks)], dtype=np.int64)
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            start, stop, step = key.indices(len(self))
+            if step != 1:
+                return self.pick(np.arange(start, stop, step))
+            return self._in_order.take(self.array, start, stop).to_pylist()
+        position = int(self.order[key])
+        chunk = int(np.searchsorted(self._bounds, position, "right")) - 1
+        return self.array.chunk(chunk)[position - int(self._bounds[chunk])].as_py()
+
+    def pick(self, indices: np.ndarray) -> list[str | None]:
+        """The texts at these indices (of this sequence), as a list."""
+        return Rows(self.order[np.asarray(indices, dtype=np.int64)]).take(self.array).to_pylist()
+
+
+def _chunked(column: pd.Series) -> pa.ChunkedArray:
+    """A text column as Arrow strings without a copy when it is Arrow already (a loaded corpus's is)."""
+    try:
+        array = column.array.__arrow_array__() if hasattr(column.array, "__arrow_array__") else None
+        if array is None or not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
+            array = pa.array(column, from_pandas=True, type=pa.large_string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        array = pa.array([t if isinstance(t, str) else None for t in column], type=pa.large_string())
+    return array if isinstance(array, pa.ChunkedArray) else pa.chunked_array([array])
 
 
 def _excluded_sections(articles: pd.DataFrame) -> list[list[tuple[int, int]]] | None:
