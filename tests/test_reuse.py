@@ -135,6 +135,23 @@ def test_candidates_do_not_depend_on_partitions_or_processes(monkeypatch):
     assert candidates.candidate_pairs(texts, partition=2, n_jobs=2).equals(one)
 
 
+@pytest.mark.parametrize("range_bits", [1, 6])
+def test_band_keys_gathered_in_files_by_range_give_the_same_candidates(monkeypatch, range_bits):
+    import tempfile
+
+    texts = [text(BRIDGE), text(MARKET), *(change_words(text(BRIDGE), 0.1, seed=k) for k in range(6))]
+    texts += [text([QUOTE, *MARKET[2:]]), *(change_words(text(MARKET), 0.05, seed=k) for k in range(3))]
+    one = candidates.candidate_pairs(texts)
+    assert len(one) > 10
+    monkeypatch.setattr(candidates, "KEYS_IN_MEMORY", 1)  # every partition's keys go to the files
+    monkeypatch.setattr(candidates, "RANGE_BITS", range_bits)
+    files = []
+    real = tempfile.TemporaryFile
+    monkeypatch.setattr(tempfile, "TemporaryFile", lambda **kw: files.append(real(**kw)) or files[-1])
+    assert candidates.candidate_pairs(texts, partition=2).equals(one)
+    assert len(files) == 2**range_bits and all(f.closed for f in files)
+
+
 # -- the copies table: one fictional case each ------------------------------------------------
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import collections
 import os
+import tempfile
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -48,6 +49,10 @@ MAX_BUCKET = 64
 
 #: Candidate pairs (before de-duplication) counted at once when buckets are turned into pairs.
 CHUNK_PAIRS = 4_000_000
+#: Bytes of packed band keys held in memory before they go to temporary files by range (:class:`KeyRanges`).
+KEYS_IN_MEMORY = 256 * 1024 * 1024
+#: Ranges of key values (``2 ** RANGE_BITS``) whose pairs are found one at a time once keys go to files.
+RANGE_BITS = 6
 
 #: Texts per signature batch.
 PARTITION = 500
@@ -141,10 +146,26 @@ def pairs_from_keys(keys: np.ndarray, text: np.ndarray, *, max_bucket: int = MAX
 
 def pairs_from_packed(packed: np.ndarray, *, max_bucket: int = MAX_BUCKET) -> pd.DataFrame:
     """:func:`pairs_from_keys` on :func:`pack`-ed keys (sorted in place: the array is reused)."""
+    return _pairs_frame(*pair_codes(packed, max_bucket=max_bucket))
+
+
+def _pairs_frame(code: np.ndarray, hits: np.ndarray) -> pd.DataFrame:
+    """Pair codes (``left << _TEXT_BITS | right``) and their hits as ``left, right, hits``."""
+    return pd.DataFrame(
+        {
+            "left": (code >> _TEXT_BITS).astype("int64"),
+            "right": (code & ((1 << _TEXT_BITS) - 1)).astype("int64"),
+            "hits": hits.astype("int64"),
+        }
+    )
+
+
+def pair_codes(packed: np.ndarray, *, max_bucket: int = MAX_BUCKET) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct pairs sharing a key among :func:`pack`-ed keys, as sorted codes (``left << _TEXT_BITS |
+    right``, ``left < right``) and how many keys each pair shares (``packed`` is sorted in place)."""
+    none = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     if not len(packed):
-        return pd.DataFrame(
-            {"left": pd.Series(dtype="int64"), "right": pd.Series(dtype="int64"), "hits": pd.Series(dtype="int64")}
-        )
+        return none
     packed.sort()
     keep = np.empty(len(packed), dtype=bool)
     keep[0] = True
@@ -161,7 +182,7 @@ def pairs_from_packed(packed: np.ndarray, *, max_bucket: int = MAX_BUCKET) -> pd
     k, t = packed[shared], t[shared]
     del packed, same, shared
     if not len(k):
-        return pairs_from_packed(np.zeros(0, dtype=np.uint64))
+        return none
     starts = np.flatnonzero(np.concatenate([[True], k[1:] != k[:-1]]))
     sizes = np.diff(np.concatenate([starts, [len(k)]]))
     # the pairs of every bucket, CHUNK_PAIRS at a time, each chunk counted (distinct pairs and hits) at once:
@@ -186,14 +207,59 @@ def pairs_from_packed(packed: np.ndarray, *, max_bucket: int = MAX_BUCKET) -> pd
             if held > CHUNK_PAIRS and len(codes) > 1:
                 code, hits = _summed(codes, counts)
                 codes, counts, held = [code], [hits], len(code)
-    if not codes:
-        return pairs_from_packed(np.zeros(0, dtype=np.uint64))
-    code, hits = _summed(codes, counts)
-    if not len(code):
-        return pairs_from_packed(np.zeros(0, dtype=np.uint64))
-    return pd.DataFrame(
-        {"left": code >> _TEXT_BITS, "right": code & ((1 << _TEXT_BITS) - 1), "hits": hits.astype("int64")}
-    )
+    return _summed(codes, counts) if codes else none
+
+
+class KeyRanges:
+    """Packed band keys (:func:`pack`) gathered for :func:`pair_codes`, in memory up to ``bound`` bytes,
+    beyond that in temporary files, one per range of key values (their top ``RANGE_BITS`` bits).
+
+    Articles pair only through equal keys, and equal keys fall in one range: the pairs of the whole
+    corpus are those of each range, found one range at a time. A million articles have about 450 million
+    band keys (3.6 GB), which memory never holds at once this way: it holds ``bound`` bytes while they
+    are gathered, then one range's keys.
+    """
+
+    def __init__(self, bound: int | None = None) -> None:
+        self.bound = KEYS_IN_MEMORY if bound is None else bound
+        self.parts: list[np.ndarray] = []
+        self.held = 0
+        self.files: list | None = None
+
+    def add(self, packed: np.ndarray) -> None:
+        self.parts.append(packed)
+        self.held += packed.nbytes
+        if self.held > self.bound:
+            self._spill()
+
+    def _spill(self) -> None:
+        if self.files is None:
+            # open until pairs() reads and closes them
+            self.files = [tempfile.TemporaryFile(prefix="workbench-band-keys-") for _ in range(1 << RANGE_BITS)]  # noqa: SIM115
+        joined = np.concatenate(self.parts) if len(self.parts) != 1 else self.parts[0]
+        self.parts, self.held = [], 0
+        joined.sort()
+        edges = np.searchsorted(joined, np.arange(1, 1 << RANGE_BITS, dtype=np.uint64) << np.uint64(64 - RANGE_BITS))
+        for handle, part in zip(self.files, np.split(joined, edges), strict=True):
+            part.tofile(handle)
+
+    def pairs(self, *, max_bucket: int = MAX_BUCKET) -> pd.DataFrame:
+        """The candidate pairs of every key gathered (the files are closed: once only)."""
+        if self.files is None:
+            joined = np.concatenate(self.parts) if self.parts else np.zeros(0, dtype=np.uint64)
+            self.parts = []
+            return pairs_from_packed(joined, max_bucket=max_bucket)
+        if self.parts:
+            self._spill()
+        codes, counts = [], []
+        for handle in self.files:
+            with handle:
+                handle.seek(0)
+                code, hits = pair_codes(np.fromfile(handle, dtype=np.uint64), max_bucket=max_bucket)
+            codes.append(code)
+            counts.append(hits)
+        self.files = None
+        return _pairs_frame(*_summed(codes, counts))
 
 
 def _counted(code: np.ndarray, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -236,7 +302,7 @@ def candidate_pairs(
         ``left, right, hits`` (indices into ``texts``, ``left < right``).
     """
     parts = _partitions(texts, exclude, partition)
-    packed: list[np.ndarray] = []  # one uint64 per window and band: key and text (see pack)
+    packed = KeyRanges()  # one uint64 per window and band: key and text (see pack)
     if n_jobs > 1 and len(texts) >= PARALLEL_MIN_TEXTS:
         from workbench.tables import process_pool  # its workers never re-run the user's script (issue 11)
 
@@ -248,18 +314,16 @@ def candidate_pairs(
             for task in tasks:
                 pending.append(pool.submit(_band_keys_of, task))
                 if len(pending) >= 2 * n_jobs:
-                    packed.extend(pack(k, t.astype(np.int64) + offset) for offset, (k, t) in pending.popleft().result())
+                    for offset, (k, t) in pending.popleft().result():
+                        packed.add(pack(k, t.astype(np.int64) + offset))
             while pending:
-                packed.extend(pack(k, t.astype(np.int64) + offset) for offset, (k, t) in pending.popleft().result())
+                for offset, (k, t) in pending.popleft().result():
+                    packed.add(pack(k, t.astype(np.int64) + offset))
     else:
         for offset, batch_texts, batch_exclude in parts:
             k, t = band_keys(batch_texts, exclude=batch_exclude)
-            packed.append(pack(k, t.astype(np.int64) + offset))
-    if not packed:
-        return pairs_from_packed(np.zeros(0, dtype=np.uint64))
-    joined = np.concatenate(packed)
-    del packed[:]
-    return pairs_from_packed(joined)
+            packed.add(pack(k, t.astype(np.int64) + offset))
+    return packed.pairs()
 
 
 def _band_keys_of(task: list[tuple[int, list, list | None]]) -> list[tuple[int, tuple[np.ndarray, np.ndarray]]]:
