@@ -646,6 +646,17 @@ def test_natural_key_is_text_and_numbers_in_turn(path):
     assert readers.natural_key(path) == tuple(int(x) if i % 2 else x for i, x in enumerate(pieces))
 
 
+@given(st.lists(st.text(alphabet="ab/._#=-01239٣", max_size=16), max_size=30))
+def test_natural_text_sorts_as_the_natural_key_in_arrow(paths):
+    """The load sorts paths in Arrow on ``natural_text``: the order (ties kept in place) of ``natural_key``."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    expected = sorted(range(len(paths)), key=lambda i: readers.natural_key(paths[i]))
+    keys = pa.array([readers.natural_text(p) for p in paths], type=pa.large_string())
+    assert pc.sort_indices(pa.table({"path": keys}), sort_keys=[("path", "ascending")]).to_pylist() == expected
+
+
 def test_table_rows_keep_file_order(tmp_path):
     rows = [HEADER.strip()] + [f"n{i},2031-01-01,T,Fictional text {i}.,V" for i in range(1, 13)]
     (tmp_path / "a.csv").write_text("\n".join(rows) + "\n")

@@ -368,6 +368,25 @@ def natural_key(path: str) -> tuple:
     return tuple(parts)
 
 
+def natural_text(path: str) -> str:
+    """A string whose order (by code point, as Arrow sorts UTF-8) is the order of ``natural_key(path)``.
+
+    Each run of digits becomes a NUL character, a character for the number of its digits, then the
+    digits (the number written without leading zeros): the NUL sorts a text that ends where the other's
+    digits begin first, as a shorter string sorts first in the key's tuple, and a number of fewer digits
+    sorts before one of more.
+
+    >>> sorted(["a.csv#row=10", "a.csv#row=2", "a-1", "a1"], key=natural_text)
+    ['a1', 'a-1', 'a.csv#row=2', 'a.csv#row=10']
+    """
+    return _DIGITS.sub(_number_text, path)
+
+
+def _number_text(match: re.Match) -> str:
+    digits = str(int(match.group()))
+    return f"\0{chr(0x30 + len(digits))}{digits}"
+
+
 def read_bytes(path: str | Path, fs: Any = None) -> bytes:
     """The bytes of a local file, or of a file at a URL given its fsspec file system ``fs``."""
     if fs is not None:
