@@ -224,6 +224,20 @@ def test_candidates_parked_in_files_give_what_candidates_in_memory_give(tmp_path
     assert not list(tmp_path.iterdir())  # unlinked once mapped
 
 
+def test_keys_counted_a_range_of_hashes_at_a_time_give_what_one_count_gives(monkeypatch):
+    corpus = _mixed(300, 6)
+    expected = boilerplate.find(corpus)
+    ranges = []
+    real = boilerplate._widespread
+    monkeypatch.setattr(boilerplate, "RANGE_ENTRIES", 100)
+    monkeypatch.setattr(
+        boilerplate, "_widespread", lambda entries, *a: ranges.append(entries.num_rows / 100) or real(entries, *a)
+    )
+    patterns, found = boilerplate.find(corpus)
+    pd.testing.assert_frame_equal(patterns, expected[0])
+    assert found == expected[1] and ranges[0] > 8  # 16 ranges of hashes
+
+
 def test_a_block_of_rows_reads_what_the_rows_hold():
     frame = pd.DataFrame({"text": pd.array(["a", None, "c", "d", "e"], dtype="string[pyarrow]")})
     assert boilerplate_index.block(frame, "text", [1, 2, 4]) == [None, "c", "e"]
@@ -237,6 +251,8 @@ def test_articles_added_changed_and_removed_in_steps_give_what_one_search_gives(
     tmp_path, seed, dead_share, monkeypatch
 ):
     monkeypatch.setattr(boilerplate, "DEAD_SHARE", dead_share)
+    if seed % 2:  # the keys of the index counted a range of hashes at a time (8 to 16 ranges here)
+        monkeypatch.setattr(boilerplate, "RANGE_ENTRIES", 300)
     rng = random.Random(seed)
     pool = _mixed(240, seed)
     options = rng.choice([{}, {"min_articles": 3}, {"min_share": 0.1}])

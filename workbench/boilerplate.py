@@ -61,6 +61,8 @@ ANYWHERE_SHARE = 0.2
 SPLIT_ROWS = 2048
 #: the candidates of articles gone from the corpus stay in the kept index (uncounted) up to this share of it
 DEAD_SHARE = 0.1
+#: entries of the index counted at once (by a range of their key hashes) when the widespread keys are found
+RANGE_ENTRIES = 2_000_000
 #: bytes of new candidates gathered before they are parked in a file (given a ``staging``: see :func:`search`)
 PARK_BYTES = 64 * 1024 * 1024
 
@@ -235,16 +237,11 @@ def _frequent(
     """
     if not entries.num_rows:
         return {}
-    slots = entries.column("slot").to_numpy()
-    # keys by their 64-bit hashes (no string is read): two keys sharing one are counted together, which can
-    # only keep more entries here; which patterns qualify is decided on the strings (:func:`_select`). Codes
-    # by first appearance (a hash table, not a sort): only their equality counts
-    codes, uniques = pd.factorize(entries.column("hash").to_numpy())
-    n_keys = len(uniques)
     # corpus-wide first (cheap): a key in fewer than min_articles articles qualifies nowhere
-    articles = np.bincount(codes, weights=np.bincount(row_slot, minlength=slots.max() + 1)[slots], minlength=n_keys)
-    candidate = np.flatnonzero(articles[codes] >= min_articles)
-    del articles
+    candidate, slots, hashes = _widespread(entries, np.bincount(row_slot, minlength=1), min_articles)
+    codes, uniques = pd.factorize(hashes)
+    n_keys = len(uniques)
+    del hashes, uniques
     if len(candidate):
         # per outlet: the articles (duplicates aside) of each outlet that hold each remaining key
         outlet_code: dict[object, int] = {}
@@ -254,16 +251,16 @@ def _frequent(
         need = np.maximum(min_articles, min_share * per_outlet)
         pairs, weights = np.unique(row_slot[counted] * len(outlet_code) + row_outlet[counted], return_counts=True)
         pair_slot, pair_outlet = pairs // len(outlet_code), pairs % len(outlet_code)
-        lo = np.searchsorted(pair_slot, slots[candidate], side="left")
-        hi = np.searchsorted(pair_slot, slots[candidate], side="right")
+        lo = np.searchsorted(pair_slot, slots, side="left")
+        hi = np.searchsorted(pair_slot, slots, side="right")
         repeat = hi - lo
         at = np.repeat(lo - np.cumsum(repeat) + repeat, repeat) + np.arange(int(repeat.sum()))
-        key_outlet = np.repeat(codes[candidate], repeat) * len(outlet_code) + pair_outlet[at]
+        key_outlet = np.repeat(codes, repeat) * len(outlet_code) + pair_outlet[at]
         where, held = pd.factorize(key_outlet)
         enough = np.bincount(where, weights=weights[at], minlength=len(held)) >= need[held % len(outlet_code)]
         qualifying = np.zeros(n_keys, dtype=bool)
         qualifying[held[enough] // len(outlet_code)] = True
-        candidate = candidate[qualifying[codes[candidate]]]
+        candidate = candidate[qualifying[codes]]
     if not len(candidate):
         return {}
     mask = np.zeros(entries.num_rows, dtype=bool)
@@ -274,6 +271,47 @@ def _frequent(
     for slot, key, edge, where, starts, ends in zip(*columns, strict=True):
         out.setdefault(slot, {})[key] = [edge, list(zip(starts, ends, strict=True)), WHERE[where]]
     return out
+
+
+def _widespread(
+    entries: pa.Table, per_slot: np.ndarray, min_articles: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The entries whose key stands in at least ``min_articles`` articles (``per_slot``: the articles of
+    each slot, copies included; slots past its end are the candidates of articles gone, held by none):
+    their positions (ascending), slots and key hashes.
+
+    Keys are counted by their 64-bit hashes (no string is read): two keys sharing one are counted
+    together, which can only keep more entries here; which patterns qualify is decided on the strings
+    (:func:`_select`). A large index is counted one range of hash values at a time (``RANGE_ENTRIES``
+    entries a range, about): its own keys are all its hashes' (a million articles have some 20 million
+    entries, whose counts at once took a gigabyte)."""
+    ranges = 1 << max(0, int(np.ceil(np.log2(max(1, entries.num_rows / RANGE_ENTRIES)))))
+    shift = np.uint64(64 - max(1, ranges.bit_length() - 1))
+    found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    for r in range(ranges):
+        positions, slots, hashes = [], [], []
+        base = 0
+        for batch in entries.select(["slot", "hash"]).to_batches():
+            batch_hashes = batch.column(1).to_numpy()
+            pick = (
+                np.flatnonzero((batch_hashes.view(np.uint64) >> shift) == r)
+                if ranges > 1
+                else np.arange(len(batch_hashes))
+            )
+            positions.append(pick + base)
+            slots.append(batch.column(0).to_numpy()[pick])
+            hashes.append(batch_hashes[pick])
+            base += len(batch_hashes)
+        positions, slots, hashes = (np.concatenate(x) for x in (positions, slots, hashes))
+        codes, uniques = pd.factorize(hashes)  # by first appearance (a hash table, not a sort): only equality counts
+        held = per_slot[np.minimum(slots, len(per_slot) - 1)] * (slots < len(per_slot))  # dead slots: none
+        articles = np.bincount(codes, weights=held, minlength=len(uniques))
+        keep = articles[codes] >= min_articles
+        found.append((positions[keep], slots[keep], hashes[keep]))
+        del positions, slots, hashes, codes, uniques, held, articles, keep
+    positions, slots, hashes = (np.concatenate(x) for x in zip(*found, strict=True))
+    order = np.argsort(positions, kind="stable")
+    return positions[order], slots[order], hashes[order]
 
 
 def _select(
