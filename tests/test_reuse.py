@@ -202,6 +202,20 @@ def test_shared_paragraph_in_otherwise_different_articles_is_partial_with_its_sp
     assert row["containment"] < 0.5
 
 
+def test_shared_spans_are_characters_in_texts_of_other_scripts():
+    quote = (
+        "Der Bürgermeister von Zürich sagte am Sonntag, die Brücke über die Limmat öffne am Montag wieder für "
+        "alle Fußgänger, Radfahrer und Busse, nachdem die Arbeiter drei Wochen lang Tag und Nacht gearbeitet hätten."
+    )
+    earlier = f"Ein ganz anderer Anfang über Kühe, Käse und Wetter in Graubünden. {quote} Mehr dazu später."
+    later = f"Überschrift: Straßen und Plätze im Frühling — {quote} — so die Stadt."
+    rows = copies(articles(("orig", "2030-05-01", "Alpen Post", earlier), ("copy", "2030-05-02", "Tal Bote", later)))
+    assert rows[["article_id", "copy_of"]].values.tolist() == [["copy", "orig"]]
+    row = rows.iloc[0]
+    assert later[row["shared_start"] : row["shared_end"]] == quote.rstrip(".")
+    assert earlier[row["source_start"] : row["source_end"]] == quote.rstrip(".")
+
+
 def test_same_event_without_shared_text_gives_no_row():
     assert copies(articles(ORIGINAL, ("retold", "2030-05-01 09:00", "Harbour Gazette", text(BRIDGE_RETOLD)))).empty
 

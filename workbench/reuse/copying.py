@@ -180,18 +180,7 @@ def copies_reusing(
     spanless = frame.index[frame["shared_start"].to_numpy() < 0]  # new copies: their spans in characters
     if len(spanless):
         part = frame.loc[spanless].copy()
-        # character offsets of the shared spans, from the words of the articles in these rows only
-        spans: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        for chunk, w in _word_batches(texts, exclude, np.unique(part[["earlier", "later"]].to_numpy())):
-            for k, i in enumerate(chunk):
-                spans[int(i)] = (w.start[w.offsets[k] : w.offsets[k + 1]], w.end[w.offsets[k] : w.offsets[k + 1]])
-        for side, prefix, column in (("later", "shared", "word"), ("earlier", "source", "source_word")):
-            part[f"{prefix}_start"] = [
-                _char(texts[i], int(spans[i][0][s])) for i, s in zip(part[side], part[f"{column}_start"], strict=True)
-            ]
-            part[f"{prefix}_end"] = [
-                _char(texts[i], int(spans[i][1][e - 1])) for i, e in zip(part[side], part[f"{column}_end"], strict=True)
-            ]
+        part[list(CHARS)] = _char_spans(texts, exclude, part)
         frame.loc[spanless, list(CHARS)] = part[list(CHARS)]
         verified.loc[spanless, list(CHARS)] = part[list(CHARS)]
     frame = frame.reset_index(drop=True)
@@ -237,14 +226,46 @@ def _verified(articles: pd.DataFrame, left: np.ndarray, right: np.ndarray, known
     return frame.assign(_reused=False)
 
 
-def _word_batches(texts: Texts, exclude, indices: np.ndarray):
-    """``(indices, Words)`` for the given texts, one partition at a time (bounded temporary memory)."""
+def _word_batches(texts: Texts, exclude, indices: np.ndarray, with_texts: bool = False):
+    """``(indices, Words)`` for the given texts, one partition at a time (bounded temporary memory);
+    ``(indices, Words, texts)`` with ``with_texts``."""
     for offset in range(0, len(indices), PARTITION):
         chunk = indices[offset : offset + PARTITION]
-        yield (
-            chunk,
-            words(texts.pick(chunk), exclude=[exclude[i] for i in chunk] if exclude is not None else None),
-        )
+        batch = texts.pick(chunk)
+        found = words(batch, exclude=[exclude[i] for i in chunk] if exclude is not None else None)
+        yield (chunk, found, batch) if with_texts else (chunk, found)
+
+
+def _char_spans(texts: Texts, exclude, part: pd.DataFrame) -> np.ndarray:
+    """The :data:`CHARS` columns of copies found now: their shared spans' word positions (``word_start``...,
+    in ``earlier`` and ``later``) as character offsets in the texts.
+
+    The texts are read a batch at a time, in order of article, with the rows that need each batch:
+    memory holds one batch's words (a hundred thousand articles' word offsets took over a gigabyte)."""
+    out = np.full((len(part), len(CHARS)), -1, dtype=np.int64)
+    # (column of CHARS, side, word column, an end: the last word's end rather than the first's start)
+    wanted = [
+        (0, "later", "word_start", False), (1, "later", "word_end", True),
+        (2, "earlier", "source_word_start", False), (3, "earlier", "source_word_end", True),
+    ]  # fmt: skip
+    sides = {side: part[side].to_numpy(dtype=np.int64) for side in ("earlier", "later")}
+    order = {side: np.argsort(values, kind="stable") for side, values in sides.items()}
+    in_order = {side: sides[side][order[side]] for side in sides}
+    words_at = {name: part[name].to_numpy(dtype=np.int64) for _, _, name, _ in wanted}
+    for chunk, w, batch in _word_batches(texts, exclude, np.unique(np.concatenate(list(sides.values()))), True):
+        ascii_ = np.fromiter((t is None or t.isascii() for t in batch), dtype=bool, count=len(batch))
+        for column, side, word_column, end in wanted:
+            values = in_order[side]
+            rows = order[side][np.searchsorted(values, chunk[0]) : np.searchsorted(values, chunk[-1], "right")]
+            k = np.searchsorted(chunk, sides[side][rows])
+            word = words_at[word_column][rows] - (1 if end else 0)
+            at = w.offsets[k] + word
+            byte = (w.end if end else w.start)[at]
+            chars = byte.astype(np.int64)
+            for j in np.flatnonzero(~ascii_[k]).tolist():
+                chars[j] = _char(batch[k[j]], int(byte[j]))
+            out[rows, column] = chars
+    return out
 
 
 class Prepared:
