@@ -13,11 +13,14 @@ Arrow's default pool (the system's malloc where pyarrow was built without it), a
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import functools
 import os
 
 import pyarrow as pa
 
-__all__ = ["POOL_VARIABLE", "choose_pool"]
+__all__ = ["POOL_VARIABLE", "choose_pool", "give_back"]
 
 #: Arrow's own variable: when set, pyarrow has taken that pool and the workbench leaves it.
 POOL_VARIABLE = "ARROW_DEFAULT_MEMORY_POOL"
@@ -37,3 +40,27 @@ def choose_pool() -> str:
         except NotImplementedError:  # a pyarrow built without jemalloc
             pa.set_memory_pool(pa.system_memory_pool())
     return pa.default_memory_pool().backend_name
+
+
+def give_back() -> None:
+    """Return the memory that a stage freed to the system: Arrow's pool's unused blocks and, with glibc,
+    the free pages of the C heap (``malloc_trim``).
+
+    numpy's large temporary arrays come from the C heap; once freed, glibc keeps their pages for the
+    process unless asked. After the copies' candidate pairs of 20,000 articles, 90 MB stayed resident
+    that way (the process's own data was back to where it started); a stage that frees gigabytes calls
+    this before the next one grows again. A no-op where there is no ``malloc_trim``.
+    """
+    pa.default_memory_pool().release_unused()
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim():
+    name = ctypes.util.find_library("c")
+    try:
+        return ctypes.CDLL(name).malloc_trim if name else None
+    except (OSError, AttributeError):  # not glibc (musl, macOS, Windows): nothing to trim
+        return None

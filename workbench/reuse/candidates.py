@@ -48,7 +48,7 @@ SHORT = 2 * BLOCK
 MAX_BUCKET = 64
 
 #: Candidate pairs (before de-duplication) counted at once when buckets are turned into pairs.
-CHUNK_PAIRS = 4_000_000
+CHUNK_PAIRS = 1_000_000
 #: Bytes of packed band keys held in memory before they go to temporary files by range (:class:`KeyRanges`).
 KEYS_IN_MEMORY = 256 * 1024 * 1024
 #: Ranges of key values (``2 ** RANGE_BITS``) whose pairs are found one at a time once keys go to files.

@@ -29,6 +29,7 @@ import pyarrow as pa
 
 from workbench.article_table import Rows
 from workbench.lexicon import outlet_name
+from workbench.memory import give_back
 from workbench.reuse.candidates import PARTITION, candidate_pairs, sorted_unique
 from workbench.reuse.shingles import SHINGLE, shingles, words
 
@@ -152,6 +153,7 @@ def copies_reusing(
         exclude = _excluded_sections(articles)
     started = time.perf_counter()
     pairs = candidate_pairs(texts, exclude=exclude, n_jobs=n_jobs)
+    give_back()  # the band keys' hundreds of MB, before the verification grows
     timing = {"candidate_pairs": len(pairs), "candidate_seconds": round(time.perf_counter() - started, 3)}
     left, right = pairs["left"].to_numpy(), pairs["right"].to_numpy()
     verified = _verified(articles, left, right, known)
@@ -174,6 +176,7 @@ def copies_reusing(
                     for column, value in zip(columns, (*found, *source_run(earlier, later)), strict=True):
                         column[at] = value
         del prepared
+        give_back()
         found_at = np.flatnonzero(kinds != None)  # noqa: E711 (elementwise)
         if len(found_at):
             for c, t in RESULT.items():
