@@ -22,8 +22,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from workbench import readers
+from workbench.cache import read_arrow
 from workbench.errors import Problem, problems_frame
-from workbench.staging import mapped
 from workbench.text import count_words
 
 ARTICLE_COLUMNS = [
@@ -316,8 +316,8 @@ WRITE_BLOCK_BYTES = 32 * 1024 * 1024
 
 
 def write_ordered(table: pa.Table, order: np.ndarray, out: str | os.PathLike) -> tuple[pa.Table, pd.DataFrame]:
-    """:func:`finish` into the file ``out``: ``table`` (its only reference) taken in ``order``, ids
-    settled, written as Arrow IPC block by block; returns the table memory-mapped from ``out``.
+    """:func:`finish` into the file ``out``: ``table`` taken in ``order``, ids settled, written as Arrow
+    IPC block by block; returns the table memory-mapped from ``out`` (``workbench.cache.read_arrow``).
 
     A block holds about ``WRITE_BLOCK_BYTES`` of text. Its rows are taken chunk by chunk
     (:class:`Rows`), since Arrow's take on a chunked string column first joins every chunk (a copy
@@ -343,7 +343,7 @@ def write_ordered(table: pa.Table, order: np.ndarray, out: str | os.PathLike) ->
             ]
             writer.write_batch(pa.record_batch(arrays, schema=schema))
     del table
-    return mapped(out), problems
+    return read_arrow(out), problems
 
 
 class Rows:

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from workbench.cache import read_arrow
+
 
 class Staging:
     """Park tables in files of ``folder``; when a file cannot be written (a full disk, a read-only
@@ -38,15 +40,10 @@ class Staging:
             self.folder.mkdir(parents=True, exist_ok=True)
             with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
                 writer.write_table(table)
-            return mapped(path)
+            return read_arrow(path)
         except OSError:
             self.failed = True
             return table
         finally:
             with contextlib.suppress(OSError):  # a mapped file cannot be unlinked on Windows: left
                 path.unlink(missing_ok=True)
-
-
-def mapped(path: Path) -> pa.Table:
-    """The Arrow IPC file at ``path``, memory-mapped (no copy: pages load when used)."""
-    return pa.ipc.open_file(pa.memory_map(str(path))).read_all()
