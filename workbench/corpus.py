@@ -21,8 +21,10 @@ import pandas as pd
 
 from workbench.errors import WorkbenchError
 from workbench.live import register
+from workbench.mirror import Mirror
 from workbench.tables import (
     TABLES,
+    TABLES_DIR,
     Filling,
     buckets,
     derive,
@@ -69,6 +71,8 @@ class Corpus:
         level: int | None = None,
         read_now: int = 0,
         view: str | None = None,
+        mirror: Mirror | None = None,
+        fetched: set[str] | None = None,
     ):
         self.articles = articles
         self.errors = errors
@@ -89,6 +93,9 @@ class Corpus:
         #: for a full load with a cache: its view (``workbench.live.VIEWS``), under which its articles' keys
         #: are recorded as the cache's live ones when first hashed; None for a filtered corpus
         self.view = view
+        #: for a cache at a URL: the local folder's mirror of it (``workbench.mirror``); None for a local cache
+        self.mirror = mirror
+        self._fetched: set[str] = set() if fetched is None else fetched  # tables already pulled from the mirror
 
     def _keys(self) -> list[str]:
         """Per-article cache keys, hashed once per Corpus (every table and the fingerprint use them)."""
@@ -117,12 +124,14 @@ class Corpus:
         needs = {need: self.table(need) for need in spec.needs}
         options = self._table_options(spec)
         store = table_store(self.cache_dir, name, options)
+        self._pull(name)
         frame, problems = derive(
             spec, self.articles, needs, options, keys=self._keys(), store=store, n_jobs=self.n_jobs, name=name,
             progress=self._progress(), level=self.level, codes=self._codes() if store is not None else None,
         )  # fmt: skip
         self._add_problems(problems)
         self._tables[name] = frame
+        self._push()
         return frame
 
     def table_cache(self, name: str) -> Path | None:
@@ -155,14 +164,18 @@ class Corpus:
         if store is None:
             yield projected(self.table(name))
             return
-
-        for frame, problems in partitions(
-            spec, self.articles, partial(self._partition_needs, spec), self._table_options(spec), keys=self._keys(),
-            store=store, n_jobs=self.n_jobs, name=name, progress=self._progress(), level=self.level,
-            codes=self._codes(), columns=wanted,
-        ):  # fmt: skip
-            self._add_problems(problems)
-            yield frame
+        for table in table_order([name]):
+            self._pull(table)
+        try:
+            for frame, problems in partitions(
+                spec, self.articles, partial(self._partition_needs, spec), self._table_options(spec),
+                keys=self._keys(), store=store, n_jobs=self.n_jobs, name=name, progress=self._progress(),
+                level=self.level, codes=self._codes(), columns=wanted,
+            ):  # fmt: skip
+                self._add_problems(problems)
+                yield frame
+        finally:
+            self._push()  # what was computed, even when the caller stopped early
 
     def update(self, names: Iterable[str] | None = None) -> dict[str, int]:
         """Bring the cached tables up to date: compute and cache the rows of the articles they lack.
@@ -193,6 +206,14 @@ class Corpus:
             return {}
         order = table_order(names)
         specs = {name: self._spec(name) for name in order}
+        for name in order:
+            self._pull(name)
+        try:
+            return self._update(specs)
+        finally:
+            self._push()
+
+    def _update(self, specs: dict) -> dict[str, int]:
         # one pool for every table: its workers start at the first batch large enough for them and keep
         # their extractors' set-up for the next tables
         with process_pool(self.n_jobs) if self.n_jobs > 1 else nullcontext() as pool:
@@ -223,6 +244,19 @@ class Corpus:
                     ids = set().union(*(done for done, _ in collected))
                     fresh[filling.name] = (ids, pd.concat([rows for _, rows in collected], ignore_index=True))
         return computed
+
+    # -- a cache at a URL ------------------------------------------------------------------
+    def _pull(self, name: str) -> None:
+        """Fetch table ``name``'s partitions from the cache's URL, once per corpus (and its filters)."""
+        if self.mirror is None or name in self._fetched:
+            return
+        self.mirror.pull(prefixes=[f"{TABLES_DIR}/{self.table_cache(name).name}-p"])
+        self._fetched.add(name)
+
+    def _push(self) -> None:
+        """Send what this process wrote to the cache's URL (``workbench.mirror``)."""
+        if self.mirror is not None:
+            self.mirror.push()
 
     def _partition_needs(
         self, spec, part: pd.DataFrame, fresh: dict[str, tuple[set, pd.DataFrame]] | None = None
@@ -387,6 +421,8 @@ class Corpus:
             boilerplate=self.boilerplate,
             level=self.level,
             view=self.view if whole else None,  # a part of the corpus does not say which articles left it
+            mirror=self.mirror,
+            fetched=self._fetched,
         )
         if self.view is not None and not whole:
             self._keys()  # the whole corpus's keys recorded before the part commits any row

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from workbench.errors import WorkbenchError
-from workbench.tables import TABLES, TableSpec, partition_manifest, table_order, table_store
+from workbench.tables import TABLES, TABLES_DIR, TableSpec, partition_manifest, table_order, table_store
 
 if TYPE_CHECKING:
     from workbench.corpus import Corpus
@@ -79,21 +79,32 @@ def compute_tables(
     keys = corpus._keys()
     codes = corpus._codes()
     groups = pd.Series(range(len(articles))).groupby(codes).indices if len(articles) else {}
+    # a cache at a URL: each worker keeps its own mirror of it (workbench.mirror), so stores travel relative
+    mirror = corpus.mirror
+    remote = None if mirror is None else (mirror.url, mirror.storage_options)
+    base = Path() if mirror is None else corpus.cache_dir
+
+    def where(name: str) -> Path:
+        store = table_store(corpus.cache_dir, name, corpus._table_options(TABLES[name]))
+        return store if mirror is None else store.relative_to(base)
+
     with client_for(scheduler) as client:
         for name in order:
             spec = TABLES[name]
             options = corpus._table_options(spec)
-            store = table_store(corpus.cache_dir, name, options)
-            need_stores = {
-                need: table_store(corpus.cache_dir, need, corpus._table_options(TABLES[need])) for need in spec.needs
-            }
+            store = where(name)
+            need_stores = {need: where(need) for need in spec.needs}
             futures = []
             for bucket, idx in sorted(groups.items()):
                 part = articles.iloc[idx]
                 part_keys = [keys[i] for i in idx]
-                args = (spec, name, part, part_keys, options, store, need_stores, corpus.level, int(bucket))
+                args = (spec, name, part, part_keys, options, store, need_stores, corpus.level, int(bucket), remote)
                 futures.append(client.submit(partition_task, *args, pure=False))
             client.gather(futures)  # each task committed its partition; a failure raises here
+    if mirror is not None:  # the workers sent their partitions to the URL: fetch them here
+        corpus._fetched.difference_update(order)
+        for name in order:
+            corpus._pull(name)
     return order
 
 
@@ -112,11 +123,28 @@ def read_batches(client: Any, read: Callable[[list], Any], batches: list[list]) 
 
 def partition_task(
     spec: TableSpec, name: str, articles: pd.DataFrame, keys: list[str], options: dict, store: Path,
-    need_stores: dict[str, Path], level: int, bucket: int,
+    need_stores: dict[str, Path], level: int, bucket: int, remote: tuple[str, dict] | None = None,
 ) -> int:  # fmt: skip
-    """One partition of one table, on a worker: its needs read from the cache, the rows committed there."""
+    """One partition of one table, on a worker: its needs read from the cache, the rows committed there.
+
+    With ``remote`` (a cache at a URL and its options), the stores are relative to it: the partitions
+    read are fetched into a mirror of the task's own (``workbench.mirror.task_mirror``), and the one
+    written is sent back.
+    """
     from workbench.tables import _cached_partition, _derive_partition
 
+    if remote is not None:
+        from workbench.mirror import task_mirror
+
+        with task_mirror(*remote) as mirror:
+            stores = [mirror.local / store, *(mirror.local / s for s in need_stores.values())]
+            mirror.pull(prefixes=_partition_files(stores, level, bucket))
+            rows = partition_task(
+                spec, name, articles, keys, options, stores[0], dict(zip(need_stores, stores[1:], strict=True)),
+                level, bucket,
+            )  # fmt: skip
+            mirror.push(prefixes=_partition_files(stores[:1], level, bucket))
+        return rows
     needs = {}
     for need, need_store in need_stores.items():
         cached = _cached_partition(partition_manifest(need_store, level, bucket), keys)
@@ -128,3 +156,10 @@ def partition_task(
         spec, articles, needs, options, keys, partition_manifest(store, level, bucket), None, 1, name
     )
     return len(frame)
+
+
+def _partition_files(stores: list[Path], level: int, bucket: int) -> list[str]:
+    """Prefixes of the files of one partition of each store (relative to the cache): its manifest and
+    data files (``<stem>.``) and its deltas (``<stem>+``)."""
+    stems = [f"{TABLES_DIR}/{partition_manifest(store, level, bucket).stem}" for store in stores]
+    return [stem + end for stem in stems for end in (".", "+")]

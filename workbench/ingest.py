@@ -27,6 +27,7 @@ from workbench import config, readers
 from workbench.article_table import ARTICLE_COLUMNS, finish, memory_pool, read_batch, restore
 from workbench.corpus import Corpus
 from workbench.errors import CorpusError, WorkbenchError, problems_frame
+from workbench.mirror import Mirror, mirror_for
 from workbench.readers import urls
 from workbench.staging import Staging
 
@@ -35,7 +36,7 @@ def load_corpus(
     path: str | os.PathLike | None = None,
     *,
     format: str = "auto",
-    cache: bool = True,
+    cache: bool | str | os.PathLike = True,
     progress: bool | None = None,
     strict: bool = False,
     columns: dict[str, str] | None = None,
@@ -46,6 +47,7 @@ def load_corpus(
     engine: str = "pandas",
     scheduler: str | Any | None = None,
     storage_options: dict[str, Any] | None = None,
+    cache_options: dict[str, Any] | None = None,
 ) -> Corpus:
     """Load a folder or file of news articles.
 
@@ -53,11 +55,14 @@ def load_corpus(
         path: a folder or file; ``None`` means ``config.DEFAULT_CORPUS`` (``seeds/``, or
             ``$WORKBENCH_CORPUS``). Or an fsspec URL of one (``s3://bucket/news/``,
             ``file:///data/news``, ``memory://corpus/``): its files are listed and read through
-            fsspec and known by their URL (``workbench.readers.urls``); the cache stays a local or
-            shared folder (``config.CACHE_DIR``).
+            fsspec and known by their URL (``workbench.readers.urls``).
         format: ``"auto"`` (by suffix and folder layout) or a registered reader name
             (``seed``, ``table``, ``manifest``, ``timeml``).
-        cache: reuse parsed files from ``config.CACHE_DIR``; only new or changed files are read.
+        cache: reuse parsed files and derived tables from the cache; only new or changed files are
+            read. True: ``config.CACHE_URL`` when ``$WORKBENCH_CACHE`` is a URL, else
+            ``config.CACHE_DIR``; a folder; or an fsspec URL (``s3://bucket/cache``), mirrored in
+            ``config.CACHE_DIR/mirrors/`` (``workbench.mirror``: fetched before a load, what this
+            process writes sent after it), so that other machines and Dask workers share it.
         progress: show a progress bar (default: for large loads in an interactive session).
         strict: raise :class:`CorpusError` on the first error instead of recording it.
         columns: for tables, ``{"their column": "article column"}`` overrides.
@@ -78,6 +83,8 @@ def load_corpus(
             ``distributed.Client``; None starts a LocalCluster of two workers.
         storage_options: for a URL: options of its fsspec file system (``{"anon": True}``,
             credentials, an endpoint); they travel to the workers with the file system.
+        cache_options: for a cache at a URL: options of its fsspec file system (or fsspec's own
+            ``FSSPEC_<PROTOCOL>`` variables, for scheduled runs).
 
     Returns:
         A :class:`Corpus`. Problems with individual files are rows of ``corpus.errors``.
@@ -107,7 +114,14 @@ def load_corpus(
             raise WorkbenchError(f"corpus path does not exist: {root}")
         units, problems = readers.discover(root, format=format, options=options)
         key = cachestore.corpus_key(root, format, options)
-    cache_dir = config.CACHE_DIR / key if cache else None
+    mirror = _mirror(cache, key, cache_options)
+    if mirror is not None:
+        mirror.pull(prefixes=MIRROR_LOAD)  # the articles and boilerplate; each table is fetched when first used
+        cache_dir: Path | None = mirror.local
+    elif cache is True:
+        cache_dir = config.CACHE_DIR / key
+    else:
+        cache_dir = Path(cache).expanduser() / key if cache else None
     if engine == "dask":
         from workbench.engines import client_for
 
@@ -136,13 +150,31 @@ def load_corpus(
         corpus = Corpus(
             articles, errors, root=root, cache_dir=cache_dir, options={"backend": backend, "n_jobs": n_jobs},
             boilerplate=patterns, seconds=time.perf_counter() - started, read_now=read_now,
-            view=("boilerplate" if boilerplate else "plain") if cache_dir is not None else None,
+            view=("boilerplate" if boilerplate else "plain") if cache_dir is not None else None, mirror=mirror,
         )  # fmt: skip
+        corpus._push()  # the articles and boilerplate, for a cache at a URL
         if client is not None:
             from workbench.engines import compute_tables
 
             compute_tables(corpus, scheduler=client)
     return corpus
+
+
+# -- a cache at a URL ----------------------------------------------------------------------
+
+#: What a load fetches from a cache at a URL: the articles, the boilerplate and the live keys (not the
+#: tables: each is fetched when first read, ``Corpus._pull``).
+MIRROR_LOAD = ("corpus.", "boilerplate.", "live/")
+
+
+def _mirror(cache: bool | str | os.PathLike, key: str, cache_options: dict[str, Any] | None) -> Mirror | None:
+    """The mirror of this corpus's cache when the cache is at a URL (``cache``, or ``config.CACHE_URL``)."""
+    url = config.CACHE_URL if cache is True else str(cache) if urls.is_url(cache) else None
+    if url is None:
+        if cache_options:
+            raise WorkbenchError("cache_options are for a cache at a URL (s3://...), not a local folder")
+        return None
+    return mirror_for(url, key, cache_options, base=config.CACHE_DIR)
 
 
 # -- reading with the cache ---------------------------------------------------------------

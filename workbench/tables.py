@@ -1040,6 +1040,10 @@ def process_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
             main.__dict__.update(hidden)
 
 
+#: The folder of the derived tables in a corpus's cache.
+TABLES_DIR = "tables"
+
+
 def table_store(cache_dir: Path | None, name: str, options: dict) -> Path | None:
     """The cache of table ``name`` under a corpus's ``cache_dir`` (None: no cache).
 
@@ -1051,7 +1055,7 @@ def table_store(cache_dir: Path | None, name: str, options: dict) -> Path | None
         return None
     tag = table_code(name) + "".join(f"-{k}={v}" for k, v in sorted(options.items()))
     safe = "".join(ch if ch.isalnum() or ch in "-=_" else "_" for ch in tag)
-    return cache_dir / "tables" / f"{name}-{safe}"
+    return cache_dir / TABLES_DIR / f"{name}-{safe}"
 
 
 #: The layout of a table's partitions (manifest fields, columns of ``rows`` and ``coverage``, the bucket

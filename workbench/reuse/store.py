@@ -59,6 +59,7 @@ def cached(corpus: Any, name: str, compute: Callable[[], pd.DataFrame], *, extra
     if folder is None or not STORE:
         return compute()
     path = (Path(FOLDER) if FOLDER else Path(folder) / "cross") / f"{name}-{_key(corpus, extra)}.parquet"
+    _sync(corpus, path, "pull")
     if path.exists():
         try:
             return pq.read_table(path).to_pandas()
@@ -72,12 +73,15 @@ def cached(corpus: Any, name: str, compute: Callable[[], pd.DataFrame], *, extra
     except OSError:  # a cache that cannot be written: the table is still returned
         return frame
     _prune(path.parent, name)
+    _sync(corpus, path, "push")
     return frame
 
 
 def read_kept(corpus: Any, name: str) -> pd.DataFrame | None:
     """A table kept across corpora versions for ``corpus`` (:func:`write_kept`), or None (none, or damaged)."""
     path = _kept_path(corpus, name)
+    if path is not None:
+        _sync(corpus, path, "pull")
     if path is None or not path.exists():
         return None
     try:
@@ -101,6 +105,19 @@ def write_kept(corpus: Any, name: str, frame: pd.DataFrame) -> None:
     except OSError:  # a cache that cannot be written: the next run verifies again
         return
     _prune(path.parent, f"{name}-kept")
+    _sync(corpus, path, "push")
+
+
+def _sync(corpus: Any, path: Path, direction: str) -> None:
+    """For a cache at a URL (``workbench.mirror``): fetch ``path`` from it, or send what changed (the
+    file written and the older ones pruned). A folder of its own (``$WORKBENCH_CROSS_CACHE``) is not mirrored."""
+    mirror = getattr(corpus, "mirror", None)
+    if mirror is None or FOLDER:
+        return
+    if direction == "pull":
+        mirror.pull(prefixes=[path.relative_to(mirror.local).as_posix()])
+    else:
+        mirror.push(prefixes=[path.parent.relative_to(mirror.local).as_posix() + "/"])
 
 
 def _kept_path(corpus: Any, name: str) -> Path | None:

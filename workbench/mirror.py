@@ -1,0 +1,305 @@
+"""A cache at a URL: the local cache folder of a corpus kept in step with a folder at an fsspec URL.
+
+The cache itself stays a local folder: its articles are memory-mapped, its commits are atomic renames,
+its files are checked against their CRC-32. None of that works on an object store (``s3://...``).
+A cache at a URL is therefore that folder *mirrored*:
+
+* :meth:`Mirror.pull` brings down what the remote folder has and this folder lacks or holds in an
+  older version (before a load reads the cache, before a table is read or computed); a file the
+  remote no longer has, and that was not changed here since, is removed here too.
+* :meth:`Mirror.push` sends up what this process wrote or changed, **data files first and manifests
+  (``*.json``) last**: a manifest is a commit point (``workbench.cache.commit``) and names its data
+  files, so a reader of the remote never sees a manifest whose files are not there yet. Then the files
+  removed here (those a commit superseded) are removed from the remote, unless someone else has
+  written them since.
+
+What was last in step is kept in ``.mirror.json`` in the local folder: per file, the remote's
+signature (size and ETag, or modification time: ``workbench.readers.urls.signature``) and the local
+size and modification time. So a pull downloads only what changed on the remote, and a push uploads
+only what changed here. When both changed (two machines computed the same partition), the remote's
+version wins on a pull and this folder's on a push: both are valid commits of the same code, and the
+cache verifies every file against its manifest before use, so the loser at worst computes again.
+
+Dot-files (staging files, temporary files of a commit, this state file) are never sent.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import secrets
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from workbench.cache import previous_names, write_atomic
+from workbench.errors import WorkbenchError
+from workbench.readers import urls
+
+#: The state file in the local folder.
+STATE = ".mirror.json"
+
+
+@dataclass
+class Sync:
+    """What one pull or push moved: files and bytes sent or fetched, files removed."""
+
+    files: int = 0
+    bytes: int = 0
+    removed: int = 0
+
+
+class Mirror:
+    """The local folder ``local`` kept in step with the folder at ``url`` (see the module's docstring).
+
+    Args:
+        url: an fsspec URL (``s3://bucket/cache/<corpus key>``, ``file:///shared/cache/...``).
+        local: the local folder the cache reads and writes.
+        storage_options: options of the URL's fsspec file system (credentials, an endpoint).
+
+    Raises:
+        WorkbenchError: the URL's protocol is not installed or its options are refused.
+    """
+
+    def __init__(self, url: str, local: Path, storage_options: Mapping[str, Any] | None = None) -> None:
+        self.url = url.rstrip("/")
+        self.local = Path(local)
+        self.storage_options = dict(storage_options or {})
+        self.fs, root = urls.filesystem(self.url, self.storage_options)
+        self.root = root.rstrip("/")
+
+    def __repr__(self) -> str:
+        return f"Mirror({self.url!r}, {str(self.local)!r})"
+
+    # -- the two directions ----------------------------------------------------------------
+    def pull(self, prefixes: Iterable[str] | None = None) -> Sync:
+        """Fetch the remote's new and changed files (those under ``prefixes``, relative paths; default
+        all), data files before manifests; remove here what the remote removed and this folder kept as it was."""
+        prefixes = _prefixes(prefixes)
+        state = self._state()
+        remote = self._remote(prefixes)
+        local = self._local(prefixes)
+        fetch = []
+        for rel, sig in remote.items():
+            known = state.get(rel)
+            here = local.get(rel)
+            if known is not None and known["remote"] == sig:
+                if here is None:
+                    fetch.append(rel)  # removed here without a push (or by hand): the remote still holds it
+                continue  # in step, or changed here since (the next push sends it)
+            if known is None and here is not None and not _is_manifest(rel) and here[0] == _size(sig):
+                state[rel] = {"remote": sig, "local": list(here)}  # a data file both sides have (names are unique)
+                continue
+            fetch.append(rel)
+        gone = [rel for rel in state if _under(rel, prefixes) and rel not in remote]  # removed on the remote
+        moved = self._fetch(sorted(fetch, key=_commit_order), remote, state)
+        moved.files += self._fetch_named(state, prefixes)
+        for rel in gone:
+            here = local.get(rel)
+            if here is not None and here != tuple(state[rel]["local"]):
+                continue  # changed here: the next push sends it
+            with contextlib.suppress(FileNotFoundError):
+                (self.local / rel).unlink()
+                moved.removed += 1
+            del state[rel]
+        self._save(state)
+        return moved
+
+    def push(self, prefixes: Iterable[str] | None = None) -> Sync:
+        """Send the files written or changed here (under ``prefixes``), data files before manifests,
+        then remove from the remote the files removed here (unless changed there since)."""
+        prefixes = _prefixes(prefixes)
+        state = self._state()
+        local = self._local(prefixes)
+        send = sorted(
+            (rel for rel, here in local.items() if rel not in state or tuple(state[rel]["local"]) != here),
+            key=_commit_order,
+        )
+        moved = Sync()
+        if send:
+            self._mkdirs({str(Path(rel).parent) for rel in send})
+            data = [rel for rel in send if not _is_manifest(rel)]
+            manifests = [rel for rel in send if _is_manifest(rel)]
+            for group in (data, manifests):  # every data file is up before the first manifest that names it
+                if group:
+                    self._put(group)
+            remote = self._remote(prefixes)
+            for rel in send:
+                if rel in remote:
+                    state[rel] = {"remote": remote[rel], "local": list(local[rel])}
+                    moved.files += 1
+                    moved.bytes += local[rel][0]
+        else:
+            remote = None
+        gone = [rel for rel in state if _under(rel, prefixes) and rel not in local]
+        if gone:
+            remote = self._remote(prefixes) if remote is None else remote
+            stale = [rel for rel in gone if remote.get(rel) == state[rel]["remote"]]
+            if stale:
+                with contextlib.suppress(FileNotFoundError):
+                    self.fs.rm([self._path(rel) for rel in stale])
+                moved.removed += len(stale)
+            for rel in gone:
+                del state[rel]
+        self._save(state)
+        return moved
+
+    # -- listings --------------------------------------------------------------------------
+    def _remote(self, prefixes: tuple[str, ...] | None) -> dict[str, str]:
+        """``relative path -> signature`` of the remote files under ``prefixes`` (dot-files left out)."""
+        bases = {""} if prefixes is None else {str(Path(p).parent) if "/" in p else "" for p in prefixes}
+        found: dict[str, str] = {}
+        for base in sorted(bases):
+            top = f"{self.root}/{base}" if base else self.root
+            try:
+                listing = self.fs.find(top, detail=True)
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                raise WorkbenchError(f"cache at {self.url}: cannot list it ({exc})") from exc
+            self.fs.invalidate_cache(top)  # the next listing must see what others wrote since
+            for name, info in listing.items():
+                rel = name[len(self.root) :].lstrip("/")
+                if info.get("type", "file") == "file" and _visible(rel) and _under(rel, prefixes):
+                    found[rel] = urls.signature(self.fs, name, info)
+        return found
+
+    def _local(self, prefixes: tuple[str, ...] | None) -> dict[str, tuple[int, int]]:
+        """``relative path -> (size, mtime_ns)`` of the local files under ``prefixes`` (dot-files left out)."""
+        found = {}
+        for folder, dirs, files in os.walk(self.local):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            for file in files:
+                path = Path(folder) / file
+                rel = path.relative_to(self.local).as_posix()
+                if _visible(rel) and _under(rel, prefixes):
+                    with contextlib.suppress(FileNotFoundError):  # removed by a concurrent commit
+                        stat = path.stat()
+                        found[rel] = (stat.st_size, stat.st_mtime_ns)
+        return found
+
+    # -- moving files ----------------------------------------------------------------------
+    def _fetch(self, rels: list[str], remote: dict[str, str], state: dict) -> Sync:
+        moved = Sync()
+        if not rels:
+            return moved
+        temps = []
+        for rel in rels:
+            target = self.local / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temps.append(target.parent / f".{target.name}.{secrets.token_hex(6)}.pull")
+        try:
+            for group in (
+                [i for i, rel in enumerate(rels) if not _is_manifest(rel)],
+                [i for i, rel in enumerate(rels) if _is_manifest(rel)],
+            ):
+                if not group:
+                    continue
+                try:
+                    self.fs.get([self._path(rels[i]) for i in group], [str(temps[i]) for i in group])
+                except FileNotFoundError:  # removed on the remote since the listing: fetch the others one by one
+                    for i in group:
+                        with contextlib.suppress(FileNotFoundError):
+                            self.fs.get_file(self._path(rels[i]), str(temps[i]))
+                except OSError as exc:
+                    raise WorkbenchError(f"cache at {self.url}: cannot fetch its files ({exc})") from exc
+                for i in group:
+                    if not temps[i].exists():
+                        continue
+                    target = self.local / rels[i]
+                    os.replace(temps[i], target)
+                    stat = target.stat()
+                    state[rels[i]] = {"remote": remote[rels[i]], "local": [stat.st_size, stat.st_mtime_ns]}
+                    moved.files += 1
+                    moved.bytes += stat.st_size
+        finally:
+            for temp in temps:
+                temp.unlink(missing_ok=True)
+        return moved
+
+    def _fetch_named(self, state: dict, prefixes: tuple[str, ...] | None) -> int:
+        """Fetch the data files named by the local manifests that are missing here: a listing is not a
+        snapshot, so it can show a manifest committed after the listing passed its files."""
+        missing: dict[str, str] = {}
+        for rel in [r for r in state if _is_manifest(r) and _under(r, prefixes)]:
+            folder = Path(rel).parent
+            for name in previous_names(self.local / rel):
+                named = (folder / name).as_posix()
+                if not (self.local / named).exists():
+                    missing[named] = ""
+        if not missing:
+            return 0
+        remote = {rel: urls.signature(self.fs, self._path(rel)) for rel in missing}
+        found = {rel: sig for rel, sig in remote.items() if sig != "missing"}
+        return self._fetch(sorted(found), found, state).files
+
+    def _put(self, rels: list[str]) -> None:
+        try:
+            self.fs.put([str(self.local / rel) for rel in rels], [self._path(rel) for rel in rels])
+        except OSError as exc:
+            raise WorkbenchError(f"cache at {self.url}: cannot write to it ({exc})") from exc
+
+    def _mkdirs(self, folders: set[str]) -> None:
+        for folder in sorted(folders):
+            with contextlib.suppress(OSError):  # object stores have no folders
+                self.fs.makedirs(self._path(folder) if folder != "." else self.root, exist_ok=True)
+
+    def _path(self, rel: str) -> str:
+        return f"{self.root}/{rel}"
+
+    # -- state -----------------------------------------------------------------------------
+    def _state(self) -> dict[str, dict]:
+        try:
+            state = json.loads((self.local / STATE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}  # none yet, or unreadable: every file is compared anew
+        return state.get("files", {}) if isinstance(state, dict) and state.get("url") == self.url else {}
+
+    def _save(self, state: dict) -> None:
+        body = json.dumps({"url": self.url, "files": state}, sort_keys=True).encode()
+        write_atomic(self.local / STATE, lambda tmp: tmp.write_bytes(body))
+
+
+def mirror_for(url: str, key: str, storage_options: Mapping[str, Any] | None = None, *, base: Path) -> Mirror:
+    """The mirror of the cache of corpus ``key`` at ``url``: ``<url>/<key>`` kept in
+    ``<base>/mirrors/<hash of url>/<key>``."""
+    digest = hashlib.blake2b(url.rstrip("/").encode(), digest_size=8).hexdigest()
+    return Mirror(f"{url.rstrip('/')}/{key}", Path(base) / "mirrors" / digest / key, storage_options)
+
+
+@contextlib.contextmanager
+def task_mirror(url: str, storage_options: Mapping[str, Any] | None = None) -> Iterator[Mirror]:
+    """A mirror of ``url`` in a temporary folder of its own, removed afterwards: for one task on a Dask
+    worker, which fetches the partitions it reads and sends the one it writes. Two tasks running at once
+    (in the threads of one worker, or workers of one machine) never share a folder, and a long-lived
+    worker keeps nothing."""
+    with tempfile.TemporaryDirectory(prefix="workbench-task-") as folder:
+        yield Mirror(url, Path(folder), storage_options)
+
+
+def _prefixes(prefixes: Iterable[str] | None) -> tuple[str, ...] | None:
+    return None if prefixes is None else tuple(prefixes)
+
+
+def _under(rel: str, prefixes: tuple[str, ...] | None) -> bool:
+    return prefixes is None or rel.startswith(prefixes)
+
+
+def _visible(rel: str) -> bool:
+    return not any(part.startswith(".") for part in rel.split("/"))
+
+
+def _is_manifest(rel: str) -> bool:
+    return rel.endswith(".json")
+
+
+def _commit_order(rel: str) -> tuple[bool, str]:
+    return _is_manifest(rel), rel
+
+
+def _size(signature: str) -> int:
+    return int(signature.split(":", 1)[0] or 0)
