@@ -170,9 +170,28 @@ def test_a_lost_state_file_costs_downloads_not_data(remote, tmp_path):
     assert _tree(first.local) == _tree(remote[1])
 
 
-def test_an_unreachable_remote_is_a_clear_error(tmp_path):
-    with pytest.raises(WorkbenchError, match="not installed|nope"):
+def test_an_unknown_protocol_is_a_clear_error(tmp_path):
+    with pytest.raises(WorkbenchError, match=r"nope://bucket/cache: .*nope"):
         Mirror("nope://bucket/cache", tmp_path / "here")
+
+
+def test_a_push_that_fails_warns_and_the_next_one_sends_it(folder, remote, tmp_path, monkeypatch):
+    _machine(monkeypatch, tmp_path, "a")
+    corpus = load_corpus(folder, cache=remote[0])
+    mirror = corpus.mirror
+    put = mirror._put
+
+    def refused(rels):
+        raise WorkbenchError(f"cache at {mirror.url}: cannot write to it (fictional outage)")
+
+    monkeypatch.setattr(mirror, "_put", refused)
+    with pytest.warns(UserWarning, match="fictional outage"):
+        frame = corpus.table("sentences")
+    assert not list(remote[1].glob("*/tables/*"))
+    monkeypatch.setattr(mirror, "_put", put)
+    corpus.table("mentions")  # the next push sends both tables
+    assert {p.name.split("-")[0] for p in remote[1].glob("*/tables/*-p*.json")} == {"sentences", "mentions"}
+    assert len(frame)
 
 
 # -- load_corpus with a cache at a URL ---------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
 from functools import partial
@@ -256,7 +257,10 @@ class Corpus:
     def _push(self) -> None:
         """Send what this process wrote to the cache's URL (``workbench.mirror``)."""
         if self.mirror is not None:
-            self.mirror.push()
+            try:
+                self.mirror.push()
+            except WorkbenchError as exc:  # kept here: the next push sends it
+                warnings.warn(f"{exc}; the cache's files stay in {self.mirror.local} until the next push", stacklevel=3)
 
     def _partition_needs(
         self, spec, part: pd.DataFrame, fresh: dict[str, tuple[set, pd.DataFrame]] | None = None
