@@ -338,3 +338,16 @@ def test_dask_workers_write_their_partitions_to_s3(folder, s3, tmp_path, monkeyp
     for name in TABLES:
         pd.testing.assert_frame_equal(loaded.table(name), want_tables[name], obj=name)
     assert computed == []
+
+
+def test_ingest_fills_a_cache_at_a_url(folder, remote, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from workbench.cli import main
+
+    _machine(monkeypatch, tmp_path, "a")
+    result = CliRunner().invoke(main, ["ingest", str(folder), "--cache", remote[0], "--tables"])
+    assert result.exit_code == 0, result.output
+    assert {p.name.split("-")[0] for p in remote[1].glob("*/tables/*-p*.json")} >= set(TABLES)
+    result = CliRunner().invoke(main, ["ingest", str(folder), "--cache", remote[0], "--no-cache"])
+    assert result.exit_code == 2 and "contradict" in result.output

@@ -118,13 +118,34 @@ def main() -> None:
     help="For a corpus at a URL (s3://bucket/news/): an option of its fsspec file system, e.g. anon=true "
     "(repeat; a VALUE that reads as JSON is taken as such).",
 )
+@click.option(
+    "--cache",
+    "cache_at",
+    default=None,
+    metavar="FOLDER|URL",
+    help="The cache: a folder, or an fsspec URL (s3://bucket/cache) shared by machines and Dask workers "
+    "(default: $WORKBENCH_CACHE).",
+)
+@click.option(
+    "--cache-option",
+    "cache_options",
+    multiple=True,
+    callback=parse_storage_options,
+    metavar="KEY=VALUE",
+    help="For a cache at a URL: an option of its fsspec file system (repeat; as --storage-option).",
+)
 @clean_errors
-def ingest(path, format_, columns, no_cache, as_json, with_tables, scheduler, storage_options):
+def ingest(path, format_, columns, no_cache, as_json, with_tables, scheduler, storage_options, cache_at, cache_options):
     """Load PATH or URL (default: the configured corpus, seeds/) into the cache and print a summary."""
     engine = {"engine": "dask", "scheduler": scheduler} if scheduler else {}
     if storage_options:
         engine["storage_options"] = storage_options
-    corpus = load_corpus(path, format=format_, columns=columns, cache=not no_cache, progress=None, **engine)
+    if cache_options:
+        engine["cache_options"] = cache_options
+    if no_cache and cache_at:
+        raise WorkbenchError("--cache and --no-cache contradict each other")
+    cache = False if no_cache else cache_at or True
+    corpus = load_corpus(path, format=format_, columns=columns, cache=cache, progress=None, **engine)
     started = time.perf_counter()
     computed = corpus.update() if with_tables and not scheduler else {}  # the dask engine computed them already
     summary = corpus.summary()
