@@ -5,8 +5,11 @@ its process pool). The Dask engine (:func:`compute_tables`) submits one task per
 to a ``dask.distributed`` cluster; each task reads the partitions of the tables it needs from the
 cache, runs the extractor and commits its partition exactly as the pandas engine would (same
 files, same manifests). The pandas engine, the notebooks and the reports then read those
-partitions as they are. The cache folder must be one every worker can reach (a local folder for a
-``LocalCluster``, a shared file system for a cluster of machines).
+partitions as they are. The cache must be one every worker can reach: a local folder for a
+``LocalCluster``, a shared file system for a cluster of machines, or a cache at a URL
+(``load_corpus(..., cache="s3://...")``): then each task fetches the partitions it reads into a
+temporary folder of its own and sends the one it writes (``workbench.mirror``), and the client fetches
+the new partitions afterwards.
 
 The articles are read and parsed on the cluster too (:func:`read_batches`): the new or changed
 files of a load go to the workers in the batches and through the function of the pandas engine's

@@ -151,12 +151,13 @@ class Mirror:
     # -- listings --------------------------------------------------------------------------
     def _remote(self, prefixes: tuple[str, ...] | None) -> dict[str, str]:
         """``relative path -> signature`` of the remote files under ``prefixes`` (dot-files left out)."""
-        bases = {""} if prefixes is None else {str(Path(p).parent) if "/" in p else "" for p in prefixes}
+        # the folders to list: a prefix's folder (a top-level prefix: the top folder alone, not the tables)
+        bases = {"": None} if prefixes is None else {p.rpartition("/")[0]: None if "/" in p else 1 for p in prefixes}
         found: dict[str, str] = {}
-        for base in sorted(bases):
+        for base, depth in sorted(bases.items()):
             top = f"{self.root}/{base}" if base else self.root
             try:
-                listing = self.fs.find(top, detail=True)
+                listing = self.fs.find(top, maxdepth=depth, detail=True)
             except FileNotFoundError:
                 continue
             except OSError as exc:
