@@ -220,8 +220,8 @@ def test_an_untouched_file_is_not_read_again_but_a_touched_one_or_one_after_a_re
     cachestore.commit(manifest, {"rows": (".bin", lambda p: p.write_bytes(b"abc" * 100))})
     (data,) = tmp_path.glob("x.rows.*.bin")
     read = []
-    real = cachestore._crc
-    monkeypatch.setattr(cachestore, "_crc", lambda path: read.append(path) or real(path))
+    real = cachestore.file_crc
+    monkeypatch.setattr(cachestore, "file_crc", lambda path: read.append(path) or real(path))
     monkeypatch.setattr(cachestore, "_VERIFIED", {})  # a new process
     assert cachestore.open_committed(manifest, {"rows": Path.read_bytes}) is not None and read == []
     monkeypatch.setattr(cachestore, "_boot_id", lambda: "another boot")

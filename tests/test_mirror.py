@@ -351,3 +351,21 @@ def test_ingest_fills_a_cache_at_a_url(folder, remote, tmp_path, monkeypatch):
     assert {p.name.split("-")[0] for p in remote[1].glob("*/tables/*-p*.json")} >= set(TABLES)
     result = CliRunner().invoke(main, ["ingest", str(folder), "--cache", remote[0], "--no-cache"])
     assert result.exit_code == 2 and "contradict" in result.output
+
+
+def test_a_touched_file_is_not_sent_again_and_the_order_of_writes_travels(remote, tmp_path):
+    """``workbench.live`` makes an unchanged record the newest by its modification time: a push does not
+    upload a file merely touched, and a pull gives fetched files the remote's times, so that the newest
+    record there is the newest here (fetched in name order, the other record would look newest)."""
+    first = _mirror(remote, tmp_path, "first")
+    plain = _write(first.local / "live" / "plain.parquet", b"plain")
+    first.push()
+    os.utime(remote[1] / "live" / "plain.parquet", (1_000_000_000, 1_000_000_000))  # written long ago
+    _write(first.local / "live" / "boilerplate.parquet", b"boilerplate")
+    first.push()
+    os.utime(plain)  # made the newest here, unchanged
+    assert first.push().files == 0
+    second = _mirror(remote, tmp_path, "second")
+    second.pull()
+    times = {p.name: p.stat().st_mtime for p in (second.local / "live").iterdir()}
+    assert times["boilerplate.parquet"] > times["plain.parquet"] == 1_000_000_000

@@ -334,14 +334,15 @@ def verify(path: Path, entry: dict) -> None:
     key = (str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino)
     crc = _VERIFIED.get(key)
     if crc is None:
-        crc = _crc(path)
+        crc = file_crc(path)
     if crc != entry.get("crc32"):
         _VERIFIED.pop(key, None)
         raise CacheCorrupt(f"{path.name}: checksum mismatch")
     _VERIFIED[key] = crc
 
 
-def _crc(path: Path) -> int:
+def file_crc(path: Path) -> int:
+    """The CRC-32 of a file's bytes, read 2 MB at a time."""
     crc = 0
     with open(path, "rb") as handle:
         while block := handle.read(1 << 21):  # 2 MB: a 16 MB block was the largest transient of a cold load
@@ -351,7 +352,7 @@ def _crc(path: Path) -> int:
 
 def _signature(path: Path) -> dict:
     stat = path.stat()
-    crc = _crc(path)
+    crc = file_crc(path)
     _VERIFIED[(str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino)] = crc
     signature = {"size": stat.st_size, "crc32": crc}
     boot = _boot_id()

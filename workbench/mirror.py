@@ -20,7 +20,10 @@ only what changed here. When both changed (two machines computed the same partit
 version wins on a pull and this folder's on a push: both are valid commits of the same code, and the
 cache verifies every file against its manifest before use, so the loser at worst computes again.
 
-Dot-files (staging files, temporary files of a commit, this state file) are never sent.
+A file whose modification time changed but whose bytes did not (its CRC-32, kept in the state) is not
+sent again: ``workbench.live`` makes an unchanged record the newest by touching it. A fetched file gets
+the remote's modification time, so that the newest record there is the newest here. Dot-files (staging
+files, temporary files of a commit, this state file) are never sent.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from workbench.cache import previous_names, write_atomic
+from workbench.cache import file_crc, previous_names, write_atomic
 from workbench.errors import WorkbenchError
 from workbench.readers import urls
 
@@ -71,6 +74,7 @@ class Mirror:
         self.storage_options = dict(storage_options or {})
         self.fs, root = urls.filesystem(self.url, self.storage_options)
         self.root = root.rstrip("/")
+        self._times: dict[str, float | None] = {}  # when each remote file was written, from the last listing
 
     def __repr__(self) -> str:
         return f"Mirror({self.url!r}, {str(self.local)!r})"
@@ -115,10 +119,16 @@ class Mirror:
         prefixes = _prefixes(prefixes)
         state = self._state()
         local = self._local(prefixes)
-        send = sorted(
-            (rel for rel, here in local.items() if rel not in state or tuple(state[rel]["local"]) != here),
-            key=_commit_order,
-        )
+        send = []
+        for rel, here in local.items():
+            known = state.get(rel)
+            if known is not None and tuple(known["local"]) == here:
+                continue
+            if known is not None and known["local"][0] == here[0] and known.get("crc") == file_crc(self.local / rel):
+                known["local"] = list(here)  # touched, not changed (``workbench.live`` marks the newest record so)
+                continue
+            send.append(rel)
+        send.sort(key=_commit_order)
         moved = Sync()
         if send:
             self._mkdirs({str(Path(rel).parent) for rel in send})
@@ -130,7 +140,7 @@ class Mirror:
             remote = self._remote(prefixes)
             for rel in send:
                 if rel in remote:
-                    state[rel] = {"remote": remote[rel], "local": list(local[rel])}
+                    state[rel] = {"remote": remote[rel], "local": list(local[rel]), "crc": file_crc(self.local / rel)}
                     moved.files += 1
                     moved.bytes += local[rel][0]
         else:
@@ -167,6 +177,7 @@ class Mirror:
                 rel = name[len(self.root) :].lstrip("/")
                 if info.get("type", "file") == "file" and _visible(rel) and _under(rel, prefixes):
                     found[rel] = urls.signature(self.fs, name, info)
+                    self._times[rel] = _written(info)
         return found
 
     def _local(self, prefixes: tuple[str, ...] | None) -> dict[str, tuple[int, int]]:
@@ -213,8 +224,15 @@ class Mirror:
                         continue
                     target = self.local / rels[i]
                     os.replace(temps[i], target)
+                    written = self._times.get(rels[i])
+                    if written is not None:  # the order of writes is kept (``workbench.live`` reads the newest record)
+                        os.utime(target, (written, written))
                     stat = target.stat()
-                    state[rels[i]] = {"remote": remote[rels[i]], "local": [stat.st_size, stat.st_mtime_ns]}
+                    state[rels[i]] = {
+                        "remote": remote[rels[i]],
+                        "local": [stat.st_size, stat.st_mtime_ns],
+                        "crc": file_crc(target),
+                    }
                     moved.files += 1
                     moved.bytes += stat.st_size
         finally:
@@ -304,3 +322,14 @@ def _commit_order(rel: str) -> tuple[bool, str]:
 
 def _size(signature: str) -> int:
     return int(signature.split(":", 1)[0] or 0)
+
+
+def _written(info: Mapping[str, Any]) -> float | None:
+    """When a listed remote file was written (epoch seconds), where its file system says."""
+    for key in ("LastModified", "last_modified", "mtime", "created", "updated"):
+        value = info.get(key)
+        if hasattr(value, "timestamp"):
+            return value.timestamp()
+        if isinstance(value, int | float) and value > 0:
+            return float(value)
+    return None
