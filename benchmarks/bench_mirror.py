@@ -89,8 +89,8 @@ def main(argv: list[str] | None = None) -> int:
         remote = f"{url.rstrip('/')}/{key}"
         timed("1. push, whole", Mirror(remote, sender, options).push)
         timed("2. push, nothing changed", Mirror(remote, sender, options).push)
-        config.CACHE_DIR = work / "machine-b"
-        receiver = mirror_for(url, key, options, base=config.CACHE_DIR)
+        config.MIRRORS_DIR = work / "machine-b"
+        receiver = mirror_for(url, key, options, base=config.MIRRORS_DIR)
         timed("3. pull, whole (a second machine)", receiver.pull)
         timed("4. pull, nothing changed", receiver.pull)
         if args.corpus:

@@ -213,6 +213,7 @@ def _machine(monkeypatch, tmp_path, name) -> Path:
     """Another machine: a local cache folder of its own."""
     folder = tmp_path / f"machine-{name}"
     monkeypatch.setattr(config, "CACHE_DIR", folder)
+    monkeypatch.setattr(config, "MIRRORS_DIR", folder / "mirrors")
     return folder
 
 
@@ -246,7 +247,7 @@ def test_workbench_cache_may_name_a_url(folder, remote, tmp_path, monkeypatch):
     _machine(monkeypatch, tmp_path, "a")
     monkeypatch.setattr(config, "CACHE_URL", remote[0])
     corpus = load_corpus(folder)
-    assert corpus.mirror is not None and corpus.cache_dir.is_relative_to(config.CACHE_DIR / "mirrors")
+    assert corpus.mirror is not None and corpus.cache_dir.is_relative_to(config.MIRRORS_DIR)
     assert list(remote[1].glob("*/corpus.json"))
     assert load_corpus(folder, cache=False).mirror is None
 
@@ -369,3 +370,17 @@ def test_a_touched_file_is_not_sent_again_and_the_order_of_writes_travels(remote
     second.pull()
     times = {p.name: p.stat().st_mtime for p in (second.local / "live").iterdir()}
     assert times["boilerplate.parquet"] > times["plain.parquet"] == 1_000_000_000
+
+
+def test_a_report_run_fills_a_cache_named_by_workbench_cache(folder, remote, tmp_path, monkeypatch):
+    """Scheduled runs name the cache by environment: the notebooks' kernels load through the mirror."""
+    from workbench import reports
+
+    monkeypatch.setenv("WORKBENCH_CACHE", remote[0])
+    monkeypatch.setenv("WORKBENCH_MIRRORS", str(tmp_path / "kernel-mirrors"))
+    notebook = config.NOTEBOOKS_DIR / "10-entity-cooccurrence.ipynb"
+    result = reports.run_reports([notebook], out=tmp_path / "reports", parameters={"corpus": str(folder)})
+    assert result.status == "ok", result.failed
+    assert list(remote[1].glob("*/corpus.json"))
+    assert {p.name.split("-")[0] for p in remote[1].glob("*/tables/*-p*.json")} >= {"sentences", "mentions"}
+    assert list((tmp_path / "kernel-mirrors").glob("*/*/corpus.json"))

@@ -10,6 +10,7 @@ runs never spell a relative path themselves:
 | ``DEFAULT_CORPUS`` | ``WORKBENCH_CORPUS`` | ``SEEDS_DIR`` |
 | ``CACHE_DIR`` | ``WORKBENCH_CACHE`` | ``ROOT/.cache/workbench`` |
 | ``CACHE_URL`` | ``WORKBENCH_CACHE`` as a URL (``s3://bucket/cache``) | None |
+| ``MIRRORS_DIR`` | ``WORKBENCH_MIRRORS`` (local copies of caches at a URL) | ``CACHE_DIR/mirrors`` |
 | ``REPORTS_DIR`` | ``WORKBENCH_REPORTS`` | ``ROOT/reports`` |
 | ``NOTEBOOKS_DIR`` | ``WORKBENCH_NOTEBOOKS`` | ``ROOT/notebooks`` |
 | ``SHARED_DIR`` | ``WORKBENCH_SHARED`` | ``ROOT/../shared`` (real corpora for tests and benchmarks) |
@@ -33,9 +34,10 @@ ROOT = _path("WORKBENCH_ROOT", PACKAGE_DIR.parent)
 SEEDS_DIR = _path("WORKBENCH_SEEDS", ROOT / "seeds")
 DEFAULT_CORPUS = _path("WORKBENCH_CORPUS", SEEDS_DIR)
 #: A cache at an fsspec URL (``WORKBENCH_CACHE=s3://bucket/cache``; its options from fsspec's own
-#: ``FSSPEC_S3=...`` variables): mirrored in ``CACHE_DIR/mirrors/`` (``workbench.mirror``).
+#: ``FSSPEC_S3=...`` variables): mirrored in ``MIRRORS_DIR`` (``workbench.mirror``).
 CACHE_URL = os.environ["WORKBENCH_CACHE"] if "://" in os.environ.get("WORKBENCH_CACHE", "") else None
 CACHE_DIR = ROOT / ".cache" / "workbench" if CACHE_URL else _path("WORKBENCH_CACHE", ROOT / ".cache" / "workbench")
+MIRRORS_DIR = _path("WORKBENCH_MIRRORS", CACHE_DIR / "mirrors")
 REPORTS_DIR = _path("WORKBENCH_REPORTS", ROOT / "reports")
 NOTEBOOKS_DIR = _path("WORKBENCH_NOTEBOOKS", ROOT / "notebooks")
 SHARED_DIR = _path("WORKBENCH_SHARED", ROOT.parent / "shared")

@@ -61,7 +61,7 @@ def load_corpus(
         cache: reuse parsed files and derived tables from the cache; only new or changed files are
             read. True: ``config.CACHE_URL`` when ``$WORKBENCH_CACHE`` is a URL, else
             ``config.CACHE_DIR``; a folder; or an fsspec URL (``s3://bucket/cache``), mirrored in
-            ``config.CACHE_DIR/mirrors/`` (``workbench.mirror``: fetched before a load, what this
+            ``config.MIRRORS_DIR`` (``workbench.mirror``: fetched before a load, what this
             process writes sent after it), so that other machines and Dask workers share it.
         progress: show a progress bar (default: for large loads in an interactive session).
         strict: raise :class:`CorpusError` on the first error instead of recording it.
@@ -174,7 +174,7 @@ def _mirror(cache: bool | str | os.PathLike, key: str, cache_options: dict[str, 
         if cache_options:
             raise WorkbenchError("cache_options are for a cache at a URL (s3://...), not a local folder")
         return None
-    return mirror_for(url, key, cache_options, base=config.CACHE_DIR)
+    return mirror_for(url, key, cache_options, base=config.MIRRORS_DIR)
 
 
 # -- reading with the cache ---------------------------------------------------------------

@@ -285,9 +285,9 @@ class Mirror:
 
 def mirror_for(url: str, key: str, storage_options: Mapping[str, Any] | None = None, *, base: Path) -> Mirror:
     """The mirror of the cache of corpus ``key`` at ``url``: ``<url>/<key>`` kept in
-    ``<base>/mirrors/<hash of url>/<key>``."""
+    ``<base>/<hash of url>/<key>`` (``base``: ``config.MIRRORS_DIR``)."""
     digest = hashlib.blake2b(url.rstrip("/").encode(), digest_size=8).hexdigest()
-    return Mirror(f"{url.rstrip('/')}/{key}", Path(base) / "mirrors" / digest / key, storage_options)
+    return Mirror(f"{url.rstrip('/')}/{key}", Path(base) / digest / key, storage_options)
 
 
 @contextlib.contextmanager
