@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 from workbench import readers
 from workbench.cache import read_arrow
 from workbench.errors import Problem, problems_frame
+from workbench.memory import preferred_pool
 from workbench.text import count_words
 
 ARTICLE_COLUMNS = [
@@ -91,13 +92,10 @@ def memory_pool() -> Iterator[None]:
     so a 200 MB file peaked at 3.5x its size instead of its size plus a block. A pool the user chose
     (``ARROW_DEFAULT_MEMORY_POOL``) is kept. Buffers remember their pool, so switching back is safe.
     """
-    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+    pool = preferred_pool()
+    if pool is None:
         yield
         return
-    try:
-        pool = pa.jemalloc_memory_pool()
-    except NotImplementedError:  # a pyarrow built without jemalloc
-        pool = pa.system_memory_pool()
     previous = pa.default_memory_pool()
     pa.set_memory_pool(pool)
     try:

@@ -34,12 +34,20 @@ def choose_pool() -> str:
     >>> choose_pool() in ("jemalloc", "system", os.environ.get(POOL_VARIABLE))
     True
     """
-    if not os.environ.get(POOL_VARIABLE):
-        try:
-            pa.set_memory_pool(pa.jemalloc_memory_pool())
-        except NotImplementedError:  # a pyarrow built without jemalloc
-            pa.set_memory_pool(pa.system_memory_pool())
+    pool = preferred_pool()
+    if pool is not None:
+        pa.set_memory_pool(pool)
     return pa.default_memory_pool().backend_name
+
+
+def preferred_pool() -> pa.MemoryPool | None:
+    """jemalloc (else the system's malloc), or None when the user chose a pool (``$ARROW_DEFAULT_MEMORY_POOL``)."""
+    if os.environ.get(POOL_VARIABLE):
+        return None
+    try:
+        return pa.jemalloc_memory_pool()
+    except NotImplementedError:  # a pyarrow built without jemalloc
+        return pa.system_memory_pool()
 
 
 def give_back() -> None:
