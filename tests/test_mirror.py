@@ -384,3 +384,24 @@ def test_a_report_run_fills_a_cache_named_by_workbench_cache(folder, remote, tmp
     assert list(remote[1].glob("*/corpus.json"))
     assert {p.name.split("-")[0] for p in remote[1].glob("*/tables/*-p*.json")} >= {"sentences", "mentions"}
     assert list((tmp_path / "kernel-mirrors").glob("*/*/corpus.json"))
+
+
+def test_the_copies_travel_through_the_cache_at_a_url(folder, remote, tmp_path, monkeypatch, write_article):
+    from workbench.reuse import copying
+
+    body = " ".join(
+        f"Anna Berg told the Velmora Courier that round {word} of the harbour talks resumes on a grey Monday."
+        for word in ("one", "two", "three", "four", "five", "six", "seven", "eight")
+    )
+    write_article(folder, "orig", "2031-03-01", body=body)
+    write_article(folder, "copy", "2031-03-02", outlet="Northwind Wire", body=body)
+    _machine(monkeypatch, tmp_path, "a")
+    want = load_corpus(folder, cache=remote[0]).copies
+    assert len(want) and list(remote[1].glob("*/cross/copies-*.parquet"))
+    _machine(monkeypatch, tmp_path, "b")
+
+    def not_again(corpus):
+        raise AssertionError("the copies were computed again")
+
+    monkeypatch.setattr(copying, "_compute_copies", not_again)
+    pd.testing.assert_frame_equal(load_corpus(folder, cache=remote[0]).copies, want)
