@@ -152,6 +152,27 @@ def test_band_keys_gathered_in_files_by_range_give_the_same_candidates(monkeypat
     assert len(files) == 2**range_bits and all(f.closed for f in files)
 
 
+def test_band_keys_spill_into_the_folder_given(monkeypatch, tmp_path, cache_dir, folder, write_article):
+    """The corpus's copies spill into its cache folder (on disk), not the system's temporary folder (often
+    a tmpfs, that is memory)."""
+    import tempfile
+
+    from workbench import load_corpus
+
+    monkeypatch.setattr(candidates, "KEYS_IN_MEMORY", 1)
+    folders = []
+    real = tempfile.TemporaryFile
+    monkeypatch.setattr(tempfile, "TemporaryFile", lambda **kw: folders.append(kw.get("dir")) or real(**kw))
+    texts = [text(BRIDGE), text(MARKET), change_words(text(BRIDGE), 0.1, seed=1)]
+    candidates.candidate_pairs(texts, spill=tmp_path / "spill")
+    assert set(folders) == {tmp_path / "spill"}
+    folders.clear()
+    write_article(folder, "bridge", "2031-03-01", body=text(BRIDGE))
+    corpus = load_corpus(folder)
+    assert corpus.copies is not None
+    assert folders and set(folders) == {corpus.cache_dir}
+
+
 # -- the copies table: one fictional case each ------------------------------------------------
 
 

@@ -27,6 +27,7 @@ import collections
 import os
 import tempfile
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -220,8 +221,9 @@ class KeyRanges:
     are gathered, then one range's keys.
     """
 
-    def __init__(self, bound: int | None = None) -> None:
+    def __init__(self, bound: int | None = None, *, folder: Path | None = None) -> None:
         self.bound = KEYS_IN_MEMORY if bound is None else bound
+        self.folder = folder  # None: the system's temporary folder (which may be a tmpfs, that is memory)
         self.parts: list[np.ndarray] = []
         self.held = 0
         self.files: list | None = None
@@ -235,7 +237,12 @@ class KeyRanges:
     def _spill(self) -> None:
         if self.files is None:
             # open until pairs() reads and closes them
-            self.files = [tempfile.TemporaryFile(prefix="workbench-band-keys-") for _ in range(1 << RANGE_BITS)]  # noqa: SIM115
+            if self.folder is not None:
+                self.folder.mkdir(parents=True, exist_ok=True)
+            self.files = [
+                tempfile.TemporaryFile(prefix="workbench-band-keys-", dir=self.folder)  # noqa: SIM115
+                for _ in range(1 << RANGE_BITS)
+            ]
         joined = np.concatenate(self.parts) if len(self.parts) != 1 else self.parts[0]
         self.parts, self.held = [], 0
         joined.sort()
@@ -288,6 +295,7 @@ def candidate_pairs(
     exclude: Sequence[Sequence[tuple[int, int]]] | None = None,
     partition: int = PARTITION,
     n_jobs: int = 1,
+    spill: Path | None = None,
 ) -> pd.DataFrame:
     """Candidate pairs among ``texts``: signatures per partition, buckets across all of them.
 
@@ -297,12 +305,14 @@ def candidate_pairs(
         partition: texts per signature batch (small batches keep numpy's temporary arrays in reused memory).
         n_jobs: processes computing signatures (partitions are independent); used from
             ``PARALLEL_MIN_TEXTS`` texts on.
+        spill: the folder for the band keys beyond ``KEYS_IN_MEMORY`` (:class:`KeyRanges`; None: the
+            system's temporary folder). The corpus's cache folder is on disk where a tmpfs is not.
 
     Returns:
         ``left, right, hits`` (indices into ``texts``, ``left < right``).
     """
     parts = _partitions(texts, exclude, partition)
-    packed = KeyRanges()  # one uint64 per window and band: key and text (see pack)
+    packed = KeyRanges(folder=spill)  # one uint64 per window and band: key and text (see pack)
     if n_jobs > 1 and len(texts) >= PARALLEL_MIN_TEXTS:
         from workbench.tables import process_pool  # its workers never re-run the user's script (issue 11)
 

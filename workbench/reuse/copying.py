@@ -22,6 +22,7 @@ from __future__ import annotations
 import collections
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -122,6 +123,7 @@ def copies_reusing(
     near: float = NEAR,
     min_words: int = MIN_WORDS,
     n_jobs: int = 1,
+    spill: Path | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """:func:`copies`, taking the verification of each candidate pair whose two articles are unchanged
     from an earlier run instead of comparing their texts again (most of the time on a corpus that grew).
@@ -136,6 +138,7 @@ def copies_reusing(
         known: the verified table (:data:`VERIFIED`) of an earlier run with these ``near`` and
             ``min_words`` and the same code.
         attributions, exclude, near, min_words, n_jobs: as for :func:`copies`.
+        spill: a folder for the band keys that memory does not hold (``candidate_pairs``).
 
     Returns:
         The copies, and this run's verified table: every candidate pair, each with what its verification
@@ -152,7 +155,7 @@ def copies_reusing(
     if exclude is None:
         exclude = _excluded_sections(articles)
     started = time.perf_counter()
-    pairs = candidate_pairs(texts, exclude=exclude, n_jobs=n_jobs)
+    pairs = candidate_pairs(texts, exclude=exclude, n_jobs=n_jobs, spill=spill)
     give_back()  # the band keys' hundreds of MB, before the verification grows
     timing = {"candidate_pairs": len(pairs), "candidate_seconds": round(time.perf_counter() - started, 3)}
     left, right = pairs["left"].to_numpy(), pairs["right"].to_numpy()
@@ -434,8 +437,9 @@ def _compute_copies(corpus) -> pd.DataFrame:
     if known is not None and not set(VERIFIED) <= set(known.columns):
         known = None  # not a table of verified pairs: verified again, and replaced
     frame, verified = copies_reusing(
-        corpus.articles, keys=keys, known=known, attributions=credit_rows(corpus), n_jobs=corpus.n_jobs
-    )
+        corpus.articles, keys=keys, known=known, attributions=credit_rows(corpus), n_jobs=corpus.n_jobs,
+        spill=corpus.cache_dir,
+    )  # fmt: skip
     if keys is not None:
         store.write_kept(corpus, "verified", still_verified(known, verified, live_keys(corpus.cache_dir)))
     return frame
