@@ -11,6 +11,9 @@ the load average before and after each run.
 
     WORKBENCH_SHARED=../shared .venv/bin/python benchmarks/bench_dask.py 4000 --workers 1 2
 
+``--cache-url URL`` (or ``moto``: a bucket on moto's S3 server in this process) puts the cache at a
+URL (``workbench.mirror``): each task then fetches the partitions it reads and sends the one it writes.
+
 ``--stage load`` times the load instead (reading and parsing the files, boilerplate, the cache
 commit; no derived table: ``compute_tables`` is left out) through the pandas engine and through
 ``engine="dask"`` on a LocalCluster of ``--workers`` (default 2) worker processes, cold (a fresh
@@ -24,6 +27,7 @@ cache) then warm, on the N-article corpus or, with ``--polnear``, on PolNeAR as 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import sys
@@ -39,6 +43,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--partition", type=int, default=500, help="articles per partition")
     parser.add_argument("--stage", choices=["tables", "load"], default="tables", help="what to time")
     parser.add_argument("--polnear", action="store_true", help="--stage load: PolNeAR instead of N articles")
+    parser.add_argument(
+        "--cache-url",
+        metavar="URL|moto",
+        help="tables stage: the cache at a URL (workbench.mirror): the workers fetch and send their partitions "
+        "there; 'moto' starts moto's S3 server in this process (bench_mirror.moto_bucket)",
+    )
     args = parser.parse_args(argv)
     if args.stage == "load":
         return load_stage(args.n, max(args.workers), args.polnear)
@@ -49,6 +59,12 @@ def main(argv: list[str] | None = None) -> int:
     from distributed import Client, LocalCluster
 
     base = Path(tempfile.mkdtemp(prefix="bench-dask-"))
+    remote = contextlib.ExitStack()
+    url, options = args.cache_url, None
+    if url == "moto":
+        from bench_mirror import moto_bucket
+
+        url, options = remote.enter_context(moto_bucket())
     try:
         folder = base / "corpus"
         words = bench_scale.build(folder, 0, args.n, args.n)
@@ -60,8 +76,9 @@ def main(argv: list[str] | None = None) -> int:
             from workbench import config, load_corpus
             from workbench.engines import compute_tables
 
-            config.CACHE_DIR = cache
-            corpus = load_corpus(folder, progress=False)
+            config.CACHE_DIR = config.MIRRORS_DIR = cache
+            where = {"cache": f"{url}/{workers}", "cache_options": options} if url else {}
+            corpus = load_corpus(folder, progress=False, **where)
             cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
             with cluster, Client(cluster) as client:
                 before = os.getloadavg()[0]
@@ -80,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
             if workers != first:
                 print(f"speed-up of {workers} workers over {first}: {seconds[first] / value:.2f}x")
     finally:
+        remote.close()
         shutil.rmtree(base, ignore_errors=True)
     return 0
 
