@@ -405,3 +405,16 @@ def test_the_copies_travel_through_the_cache_at_a_url(folder, remote, tmp_path, 
 
     monkeypatch.setattr(copying, "_compute_copies", not_again)
     pd.testing.assert_frame_equal(load_corpus(folder, cache=remote[0]).copies, want)
+
+
+def test_an_unreachable_store_at_a_load_is_a_clear_error(folder, tmp_path, monkeypatch):
+    pytest.importorskip("s3fs", reason="s3fs is a test dependency (make install-test)")
+    _machine(monkeypatch, tmp_path, "a")
+    nowhere = {
+        "key": "fictional",
+        "secret": "fictional",
+        "client_kwargs": {"endpoint_url": "http://127.0.0.1:9", "region_name": "us-east-1"},  # the discard port
+        "config_kwargs": {"retries": {"max_attempts": 1}, "connect_timeout": 1},
+    }
+    with pytest.raises(WorkbenchError, match=r"cache at s3://newsroom/cache/\w+: cannot fetch from it \(\w*Connect"):
+        load_corpus(folder, cache="s3://newsroom/cache", cache_options=nowhere)

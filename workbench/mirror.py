@@ -82,8 +82,34 @@ class Mirror:
     # -- the two directions ----------------------------------------------------------------
     def pull(self, prefixes: Iterable[str] | None = None) -> Sync:
         """Fetch the remote's new and changed files (those under ``prefixes``, relative paths; default
-        all), data files before manifests; remove here what the remote removed and this folder kept as it was."""
-        prefixes = _prefixes(prefixes)
+        all), data files before manifests; remove here what the remote removed and this folder kept as it was.
+
+        Raises:
+            WorkbenchError: the store cannot be listed or read (naming the URL and the store's error).
+        """
+        with self._talking("fetch from it"):
+            return self._pull(_prefixes(prefixes))
+
+    def push(self, prefixes: Iterable[str] | None = None) -> Sync:
+        """Send the files written or changed here (under ``prefixes``), data files before manifests,
+        then remove from the remote the files removed here (unless changed there since).
+
+        Raises:
+            WorkbenchError: the store cannot be listed or written (what was not sent is sent by the next push).
+        """
+        with self._talking("write to it"):
+            return self._push(_prefixes(prefixes))
+
+    @contextlib.contextmanager
+    def _talking(self, doing: str) -> Iterator[None]:
+        try:
+            yield
+        except WorkbenchError:
+            raise
+        except Exception as exc:  # a store's client raises its own errors (botocore's are not OSError)
+            raise WorkbenchError(f"cache at {self.url}: cannot {doing} ({type(exc).__name__}: {exc})") from exc
+
+    def _pull(self, prefixes: tuple[str, ...] | None) -> Sync:
         state = self._state()
         remote = self._remote(prefixes)
         local = self._local(prefixes)
@@ -113,10 +139,7 @@ class Mirror:
         self._save(state)
         return moved
 
-    def push(self, prefixes: Iterable[str] | None = None) -> Sync:
-        """Send the files written or changed here (under ``prefixes``), data files before manifests,
-        then remove from the remote the files removed here (unless changed there since)."""
-        prefixes = _prefixes(prefixes)
+    def _push(self, prefixes: tuple[str, ...] | None) -> Sync:
         state = self._state()
         local = self._local(prefixes)
         send = []
@@ -170,8 +193,6 @@ class Mirror:
                 listing = self.fs.find(top, maxdepth=depth, detail=True)
             except FileNotFoundError:
                 continue
-            except OSError as exc:
-                raise WorkbenchError(f"cache at {self.url}: cannot list it ({exc})") from exc
             self.fs.invalidate_cache(top)  # the next listing must see what others wrote since
             for name, info in listing.items():
                 rel = name[len(self.root) :].lstrip("/")
@@ -217,8 +238,6 @@ class Mirror:
                     for i in group:
                         with contextlib.suppress(FileNotFoundError):
                             self.fs.get_file(self._path(rels[i]), str(temps[i]))
-                except OSError as exc:
-                    raise WorkbenchError(f"cache at {self.url}: cannot fetch its files ({exc})") from exc
                 for i in group:
                     if not temps[i].exists():
                         continue
@@ -257,10 +276,7 @@ class Mirror:
         return self._fetch(sorted(found), found, state).files
 
     def _put(self, rels: list[str]) -> None:
-        try:
-            self.fs.put([str(self.local / rel) for rel in rels], [self._path(rel) for rel in rels])
-        except OSError as exc:
-            raise WorkbenchError(f"cache at {self.url}: cannot write to it ({exc})") from exc
+        self.fs.put([str(self.local / rel) for rel in rels], [self._path(rel) for rel in rels])
 
     def _mkdirs(self, folders: set[str]) -> None:
         for folder in sorted(folders):
