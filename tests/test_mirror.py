@@ -170,6 +170,28 @@ def test_a_lost_state_file_costs_downloads_not_data(remote, tmp_path):
     assert _tree(first.local) == _tree(remote[1])
 
 
+def test_one_pull_or_push_at_a_time_in_a_folder(remote, tmp_path):
+    """The kernels of a report run share the mirror on their machine: they take turns (a lock file)."""
+    import threading
+
+    from filelock import FileLock
+
+    from workbench.mirror import LOCK
+
+    first = _mirror(remote, tmp_path, "first")
+    _write(first.local / "corpus.json", b"{}")
+    first.push()
+    second = _mirror(remote, tmp_path, "second")
+    second.local.mkdir()
+    done = threading.Event()
+    with FileLock(str(second.local / LOCK)):  # another process syncing this folder
+        worker = threading.Thread(target=lambda: (second.pull(), done.set()))
+        worker.start()
+        assert not done.wait(0.5)
+    worker.join(10)
+    assert done.is_set() and (second.local / "corpus.json").exists()
+
+
 def test_an_unknown_protocol_is_a_clear_error(tmp_path):
     with pytest.raises(WorkbenchError, match=r"nope://bucket/cache: .*nope"):
         Mirror("nope://bucket/cache", tmp_path / "here")

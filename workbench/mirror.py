@@ -39,12 +39,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from filelock import FileLock
+
 from workbench.cache import file_crc, previous_names, write_atomic
 from workbench.errors import WorkbenchError
 from workbench.readers import urls
 
-#: The state file in the local folder.
+#: The state file in the local folder, and the lock that one pull or push at a time holds.
 STATE = ".mirror.json"
+LOCK = ".mirror.lock"
 
 
 @dataclass
@@ -102,8 +105,12 @@ class Mirror:
 
     @contextlib.contextmanager
     def _talking(self, doing: str) -> Iterator[None]:
+        """One pull or push at a time in this folder (processes of one machine share it: the kernels of a
+        report run), and the store's errors as :class:`WorkbenchError`."""
+        self.local.mkdir(parents=True, exist_ok=True)
         try:
-            yield
+            with FileLock(str(self.local / LOCK)):
+                yield
         except WorkbenchError:
             raise
         except Exception as exc:  # a store's client raises its own errors (botocore's are not OSError)
