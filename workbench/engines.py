@@ -22,11 +22,13 @@ each process holds for itself). A warm load reads nothing, so it sends no readin
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from workbench.errors import WorkbenchError
@@ -37,6 +39,10 @@ if TYPE_CHECKING:
 
 #: Workers of the LocalCluster started when no scheduler address is given.
 LOCAL_WORKERS = 2
+#: Partitions whose articles are on the cluster at once, per worker: each partition's articles are sent
+#: once for all its tables' tasks, and a new partition is sent when one is done, so the cluster holds a
+#: few partitions' text per worker, not the corpus's.
+PARTITIONS_PER_WORKER = 2
 
 
 @contextmanager
@@ -91,19 +97,33 @@ def compute_tables(
         store = table_store(corpus.cache_dir, name, corpus._table_options(TABLES[name]))
         return store if mirror is None else store.relative_to(base)
 
+    tasks = []  # per table: name, spec, options, its store and its needs' stores
+    for name in order:
+        spec = TABLES[name]
+        tasks.append((name, spec, corpus._table_options(spec), where(name), {n: where(n) for n in spec.needs}))
+
+    def chain(client: Any, bucket: int, idx: np.ndarray) -> Any:
+        """Every table's task for one partition, each after the one before (its needs come first); the
+        partition's articles sent to the cluster once for all of them. Returns the last task."""
+        part = client.scatter(articles.iloc[idx], hash=False)
+        part_keys = [keys[i] for i in idx]
+        last = None
+        for name, spec, options, store, need_stores in tasks:
+            args = (spec, name, part, part_keys, options, store, need_stores, corpus.level, int(bucket), remote)
+            last = client.submit(partition_task, *args, after=last, pure=False)
+        return last
+
     with client_for(scheduler) as client:
-        for name in order:
-            spec = TABLES[name]
-            options = corpus._table_options(spec)
-            store = where(name)
-            need_stores = {need: where(need) for need in spec.needs}
-            futures = []
-            for bucket, idx in sorted(groups.items()):
-                part = articles.iloc[idx]
-                part_keys = [keys[i] for i in idx]
-                args = (spec, name, part, part_keys, options, store, need_stores, corpus.level, int(bucket), remote)
-                futures.append(client.submit(partition_task, *args, pure=False))
-            client.gather(futures)  # each task committed its partition; a failure raises here
+        from distributed import as_completed
+
+        todo = iter(sorted(groups.items()))
+        window = PARTITIONS_PER_WORKER * max(1, len(client.scheduler_info().get("workers", {})))
+        running = as_completed([chain(client, int(b), idx) for b, idx in itertools.islice(todo, window)])
+        for done in running:
+            done.result()  # each task committed its partition; a failure raises here
+            following = next(todo, None)
+            if following is not None:
+                running.add(chain(client, int(following[0]), following[1]))
     if mirror is not None:  # the workers sent their partitions to the URL: fetch them here
         corpus._fetched.difference_update(order)
         for name in order:
@@ -127,8 +147,12 @@ def read_batches(client: Any, read: Callable[[list], Any], batches: list[list]) 
 def partition_task(
     spec: TableSpec, name: str, articles: pd.DataFrame, keys: list[str], options: dict, store: Path,
     need_stores: dict[str, Path], level: int, bucket: int, remote: tuple[str, dict] | None = None,
+    after: int | None = None,
 ) -> int:  # fmt: skip
     """One partition of one table, on a worker: its needs read from the cache, the rows committed there.
+
+    ``after``: the result of the partition's task of the table before (a Dask dependency: its needs are
+    committed before this task starts).
 
     With ``remote`` (a cache at a URL and its options), the stores are relative to it: the partitions
     read are fetched into a mirror of the task's own (``workbench.mirror.task_mirror``), and the one
