@@ -224,6 +224,23 @@ def test_candidates_parked_in_files_give_what_candidates_in_memory_give(tmp_path
     assert not list(tmp_path.iterdir())  # unlinked once mapped
 
 
+def test_candidates_split_in_processes_give_what_one_process_gives(monkeypatch):
+    from workbench import tables
+
+    corpus = _mixed(200, 5)
+    expected = boilerplate.search(corpus)
+    monkeypatch.setattr(boilerplate, "SPLIT_ROWS", 16)
+    monkeypatch.setattr(boilerplate, "SPLIT_PARALLEL_MIN", 0)
+    pools = []
+    real = tables.process_pool
+    monkeypatch.setattr(tables, "process_pool", lambda n: pools.append(n) or real(n))
+    patterns, ranges, index = boilerplate.search(corpus, n_jobs=2)
+    assert pools == [2]
+    pd.testing.assert_frame_equal(patterns, expected[0])
+    assert ranges == expected[1]
+    assert index.entries.equals(expected[2].entries) and index.entries.column("key").num_chunks > 5
+
+
 def test_keys_counted_a_range_of_hashes_at_a_time_give_what_one_count_gives(monkeypatch):
     corpus = _mixed(300, 6)
     expected = boilerplate.find(corpus)

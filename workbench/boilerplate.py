@@ -29,9 +29,11 @@ into ``text``, which is unchanged) and returns the patterns (``corpus.boilerplat
 
 from __future__ import annotations
 
+import collections
+import os
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from itertools import chain
 from operator import itemgetter
 from pathlib import Path
@@ -59,6 +61,8 @@ EDGE_LINES = 3
 ANYWHERE_SHARE = 0.2
 #: articles split into candidates at a time (their texts become Python strings a block at a time)
 SPLIT_ROWS = 2048
+#: From this many articles to split, the splitting runs in ``n_jobs`` processes (a pool starts in about a second).
+SPLIT_PARALLEL_MIN = int(os.environ.get("WORKBENCH_SPLIT_PARALLEL_MIN", 20_000))
 #: the candidates of articles gone from the corpus stay in the kept index (uncounted) up to this share of it
 DEAD_SHARE = 0.1
 #: entries of the index counted at once (by a range of their key hashes) when the widespread keys are found
@@ -164,12 +168,15 @@ def search(
     min_articles: int = MIN_ARTICLES,
     min_share: float = MIN_SHARE,
     staging: Staging | None = None,
+    n_jobs: int = 1,
 ) -> tuple[pd.DataFrame, dict[int, list[tuple[int, int]]], Index]:
     """:func:`find`, reusing the candidates an earlier search kept in ``index``; also returns the new index.
 
     The ranges come by row, for the articles that have any. Given ``staging``, the new candidates
     are parked in its files (memory-mapped) every ``PARK_BYTES``, so that memory holds a block of
-    them, not every article's (about 2 KB an article).
+    them, not every article's (about 2 KB an article). With ``n_jobs`` > 1 and at least
+    ``SPLIT_PARALLEL_MIN`` articles to split, the splitting runs in that many processes, a block of
+    articles each at a time (the same candidates, in the same order).
 
     Only articles whose text or title the index does not hold are split into candidates; the counts
     of every pattern are taken again over the index (in Arrow), and only the patterns frequent
@@ -204,14 +211,8 @@ def search(
     if len(missing):
         _, first_rows = np.unique(row_slot, return_index=True)
         pending: list[pa.Table] = []
-        for start in range(0, len(missing), SPLIT_ROWS):  # a block at a time: no list of every text at once
-            slots, at = missing[start : start + SPLIT_ROWS], first_rows[missing[start : start + SPLIT_ROWS]]
-            texts = block(articles, "text", at)
-            titles = block(articles, "title", at) if "title" in articles.columns else [None] * len(at)
-            found = [_entries(t or "", _title(title)) for t, title in zip(texts, titles, strict=True)]
-            del texts, titles
-            pending.append(entry_table(slots.tolist(), found))
-            del found
+        for table in _split_blocks(articles, missing, first_rows, n_jobs):
+            pending.append(table)
             if staging is not None and sum(t.nbytes for t in pending) >= PARK_BYTES:
                 parts.append(staging.park(pa.concat_tables(pending)))
                 pending = []
@@ -224,6 +225,40 @@ def search(
     patterns, ranges = _select(articles, rows, row_slot, frequent, min_articles, min_share)
     pa.default_memory_pool().release_unused()  # give back what the search's Arrow buffers took
     return patterns, ranges, Index(signatures, entries)
+
+
+def _split(slots: list[int], texts: list[str | None], titles: list) -> pa.Table:
+    """The candidates of a block of articles (:func:`entry_table` of their :func:`_entries`)."""
+    return entry_table(slots, [_entries(t or "", _title(title)) for t, title in zip(texts, titles, strict=True)])
+
+
+def _split_blocks(
+    articles: pd.DataFrame, missing: np.ndarray, first_rows: np.ndarray, n_jobs: int
+) -> Iterator[pa.Table]:
+    """The candidates of the articles of slots ``missing``, block after block (``SPLIT_ROWS`` articles: no
+    list of every text at once), in order; across ``n_jobs`` processes for ``SPLIT_PARALLEL_MIN`` articles
+    and more, with at most two blocks per process on their way."""
+
+    def block_of(start: int) -> tuple[list[int], list, list]:
+        slots, at = missing[start : start + SPLIT_ROWS], first_rows[missing[start : start + SPLIT_ROWS]]
+        titles = block(articles, "title", at) if "title" in articles.columns else [None] * len(at)
+        return slots.tolist(), block(articles, "text", at), titles
+
+    starts = range(0, len(missing), SPLIT_ROWS)
+    if n_jobs <= 1 or len(missing) < SPLIT_PARALLEL_MIN:
+        for start in starts:
+            yield _split(*block_of(start))
+        return
+    from workbench.tables import process_pool  # its workers never re-run the user's script (issue 11)
+
+    with process_pool(n_jobs) as pool:
+        on_the_way: collections.deque = collections.deque()
+        for start in starts:
+            on_the_way.append(pool.submit(_split, *block_of(start)))
+            if len(on_the_way) >= 2 * n_jobs:
+                yield on_the_way.popleft().result()
+        while on_the_way:
+            yield on_the_way.popleft().result()
 
 
 def _frequent(
@@ -367,21 +402,24 @@ def _select(
     return patterns.reset_index(drop=True), ranges
 
 
-def mark(articles: pd.DataFrame, *, cache_dir: Path | None = None, **options) -> tuple[pd.DataFrame, pd.DataFrame]:
+def mark(
+    articles: pd.DataFrame, *, cache_dir: Path | None = None, n_jobs: int = 1, **options
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``articles`` with a ``boilerplate`` entry in ``sections`` for each range, and the patterns.
 
-    ``text`` and every other column are unchanged; options are those of :func:`find`. With a
+    ``text`` and every other column are unchanged; options are those of :func:`find`; ``n_jobs``:
+    processes that split the articles into candidates (:func:`search`). With a
     ``cache_dir`` (the corpus cache), the result and every article's candidates are kept there
     (:mod:`workbench.boilerplate_cache`): a warm load reads the result back without looking at any
     text, and a load that adds, changes or removes files splits only those files' articles into
     candidates (see :func:`search`).
     """
     if cache_dir is None:
-        patterns, ranges, _ = search(articles, **options)
+        patterns, ranges, _ = search(articles, n_jobs=n_jobs, **options)
     else:
         from workbench.boilerplate_cache import cached_search
 
-        patterns, ranges = cached_search(articles, Path(cache_dir), **options)
+        patterns, ranges = cached_search(articles, Path(cache_dir), n_jobs=n_jobs, **options)
     pa.default_memory_pool().release_unused()  # the candidates of every article (the index) are gone by now
     sections = articles["sections"].tolist() if "sections" in articles.columns else [[] for _ in range(len(articles))]
     try:  # marked before? (in C: a warm load of 100,000 articles has 300,000 sections to look at)

@@ -32,11 +32,12 @@ MANIFEST = "boilerplate.json"
 
 
 def cached_search(
-    articles: pd.DataFrame, folder: Path, **options
+    articles: pd.DataFrame, folder: Path, *, n_jobs: int = 1, **options
 ) -> tuple[pd.DataFrame, dict[int, list[tuple[int, int]]]]:
     """:func:`workbench.boilerplate.find` over ``articles``, through the cache in ``folder``.
 
-    Returns the patterns and the ranges of the articles that have any, by row.
+    Returns the patterns and the ranges of the articles that have any, by row. ``n_jobs``: processes
+    that split new articles into candidates (``boilerplate.search``; not part of the cache's key).
     """
     manifest = folder / MANIFEST
     parts = ("boilerplate.py", "boilerplate_index.py", "boilerplate_cache.py")
@@ -58,7 +59,9 @@ def cached_search(
     if kept is not None:
         _, tables = kept
         index = Index(tables["signatures"].column("signature").combine_chunks(), tables["entries"])
-    patterns, ranges, index = search(articles, index=index, rows=rows, staging=Staging(folder), **options)
+    patterns, ranges, index = search(
+        articles, index=index, rows=rows, staging=Staging(folder), n_jobs=n_jobs, **options
+    )
     try:
         _commit(manifest, patterns, ranges, index, code=code, articles=key)
     except OSError as exc:

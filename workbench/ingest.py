@@ -70,7 +70,8 @@ def load_corpus(
         n_jobs: processes used for derived tables; None or -1 (the default): every core, for
             tables of at least ``workbench.tables.PARALLEL_MIN_ARTICLES`` articles to compute.
         read_jobs: processes used to parse files when more than ``PARALLEL_MIN_FILES`` are new
-            or changed (default: one per core).
+            or changed, and to split new articles into boilerplate candidates from
+            ``boilerplate.SPLIT_PARALLEL_MIN`` on (default: one per core).
         boilerplate: find lines and edge fragments repeated across many articles of an outlet
             (sign-offs, credits, copyright lines: ``workbench.boilerplate``), mark them as
             ``boilerplate`` sections that every extractor skips, and list them in ``corpus.boilerplate``.
@@ -139,7 +140,7 @@ def load_corpus(
                 from workbench.boilerplate import mark
 
                 articles, patterns = mark(
-                    articles, cache_dir=cache_dir
+                    articles, cache_dir=cache_dir, n_jobs=read_jobs if read_jobs is not None else os.cpu_count() or 1
                 )  # kept in the corpus cache: a warm load does not search again
         finally:
             for commit in committing:  # committed (or warned about) before the corpus is returned
