@@ -348,6 +348,22 @@ def test_files_are_read_in_batches_cut_by_count_and_bytes(fixtures_dir, monkeypa
     pd.testing.assert_frame_equal(cut.errors, whole.errors)
 
 
+def test_a_few_large_files_are_read_in_processes(fixtures_dir, monkeypatch):
+    """Fewer files than PARALLEL_MIN_FILES but PARALLEL_MIN_BYTES of them: a pool parses them."""
+    from workbench import ingest, tables
+
+    whole = load_corpus(fixtures_dir / "corpus", cache=False)
+    monkeypatch.setattr(ingest, "READ_BATCH_BYTES", 1)  # a batch per file
+    monkeypatch.setattr(ingest, "PARALLEL_MIN_BYTES", 1)
+    pools = []
+    real = tables.process_pool
+    monkeypatch.setattr(tables, "process_pool", lambda n: pools.append(n) or real(n))
+    pooled = load_corpus(fixtures_dir / "corpus", cache=False, read_jobs=2)
+    assert pools == [2]
+    pd.testing.assert_frame_equal(pooled.articles, whole.articles)
+    pd.testing.assert_frame_equal(pooled.errors, whole.errors)
+
+
 def _text_files(corpus, mapped_file) -> set[str | None]:
     """The files (None: anonymous memory) that hold the bytes of the corpus's texts."""
     chunks = corpus.articles["text"].array._pa_array.chunks

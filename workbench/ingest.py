@@ -69,8 +69,8 @@ def load_corpus(
         backend: the entity backend used for ``mentions`` (``rules`` or ``spacy:<name>``).
         n_jobs: processes used for derived tables; None or -1 (the default): every core, for
             tables of at least ``workbench.tables.PARALLEL_MIN_ARTICLES`` articles to compute.
-        read_jobs: processes used to parse files when more than ``PARALLEL_MIN_FILES`` are new
-            or changed, and to split new articles into boilerplate candidates from
+        read_jobs: processes used to parse files when ``PARALLEL_MIN_FILES`` or more are new or
+            changed (or ``PARALLEL_MIN_BYTES`` of them), and to split new articles into boilerplate candidates from
             ``boilerplate.SPLIT_PARALLEL_MIN`` on (default: one per core).
         boilerplate: find lines and edge fragments repeated across many articles of an outlet
             (sign-offs, credits, copyright lines: ``workbench.boilerplate``), mark them as
@@ -181,8 +181,11 @@ def _mirror(cache: bool | str | os.PathLike, key: str, cache_options: dict[str, 
 # -- reading with the cache ---------------------------------------------------------------
 
 
-#: Below this many files a second process costs more (start-up, imports) than it saves.
+#: Below this many files a second process costs more (start-up, imports) than it saves...
 PARALLEL_MIN_FILES = int(os.environ.get("WORKBENCH_PARALLEL_MIN_FILES", 3000))
+#: ...unless they hold this many bytes (in two batches or more): a thousand JSONL files of a thousand
+#: articles each are a single process's 140 s of parsing.
+PARALLEL_MIN_BYTES = int(os.environ.get("WORKBENCH_PARALLEL_MIN_BYTES", 64 * 2**20))
 #: Files read by one call of the pool (or one task of the Dask engine), at most.
 READ_BATCH_FILES = 500
 #: Bytes of files read by one call (a batch holds at least one file, whatever its size).
@@ -231,7 +234,7 @@ def _read_parallel(
             results.append((park(articles), errors))
             if bar is not None:
                 bar.update(size)
-    elif jobs > 1 and len(units) >= PARALLEL_MIN_FILES:
+    elif jobs > 1 and len(batches) > 1 and (len(units) >= PARALLEL_MIN_FILES or sum(sizes) >= PARALLEL_MIN_BYTES):
         from workbench.tables import process_pool
 
         with process_pool(min(jobs, len(batches))) as pool:
