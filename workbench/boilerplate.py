@@ -33,7 +33,7 @@ import collections
 import os
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
 from operator import itemgetter
 from pathlib import Path
@@ -272,30 +272,8 @@ def _frequent(
     """
     if not entries.num_rows:
         return {}
-    # corpus-wide first (cheap): a key in fewer than min_articles articles qualifies nowhere
-    candidate, slots, hashes = _widespread(entries, np.bincount(row_slot, minlength=1), min_articles)
-    codes, uniques = pd.factorize(hashes)
-    n_keys = len(uniques)
-    del hashes, uniques
-    if len(candidate):
-        # per outlet: the articles (duplicates aside) of each outlet that hold each remaining key
-        outlet_code: dict[object, int] = {}
-        row_outlet = np.fromiter((outlet_code.setdefault(o, len(outlet_code)) for o in rows.outlets), np.int64)
-        counted = ~np.asarray(rows.duplicate, dtype=bool)
-        per_outlet = np.bincount(row_outlet[counted], minlength=len(outlet_code))
-        need = np.maximum(min_articles, min_share * per_outlet)
-        pairs, weights = np.unique(row_slot[counted] * len(outlet_code) + row_outlet[counted], return_counts=True)
-        pair_slot, pair_outlet = pairs // len(outlet_code), pairs % len(outlet_code)
-        lo = np.searchsorted(pair_slot, slots, side="left")
-        hi = np.searchsorted(pair_slot, slots, side="right")
-        repeat = hi - lo
-        at = np.repeat(lo - np.cumsum(repeat) + repeat, repeat) + np.arange(int(repeat.sum()))
-        key_outlet = np.repeat(codes, repeat) * len(outlet_code) + pair_outlet[at]
-        where, held = pd.factorize(key_outlet)
-        enough = np.bincount(where, weights=weights[at], minlength=len(held)) >= need[held % len(outlet_code)]
-        qualifying = np.zeros(n_keys, dtype=bool)
-        qualifying[held[enough] // len(outlet_code)] = True
-        candidate = candidate[qualifying[codes]]
+    per_slot = np.bincount(row_slot, minlength=1)
+    candidate = _widespread(entries, per_slot, min_articles, _in_outlets(row_slot, rows, min_articles, min_share))
     if not len(candidate):
         return {}
     mask = np.zeros(entries.num_rows, dtype=bool)
@@ -308,21 +286,55 @@ def _frequent(
     return out
 
 
+def _in_outlets(
+    row_slot: np.ndarray, rows: Rows, min_articles: int, min_share: float
+) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """``qualifying(codes, slots)``: for entries of keys ``codes`` (0..n, one per key) standing in articles
+    of ``slots``, whether their key stands in enough articles (duplicates aside) of some outlet."""
+    outlet_code: dict[object, int] = {}
+    row_outlet = np.fromiter((outlet_code.setdefault(o, len(outlet_code)) for o in rows.outlets), np.int64)
+    n_outlets = max(1, len(outlet_code))
+    counted = ~np.asarray(rows.duplicate, dtype=bool)
+    need = np.maximum(min_articles, min_share * np.bincount(row_outlet[counted], minlength=n_outlets))
+    pairs, weights = np.unique(row_slot[counted] * n_outlets + row_outlet[counted], return_counts=True)
+    pair_slot, pair_outlet = pairs // n_outlets, pairs % n_outlets
+
+    def qualifying(codes: np.ndarray, slots: np.ndarray) -> np.ndarray:
+        if not len(codes):
+            return np.zeros(0, dtype=bool)
+        lo = np.searchsorted(pair_slot, slots, side="left")
+        repeat = np.searchsorted(pair_slot, slots, side="right") - lo
+        at = np.repeat(lo - np.cumsum(repeat) + repeat, repeat) + np.arange(int(repeat.sum()))
+        key_outlet = np.repeat(codes, repeat) * n_outlets + pair_outlet[at]
+        where, held = pd.factorize(key_outlet)
+        enough = np.bincount(where, weights=weights[at], minlength=len(held)) >= need[held % n_outlets]
+        keys = np.zeros(int(codes.max()) + 1, dtype=bool)
+        keys[held[enough] // n_outlets] = True
+        return keys[codes]
+
+    return qualifying
+
+
 def _widespread(
-    entries: pa.Table, per_slot: np.ndarray, min_articles: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The entries whose key stands in at least ``min_articles`` articles (``per_slot``: the articles of
-    each slot, copies included; slots past its end are the candidates of articles gone, held by none):
-    their positions (ascending), slots and key hashes.
+    entries: pa.Table,
+    per_slot: np.ndarray,
+    min_articles: int,
+    qualifying: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
+) -> np.ndarray:
+    """The positions (ascending) of the entries whose key stands in at least ``min_articles`` articles
+    (``per_slot``: the articles of each slot, copies included; slots past its end are the candidates of
+    articles gone, held by none) and, given ``qualifying`` (:func:`_in_outlets`), in enough of some outlet.
 
     Keys are counted by their 64-bit hashes (no string is read): two keys sharing one are counted
     together, which can only keep more entries here; which patterns qualify is decided on the strings
     (:func:`_select`). A large index is counted one range of hash values at a time (``RANGE_ENTRIES``
-    entries a range, about): its own keys are all its hashes' (counted at once, the 2 million entries of
-    100,000 articles took 106 MB more; a million articles have some 20 million)."""
+    entries a range, about), the outlets' counts too: its own keys are all its hashes' (counted at once,
+    the 2 million entries of 100,000 articles took 106 MB more; a million articles have some 20 million,
+    and where most of them are widespread, as in ``bench_scale``'s corpus of texts repeated, the
+    outlets' counts of them all took 1.2 GB more)."""
     ranges = 1 << max(0, int(np.ceil(np.log2(max(1, entries.num_rows / RANGE_ENTRIES)))))
     shift = np.uint64(64 - max(1, ranges.bit_length() - 1))
-    found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    found: list[np.ndarray] = []
     for r in range(ranges):
         positions, slots, hashes = [], [], []
         base = 0
@@ -342,11 +354,10 @@ def _widespread(
         held = per_slot[np.minimum(slots, len(per_slot) - 1)] * (slots < len(per_slot))  # dead slots: none
         articles = np.bincount(codes, weights=held, minlength=len(uniques))
         keep = articles[codes] >= min_articles
-        found.append((positions[keep], slots[keep], hashes[keep]))
+        positions, slots, codes = positions[keep], slots[keep], codes[keep]
+        found.append(positions if qualifying is None else positions[qualifying(codes, slots)])
         del positions, slots, hashes, codes, uniques, held, articles, keep
-    positions, slots, hashes = (np.concatenate(x) for x in zip(*found, strict=True))
-    order = np.argsort(positions, kind="stable")
-    return positions[order], slots[order], hashes[order]
+    return np.sort(np.concatenate(found))
 
 
 def _select(
