@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         "--cache-url",
         metavar="URL|moto",
         help="tables stage: the cache at a URL (workbench.mirror): the workers fetch and send their partitions "
-        "there; 'moto' starts moto's S3 server in this process (bench_mirror.moto_bucket)",
+        "there; 'moto' starts moto's S3 server in this process (workbench.mirror.moto_bucket)",
     )
     args = parser.parse_args(argv)
     if args.stage == "load":
@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     remote = contextlib.ExitStack()
     url, options = args.cache_url, None
     if url == "moto":
-        from bench_mirror import moto_bucket
+        from workbench.mirror import moto_bucket
 
         url, options = remote.enter_context(moto_bucket())
     try:

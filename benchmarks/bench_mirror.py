@@ -33,24 +33,6 @@ import time
 from pathlib import Path
 
 
-@contextlib.contextmanager
-def moto_bucket():
-    """``(url, storage options)`` of a bucket on moto's S3 server, running in this process."""
-    import boto3
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    try:
-        host, port = server.get_host_and_port()
-        endpoint = f"http://{host}:{port}"
-        keys = {"aws_access_key_id": "bench", "aws_secret_access_key": "bench", "region_name": "us-east-1"}
-        boto3.client("s3", endpoint_url=endpoint, **keys).create_bucket(Bucket="bench")
-        yield "s3://bench/cache", {"key": "bench", "secret": "bench", "client_kwargs": {"endpoint_url": endpoint}}
-    finally:
-        server.stop()
-
-
 def timed(label: str, run):
     started = time.perf_counter()
     moved = run()
@@ -72,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.cache / "corpus.json").exists():
         raise SystemExit(f"{args.cache} is not a corpus cache folder (no corpus.json)")
     from workbench import config, load_corpus
-    from workbench.mirror import Mirror, mirror_for
+    from workbench.mirror import Mirror, mirror_for, moto_bucket
 
     options = {k: json.loads(v) for k, _, v in (o.partition("=") for o in args.storage_option)}
     with contextlib.ExitStack() as stack:

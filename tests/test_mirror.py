@@ -291,24 +291,12 @@ def test_cache_may_name_a_local_folder(folder, tmp_path, cache_dir):
 @pytest.fixture(scope="module")
 def s3():
     """A bucket on moto's S3 server: ``(url, storage options)``."""
-    server_module = pytest.importorskip("moto.server", reason="moto[server] is a test dependency (make install-test)")
+    pytest.importorskip("moto.server", reason="moto[s3] and flask are test dependencies (make install-test)")
     pytest.importorskip("s3fs", reason="s3fs is a test dependency (make install-test)")
-    boto3 = pytest.importorskip("boto3")
-    server = server_module.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    try:
-        host, port = server.get_host_and_port()
-        endpoint = f"http://{host}:{port}"
-        keys = {"aws_access_key_id": "fictional", "aws_secret_access_key": "fictional", "region_name": "us-east-1"}
-        boto3.client("s3", endpoint_url=endpoint, **keys).create_bucket(Bucket="newsroom")
-        options = {
-            "key": keys["aws_access_key_id"],
-            "secret": keys["aws_secret_access_key"],
-            "client_kwargs": {"endpoint_url": endpoint, "region_name": "us-east-1"},
-        }
-        yield "s3://newsroom/cache", options
-    finally:
-        server.stop()
+    from workbench.mirror import moto_bucket
+
+    with moto_bucket("newsroom") as bucket:
+        yield bucket
 
 
 def _s3_files(s3, prefix="") -> list[str]:

@@ -323,6 +323,31 @@ def task_mirror(url: str, storage_options: Mapping[str, Any] | None = None) -> I
         yield Mirror(url, Path(folder), storage_options)
 
 
+@contextlib.contextmanager
+def moto_bucket(bucket: str = "workbench") -> Iterator[tuple[str, dict[str, Any]]]:
+    """A bucket on moto's S3 server, run in this process: ``(URL, storage options)`` for trying a cache
+    at a URL without a store (the tests and ``benchmarks/bench_mirror.py`` use it). Needs ``moto[s3]``,
+    flask and flask-cors (the test dependencies); the keys are fictional, nothing leaves the machine."""
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        endpoint = f"http://{host}:{port}"
+        keys = {"aws_access_key_id": "fictional", "aws_secret_access_key": "fictional", "region_name": "us-east-1"}
+        boto3.client("s3", endpoint_url=endpoint, **keys).create_bucket(Bucket=bucket)
+        options = {
+            "key": keys["aws_access_key_id"],
+            "secret": keys["aws_secret_access_key"],
+            "client_kwargs": {"endpoint_url": endpoint, "region_name": keys["region_name"]},
+        }
+        yield f"s3://{bucket}/cache", options
+    finally:
+        server.stop()
+
+
 def _prefixes(prefixes: Iterable[str] | None) -> tuple[str, ...] | None:
     return None if prefixes is None else tuple(prefixes)
 
