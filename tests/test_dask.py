@@ -74,6 +74,25 @@ def test_dask_tables_equal_pandas_tables(folder, cache_dir, monkeypatch, client,
     assert_engines_agree(folder, cache_dir, monkeypatch, client)
 
 
+def test_each_partition_goes_to_the_cluster_once_and_a_few_at_a_time(
+    folder, cache_dir, monkeypatch, client, write_article
+):
+    from workbench import engines
+
+    monkeypatch.setattr(tables, "PARTITION_ARTICLES", 1)  # a partition an article, about
+    monkeypatch.setattr(engines, "PARTITIONS_PER_WORKER", 1)  # 2 on the cluster at once: refilled as they finish
+    for i in range(6):
+        write_article(folder, f"w{i}", f"2031-04-0{i + 1}", body=f"Anna Berg told the Velmora Courier on day {i}.")
+    scattered = []
+    real = client.scatter
+    monkeypatch.setattr(client, "scatter", lambda data, **kw: scattered.append(len(data)) or real(data, **kw))
+    assert_engines_agree(folder, cache_dir, monkeypatch, client)
+    corpus = load_corpus(folder, cache=False)
+    partitions = len(set(tables.buckets(corpus.articles["article_id"], corpus.level)))
+    assert len(scattered) == partitions > 2 * sum(client.nthreads().values())  # once each, for every table
+    assert sum(scattered) == len(corpus.articles)
+
+
 def test_ingest_on_a_scheduler_fills_the_cache(folder, cache_dir, client):
     from click.testing import CliRunner
 

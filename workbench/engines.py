@@ -39,9 +39,9 @@ if TYPE_CHECKING:
 
 #: Workers of the LocalCluster started when no scheduler address is given.
 LOCAL_WORKERS = 2
-#: Partitions whose articles are on the cluster at once, per worker: each partition's articles are sent
-#: once for all its tables' tasks, and a new partition is sent when one is done, so the cluster holds a
-#: few partitions' text per worker, not the corpus's.
+#: Partitions whose articles are on the cluster at once, per worker thread: each partition's articles are
+#: sent once for all its tables' tasks, and a new partition is sent when one is done, so the cluster holds
+#: a few partitions' text per worker, not the corpus's.
 PARTITIONS_PER_WORKER = 2
 
 
@@ -117,7 +117,7 @@ def compute_tables(
         from distributed import as_completed
 
         todo = iter(sorted(groups.items()))
-        window = PARTITIONS_PER_WORKER * max(1, len(client.scheduler_info().get("workers", {})))
+        window = PARTITIONS_PER_WORKER * max(1, sum(client.nthreads().values()))  # per thread of every worker
         running = as_completed([chain(client, int(b), idx) for b, idx in itertools.islice(todo, window)])
         for done in running:
             done.result()  # each task committed its partition; a failure raises here
