@@ -29,7 +29,6 @@ into ``text``, which is unchanged) and returns the patterns (``corpus.boilerplat
 
 from __future__ import annotations
 
-import collections
 import os
 import re
 from collections import Counter, defaultdict
@@ -249,16 +248,10 @@ def _split_blocks(
         for start in starts:
             yield _split(*block_of(start))
         return
-    from workbench.tables import process_pool  # its workers never re-run the user's script (issue 11)
+    from workbench.tables import pooled, process_pool  # its workers never re-run the user's script (issue 11)
 
     with process_pool(n_jobs) as pool:
-        on_the_way: collections.deque = collections.deque()
-        for start in starts:
-            on_the_way.append(pool.submit(_split, *block_of(start)))
-            if len(on_the_way) >= 2 * n_jobs:
-                yield on_the_way.popleft().result()
-        while on_the_way:
-            yield on_the_way.popleft().result()
+        yield from pooled(pool, _split, map(block_of, starts), ahead=2 * n_jobs)
 
 
 def _frequent(

@@ -88,14 +88,13 @@ def compute_tables(
     keys = corpus._keys()
     codes = corpus._codes()
     groups = pd.Series(range(len(articles))).groupby(codes).indices if len(articles) else {}
-    # a cache at a URL: each worker keeps its own mirror of it (workbench.mirror), so stores travel relative
+    # a cache at a URL: each task keeps its own mirror of it (workbench.mirror), so stores travel relative
     mirror = corpus.mirror
     remote = None if mirror is None else (mirror.url, mirror.storage_options)
-    base = Path() if mirror is None else corpus.cache_dir
 
     def where(name: str) -> Path:
         store = table_store(corpus.cache_dir, name, corpus._table_options(TABLES[name]))
-        return store if mirror is None else store.relative_to(base)
+        return store if mirror is None else store.relative_to(corpus.cache_dir)
 
     tasks = []  # per table: name, spec, options, its store and its needs' stores
     for name in order:

@@ -102,6 +102,7 @@ def load_corpus(
         raise WorkbenchError(f"unknown engine {engine!r}; use 'pandas' or 'dask'")
     if engine == "dask" and not cache:
         raise WorkbenchError("engine='dask' writes the tables into the cache: it needs cache=True")
+    read_jobs = read_jobs if read_jobs is not None else os.cpu_count() or 1
     options = {"columns": columns} if columns else {}
     if urls.is_url(path):
         root: Path | str = str(path)
@@ -140,7 +141,7 @@ def load_corpus(
                 from workbench.boilerplate import mark
 
                 articles, patterns = mark(
-                    articles, cache_dir=cache_dir, n_jobs=read_jobs if read_jobs is not None else os.cpu_count() or 1
+                    articles, cache_dir=cache_dir, n_jobs=read_jobs
                 )  # kept in the corpus cache: a warm load does not search again
         finally:
             for commit in committing:  # committed (or warned about) before the corpus is returned
@@ -202,7 +203,7 @@ STREAM_MIN_BYTES = int(os.environ.get("WORKBENCH_STREAM_MIN_BYTES", 256 * 2**20)
 def _read_parallel(
     units: list[readers.Unit],
     progress: bool | None,
-    n_jobs: int | None,
+    jobs: int,
     client: Any = None,
     staging: Staging | None = None,
 ) -> tuple[pa.Table, pd.DataFrame]:
@@ -213,7 +214,6 @@ def _read_parallel(
     and at least ``STREAM_MIN_BYTES`` of files, each batch's table is parked in a file as it
     arrives, so that memory holds a batch, not every article read.
     """
-    jobs = n_jobs if n_jobs is not None else (os.cpu_count() or 1)
     batches, sizes = _batches(units)
     park = staging.park if staging is not None and sum(sizes) >= STREAM_MIN_BYTES else (lambda table: table)
     show = (

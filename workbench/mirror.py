@@ -133,7 +133,7 @@ class Mirror:
                 continue
             fetch.append(rel)
         gone = [rel for rel in state if _under(rel, prefixes) and rel not in remote]  # removed on the remote
-        moved = self._fetch(sorted(fetch, key=_commit_order), remote, state)
+        moved = self._fetch(fetch, remote, state)
         moved.files += self._fetch_named(state, prefixes)
         for rel in gone:
             here = local.get(rel)
@@ -158,15 +158,11 @@ class Mirror:
                 known["local"] = list(here)  # touched, not changed (``workbench.live`` marks the newest record so)
                 continue
             send.append(rel)
-        send.sort(key=_commit_order)
         moved = Sync()
         if send:
             self._mkdirs({str(Path(rel).parent) for rel in send})
-            data = [rel for rel in send if not _is_manifest(rel)]
-            manifests = [rel for rel in send if _is_manifest(rel)]
-            for group in (data, manifests):  # every data file is up before the first manifest that names it
-                if group:
-                    self._put(group)
+            for group in _commit_groups(send):  # every data file is up before the first manifest that names it
+                self._put(group)
             remote = self._remote(prefixes)
             for rel in send:
                 if rel in remote:
@@ -227,42 +223,34 @@ class Mirror:
         moved = Sync()
         if not rels:
             return moved
-        temps = []
+        temps = {}
         for rel in rels:
             target = self.local / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            temps.append(target.parent / f".{target.name}.{secrets.token_hex(6)}.pull")
+            temps[rel] = target.parent / f".{target.name}.{secrets.token_hex(6)}.pull"
         try:
-            for group in (
-                [i for i, rel in enumerate(rels) if not _is_manifest(rel)],
-                [i for i, rel in enumerate(rels) if _is_manifest(rel)],
-            ):
-                if not group:
-                    continue
+            for group in _commit_groups(rels):  # every data file is here before the first manifest that names it
                 try:
-                    self.fs.get([self._path(rels[i]) for i in group], [str(temps[i]) for i in group])
+                    self.fs.get([self._path(rel) for rel in group], [str(temps[rel]) for rel in group])
                 except FileNotFoundError:  # removed on the remote since the listing: fetch the others one by one
-                    for i in group:
+                    for rel in group:
                         with contextlib.suppress(FileNotFoundError):
-                            self.fs.get_file(self._path(rels[i]), str(temps[i]))
-                for i in group:
-                    if not temps[i].exists():
+                            self.fs.get_file(self._path(rel), str(temps[rel]))
+                for rel in group:
+                    if not temps[rel].exists():
                         continue
-                    target = self.local / rels[i]
-                    os.replace(temps[i], target)
-                    written = self._times.get(rels[i])
+                    target = self.local / rel
+                    os.replace(temps[rel], target)
+                    written = self._times.get(rel)
                     if written is not None:  # the order of writes is kept (``workbench.live`` reads the newest record)
                         os.utime(target, (written, written))
                     stat = target.stat()
-                    state[rels[i]] = {
-                        "remote": remote[rels[i]],
-                        "local": [stat.st_size, stat.st_mtime_ns],
-                        "crc": file_crc(target),
-                    }
+                    local = [stat.st_size, stat.st_mtime_ns]
+                    state[rel] = {"remote": remote[rel], "local": local, "crc": file_crc(target)}
                     moved.files += 1
                     moved.bytes += stat.st_size
         finally:
-            for temp in temps:
+            for temp in temps.values():
                 temp.unlink(missing_ok=True)
         return moved
 
@@ -364,8 +352,10 @@ def _is_manifest(rel: str) -> bool:
     return rel.endswith(".json")
 
 
-def _commit_order(rel: str) -> tuple[bool, str]:
-    return _is_manifest(rel), rel
+def _commit_groups(rels: Iterable[str]) -> list[list[str]]:
+    """The data files, then the manifests (the commit points that name them), each sorted; no empty group."""
+    data, manifests = sorted(r for r in rels if not _is_manifest(r)), sorted(r for r in rels if _is_manifest(r))
+    return [group for group in (data, manifests) if group]
 
 
 def _size(signature: str) -> int:

@@ -8,6 +8,7 @@ whose text and header data are unchanged, and splitting large batches over proce
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import functools
 import glob
@@ -1038,6 +1039,19 @@ def process_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
             pool.shutdown(cancel_futures=True)
         if main is not None:
             main.__dict__.update(hidden)
+
+
+def pooled(pool: ProcessPoolExecutor, function: Callable, tasks: Iterable[tuple], *, ahead: int) -> Iterator:
+    """``function(*task)`` for each of ``tasks`` on ``pool``, the results in the tasks' order, with at most
+    ``ahead`` tasks on their way: a task (its texts, say) is made only when there is room for it, so the
+    inputs are not all held, nor sent, at once."""
+    on_the_way: collections.deque = collections.deque()
+    for task in tasks:
+        on_the_way.append(pool.submit(function, *task))
+        if len(on_the_way) >= ahead:
+            yield on_the_way.popleft().result()
+    while on_the_way:
+        yield on_the_way.popleft().result()
 
 
 #: The folder of the derived tables in a corpus's cache.

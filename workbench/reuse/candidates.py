@@ -23,7 +23,6 @@ phrase or two from colliding.
 
 from __future__ import annotations
 
-import collections
 import os
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -314,20 +313,14 @@ def candidate_pairs(
     parts = _partitions(texts, exclude, partition)
     packed = KeyRanges(folder=spill)  # one uint64 per window and band: key and text (see pack)
     if n_jobs > 1 and len(texts) >= PARALLEL_MIN_TEXTS:
-        from workbench.tables import process_pool  # its workers never re-run the user's script (issue 11)
+        from workbench.tables import pooled, process_pool  # its workers never re-run the user's script (issue 11)
 
         # a few partitions per task, at most two tasks per worker in flight (texts are sent as they are
         # needed, not all at once), results taken in order
-        tasks = _grouped(parts, 8)
+        tasks = ((task,) for task in _grouped(parts, 8))
         with process_pool(n_jobs) as pool:
-            pending: collections.deque = collections.deque()
-            for task in tasks:
-                pending.append(pool.submit(_band_keys_of, task))
-                if len(pending) >= 2 * n_jobs:
-                    for offset, (k, t) in pending.popleft().result():
-                        packed.add(pack(k, t.astype(np.int64) + offset))
-            while pending:
-                for offset, (k, t) in pending.popleft().result():
+            for result in pooled(pool, _band_keys_of, tasks, ahead=2 * n_jobs):
+                for offset, (k, t) in result:
                     packed.add(pack(k, t.astype(np.int64) + offset))
     else:
         for offset, batch_texts, batch_exclude in parts:
