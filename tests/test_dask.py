@@ -83,14 +83,17 @@ def test_each_partition_goes_to_the_cluster_once_and_a_few_at_a_time(
     monkeypatch.setattr(engines, "PARTITIONS_PER_WORKER", 1)  # 2 on the cluster at once: refilled as they finish
     for i in range(6):
         write_article(folder, f"w{i}", f"2031-04-0{i + 1}", body=f"Anna Berg told the Velmora Courier on day {i}.")
-    scattered = []
+    scattered, taken = [], []
     real = client.scatter
     monkeypatch.setattr(client, "scatter", lambda data, **kw: scattered.append(len(data)) or real(data, **kw))
+    # chunk by chunk (tables.take): Arrow's take joins the whole memory-mapped text column for each partition
+    monkeypatch.setattr(engines, "take", lambda frame, idx: taken.append(len(idx)) or tables.take(frame, idx))
     assert_engines_agree(folder, cache_dir, monkeypatch, client)
     corpus = load_corpus(folder, cache=False)
     partitions = len(set(tables.buckets(corpus.articles["article_id"], corpus.level)))
     assert len(scattered) == partitions > 2 * sum(client.nthreads().values())  # once each, for every table
     assert sum(scattered) == len(corpus.articles)
+    assert taken == scattered
 
 
 def test_ingest_on_a_scheduler_fills_the_cache(folder, cache_dir, client):

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.errors import WorkbenchError
-from workbench.tables import TABLES, TABLES_DIR, TableSpec, partition_manifest, table_order, table_store
+from workbench.tables import TABLES, TABLES_DIR, TableSpec, partition_manifest, table_order, table_store, take
 
 if TYPE_CHECKING:
     from workbench.corpus import Corpus
@@ -103,8 +103,9 @@ def compute_tables(
 
     def chain(client: Any, bucket: int, idx: np.ndarray) -> Any:
         """Every table's task for one partition, each after the one before (its needs come first); the
-        partition's articles sent to the cluster once for all of them. Returns the last task."""
-        part = client.scatter(articles.iloc[idx], hash=False)
+        partition's articles sent to the cluster once for all of them (taken chunk by chunk: ``iloc`` would
+        join the whole memory-mapped text column for each partition). Returns the last task."""
+        part = client.scatter(take(articles, idx), hash=False)
         part_keys = [keys[i] for i in idx]
         last = None
         for name, spec, options, store, need_stores in tasks:
