@@ -123,11 +123,14 @@ def sample_memory(pid: int, memory: dict, stop: threading.Event) -> None:
     """Sample the resident memory (MB) of process ``pid`` and of every process under it every 0.2 s.
 
     Fills ``memory``: ``main`` (peak of ``pid``), ``kernels`` (peak per kernel process, by pid),
-    ``others`` (peak of any other descendant: pool workers...) and ``tree`` (peak of the sum).
+    ``others`` (peak of any other descendant: pool workers...) and ``tree`` (peak of the sum); and
+    ``anonymous``, the peak anonymous memory (resident less file-backed pages, ``rss - shared``) of any
+    one process: the pages of the memory-mapped articles cache count in the resident figures once read,
+    but the kernel may drop them and read them again, as any file's cache.
     """
     import psutil  # a dependency of dask.distributed
 
-    memory.update(main=0.0, kernels={}, others=0.0, tree=0.0)
+    memory.update(main=0.0, kernels={}, others=0.0, tree=0.0, anonymous=0.0)
     try:
         root = psutil.Process(pid)
     except psutil.Error:
@@ -135,17 +138,21 @@ def sample_memory(pid: int, memory: dict, stop: threading.Event) -> None:
     while not stop.wait(0.2):
         total = 0.0
         try:
-            memory["main"] = max(memory["main"], root.memory_info().rss / 2**20)
-            total += root.memory_info().rss / 2**20
+            info = root.memory_info()
             children = root.children(recursive=True)
         except psutil.Error:
             return
+        memory["main"] = max(memory["main"], info.rss / 2**20)
+        memory["anonymous"] = max(memory["anonymous"], (info.rss - getattr(info, "shared", 0)) / 2**20)
+        total += info.rss / 2**20
         for child in children:
             try:
-                rss = child.memory_info().rss / 2**20
+                info = child.memory_info()
                 kernel = any("ipykernel" in part for part in child.cmdline())
             except psutil.Error:
                 continue
+            rss = info.rss / 2**20
+            memory["anonymous"] = max(memory["anonymous"], (info.rss - getattr(info, "shared", 0)) / 2**20)
             total += rss
             if kernel:
                 memory["kernels"][child.pid] = max(memory["kernels"].get(child.pid, 0.0), rss)
@@ -202,6 +209,7 @@ def report(name: str, corpus: Path, tmp: Path, args) -> None:
             f"  peak memory: main process {memory.get('main', 0):,.0f} MB, largest kernel "
             f"{max(kernel_peaks, default=0):,.0f} MB (kernels: {', '.join(f'{m:,.0f}' for m in kernel_peaks)} MB), "
             f"other processes {memory.get('others', 0):,.0f} MB, whole tree at once {memory.get('tree', 0):,.0f} MB; "
+            f"anonymous, largest of any process {memory.get('anonymous', 0):,.0f} MB; "
             f"load average {os.getloadavg()[0]:.1f}"
         )
         limit = MAX_SELF_CONTAINED_BYTES if inline else MAX_BYTES
