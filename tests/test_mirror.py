@@ -325,6 +325,30 @@ def test_a_cache_on_s3_serves_a_second_machine(folder, s3, tmp_path, monkeypatch
     assert '"remote": "' in state and ':\\"' in state  # S3 signatures are ETags (quoted), not times
 
 
+def test_a_pull_of_one_partition_lists_only_its_files_on_s3(s3, tmp_path):
+    """S3 filters a listing by name on its side: a task reading one partition does not list them all."""
+    url = f"{s3[0]}/listing"
+    first = Mirror(url, tmp_path / "first", s3[1])
+    for bucket in range(6):
+        for end in (".json", ".rows.1.parquet", "+1~0.json"):
+            _write(first.local / "tables" / f"mentions-ab-p3-{bucket:05d}{end}", b"x")
+    _write(first.local / "corpus.json", b"c")
+    first.push()
+    second = Mirror(url, tmp_path / "second", s3[1])
+    listed = []
+    real = second.fs.find
+    second.fs.find = lambda *a, **kw: listed.append(sorted(found := real(*a, **kw))) or found
+    prefixes = ["tables/mentions-ab-p3-00002.", "tables/mentions-ab-p3-00002+", "corpus."]
+    assert second.pull(prefixes=prefixes).files == 4
+    assert sorted(_tree(second.local)) == [
+        "corpus.json",
+        "tables/mentions-ab-p3-00002+1~0.json",
+        "tables/mentions-ab-p3-00002.json",
+        "tables/mentions-ab-p3-00002.rows.1.parquet",
+    ]
+    assert len(listed) == 3 and sum(map(len, listed)) == 4  # one listing a prefix, each of its own files only
+
+
 def test_dask_workers_write_their_partitions_to_s3(folder, s3, tmp_path, monkeypatch, write_article):
     distributed = pytest.importorskip("distributed")
     monkeypatch.setattr(tables, "PARTITION_ARTICLES", 2)  # several partitions, hence several tasks per table

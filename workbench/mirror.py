@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import inspect
 import json
 import os
 import secrets
@@ -78,6 +79,8 @@ class Mirror:
         self.fs, root = urls.filesystem(self.url, self.storage_options)
         self.root = root.rstrip("/")
         self._times: dict[str, float | None] = {}  # when each remote file was written, from the last listing
+        # object stores that filter a listing by name on their side (s3fs, gcsfs: ``find(..., prefix=)``)
+        self._by_name = "prefix" in inspect.signature(getattr(type(self.fs), "_find", type(self.fs).find)).parameters
 
     def __repr__(self) -> str:
         return f"Mirror({self.url!r}, {str(self.local)!r})"
@@ -187,13 +190,10 @@ class Mirror:
     # -- listings --------------------------------------------------------------------------
     def _remote(self, prefixes: tuple[str, ...] | None) -> dict[str, str]:
         """``relative path -> signature`` of the remote files under ``prefixes`` (dot-files left out)."""
-        # the folders to list: a prefix's folder (a top-level prefix: the top folder alone, not the tables)
-        bases = {"": None} if prefixes is None else {p.rpartition("/")[0]: None if "/" in p else 1 for p in prefixes}
         found: dict[str, str] = {}
-        for base, depth in sorted(bases.items()):
-            top = f"{self.root}/{base}" if base else self.root
+        for top, depth, name in self._listings(prefixes):
             try:
-                listing = self.fs.find(top, maxdepth=depth, detail=True)
+                listing = self.fs.find(top, maxdepth=depth, detail=True, **({"prefix": name} if name else {}))
             except FileNotFoundError:
                 continue
             self.fs.invalidate_cache(top)  # the next listing must see what others wrote since
@@ -203,6 +203,22 @@ class Mirror:
                     found[rel] = urls.signature(self.fs, name, info)
                     self._times[rel] = _written(info)
         return found
+
+    def _listings(self, prefixes: tuple[str, ...] | None) -> list[tuple[str, int | None, str]]:
+        """The listings that find the remote files under ``prefixes``: ``(folder, depth, name prefix)``.
+
+        A prefix's folder (a top-level prefix: the top folder alone, not the tables below it), filtered
+        here. A store that filters names on its side lists only the prefix's own files: a Dask task
+        reading one partition then lists that partition's few files, not every partition's (with
+        thousands of partitions, thousands of names per task)."""
+        if prefixes is None:
+            return [(self.root, None, "")]
+        listings = set()
+        for prefix in prefixes:
+            folder, _, name = prefix.rpartition("/")
+            top = f"{self.root}/{folder}" if folder else self.root
+            listings.add((top, None if folder else 1, name if self._by_name else ""))
+        return sorted(listings, key=lambda listing: (listing[0], listing[2]))
 
     def _local(self, prefixes: tuple[str, ...] | None) -> dict[str, tuple[int, int]]:
         """``relative path -> (size, mtime_ns)`` of the local files under ``prefixes`` (dot-files left out)."""
