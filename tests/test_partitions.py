@@ -280,6 +280,23 @@ def test_reading_a_grown_table_computes_its_small_partitions_together(
     pd.testing.assert_frame_equal(together, want)
 
 
+def test_a_table_whose_needs_are_not_cached_starts_one_pool_for_them_all(
+    folder, cache_dir, write_article, small_partitions, monkeypatch
+):
+    _articles(folder, write_article, 9)
+    monkeypatch.setattr(tables, "PARALLEL_MIN_ARTICLES", 1)  # a pool for any table (it never starts a worker here)
+    pools = []
+    real = tables.process_pool
+    monkeypatch.setattr(tables, "process_pool", lambda n: pools.append(n) or real(n))
+    corpus = load_corpus(folder, boilerplate=False, n_jobs=2)
+    assert corpus.level > 1  # several partitions, each computing its sentences and mentions first
+    parts = list(corpus.table_partitions("attributions"))
+    assert pools == [2]  # the attributions' pool serves their needs: not a pool per partition and need
+    together = pd.concat(parts).sort_values(["article_id", "start"]).reset_index(drop=True)
+    want = _plain_table(folder, "attributions").sort_values(["article_id", "start"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(together, want)
+
+
 def test_new_articles_go_to_deltas_folded_into_the_partition_once_they_hold_a_share_of_it(
     folder, cache_dir, write_article, small_partitions, counted, monkeypatch
 ):

@@ -97,6 +97,9 @@ class Corpus:
         #: for a cache at a URL: the local folder's mirror of it (``workbench.mirror``); None for a local cache
         self.mirror = mirror
         self._fetched: set[str] = set() if fetched is None else fetched  # tables already pulled from the mirror
+        # the process pool of the table whose needs this part of a corpus computes (_partition_needs): its
+        # tables use it rather than start workers of their own for each partition
+        self._pool = None
 
     def _keys(self) -> list[str]:
         """Per-article cache keys, hashed once per Corpus (every table and the fingerprint use them)."""
@@ -129,6 +132,7 @@ class Corpus:
         frame, problems = derive(
             spec, self.articles, needs, options, keys=self._keys(), store=store, n_jobs=self.n_jobs, name=name,
             progress=self._progress(), level=self.level, codes=self._codes() if store is not None else None,
+            pool=self._pool,
         )  # fmt: skip
         self._add_problems(problems)
         self._tables[name] = frame
@@ -263,11 +267,12 @@ class Corpus:
                 warnings.warn(f"{exc}; the cache's files stay in {self.mirror.local} until the next push", stacklevel=3)
 
     def _partition_needs(
-        self, spec, part: pd.DataFrame, fresh: dict[str, tuple[set, pd.DataFrame]] | None = None
+        self, spec, part: pd.DataFrame, pool=None, fresh: dict[str, tuple[set, pd.DataFrame]] | None = None
     ) -> dict[str, pd.DataFrame]:
         """The tables ``spec`` needs, for the articles ``part`` (those to compute): held ones sliced (and
         ``fresh`` ones, ``need -> (ids, rows)`` just computed for these articles), the others read (or
-        computed) for these articles alone, from their partitions of each."""
+        computed, with ``pool``: the process pool of the table that needs them, if any) for these articles
+        alone, from their partitions of each."""
         ids = set(part["article_id"])
         held = {need: t[t["article_id"].isin(ids)] for need, t in self._tables.items() if need in spec.needs}
         for need, (done, rows) in (fresh or {}).items():
@@ -276,6 +281,7 @@ class Corpus:
         missing = [need for need in spec.needs if need not in held]
         if missing:
             subset = self._subset(self.articles["article_id"].isin(ids))
+            subset._pool = pool
             held.update({need: subset.table(need) for need in missing})
             self._add_problems(subset.errors.iloc[len(self.errors) :])
         return held

@@ -136,6 +136,7 @@ def partitions(
     level: int | None = None,
     codes: np.ndarray | None = None,
     columns: Iterable[str] | None = None,
+    pool: ProcessPoolExecutor | None = None,
 ) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
     """A derived table partition by partition: ``(rows, problems)`` of each, in article order within it.
 
@@ -145,13 +146,16 @@ def partitions(
     changed article rewrites only its partition. Without a store, one partition holds everything.
 
     ``needs`` is either the needed tables whole (sliced per partition here) or
-    ``needs(articles) -> tables`` (streaming: each partition's needs read on demand, for the
-    articles of the partition that must be computed only).
+    ``needs(articles, pool) -> tables`` (streaming: each partition's needs read on demand, for the
+    articles of the partition that must be computed only; ``pool``, this table's process pool or None,
+    serves the needs that must be computed too, so that a table whose needs are not cached yet starts its
+    workers once, not once per partition).
     ``level`` sets the partitioning (default: :func:`partition_level` of these articles; a filtered
     corpus passes its whole corpus's level, so that it reads and writes the same partitions); ``codes``
     the articles' partitions at that level (:func:`buckets`), when the caller holds them.
     ``columns``: only these columns of the table (those it has), in the table's order; a partition whose
     cache covers its articles reads only them from its Parquet files (the others are never converted).
+    ``pool``: a process pool to use (that of the table these rows are a need of) instead of one of its own.
     """
     level = (partition_level(len(articles)) if level is None else level) if store is not None else 0
     codes = buckets(articles["article_id"], level) if codes is None or store is None else codes
@@ -159,7 +163,7 @@ def partitions(
     if callable(needs):
 
         def need_for(_: int, part: pd.DataFrame) -> dict[str, pd.DataFrame]:
-            return needs(part)
+            return needs(part, pool)  # the pool opened below
 
     else:
         need_index = {}
@@ -183,7 +187,7 @@ def partitions(
 
         bar = tqdm(total=len(order), desc=name, unit="partition")
     ids = articles[["article_id"]]  # a partition read from the cache takes its ids alone, not its texts
-    with _maybe_pool(n_jobs, len(articles)) as pool:
+    with _borrowed(pool) if pool is not None else _maybe_pool(n_jobs, len(articles)) as pool:
         if pool is not None and store is not None:  # few new articles in many partitions: computed together first
             fill(spec, articles, needs, options, keys=keys, store=store, n_jobs=n_jobs, name=name, level=level,
                  pool=pool, below=pool_batch(n_jobs), codes=codes)  # fmt: skip
@@ -248,6 +252,7 @@ def derive(
     progress: bool = False,
     level: int | None = None,
     codes: np.ndarray | None = None,
+    pool: ProcessPoolExecutor | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A derived table for ``articles``, in article order, from the cache where it covers them.
 
@@ -267,6 +272,7 @@ def derive(
         name: the table's name, for error rows.
         progress: a progress bar over the partitions.
         level, codes: the partitioning (see :func:`partitions`).
+        pool: a process pool to use instead of one of its own (see :func:`partitions`).
 
     Returns:
         ``(table, problems)``: the rows, and one ``corpus.errors`` row per article that failed.
@@ -274,7 +280,7 @@ def derive(
     frames, problems = [], []
     for frame, part_problems in partitions(
         spec, articles, needs, options, keys=keys, store=store, n_jobs=n_jobs, name=name, progress=progress,
-        level=level, codes=codes,
+        level=level, codes=codes, pool=pool,
     ):  # fmt: skip
         frames.append(frame)
         problems.append(part_problems)
@@ -771,7 +777,7 @@ def _fill_group(
 ) -> None:  # fmt: skip
     """Compute the articles of a group of partitions in one batch, then commit each partition (:func:`fill`)."""
     todo = take(articles, _positions(group)).reset_index(drop=True)
-    computed, _, failed = _run(spec, name, todo, needs(todo) if callable(needs) else needs, options, n_jobs, pool)
+    computed, _, failed = _run(spec, name, todo, needs(todo, pool) if callable(needs) else needs, options, n_jobs, pool)
     if collect is not None:
         collect.append((set(todo["article_id"]) - failed, computed))
     _commit_group(group, todo, computed, failed, keys, store, level)
