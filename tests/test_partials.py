@@ -311,6 +311,14 @@ def test_reuse_equal(copies_paths, monkeypatch):
     expected = copies(whole.articles, attributions=whole.attributions, n_jobs=1)  # every attribution row
     pd.testing.assert_frame_equal(copies_paths.corpus.copies, expected)
     assert expected["credited"].any() and not expected["credited"].all()  # credit rows (a wire's name) count
+    # ... and the credit rows kept are those naming an outlet of the corpus, not every name at those levels
+    from workbench.reuse.copying import CREDIT_LEVELS, _key, credit_rows
+
+    kept = credit_rows(whole)
+    outlets = {_key(name) for name in whole.articles["outlet"].dropna()}
+    assert len(kept) and all({_key(e), _key(s)} & outlets for e, s in zip(kept["source_entity"], kept["source"]))
+    at_level = whole.attributions[whole.attributions["level"].isin(CREDIT_LEVELS)]
+    assert len(kept) < len(at_level.dropna(subset=["source"]))
 
 
 @pytest.mark.shared
