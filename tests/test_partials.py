@@ -316,7 +316,9 @@ def test_reuse_equal(copies_paths, monkeypatch):
 
     kept = credit_rows(whole)
     outlets = {_key(name) for name in whole.articles["outlet"].dropna()}
-    assert len(kept) and all({_key(e), _key(s)} & outlets for e, s in zip(kept["source_entity"], kept["source"]))
+    assert len(kept) and all(
+        {_key(e), _key(s)} & outlets for e, s in zip(kept["source_entity"], kept["source"], strict=True)
+    )
     at_level = whole.attributions[whole.attributions["level"].isin(CREDIT_LEVELS)]
     assert len(kept) < len(at_level.dropna(subset=["source"]))
 

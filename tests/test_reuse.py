@@ -148,8 +148,14 @@ def test_band_keys_gathered_in_files_by_range_give_the_same_candidates(monkeypat
     files = []
     real = tempfile.TemporaryFile
     monkeypatch.setattr(tempfile, "TemporaryFile", lambda **kw: files.append(real(**kw)) or files[-1])
+    monkeypatch.setattr(candidates, "CHUNK_PAIRS", 1)  # counts summed as they come: a pair stands in many ranges
+    summed, real_summed = [], candidates._summed
+    monkeypatch.setattr(
+        candidates, "_summed", lambda codes, counts: summed.append(len(codes)) or real_summed(codes, counts)
+    )
     assert candidates.candidate_pairs(texts, partition=2).equals(one)
     assert len(files) == 2**range_bits and all(f.closed for f in files)
+    assert max(summed) <= 2  # never the pairs of every range at once
 
 
 def test_band_keys_spill_into_the_folder_given(monkeypatch, tmp_path, cache_dir, folder, write_article):
