@@ -131,6 +131,10 @@ def sample_memory(pid: int, memory: dict, stop: threading.Event) -> None:
     import psutil  # a dependency of dask.distributed
 
     memory.update(main=0.0, kernels={}, others=0.0, tree=0.0, anonymous=0.0)
+
+    def note_anonymous(info) -> None:
+        memory["anonymous"] = max(memory["anonymous"], (info.rss - getattr(info, "shared", 0)) / 2**20)
+
     try:
         root = psutil.Process(pid)
     except psutil.Error:
@@ -143,7 +147,7 @@ def sample_memory(pid: int, memory: dict, stop: threading.Event) -> None:
         except psutil.Error:
             return
         memory["main"] = max(memory["main"], info.rss / 2**20)
-        memory["anonymous"] = max(memory["anonymous"], (info.rss - getattr(info, "shared", 0)) / 2**20)
+        note_anonymous(info)
         total += info.rss / 2**20
         for child in children:
             try:
@@ -152,7 +156,7 @@ def sample_memory(pid: int, memory: dict, stop: threading.Event) -> None:
             except psutil.Error:
                 continue
             rss = info.rss / 2**20
-            memory["anonymous"] = max(memory["anonymous"], (info.rss - getattr(info, "shared", 0)) / 2**20)
+            note_anonymous(info)
             total += rss
             if kernel:
                 memory["kernels"][child.pid] = max(memory["kernels"].get(child.pid, 0.0), rss)

@@ -188,9 +188,7 @@ def pair_codes(packed: np.ndarray, *, max_bucket: int = MAX_BUCKET) -> tuple[np.
     # the pairs of every bucket, CHUNK_PAIRS at a time, each chunk counted (distinct pairs and hits) at once:
     # a text copied many times shares hundreds of keys with each copy, so the raw pairs outnumber the
     # distinct ones a hundredfold (100 M for 20,000 articles made of 840 texts: 5 GB held at once before)
-    codes: list[np.ndarray] = []
-    counts: list[np.ndarray] = []
-    held = 0
+    sums = _Sums()
     for size in np.unique(sizes[sizes >= 2]):
         run_starts = starts[sizes == size]
         crowded = size > max_bucket
@@ -200,14 +198,8 @@ def pair_codes(packed: np.ndarray, *, max_bucket: int = MAX_BUCKET) -> tuple[np.
             chunk = run_starts[at : at + step, None]
             left = t[(chunk + i[None, :]).ravel()].astype(np.int64)
             right = t[(chunk + j[None, :]).ravel()].astype(np.int64)
-            code, hits = _counted(np.minimum(left, right) * (1 << _TEXT_BITS) + np.maximum(left, right), left != right)
-            codes.append(code)
-            counts.append(hits)
-            held += len(code)
-            if held > CHUNK_PAIRS and len(codes) > 1:
-                code, hits = _summed(codes, counts)
-                codes, counts, held = [code], [hits], len(code)
-    return _summed(codes, counts) if codes else none
+            sums.add(*_counted(np.minimum(left, right) * (1 << _TEXT_BITS) + np.maximum(left, right), left != right))
+    return sums.total()
 
 
 class KeyRanges:
@@ -257,21 +249,15 @@ class KeyRanges:
             return pairs_from_packed(joined, max_bucket=max_bucket)
         if self.parts:
             self._spill()
-        codes, counts, held = [], [], 0
+        # a pair shares keys in many ranges: summed as the ranges come, not all at the end (at a million
+        # articles the ranges' pairs together, summed at once, took 3 GB more for a moment)
+        sums = _Sums()
         for handle in self.files:
             with handle:
                 handle.seek(0)
-                code, hits = pair_codes(np.fromfile(handle, dtype=np.uint64), max_bucket=max_bucket)
-            codes.append(code)
-            counts.append(hits)
-            held += len(code)
-            # a pair shares keys in many ranges: summed as the ranges come, not all at the end (at a million
-            # articles the ranges' pairs together, summed at once, took 3 GB more for a moment)
-            if held > CHUNK_PAIRS and len(codes) > 1:
-                code, hits = _summed(codes, counts)
-                codes, counts, held = [code], [hits], len(code)
+                sums.add(*pair_codes(np.fromfile(handle, dtype=np.uint64), max_bucket=max_bucket))
         self.files = None
-        return _pairs_frame(*_summed(codes, counts))
+        return _pairs_frame(*sums.total())
 
 
 def _counted(code: np.ndarray, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -281,6 +267,31 @@ def _counted(code: np.ndarray, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray
         return code, np.zeros(0, dtype=np.int64)
     first = np.flatnonzero(np.concatenate([[True], code[1:] != code[:-1]]))
     return code[first], np.diff(np.concatenate([first, [len(code)]])).astype(np.int64)
+
+
+class _Sums:
+    """Counted chunks (:func:`_counted`) summed into one as they come, once they hold more than
+    ``CHUNK_PAIRS`` codes: the same pair comes in many chunks, so memory holds about the distinct pairs,
+    not every chunk's."""
+
+    def __init__(self) -> None:
+        self.codes: list[np.ndarray] = []
+        self.counts: list[np.ndarray] = []
+        self.held = 0
+
+    def add(self, code: np.ndarray, hits: np.ndarray) -> None:
+        self.codes.append(code)
+        self.counts.append(hits)
+        self.held += len(code)
+        if self.held > CHUNK_PAIRS and len(self.codes) > 1:
+            code, hits = _summed(self.codes, self.counts)
+            self.codes, self.counts, self.held = [code], [hits], len(code)
+
+    def total(self) -> tuple[np.ndarray, np.ndarray]:
+        """Distinct codes, sorted, and their summed hits."""
+        if not self.codes:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return _summed(self.codes, self.counts)
 
 
 def _summed(codes: list[np.ndarray], counts: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
