@@ -528,3 +528,30 @@ def test_event_entities_count_the_events_in_their_order(two_paths):
     pd.testing.assert_series_equal(
         by_type, workbench.events(two_paths.corpus, text=False, types="PERSON")["entity"].value_counts()
     )
+
+
+def test_a_table_bound_not_to_fit_is_not_kept_from_its_first_partition_on(two_paths, monkeypatch):
+    """A pass keeps a table's partitions only while they are projected to fit in MEMO_BYTES (their size so
+    far per article, times the corpus's articles): a large table is not held up to the limit and then dropped."""
+    import gc
+    import weakref
+
+    corpus = two_paths.corpus
+    sizes = [int(part.memory_usage(deep=True).sum()) for part in corpus.table_partitions("attributions")]
+    assert len(sizes) > 2
+
+    def first_kept_while_the_second_is_read(limit: int) -> tuple[bool, object]:
+        monkeypatch.setattr(partials, "MEMO_BYTES", limit)
+        other = load_corpus(corpus.root)
+        reading = partials.partitions(other, "attributions")
+        first = weakref.ref(next(reading))
+        next(reading)
+        gc.collect()
+        alive = first() is not None
+        assert len(list(reading)) == len(sizes) - 2
+        return alive, other.__dict__.get("_partitions_memo")
+
+    # the first two partitions fit, the table does not: neither is held while the pass goes on
+    assert first_kept_while_the_second_is_read(sizes[0] + sizes[1] + 1) == (False, {})
+    alive, memo = first_kept_while_the_second_is_read(sum(sizes) * 2)  # the whole table fits: kept
+    assert alive and len(memo) == 1

@@ -432,6 +432,129 @@ def test_travelling_quotes(small_corpus):
     assert market["names_speaker"] and not market["cites_first_outlet"] and market["hours_after_first"] == 25.0
 
 
+# Fictional quotations carried by several articles: verbatim, with other case and punctuation, inside a
+# longer quotation, and repeated within one article; one said once, one too short to follow.
+BRIDGE_QUOTE = "We will rebuild the northern bridge before the winter comes."
+BUDGET_QUOTE = "Nobody in this government has ever seen such a budget before today."
+LONGER = BRIDGE_QUOTE[:-1] + ", and we will pay for it without the region's money."
+FERRY = "The ferry timetable will not change before the spring of next year at the earliest."
+ORLA, BRAM = ("Orla Penhallow", "person"), ("Bram Oakhurst", "person")
+QUOTED = [  # (article, day, outlet, [(content, source, source_kind)])
+    ("q1", "2030-06-01 08:00", "Lakeview Ledger", [(BRIDGE_QUOTE, *ORLA), ("We act now.", *ORLA)]),
+    ("q2", "2030-06-01 09:00", "Harbour Gazette",
+     [(BRIDGE_QUOTE.upper().rstrip("."), "the mayor", "role"), (BUDGET_QUOTE, None, "anonymous")]),
+    ("q3", "2030-06-01 10:00", "Marsh Herald", [(BRIDGE_QUOTE, *ORLA), ("We act now.", None, "unknown")]),
+    ("q4", "2030-06-02 08:00", "Harbour Gazette", [(LONGER, "Penhallow", "person")]),
+    ("q5", "2030-06-02 09:00", "Marsh Herald", [(BUDGET_QUOTE, *BRAM), (BUDGET_QUOTE, *BRAM)]),
+    ("q6", "2030-06-03 08:00", "Lakeview Ledger", [(FERRY, "a ferry official", "anonymous")]),
+    ("q7", "2030-06-03 09:00", "Harbour Gazette",
+     [("Nobody, in this government, has ever seen such a budget before today!", "Oakhurst", "person")]),
+]  # fmt: skip
+
+
+@pytest.fixture
+def quoted_corpus(monkeypatch):
+    """Articles whose attributions (given, not extracted) hold the quotations of :data:`QUOTED`."""
+    from workbench import Corpus
+
+    frame = articles(*[(a, day, outlet, " ".join(q for q, _, _ in quotes)) for a, day, outlet, quotes in QUOTED])
+    frame = frame.assign(title=frame["article_id"], lead="", n_words=20, duplicate_of=None, path="x", format="table")
+    frame = frame.assign(url=None, content_hash=frame["article_id"])
+    errors = pd.DataFrame({c: pd.Series(dtype="string") for c in ("path", "line", "severity", "reason", "detail")})
+    corpus = Corpus(frame, errors)
+    rows = []
+    for article, _, _, quotes in QUOTED:
+        start = 0
+        for content, source, kind in quotes:
+            rows.append((article, "text", True, content, start, source, source, kind))
+            start += len(content) + 1
+    rows.append(("q3", "text", False, None, 0, "Lakeview Ledger", "Lakeview Ledger", "organization"))  # a credit
+    columns = ["article_id", "level", "direct", "content", "content_start", "source", "source_entity", "source_kind"]
+    table = pd.DataFrame(rows, columns=columns).astype({"content_start": "int64"})
+    monkeypatch.setitem(corpus._tables, "attributions", table)
+    return corpus
+
+
+def _every_quotation_compared(corpus, min_count: int = 2) -> pd.DataFrame:
+    """The appearances as the copy search of every quotation against every other finds them (each
+    quotation a text of its own: what :mod:`workbench.reuse.quotations` did before it grouped
+    quotations of the same words)."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    from workbench.reuse import quotations
+    from workbench.reuse.copying import credit_rows, credited
+
+    table = corpus.attributions
+    rows = table[quotations._direct_quotation(table)].drop_duplicates(["article_id", "content_start"])
+    rows = rows.merge(corpus.articles[["article_id", "published", "outlet"]], on="article_id").reset_index(drop=True)
+    quotes = pd.DataFrame(
+        {"article_id": [f"q{i}" for i in range(len(rows))], "published": rows["published"],
+         "outlet": rows["outlet"], "text": rows["content"]}
+    )  # fmt: skip
+    links = copies(quotes, near=0.5, min_words=quotations.MIN_QUOTE_WORDS)
+    index = {a: i for i, a in enumerate(quotes["article_id"])}
+    a, b = [index[x] for x in links["article_id"]], [index[x] for x in links["copy_of"]]
+    graph = coo_matrix((np.ones(len(a)), (a, b)), shape=(len(rows), len(rows)))
+    rows["_component"] = connected_components(graph, directed=False)[1]
+    rows = rows.sort_values(["_component", "published", "article_id", "content_start"], kind="stable")
+    rows = rows.drop_duplicates(["_component", "article_id"])
+    rows = rows[rows.groupby("_component")["article_id"].transform("size") >= min_count].reset_index(drop=True)
+    first = rows.groupby("_component").head(1).set_index("_component")
+    rows["quote_id"] = rows["_component"].map(first["article_id"] + "#" + first["content_start"].astype(str))
+    rows["first"] = rows.index.isin(rows.groupby("_component").head(1).index)
+    rows["hours_after_first"] = (rows["published"] - rows["_component"].map(first["published"])) / pd.Timedelta(hours=1)
+    rows["names_speaker"] = rows["source"].notna() & ~rows["source_kind"].fillna("unknown").isin(quotations.UNNAMED)
+    position = {a: i for i, a in enumerate(corpus.articles["article_id"])}
+    earlier = np.array([position[a] for a in rows["_component"].map(first["article_id"])])
+    later = np.array([position[a] for a in rows["article_id"]])
+    cites = credited(corpus.articles.reset_index(drop=True), earlier, later, credit_rows(corpus))
+    cites = [pd.NA if f else c for f, c in zip(rows["first"], cites, strict=True)]
+    rows["cites_first_outlet"] = pd.array(cites, dtype="boolean")
+    return rows
+
+
+def test_quotations_of_the_same_words_compared_once_find_what_comparing_each_finds(quoted_corpus):
+    import workbench
+
+    seen = workbench.quote_appearances(quoted_corpus)
+    expected = _every_quotation_compared(quoted_corpus)
+    columns = ["quote_id", "article_id", "first", "hours_after_first", "names_speaker", "cites_first_outlet"]
+    got = seen.assign(content=seen["content"].astype(str)).sort_values(["quote_id", "article_id"])
+    want = expected.assign(content=expected["content"].astype(str)).sort_values(["quote_id", "article_id"])
+    pd.testing.assert_frame_equal(
+        got[[*columns, "content", "source"]].reset_index(drop=True),
+        want[[*columns, "content", "source"]].reset_index(drop=True), check_dtype=False,
+    )  # fmt: skip
+    # the bridge (verbatim, shouted, and inside a longer quotation), the budget (q5's twice counts once)
+    assert seen.groupby("quote_id")["article_id"].apply(list).to_dict() == {
+        "q1#0": ["q1", "q2", "q3", "q4"], "q2#60": ["q2", "q5", "q7"],
+    }  # fmt: skip
+    assert seen["cites_first_outlet"].astype(object).fillna("first").tolist() == [
+        "first",
+        False,
+        True,
+        False,
+        "first",
+        False,
+        True,
+    ]  # q3 names q1's outlet in its text; q7 is of q2's own outlet
+    # the first appearance's own content, each later one's as it was printed
+    assert seen.loc[seen["article_id"] == "q2", "content"].tolist()[0] == BRIDGE_QUOTE.upper().rstrip(".")
+
+
+def test_quote_appearances_in_order_of_first_appearance_whatever_the_partitions(quoted_corpus, monkeypatch):
+    """The quotations are numbered by first appearance, not by the order the attributions are read in."""
+    import workbench
+    from workbench import partials
+
+    expected = workbench.quote_appearances(quoted_corpus)
+    table = quoted_corpus._tables["attributions"]
+    reversed_parts = [table[table["article_id"] == a] for a in reversed(table["article_id"].unique())]
+    monkeypatch.setattr(partials, "each", lambda corpus, name, columns=None: iter(reversed_parts))
+    pd.testing.assert_frame_equal(workbench.quote_appearances(quoted_corpus), expected)
+
+
 def test_no_articles_no_stories(seed_corpus):
     import workbench
 

@@ -23,8 +23,8 @@ import pandas as pd
 from scipy import sparse
 
 __all__ = [
-    "MEMO_BYTES", "MEMO_COLUMNS", "MEMO_TABLES", "STREAM_MIN_ARTICLES", "Codes", "PairSum", "TypeVotes", "memo",
-    "partitions", "parts", "rows_of", "select", "streamed",
+    "MEMO_BYTES", "MEMO_COLUMNS", "MEMO_TABLES", "STREAM_MIN_ARTICLES", "Codes", "PairSum", "TypeVotes", "each",
+    "memo", "partitions", "parts", "rows_of", "select", "streamed",
 ]  # fmt: skip
 
 #: From this many articles, analyses read a table partition by partition instead of holding it whole
@@ -80,15 +80,16 @@ def partitions(corpus: Any, table: str, columns: Iterable[str] | None = None) ->
     before = memo[key][0] if key in memo else set()
     read = None if wanted is None or before is None else wanted | set(projection or ()) | before
     kept: list[pd.DataFrame] | None = [] if MEMO_BYTES > 0 else None
-    size = 0
+    size, articles = 0, 0
     for frame in corpus.table_partitions(table, columns=read):
         if kept is not None:
-            part = frame[[c for c in projection if c in frame.columns]] if projection else frame
-            size += int(part.memory_usage(deep=True).sum())
-            if size <= MEMO_BYTES:
-                kept.append(part)
-            else:
-                kept = None  # too large to keep: every pass reads it
+            kept.append(frame[[c for c in projection if c in frame.columns]] if projection else frame)
+            size += int(kept[-1].memory_usage(deep=True).sum())
+            articles += frame["article_id"].nunique() if "article_id" in frame.columns else 0
+            # too large to keep, or bound to be once every partition is read (their size so far per article,
+            # times the corpus's articles): every pass reads it, and none holds a gigabyte on the way
+            if size > MEMO_BYTES or size * len(corpus.articles) > MEMO_BYTES * max(articles, 1):
+                kept = None
         yield frame
     if kept is None:
         return
@@ -132,17 +133,24 @@ def select(
     ``where`` takes a frame and returns a boolean mask of its rows.
     """
     wanted = list(columns) if columns is not None else None
-    if not streamed(corpus, table):
-        frame = corpus.table(table)
-        frame = frame[np.asarray(where(frame), dtype=bool)]
-        return (frame[wanted] if wanted is not None else frame).reset_index(drop=True)
     kept = []
-    for part in partitions(corpus, table):
+    for part in each(corpus, table):
         part = part[np.asarray(where(part), dtype=bool)]
         kept.append(part[wanted] if wanted is not None else part)
     if len(kept) <= 1:
         return kept[0].reset_index(drop=True) if kept else pd.DataFrame(columns=wanted or [])
     return in_article_order(pd.concat(kept, ignore_index=True), corpus.articles)
+
+
+def each(corpus: Any, table: str, columns: Iterable[str] | None = None) -> Iterator[pd.DataFrame]:
+    """``corpus``'s ``table`` whole, or one partition at a time when it is :func:`streamed` (only ``columns``,
+    if given): for analyses that fold the rows of each frame into something small as they come."""
+    wanted = list(columns) if columns is not None else None
+    if streamed(corpus, table):
+        yield from parts(corpus, table, wanted)
+    else:
+        frame = corpus.table(table)
+        yield frame[wanted] if wanted is not None else frame
 
 
 def rows_of(corpus: Any, article_ids: Iterable[Any]) -> Any:

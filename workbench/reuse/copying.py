@@ -383,39 +383,62 @@ def credited(
     Credits are the later article's ``via`` outlets, the outlets named on its ``credit`` line other than
     its own, and, given ``attributions``, every outlet named in its header, metadata, dateline or
     text rows. Same outlet on both sides: True. Unknown earlier outlet: NA.
+
+    Outlets are integer codes and each credit a (later article, outlet code) key, so the pairs are
+    compared as arrays; each distinct name is looked up once (millions of pairs at a million articles).
     """
     from workbench.credits import parse_credit
 
-    names: dict[str, set[str]] = {}
-    outlets = articles["outlet"].astype("object").where(articles["outlet"].notna(), None).map(_key)
-    ids = articles["article_id"].to_numpy()
-    wanted = set(ids[later])
-    has = {c: c in articles.columns for c in ("via", "credit")}
-    for i in np.unique(later):
-        row = articles.iloc[int(i)]
-        found = set()
-        for name in row["via"] if has["via"] and isinstance(row["via"], list | tuple | np.ndarray) else ():
-            found.add(_key(name))
-        credit = row["credit"] if has["credit"] else None
-        if isinstance(credit, str) and credit.strip():
-            parsed = parse_credit(credit)
-            found.update(_key(v) for v in parsed.via)
-            found.add(_key(parsed.outlet))
-        names[ids[int(i)]] = found
+    earlier = np.asarray(earlier, dtype=np.int64)
+    later = np.asarray(later, dtype=np.int64)
+    named, raw = pd.factorize(articles["outlet"].astype("object").where(articles["outlet"].notna(), None))
+    key_codes, outlets = pd.factorize(pd.Series([_key(name) for name in raw], dtype=object))
+    if not len(outlets):
+        return pd.arrays.BooleanArray(np.zeros(len(earlier), dtype=bool), np.ones(len(earlier), dtype=bool))
+    codes = np.where(named >= 0, key_codes[np.maximum(named, 0)], -1)
+    code_of = {key: code for code, key in enumerate(outlets)}
+    looked_up: dict[str, int] = {}
+
+    def code(name: object) -> int:
+        """The outlet code a name credits (-1: none of the corpus's outlets)."""
+        if not isinstance(name, str):
+            return -1
+        if name not in looked_up:
+            looked_up[name] = code_of.get(_key(name), -1)
+        return looked_up[name]
+
+    n = len(outlets)
+    found: list[int] = []  # later article's position * n + the code of an outlet it credits
+    wanted = np.unique(later).tolist()
+    if "via" in articles.columns:
+        via = articles["via"].to_numpy(dtype=object)
+        for i in wanted:
+            if isinstance(via[i], list | tuple | np.ndarray):
+                found.extend(i * n + c for c in map(code, via[i]) if c >= 0)
+    if "credit" in articles.columns:
+        lines = articles["credit"].to_numpy(dtype=object)
+        parsed: dict[str, set[int]] = {}
+        for i in wanted:
+            line = lines[i]
+            if isinstance(line, str) and line.strip():
+                if line not in parsed:
+                    credit = parse_credit(line)
+                    parsed[line] = {code(name) for name in (*credit.via, credit.outlet)} - {-1}
+                found.extend(i * n + c for c in parsed[line])
     if attributions is not None and len(attributions):
-        rows = attributions[attributions["article_id"].isin(wanted) & attributions["level"].isin(CREDIT_LEVELS)]
-        for article_id, entity, source in zip(rows["article_id"], rows["source_entity"], rows["source"], strict=True):
-            for name in (entity, source):
-                if isinstance(name, str):
-                    names.setdefault(article_id, set()).add(_key(name))
-    result = []
-    for e, l_ in zip(earlier, later, strict=True):
-        origin = outlets.iloc[int(e)]
-        if origin is None:
-            result.append(pd.NA)
-        else:
-            result.append(origin == outlets.iloc[int(l_)] or origin in names.get(ids[int(l_)], ()))
-    return pd.array(result, dtype="boolean")
+        ids = articles["article_id"].to_numpy()
+        rows = attributions[attributions["article_id"].isin(ids[wanted]) & attributions["level"].isin(CREDIT_LEVELS)]
+        at = pd.Index(ids).get_indexer(rows["article_id"]).astype(np.int64)
+        for column in ("source_entity", "source"):
+            names = rows[column].astype("object")
+            credit = names.map({name: code(name) for name in names.dropna().unique()}).fillna(-1)
+            credit = credit.to_numpy(dtype=np.int64)
+            keep = (credit >= 0) & (at >= 0)
+            found.extend((at[keep] * n + credit[keep]).tolist())
+    credits = np.unique(np.asarray(found, dtype=np.int64))
+    origin = codes[earlier]
+    result = (origin == codes[later]) | _member(later * n + origin, credits)
+    return pd.arrays.BooleanArray(result & (origin >= 0), origin < 0)
 
 
 def corpus_copies(corpus) -> pd.DataFrame:

@@ -12,11 +12,16 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from pandas.util import hash_array
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from workbench import params, partials
-from workbench.reuse.copying import copies, credit_rows, credited
+from workbench.reuse.candidates import PARTITION
+from workbench.reuse.copying import _time_order, copies_reusing, credit_rows, credited
+from workbench.reuse.shingles import mix, words
 from workbench.reuse.store import cached
 
 #: Shortest quotation (words) followed across articles: shorter ones ("deep concern") are common phrases.
@@ -48,51 +53,222 @@ def quote_appearances(corpus, *, min_count: int = 2) -> pd.DataFrame:
 
 
 def _appearances(corpus, min_count: int) -> pd.DataFrame:
-    """:func:`quote_appearances` computed."""
-    rows = partials.select(corpus, "attributions", _direct_quotation)  # a large corpus: partition by partition
-    rows = rows.drop_duplicates(["article_id", "content_start"])
-    meta = corpus.articles[["article_id", "published", "outlet"]]
-    rows = rows.merge(meta, on="article_id").reset_index(drop=True)
-    if len(rows) < 2:
+    """:func:`quote_appearances` computed.
+
+    The quotations are read a partition at a time and held as codes (:class:`Quotations`), and the copy
+    search runs over their distinct texts only: a quotation carried by a thousand articles is one text to
+    compare, not half a million candidate pairs. Sameness of words and the links between texts make the
+    travelling quotes.
+    """
+    articles = corpus.articles
+    found = Quotations.read(corpus)
+    if len(found.rows) < 2:
         return _empty()
-    quotes = pd.DataFrame(
+    links = cached(corpus, "quote-links", lambda: found.links(n_jobs=corpus.n_jobs, spill=corpus.cache_dir))
+    graph = coo_matrix(
+        (np.ones(len(links), dtype=np.int8), (links["later"].to_numpy(), links["earlier"].to_numpy())),
+        shape=(found.n_groups, found.n_groups),
+    )
+    _, component = connected_components(graph, directed=False)  # groups in order of first appearance
+    rows = found.rows
+    component = component[found.groups[rows["text"].to_numpy()]]
+    position = rows["article"].to_numpy()
+    # by quote (the first appearance first), then time of publication, id and place in the article; one
+    # appearance per article and quote (an article repeating a quotation counts once)
+    order = np.lexsort((found.when, component))
+    component, position = component[order], position[order]
+    new = np.concatenate([[True], (component[1:] != component[:-1]) | (position[1:] != position[:-1])])
+    order, component, position = order[new], component[new], position[new]
+    keep = np.bincount(component)[component] >= min_count
+    if not keep.any():
+        return _empty()
+    order, component, position = order[keep], component[keep], position[keep]
+    rows = rows.iloc[order].reset_index(drop=True)
+    first = np.concatenate([[True], component[1:] != component[:-1]])
+    origin = np.maximum.accumulate(np.where(first, np.arange(len(first)), 0))  # each row's first appearance
+    ids = pa.array(articles["article_id"].astype("string").array).take(position)
+    starts = pc.cast(pa.array(rows["content_start"].to_numpy()[first]), pa.large_string())
+    quote_ids = pc.binary_join_element_wise(ids.filter(first), starts, pa.scalar("#", pa.large_string())).take(
+        np.cumsum(first) - 1
+    )
+    published = articles["published"].take(position).reset_index(drop=True)
+    cites = credited(articles, position[origin], position, credit_rows(corpus))
+    frame = pd.DataFrame(
         {
-            "article_id": pd.array([f"q{i}" for i in range(len(rows))], dtype="string"),
-            "published": rows["published"],
-            "outlet": rows["outlet"],
-            "text": rows["content"],
+            "quote_id": _strings(quote_ids),
+            "article_id": _strings(ids),
+            "published": published,
+            "outlet": articles["outlet"].astype("string").take(position).reset_index(drop=True),
+            "source": rows["source"].astype("string"),
+            "source_kind": rows["source_kind"].astype("string"),
+            "content": found.contents(rows["text"].to_numpy()),
+            "first": first,
+            "hours_after_first": ((published - published.take(origin).to_numpy()) / pd.Timedelta(hours=1)),
+            "cites_first_outlet": pd.arrays.BooleanArray(cites.to_numpy(bool, na_value=False), cites.isna() | first),
         }
     )
-    links = cached(corpus, "quote-links", lambda: copies(quotes, near=0.5, min_words=MIN_QUOTE_WORDS))
-    if not len(links):
-        return _empty()
-    index = {a: i for i, a in enumerate(quotes["article_id"])}
-    a = np.fromiter((index[x] for x in links["article_id"]), dtype=np.int64, count=len(links))
-    b = np.fromiter((index[x] for x in links["copy_of"]), dtype=np.int64, count=len(links))
-    graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(len(rows), len(rows)))
-    _, component = connected_components(graph, directed=False)
-    rows = rows.assign(_component=component)
-    # one appearance per article and quote (an article repeating a quotation counts once)
-    rows = rows.sort_values(["_component", "published", "article_id", "content_start"], kind="stable").drop_duplicates(
-        ["_component", "article_id"]
-    )
-    size = rows.groupby("_component")["article_id"].transform("size")
-    rows = rows[size >= min_count].reset_index(drop=True)
-    if not len(rows):
-        return _empty()
-    first = rows.groupby("_component").head(1).set_index("_component")
-    rows["quote_id"] = (
-        rows["_component"].map(first["article_id"] + "#" + first["content_start"].astype("string")).astype("string")
-    )
-    rows["first"] = rows.index.isin(rows.groupby("_component").head(1).index)
-    rows["hours_after_first"] = (
-        (rows["published"] - rows["_component"].map(first["published"])) / pd.Timedelta(hours=1)
-    ).astype("float64")
-    rows["names_speaker"] = rows["source"].notna() & ~rows["source_kind"].fillna("unknown").isin(UNNAMED)
-    rows["cites_first_outlet"] = _cites_first(corpus, rows, first)
-    return rows[APPEARANCE_COLUMNS].astype(
-        {"article_id": "string", "outlet": "string", "source": "string", "content": "string"}
-    )
+    frame["hours_after_first"] = frame["hours_after_first"].astype("float64")
+    frame["names_speaker"] = frame["source"].notna() & ~frame["source_kind"].fillna("unknown").isin(UNNAMED)
+    return frame[APPEARANCE_COLUMNS]
+
+
+class Quotations:
+    """The direct quotations of a corpus (:func:`_direct_quotation`) held as codes.
+
+    Attributes:
+        rows: one row per quotation: ``article`` (its position in ``corpus.articles``), ``content_start``,
+            ``source``, ``source_kind`` and ``text``, the code of its content among the distinct contents.
+        when: per row, its article's place in time order and its offset in the article, as one sortable number.
+        groups: per distinct content, the code of its words (contents that differ only in case, punctuation
+            or spacing share one), both numbered in order of first appearance in the corpus, whatever the
+            order the partitions were read in (so that the kept links suit every reading).
+
+    A million articles' quotations as strings take gigabytes, mostly repeats; the distinct contents are
+    kept once, as Arrow strings.
+    """
+
+    def __init__(self, rows: pd.DataFrame, when: np.ndarray, texts: pa.ChunkedArray, at: np.ndarray, groups, published):
+        self.rows, self.when, self.groups = rows, when, groups
+        self._texts, self._at, self._published = texts, at, published
+        self.n_groups = int(groups.max()) + 1 if len(groups) else 0
+
+    @classmethod
+    def read(cls, corpus) -> Quotations:
+        """The quotations of ``corpus``'s attributions, a partition at a time."""
+        articles = corpus.articles
+        index = pd.Index(articles["article_id"])
+        rank = np.empty(len(articles), dtype=np.int64)
+        rank[_time_order(articles)] = np.arange(len(articles))
+        held, texts, hashes = [], [], []
+        offset = 0
+        for frame in partials.each(corpus, "attributions", READ_COLUMNS):
+            frame = frame[np.asarray(_direct_quotation(frame), dtype=bool)]
+            frame = frame.drop_duplicates(["article_id", "content_start"])
+            position = index.get_indexer(frame["article_id"])
+            frame, position = frame[position >= 0], position[position >= 0]
+            if not len(frame):
+                continue
+            codes, distinct = pd.factorize(frame["content"])
+            values = np.asarray(distinct, dtype=object)
+            texts.append(pa.array(values, type=pa.large_string()))
+            hashes.append(np.stack([hash_array(values, hash_key=key) for key in _HASH_KEYS], axis=1))
+            held.append(
+                pd.DataFrame(
+                    {
+                        "article": position.astype(np.int32),
+                        "content_start": frame["content_start"].to_numpy(dtype=np.int64),
+                        "source": frame["source"].astype("string").to_numpy(),
+                        "source_kind": frame["source_kind"].astype("string").to_numpy(),
+                        "text": codes.astype(np.int64) + offset,
+                    }
+                )
+            )
+            offset += len(distinct)
+        if not held:
+            empty = np.zeros(0, dtype=np.int64)
+            return cls(pd.DataFrame(columns=["article", "content_start", "text"]), empty, None, empty, empty, None)
+        rows = pd.concat(held, ignore_index=True)
+        del held
+        # the same content in several partitions: one code (128 bits of hash)
+        stored = pd.DataFrame(np.concatenate(hashes)).groupby([0, 1], sort=False).ngroup().to_numpy()
+        del hashes
+        text = stored[rows["text"].to_numpy()]
+        when = (rank[rows["article"].to_numpy()] << 32) + rows["content_start"].to_numpy()
+        first = np.full(int(stored.max()) + 1, np.iinfo(np.int64).max)
+        np.minimum.at(first, text, when)
+        by_time = np.argsort(first, kind="stable")  # codes in order of first appearance
+        code = np.empty_like(by_time)
+        code[by_time] = np.arange(len(by_time))
+        rows["text"] = code[text]
+        # one stored copy of each content: the first partition's
+        _, kept = np.unique(stored, return_index=True)
+        texts = _keep(texts, kept)
+        at = np.empty(len(kept), dtype=np.int64)
+        at[code] = np.arange(len(kept))  # content code -> its place in the kept texts
+        groups = _word_groups(texts, at)
+        published = (
+            articles["published"].take(rows["article"].to_numpy()).groupby(groups[rows["text"].to_numpy()]).min()
+        )
+        return cls(rows, when, texts, at, groups, published.to_numpy())
+
+    def contents(self, codes: np.ndarray) -> pd.Categorical:
+        """The contents of these codes, as a categorical of the distinct ones (a quotation repeats), in order
+        of appearance (as a Parquet file gives them back)."""
+        inverse, used = pd.factorize(codes)
+        categories = pd.Series(_strings(self._texts.take(self._at[used]))).astype("str")
+        return pd.Categorical.from_codes(inverse, categories=pd.Index(categories))
+
+    def links(self, *, n_jobs: int = 1, spill=None) -> pd.DataFrame:
+        """Pairs of word groups whose texts are one quotation (:func:`copies`): ``later, earlier``.
+
+        Each group's text is its first content; its time is its first appearance's."""
+        _, starts = np.unique(self.groups, return_index=True)  # each group's first content
+        width = len(str(self.n_groups))
+        names = pc.utf8_lpad(pc.cast(pa.array(np.arange(self.n_groups)), pa.string()), width, "0")
+        texts = pd.DataFrame(
+            {
+                "article_id": _strings(names),
+                "published": self._published,
+                "outlet": pd.Series(pd.NA, index=range(self.n_groups), dtype="string"),
+                "text": _strings(self._texts.take(self._at[starts])),
+            }
+        )
+        found = copies_reusing(texts, near=0.5, min_words=MIN_QUOTE_WORDS, n_jobs=n_jobs, spill=spill)[0]
+        return pd.DataFrame({"later": found["article_id"].astype("int64"), "earlier": found["copy_of"].astype("int64")})
+
+
+#: The attribution columns the quotations are read from.
+READ_COLUMNS = ["article_id", "level", "direct", "content", "content_start", "source", "source_kind"]
+#: Two keys of ``pandas.util.hash_array``: 128 bits name a content.
+_HASH_KEYS = ("workbench-quote1", "workbench-quote2")
+
+
+def _keep(texts: list[pa.Array], kept: np.ndarray) -> pa.ChunkedArray:
+    """The texts at ``kept`` (positions in the texts of all partitions, ascending), each partition's dropped
+    as soon as its own are taken."""
+    bounds = np.cumsum([0, *(len(t) for t in texts)])
+    chunks = []
+    for i in range(len(texts)):
+        mine = kept[(kept >= bounds[i]) & (kept < bounds[i + 1])] - bounds[i]
+        chunks.append(texts[i].take(pa.array(mine)))
+        texts[i] = None
+    return pa.chunked_array(chunks, type=pa.large_string())
+
+
+def _word_groups(texts: pa.ChunkedArray, at: np.ndarray) -> np.ndarray:
+    """Per content code, the code of its words (numbered in the order of the codes); a content without
+    words is a group of its own."""
+    keys = np.zeros((len(at), 3), dtype=np.uint64)
+    for start in range(0, len(at), PARTITION):
+        batch = texts.take(at[start : start + PARTITION]).to_pylist()
+        keys[start : start + len(batch)] = _words_key(words(batch))
+    empty = keys[:, 0] == 0
+    keys[empty, 1] = np.flatnonzero(empty).astype(np.uint64)  # no words: alone
+    return pd.DataFrame(keys).groupby([0, 1, 2], sort=False).ngroup().to_numpy()
+
+
+def _words_key(found) -> np.ndarray:
+    """Per text of a :class:`workbench.reuse.shingles.Words`, its number of words and two 64-bit hashes
+    of its words in order."""
+    counts = np.diff(found.offsets)
+    place = (np.arange(len(found.hashes)) - np.repeat(found.offsets[:-1], counts)).astype(np.uint64)
+    keys = np.zeros((len(counts), 3), dtype=np.uint64)
+    keys[:, 0] = counts
+    some = np.flatnonzero(counts > 0)
+    for column, salt in ((1, _SALTS[0]), (2, _SALTS[1])):
+        mixed = mix(found.hashes ^ mix(place + salt))
+        if len(some):
+            keys[some, column] = np.add.reduceat(mixed, found.offsets[:-1][some])
+    return keys
+
+
+_SALTS = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xD1B54A32D192ED03))
+
+
+def _strings(values) -> pd.arrays.ArrowStringArray:
+    """Arrow strings as a pandas ``string`` array, without a copy."""
+    chunks = values if isinstance(values, pa.ChunkedArray) else pa.chunked_array([values])
+    return pd.arrays.ArrowStringArray(pc.cast(chunks, pa.large_string()))
 
 
 def travelling_quotes(corpus, *, top_n: int | None = 20, min_count: int = 2) -> pd.DataFrame:
@@ -125,7 +301,7 @@ def travelling_quotes(corpus, *, top_n: int | None = 20, min_count: int = 2) -> 
     later = seen[~seen["first"]].groupby("quote_id")
     table = pd.DataFrame(
         {
-            "quote": firsts["content"],
+            "quote": firsts["content"].astype("string"),
             "speaker": firsts["source"],
             "first_article_id": firsts["article_id"],
             "first_outlet": firsts["outlet"],
@@ -142,17 +318,6 @@ def travelling_quotes(corpus, *, top_n: int | None = 20, min_count: int = 2) -> 
     if top_n:
         table = table.head(top_n)
     return table[columns].reset_index(drop=True)
-
-
-def _cites_first(corpus, rows: pd.DataFrame, first: pd.DataFrame) -> pd.array:
-    """Whether each later appearance's article credits the outlet of the quote's first appearance."""
-    articles = corpus.articles.reset_index(drop=True)
-    position = {a: i for i, a in enumerate(articles["article_id"])}
-    origin = rows["_component"].map(first["article_id"])
-    earlier = np.array([position[a] for a in origin])
-    later = np.array([position[a] for a in rows["article_id"]])
-    result = credited(articles, earlier, later, credit_rows(corpus))
-    return pd.array([pd.NA if f else r for f, r in zip(rows["first"], result, strict=True)], dtype="boolean")
 
 
 def _direct_quotation(attributions: pd.DataFrame) -> pd.Series:
@@ -172,5 +337,6 @@ def _empty() -> pd.DataFrame:
         "hours_after_first": "float64",
         "names_speaker": "bool",
         "cites_first_outlet": "boolean",
+        "content": pd.CategoricalDtype(pd.Index([], dtype="str")),
     }
     return pd.DataFrame({c: pd.Series(dtype=types.get(c, "string")) for c in APPEARANCE_COLUMNS})
