@@ -70,9 +70,8 @@ def _appearances(corpus, min_count: int) -> pd.DataFrame:
         shape=(found.n_groups, found.n_groups),
     )
     _, component = connected_components(graph, directed=False)  # groups in order of first appearance
-    rows = found.rows
-    component = component[found.groups[rows["text"].to_numpy()]]
-    position = rows["article"].to_numpy()
+    component = component[found.groups[found.rows["text"].to_numpy()]]
+    position = found.rows["article"].to_numpy()
     # by quote (the first appearance first), then time of publication, id and place in the article; one
     # appearance per article and quote (an article repeating a quotation counts once)
     order = np.lexsort((found.when, component))
@@ -83,32 +82,32 @@ def _appearances(corpus, min_count: int) -> pd.DataFrame:
     if not keep.any():
         return _empty()
     order, component, position = order[keep], component[keep], position[keep]
-    rows = rows.iloc[order].reset_index(drop=True)
+    rows = {c: found.rows[c].to_numpy()[order] for c in ("content_start", "source", "source_kind", "text")}
+    del order, keep, new
     first = np.concatenate([[True], component[1:] != component[:-1]])
     origin = np.maximum.accumulate(np.where(first, np.arange(len(first)), 0))  # each row's first appearance
     ids = pa.array(articles["article_id"].astype("string").array).take(position)
-    starts = pc.cast(pa.array(rows["content_start"].to_numpy()[first]), pa.large_string())
-    quote_ids = pc.binary_join_element_wise(ids.filter(first), starts, pa.scalar("#", pa.large_string())).take(
-        np.cumsum(first) - 1
-    )
+    starts = pc.cast(pa.array(rows["content_start"][first]), pa.large_string())
+    quote_ids = pc.binary_join_element_wise(ids.filter(first), starts, pa.scalar("#", pa.large_string()))
     published = articles["published"].take(position).reset_index(drop=True)
     cites = credited(articles, position[origin], position, credit_rows(corpus))
+    unnamed = np.append(np.isin(found.kinds.to_numpy(zero_copy_only=False), UNNAMED), True)  # -1: no kind
     frame = pd.DataFrame(
         {
-            "quote_id": _strings(quote_ids),
+            "quote_id": _strings(quote_ids.take(np.cumsum(first) - 1)),
             "article_id": _strings(ids),
             "published": published,
             "outlet": articles["outlet"].astype("string").take(position).reset_index(drop=True),
-            "source": rows["source"].astype("string"),
-            "source_kind": rows["source_kind"].astype("string"),
-            "content": found.contents(rows["text"].to_numpy()),
+            "source": _strings(_named(found.sources, rows["source"])),
+            "source_kind": _strings(_named(found.kinds, rows["source_kind"])),
+            "content": found.contents(rows["text"]),
             "first": first,
             "hours_after_first": ((published - published.take(origin).to_numpy()) / pd.Timedelta(hours=1)),
+            "names_speaker": (rows["source"] >= 0) & ~unnamed[rows["source_kind"]],
             "cites_first_outlet": pd.arrays.BooleanArray(cites.to_numpy(bool, na_value=False), cites.isna() | first),
         }
     )
     frame["hours_after_first"] = frame["hours_after_first"].astype("float64")
-    frame["names_speaker"] = frame["source"].notna() & ~frame["source_kind"].fillna("unknown").isin(UNNAMED)
     return frame[APPEARANCE_COLUMNS]
 
 
@@ -116,8 +115,10 @@ class Quotations:
     """The direct quotations of a corpus (:func:`_direct_quotation`) held as codes.
 
     Attributes:
-        rows: one row per quotation: ``article`` (its position in ``corpus.articles``), ``content_start``,
-            ``source``, ``source_kind`` and ``text``, the code of its content among the distinct contents.
+        rows: one row per quotation, all integers: ``article`` (its position in ``corpus.articles``),
+            ``content_start``, ``source`` and ``source_kind`` (codes of :attr:`sources` and :attr:`kinds`) and
+            ``text``, the code of its content among the distinct contents.
+        sources, kinds: the distinct speakers and kinds of source (Arrow strings; code -1: none).
         when: per row, its article's place in time order and its offset in the article, as one sortable number.
         groups: per distinct content, the code of its words (contents that differ only in case, punctuation
             or spacing share one), both numbered in order of first appearance in the corpus, whatever the
@@ -140,6 +141,7 @@ class Quotations:
         rank = np.empty(len(articles), dtype=np.int64)
         rank[_time_order(articles)] = np.arange(len(articles))
         held, texts, hashes = [], [], []
+        sources, kinds = partials.Codes(), partials.Codes()
         offset = 0
         for frame in partials.each(corpus, "attributions", READ_COLUMNS):
             frame = frame[np.asarray(_direct_quotation(frame), dtype=bool)]
@@ -157,8 +159,8 @@ class Quotations:
                     {
                         "article": position.astype(np.int32),
                         "content_start": frame["content_start"].to_numpy(dtype=np.int64),
-                        "source": frame["source"].astype("string").to_numpy(),
-                        "source_kind": frame["source_kind"].astype("string").to_numpy(),
+                        "source": _coded(sources, frame["source"]),
+                        "source_kind": _coded(kinds, frame["source_kind"]),
                         "text": codes.astype(np.int64) + offset,
                     }
                 )
@@ -189,7 +191,10 @@ class Quotations:
         published = (
             articles["published"].take(rows["article"].to_numpy()).groupby(groups[rows["text"].to_numpy()]).min()
         )
-        return cls(rows, when, texts, at, groups, published.to_numpy())
+        found = cls(rows, when, texts, at, groups, published.to_numpy())
+        found.sources = pa.array(sources.names(), type=pa.large_string())
+        found.kinds = pa.array(kinds.names(), type=pa.large_string())
+        return found
 
     def contents(self, codes: np.ndarray) -> pd.Categorical:
         """The contents of these codes, as a categorical of the distinct ones (a quotation repeats), in order
@@ -221,6 +226,19 @@ class Quotations:
 READ_COLUMNS = ["article_id", "level", "direct", "content", "content_start", "source", "source_kind"]
 #: Two keys of ``pandas.util.hash_array``: 128 bits name a content.
 _HASH_KEYS = ("workbench-quote1", "workbench-quote2")
+
+
+def _coded(codes: partials.Codes, column: pd.Series) -> np.ndarray:
+    """The codes of a column of names, -1 where missing."""
+    out = np.full(len(column), -1, dtype=np.int32)
+    present = column.notna().to_numpy()
+    out[present] = codes.of(column[present].astype(object).to_numpy())
+    return out
+
+
+def _named(names: pa.Array, codes: np.ndarray) -> pa.Array:
+    """The names of codes (-1: null)."""
+    return names.take(pa.array(codes, mask=codes < 0))
 
 
 def _keep(texts: list[pa.Array], kept: np.ndarray) -> pa.ChunkedArray:
