@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from workbench.article_table import Rows
 from workbench.lexicon import outlet_name
@@ -148,10 +149,9 @@ def copies_reusing(
     texts = Texts(articles["text"], order)  # read a batch at a time: no list of every text
     if exclude is not None:
         exclude = [exclude[i] for i in order.tolist()]
-    articles = articles.drop(columns=[c for c in ("text", "lead") if c in articles.columns]).take(order)
-    articles = articles.reset_index(drop=True)
-    if keys is not None:
-        articles["_row_key"] = [keys[i] for i in order.tolist()]
+    # only the columns read below: a million articles' titles, paths and leads are hundreds of MB
+    articles = articles[[c for c in ARTICLE_COLUMNS if c in articles.columns]].take(order).reset_index(drop=True)
+    codes = _key_codes(keys, order) if keys is not None else None
     if exclude is None:
         exclude = _excluded_sections(articles)
     started = time.perf_counter()
@@ -159,7 +159,7 @@ def copies_reusing(
     give_back()  # the band keys' hundreds of MB, before the verification grows
     timing = {"candidate_pairs": len(pairs), "candidate_seconds": round(time.perf_counter() - started, 3)}
     left, right = pairs["left"].to_numpy(), pairs["right"].to_numpy()
-    verified = _verified(articles, left, right, known)
+    verified = _verified(codes, left, right, known)
     todo = np.flatnonzero(verified["kind"].isna().to_numpy() & ~verified.pop("_reused").to_numpy())
     timing["verified_reused"] = len(pairs) - len(todo)
     if len(todo):
@@ -181,61 +181,101 @@ def copies_reusing(
         del prepared
         give_back()
         found_at = np.flatnonzero(kinds != None)  # noqa: E711 (elementwise)
+        for c in list(results):  # whole columns (the reused rows' values were copied in): no second copy of each
+            column = results.pop(c)
+            if len(found_at):
+                verified[c] = column
         if len(found_at):
-            for c, t in RESULT.items():
-                values = kinds[found_at] if c == "kind" else results[c][found_at]
-                verified.loc[found_at, c] = pd.array(values, dtype=t)
-    copied = verified["kind"].notna().to_numpy()
-    if not copied.any():
+            verified.loc[found_at, "kind"] = pd.array(kinds[found_at], dtype="string")
+    copied = np.flatnonzero(verified["kind"].notna().to_numpy())
+    if not len(copied):
         return _empty(timing), verified
-    frame = verified.loc[copied, [*RESULT, *CHARS]].assign(earlier=left[copied], later=right[copied])
-    spanless = frame.index[frame["shared_start"].to_numpy() < 0]  # new copies: their spans in characters
+    spanless = copied[verified["shared_start"].to_numpy()[copied] < 0]  # new copies: their spans in characters
     if len(spanless):
-        part = frame.loc[spanless].copy()
-        part[list(CHARS)] = _char_spans(texts, exclude, part)
-        frame.loc[spanless, list(CHARS)] = part[list(CHARS)]
-        verified.loc[spanless, list(CHARS)] = part[list(CHARS)]
-    frame = frame.reset_index(drop=True)
-    published = articles["published"]
-    frame["article_id"] = articles["article_id"].to_numpy()[frame["later"]]
-    frame["copy_of"] = articles["article_id"].to_numpy()[frame["earlier"]]
-    lag = (published.to_numpy()[frame["later"]] - published.to_numpy()[frame["earlier"]]) / np.timedelta64(1, "h")
-    frame["lag_hours"] = lag.astype("float64")
-    frame["credited"] = credited(articles, frame["earlier"].to_numpy(), frame["later"].to_numpy(), attributions)
-    frame = frame.sort_values(["earlier", "later"], kind="stable")
-    frame = frame[list(COLUMNS)].astype(COLUMNS).reset_index(drop=True)
+        words_at = {c: verified[c].to_numpy()[spanless] for c in SPAN_WORDS}
+        spans = _char_spans(
+            texts, exclude, pd.DataFrame({"earlier": left[spanless], "later": right[spanless], **words_at})
+        )
+        for j, c in enumerate(CHARS):
+            column = verified[c].to_numpy(copy=True)
+            column[spanless] = spans[:, j]
+            verified[c] = column
+    at = copied[np.lexsort((right[copied], left[copied]))]  # by earlier article, then later
+    earlier, later = left[at], right[at]
+    ids = pa.array(articles["article_id"].astype("string").array)
+    published = articles["published"].to_numpy()
+    frame = pd.DataFrame(
+        {
+            "article_id": pd.arrays.ArrowStringArray(pc.cast(ids.take(later), pa.large_string())),
+            "copy_of": pd.arrays.ArrowStringArray(pc.cast(ids.take(earlier), pa.large_string())),
+            **{c: verified[c].to_numpy()[at] for c in ("similarity", "containment")},
+            "kind": verified["kind"].take(at).reset_index(drop=True),
+            **{c: verified[c].to_numpy()[at] for c in ("shared_start", "shared_end", "shared_words")},
+            **{c: verified[c].to_numpy()[at] for c in ("source_start", "source_end")},
+            "lag_hours": ((published[later] - published[earlier]) / np.timedelta64(1, "h")).astype("float64"),
+            "credited": credited(articles, earlier, later, attributions),
+        }
+    )
+    frame = frame.astype(COLUMNS)
     frame.attrs.update(timing, verify_seconds=round(time.perf_counter() - started - timing["candidate_seconds"], 3))
     return frame, verified
 
 
-def _verified(articles: pd.DataFrame, left: np.ndarray, right: np.ndarray, known: pd.DataFrame | None) -> pd.DataFrame:
-    """The candidate pairs as a :data:`VERIFIED` table, with what ``known`` holds for them (``_reused``)
-    and nothing for the others (``kind`` NA, numbers 0), in candidate order. Without the articles'
-    ``_row_key`` the keys are 0 and nothing is reused."""
+#: The article columns the copies read (the others are not copied in time order).
+ARTICLE_COLUMNS = ["article_id", "published", "outlet", "via", "credit", "sections"]
+#: The word positions of a copy's shared spans (:data:`RESULT`), turned into :data:`CHARS`.
+SPAN_WORDS = ["word_start", "word_end", "source_word_start", "source_word_end"]
+
+
+def _key_codes(keys: Sequence[str], order: np.ndarray) -> np.ndarray:
+    """The articles' row keys (``workbench.tables.row_keys``) as integers, in time order."""
     from workbench.live import as_integers
 
     try:
-        codes = as_integers(articles["_row_key"].tolist()) if "_row_key" in articles.columns else None
+        return as_integers([keys[i] for i in order.tolist()])
     except (ValueError, OverflowError) as exc:
         raise ValueError(f"keys must be workbench.tables.row_keys (16 hex digits each): {exc}") from None
-    pairs = pd.DataFrame(
+
+
+def _verified(
+    codes: np.ndarray | None, left: np.ndarray, right: np.ndarray, known: pd.DataFrame | None
+) -> pd.DataFrame:
+    """The candidate pairs as a :data:`VERIFIED` table, with what ``known`` holds for them (``_reused``)
+    and nothing for the others (``kind`` NA, numbers 0, spans -1), in candidate order. Without the
+    articles' key ``codes`` the keys are 0 and nothing is reused.
+
+    The known rows are found by their two keys and taken column by column (a merge of millions of pairs
+    held the pairs, the known table and the merged one, and then converted it whole)."""
+    n = len(left)
+    frame = pd.DataFrame(
         {
-            "earlier_key": codes[left] if codes is not None else np.zeros(len(left), dtype=np.uint64),
-            "later_key": codes[right] if codes is not None else np.zeros(len(right), dtype=np.uint64),
+            "earlier_key": codes[left] if codes is not None else np.zeros(n, dtype=np.uint64),
+            "later_key": codes[right] if codes is not None else np.zeros(n, dtype=np.uint64),
         }
     )
     if codes is not None and known is not None and len(known):
-        taken = known[list(VERIFIED)].astype(VERIFIED).drop_duplicates(["earlier_key", "later_key"])
-        merged = pairs.merge(taken.assign(_reused=True), on=["earlier_key", "later_key"], how="left", sort=False)
-        merged["_reused"] = merged["_reused"].fillna(False).astype(bool)
-        numbers = [c for c in RESULT if c != "kind"]
-        merged[numbers] = merged[numbers].fillna(0)
-        merged[list(CHARS)] = merged[list(CHARS)].fillna(-1)
-        return merged.astype(VERIFIED)
-    frame = pairs.assign(**{c: pd.Series(0, index=pairs.index, dtype=t) for c, t in RESULT.items()})
-    frame = frame.assign(**{c: pd.Series(-1, index=pairs.index, dtype=t) for c, t in CHARS.items()})
-    frame["kind"] = pd.Series(pd.NA, index=pairs.index, dtype="string")
-    return frame.assign(_reused=False)
+        index = pd.MultiIndex.from_arrays([known["earlier_key"].astype("uint64"), known["later_key"].astype("uint64")])
+        if not index.is_unique:
+            known = known[~index.duplicated()]
+            index = index[~index.duplicated()]
+        taken = index.get_indexer(pd.MultiIndex.from_frame(frame))
+        del index
+    else:
+        taken = np.full(n, -1, dtype=np.int64)
+    reused = taken >= 0
+    for c, t in {**RESULT, **CHARS}.items():
+        if c == "kind":
+            kind = pd.Series(pd.NA, index=frame.index, dtype="string")
+            if reused.any():
+                kind[reused] = known[c].astype("string").to_numpy()[taken[reused]]
+            frame[c] = kind
+            continue
+        column = np.full(n, -1 if c in CHARS else 0, dtype=t)
+        if reused.any():
+            column[reused] = known[c].to_numpy(dtype=t)[taken[reused]]
+        frame[c] = column
+    frame["_reused"] = reused
+    return frame
 
 
 def _word_batches(texts: Texts, exclude, indices: np.ndarray, with_texts: bool = False):
