@@ -860,3 +860,39 @@ def test_given_excluded_ranges_follow_their_articles_into_time_order():
     later_first = articles(("copy", "2030-05-03", "Harbour Gazette", prefix + text(BRIDGE)), ORIGINAL)
     found = copying.copies(later_first, exclude=[[(0, len(prefix))], []])  # the copy's own paragraph left out
     assert found[["article_id", "copy_of", "kind"]].values.tolist() == [["copy", "orig", "exact"]]
+
+
+def _travelling_by_groupby(seen: pd.DataFrame) -> pd.DataFrame:
+    """The travelling quotes as pandas' groupby gives them from the appearances (the reference)."""
+    grouped = seen.groupby("quote_id")
+    firsts = seen[seen["first"]].set_index("quote_id")
+    later = seen[~seen["first"]].groupby("quote_id")
+    table = pd.DataFrame(
+        {
+            "quote": firsts["content"].astype("string"),
+            "speaker": firsts["source"],
+            "first_article_id": firsts["article_id"],
+            "first_outlet": firsts["outlet"],
+            "first_published": firsts["published"],
+            "articles": grouped.size(),
+            "outlets": grouped["outlet"].nunique(),
+            "outlet_list": grouped["outlet"].agg(lambda s: ", ".join(sorted(s.dropna().unique()))).astype("string"),
+            "spread_hours": grouped["hours_after_first"].max(),
+            "later_naming_speaker": later["names_speaker"].mean().astype("float64"),
+            "later_citing_first_outlet": later["cites_first_outlet"].agg(lambda s: s.astype("float64").mean()),
+        }
+    ).reset_index(names="quote_id")
+    table = table.sort_values(["outlets", "articles", "first_published"], ascending=[False, False, True], kind="stable")
+    return table.reset_index(drop=True).astype({"later_citing_first_outlet": "Float64"})
+
+
+@pytest.mark.parametrize("min_count", [1, 2])
+def test_travelling_quotes_counted_over_codes_equal_groupby(quoted_corpus, min_count):
+    import workbench
+
+    quoted_corpus.articles.loc[quoted_corpus.articles["article_id"] == "q5", "outlet"] = None  # an unknown outlet
+    seen = workbench.quote_appearances(quoted_corpus, min_count=min_count)
+    table = workbench.travelling_quotes(quoted_corpus, top_n=None, min_count=min_count)
+    expected = _travelling_by_groupby(seen)
+    pd.testing.assert_frame_equal(table, expected[table.columns])
+    assert len(table) == (3 if min_count == 1 else 2) and table["later_naming_speaker"].notna().sum() == 2

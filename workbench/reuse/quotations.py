@@ -314,28 +314,52 @@ def travelling_quotes(corpus, *, top_n: int | None = 20, min_count: int = 2) -> 
     ]  # fmt: skip
     if not len(seen):
         return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
-    grouped = seen.groupby("quote_id", sort=False)
-    firsts = seen[seen["first"]].set_index("quote_id")
-    later = seen[~seen["first"]].groupby("quote_id")
+    # counted over integer codes, column by column: a million articles' appearances are millions of rows,
+    # and a copy of them (the later ones, say) took half a gigabyte
+    quote, ids = pd.factorize(seen["quote_id"])
+    n = len(ids)
+    first = seen["first"].to_numpy(dtype=bool)
+    at = np.empty(n, dtype=np.int64)
+    at[quote[first]] = np.flatnonzero(first)  # each quote's first appearance
+    outlet, names = pd.factorize(seen["outlet"])
+    carried = np.unique(quote[outlet >= 0] * max(len(names), 1) + outlet[outlet >= 0])  # (quote, outlet) pairs
+    by_quote, by_outlet = np.divmod(carried, max(len(names), 1))
+    lists = pd.Series(np.asarray(names, dtype=object)[by_outlet]).groupby(by_quote).agg(lambda s: ", ".join(sorted(s)))
+    later = ~first
     table = pd.DataFrame(
         {
-            "quote": firsts["content"].astype("string"),
-            "speaker": firsts["source"],
-            "first_article_id": firsts["article_id"],
-            "first_outlet": firsts["outlet"],
-            "first_published": firsts["published"],
-            "articles": grouped.size(),
-            "outlets": grouped["outlet"].nunique(),
-            "outlet_list": grouped["outlet"].agg(lambda s: ", ".join(sorted(s.dropna().unique()))),
-            "spread_hours": grouped["hours_after_first"].max(),
-            "later_naming_speaker": later["names_speaker"].mean().astype("float64"),
-            "later_citing_first_outlet": later["cites_first_outlet"].agg(lambda s: s.astype("float64").mean()),
+            "quote_id": pd.array(ids, dtype="string"),
+            "quote": seen["content"].take(at).astype("string").to_numpy(),
+            "speaker": seen["source"].take(at).to_numpy(),
+            "first_article_id": seen["article_id"].take(at).to_numpy(),
+            "first_outlet": seen["outlet"].take(at).to_numpy(),
+            "first_published": seen["published"].take(at).to_numpy(),
+            "articles": np.bincount(quote, minlength=n),
+            "outlets": np.bincount(by_quote, minlength=n),
+            "outlet_list": lists.reindex(range(n), fill_value="").to_numpy(dtype=object),
+            "spread_hours": seen["hours_after_first"].groupby(quote).max().reindex(range(n)).to_numpy(),
+            "later_naming_speaker": _mean(quote[later], seen["names_speaker"].to_numpy(dtype=float)[later], n),
+            "later_citing_first_outlet": _mean(
+                quote[later], seen["cites_first_outlet"].to_numpy(dtype=float, na_value=np.nan)[later], n
+            ),
         }
-    ).reset_index(names="quote_id")
-    table = table.sort_values(["outlets", "articles", "first_published"], ascending=[False, False, True], kind="stable")
+    )
+    text = {c: "string" for c in ("quote", "speaker", "first_article_id", "first_outlet", "outlet_list")}
+    table = table.astype({**text, "later_citing_first_outlet": "Float64"})
+    table = table.sort_values(
+        ["outlets", "articles", "first_published", "quote_id"], ascending=[False, False, True, True], kind="stable"
+    )
     if top_n:
         table = table.head(top_n)
     return table[columns].reset_index(drop=True)
+
+
+def _mean(groups: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """Per group of ``n``, the mean of its values that are not NaN (NaN for none)."""
+    known = ~np.isnan(values)
+    total = np.bincount(groups[known], weights=values[known], minlength=n)
+    count = np.bincount(groups[known], minlength=n)
+    return np.divide(total, count, out=np.full(n, np.nan), where=count > 0)
 
 
 def _direct_quotation(attributions: pd.DataFrame) -> pd.Series:
