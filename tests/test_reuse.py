@@ -519,13 +519,14 @@ def test_quotations_of_the_same_words_compared_once_find_what_comparing_each_fin
 
     seen = workbench.quote_appearances(quoted_corpus)
     expected = _every_quotation_compared(quoted_corpus)
-    columns = ["quote_id", "article_id", "first", "hours_after_first", "names_speaker", "cites_first_outlet"]
-    got = seen.assign(content=seen["content"].astype(str)).sort_values(["quote_id", "article_id"])
-    want = expected.assign(content=expected["content"].astype(str)).sort_values(["quote_id", "article_id"])
-    pd.testing.assert_frame_equal(
-        got[[*columns, "content", "source"]].reset_index(drop=True),
-        want[[*columns, "content", "source"]].reset_index(drop=True), check_dtype=False,
-    )  # fmt: skip
+    columns = [
+        "quote_id", "article_id", "first", "hours_after_first", "names_speaker", "cites_first_outlet", "content",
+        "source", "outlet", "source_kind",
+    ]  # fmt: skip
+    labels = {c: "string" for c in ("quote_id", "content", "source", "outlet", "source_kind")}
+    got = seen[columns].astype(labels).sort_values(["quote_id", "article_id"]).reset_index(drop=True)
+    want = expected[columns].astype(labels).sort_values(["quote_id", "article_id"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
     # the bridge (verbatim, shouted, and inside a longer quotation), the budget (q5's twice counts once)
     assert seen.groupby("quote_id")["article_id"].apply(list).to_dict() == {
         "q1#0": ["q1", "q2", "q3", "q4"], "q2#60": ["q2", "q5", "q7"],
@@ -864,6 +865,7 @@ def test_given_excluded_ranges_follow_their_articles_into_time_order():
 
 def _travelling_by_groupby(seen: pd.DataFrame) -> pd.DataFrame:
     """The travelling quotes as pandas' groupby gives them from the appearances (the reference)."""
+    seen = seen.astype({"quote_id": "string", "outlet": "string"})
     grouped = seen.groupby("quote_id")
     firsts = seen[seen["first"]].set_index("quote_id")
     later = seen[~seen["first"]].groupby("quote_id")

@@ -43,7 +43,9 @@ def quote_appearances(corpus, *, min_count: int = 2) -> pd.DataFrame:
         hours_after_first, names_speaker, cites_first_outlet``: ``source`` is the speaker this article
         gives, ``names_speaker`` whether it names one (not anonymous or unresolved), and
         ``cites_first_outlet`` whether it credits the outlet of the quote's first appearance (in its
-        Source line, metadata, dateline or text; NA for the first appearance itself).
+        Source line, metadata, dateline or text; NA for the first appearance itself). The columns whose
+        values repeat from row to row (``quote_id``, ``outlet``, ``source_kind``, ``content``) are
+        categorical: at a million articles the table has millions of rows.
 
     The table is kept in the corpus's cache (:mod:`workbench.reuse.store`): a warm report reads it back
     instead of reading every direct quotation and credit row again.
@@ -83,6 +85,7 @@ def _appearances(corpus, min_count: int) -> pd.DataFrame:
         return _empty()
     order, component, position = order[keep], component[keep], position[keep]
     rows = {c: found.rows[c].to_numpy()[order] for c in ("content_start", "source", "source_kind", "text")}
+    found.rows = found.when = None  # a million articles' quotations: 170 MB
     del order, keep, new
     first = np.concatenate([[True], component[1:] != component[:-1]])
     origin = np.maximum.accumulate(np.where(first, np.arange(len(first)), 0))  # each row's first appearance
@@ -92,15 +95,16 @@ def _appearances(corpus, min_count: int) -> pd.DataFrame:
     published = articles["published"].take(position).reset_index(drop=True)
     cites = credited(articles, position[origin], position, credit_rows(corpus))
     unnamed = np.append(np.isin(found.kinds.to_numpy(zero_copy_only=False), UNNAMED), True)  # -1: no kind
+    outlet, outlets = pd.factorize(articles["outlet"])
     frame = pd.DataFrame(
         {
-            "quote_id": _strings(quote_ids.take(np.cumsum(first) - 1)),
+            "quote_id": _categories(quote_ids, np.cumsum(first) - 1),
             "article_id": _strings(ids),
             "published": published,
-            "outlet": articles["outlet"].astype("string").take(position).reset_index(drop=True),
+            "outlet": _categories(pa.array(np.asarray(outlets, dtype=object), pa.large_string()), outlet[position]),
             "source": _strings(_named(found.sources, rows["source"])),
-            "source_kind": _strings(_named(found.kinds, rows["source_kind"])),
-            "content": found.contents(rows["text"]),
+            "source_kind": _categories(found.kinds, rows["source_kind"]),
+            "content": _categories(found.texts, found.at[rows["text"]]),
             "first": first,
             "hours_after_first": ((published - published.take(origin).to_numpy()) / pd.Timedelta(hours=1)),
             "names_speaker": (rows["source"] >= 0) & ~unnamed[rows["source_kind"]],
@@ -130,7 +134,7 @@ class Quotations:
 
     def __init__(self, rows: pd.DataFrame, when: np.ndarray, texts: pa.ChunkedArray, at: np.ndarray, groups, published):
         self.rows, self.when, self.groups = rows, when, groups
-        self._texts, self._at, self._published = texts, at, published
+        self.texts, self.at, self._published = texts, at, published
         self.n_groups = int(groups.max()) + 1 if len(groups) else 0
 
     @classmethod
@@ -196,13 +200,6 @@ class Quotations:
         found.kinds = pa.array(kinds.names(), type=pa.large_string())
         return found
 
-    def contents(self, codes: np.ndarray) -> pd.Categorical:
-        """The contents of these codes, as a categorical of the distinct ones (a quotation repeats), in order
-        of appearance (as a Parquet file gives them back)."""
-        inverse, used = pd.factorize(codes)
-        categories = pd.Series(_strings(self._texts.take(self._at[used]))).astype("str")
-        return pd.Categorical.from_codes(inverse, categories=pd.Index(categories))
-
     def links(self, *, n_jobs: int = 1, spill=None) -> pd.DataFrame:
         """Pairs of word groups whose texts are one quotation (:func:`copies`): ``later, earlier``.
 
@@ -215,7 +212,7 @@ class Quotations:
                 "article_id": _strings(names),
                 "published": self._published,
                 "outlet": pd.Series(pd.NA, index=range(self.n_groups), dtype="string"),
-                "text": _strings(self._texts.take(self._at[starts])),
+                "text": _strings(self.texts.take(self.at[starts])),
             }
         )
         found = copies_reusing(texts, near=0.5, min_words=MIN_QUOTE_WORDS, n_jobs=n_jobs, spill=spill)[0]
@@ -234,6 +231,17 @@ def _coded(codes: partials.Codes, column: pd.Series) -> np.ndarray:
     present = column.notna().to_numpy()
     out[present] = codes.of(column[present].astype(object).to_numpy())
     return out
+
+
+def _categories(names: pa.Array | pa.ChunkedArray, codes: np.ndarray) -> pd.Categorical:
+    """The names of codes (-1: missing) as a categorical: a column whose values repeat (a quotation, its id, an
+    outlet) holds each once. The categories are in order of appearance, as a Parquet file gives them back."""
+    present = codes >= 0
+    inverse, used = pd.factorize(codes[present])
+    out = np.full(len(codes), -1, dtype=np.int64)
+    out[present] = inverse
+    categories = pd.Series(_strings(names.take(pa.array(used)))).astype("str")
+    return pd.Categorical.from_codes(out, categories=pd.Index(categories))
 
 
 def _named(names: pa.Array, codes: np.ndarray) -> pa.Array:
@@ -379,6 +387,6 @@ def _empty() -> pd.DataFrame:
         "hours_after_first": "float64",
         "names_speaker": "bool",
         "cites_first_outlet": "boolean",
-        "content": pd.CategoricalDtype(pd.Index([], dtype="str")),
+        **{c: pd.CategoricalDtype(pd.Index([], dtype="str")) for c in ("quote_id", "outlet", "source_kind", "content")},
     }
     return pd.DataFrame({c: pd.Series(dtype=types.get(c, "string")) for c in APPEARANCE_COLUMNS})
