@@ -178,6 +178,8 @@ def copies_reusing(
                 if found is not None:
                     for column, value in zip(columns, (*found, *source_run(earlier, later)), strict=True):
                         column[at] = value
+            give_back()  # the texts prepared and dropped come and go for hours at a million articles: their
+            # freed pages go back to the system after each block, or the heap keeps growing with the holes
         del prepared
         give_back()
         found_at = np.flatnonzero(kinds != None)  # noqa: E711 (elementwise)
