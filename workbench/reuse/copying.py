@@ -159,16 +159,15 @@ def copies_reusing(
     give_back()  # the band keys' hundreds of MB, before the verification grows
     timing = {"candidate_pairs": len(pairs), "candidate_seconds": round(time.perf_counter() - started, 3)}
     left, right = pairs["left"].to_numpy(), pairs["right"].to_numpy()
-    verified = _verified(codes, left, right, known)
-    todo = np.flatnonzero(verified["kind"].isna().to_numpy() & ~verified.pop("_reused").to_numpy())
+    # the verified table as columns (numpy arrays, ``kind`` None where none): written in place as the
+    # verification finds copies, and a frame only at the end (a frame's columns are copied when set)
+    verified, reused = _verified(codes, left, right, known)
+    kinds = verified["kind"]
+    todo = np.flatnonzero((kinds == None) & ~reused)  # noqa: E711 (elementwise)
     timing["verified_reused"] = len(pairs) - len(todo)
     if len(todo):
         prepared = Prepared(texts, exclude)
-        # what each verification finds, written into columns as it comes (a row of Python objects per copy
-        # took 500 bytes: 400 MB for the 800,000 copies of 100,000 articles)
-        results = {c: verified[c].to_numpy(dtype=t, copy=True) for c, t in RESULT.items() if c != "kind"}
-        kinds = np.full(len(verified), None, dtype=object)
-        columns = [results[c] if c != "kind" else kinds for c in RESULT]
+        columns = [verified[c] for c in RESULT]
         for block in range(0, len(todo), VERIFY_BLOCK):  # pairs in candidate order: by earlier article
             pairs_at = todo[block : block + VERIFY_BLOCK]
             prepared.need(np.unique(np.concatenate([left[pairs_at], right[pairs_at]])))
@@ -182,26 +181,20 @@ def copies_reusing(
             # freed pages go back to the system after each block, or the heap keeps growing with the holes
         del prepared
         give_back()
-        found_at = np.flatnonzero(kinds != None)  # noqa: E711 (elementwise)
-        for c in list(results):  # whole columns (the reused rows' values were copied in): no second copy of each
-            column = results.pop(c)
-            if len(found_at):
-                verified[c] = column
-        if len(found_at):
-            verified.loc[found_at, "kind"] = pd.array(kinds[found_at], dtype="string")
-    copied = np.flatnonzero(verified["kind"].notna().to_numpy())
+    copied = np.flatnonzero(kinds != None)  # noqa: E711 (elementwise)
     if not len(copied):
-        return _empty(timing), verified
-    spanless = copied[verified["shared_start"].to_numpy()[copied] < 0]  # new copies: their spans in characters
+        return _empty(timing), _verified_frame(verified)
+    spanless = copied[verified["shared_start"][copied] < 0]  # new copies: their spans in characters
     if len(spanless):
-        words_at = {c: verified[c].to_numpy()[spanless] for c in SPAN_WORDS}
+        words_at = {c: verified[c][spanless] for c in SPAN_WORDS}
         spans = _char_spans(
             texts, exclude, pd.DataFrame({"earlier": left[spanless], "later": right[spanless], **words_at})
         )
         for j, c in enumerate(CHARS):
-            column = verified[c].to_numpy(copy=True)
-            column[spanless] = spans[:, j]
-            verified[c] = column
+            verified[c][spanless] = spans[:, j]
+        del spans, words_at
+    del texts, exclude, pairs
+    give_back()
     at = copied[np.lexsort((right[copied], left[copied]))]  # by earlier article, then later
     earlier, later = left[at], right[at]
     ids = pa.array(articles["article_id"].astype("string").array)
@@ -210,17 +203,17 @@ def copies_reusing(
         {
             "article_id": pd.arrays.ArrowStringArray(pc.cast(ids.take(later), pa.large_string())),
             "copy_of": pd.arrays.ArrowStringArray(pc.cast(ids.take(earlier), pa.large_string())),
-            **{c: verified[c].to_numpy()[at] for c in ("similarity", "containment")},
-            "kind": verified["kind"].take(at).reset_index(drop=True),
-            **{c: verified[c].to_numpy()[at] for c in ("shared_start", "shared_end", "shared_words")},
-            **{c: verified[c].to_numpy()[at] for c in ("source_start", "source_end")},
+            **{c: verified[c][at] for c in ("similarity", "containment")},
+            "kind": pd.array(kinds[at], dtype="string"),
+            **{c: verified[c][at] for c in ("shared_start", "shared_end", "shared_words")},
+            **{c: verified[c][at] for c in ("source_start", "source_end")},
             "lag_hours": ((published[later] - published[earlier]) / np.timedelta64(1, "h")).astype("float64"),
             "credited": credited(articles, earlier, later, attributions),
         }
     )
     frame = frame.astype(COLUMNS)
     frame.attrs.update(timing, verify_seconds=round(time.perf_counter() - started - timing["candidate_seconds"], 3))
-    return frame, verified
+    return frame, _verified_frame(verified)
 
 
 #: The article columns the copies read (the others are not copied in time order).
@@ -241,43 +234,46 @@ def _key_codes(keys: Sequence[str], order: np.ndarray) -> np.ndarray:
 
 def _verified(
     codes: np.ndarray | None, left: np.ndarray, right: np.ndarray, known: pd.DataFrame | None
-) -> pd.DataFrame:
-    """The candidate pairs as a :data:`VERIFIED` table, with what ``known`` holds for them (``_reused``)
-    and nothing for the others (``kind`` NA, numbers 0, spans -1), in candidate order. Without the
-    articles' key ``codes`` the keys are 0 and nothing is reused.
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The candidate pairs' :data:`VERIFIED` columns (``kind`` an object array, None where not a copy) with
+    what ``known`` holds for them, and which those are; nothing for the others (``kind`` None, numbers 0,
+    spans -1), in candidate order. Without the articles' key ``codes`` the keys are 0 and nothing is reused.
 
     The known rows are found by their two keys and taken column by column (a merge of millions of pairs
     held the pairs, the known table and the merged one, and then converted it whole)."""
     n = len(left)
-    frame = pd.DataFrame(
-        {
-            "earlier_key": codes[left] if codes is not None else np.zeros(n, dtype=np.uint64),
-            "later_key": codes[right] if codes is not None else np.zeros(n, dtype=np.uint64),
-        }
-    )
+    columns = {
+        "earlier_key": codes[left] if codes is not None else np.zeros(n, dtype=np.uint64),
+        "later_key": codes[right] if codes is not None else np.zeros(n, dtype=np.uint64),
+    }
     if codes is not None and known is not None and len(known):
         index = pd.MultiIndex.from_arrays([known["earlier_key"].astype("uint64"), known["later_key"].astype("uint64")])
         if not index.is_unique:
             known = known[~index.duplicated()]
             index = index[~index.duplicated()]
-        taken = index.get_indexer(pd.MultiIndex.from_frame(frame))
+        taken = index.get_indexer(pd.MultiIndex.from_arrays([columns["earlier_key"], columns["later_key"]]))
         del index
     else:
         taken = np.full(n, -1, dtype=np.int64)
     reused = taken >= 0
     for c, t in {**RESULT, **CHARS}.items():
         if c == "kind":
-            kind = pd.Series(pd.NA, index=frame.index, dtype="string")
+            column = np.full(n, None, dtype=object)
             if reused.any():
-                kind[reused] = known[c].astype("string").to_numpy()[taken[reused]]
-            frame[c] = kind
-            continue
-        column = np.full(n, -1 if c in CHARS else 0, dtype=t)
-        if reused.any():
-            column[reused] = known[c].to_numpy(dtype=t)[taken[reused]]
-        frame[c] = column
-    frame["_reused"] = reused
-    return frame
+                values = known[c].astype(object).to_numpy()[taken[reused]]
+                column[reused] = np.where(pd.isna(values), None, values)
+        else:
+            column = np.full(n, -1 if c in CHARS else 0, dtype=t)
+            if reused.any():
+                column[reused] = known[c].to_numpy(dtype=t)[taken[reused]]
+        columns[c] = column
+    return columns, reused
+
+
+def _verified_frame(columns: dict[str, np.ndarray]) -> pd.DataFrame:
+    """The :data:`VERIFIED` table of :func:`_verified`'s columns, each taken as it is."""
+    kind = pd.array(columns["kind"], dtype="string")
+    return pd.DataFrame({c: kind if c == "kind" else v for c, v in columns.items()}, copy=False)
 
 
 def _word_batches(texts: Texts, exclude, indices: np.ndarray, with_texts: bool = False):
@@ -450,34 +446,38 @@ def credited(
         return looked_up[name]
 
     n = len(outlets)
-    found: list[int] = []  # later article's position * n + the code of an outlet it credits
-    wanted = np.unique(later).tolist()
-    if "via" in articles.columns:
-        via = articles["via"].to_numpy(dtype=object)
-        for i in wanted:
-            if isinstance(via[i], list | tuple | np.ndarray):
-                found.extend(i * n + c for c in map(code, via[i]) if c >= 0)
-    if "credit" in articles.columns:
-        lines = articles["credit"].to_numpy(dtype=object)
+    found: list[np.ndarray] = []  # later article's position * n + the code of an outlet it credits
+    wanted = np.zeros(len(articles), dtype=bool)
+    wanted[later] = True
+    for column in ("via", "credit"):
+        if column not in articles.columns:
+            continue
+        values = articles[column].to_numpy(dtype=object)
+        keys: list[int] = []
         parsed: dict[str, set[int]] = {}
-        for i in wanted:
-            line = lines[i]
-            if isinstance(line, str) and line.strip():
-                if line not in parsed:
-                    credit = parse_credit(line)
-                    parsed[line] = {code(name) for name in (*credit.via, credit.outlet)} - {-1}
-                found.extend(i * n + c for c in parsed[line])
+        for i in np.flatnonzero(wanted).tolist():
+            value = values[i]
+            if column == "via" and isinstance(value, list | tuple | np.ndarray):
+                keys.extend(i * n + c for c in map(code, value) if c >= 0)
+            elif column == "credit" and isinstance(value, str) and value.strip():
+                if value not in parsed:
+                    credit = parse_credit(value)
+                    parsed[value] = {code(name) for name in (*credit.via, credit.outlet)} - {-1}
+                keys.extend(i * n + c for c in parsed[value])
+        found.append(np.asarray(keys, dtype=np.int64))
     if attributions is not None and len(attributions):
-        ids = articles["article_id"].to_numpy()
-        rows = attributions[attributions["article_id"].isin(ids[wanted]) & attributions["level"].isin(CREDIT_LEVELS)]
-        at = pd.Index(ids).get_indexer(rows["article_id"]).astype(np.int64)
+        ids = pd.Index(articles["article_id"])
+        first = np.flatnonzero(~ids.duplicated())  # an id twice (not in a corpus): its first article
+        at = ids[first].get_indexer(attributions["article_id"])
+        at = np.where(at >= 0, first[np.maximum(at, 0)], -1)
+        keep = (at >= 0) & attributions["level"].isin(CREDIT_LEVELS).to_numpy()
+        keep[keep] = wanted[at[keep]]
+        at = at[keep].astype(np.int64)
         for column in ("source_entity", "source"):
-            names = rows[column].astype("object")
-            credit = names.map({name: code(name) for name in names.dropna().unique()}).fillna(-1)
-            credit = credit.to_numpy(dtype=np.int64)
-            keep = (credit >= 0) & (at >= 0)
-            found.extend((at[keep] * n + credit[keep]).tolist())
-    credits = np.unique(np.asarray(found, dtype=np.int64))
+            names, distinct = pd.factorize(attributions[column][keep])  # each distinct name looked up once
+            credit = np.array([*map(code, distinct), -1], dtype=np.int64)[names]  # -1: no name
+            found.append(at[credit >= 0] * n + credit[credit >= 0])
+    credits = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
     origin = codes[earlier]
     result = (origin == codes[later]) | _member(later * n + origin, credits)
     return pd.arrays.BooleanArray(result & (origin >= 0), origin < 0)

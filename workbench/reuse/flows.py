@@ -7,10 +7,12 @@ outlets is twenty flows from the agency, not 190 pairs among the outlets).
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from workbench import params
 from workbench.reuse.clusters import STORY_KINDS
+from workbench.reuse.copying import Texts
 
 #: Characters of each shared span shown side by side.
 EXCERPT = 600
@@ -119,8 +121,10 @@ def shared_texts(corpus, *, top_n: int | None = 20) -> pd.DataFrame:
     # the texts of the articles in the rows only (not a copy of every text of the corpus)
     shown = pd.unique(pd.concat([frame["article_id"], frame["copy_of"]]).astype(str))
     where = pd.Index(corpus.articles["article_id"].astype(str)).get_indexer(shown)
-    texts = corpus.articles["text"].to_numpy()
-    text = {a: texts[i] for a, i in zip(shown, where, strict=True) if i >= 0}
+    found = where >= 0  # taken from the (memory-mapped) column chunk by chunk: to_numpy() made every text a string
+    text = dict(
+        zip(shown[found], Texts(corpus.articles["text"], where[found]).pick(np.arange(found.sum())), strict=True)
+    )
 
     def span(ids, starts, ends) -> list[str]:
         out = []
